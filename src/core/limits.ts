@@ -1,0 +1,20 @@
+/** Every input limit, explicit. Defaults here; config may override each one. */
+export interface InputLimits {
+  /** request body bytes (REST) / message bytes (gRPC, Pulsar) */
+  maxBodyBytes: number;
+  maxArtifacts: number;
+  /** nesting depth of `metadata` (an object directly under metadata is depth 1) */
+  maxMetadataDepth: number;
+  /** length of any single string, keys included */
+  maxStringLength: number;
+  /** total JSON values in the package (objects, arrays and scalars) */
+  maxNodes: number;
+}
+
+export const DEFAULT_LIMITS: InputLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxArtifacts: 1000,
+  maxMetadataDepth: 16,
+  maxStringLength: 16 * 1024,
+  maxNodes: 20_000,
+};

@@ -1,0 +1,25 @@
+import type { InclusionProof } from '../ports/transparency-log.js';
+
+export type AnchoringState = 'anchored' | 'pending';
+
+/** AFDP's receipt fields plus what makes it verifiable offline. */
+export interface Receipt {
+  workflow_id: string;
+  evidence_package_hash: string;
+  signature_b64: string;
+  /** base64 of the signing key version's SPKI PEM (as Rekor's hashedrekord carries it) */
+  public_key_b64: string;
+  key_id: string;
+  key_version: number;
+  signed_at: string;
+  anchoring: AnchoringState;
+  rekor_log_id: string | null;
+  rekor_server_url: string | null;
+  rekor_entry_uuid: string | null;
+  integrated_time: number | null;
+  log_index: number | null;
+  inclusion_proof: InclusionProof | null;
+  signed_entry_timestamp: string | null;
+  /** base64 canonical hashedrekord body as logged */
+  rekor_entry_body: string | null;
+}

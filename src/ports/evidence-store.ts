@@ -1,0 +1,82 @@
+import type { CanonicalEvidence } from '../core/evidence.js';
+import type { StoredEvidence, Workflow, WorkflowStatus } from '../core/workflow.js';
+import type { LogEntry } from './transparency-log.js';
+
+export interface StoredSignature {
+  keyId: string;
+  keyVersion: number;
+  signature: Buffer;
+  publicKeyPem: string;
+  signedAt: string;
+}
+
+export interface StoredAnchor {
+  entry: LogEntry;
+  logUrl: string;
+}
+
+/** One notarization as the store keeps it: evidence, workflow, signature and (once known) its anchor. */
+export interface NotarizationRecord {
+  workflow: Workflow;
+  evidence: CanonicalEvidence;
+  signature: StoredSignature;
+  anchor?: StoredAnchor;
+}
+
+export interface ReceiptRecord {
+  workflow: Workflow;
+  signature: StoredSignature;
+  anchor: StoredAnchor | null;
+}
+
+export interface WorkflowQuery {
+  pageSize: number;
+  /** opaque cursor from a previous page */
+  pageToken?: string;
+  status?: WorkflowStatus;
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextPageToken: string | null;
+}
+
+export interface EvidenceQuery {
+  artifactHash?: string;
+  eventType?: string;
+  actorId?: string;
+  pageSize: number;
+  pageToken?: string;
+}
+
+export type IdempotencyClaim =
+  | { claimed: true }
+  | { claimed: false; requestHash: string; workflowId: string };
+
+export interface PendingAnchor {
+  workflowId: string;
+  digestHex: string;
+  signature: Buffer;
+  publicKeyPem: string;
+}
+
+/** Port: durable storage of evidence, workflows, signatures and anchors. */
+export interface EvidenceStore {
+  /** Resolves once the record is durably committed (adapters may group-commit). */
+  save(record: NotarizationRecord): Promise<void>;
+  saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void>;
+  /** Claims an idempotency key for a workflow before any signature is made. */
+  claimIdempotencyKey(key: string, requestHash: string, workflowId: string): Promise<IdempotencyClaim>;
+  releaseIdempotencyKey(key: string, workflowId: string): Promise<void>;
+  getWorkflow(id: string): Promise<Workflow | undefined>;
+  getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined>;
+  listWorkflows(query: WorkflowQuery): Promise<Page<Workflow>>;
+  getEvidence(hashHex: string): Promise<StoredEvidence | undefined>;
+  findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>>;
+  /** Signatures whose anchoring has not succeeded yet, oldest first. */
+  pendingAnchors(limit: number): Promise<PendingAnchor[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

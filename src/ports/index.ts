@@ -1,0 +1,4 @@
+export type * from './key-signer.js';
+export type * from './transparency-log.js';
+export type * from './evidence-store.js';
+export type * from './clock.js';
