@@ -1,0 +1,1 @@
+export { LocalKeyringSigner, type LocalKeyringOptions } from './local-keyring.js';

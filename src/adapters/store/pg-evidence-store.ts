@@ -1,0 +1,157 @@
+import { NotaryError } from '../../core/errors.js';
+import type { StoredEvidence, Workflow } from '../../core/workflow.js';
+import type {
+  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowQuery,
+} from '../../ports/evidence-store.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { GroupCommitter } from './group-commit.js';
+import { toAnchor, toEvidence, toSignature, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
+import type { SqlClient } from './sql-client.js';
+import { insertAnchors, insertNotarizations, type AnchorWrite } from './writes.js';
+
+export interface PgEvidenceStoreOptions {
+  /** an idempotency claim whose workflow never got stored may be taken over after this long */
+  staleClaimSeconds?: number;
+  /** a signature is left to the request that made it for this long before the anchorer retries it */
+  anchorGraceSeconds?: number;
+}
+
+/** EvidenceStore over PostgreSQL or PGlite: same SQL, same migrations. */
+export class PgEvidenceStore implements EvidenceStore {
+  private readonly notarizations: GroupCommitter<NotarizationRecord>;
+  private readonly anchors: GroupCommitter<AnchorWrite>;
+
+  constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
+    this.notarizations = new GroupCommitter((batch) => db.transaction((tx) => insertNotarizations(tx, batch)));
+    this.anchors = new GroupCommitter((batch) => db.transaction((tx) => insertAnchors(tx, batch)));
+  }
+
+  save(record: NotarizationRecord): Promise<void> {
+    return wrap('save', this.notarizations.submit(record));
+  }
+
+  saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void> {
+    return wrap('saveAnchor', this.anchors.submit({ workflowId, anchor }));
+  }
+
+  async claimIdempotencyKey(key: string, requestHash: string, workflowId: string): Promise<IdempotencyClaim> {
+    const stale = this.options.staleClaimSeconds ?? 60;
+    // Inserts the claim, or takes over one whose owner died before storing anything.
+    const { rows } = await this.db.query<{ request_hash: string; workflow_id: string; mine: boolean }>(
+      `INSERT INTO idempotency_keys AS k (key, request_hash, workflow_id) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, workflow_id = EXCLUDED.workflow_id, claimed_at = now()
+         WHERE k.claimed_at < now() - make_interval(secs => $4)
+           AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = k.workflow_id)
+       RETURNING request_hash, workflow_id::text, true AS mine`,
+      [key, requestHash, workflowId, stale],
+    );
+    if (rows.length === 1) return { claimed: true };
+    const existing = await this.db.query<{ request_hash: string; workflow_id: string }>(
+      'SELECT request_hash, workflow_id::text FROM idempotency_keys WHERE key = $1', [key]);
+    const row = existing.rows[0];
+    if (!row) return this.claimIdempotencyKey(key, requestHash, workflowId); // released in between
+    return { claimed: false, requestHash: row.request_hash, workflowId: row.workflow_id };
+  }
+
+  async releaseIdempotencyKey(key: string, workflowId: string): Promise<void> {
+    await this.db.query('DELETE FROM idempotency_keys WHERE key = $1 AND workflow_id = $2', [key, workflowId]);
+  }
+
+  async getWorkflow(id: string): Promise<Workflow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.db.query<WorkflowRow>('SELECT * FROM workflows WHERE id = $1', [id]);
+    return rows[0] && toWorkflow(rows[0]);
+  }
+
+  async getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined> {
+    if (!isUuid(workflowId)) return undefined;
+    const { rows } = await this.db.query<WorkflowRow & SignatureRow & { entry: unknown; log_url: string | null }>(
+      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, a.entry, a.log_url
+         FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
+        WHERE w.id = $1`, [workflowId]);
+    const r = rows[0];
+    return r && { workflow: toWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
+  }
+
+  async listWorkflows(q: WorkflowQuery): Promise<Page<Workflow>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
+    if (q.status) add('status = ?', q.status);
+    if (q.startTime) add('created_at >= ?', q.startTime);
+    if (q.endTime) add('created_at < ?', q.endTime);
+    const cursor = decodeCursor(q.pageToken);
+    if (cursor) { params.push(cursor.t, cursor.k); where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::uuid)`); }
+    params.push(q.pageSize + 1);
+    const { rows } = await this.db.query<WorkflowRow>(
+      `SELECT * FROM workflows ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    return page(rows.map(toWorkflow), q.pageSize, (w) => ({ t: w.created_at, k: w.id }));
+  }
+
+  async getEvidence(hashHex: string): Promise<StoredEvidence | undefined> {
+    const { rows } = await this.db.query<EvidenceRow>(`${EVIDENCE_SELECT} WHERE e.hash = $1`, [hashHex]);
+    return rows[0] && toEvidence(rows[0]);
+  }
+
+  async findEvidence(q: EvidenceQuery): Promise<Page<StoredEvidence>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
+    if (q.artifactHash) add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
+    if (q.eventType) add('e.event_type = ?', q.eventType);
+    if (q.actorId) add('e.actor_id = ?', q.actorId);
+    const cursor = decodeCursor(q.pageToken);
+    if (cursor) { params.push(cursor.t, cursor.k); where.push(`(e.created_at, e.hash) < ($${params.length - 1}, $${params.length})`); }
+    params.push(q.pageSize + 1);
+    const { rows } = await this.db.query<EvidenceRow>(
+      `${EVIDENCE_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY e.created_at DESC, e.hash DESC LIMIT $${params.length}`, params);
+    return page(rows.map(toEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
+  }
+
+  async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
+    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: Uint8Array; public_key_pem: string }>(
+      `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem
+         FROM signatures s JOIN workflows w ON w.id = s.workflow_id
+        WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
+        ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
+    return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature), publicKeyPem: r.public_key_pem }));
+  }
+
+  async countPendingAnchors(): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM signatures WHERE NOT anchored');
+    return rows[0]?.n ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await wrap('ping', this.db.query('SELECT 1'));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+const EVIDENCE_SELECT = `SELECT e.hash, e.package, e.event_type, e.actor_id, e.created_at,
+  ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
+  FROM evidence e`;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (s: string) => UUID_RE.test(s);
+
+function page<T>(rows: T[], size: number, key: (t: T) => { t: string; k: string }): Page<T> {
+  const items = rows.slice(0, size);
+  const last = items[items.length - 1];
+  return { items, nextPageToken: rows.length > size && last ? encodeCursor(key(last)) : null };
+}
+
+/** Database failures surface as retryable 'unavailable', never as a raw driver error. */
+async function wrap<T>(operation: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof NotaryError) throw err;
+    throw new NotaryError('unavailable', `evidence store ${operation} failed`, { cause: err });
+  }
+}

@@ -1,0 +1,68 @@
+import type { EvidencePackage } from '../../core/evidence.js';
+import type { StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
+import type { StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
+import type { LogEntry } from '../../ports/transparency-log.js';
+
+const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+const bytes = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array));
+
+export interface WorkflowRow {
+  id: string;
+  type: string;
+  status: string;
+  evidence_hash: string;
+  created_at: unknown;
+  updated_at: unknown;
+  completed_at: unknown;
+  error_message: string | null;
+}
+
+export const toWorkflow = (r: WorkflowRow): Workflow => ({
+  id: r.id,
+  type: r.type as WorkflowType,
+  status: r.status as WorkflowStatus,
+  evidence_package_hash: r.evidence_hash,
+  created_at: iso(r.created_at),
+  updated_at: iso(r.updated_at),
+  completed_at: isoOrNull(r.completed_at),
+  error_message: r.error_message,
+});
+
+export interface SignatureRow {
+  key_id: string;
+  key_version: number;
+  signature: unknown;
+  public_key_pem: string;
+  signed_at: unknown;
+}
+
+export const toSignature = (r: SignatureRow): StoredSignature => ({
+  keyId: r.key_id,
+  keyVersion: Number(r.key_version),
+  signature: bytes(r.signature),
+  publicKeyPem: r.public_key_pem,
+  signedAt: iso(r.signed_at),
+});
+
+export const toAnchor = (r: { entry: unknown; log_url: string | null }): StoredAnchor | null =>
+  r.log_url === null || r.entry === null ? null : { entry: json<LogEntry>(r.entry), logUrl: r.log_url };
+
+export interface EvidenceRow {
+  hash: string;
+  package: unknown;
+  event_type: string;
+  actor_id: string;
+  created_at: unknown;
+  workflow_ids: string[] | null;
+}
+
+export const toEvidence = (r: EvidenceRow): StoredEvidence => ({
+  evidence_package_hash: r.hash,
+  evidence_package: json<EvidencePackage>(r.package),
+  event_type: r.event_type,
+  actor_id: r.actor_id,
+  created_at: iso(r.created_at),
+  workflow_ids: r.workflow_ids ?? [],
+});

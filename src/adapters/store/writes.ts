@@ -1,0 +1,47 @@
+import type { NotarizationRecord, StoredAnchor } from '../../ports/evidence-store.js';
+import { valuesList } from './group-commit.js';
+import type { SqlQueryable } from './sql-client.js';
+
+export interface AnchorWrite {
+  workflowId: string;
+  anchor: StoredAnchor;
+}
+
+/** One multi-row insert per table for a whole batch of notarizations. */
+export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationRecord[]): Promise<void> {
+  // The same package may be notarized twice in one batch: evidence rows are unique by hash.
+  const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
+  await tx.query(
+    `INSERT INTO evidence (hash, package, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
+     VALUES ${valuesList(evidence.length, ['', '::jsonb', '::bytea', '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
+     ON CONFLICT (hash) DO NOTHING`,
+    evidence.flatMap(({ evidence: e, workflow: w }) => [
+      e.hashHex, JSON.stringify(e.pkg), e.canonical, e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
+      e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at,
+    ]),
+  );
+  await tx.query(
+    `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message)
+     VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', ''])}`,
+    batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message]),
+  );
+  await tx.query(
+    `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at)
+     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '::bytea', '', '::timestamptz'])}`,
+    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature, s.publicKeyPem, s.signedAt]),
+  );
+}
+
+/** Anchors are written once: a second anchoring of the same signature (a retry that raced) is ignored. */
+export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> {
+  const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
+  await tx.query(
+    `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
+     VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', '::jsonb'])}
+     ON CONFLICT (workflow_id) DO NOTHING`,
+    unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
+      workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime, JSON.stringify(entry),
+    ]),
+  );
+  await tx.query('UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', [unique.map((a) => a.workflowId)]);
+}

@@ -1,0 +1,172 @@
+import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
+import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, WorkflowQuery } from '../ports/evidence-store.js';
+import type { KeySigner, PublicKeyVersion } from '../ports/key-signer.js';
+import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
+import { NotaryError } from './errors.js';
+import type { CanonicalEvidence } from './evidence.js';
+import type { InputLimits } from './limits.js';
+import { prepareEvidence } from './prepare.js';
+import type { Receipt } from './receipt.js';
+import { toReceipt } from './receipts.js';
+import type { StoredEvidence, Workflow } from './workflow.js';
+
+export interface NotaryDeps {
+  signer: KeySigner;
+  log: TransparencyLog;
+  store: EvidenceStore;
+  clock: Clock;
+  ids: IdGenerator;
+  limits: InputLimits;
+  logger: Logger;
+  /** how long a duplicate request under the same Idempotency-Key waits for the first one */
+  idempotencyWaitMs?: number;
+}
+
+export interface NotarizeOptions {
+  idempotencyKey?: string;
+}
+
+export interface NotarizeResult {
+  workflow: Workflow;
+  receipt: Receipt;
+  /** true when an earlier request under the same Idempotency-Key produced this result */
+  replayed: boolean;
+}
+
+export interface TrustRoot {
+  signing_keys: PublicKeyVersion[];
+  transparency_log: LogInfo;
+}
+
+/** The one pipeline every door drives: validate → canonicalize → hash → sign → store → anchor. */
+export class Notary {
+  constructor(private readonly deps: NotaryDeps) {}
+
+  get limits(): InputLimits {
+    return this.deps.limits;
+  }
+
+  prepare(raw: unknown, path?: string): CanonicalEvidence {
+    return prepareEvidence(raw, this.deps.limits, path);
+  }
+
+  async notarize(raw: unknown, options: NotarizeOptions = {}): Promise<NotarizeResult> {
+    return this.notarizePrepared(this.prepare(raw), options);
+  }
+
+  async notarizePrepared(evidence: CanonicalEvidence, options: NotarizeOptions = {}): Promise<NotarizeResult> {
+    const { store, ids } = this.deps;
+    const workflowId = ids.next();
+    const key = options.idempotencyKey;
+    if (key !== undefined) {
+      const claim = await store.claimIdempotencyKey(key, evidence.hashHex, workflowId);
+      if (!claim.claimed) {
+        if (claim.requestHash !== evidence.hashHex) {
+          throw new NotaryError('idempotency_mismatch', 'this Idempotency-Key was already used with a different evidence package');
+        }
+        return { ...(await this.awaitExisting(claim.workflowId)), replayed: true };
+      }
+    }
+    try {
+      return { ...(await this.signStoreAnchor(evidence, workflowId)), replayed: false };
+    } catch (err) {
+      if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string) {
+    const { signer, store, clock } = this.deps;
+    const sig = await signer.sign({ canonical: evidence.canonical, digest: evidence.digest });
+    const now = clock.now().toISOString();
+    const workflow: Workflow = {
+      id: workflowId,
+      type: 'simple_sign',
+      status: 'completed',
+      evidence_package_hash: evidence.hashHex,
+      created_at: now,
+      updated_at: now,
+      completed_at: now,
+      error_message: null,
+    };
+    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
+    // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
+    await store.save({ workflow, evidence, signature });
+    const anchor = await this.tryAnchor(workflowId, { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+    return { workflow, receipt: toReceipt({ workflow, signature, anchor }) };
+  }
+
+  /** Anchors now if the log answers; otherwise the signature stays pending and the anchorer retries. */
+  async tryAnchor(workflowId: string, request: Parameters<TransparencyLog['append']>[0]): Promise<StoredAnchor | null> {
+    const { log, store, logger } = this.deps;
+    try {
+      const entry = await log.append(request);
+      const anchor = { entry, logUrl: (await log.info()).url };
+      await store.saveAnchor(workflowId, anchor);
+      return anchor;
+    } catch (err) {
+      logger.warn({ err, workflowId }, 'anchoring deferred: will retry');
+      return null;
+    }
+  }
+
+  /** Anchors signatures left pending (log down, or process stopped mid-way). Returns how many succeeded. */
+  async anchorPending(limit = 100): Promise<number> {
+    const pending = await this.deps.store.pendingAnchors(limit);
+    let done = 0;
+    for (const p of pending) {
+      const anchor = await this.tryAnchor(p.workflowId, p);
+      if (!anchor) break; // the log is still failing: stop hammering it, the next round retries
+      done++;
+    }
+    return done;
+  }
+
+  private async awaitExisting(workflowId: string): Promise<{ workflow: Workflow; receipt: Receipt }> {
+    const deadline = Date.now() + (this.deps.idempotencyWaitMs ?? 10_000);
+    for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
+      const record = await this.deps.store.getReceiptRecord(workflowId);
+      if (record) return { workflow: record.workflow, receipt: toReceipt(record) };
+      if (Date.now() > deadline) {
+        throw new NotaryError('conflict', 'a request with this Idempotency-Key is still in progress; retry later');
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  async getWorkflow(id: string): Promise<Workflow> {
+    const wf = await this.deps.store.getWorkflow(id);
+    if (!wf) throw new NotaryError('not_found', `workflow ${id} not found`);
+    return wf;
+  }
+
+  async getReceipt(workflowId: string): Promise<Receipt> {
+    const record = await this.deps.store.getReceiptRecord(workflowId);
+    if (!record) throw new NotaryError('not_found', `no receipt for workflow ${workflowId}`);
+    return toReceipt(record);
+  }
+
+  listWorkflows(query: WorkflowQuery): Promise<Page<Workflow>> {
+    return this.deps.store.listWorkflows(query);
+  }
+
+  async getEvidence(hashHex: string): Promise<StoredEvidence> {
+    const ev = await this.deps.store.getEvidence(hashHex);
+    if (!ev) throw new NotaryError('not_found', `no evidence with hash ${hashHex}`);
+    return ev;
+  }
+
+  findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>> {
+    return this.deps.store.findEvidence(query);
+  }
+
+  async trustRoot(): Promise<TrustRoot> {
+    const [signing_keys, transparency_log] = await Promise.all([this.deps.signer.publicKeys(), this.deps.log.info()]);
+    return { signing_keys, transparency_log };
+  }
+
+  /** Readiness: every dependency answers. */
+  async ready(): Promise<void> {
+    await Promise.all([this.deps.store.ping(), this.deps.signer.ping(), this.deps.log.ping()]);
+  }
+}

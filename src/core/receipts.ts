@@ -1,0 +1,26 @@
+import type { ReceiptRecord } from '../ports/evidence-store.js';
+import type { Receipt } from './receipt.js';
+
+/** The receipt is derived from what was stored, never kept as a separate copy that could drift. */
+export function toReceipt(record: ReceiptRecord): Receipt {
+  const { workflow, signature, anchor } = record;
+  const entry = anchor?.entry;
+  return {
+    workflow_id: workflow.id,
+    evidence_package_hash: workflow.evidence_package_hash,
+    signature_b64: signature.signature.toString('base64'),
+    public_key_b64: Buffer.from(signature.publicKeyPem).toString('base64'),
+    key_id: signature.keyId,
+    key_version: signature.keyVersion,
+    signed_at: signature.signedAt,
+    anchoring: entry ? 'anchored' : 'pending',
+    rekor_log_id: entry?.logID ?? null,
+    rekor_server_url: anchor?.logUrl ?? null,
+    rekor_entry_uuid: entry?.uuid ?? null,
+    integrated_time: entry?.integratedTime ?? null,
+    log_index: entry?.logIndex ?? null,
+    inclusion_proof: entry?.inclusionProof ?? null,
+    signed_entry_timestamp: entry?.signedEntryTimestamp ?? null,
+    rekor_entry_body: entry?.body ?? null,
+  };
+}
