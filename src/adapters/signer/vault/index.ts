@@ -1,0 +1,74 @@
+import { VaultAuth, type VaultAuthConfig } from './auth.js';
+import { CircuitBreaker, type BreakerOptions } from './breaker.js';
+import { toNotaryError } from './errors.js';
+import { VaultHttpClient } from './http-client.js';
+import { VaultTransitSigner } from './signer.js';
+import { TransitClient } from './transit-client.js';
+
+export { VaultTransitSigner } from './signer.js';
+export { VaultHttpError, VaultNetworkError } from './errors.js';
+export { parseVaultSignature } from './mappers.js';
+
+export interface VaultSignerOptions {
+  addr: string;
+  mount: string /* 'transit' */;
+  key: string /* 'afdp-notary-key' */;
+  namespace?: string;
+  caCertPem?: string;
+  auth: VaultAuthConfig;
+  createKey?: boolean;
+  timeoutMs?: number;
+  retries?: number;
+  batchMaxSize?: number /* default 64 */;
+  batchMaxDelayMs?: number /* default 2 */;
+  breaker?: BreakerOptions;
+}
+
+const DEFAULTS = {
+  timeoutMs: 5_000,
+  retries: 2,
+  batchMaxSize: 64,
+  batchMaxDelayMs: 2,
+  breaker: { failureThreshold: 5, resetMs: 10_000 },
+} as const;
+
+/** Builds the tiers, logs in and checks the key; nothing is left running if that fails. */
+export async function createVaultSigner(opts: VaultSignerOptions): Promise<VaultTransitSigner> {
+  validate(opts);
+  const http = new VaultHttpClient({
+    addr: opts.addr,
+    namespace: opts.namespace,
+    caCertPem: opts.caCertPem,
+    timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
+    retries: opts.retries ?? DEFAULTS.retries,
+  });
+  const breaker = new CircuitBreaker(opts.breaker ?? DEFAULTS.breaker);
+  const auth = new VaultAuth((req) => breaker.run(() => http.request(req)), opts.auth);
+  const signer = new VaultTransitSigner({
+    keyName: opts.key,
+    http,
+    breaker,
+    auth,
+    transit: new TransitClient(auth, opts.mount, opts.key),
+    batch: {
+      maxSize: opts.batchMaxSize ?? DEFAULTS.batchMaxSize,
+      maxDelayMs: opts.batchMaxDelayMs ?? DEFAULTS.batchMaxDelayMs,
+    },
+  });
+  try {
+    await signer.start(opts.createKey ?? false);
+    return signer;
+  } catch (err) {
+    await signer.close();
+    // Wrong key type / missing key are configuration errors with their own clear message.
+    if (err instanceof Error && err.constructor === Error) throw err;
+    throw toNotaryError('start', err);
+  }
+}
+
+function validate(opts: VaultSignerOptions): void {
+  if (!URL.canParse(opts.addr)) throw new Error(`Vault addr is not a URL: ${opts.addr}`);
+  if (!opts.mount || !opts.key) throw new Error('Vault mount and key must be non-empty');
+  const size = opts.batchMaxSize ?? DEFAULTS.batchMaxSize;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batchMaxSize must be a positive integer, got ${size}`);
+}

@@ -1,0 +1,87 @@
+import { VaultHttpError } from './errors.js';
+import type { VaultAuth } from './auth.js';
+
+/** `GET {mount}/keys/{name}` data, as path_keys.go formats it. */
+export interface TransitKeyData {
+  name: string;
+  type: string;
+  latest_version?: number;
+  /** Asymmetric keys: version → {public_key, creation_time, name}; symmetric: version → unix seconds. */
+  keys: Record<string, TransitAsymKey | number>;
+}
+
+export interface TransitAsymKey {
+  public_key: string;
+  creation_time: string;
+  name?: string;
+}
+
+/** One entry of `batch_results` (or the single-input answer): a signature or an error. */
+export interface SignItemResult {
+  signature?: string;
+  error?: string;
+}
+
+/** Domain tier: the transit paths this service uses, with Vault's answers typed. */
+export class TransitClient {
+  readonly #base: string;
+  readonly #key: string;
+
+  constructor(
+    private readonly auth: VaultAuth,
+    mount: string,
+    key: string,
+  ) {
+    this.#base = mount.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+    this.#key = encodeURIComponent(key);
+  }
+
+  /** undefined when the key does not exist (Vault answers 404 with `errors: []`). */
+  async readKey(): Promise<TransitKeyData | undefined> {
+    try {
+      const res = await this.auth.call<{ data: TransitKeyData }>({ method: 'GET', path: this.#path('keys') });
+      return res.body?.data;
+    } catch (err) {
+      if (err instanceof VaultHttpError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async createKey(type: string): Promise<void> {
+    await this.auth.call({ method: 'POST', path: this.#path('keys'), body: { type } });
+  }
+
+  async rotate(): Promise<void> {
+    // A replayed rotate would skip a version, so only replay what Vault never processed.
+    await this.auth.call({ method: 'POST', path: `${this.#path('keys')}/rotate`, body: {}, idempotent: false });
+  }
+
+  /** Signs base64 SHA-256 digests; a single input uses `input`, more use `batch_input`. */
+  async sign(inputs: readonly string[]): Promise<SignItemResult[]> {
+    const params = { prehashed: true, hash_algorithm: 'sha2-256', marshaling_algorithm: 'asn1' };
+    if (inputs.length === 1) {
+      try {
+        const res = await this.auth.call<{ data?: SignItemResult }>({
+          method: 'POST', path: this.#path('sign'), body: { ...params, input: inputs[0] },
+        });
+        return [{ signature: res.body?.data?.signature }];
+      } catch (err) {
+        // A 400 for one input is that item's failure, just like a batch_results error.
+        if (err instanceof VaultHttpError && err.status === 400) return [{ error: err.errors.join('; ') }];
+        throw err;
+      }
+    }
+    const res = await this.auth.call<{ data?: { batch_results?: SignItemResult[] } }>({
+      method: 'POST', path: this.#path('sign'), body: { ...params, batch_input: inputs.map((input) => ({ input })) },
+    });
+    const results = res.body?.data?.batch_results ?? [];
+    if (results.length !== inputs.length) {
+      throw new Error(`Vault returned ${results.length} batch_results for ${inputs.length} inputs`);
+    }
+    return results;
+  }
+
+  #path(op: 'keys' | 'sign'): string {
+    return `${this.#base}/${op}/${this.#key}`;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * Loopback Vault that follows the documented HTTP API for the paths the notary uses:
+ * sys/health, token lookup-self/renew-self, AppRole and Kubernetes login, transit
+ * keys (read/create/rotate) and sign (single and batch_input, real ECDSA P-256).
+ */
+import { createECDH, createHash, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface VaultServerOptions {
+  /** lease_duration of tokens issued by logins. */
+  tokenTtlSeconds?: number;
+  renewable?: boolean;
+  transitMount?: string;
+}
+
+export interface VaultServer {
+  url: string;
+  rootToken: string;
+  /** Every request seen, with the X-Vault-Namespace header it carried. */
+  requests: Array<{ method: string; path: string; namespace?: string }>;
+  close(): Promise<void>;
+  seal(): void;
+  unseal(): void;
+  setStandby(standby: boolean): void;
+  expireToken(token: string): void;
+  /** Tokens handed out by logins, newest last. */
+  issuedTokens(): string[];
+  setAppRole(roleId: string, secretId: string): void;
+  setKubernetesRole(role: string, jwt: string): void;
+  failNext(n: number, status: number): void;
+  createKey(name: string, type: 'ecdsa-p256' | 'aes256-gcm96'): void;
+}
+
+// ---- ECDSA P-256 over a precomputed digest --------------------------------------------
+// Node's crypto.sign always hashes its input. ECDH does the one expensive step for us
+// (k·G is the "public key" of private scalar k); the rest is textbook ECDSA (SEC 1 §4.1.3).
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const toBig = (b: Buffer): bigint => BigInt(`0x${b.toString('hex') || '0'}`);
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let result = 1n;
+  for (let b = base % mod, e = exp; e > 0n; e >>= 1n, b = (b * b) % mod) if (e & 1n) result = (result * b) % mod;
+  return result;
+}
+
+function derInt(x: bigint): Buffer {
+  let hex = x.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const raw = Buffer.from(hex, 'hex');
+  const body = raw[0] & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw;
+  return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+}
+
+export function signDigestP256(privateKey: KeyObject, digest: Buffer): Buffer {
+  const d = toBig(Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url'));
+  const z = toBig(digest.subarray(0, 32)); // leftmost bits of the hash, as SEC 1 truncates
+  for (;;) {
+    const kBytes = randomBytes(32);
+    const k = toBig(kBytes);
+    if (k === 0n || k >= N) continue;
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(kBytes);
+    const r = toBig(ecdh.getPublicKey().subarray(1, 33)) % N;
+    const s = (modPow(k, N - 2n, N) * ((z + r * d) % N)) % N;
+    if (r === 0n || s === 0n) continue;
+    const seq = Buffer.concat([derInt(r), derInt(s)]);
+    return Buffer.concat([Buffer.from([0x30, seq.length]), seq]);
+  }
+}
+
+// ---- state -------------------------------------------------------------------------------
+interface Token { expiresAt: number | null; ttl: number; renewable: boolean }
+interface KeyVersion { privateKey?: KeyObject; publicKeyPem?: string; created: Date }
+interface TransitKey { type: string; versions: KeyVersion[] }
+type Reply = [status: number, body: unknown];
+
+const HASHES: Record<string, string> = { 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512' };
+const errors = (status: number, ...msgs: string[]): Reply => [status, { errors: msgs }];
+const envelope = (data: unknown, auth: unknown = null) => ({
+  request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0,
+  data, wrap_info: null, warnings: null, auth,
+});
+
+export async function startVaultServer(opts: VaultServerOptions = {}): Promise<VaultServer> {
+  const ttl = opts.tokenTtlSeconds ?? 3600;
+  const renewable = opts.renewable ?? true;
+  const mount = opts.transitMount ?? 'transit';
+  const rootToken = `hvs.root${randomBytes(12).toString('hex')}`;
+  const tokens = new Map<string, Token>([[rootToken, { expiresAt: null, ttl: 0, renewable: false }]]);
+  const issued: string[] = [];
+  const appRoles = new Map<string, string>();
+  const k8sRoles = new Map<string, string>();
+  const keys = new Map<string, TransitKey>();
+  const requests: VaultServer['requests'] = [];
+  const failures: number[] = [];
+  let sealed = false;
+  let standby = false;
+
+  const newVersion = (type: string): KeyVersion => {
+    if (type !== 'ecdsa-p256') return { created: new Date() };
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, created: new Date() };
+  };
+  const createKey = (name: string, type: string) => keys.set(name, { type, versions: [newVersion(type)] });
+
+  const issueToken = (metadata: Record<string, string>): Reply => {
+    const token = `hvs.${randomBytes(18).toString('base64url')}`;
+    tokens.set(token, { expiresAt: Date.now() + ttl * 1000, ttl, renewable });
+    issued.push(token);
+    return [200, envelope(null, authBlock(token, ttl, renewable, metadata))];
+  };
+
+  /** Vault answers 403 "permission denied" alike for missing, unknown, expired and revoked tokens. */
+  const lookup = (req: http.IncomingMessage): [string, Token] | undefined => {
+    const token = String(req.headers['x-vault-token'] ?? '');
+    const t = tokens.get(token);
+    if (!t) return undefined;
+    if (t.expiresAt !== null && t.expiresAt <= Date.now()) {
+      tokens.delete(token);
+      return undefined;
+    }
+    return [token, t];
+  };
+
+  const keyData = (name: string, k: TransitKey) => ({
+    name, type: k.type, latest_version: k.versions.length, min_decryption_version: 1, min_encryption_version: 0,
+    min_available_version: 0, deletion_allowed: false, derived: false, exportable: false,
+    allow_plaintext_backup: false, supports_encryption: k.type !== 'ecdsa-p256',
+    supports_decryption: k.type !== 'ecdsa-p256', supports_derivation: k.type !== 'ecdsa-p256',
+    supports_signing: k.type === 'ecdsa-p256', imported_key: false, auto_rotate_period: 0,
+    keys: Object.fromEntries(k.versions.map((v, i) => [String(i + 1), v.publicKeyPem
+      ? { name: 'P-256', public_key: v.publicKeyPem, certificate_chain: '', creation_time: v.created.toISOString() }
+      : Math.floor(v.created.getTime() / 1000)])),
+  });
+
+  const sign = (name: string, urlHash: string | undefined, body: Record<string, unknown>): Reply => {
+    const key = keys.get(name);
+    if (!key) return errors(400, 'encryption key not found');
+    if (key.type !== 'ecdsa-p256') return errors(400, `key type ${key.type} does not support signing`);
+    const hashName = urlHash ?? (body.hash_algorithm as string | undefined) ?? 'sha2-256';
+    if (!HASHES[hashName]) return errors(400, `invalid hash algorithm "${hashName}"`);
+    const marshaling = (body.marshaling_algorithm as string | undefined) ?? 'asn1';
+    if (marshaling !== 'asn1') return errors(400, `invalid marshaling type "${marshaling}"`);
+    const ver = Number(body.key_version ?? 0) || key.versions.length;
+    if (ver > key.versions.length) return errors(400, 'requested version for signing is higher than the latest key version');
+    const signOne = (item: Record<string, unknown>): { signature?: string; error?: string } => {
+      if (typeof item.input !== 'string') return { error: 'missing input' };
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(item.input) || item.input.length % 4 !== 0) {
+        return { error: 'unable to decode input as base64: illegal base64 data' };
+      }
+      const raw = Buffer.from(item.input, 'base64');
+      const digest = body.prehashed === true ? raw : createHash(HASHES[hashName]).update(raw).digest();
+      const der = signDigestP256(key.versions[ver - 1].privateKey!, digest);
+      return { signature: `vault:v${ver}:${der.toString('base64')}` };
+    };
+    if (Array.isArray(body.batch_input)) {
+      if (body.batch_input.length === 0) return errors(400, 'missing batch input to process');
+      return [200, envelope({ batch_results: body.batch_input.map((i) => signOne(i as Record<string, unknown>)) })];
+    }
+    const one = signOne({ input: body.input ?? '' });
+    return one.error ? errors(400, one.error) : [200, envelope({ signature: one.signature })];
+  };
+
+  const route = (method: string, path: string, req: http.IncomingMessage, body: Record<string, unknown>): Reply => {
+    if (path === 'sys/health' && method === 'GET') {
+      const health = { initialized: true, sealed, standby, performance_standby: false, version: '1.17.0', server_time_utc: Math.floor(Date.now() / 1000) };
+      return [sealed ? 503 : standby ? 429 : 200, health];
+    }
+    if (sealed) return errors(503, 'Vault is sealed');
+    const login = /^auth\/([^/]+)\/login$/.exec(path);
+    if (login && method === 'POST') {
+      if (typeof body.role_id === 'string') {
+        if (appRoles.get(body.role_id) !== body.secret_id) return errors(400, 'invalid role or secret ID');
+        return issueToken({ role_name: 'notary' });
+      }
+      if (typeof body.role === 'string' && typeof body.jwt === 'string') {
+        if (k8sRoles.get(body.role) !== body.jwt) return errors(403, 'permission denied');
+        return issueToken({ role: body.role, service_account_name: 'notary' });
+      }
+      return errors(400, 'missing role_id');
+    }
+    const self = lookup(req);
+    if (!self) return errors(403, 'permission denied');
+    const [token, t] = self;
+    if (path === 'auth/token/lookup-self' && method === 'GET') {
+      const left = t.expiresAt === null ? 0 : Math.ceil((t.expiresAt - Date.now()) / 1000);
+      return [200, envelope({ id: token, ttl: left, creation_ttl: t.ttl, renewable: t.renewable, policies: ['default'], type: 'service', num_uses: 0, orphan: true })];
+    }
+    if (path === 'auth/token/renew-self' && method === 'POST') {
+      if (!t.renewable) return errors(400, 'lease is not renewable');
+      t.expiresAt = Date.now() + t.ttl * 1000;
+      return [200, envelope(null, authBlock(token, t.ttl, true, {}))];
+    }
+    const m = new RegExp(`^${mount}/(keys|sign)/([^/]+)(?:/([^/]+))?$`).exec(path);
+    if (!m) return errors(404, `no handler for route "${path}"`);
+    const [, op, name, extra] = m;
+    const key = keys.get(decodeURIComponent(name));
+    if (op === 'sign' && method === 'POST') return sign(decodeURIComponent(name), extra, body);
+    if (op === 'keys' && extra === 'rotate' && method === 'POST') {
+      if (!key) return errors(400, 'key not found');
+      key.versions.push(newVersion(key.type));
+      return [200, envelope(keyData(name, key))];
+    }
+    if (op === 'keys' && !extra && method === 'GET') return key ? [200, envelope(keyData(name, key))] : errors(404);
+    if (op === 'keys' && !extra && method === 'POST') {
+      const type = (body.type as string | undefined) ?? 'aes256-gcm96';
+      if (type !== 'ecdsa-p256' && type !== 'aes256-gcm96') return errors(400, `unknown key type ${type}`);
+      if (!key) createKey(decodeURIComponent(name), type);
+      return [200, envelope(keyData(name, keys.get(decodeURIComponent(name))!))];
+    }
+    return errors(405, 'unsupported operation');
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://vault');
+      const method = req.method ?? 'GET';
+      const ns = req.headers['x-vault-namespace'];
+      requests.push({ method, path: url.pathname, ...(typeof ns === 'string' ? { namespace: ns } : {}) });
+      let reply: Reply;
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: Record<string, unknown> = {};
+      try {
+        body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } catch (err) {
+        reply = errors(400, `failed to parse JSON input: ${(err as Error).message}`);
+      }
+      const forced = failures.shift();
+      reply ??= forced !== undefined
+        ? errors(forced, forced === 503 ? 'Vault is sealed' : `injected failure ${forced}`)
+        : url.pathname.startsWith('/v1/') ? route(method, url.pathname.slice(4), req, body) : errors(404);
+      res.writeHead(reply[0], { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(reply[1]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    rootToken,
+    requests,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    seal: () => void (sealed = true),
+    unseal: () => void (sealed = false),
+    setStandby: (value) => void (standby = value),
+    expireToken: (token) => void tokens.delete(token),
+    issuedTokens: () => [...issued],
+    setAppRole: (roleId, secretId) => void appRoles.set(roleId, secretId),
+    setKubernetesRole: (role, jwt) => void k8sRoles.set(role, jwt),
+    failNext: (n, status) => failures.push(...Array<number>(n).fill(status)),
+    createKey: (name, type) => void createKey(name, type),
+  };
+}
+
+function authBlock(token: string, ttl: number, renewable: boolean, metadata: Record<string, unknown>) {
+  return {
+    client_token: token, accessor: randomBytes(12).toString('base64url'), policies: ['default', 'notary'],
+    token_policies: ['default', 'notary'], metadata, lease_duration: ttl, renewable,
+    entity_id: randomUUID(), token_type: 'service', orphan: true,
+  };
+}
