@@ -1,0 +1,125 @@
+/**
+ * Tier 1: a small fetch-based JSON client. Per-attempt timeout, retries only where a retry can
+ * help (network errors, 408, 429, 5xx) with exponential backoff + full jitter, Retry-After honoured.
+ * Retrying POST is safe against Rekor: a repeated create answers 409 with the existing entry.
+ */
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeoutMs?: number; // per attempt
+  retries?: number; // extra attempts after the first
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** A Retry-After longer than this is not waited for: the error is returned at once. */
+  maxRetryAfterMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface RekorErrorBody {
+  code: number;
+  message: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: unknown; // parsed JSON, or text for non-JSON answers
+}
+
+export class HttpError extends Error {
+  constructor(
+    message: string,
+    readonly status: number, // 0 = no HTTP answer (network error, timeout)
+    readonly headers: Headers = new Headers(),
+    readonly body?: RekorErrorBody,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpError';
+  }
+
+  get retryable(): boolean {
+    return isRetryableStatus(this.status);
+  }
+}
+
+export const isRetryableStatus = (s: number): boolean => s === 0 || s === 408 || s === 429 || s >= 500;
+
+export class HttpClient {
+  private readonly o: Required<Omit<HttpClientOptions, 'fetch'>> & { fetch: typeof fetch };
+
+  constructor(options: HttpClientOptions) {
+    this.o = {
+      timeoutMs: 10_000,
+      retries: 3,
+      retryBaseDelayMs: 200,
+      retryMaxDelayMs: 5_000,
+      maxRetryAfterMs: 30_000,
+      ...options,
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      fetch: options.fetch ?? globalThis.fetch,
+    };
+  }
+
+  async request(method: string, path: string, json?: unknown, accept = 'application/json'): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt++) {
+      let err: HttpError;
+      try {
+        const res = await this.once(method, path, json, accept);
+        if (res.status >= 200 && res.status < 300) return res;
+        err = toHttpError(method, path, res);
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        err = new HttpError(`${method} ${path}: ${reason}`, 0, undefined, undefined, { cause });
+      }
+      if (!err.retryable || attempt >= this.o.retries) throw err;
+      const wait = this.delay(attempt, err.headers.get('retry-after'));
+      if (wait === undefined) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  private async once(method: string, path: string, json: unknown, accept: string): Promise<HttpResponse> {
+    const res = await this.o.fetch(`${this.o.baseUrl}${path}`, {
+      method,
+      headers: { accept, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: json === undefined ? undefined : JSON.stringify(json),
+      signal: AbortSignal.timeout(this.o.timeoutMs),
+    });
+    const text = await res.text(); // read inside the attempt so the timeout covers the body too
+    const isJson = (res.headers.get('content-type') ?? '').includes('json');
+    let body: unknown = text;
+    if (isJson && text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text; // a proxy's broken JSON must not hide the status code
+      }
+    }
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** Full jitter: uniform in [0, min(max, base·2^attempt)]; Retry-After is a floor. */
+  private delay(attempt: number, retryAfter: string | null): number | undefined {
+    const jitter = Math.random() * Math.min(this.o.retryMaxDelayMs, this.o.retryBaseDelayMs * 2 ** attempt);
+    const floor = parseRetryAfter(retryAfter);
+    if (floor === undefined) return jitter;
+    return floor > this.o.maxRetryAfterMs ? undefined : Math.max(floor, jitter);
+  }
+}
+
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function toHttpError(method: string, path: string, res: HttpResponse): HttpError {
+  const b = res.body as Partial<RekorErrorBody> | string;
+  const body =
+    typeof b === 'object' && b !== null && typeof b.message === 'string'
+      ? { code: typeof b.code === 'number' ? b.code : res.status, message: b.message }
+      : undefined;
+  const detail = body?.message ?? (typeof b === 'string' ? b.slice(0, 200) : '');
+  return new HttpError(`${method} ${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status, res.headers, body);
+}

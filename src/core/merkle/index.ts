@@ -1,0 +1,1 @@
+export * from './rfc6962.js';

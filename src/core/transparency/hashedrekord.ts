@@ -1,0 +1,52 @@
+/** Rekor hashedrekord 0.0.1 entry bodies: build the canonical body, and read one back. */
+import canonicalize from 'canonicalize';
+
+export interface HashedRekordFields {
+  digestHex: string;
+  signature: Buffer; // DER
+  publicKeyPem: string; // PEM public key or certificate, as submitted
+}
+
+/** The proposed entry Rekor accepts at POST /api/v1/log/entries and stores (canonicalized) as the body. */
+export function hashedRekordEntry(f: HashedRekordFields): object {
+  if (!/^[0-9a-f]{64}$/.test(f.digestHex)) throw new Error('digestHex must be 64 lowercase hex characters');
+  return {
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: {
+      data: { hash: { algorithm: 'sha256', value: f.digestHex } },
+      signature: {
+        content: f.signature.toString('base64'),
+        publicKey: { content: Buffer.from(f.publicKeyPem, 'utf8').toString('base64') },
+      },
+    },
+  };
+}
+
+export function hashedRekordBody(f: HashedRekordFields): Buffer {
+  return Buffer.from(canonicalize(hashedRekordEntry(f)) as string, 'utf8');
+}
+
+/** Parses a base64 entry body; throws Error naming the first field that is wrong. */
+export function parseHashedRekordBody(b64: string): HashedRekordFields {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
+  } catch {
+    throw new Error('entry body is not base64 JSON');
+  }
+  const d = doc as { apiVersion?: unknown; kind?: unknown; spec?: any };
+  if (d?.kind !== 'hashedrekord' || d.apiVersion !== '0.0.1') {
+    throw new Error(`entry body is ${String(d?.kind)} ${String(d?.apiVersion)}, not hashedrekord 0.0.1`);
+  }
+  const hash = d.spec?.data?.hash;
+  if (hash?.algorithm !== 'sha256' || typeof hash.value !== 'string') throw new Error('body hash is not sha256');
+  const sig = d.spec?.signature;
+  if (typeof sig?.content !== 'string') throw new Error('body has no signature content');
+  if (typeof sig.publicKey?.content !== 'string') throw new Error('body has no public key content');
+  return {
+    digestHex: hash.value,
+    signature: Buffer.from(sig.content, 'base64'),
+    publicKeyPem: Buffer.from(sig.publicKey.content, 'base64').toString('utf8'),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Offline verification of one Rekor-shaped log entry against the log's public key. Each check
+ * reports separately and never throws, so callers (receipt verifiers, the Rekor adapter) can say
+ * exactly what is wrong with an answer.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
+import { leafHash, verifyInclusion } from '../merkle/index.js';
+import { verifyCheckpoint } from './checkpoint.js';
+import { parseHashedRekordBody } from './hashedrekord.js';
+import { logIdFromPublicKey } from './log-id.js';
+import { verifySET } from './set.js';
+
+export interface EntryCheck {
+  check: 'body' | 'set' | 'inclusion' | 'checkpoint';
+  ok: boolean;
+  detail: string;
+}
+
+const HEX32 = /^[0-9a-f]{64}$/i;
+
+export function verifyLogEntry(entry: LogEntry, logPublicKey: KeyObject, expected?: AnchorRequest): EntryCheck[] {
+  return [
+    run('body', () => checkBody(entry, expected)),
+    run('set', () => checkSet(entry, logPublicKey)),
+    run('inclusion', () => checkInclusion(entry)),
+    run('checkpoint', () => checkCheckpoint(entry, logPublicKey)),
+  ];
+}
+
+export function entryIsValid(checks: readonly EntryCheck[]): boolean {
+  return checks.length > 0 && checks.every((c) => c.ok);
+}
+
+/** "set: SET signature does not verify; inclusion: …" for error messages. */
+export function describeFailures(checks: readonly EntryCheck[]): string {
+  return checks
+    .filter((c) => !c.ok)
+    .map((c) => `${c.check}: ${c.detail}`)
+    .join('; ');
+}
+
+function run(check: EntryCheck['check'], fn: () => string): EntryCheck {
+  try {
+    return { check, ok: true, detail: fn() };
+  } catch (err) {
+    return { check, ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
+  const body = parseHashedRekordBody(entry.body);
+  // Rekor's entry UUID is the leaf hash, optionally prefixed by a 16-hex-digit tree ID.
+  const leaf = leafHash(Buffer.from(entry.body, 'base64')).toString('hex');
+  const uuid = String(entry.uuid ?? '').toLowerCase();
+  if (uuid !== leaf && !(uuid.length === 80 && uuid.endsWith(leaf))) {
+    throw new Error(`entry uuid ${entry.uuid} is not the leaf hash of the body (${leaf})`);
+  }
+  if (!expected) return 'hashedrekord body parsed; no expected anchor to compare';
+  if (body.digestHex.toLowerCase() !== expected.digestHex.toLowerCase()) {
+    throw new Error(`body digest ${body.digestHex} is not the anchored digest ${expected.digestHex}`);
+  }
+  if (!body.signature.equals(expected.signature)) throw new Error('body signature is not the anchored signature');
+  if (!samePublicKey(body.publicKeyPem, expected.publicKeyPem)) throw new Error('body public key is not the anchored key');
+  return 'body holds the anchored digest, signature and key';
+}
+
+function samePublicKey(a: string, b: string): boolean {
+  if (a.trim() === b.trim()) return true;
+  try {
+    const der = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
+    return der(a).equals(der(b));
+  } catch {
+    return false;
+  }
+}
+
+function checkSet(entry: LogEntry, key: KeyObject): string {
+  const logId = logIdFromPublicKey(key);
+  if (String(entry.logID).toLowerCase() !== logId) throw new Error(`logID ${entry.logID} is not this log's key ID ${logId}`);
+  if (!entry.signedEntryTimestamp) throw new Error('entry has no signedEntryTimestamp');
+  if (!verifySET(entry, key)) throw new Error('SET signature does not verify with the log key');
+  return `SET valid for logIndex ${entry.logIndex}`;
+}
+
+function checkInclusion(entry: LogEntry): string {
+  const p = entry.inclusionProof;
+  if (!p) throw new Error('entry has no inclusion proof');
+  if (!HEX32.test(p.rootHash ?? '')) throw new Error('inclusion proof rootHash is not 32-byte hex');
+  if (!Array.isArray(p.hashes) || !p.hashes.every((h) => HEX32.test(h))) {
+    throw new Error('inclusion proof hashes are not 32-byte hex');
+  }
+  const leaf = leafHash(Buffer.from(entry.body, 'base64'));
+  const hashes = p.hashes.map((h) => Buffer.from(h, 'hex'));
+  // The proof's logIndex is shard-local on sharded Rekor; the entry's logIndex is global.
+  if (!verifyInclusion(leaf, p.logIndex, p.treeSize, hashes, Buffer.from(p.rootHash, 'hex'))) {
+    throw new Error(`leaf is not included at index ${p.logIndex} of tree size ${p.treeSize} under root ${p.rootHash}`);
+  }
+  return `leaf included at ${p.logIndex} of ${p.treeSize}`;
+}
+
+function checkCheckpoint(entry: LogEntry, key: KeyObject): string {
+  const p = entry.inclusionProof;
+  if (!p?.checkpoint) throw new Error('entry has no checkpoint');
+  const cp = verifyCheckpoint(p.checkpoint, key);
+  if (cp.size !== p.treeSize) throw new Error(`checkpoint size ${cp.size} is not the proof's tree size ${p.treeSize}`);
+  if (cp.rootHash.toString('hex') !== String(p.rootHash).toLowerCase()) {
+    throw new Error("checkpoint root hash is not the proof's root hash");
+  }
+  return `checkpoint signed by the log: ${cp.origin} @ ${cp.size}`;
+}
