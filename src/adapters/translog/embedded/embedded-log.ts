@@ -1,0 +1,177 @@
+import { leafHash, MerkleTree } from '../../../core/merkle/index.js';
+import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../../../core/transparency/index.js';
+import { NotaryError } from '../../../core/errors.js';
+import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
+import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
+import type { LogKey } from './log-key.js';
+import { integrateBatch, type Integrated } from './integrate.js';
+
+export interface EmbeddedLogOptions {
+  db: SqlClient;
+  key: LogKey;
+  /** checkpoint origin line and signature name, e.g. the service's host name */
+  origin: string;
+  /** base URL where this service answers /api/v1/log */
+  url: string;
+  now?: () => Date;
+  maxBatch?: number;
+}
+
+interface Waiter {
+  request: AnchorRequest;
+  resolve: (e: LogEntry) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * An append-only RFC 6962 log in the service's own database that answers like Rekor.
+ * Appends are integrated in batches: one transaction, one signed checkpoint per batch.
+ * The Merkle tree is cached in memory and caught up from the database under the log lock,
+ * so several replicas appending to one database extend the same tree and never fork it.
+ */
+export class EmbeddedLog implements TransparencyLog {
+  readonly backend = 'embedded';
+  readonly logID: string;
+  private tree = new MerkleTree();
+  private queue: Waiter[] = [];
+  private integrating = false;
+  private latestCheckpoint = '';
+
+  private constructor(private readonly options: EmbeddedLogOptions) {
+    this.logID = logIdFromPublicKey(options.key.publicKey);
+  }
+
+  static async open(options: EmbeddedLogOptions): Promise<EmbeddedLog> {
+    const log = new EmbeddedLog(options);
+    await log.catchUp(options.db);
+    return log;
+  }
+
+  append(request: AnchorRequest): Promise<LogEntry> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (!this.integrating) this.drain();
+    });
+  }
+
+  async info(): Promise<LogInfo> {
+    return { logID: this.logID, url: this.options.url, publicKeyPem: this.options.key.publicKeyPem, origin: this.options.origin };
+  }
+
+  async ping(): Promise<void> {
+    await this.options.db.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {}
+
+  /** Latest signed checkpoint (refreshed from the database, which other replicas may have advanced). */
+  async checkpoint(): Promise<{ treeSize: number; rootHash: string; note: string }> {
+    await this.catchUp(this.options.db);
+    const { rows } = await this.options.db.query<{ tree_size: string; root_hash: Uint8Array; note: string }>(
+      'SELECT tree_size::text, root_hash, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
+    const r = rows[0];
+    if (!r) return { treeSize: 0, rootHash: this.tree.root(0).toString('hex'), note: '' };
+    return { treeSize: Number(r.tree_size), rootHash: Buffer.from(r.root_hash).toString('hex'), note: r.note };
+  }
+
+  /** Entry by uuid (hex leaf hash) or index, with a proof against the latest checkpoint. */
+  async entry(by: { uuid: string } | { logIndex: number }): Promise<LogEntry | undefined> {
+    const cp = await this.checkpoint();
+    const [sql, param] = 'uuid' in by
+      ? ['leaf_hash = $1', /^[0-9a-f]{64}$/.test(by.uuid) ? Buffer.from(by.uuid, 'hex') : Buffer.alloc(0)]
+      : ['idx = $1', by.logIndex];
+    const { rows } = await this.options.db.query<LeafRow>(`SELECT idx::text, body, integrated_time::text, set_signature FROM log_leaves WHERE ${sql}`, [param]);
+    const r = rows[0];
+    if (!r || Number(r.idx) >= cp.treeSize) return undefined;
+    return this.toEntry({ index: Number(r.idx), body: Buffer.from(r.body), integratedTime: Number(r.integrated_time), set: Buffer.from(r.set_signature).toString('base64') }, cp.treeSize, cp.note);
+  }
+
+  /** RFC 6962 consistency proof between two committed tree sizes. */
+  async consistencyProof(firstSize: number, lastSize: number): Promise<{ rootHash: string; hashes: string[] }> {
+    const { treeSize } = await this.checkpoint();
+    if (!(firstSize >= 1 && firstSize <= lastSize && lastSize <= treeSize)) {
+      throw new NotaryError('validation_failed', `need 1 <= firstSize <= lastSize <= ${treeSize}`, { field: 'firstSize' });
+    }
+    return { rootHash: this.tree.root(lastSize).toString('hex'), hashes: this.tree.consistencyProof(firstSize, lastSize).map((h) => h.toString('hex')) };
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  private drain(): void {
+    this.integrating = true;
+    setImmediate(async () => {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
+        try {
+          const { integrated, treeSize, note } = await this.integrate(batch.map((w) => w.request));
+          batch.forEach((w, i) => w.resolve(this.toEntry(integrated[i]!, treeSize, note)));
+        } catch (err) {
+          const error = new NotaryError('unavailable', 'transparency log append failed', { cause: err });
+          batch.forEach((w) => w.reject(error));
+        }
+      }
+      this.integrating = false;
+    });
+  }
+
+  private async integrate(requests: AnchorRequest[]) {
+    const { db, key, origin } = this.options;
+    const integratedTime = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
+    try {
+      return await db.transaction(async (tx) => {
+        await this.catchUp(tx, true);
+        const leaves = requests.map((r) => {
+          const body = hashedRekordBody(r);
+          return { body, hash: leafHash(body) };
+        });
+        const sign = (index: number, body: Buffer, time: number) =>
+          signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey);
+        return integrateBatch(tx, this.tree, leaves, integratedTime, sign, (size, root) =>
+          signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey));
+      });
+    } catch (err) {
+      // the in-memory tree may hold leaves the rollback undid: rebuild it from what was committed
+      this.tree = new MerkleTree();
+      await this.catchUp(db).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Appends to the cached tree every leaf committed beyond it (by this or another replica). */
+  private async catchUp(db: SqlQueryable, locked = false): Promise<void> {
+    if (locked) await db.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+    const { rows } = await db.query<{ i: string; leaf_hash: Uint8Array }>('SELECT idx::text AS i, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx', [this.tree.size]);
+    // an integration may have extended the tree while this query ran: append only what is still missing
+    for (const r of rows) if (Number(r.i) === this.tree.size) this.tree.append(Buffer.from(r.leaf_hash));
+  }
+
+  private toEntry(leaf: Integrated, treeSize: number, checkpoint: string): LogEntry {
+    const inclusionProof: InclusionProof = {
+      logIndex: leaf.index,
+      rootHash: this.tree.root(treeSize).toString('hex'),
+      treeSize,
+      hashes: this.tree.inclusionProof(leaf.index, treeSize).map((h) => h.toString('hex')),
+      checkpoint,
+    };
+    return {
+      uuid: leafHash(leaf.body).toString('hex'),
+      logIndex: leaf.index,
+      integratedTime: leaf.integratedTime,
+      logID: this.logID,
+      body: leaf.body.toString('base64'),
+      inclusionProof,
+      signedEntryTimestamp: leaf.set,
+    };
+  }
+}
+
+interface LeafRow {
+  idx: string;
+  body: Uint8Array;
+  integrated_time: string;
+  set_signature: Uint8Array;
+}
+
+const LOG_LOCK = 7_414_2026;

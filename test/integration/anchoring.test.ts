@@ -1,0 +1,87 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
+import { migrate } from '../../src/adapters/store/migrate.js';
+import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
+import { openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
+import { NotaryError, isNotaryError } from '../../src/core/errors.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { Notary } from '../../src/core/notary.js';
+import type { KeySigner } from '../../src/ports/key-signer.js';
+import type { TransparencyLog } from '../../src/ports/transparency-log.js';
+import { tempDir } from '../support/databases.js';
+import { uniquePackage } from '../support/records.js';
+
+const MIGRATIONS = join(import.meta.dirname, '../../migrations');
+const logger = pino({ level: 'silent' });
+const opened: SqlClient[] = [];
+afterEach(async () => { await Promise.all(opened.splice(0).map((db) => db.close())); });
+
+async function setup() {
+  const db = await openPglite(join(tempDir(), 'pg'));
+  opened.push(db);
+  await migrate(db, MIGRATIONS);
+  const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0 });
+  const signer = new LocalKeyringSigner({ dir: tempDir() });
+  const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
+  const notary = (over: Partial<{ log: TransparencyLog; signer: KeySigner }> = {}) => new Notary({
+    signer, log, store, logger, limits: DEFAULT_LIMITS, clock: { now: () => new Date() }, ids: { next: randomUUID }, ...over,
+  });
+  return { db, store, signer, log, notary };
+}
+
+/** A log that is down: every append fails the way the Rekor adapter reports an outage. */
+const downLog = (real: TransparencyLog): TransparencyLog => ({
+  backend: 'down', info: () => real.info(), ping: async () => {}, close: async () => {},
+  append: async () => { throw new NotaryError('unavailable', 'log unreachable'); },
+});
+
+describe('anchoring is decoupled from signing and never lost', () => {
+  it('acknowledges with anchoring pending when the log is down, then anchors exactly once later', async () => {
+    const { db, log, notary } = await setup();
+    const whileDown = notary({ log: downLog(log) });
+    const pkg = uniquePackage('pending');
+    const { receipt } = await whileDown.notarize(pkg);
+    expect(receipt.anchoring).toBe('pending');
+    expect(receipt.log_index).toBeNull();
+    const early = await whileDown.validate(pkg, receipt);
+    expect(early.is_valid).toBe(true);
+    expect(early.validation_result.warnings.join()).toMatch(/not anchored/);
+
+    // "restart" with the log back: a new Notary over the same database
+    const restarted = notary();
+    expect(await restarted.anchorPending()).toBe(1);
+    expect(await restarted.anchorPending()).toBe(0);
+    const anchored = await restarted.getReceipt(receipt.workflow_id);
+    expect(anchored.anchoring).toBe('anchored');
+    expect((await restarted.validate(pkg, anchored)).validation_result.rekor_entry_valid).toBe(true);
+    const leaves = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_leaves');
+    expect(leaves.rows[0]!.n).toBe(1);
+  });
+
+  it('acknowledges nothing when the signer fails, and frees the Idempotency-Key for a retry', async () => {
+    const { store, signer, notary } = await setup();
+    const broken: KeySigner = { ...signer, backend: 'broken', sign: async () => { throw new NotaryError('unavailable', 'vault sealed'); },
+      publicKeys: () => signer.publicKeys(), publicKey: (v) => signer.publicKey(v), rotate: () => signer.rotate(), ping: async () => {}, close: async () => {} };
+    const pkg = uniquePackage('signer-down');
+    const err = await notary({ signer: broken }).notarize(pkg, { idempotencyKey: 'k-1' }).catch((e) => e);
+    expect(isNotaryError(err) && err.code).toBe('unavailable');
+    expect((await store.listWorkflows({ pageSize: 10 })).items).toEqual([]);
+    const retried = await notary().notarize(pkg, { idempotencyKey: 'k-1' });
+    expect(retried.replayed).toBe(false);
+    expect(retried.receipt.anchoring).toBe('anchored');
+  });
+
+  it('reports a store outage as retryable and returns no receipt', async () => {
+    const { db, notary } = await setup();
+    const n = notary();
+    await db.close();
+    opened.length = 0;
+    const err = await n.notarize(uniquePackage('store-down')).catch((e) => e);
+    expect(isNotaryError(err) && err.code).toBe('unavailable');
+    expect(isNotaryError(err) && err.retryable).toBe(true);
+  });
+});

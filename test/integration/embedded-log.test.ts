@@ -1,0 +1,84 @@
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
+import { migrate } from '../../src/adapters/store/migrate.js';
+import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { verifyConsistency } from '../../src/core/merkle/index.js';
+import { entryIsValid, verifyCheckpoint, verifyLogEntry } from '../../src/core/transparency/index.js';
+import type { AnchorRequest } from '../../src/ports/transparency-log.js';
+import { backends, freshPostgresDatabase, openBackend, skipBackend } from '../support/databases.js';
+
+const MIGRATIONS = join(import.meta.dirname, '../../migrations');
+const KEK = randomBytes(32);
+const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signerPem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+
+function anchorRequest(n: number): AnchorRequest {
+  const data = Buffer.from(`evidence-${n}-${randomBytes(4).toString('hex')}`);
+  return { digestHex: createHash('sha256').update(data).digest('hex'), signature: sign('sha256', data, signer.privateKey), publicKeyPem: signerPem };
+}
+
+describe.each(backends)('EmbeddedLog on %s', (backend) => {
+  let db: SqlClient;
+  let log: EmbeddedLog;
+
+  beforeAll(async () => {
+    if (skipBackend(backend)) return;
+    db = await openBackend(backend);
+    await migrate(db, MIGRATIONS);
+    log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://127.0.0.1' });
+  });
+  afterAll(async () => db?.close());
+
+  it.skipIf(skipBackend(backend))('returns entries whose SET, inclusion proof and checkpoint verify, and batches appends', async () => {
+    const requests = Array.from({ length: 200 }, (_, i) => anchorRequest(i));
+    const entries = await Promise.all(requests.map((r) => log.append(r)));
+    const { publicKey } = await loadOrCreateLogKey(db, KEK);
+    entries.forEach((e, i) => expect(entryIsValid(verifyLogEntry(e, publicKey, requests[i]))).toBe(true));
+    expect(new Set(entries.map((e) => e.logIndex)).size).toBe(200);
+    const checkpoints = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints');
+    expect(checkpoints.rows[0]!.n).toBeLessThan(20); // one checkpoint per batch, not per entry
+  });
+
+  it.skipIf(skipBackend(backend))('logs a signature once even when it is anchored twice', async () => {
+    const r = anchorRequest(-1);
+    const [a, b] = await Promise.all([log.append(r), log.append(r)]);
+    expect(a.logIndex).toBe(b.logIndex);
+    const again = await log.append(r);
+    expect(again.uuid).toBe(a.uuid);
+    expect(await log.entry({ uuid: a.uuid })).toMatchObject({ logIndex: a.logIndex, body: a.body });
+  });
+
+  it.skipIf(skipBackend(backend))('serves verifiable consistency proofs between checkpoints', async () => {
+    const { publicKey } = await loadOrCreateLogKey(db, KEK);
+    const first = await log.checkpoint();
+    await Promise.all(Array.from({ length: 37 }, (_, i) => log.append(anchorRequest(1000 + i))));
+    const last = await log.checkpoint();
+    expect(verifyCheckpoint(last.note, publicKey, 'notary.test/log').size).toBe(last.treeSize);
+    const proof = await log.consistencyProof(first.treeSize, last.treeSize);
+    expect(verifyConsistency(first.treeSize, last.treeSize, proof.hashes.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(first.rootHash, 'hex'), Buffer.from(last.rootHash, 'hex'))).toBe(true);
+  });
+});
+
+describe('EmbeddedLog replicas on one PostgreSQL', () => {
+  it.skipIf(skipBackend('postgres'))('never fork the tree when many connections append at once', async () => {
+    const url = await freshPostgresDatabase();
+    const setup = connectPostgres(url, 2);
+    await migrate(setup, MIGRATIONS);
+    const replicas = await Promise.all(Array.from({ length: 4 }, async () => {
+      const db = connectPostgres(url, 4);
+      return { db, log: await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://x' }) };
+    }));
+    const requests = Array.from({ length: 400 }, (_, i) => anchorRequest(i));
+    const entries = await Promise.all(requests.map((r, i) => replicas[i % 4]!.log.append(r)));
+    const { publicKey } = await loadOrCreateLogKey(setup, KEK);
+    expect(new Set(entries.map((e) => e.logIndex))).toEqual(new Set(Array.from({ length: 400 }, (_, i) => i)));
+    entries.forEach((e, i) => expect(verifyLogEntry(e, publicKey, requests[i]).filter((c) => !c.ok)).toEqual([]));
+    // every replica agrees on the final tree
+    const heads = await Promise.all(replicas.map((r) => r.log.checkpoint()));
+    expect(new Set(heads.map((h) => h.rootHash)).size).toBe(1);
+    await Promise.all([...replicas.map((r) => r.db.close()), setup.close()]);
+  });
+});
