@@ -9,6 +9,7 @@ import { prepareEvidence } from './prepare.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
 import type { StoredEvidence, Workflow } from './workflow.js';
+import { validateReceipt, type ValidationReport } from './validate-receipt.js';
 
 export interface NotaryDeps {
   signer: KeySigner;
@@ -158,6 +159,15 @@ export class Notary {
 
   findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>> {
     return this.deps.store.findEvidence(query);
+  }
+
+  /** Recomputes the hash, verifies signature and log entry offline against our own trust root. */
+  async validate(rawPackage: unknown, receipt: unknown): Promise<ValidationReport> {
+    const evidence = this.prepare(rawPackage);
+    if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
+      throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
+    }
+    return validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
   }
 
   async trustRoot(): Promise<TrustRoot> {

@@ -91,10 +91,14 @@ function rejectUnknown(obj: Obj, allowed: ReadonlySet<string>, path: string): vo
 const tooLong = (path: string, limits: InputLimits) =>
   new NotaryError('payload_too_large', `${path}: strings are limited to ${limits.maxStringLength} characters`, { field: path });
 
-/** One walk over the whole package: depth of metadata, string lengths, node count, no non-JSON values. */
+/**
+ * One walk over the whole package: nesting depth, string lengths, node count, no non-JSON values.
+ * `metadata` sits at depth 1, so a container deeper than maxMetadataDepth + 1 anywhere is refused
+ * before the walk (or anything after it) can recurse far.
+ */
 function checkSize(root: Obj, limits: InputLimits, path: string): void {
   let nodes = 0;
-  const walk = (v: unknown, p: string, depth: number, inMetadata: boolean): void => {
+  const walk = (v: unknown, p: string, depth: number): void => {
     if (++nodes > limits.maxNodes) {
       throw new NotaryError('payload_too_large', `${path}: at most ${limits.maxNodes} JSON values`, { field: path });
     }
@@ -108,18 +112,17 @@ function checkSize(root: Obj, limits: InputLimits, path: string): void {
     }
     if (v === null || typeof v === 'boolean') return;
     if (typeof v !== 'object') throw invalid(p, 'is not a JSON value');
-    if (inMetadata && depth > limits.maxMetadataDepth) {
-      throw new NotaryError('payload_too_large', `${p}: metadata nesting is limited to depth ${limits.maxMetadataDepth}`, { field: p });
+    if (depth - 1 > limits.maxMetadataDepth) {
+      throw new NotaryError('payload_too_large', `${p}: nesting is limited to depth ${limits.maxMetadataDepth} below metadata`, { field: p });
     }
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${p}[${i}]`, depth + 1, inMetadata));
+      v.forEach((x, i) => walk(x, `${p}[${i}]`, depth + 1));
       return;
     }
     for (const [k, x] of Object.entries(v as Obj)) {
       if (k.length > limits.maxStringLength) throw tooLong(`${p}.<key>`, limits);
-      const child = `${p}.${k}`;
-      walk(x, child, inMetadata ? depth + 1 : 0, inMetadata || child === `${path}.metadata`);
+      walk(x, `${p}.${k}`, depth + 1);
     }
   };
-  walk(root, path, 0, false);
+  walk(root, path, 0);
 }

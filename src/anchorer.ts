@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Notary } from './core/notary.js';
+
+/** Background retry of anchors that did not succeed in-request (log down, process restarted). */
+export class Anchorer {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(private readonly notary: Notary, private readonly intervalMs: number, private readonly logger: Logger) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One round; concurrent calls share the round in progress. */
+  runOnce(): Promise<number> {
+    this.running ??= this.notary.anchorPending()
+      .catch((err) => {
+        this.logger.warn({ err }, 'anchoring round failed');
+        return 0;
+      })
+      .finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

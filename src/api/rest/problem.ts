@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isNotaryError, type ErrorCode } from '../../core/errors.js';
+
+/** The one table from core error codes to HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  validation_failed: 422,
+  payload_too_large: 413,
+  not_found: 404,
+  conflict: 409,
+  idempotency_mismatch: 422,
+  unavailable: 503,
+  rate_limited: 429,
+  deadline_exceeded: 504,
+  internal: 500,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  field?: string;
+  instance: string;
+  request_id: string;
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, field?: string) {
+  const problem: Problem = {
+    type: `https://afdp.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    // 5xx details may carry internals (driver messages, hosts): callers get the request id instead
+    detail: status >= 500 && status !== 503 ? `internal error; quote request id ${request.id}` : detail,
+    code,
+    instance: request.url.split('?')[0]!,
+    request_id: String(request.id),
+  };
+  if (field) problem.field = field;
+  if (status === 503 || status === 429) reply.header('retry-after', '1');
+  return reply.code(status).type('application/problem+json').send(problem);
+}
+
+/** Maps fastify's own errors (body limit, media type, bad JSON, schema) and the core's typed errors. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isNotaryError(err)) {
+      const status = HTTP_STATUS[err.code];
+      if (status >= 500) request.log.error({ err, code: err.code }, 'request failed');
+      return sendProblem(reply, request, status, err.code, err.message, err.field);
+    }
+    if (err.validation) {
+      const first = err.validation[0];
+      const field = `${err.validationContext ?? 'body'}${first?.instancePath?.replaceAll('/', '.') ?? ''}`;
+      return sendProblem(reply, request, 400, 'invalid_request', `${field} ${first?.message ?? 'is invalid'}`, field);
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(reply, request, 413, 'payload_too_large', err.message);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, request, 415, 'unsupported_media_type', 'send the body as application/json');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, request, 400, 'invalid_request', err.message);
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendProblem(reply, request, err.statusCode, 'invalid_request', err.message);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, request, 500, 'internal', err.message);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}

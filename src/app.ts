@@ -1,0 +1,86 @@
+import { randomUUID, scryptSync } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildRestServer } from './api/rest/server.js';
+import { LocalKeyringSigner } from './adapters/signer/local/index.js';
+import { loadKek } from './adapters/signer/local/key-encryption.js';
+import { createVaultSigner } from './adapters/signer/vault/index.js';
+import { migrate } from './adapters/store/migrate.js';
+import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
+import { connectPostgres, openPglite, type SqlClient } from './adapters/store/sql-client.js';
+import { EmbeddedLog, loadOrCreateLogKey } from './adapters/translog/embedded/index.js';
+import { RekorLog } from './adapters/translog/rekor/index.js';
+import type { Config } from './config.js';
+import { Notary } from './core/notary.js';
+import type { KeySigner } from './ports/key-signer.js';
+import { Anchorer } from './anchorer.js';
+
+export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
+
+export interface App {
+  notary: Notary;
+  rest: FastifyInstance;
+  store: PgEvidenceStore;
+  signer: KeySigner;
+  anchorer: Anchorer;
+  /** stop intake, drain, close clients; safe to call more than once */
+  close(): Promise<void>;
+}
+
+/** The composition root: the only place adapters are chosen and wired into the core. */
+export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  const db = await openDatabase(config);
+  const closers: (() => Promise<void>)[] = [() => db.close()];
+  try {
+    await migrate(db, MIGRATIONS_DIR);
+    const store = new PgEvidenceStore(db);
+    const signer = await buildSigner(config);
+    closers.unshift(() => signer.close());
+    const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
+    const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
+    closers.unshift(() => log.close());
+    const notary = new Notary({
+      signer, log, store, logger, limits: config.limits,
+      clock: { now: () => new Date() },
+      ids: { next: randomUUID },
+    });
+    const anchorer = new Anchorer(notary, config.anchorRetryMs, logger);
+    const rest = await buildRestServer({ notary, logger, embeddedLog: embedded });
+    closers.unshift(() => rest.close(), async () => anchorer.stop());
+    anchorer.start();
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= runClosers(closers));
+    return { notary, rest, store, signer, anchorer, close };
+  } catch (err) {
+    await runClosers(closers).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function openDatabase(config: Config): Promise<SqlClient> {
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openPglite(join(config.dataDir, 'pgdata'));
+}
+
+async function buildSigner(config: Config): Promise<KeySigner> {
+  if (config.vault) return createVaultSigner(config.vault);
+  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+}
+
+async function openEmbeddedLog(config: Config, db: SqlClient): Promise<EmbeddedLog> {
+  // Replicas sharing a database must derive the same key-encryption key: from the passphrase with
+  // a fixed salt, or (single instance) from the keyring's key file.
+  mkdirSync(join(config.dataDir, 'keyring'), { recursive: true, mode: 0o700 });
+  const kek = config.keyringPassphrase
+    ? scryptSync(config.keyringPassphrase, 'afdp-notary/log-key/v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
+    : loadKek({ keyFile: join(config.dataDir, 'keyring', 'keyring.key') }, { salt: '', N: 0, r: 0, p: 0 });
+  const key = await loadOrCreateLogKey(db, kek);
+  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl });
+}
+
+async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers) await close();
+}

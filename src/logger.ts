@@ -1,0 +1,12 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
+export const REDACT_PATHS = [
+  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-vault-token"]', 'headers.authorization',
+  '*.token', '*.secretId', '*.secret_id', '*.passphrase', '*.keyringPassphrase', '*.password', '*.apiKey', '*.jwt',
+  'auth.token', 'auth.secretId', 'auth.jwt', 'keyringPassphrase', 'databaseUrl',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' } }, destination);
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/app.js';
+import { tempDir } from '../support/databases.js';
+import { fixture, uniquePackage } from '../support/records.js';
+import { sign, validate } from '../support/http.js';
+
+describe('service lifecycle', () => {
+  it('serves over a real socket', async () => {
+    const app = await startTestApp();
+    try {
+      const address = await app.rest.listen({ host: '127.0.0.1', port: 0 });
+      const res = await fetch(`${address}/api/v1/evidence/sign`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: fixture() }),
+      });
+      expect(res.status).toBe(201);
+      const body = await res.json();
+      expect(body.receipt.anchoring).toBe('anchored');
+      expect((await fetch(`${address}/ready`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps evidence, keys and the log across a restart on the same data dir', async () => {
+    const dir = tempDir();
+    const first = await startTestApp({ NOTARY_DATA_DIR: dir });
+    const pkg = uniquePackage('restart');
+    const { receipt } = (await sign(first.rest, pkg)).body;
+    const rootBefore = (await first.rest.inject('/api/v1/log')).json();
+    await first.close();
+
+    const second = await startTestApp({ NOTARY_DATA_DIR: dir });
+    try {
+      expect((await second.rest.inject(`/api/v1/workflows/${receipt.workflow_id}/receipt`)).json()).toEqual(receipt);
+      expect((await validate(second.rest, pkg, receipt)).body.is_valid).toBe(true);
+      const next = (await sign(second.rest, uniquePackage('restart-2'))).body.receipt;
+      expect(next.key_version).toBe(receipt.key_version);
+      expect(next.log_index).toBe(receipt.log_index + 1);
+      const proof = (await second.rest.inject(`/api/v1/log/proof?firstSize=${rootBefore.treeSize}&lastSize=${next.inclusion_proof.treeSize}`)).json();
+      expect(proof.hashes.length).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses to start with a wrong keyring passphrase, without leaking it', async () => {
+    const dir = tempDir();
+    const first = await startTestApp({ NOTARY_DATA_DIR: dir, NOTARY_KEYRING_PASSPHRASE: 'correct horse battery staple' });
+    await first.close();
+    const err = await startTestApp({ NOTARY_DATA_DIR: dir, NOTARY_KEYRING_PASSPHRASE: 'wrong passphrase value' }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/NOTARY_KEYRING_PASSPHRASE/);
+    expect((err as Error).message).not.toContain('wrong passphrase value');
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
+
+const errorOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+    return undefined;
+  } catch (err) {
+    return err as ConfigError;
+  }
+};
+
+describe('config', () => {
+  it('runs on embedded defaults with no environment at all', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ httpPort: 3030, grpcPort: 50051, logLevel: 'info', publicUrl: 'http://localhost:3030' });
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.vault).toBeUndefined();
+    expect(c.rekor).toBeUndefined();
+    expect(c.dataDir).toMatch(/\/data$/);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(errorOf({ NOTARY_HTTP_PORT: '70000' })?.variable).toBe('NOTARY_HTTP_PORT');
+    expect(errorOf({ NOTARY_HTTP_PORT: '3o30' })?.variable).toBe('NOTARY_HTTP_PORT');
+    expect(errorOf({ LOG_LEVEL: 'loud' })?.variable).toBe('LOG_LEVEL');
+    expect(errorOf({ DATABASE_URL: 'mysql://x' })?.variable).toBe('DATABASE_URL');
+    expect(errorOf({ VAULT_ADDR: 'http://vault:8200' })?.variable).toBe('VAULT_TOKEN');
+    expect(errorOf({ VAULT_ADDR: 'http://vault:8200', VAULT_AUTH_METHOD: 'approle', VAULT_ROLE_ID: 'r' })?.variable).toBe('VAULT_SECRET_ID');
+  });
+
+  it('never echoes a secret-bearing value in errors or the start-up description', () => {
+    const err = errorOf({ DATABASE_URL: 'postgres://user:hunter2@[bad' });
+    expect(err?.message).not.toContain('hunter2');
+    const c = loadConfig({ DATABASE_URL: 'postgres://user:hunter2@db:5432/notary', VAULT_ADDR: 'http://v:8200', VAULT_TOKEN: 's.secret-token', NOTARY_KEYRING_PASSPHRASE: 'pass-phrase' });
+    const text = JSON.stringify(describeConfig(c));
+    for (const secret of ['hunter2', 's.secret-token', 'pass-phrase']) expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
+import { isNotaryError } from '../../src/core/errors.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { prepareEvidence } from '../../src/core/prepare.js';
+import { fixture, fixtures } from '../support/records.js';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return isNotaryError(err) ? `${err.code}:${err.field}` : `untyped:${String(err)}`;
+  }
+  return 'ok';
+};
+
+describe('RFC 8785 canonical form', () => {
+  it('sorts keys by UTF-16 code units and formats numbers like ECMAScript', () => {
+    // vectors from RFC 8785 §3.2.2 / Appendix B
+    expect(canonicalBytes({ b: 1, a: [3, { d: 1e21, c: 0.000001 }], '\u20ac': 'x', '\r': 'y' }).toString())
+      .toBe('{"\\r":"y","a":[3,{"c":0.000001,"d":1e+21}],"b":1,"€":"x"}');
+    expect(canonicalBytes([56, -0, 1e-7, 333333333.3333333]).toString()).toBe('[56,0,1e-7,333333333.3333333]');
+    expect(canonicalBytes({ s: '\u0000\u001f"\\/é' }).toString()).toBe('{"s":"\\u0000\\u001f\\"\\\\/é"}');
+  });
+
+  it('hashes the same package to the same value whatever the key order or whitespace', () => {
+    const pkg = fixture();
+    const shuffled = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(pkg).reverse()), null, 4));
+    expect(prepareEvidence(shuffled, DEFAULT_LIMITS).hashHex).toBe(prepareEvidence(pkg, DEFAULT_LIMITS).hashHex);
+    expect(prepareEvidence(pkg, DEFAULT_LIMITS).hashHex).toBe(sha256Hex(canonicalBytes(pkg)));
+  });
+});
+
+describe('evidence package validation', () => {
+  it('accepts every shared fixture unchanged', () => {
+    for (const [name, pkg] of Object.entries(fixtures())) {
+      expect(prepareEvidence(pkg, DEFAULT_LIMITS).pkg, name).toEqual(pkg);
+    }
+  });
+
+  it('accepts a package without metadata or auth_provider or uri', () => {
+    const pkg = { spec_version: '1.0', timestamp_utc: '2024-01-01T00:00:00+02:00', event_type: 'a.b', actor: { actor_type: 'x', id: 'y' }, artifacts: [{ name: 'n', hash_sha256: 'a'.repeat(64) }] };
+    expect(codeOf(() => prepareEvidence(pkg, DEFAULT_LIMITS))).toBe('ok');
+  });
+
+  it('names the offending field with a stable code', () => {
+    const cases: [(p: any) => void, string][] = [
+      [(p) => { p.spec_version = 'one'; }, 'validation_failed:evidence_package.spec_version'],
+      [(p) => { delete p.actor; }, 'validation_failed:evidence_package.actor'],
+      [(p) => { p.actor.auth_provider = 5; }, 'validation_failed:evidence_package.actor.auth_provider'],
+      [(p) => { p.artifacts[1].uri = ''; }, 'validation_failed:evidence_package.artifacts[1].uri'],
+      [(p) => { p.artifacts[2].extra = 1; }, 'validation_failed:evidence_package.artifacts[2].extra'],
+      [(p) => { p.artifacts = 'x'; }, 'validation_failed:evidence_package.artifacts'],
+      [(p) => { p.timestamp_utc = '2024-01-23 14:30:00'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ];
+    for (const [mutate, expected] of cases) {
+      const pkg = fixture();
+      mutate(pkg);
+      expect(codeOf(() => prepareEvidence(pkg, DEFAULT_LIMITS))).toBe(expected);
+    }
+    expect(codeOf(() => prepareEvidence('text', DEFAULT_LIMITS))).toBe('invalid_request:evidence_package');
+  });
+
+  it('enforces node count and depth limits on hostile metadata without recursion blow-ups', () => {
+    const limits = { ...DEFAULT_LIMITS, maxNodes: 1000 };
+    const wide = { ...fixture(), metadata: { list: Array.from({ length: 2000 }, (_, i) => i) } };
+    expect(codeOf(() => prepareEvidence(wide, limits))).toMatch(/^payload_too_large/);
+    let deep: Record<string, unknown> = {};
+    const root = deep;
+    for (let i = 0; i < 5000; i++) { deep.x = {}; deep = deep.x as Record<string, unknown>; }
+    expect(codeOf(() => prepareEvidence({ ...fixture(), metadata: root }, DEFAULT_LIMITS))).toMatch(/^payload_too_large/);
+  });
+});
