@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# AFDP Notary Service image: Node 22 LTS on Debian bookworm-slim, non-root, read-only-root friendly.
+#   docker build -t afdp/notary:dev .
+#   docker run --read-only --tmpfs /tmp -v notary-data:/data -p 3030:3030 -p 50051:50051 afdp/notary:dev
+
+# ---- build: install every dependency, compile TypeScript, then drop dev dependencies ----
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+ENV npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+COPY package.json package-lock.json ./
+# Optional native dependencies (pulsar-client) may fail to install; npm ci tolerates that.
+RUN --mount=type=cache,target=/root/.npm npm ci
+# The rest of the context: .dockerignore keeps it to tsconfig*.json, src/, proto/, migrations/.
+COPY . .
+RUN mkdir -p proto migrations \
+ && npm run build \
+ && npm prune --omit=dev
+
+# ---- runtime: only what `node dist/main.js` needs ----
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    NOTARY_DATA_DIR=/data \
+    NOTARY_HTTP_PORT=3030 \
+    NOTARY_GRPC_PORT=50051
+WORKDIR /app
+# The app's files stay owned by root and read-only for the service user; only /data and /tmp are
+# written (mount a volume on /data and a tmpfs/emptyDir on /tmp with a read-only root FS).
+RUN mkdir -p /data \
+ && chown 1000:1000 /data \
+ && chmod 0750 /data
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/proto ./proto
+COPY --from=build /app/migrations ./migrations
+VOLUME ["/data"]
+EXPOSE 3030 50051
+# uid/gid 1000 is the image's `node` user; numeric so Kubernetes runAsNonRoot can verify it.
+USER 1000:1000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.NOTARY_HTTP_PORT||3030)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
