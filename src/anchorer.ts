@@ -2,11 +2,19 @@ import type { Logger } from 'pino';
 import type { Notary } from './core/notary.js';
 
 /** Background retry of anchors that did not succeed in-request (log down, process restarted). */
+export type BacklogReporter = () => Promise<void>;
+
 export class Anchorer {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
-  constructor(private readonly notary: Notary, private readonly intervalMs: number, private readonly logger: Logger) {}
+  constructor(
+    private readonly notary: Notary,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+    /** refreshes the backlog gauges after each round */
+    private readonly reportBacklog: BacklogReporter = async () => {},
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
@@ -16,6 +24,7 @@ export class Anchorer {
   /** One round; concurrent calls share the round in progress. */
   runOnce(): Promise<number> {
     this.running ??= this.notary.anchorPending()
+      .then(async (n) => { await this.reportBacklog(); return n; })
       .catch((err) => {
         this.logger.warn({ err }, 'anchoring round failed');
         return 0;

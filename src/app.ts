@@ -16,6 +16,9 @@ import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
+import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
+import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
+import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -25,6 +28,7 @@ export interface App {
   store: PgEvidenceStore;
   signer: KeySigner;
   anchorer: Anchorer;
+  metrics: NotaryMetrics;
   /** stop intake, drain, close clients; safe to call more than once */
   close(): Promise<void>;
 }
@@ -41,18 +45,29 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
     const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
     closers.unshift(() => log.close());
+    const metrics = createMetrics();
     const notary = new Notary({
-      signer, log, store, logger, limits: config.limits,
+      signer: instrumentSigner(signer, metrics),
+      log: instrumentLog(log, metrics),
+      store: instrumentStore(store, metrics),
+      logger, limits: config.limits,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },
     });
-    const anchorer = new Anchorer(notary, config.anchorRetryMs, logger);
-    const rest = await buildRestServer({ notary, logger, embeddedLog: embedded });
+    const anchorer = new Anchorer(notary, config.anchorRetryMs, logger, async () => {
+      const backlog = await store.anchorBacklog();
+      metrics.anchorQueueDepth.set(backlog.count);
+      metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);
+    });
+    const rest = await buildRestServer({
+      notary, logger, embeddedLog: embedded,
+      plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics }); }],
+    });
     closers.unshift(() => rest.close(), async () => anchorer.stop());
     anchorer.start();
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, rest, store, signer, anchorer, close };
+    return { notary, rest, store, signer, anchorer, metrics, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

@@ -53,3 +53,23 @@ describe('service lifecycle', () => {
     expect((err as Error).message).not.toContain('wrong passphrase value');
   });
 });
+
+describe('metrics', () => {
+  it('exposes request, signature and backlog metrics with bounded labels at /metrics', async () => {
+    const app = await startTestApp();
+    try {
+      const { receipt } = (await sign(app.rest, uniquePackage('metrics'))).body;
+      await app.rest.inject(`/api/v1/workflows/${receipt.workflow_id}/status`);
+      await app.anchorer.runOnce();
+      const text = (await app.rest.inject('/metrics')).body;
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="201"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/workflows\/:id\/status",code="200"\} 1/);
+      expect(text).toMatch(/notary_signatures_total\{backend="local",key_version="1"\} 1/);
+      expect(text).toMatch(/notary_evidence_stored_total 1/);
+      expect(text).toMatch(/notary_anchor_queue_depth 0/);
+      expect(text).not.toContain(receipt.workflow_id);
+    } finally {
+      await app.close();
+    }
+  });
+});

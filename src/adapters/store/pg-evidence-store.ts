@@ -119,9 +119,11 @@ export class PgEvidenceStore implements EvidenceStore {
     return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature), publicKeyPem: r.public_key_pem }));
   }
 
-  async countPendingAnchors(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM signatures WHERE NOT anchored');
-    return rows[0]?.n ?? 0;
+  /** How many signatures wait for anchoring, and how long the oldest has waited. */
+  async anchorBacklog(): Promise<{ count: number; oldestSeconds: number }> {
+    const { rows } = await this.db.query<{ n: number; age: number | null }>(
+      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(signed_at))::float8 AS age FROM signatures WHERE NOT anchored`);
+    return { count: rows[0]?.n ?? 0, oldestSeconds: rows[0]?.age ?? 0 };
   }
 
   async ping(): Promise<void> {
