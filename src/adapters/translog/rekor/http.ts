@@ -48,16 +48,20 @@ export class HttpClient {
   private readonly o: Required<Omit<HttpClientOptions, 'fetch'>> & { fetch: typeof fetch };
 
   constructor(options: HttpClientOptions) {
+    // Explicit `undefined` (e.g. from optional config) must not erase a default.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.o = {
       timeoutMs: 10_000,
       retries: 3,
       retryBaseDelayMs: 200,
       retryMaxDelayMs: 5_000,
       maxRetryAfterMs: 30_000,
-      ...options,
+      ...given,
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       fetch: options.fetch ?? globalThis.fetch,
     };
+    if (!Number.isSafeInteger(this.o.retries) || this.o.retries < 0) throw new RangeError('retries must be an integer >= 0');
+    if (!(this.o.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
   }
 
   async request(method: string, path: string, json?: unknown, accept = 'application/json'): Promise<HttpResponse> {
