@@ -1,15 +1,15 @@
 -- The embedded RFC 6962 transparency log: leaves, signed checkpoints and the log's own key.
 CREATE TABLE log_leaves (
   idx             bigint PRIMARY KEY,
-  leaf_hash       bytea NOT NULL UNIQUE,
-  body            bytea NOT NULL,
+  leaf_hash       text NOT NULL UNIQUE, -- hex; also the entry uuid
+  body            text NOT NULL,        -- canonical hashedrekord JSON
   integrated_time bigint NOT NULL,
-  set_signature   bytea NOT NULL
+  set_signature   text NOT NULL         -- base64
 );
 
 CREATE TABLE log_checkpoints (
   tree_size  bigint PRIMARY KEY,
-  root_hash  bytea NOT NULL,
+  root_hash  text NOT NULL, -- hex
   note       text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );

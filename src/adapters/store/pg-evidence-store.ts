@@ -111,12 +111,12 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
-    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: Uint8Array; public_key_pem: string }>(
+    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string }>(
       `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem
          FROM signatures s JOIN workflows w ON w.id = s.workflow_id
         WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
         ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
-    return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature), publicKeyPem: r.public_key_pem }));
+    return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem }));
   }
 
   /** How many signatures wait for anchoring, and how long the oldest has waited. */
@@ -135,7 +135,7 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 }
 
-const EVIDENCE_SELECT = `SELECT e.hash, e.package, e.event_type, e.actor_id, e.created_at,
+const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e.created_at,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
   FROM evidence e`;
 

@@ -6,7 +6,6 @@ import type { LogEntry } from '../../ports/transparency-log.js';
 const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-const bytes = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array));
 
 export interface WorkflowRow {
   id: string;
@@ -33,7 +32,7 @@ export const toWorkflow = (r: WorkflowRow): Workflow => ({
 export interface SignatureRow {
   key_id: string;
   key_version: number;
-  signature: unknown;
+  signature: string; // base64
   public_key_pem: string;
   signed_at: unknown;
 }
@@ -41,7 +40,7 @@ export interface SignatureRow {
 export const toSignature = (r: SignatureRow): StoredSignature => ({
   keyId: r.key_id,
   keyVersion: Number(r.key_version),
-  signature: bytes(r.signature),
+  signature: Buffer.from(r.signature, 'base64'),
   publicKeyPem: r.public_key_pem,
   signedAt: iso(r.signed_at),
 });
@@ -51,7 +50,7 @@ export const toAnchor = (r: { entry: unknown; log_url: string | null }): StoredA
 
 export interface EvidenceRow {
   hash: string;
-  package: unknown;
+  canonical: string;
   event_type: string;
   actor_id: string;
   created_at: unknown;
@@ -60,7 +59,7 @@ export interface EvidenceRow {
 
 export const toEvidence = (r: EvidenceRow): StoredEvidence => ({
   evidence_package_hash: r.hash,
-  evidence_package: json<EvidencePackage>(r.package),
+  evidence_package: JSON.parse(r.canonical) as EvidencePackage,
   event_type: r.event_type,
   actor_id: r.actor_id,
   created_at: iso(r.created_at),

@@ -12,11 +12,11 @@ export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationR
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   await tx.query(
-    `INSERT INTO evidence (hash, package, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
-     VALUES ${valuesList(evidence.length, ['', '::jsonb', '::bytea', '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
+    `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
+     VALUES ${valuesList(evidence.length, ['', '', '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
      ON CONFLICT (hash) DO NOTHING`,
     evidence.flatMap(({ evidence: e, workflow: w }) => [
-      e.hashHex, JSON.stringify(e.pkg), e.canonical, e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
+      e.hashHex, e.canonical.toString('utf8'), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
       e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at,
     ]),
   );
@@ -27,8 +27,8 @@ export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationR
   );
   await tx.query(
     `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '::bytea', '', '::timestamptz'])}`,
-    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature, s.publicKeyPem, s.signedAt]),
+     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '', '', '::timestamptz'])}`,
+    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt]),
   );
 }
 
@@ -37,7 +37,7 @@ export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Pro
   const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
   await tx.query(
     `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
-     VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', '::jsonb'])}
+     VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
      ON CONFLICT (workflow_id) DO NOTHING`,
     unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
       workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime, JSON.stringify(entry),

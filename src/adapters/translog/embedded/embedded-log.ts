@@ -67,23 +67,23 @@ export class EmbeddedLog implements TransparencyLog {
   /** Latest signed checkpoint (refreshed from the database, which other replicas may have advanced). */
   async checkpoint(): Promise<{ treeSize: number; rootHash: string; note: string }> {
     await this.catchUp(this.options.db);
-    const { rows } = await this.options.db.query<{ tree_size: string; root_hash: Uint8Array; note: string }>(
+    const { rows } = await this.options.db.query<{ tree_size: string; root_hash: string; note: string }>(
       'SELECT tree_size::text, root_hash, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
     const r = rows[0];
     if (!r) return { treeSize: 0, rootHash: this.tree.root(0).toString('hex'), note: '' };
-    return { treeSize: Number(r.tree_size), rootHash: Buffer.from(r.root_hash).toString('hex'), note: r.note };
+    return { treeSize: Number(r.tree_size), rootHash: r.root_hash, note: r.note };
   }
 
   /** Entry by uuid (hex leaf hash) or index, with a proof against the latest checkpoint. */
   async entry(by: { uuid: string } | { logIndex: number }): Promise<LogEntry | undefined> {
     const cp = await this.checkpoint();
     const [sql, param] = 'uuid' in by
-      ? ['leaf_hash = $1', /^[0-9a-f]{64}$/.test(by.uuid) ? Buffer.from(by.uuid, 'hex') : Buffer.alloc(0)]
+      ? ['leaf_hash = $1', by.uuid]
       : ['idx = $1', by.logIndex];
     const { rows } = await this.options.db.query<LeafRow>(`SELECT idx::text, body, integrated_time::text, set_signature FROM log_leaves WHERE ${sql}`, [param]);
     const r = rows[0];
     if (!r || Number(r.idx) >= cp.treeSize) return undefined;
-    return this.toEntry({ index: Number(r.idx), body: Buffer.from(r.body), integratedTime: Number(r.integrated_time), set: Buffer.from(r.set_signature).toString('base64') }, cp.treeSize, cp.note);
+    return this.toEntry({ index: Number(r.idx), body: Buffer.from(r.body, 'utf8'), integratedTime: Number(r.integrated_time), set: r.set_signature }, cp.treeSize, cp.note);
   }
 
   /** RFC 6962 consistency proof between two committed tree sizes. */
@@ -142,9 +142,9 @@ export class EmbeddedLog implements TransparencyLog {
   /** Appends to the cached tree every leaf committed beyond it (by this or another replica). */
   private async catchUp(db: SqlQueryable, locked = false): Promise<void> {
     if (locked) await db.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-    const { rows } = await db.query<{ i: string; leaf_hash: Uint8Array }>('SELECT idx::text AS i, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx', [this.tree.size]);
+    const { rows } = await db.query<{ i: string; leaf_hash: string }>('SELECT idx::text AS i, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx', [this.tree.size]);
     // an integration may have extended the tree while this query ran: append only what is still missing
-    for (const r of rows) if (Number(r.i) === this.tree.size) this.tree.append(Buffer.from(r.leaf_hash));
+    for (const r of rows) if (Number(r.i) === this.tree.size) this.tree.append(Buffer.from(r.leaf_hash, 'hex'));
   }
 
   private toEntry(leaf: Integrated, treeSize: number, checkpoint: string): LogEntry {
@@ -169,9 +169,9 @@ export class EmbeddedLog implements TransparencyLog {
 
 interface LeafRow {
   idx: string;
-  body: Uint8Array;
+  body: string;
   integrated_time: string;
-  set_signature: Uint8Array;
+  set_signature: string;
 }
 
 const LOG_LOCK = 7_414_2026;

@@ -21,13 +21,12 @@ export async function integrateBatch(
   signSet: (index: number, body: Buffer, time: number) => string,
   signCheckpoint: (size: number, root: Buffer) => string,
 ): Promise<{ integrated: Integrated[]; treeSize: number; note: string }> {
-  const { rows } = await tx.query<{ leaf_hash: Uint8Array; idx: string; integrated_time: string; set_signature: Uint8Array }>(
-    'SELECT leaf_hash, idx::text, integrated_time::text, set_signature FROM log_leaves WHERE leaf_hash = ANY($1::bytea[])',
-    [leaves.map((l) => l.hash)]);
+  const { rows } = await tx.query<{ leaf_hash: string; idx: string; integrated_time: string; set_signature: string }>(
+    'SELECT leaf_hash, idx::text, integrated_time::text, set_signature FROM log_leaves WHERE leaf_hash = ANY($1::text[])',
+    [leaves.map((l) => l.hash.toString('hex'))]);
   const known = new Map<string, Integrated>();
   for (const r of rows) {
-    const hex = Buffer.from(r.leaf_hash).toString('hex');
-    known.set(hex, { index: Number(r.idx), body: Buffer.alloc(0), integratedTime: Number(r.integrated_time), set: Buffer.from(r.set_signature).toString('base64') });
+    known.set(r.leaf_hash, { index: Number(r.idx), body: Buffer.alloc(0), integratedTime: Number(r.integrated_time), set: r.set_signature });
   }
   const fresh: (Integrated & { hash: Buffer })[] = [];
   const integrated = leaves.map(({ body, hash }) => {
@@ -42,14 +41,14 @@ export async function integrateBatch(
   });
   if (fresh.length > 0) {
     await tx.query(
-      `INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature) VALUES ${valuesList(fresh.length, ['::bigint', '::bytea', '::bytea', '::bigint', '::bytea'])}`,
-      fresh.flatMap((l) => [l.index, l.hash, l.body, l.integratedTime, Buffer.from(l.set, 'base64')]));
+      `INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature) VALUES ${valuesList(fresh.length, ['::bigint', '', '', '::bigint', ''])}`,
+      fresh.flatMap((l) => [l.index, l.hash.toString('hex'), l.body.toString('utf8'), l.integratedTime, l.set]));
   }
   const treeSize = tree.size;
   const root = tree.root(treeSize);
   const note = signCheckpoint(treeSize, root);
   if (fresh.length > 0) {
-    await tx.query('INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)', [treeSize, root, note]);
+    await tx.query('INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)', [treeSize, root.toString('hex'), note]);
   }
   return { integrated, treeSize, note };
 }
