@@ -25,6 +25,8 @@ export interface NotaryDeps {
 
 export interface NotarizeOptions {
   idempotencyKey?: string;
+  /** if the log could not be reached at once, keep retrying the anchor for up to this long */
+  waitAnchoredMs?: number;
 }
 
 export interface NotarizeResult {
@@ -69,14 +71,15 @@ export class Notary {
       }
     }
     try {
-      return { ...(await this.signStoreAnchor(evidence, workflowId)), replayed: false };
+      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0);
+      return { ...result, replayed: false };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
       throw err;
     }
   }
 
-  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string) {
+  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number) {
     const { signer, store, clock } = this.deps;
     const sig = await signer.sign({ canonical: evidence.canonical, digest: evidence.digest });
     const now = clock.now().toISOString();
@@ -93,7 +96,13 @@ export class Notary {
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
     await store.save({ workflow, evidence, signature });
-    const anchor = await this.tryAnchor(workflowId, { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+    const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
+    let anchor = await this.tryAnchor(workflowId, request);
+    // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
+    for (let delay = 50, deadline = Date.now() + waitAnchoredMs; !anchor && Date.now() + delay < deadline; delay = Math.min(delay * 2, 1000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      anchor = await this.tryAnchor(workflowId, request);
+    }
     return { workflow, receipt: toReceipt({ workflow, signature, anchor }) };
   }
 

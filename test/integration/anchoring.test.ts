@@ -85,3 +85,21 @@ describe('anchoring is decoupled from signing and never lost', () => {
     expect(isNotaryError(err) && err.retryable).toBe(true);
   });
 });
+
+describe('?wait=anchored', () => {
+  it('keeps retrying a failing log within the bound and returns the anchored receipt', async () => {
+    const { log, notary } = await setup();
+    let failures = 3;
+    const flaky: TransparencyLog = {
+      backend: 'flaky', info: () => log.info(), ping: async () => {}, close: async () => {},
+      append: async (r) => { if (failures-- > 0) throw new NotaryError('unavailable', 'log busy'); return log.append(r); },
+    };
+    const waited = await notary({ log: flaky }).notarize(uniquePackage('wait-1'), { waitAnchoredMs: 5000 });
+    expect(waited.receipt.anchoring).toBe('anchored');
+    failures = 1000;
+    const t0 = Date.now();
+    const bounded = await notary({ log: flaky }).notarize(uniquePackage('wait-2'), { waitAnchoredMs: 400 });
+    expect(bounded.receipt.anchoring).toBe('pending');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});

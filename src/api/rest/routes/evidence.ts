@@ -3,11 +3,17 @@ import { NotaryError } from '../../../core/errors.js';
 import type { Notary } from '../../../core/notary.js';
 import { errorResponses, hashParam, pageSize, pageToken, receiptSchema, storedEvidenceSchema } from '../schemas.js';
 
+/** bound on ?wait=anchored: a request must not hold a connection open indefinitely */
+const MAX_WAIT_MS = 30_000;
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
-  app.post<{ Body: { evidence_package: unknown }; Headers: { 'idempotency-key'?: string } }>('/api/v1/evidence/sign', {
+  app.post<{ Body: { evidence_package: unknown }; Headers: { 'idempotency-key'?: string }; Querystring: { wait?: 'anchored'; wait_timeout_ms: number } }>('/api/v1/evidence/sign', {
     schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { wait: { type: 'string', enum: ['anchored'] }, wait_timeout_ms: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS, default: 10_000 } },
+      },
       body: { type: 'object', required: ['evidence_package'], additionalProperties: false, properties: { evidence_package: { type: 'object' } } },
       response: {
         201: { type: 'object', properties: { workflow_id: { type: 'string' }, status: { type: 'string' }, receipt: receiptSchema } },
@@ -19,7 +25,8 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
     if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
       throw new NotaryError('invalid_request', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key' });
     }
-    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key });
+    const waitAnchoredMs = request.query.wait === 'anchored' ? request.query.wait_timeout_ms : 0;
+    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(201).send({ workflow_id: result.workflow.id, status: result.workflow.status, receipt: result.receipt });
   });
