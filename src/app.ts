@@ -39,10 +39,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const closers: (() => Promise<void>)[] = [() => db.close()];
   try {
     await migrate(db, MIGRATIONS_DIR);
-    const store = new PgEvidenceStore(db);
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
     const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
+    // the embedded log shares the database: evidence, signature and entry commit together
+    const store = new PgEvidenceStore(db, { colocatedLog: embedded });
     const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
     closers.unshift(() => log.close());
     const metrics = createMetrics();

@@ -95,9 +95,9 @@ export class Notary {
     };
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
-    await store.save({ workflow, evidence, signature });
+    const saved = await store.save({ workflow, evidence, signature });
     const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
-    let anchor = await this.tryAnchor(workflowId, request);
+    let anchor = saved ?? await this.tryAnchor(workflowId, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
     for (let delay = 50, deadline = Date.now() + waitAnchoredMs; !anchor && Date.now() + delay < deadline; delay = Math.min(delay * 2, 1000)) {
       await new Promise((r) => setTimeout(r, delay));

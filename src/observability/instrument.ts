@@ -29,8 +29,9 @@ export function instrumentLog(log: TransparencyLog, metrics: NotaryMetrics): Tra
 export function instrumentStore(store: EvidenceStore, metrics: NotaryMetrics): EvidenceStore {
   return delegate(store, {
     async save(record) {
-      await observeDependency(metrics, 'db', 'save', () => store.save(record));
+      const anchor = await observeDependency(metrics, 'db', 'save', () => store.save(record));
       metrics.evidenceStoredTotal.inc();
+      return anchor;
     },
   });
 }

@@ -64,8 +64,12 @@ export interface PendingAnchor {
 
 /** Port: durable storage of evidence, workflows, signatures and anchors. */
 export interface EvidenceStore {
-  /** Resolves once the record is durably committed (adapters may group-commit). */
-  save(record: NotarizationRecord): Promise<void>;
+  /**
+   * Resolves once the record is durably committed (adapters may group-commit). A store whose
+   * database also holds the transparency log anchors in the same transaction and returns the
+   * anchor; otherwise it returns null and the caller anchors.
+   */
+  save(record: NotarizationRecord): Promise<StoredAnchor | null>;
   saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void>;
   /** Claims an idempotency key for a workflow before any signature is made. */
   claimIdempotencyKey(key: string, requestHash: string, workflowId: string): Promise<IdempotencyClaim>;

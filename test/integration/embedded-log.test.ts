@@ -82,3 +82,36 @@ describe('EmbeddedLog replicas on one PostgreSQL', () => {
     await Promise.all([...replicas.map((r) => r.db.close()), setup.close()]);
   });
 });
+
+describe('store and embedded log in one transaction', () => {
+  it('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
+    const { PgEvidenceStore } = await import('../../src/adapters/store/pg-evidence-store.js');
+    const { record, uniquePackage } = await import('../support/records.js');
+    const db = await openBackend('pglite');
+    await migrate(db, MIGRATIONS);
+    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log' });
+    const store = new PgEvidenceStore(db, { colocatedLog: log });
+    const { publicKey } = await loadOrCreateLogKey(db, KEK);
+    const signed = (n: string) => record(uniquePackage(n));
+    const batch = Array.from({ length: 50 }, (_, i) => signed(`atomic-${i}`));
+    const anchors = await Promise.all(batch.map((r) => store.save(r)));
+    anchors.forEach((a, i) => expect(entryIsValid(verifyLogEntry(a!.entry, publicKey, {
+      digestHex: batch[i]!.evidence.hashHex, signature: batch[i]!.signature.signature, publicKeyPem: batch[i]!.signature.publicKeyPem,
+    }))).toBe(true));
+    expect((await store.getReceiptRecord(batch[7]!.workflow.id))?.anchor).toEqual(anchors[7]);
+    expect(await store.pendingAnchors(100)).toEqual([]);
+
+    // a batch whose workflow insert fails (duplicate id) must leave no leaf, no evidence, no checkpoint behind
+    const sizeBefore = (await log.checkpoint()).treeSize;
+    const dup = { ...signed('atomic-dup'), workflow: batch[0]!.workflow };
+    await expect(store.save(dup)).rejects.toMatchObject({ code: 'unavailable' });
+    expect((await log.checkpoint()).treeSize).toBe(sizeBefore);
+    expect(await store.getEvidence(dup.evidence.hashHex)).toBeUndefined();
+    // and the log's cached tree recovered: the next entry lands at the next index and verifies
+    const next = signed('atomic-next');
+    const a = await store.save(next);
+    expect(a!.entry.logIndex).toBe(sizeBefore);
+    expect(entryIsValid(verifyLogEntry(a!.entry, publicKey))).toBe(true);
+    await db.close();
+  });
+});

@@ -1,6 +1,6 @@
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (err: unknown) => void;
 }
 
@@ -8,16 +8,17 @@ interface Pending<T> {
  * Group commit: items that arrive while a flush is in flight are written together in the next one,
  * so one fsync covers many requests. A lone item is flushed at once (no added latency when idle).
  */
-export class GroupCommitter<T> {
-  private queue: Pending<T>[] = [];
+export class GroupCommitter<T, R = void> {
+  private queue: Pending<T, R>[] = [];
   private flushing = false;
 
+  /** `flush` commits a batch and returns one result per item, in order. */
   constructor(
-    private readonly flush: (items: T[]) => Promise<void>,
+    private readonly flush: (items: T[]) => Promise<R[]>,
     private readonly maxBatch = 500,
   ) {}
 
-  submit(item: T): Promise<void> {
+  submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.flushing) this.drain();
@@ -35,8 +36,8 @@ export class GroupCommitter<T> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          await this.flush(batch.map((p) => p.item));
-          batch.forEach((p) => p.resolve());
+          const results = await this.flush(batch.map((p) => p.item));
+          batch.forEach((p, i) => p.resolve(results[i]!));
         } catch (err) {
           batch.forEach((p) => p.reject(err));
         }

@@ -6,27 +6,39 @@ import type {
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
-import type { SqlClient } from './sql-client.js';
-import { insertAnchors, insertNotarizations, type AnchorWrite } from './writes.js';
+import type { SqlClient, SqlQueryable } from './sql-client.js';
+import { insertAnchorRows, insertAnchors, insertNotarizations, type AnchorWrite } from './writes.js';
+import type { AppendWithin, ColocatedLog } from './colocated-log.js';
 
 export interface PgEvidenceStoreOptions {
   /** an idempotency claim whose workflow never got stored may be taken over after this long */
   staleClaimSeconds?: number;
   /** a signature is left to the request that made it for this long before the anchorer retries it */
   anchorGraceSeconds?: number;
+  /** the transparency log shares this database: anchor in the same transaction as the save */
+  colocatedLog?: ColocatedLog;
 }
 
 /** EvidenceStore over PostgreSQL or PGlite: same SQL, same migrations. */
 export class PgEvidenceStore implements EvidenceStore {
-  private readonly notarizations: GroupCommitter<NotarizationRecord>;
-  private readonly anchors: GroupCommitter<AnchorWrite>;
+  private readonly notarizations: GroupCommitter<NotarizationRecord, StoredAnchor | null>;
+  private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
-    this.notarizations = new GroupCommitter((batch) => db.transaction((tx) => insertNotarizations(tx, batch)));
-    this.anchors = new GroupCommitter((batch) => db.transaction((tx) => insertAnchors(tx, batch)));
+    const log = options.colocatedLog;
+    this.notarizations = new GroupCommitter(log
+      ? (batch) => log.atomically((append) => db.transaction((tx) => saveAndAnchor(tx, batch, append, log.url)))
+      : async (batch) => {
+        await db.transaction((tx) => insertNotarizations(tx, batch));
+        return batch.map(() => null);
+      });
+    this.anchors = new GroupCommitter(async (batch) => {
+      await db.transaction((tx) => insertAnchors(tx, batch));
+      return batch.map(() => undefined);
+    });
   }
 
-  save(record: NotarizationRecord): Promise<void> {
+  save(record: NotarizationRecord): Promise<StoredAnchor | null> {
     return wrap('save', this.notarizations.submit(record));
   }
 
@@ -133,6 +145,15 @@ export class PgEvidenceStore implements EvidenceStore {
   close(): Promise<void> {
     return this.db.close();
   }
+}
+
+/** Evidence, signatures, log leaves and anchors of a batch in one transaction. */
+async function saveAndAnchor(tx: SqlQueryable, batch: NotarizationRecord[], append: AppendWithin, logUrl: string): Promise<StoredAnchor[]> {
+  await insertNotarizations(tx, batch, true);
+  const entries = await append(tx, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
+  const anchors = entries.map((entry) => ({ entry, logUrl }));
+  await insertAnchorRows(tx, batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! })));
+  return anchors;
 }
 
 const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e.created_at,

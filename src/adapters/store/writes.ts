@@ -8,7 +8,7 @@ export interface AnchorWrite {
 }
 
 /** One multi-row insert per table for a whole batch of notarizations. */
-export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationRecord[]): Promise<void> {
+export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationRecord[], anchored = false): Promise<void> {
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   await tx.query(
@@ -26,14 +26,19 @@ export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationR
     batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message]),
   );
   await tx.query(
-    `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '', '', '::timestamptz'])}`,
-    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt]),
+    `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)
+     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean'])}`,
+    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored]),
   );
 }
 
 /** Anchors are written once: a second anchoring of the same signature (a retry that raced) is ignored. */
 export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> {
+  const unique = await insertAnchorRows(tx, batch);
+  await tx.query('UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', [unique.map((a) => a.workflowId)]);
+}
+
+export async function insertAnchorRows(tx: SqlQueryable, batch: AnchorWrite[]): Promise<AnchorWrite[]> {
   const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
   await tx.query(
     `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
@@ -43,5 +48,5 @@ export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Pro
       workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime, JSON.stringify(entry),
     ]),
   );
-  await tx.query('UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', [unique.map((a) => a.workflowId)]);
+  return unique;
 }

@@ -2,6 +2,7 @@ import { leafHash, MerkleTree } from '../../../core/merkle/index.js';
 import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../../../core/transparency/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
+import type { AppendWithin, ColocatedLog } from '../../store/colocated-log.js';
 import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, type Integrated } from './integrate.js';
@@ -29,16 +30,19 @@ interface Waiter {
  * The Merkle tree is cached in memory and caught up from the database under the log lock,
  * so several replicas appending to one database extend the same tree and never fork it.
  */
-export class EmbeddedLog implements TransparencyLog {
+export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   readonly backend = 'embedded';
   readonly logID: string;
+  readonly url: string;
   private tree = new MerkleTree();
   private queue: Waiter[] = [];
   private integrating = false;
-  private latestCheckpoint = '';
+  /** serializes integrations in this process: the cached tree is extended before commit */
+  private lock: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly options: EmbeddedLogOptions) {
     this.logID = logIdFromPublicKey(options.key.publicKey);
+    this.url = options.url;
   }
 
   static async open(options: EmbeddedLogOptions): Promise<EmbeddedLog> {
@@ -105,8 +109,8 @@ export class EmbeddedLog implements TransparencyLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
         try {
-          const { integrated, treeSize, note } = await this.integrate(batch.map((w) => w.request));
-          batch.forEach((w, i) => w.resolve(this.toEntry(integrated[i]!, treeSize, note)));
+          const entries = await this.integrate(batch.map((w) => w.request));
+          batch.forEach((w, i) => w.resolve(entries[i]!));
         } catch (err) {
           const error = new NotaryError('unavailable', 'transparency log append failed', { cause: err });
           batch.forEach((w) => w.reject(error));
@@ -116,27 +120,39 @@ export class EmbeddedLog implements TransparencyLog {
     });
   }
 
-  private async integrate(requests: AnchorRequest[]) {
-    const { db, key, origin } = this.options;
+  async atomically<T>(work: (append: AppendWithin) => Promise<T>): Promise<T> {
+    const run = this.lock.then(async () => {
+      try {
+        return await work((tx, requests) => this.appendWithin(tx, requests));
+      } catch (err) {
+        // the cached tree may hold leaves the rollback undid: rebuild it from what was committed
+        this.tree = new MerkleTree();
+        await this.catchUp(this.options.db).catch(() => undefined);
+        throw err;
+      }
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private integrate(requests: AnchorRequest[]): Promise<LogEntry[]> {
+    return this.atomically((append) => this.options.db.transaction((tx) => append(tx, requests)));
+  }
+
+  /** Integrates into the caller's transaction, under the cross-replica advisory lock. */
+  private async appendWithin(tx: SqlQueryable, requests: AnchorRequest[]): Promise<LogEntry[]> {
+    const { key, origin } = this.options;
     const integratedTime = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
-    try {
-      return await db.transaction(async (tx) => {
-        await this.catchUp(tx, true);
-        const leaves = requests.map((r) => {
-          const body = hashedRekordBody(r);
-          return { body, hash: leafHash(body) };
-        });
-        const sign = (index: number, body: Buffer, time: number) =>
-          signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey);
-        return integrateBatch(tx, this.tree, leaves, integratedTime, sign, (size, root) =>
-          signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey));
-      });
-    } catch (err) {
-      // the in-memory tree may hold leaves the rollback undid: rebuild it from what was committed
-      this.tree = new MerkleTree();
-      await this.catchUp(db).catch(() => undefined);
-      throw err;
-    }
+    await this.catchUp(tx, true);
+    const leaves = requests.map((r) => {
+      const body = hashedRekordBody(r);
+      return { body, hash: leafHash(body) };
+    });
+    const sign = (index: number, body: Buffer, time: number) =>
+      signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey);
+    const { integrated, treeSize, note } = await integrateBatch(tx, this.tree, leaves, integratedTime, sign, (size, root) =>
+      signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey));
+    return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
   }
 
   /** Appends to the cached tree every leaf committed beyond it (by this or another replica). */

@@ -1,0 +1,51 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requestsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+/**
+ * Drives POST /api/v1/evidence/sign with the fixtures as bodies, each made unique by a sequence
+ * number in metadata, so every request is a new notarization (no dedupe shortcut in the store).
+ */
+export async function restLoad(url: string, packages: Record<string, unknown>[], connections: number, seconds: number): Promise<LoadResult> {
+  let seq = 0;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({
+    url: `${url}/api/v1/evidence/sign`,
+    connections,
+    duration: seconds,
+    requests: [{
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => {
+        const pkg = packages[seq % packages.length]!;
+        const n = seq++;
+        return { ...req, body: JSON.stringify({ evidence_package: { ...pkg, metadata: { ...(pkg.metadata as object), bench_seq: n } } }) };
+      },
+    }],
+    }, (err, res) => (err ? reject(err) : resolve(res)));
+    instance.on('response', (_client, status, _bytes, ms) => { if (status < 300) latencies.push(ms); });
+  });
+  const ok = result['2xx'];
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSec: Math.round(ok / seconds),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: ok,
+  };
+}
+
+export const percentile = (sorted: number[], q: number): number =>
+  sorted.length === 0 ? NaN : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;

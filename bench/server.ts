@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort } from '../test/support/postgres-server.js';
+
+/** A new, empty database on the given server, so every run starts from zero rows. */
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const name = `bench_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface BenchServer {
+  url: string;
+  grpcPort: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Starts the built service (dist/main.js) as its own process on fresh embedded defaults. */
+export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-'));
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await freshDatabase(env.DATABASE_URL) };
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+    env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${httpPort}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was ready`);
+    if (await fetch(`${url}/ready`).then((r) => r.ok, () => false)) break;
+    if (i > 300) throw new Error('service not ready after 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, grpcPort, pid: child.pid!,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident and heap memory of the service, read from its own /metrics. */
+export async function serverMemory(url: string): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { rssBytes: read('process_resident_memory_bytes'), heapUsedBytes: read('nodejs_heap_size_used_bytes') };
+}
