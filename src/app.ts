@@ -19,6 +19,7 @@ import { Anchorer } from './anchorer.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
+import { startTracing } from './observability/tracing.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -35,8 +36,10 @@ export interface App {
 
 /** The composition root: the only place adapters are chosen and wired into the core. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  const tracing = startTracing(config.tracing);
   const db = await openDatabase(config);
-  const closers: (() => Promise<void>)[] = [() => db.close()];
+  // closed in order: intake first, telemetry last so the final spans are flushed
+  const closers: (() => Promise<void>)[] = [() => db.close(), () => tracing.shutdown()];
   try {
     await migrate(db, MIGRATIONS_DIR);
     const signer = await buildSigner(config);
@@ -51,7 +54,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       signer: instrumentSigner(signer, metrics),
       log: instrumentLog(log, metrics),
       store: instrumentStore(store, metrics),
-      logger, limits: config.limits,
+      logger, limits: config.limits, tracer: tracing.tracer,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },
     });

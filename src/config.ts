@@ -33,6 +33,7 @@ export interface Config {
   anchorRetryMs: number;
   vault?: VaultConfig;
   rekor?: { url: string; publicKeyPem?: string };
+  tracing: { endpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
     anchorRetryMs: r.int('NOTARY_ANCHOR_RETRY_MS', 5_000, 100, 3_600_000),
     vault: vaultConfig(r),
     rekor: rekorConfig(r),
+    tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
   };
 }
 
@@ -165,6 +167,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : 'pglite',
     signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})` : 'local keyring',
     log: c.rekor ? `rekor ${c.rekor.url}` : 'embedded',
+    tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     limits: c.limits,
   };
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { traceIds } from './observability/tracing.js';
 
 /** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
 export const REDACT_PATHS = [
@@ -8,5 +9,5 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' } }, destination);
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' }, mixin: traceIds }, destination);
 }

@@ -2,6 +2,7 @@ import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
 import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, WorkflowQuery } from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion } from '../ports/key-signer.js';
 import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
+import { noopTracer, type Tracer } from '../ports/tracer.js';
 import { NotaryError } from './errors.js';
 import type { CanonicalEvidence } from './evidence.js';
 import type { InputLimits } from './limits.js';
@@ -21,6 +22,8 @@ export interface NotaryDeps {
   logger: Logger;
   /** how long a duplicate request under the same Idempotency-Key waits for the first one */
   idempotencyWaitMs?: number;
+  /** one span per pipeline step */
+  tracer?: Tracer;
 }
 
 export interface NotarizeOptions {
@@ -43,14 +46,18 @@ export interface TrustRoot {
 
 /** The one pipeline every door drives: validate → canonicalize → hash → sign → store → anchor. */
 export class Notary {
-  constructor(private readonly deps: NotaryDeps) {}
+  private readonly tracer: Tracer;
+
+  constructor(private readonly deps: NotaryDeps) {
+    this.tracer = deps.tracer ?? noopTracer;
+  }
 
   get limits(): InputLimits {
     return this.deps.limits;
   }
 
   prepare(raw: unknown, path?: string): CanonicalEvidence {
-    return prepareEvidence(raw, this.deps.limits, path);
+    return this.tracer.spanSync('notary.canonicalize', () => prepareEvidence(raw, this.deps.limits, path));
   }
 
   async notarize(raw: unknown, options: NotarizeOptions = {}): Promise<NotarizeResult> {
@@ -81,7 +88,7 @@ export class Notary {
 
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number) {
     const { signer, store, clock } = this.deps;
-    const sig = await signer.sign({ canonical: evidence.canonical, digest: evidence.digest });
+    const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
     const now = clock.now().toISOString();
     const workflow: Workflow = {
       id: workflowId,
@@ -95,7 +102,7 @@ export class Notary {
     };
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
-    const saved = await store.save({ workflow, evidence, signature });
+    const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature }));
     const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
     let anchor = saved ?? await this.tryAnchor(workflowId, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
@@ -110,7 +117,7 @@ export class Notary {
   async tryAnchor(workflowId: string, request: Parameters<TransparencyLog['append']>[0]): Promise<StoredAnchor | null> {
     const { log, store, logger } = this.deps;
     try {
-      const entry = await log.append(request);
+      const entry = await this.tracer.span('notary.anchor', () => log.append(request));
       const anchor = { entry, logUrl: (await log.info()).url };
       await store.saveAnchor(workflowId, anchor);
       return anchor;

@@ -2,3 +2,4 @@ export type * from './key-signer.js';
 export type * from './transparency-log.js';
 export type * from './evidence-store.js';
 export type * from './clock.js';
+export type * from './tracer.js';

@@ -73,3 +73,16 @@ describe('metrics', () => {
     }
   });
 });
+
+describe('tracing off', () => {
+  it('sends no traceparent and adds no trace ids when no OTLP endpoint is configured', async () => {
+    const app = await startTestApp();
+    try {
+      const res = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('untraced') } });
+      expect(res.statusCode).toBe(201);
+      expect(res.headers.traceparent).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { evidenceRoutes } from './routes/evidence.js';
 import { systemRoutes } from './routes/system.js';
 import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { registerTracing } from './tracing-hooks.js';
 
 export interface RestServerOptions {
   notary: Notary;
@@ -40,6 +41,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   // JSON only: fastify would otherwise accept text/plain bodies and fail them as schema errors
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  registerTracing(app);
   for (const plugin of options.plugins ?? []) await plugin(app);
   evidenceRoutes(app, options.notary);
   workflowRoutes(app, options.notary);
