@@ -64,7 +64,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);
     });
     const rest = await buildRestServer({
-      notary, logger, embeddedLog: embedded,
+      notary, logger, embeddedLog: embedded, adminToken: config.adminToken,
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());

@@ -28,6 +28,7 @@ export interface Config {
   publicUrl: string;
   logOrigin: string;
   keyringPassphrase?: string;
+  adminToken?: string;
   limits: InputLimits;
   shutdownGraceMs: number;
   anchorRetryMs: number;
@@ -59,6 +60,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
     keyringPassphrase: r.optional('NOTARY_KEYRING_PASSPHRASE'),
+    adminToken: r.optional('NOTARY_ADMIN_TOKEN'),
     limits: {
       maxBodyBytes: r.int('NOTARY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1024, 64 * 1024 * 1024),
       maxArtifacts: r.int('NOTARY_MAX_ARTIFACTS', DEFAULT_LIMITS.maxArtifacts, 1, 100_000),

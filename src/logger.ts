@@ -5,7 +5,7 @@ import { traceIds } from './observability/tracing.js';
 export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-vault-token"]', 'headers.authorization',
   '*.token', '*.secretId', '*.secret_id', '*.passphrase', '*.keyringPassphrase', '*.password', '*.apiKey', '*.jwt',
-  'auth.token', 'auth.secretId', 'auth.jwt', 'keyringPassphrase', 'databaseUrl',
+  'auth.token', 'auth.secretId', 'auth.jwt', 'keyringPassphrase', 'adminToken', 'databaseUrl',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -186,6 +186,11 @@ export class Notary {
     return validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
   }
 
+  /** New signing-key version; earlier versions stay in the trust root so old receipts verify. */
+  rotateKey(): Promise<PublicKeyVersion> {
+    return this.deps.signer.rotate();
+  }
+
   async trustRoot(): Promise<TrustRoot> {
     const [signing_keys, transparency_log] = await Promise.all([this.deps.signer.publicKeys(), this.deps.log.info()]);
     return { signing_keys, transparency_log };

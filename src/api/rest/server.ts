@@ -5,6 +5,7 @@ import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
 import { registerErrorHandling } from './problem.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { keyRoutes } from './routes/keys.js';
 import { systemRoutes } from './routes/system.js';
 import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -15,6 +16,8 @@ export interface RestServerOptions {
   logger: PinoLogger;
   /** present when the embedded log is the transparency log: its read API is served too */
   embeddedLog?: EmbeddedLog;
+  /** bearer token for the admin API (key rotation); the admin API is closed without it */
+  adminToken?: string;
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
@@ -46,6 +49,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   evidenceRoutes(app, options.notary);
   workflowRoutes(app, options.notary);
   systemRoutes(app, options.notary);
+  keyRoutes(app, options.notary, options.adminToken);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
   return app;
 }
