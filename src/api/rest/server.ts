@@ -41,6 +41,13 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // While draining, each answered request also closes its keep-alive socket: otherwise sockets of
+  // requests that finish after close() began stay open until the keep-alive timeout.
+  let draining = false;
+  app.addHook('preClose', async () => { draining = true; });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   // JSON only: fastify would otherwise accept text/plain bodies and fail them as schema errors
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);

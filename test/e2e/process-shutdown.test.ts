@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/databases.js';
+import { freePort } from '../support/postgres-server.js';
+import { uniquePackage } from '../support/records.js';
+
+const MAIN = join(import.meta.dirname, '../../src/main.ts');
+const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('the service process', () => {
+  it('drains in-flight requests on SIGTERM, then exits 0; a second signal changes nothing', async () => {
+    const port = await freePort();
+    const proc = startProcess({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) {
+      if (i > 200) throw new Error(`not ready: ${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const inflight = Array.from({ length: 30 }, (_, i) => fetch(`${url}/api/v1/evidence/sign`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`drain-${i}`) }),
+    }).then((r) => r.status, () => 'refused'));
+    await new Promise((r) => setTimeout(r, 20));
+    proc.child.kill('SIGTERM');
+    proc.child.kill('SIGTERM');
+    const statuses = await Promise.all(inflight);
+    const code = await proc.exited;
+    expect(code, proc.output().slice(-3000)).toBe(0);
+    // every request that reached the server finished with a real answer, none was cut off
+    expect(statuses.filter((s) => s !== 201 && s !== 503 && s !== 'refused')).toEqual([]);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+    expect(proc.output()).toContain('stopped');
+  }, 60_000);
+
+  it('refuses to start on an invalid setting, naming the variable, with exit code 2', async () => {
+    const proc = startProcess({ NOTARY_HTTP_PORT: 'eighty' });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output()).toContain('NOTARY_HTTP_PORT');
+  }, 30_000);
+});
