@@ -1,4 +1,5 @@
 import type { InclusionProof } from '../ports/transparency-log.js';
+import type { SigstoreBundle } from './bundle/index.js';
 
 export type AnchoringState = 'anchored' | 'pending';
 
@@ -22,4 +23,12 @@ export interface Receipt {
   signed_entry_timestamp: string | null;
   /** base64 canonical hashedrekord body as logged */
   rekor_entry_body: string | null;
+  /**
+   * The same signature and log entry as a Sigstore bundle v0.3 (messageSignature over the RFC 8785
+   * bytes, one hashedrekord tlog entry with SET and inclusion proof, public-key hint
+   * `${key_id}:v${key_version}`), so standard Sigstore verifiers can check it. `null` while
+   * anchoring is pending: a bundle is only handed out once it is complete. Receipts issued before
+   * bundles existed lack the field; they stay valid.
+   */
+  bundle: SigstoreBundle | null;
 }

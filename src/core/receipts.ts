@@ -1,4 +1,5 @@
 import type { ReceiptRecord } from '../ports/evidence-store.js';
+import { toSigstoreBundle } from './bundle/index.js';
 import type { Receipt } from './receipt.js';
 
 /** The receipt is derived from what was stored, never kept as a separate copy that could drift. */
@@ -22,5 +23,8 @@ export function toReceipt(record: ReceiptRecord): Receipt {
     inclusion_proof: entry?.inclusionProof ?? null,
     signed_entry_timestamp: entry?.signedEntryTimestamp ?? null,
     rekor_entry_body: entry?.body ?? null,
+    bundle: entry
+      ? toSigstoreBundle({ digestHex: workflow.evidence_package_hash, signature: signature.signature, keyId: signature.keyId, keyVersion: signature.keyVersion, entry })
+      : null,
   };
 }

@@ -1,6 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import type { KeySigner } from '../ports/key-signer.js';
 import type { LogEntry, LogInfo } from '../ports/transparency-log.js';
+import { matchReceiptBundle } from './bundle/index.js';
 import type { CanonicalEvidence } from './evidence.js';
 import { describeFailures, entryIsValid, verifyLogEntry } from './transparency/index.js';
 
@@ -30,7 +31,7 @@ const num = (o: Obj, k: string) => (typeof o[k] === 'number' ? (o[k] as number) 
  * and our log's key, never the public key the receipt carries.
  */
 export async function validateReceipt(
-  evidence: CanonicalEvidence, receipt: Obj, signer: KeySigner, log: LogInfo, now: Date,
+  evidence: CanonicalEvidence, receipt: Obj, signer: Pick<KeySigner, 'publicKey'>, log: LogInfo, now: Date,
 ): Promise<ValidationReport> {
   const warnings: string[] = [];
   const errors: string[] = [];
@@ -62,6 +63,10 @@ export async function validateReceipt(
     rekor_entry_valid = entryIsValid(checks) || fail(`transparency log entry: ${describeFailures(checks)}`);
   }
 
+  // The bundle only restates the fields checked above; one that says otherwise is flagged, not trusted.
+  const bundle = matchReceiptBundle(receipt, entry);
+  if (bundle.state === 'mismatch') warnings.push(`bundle: ${bundle.detail}; Sigstore verifiers will reject it`);
+
   const timestamp_valid = checkTime(evidence, entry, now, fail);
   const anchoredOrPending = rekor_entry_valid || (!entry && receipt.anchoring === 'pending');
   const is_valid = evidence_hash_valid && signature_valid && timestamp_valid && anchoredOrPending;
@@ -88,7 +93,8 @@ function safeVerify(data: Buffer, pem: string, sig: Buffer): boolean {
   }
 }
 
-function toLogEntry(r: Obj): LogEntry | undefined {
+/** The receipt's flat log-entry fields as a LogEntry, or undefined if any is missing (pending). */
+export function toLogEntry(r: Obj): LogEntry | undefined {
   const proof = r.inclusion_proof as LogEntry['inclusionProof'] | null | undefined;
   const uuid = str(r, 'rekor_entry_uuid');
   const logIndex = num(r, 'log_index');

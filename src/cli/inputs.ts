@@ -1,0 +1,62 @@
+/**
+ * The CLI's three inputs, read from JSON the service produced: the evidence package, a receipt
+ * (bare, or the whole sign response) and the trust root (GET /api/v1/trust-root). Shape errors are
+ * InputErrors (exit 2): they mean "wrong file", not "forged receipt".
+ */
+import { createPublicKey } from 'node:crypto';
+import type { PublicKeyVersion } from '../ports/key-signer.js';
+import type { LogInfo } from '../ports/transparency-log.js';
+
+export class InputError extends Error {}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface TrustRoot {
+  keys: Map<number, PublicKeyVersion>;
+  log: LogInfo;
+}
+
+export function readEvidence(value: unknown, file: string): Obj {
+  if (!isObject(value)) throw new InputError(`${file}: the evidence package must be a JSON object`);
+  // A whole sign/validate request body is accepted too: its package is under evidence_package.
+  return isObject(value.evidence_package) ? value.evidence_package : value;
+}
+
+/** A bare receipt, or the sign response `{workflow_id, status, receipt}` that wraps one. */
+export function readReceipt(value: unknown, file: string): Obj {
+  if (!isObject(value)) throw new InputError(`${file}: the receipt must be a JSON object`);
+  const receipt = isObject(value.receipt) ? value.receipt : value;
+  if (typeof receipt.evidence_package_hash !== 'string' || typeof receipt.signature_b64 !== 'string') {
+    throw new InputError(`${file}: not a receipt (no evidence_package_hash / signature_b64)`);
+  }
+  return receipt;
+}
+
+export function readTrustRoot(value: unknown, file: string): TrustRoot {
+  if (!isObject(value) || !Array.isArray(value.signing_keys) || !isObject(value.transparency_log)) {
+    throw new InputError(`${file}: not a trust root (expected signing_keys[] and transparency_log, as GET /api/v1/trust-root answers)`);
+  }
+  const keys = new Map<number, PublicKeyVersion>();
+  for (const k of value.signing_keys as unknown[]) {
+    if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string') {
+      throw new InputError(`${file}: every signing key needs version and public_key_pem`);
+    }
+    checkPem(k.public_key_pem, `${file}: signing key v${k.version}`);
+    keys.set(k.version, {
+      keyId: String(k.key_id ?? ''), version: k.version, algorithm: 'ecdsa-p256', publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? ''),
+    });
+  }
+  const t = value.transparency_log;
+  if (typeof t.public_key_pem !== 'string') throw new InputError(`${file}: transparency_log.public_key_pem is missing`);
+  checkPem(t.public_key_pem, `${file}: transparency_log.public_key_pem`);
+  return { keys, log: { logID: String(t.log_id ?? ''), url: String(t.url ?? ''), publicKeyPem: t.public_key_pem, origin: String(t.origin ?? '') } };
+}
+
+function checkPem(pem: string, what: string): void {
+  try {
+    createPublicKey(pem);
+  } catch {
+    throw new InputError(`${what} is not a PEM public key`);
+  }
+}

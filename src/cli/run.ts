@@ -1,0 +1,106 @@
+/**
+ * `afdp-notary` commands. Exit codes: 0 every check passed, 1 a check failed, 2 usage or
+ * input error (missing option, unreadable file, not JSON, not a receipt / trust root).
+ * Nothing here touches the network: verification is offline by construction.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
+import { verifyReceiptOffline, type Verification } from './verify.js';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.json> --trust-root <t.json> [--json]
+
+Verifies an AFDP Notary receipt offline, trusting only the trust root:
+  evidence hash    SHA-256 of the RFC 8785 bytes of the evidence package
+  signature        ECDSA P-256, with the trust root's key for the receipt's key_version
+  log entry body   the hashedrekord entry holds this hash, signature and key
+  SET              the log's signed entry timestamp, with the trust root's log key
+  inclusion proof  RFC 6962 proof from the entry to the proof's root hash
+  checkpoint       the log's signed checkpoint commits to that root and tree size
+  timestamp        timestamp_utc is not after the time the entry was logged
+  bundle           the Sigstore bundle, if any, says exactly what the receipt says
+
+  --evidence    the evidence package (or a {"evidence_package": …} request body)
+  --receipt     a receipt, or the whole sign response {workflow_id, status, receipt}
+  --trust-root  the output of GET /api/v1/trust-root
+  --json        print {ok, checks, warnings} as JSON instead of lines
+
+Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.`;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        evidence: { type: 'string' }, receipt: { type: 'string' }, 'trust-root': { type: 'string' },
+        json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    return usage(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'verify') return usage(io, `unknown command: ${positionals.join(' ') || '(none)'}`);
+  const missing = (['evidence', 'receipt', 'trust-root'] as const).filter((k) => !values[k]);
+  if (missing.length) return usage(io, `missing ${missing.map((k) => `--${k}`).join(', ')}`);
+
+  try {
+    const evidence = readEvidence(await readJson(values.evidence!), values.evidence!);
+    const receipt = readReceipt(await readJson(values.receipt!), values.receipt!);
+    const trust = readTrustRoot(await readJson(values['trust-root']!), values['trust-root']!);
+    const result = await verifyReceiptOffline(evidence, receipt, trust);
+    print(result, values.json!, io);
+    return result.ok ? EXIT_OK : EXIT_FAILED;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    io.err(`afdp-notary: ${err.message}`);
+    return EXIT_USAGE;
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
+
+function print(result: Verification, json: boolean, io: Io): void {
+  if (json) {
+    io.out(JSON.stringify(result, null, 2));
+    return;
+  }
+  for (const c of result.checks) io.out(`${MARK[c.status]} ${c.check}: ${c.detail}`);
+  for (const w of result.warnings) io.out(`! ${w}`);
+  const failed = result.checks.filter((c) => c.status === 'fail').length;
+  io.out(result.ok ? 'receipt verified offline' : `receipt NOT verified: ${failed} check${failed === 1 ? '' : 's'} failed`);
+}
+
+function usage(io: Io, message: string): number {
+  io.err(`afdp-notary: ${message}\n\n${HELP}`);
+  return EXIT_USAGE;
+}

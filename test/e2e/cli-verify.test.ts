@@ -1,0 +1,139 @@
+/** `afdp-notary verify` as a user runs it: a separate process, files on disk, no network. */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { tempDir } from '../support/databases.js';
+import { sign } from '../support/http.js';
+import { fixtures, uniquePackage } from '../support/records.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/afdp-notary.ts', ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+const lines = (stdout: string) => stdout.trim().split('\n');
+const flip = (b64: string) => {
+  const buf = Buffer.from(b64, 'base64');
+  buf[buf.length - 1]! ^= 1;
+  return buf.toString('base64');
+};
+
+describe('afdp-notary verify', () => {
+  let app: TestApp;
+  const dir = tempDir();
+  const file = (name: string, value: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(value, null, 2));
+    return path;
+  };
+  let signed: { workflow_id: string; status: string; receipt: Record<string, any> };
+  let e: string, r: string, t: string;
+  const pkg = uniquePackage('cli');
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    for (const p of Object.values(fixtures())) await sign(app.rest, p); // a proof with sibling hashes
+    signed = (await sign(app.rest, pkg)).body;
+    e = file('e.json', pkg);
+    r = file('r.json', signed);
+    t = file('t.json', (await app.rest.inject('/api/v1/trust-root')).json());
+    await app.close(); // nothing left to ask: the CLI has only the three files
+  });
+
+  it('passes a genuine receipt (sign response or bare receipt; package bare or in a request body), one line per check, exit 0', async () => {
+    const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', t);
+    expect(code).toBe(0);
+    const out = lines(stdout);
+    for (const check of ['evidence hash', 'signature', 'log entry body', 'SET', 'inclusion proof', 'checkpoint', 'timestamp', 'bundle']) {
+      expect(out.some((l) => l.startsWith(`✓ ${check}: `)), `${check} in\n${stdout}`).toBe(true);
+    }
+    expect(out.at(-1)).toBe('receipt verified offline');
+    expect(stdout).toContain(`✓ evidence hash: ${signed.receipt.evidence_package_hash}`);
+
+    const bare = await cli('verify', '--evidence', file('req.json', { evidence_package: pkg }), '--receipt', file('bare.json', signed.receipt), '--trust-root', t, '--json');
+    expect(bare.code).toBe(0);
+    const json = JSON.parse(bare.stdout);
+    expect(json.ok).toBe(true);
+    expect(json.checks.map((c: { status: string }) => c.status)).toEqual(Array(8).fill('pass'));
+  });
+
+  it('fails a tampered evidence file: hash, signature and log entry body', async () => {
+    const tampered = file('e-tampered.json', { ...pkg, metadata: { ...pkg.metadata, gpu_count: 9 } });
+    const { code, stdout } = await cli('verify', '--evidence', tampered, '--receipt', r, '--trust-root', t);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^✗ evidence hash: /m);
+    expect(stdout).toMatch(/^✗ signature: /m);
+    expect(stdout).toMatch(/^✗ log entry body: /m);
+    expect(stdout).toMatch(/^✓ SET: /m);
+    expect(lines(stdout).at(-1)).toBe('receipt NOT verified: 3 checks failed');
+  });
+
+  it('fails a tampered receipt: signature, proof, SET or bundle', async () => {
+    const rc = signed.receipt;
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['sig', { signature_b64: flip(rc.signature_b64) }, /^✗ signature: /m],
+      ['proof', { inclusion_proof: { ...rc.inclusion_proof, hashes: ['00'.repeat(32), ...rc.inclusion_proof.hashes.slice(1)] } }, /^✗ inclusion proof: /m],
+      ['set', { signed_entry_timestamp: flip(rc.signed_entry_timestamp) }, /^✗ SET: SET signature does not verify/m],
+      ['bundle', { bundle: { ...rc.bundle, messageSignature: { ...rc.bundle.messageSignature, signature: flip(rc.bundle.messageSignature.signature) } } },
+        /^✗ bundle: bundle\.messageSignature\.signature differs from the receipt$/m],
+    ];
+    for (const [name, change, line] of cases) {
+      const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', file(`r-${name}.json`, { ...rc, ...change }), '--trust-root', t);
+      expect(code, name).toBe(1);
+      expect(stdout, name).toMatch(line);
+    }
+  });
+
+  it('fails under another notary\'s trust root: signature, SET and checkpoint', async () => {
+    const other = await startTestApp();
+    const wrong = file('t-other.json', (await other.rest.inject('/api/v1/trust-root')).json());
+    await other.close();
+    const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', wrong);
+    expect(code).toBe(1);
+    for (const check of ['signature', 'SET', 'checkpoint']) expect(stdout).toMatch(new RegExp(`^✗ ${check}: `, 'm'));
+  });
+
+  it('accepts an older receipt without a bundle, and fails a receipt still pending anchoring', async () => {
+    const { bundle: _, ...old } = signed.receipt;
+    const legacy = await cli('verify', '--evidence', e, '--receipt', file('r-old.json', old), '--trust-root', t);
+    expect(legacy.code).toBe(0);
+    expect(legacy.stdout).toMatch(/^- bundle: absent/m);
+
+    const pending = { ...old, anchoring: 'pending', bundle: null, rekor_log_id: null, rekor_entry_uuid: null, integrated_time: null, log_index: null,
+      inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null };
+    const p = await cli('verify', '--evidence', e, '--receipt', file('r-pending.json', pending), '--trust-root', t);
+    expect(p.code).toBe(1);
+    expect(p.stdout).toMatch(/^✓ signature: /m);
+    expect(p.stdout).toMatch(/^✗ transparency log: no complete log entry \(anchoring: pending\)/m);
+  });
+
+  it('answers --help with exit 0, and usage or input errors with exit 2', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: afdp-notary verify --evidence');
+    const cases: string[][] = [
+      [],
+      ['verify', '--evidence', e],
+      ['sign', '--evidence', e, '--receipt', r, '--trust-root', t],
+      ['verify', '--evidence', e, '--receipt', r, '--trust-root', t, '--bogus'],
+      ['verify', '--evidence', join(dir, 'missing.json'), '--receipt', r, '--trust-root', t],
+      ['verify', '--evidence', e, '--receipt', t, '--trust-root', t],
+      ['verify', '--evidence', e, '--receipt', r, '--trust-root', r],
+    ];
+    for (const args of cases) {
+      const res = await cli(...args);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr, args.join(' ')).toMatch(/^afdp-notary: /);
+      expect(res.stdout).toBe('');
+    }
+    writeFileSync(join(dir, 'not-json.json'), '{');
+    expect((await cli('verify', '--evidence', join(dir, 'not-json.json'), '--receipt', r, '--trust-root', t)).stderr).toMatch(/is not JSON/);
+  });
+});
