@@ -39,6 +39,17 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
     expect(new Set(entries.map((e) => e.logIndex)).size).toBe(200);
     const checkpoints = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints');
     expect(checkpoints.rows[0]!.n).toBeLessThan(20); // one checkpoint per batch, not per entry
+
+  });
+
+  it.skipIf(skipBackend(backend))('reports the largest checkpoint as latest across a digit boundary (9 → 10)', async () => {
+    const fresh = await openBackend(backend);
+    await migrate(fresh, MIGRATIONS);
+    const small = await EmbeddedLog.open({ db: fresh, key: await loadOrCreateLogKey(fresh, KEK), origin: 'o', url: 'u' });
+    for (let i = 0; i < 10; i++) await small.append(anchorRequest(7000 + i)); // checkpoints 1 … 10
+    expect((await small.checkpoint()).treeSize).toBe(10);
+    expect(await small.entry({ logIndex: 9 })).toBeDefined();
+    await fresh.close();
   });
 
   it.skipIf(skipBackend(backend))('logs a signature once even when it is anchored twice', async () => {

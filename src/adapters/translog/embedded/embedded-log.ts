@@ -71,11 +71,12 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   /** Latest signed checkpoint (refreshed from the database, which other replicas may have advanced). */
   async checkpoint(): Promise<{ treeSize: number; rootHash: string; note: string }> {
     await this.catchUp(this.options.db);
-    const { rows } = await this.options.db.query<{ tree_size: string; root_hash: string; note: string }>(
-      'SELECT tree_size::text, root_hash, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1');
+    // alias the text cast: ORDER BY an output column named like the table's would sort text ("9" > "10")
+    const { rows } = await this.options.db.query<{ size: string; root_hash: string; note: string }>(
+      'SELECT tree_size::text AS size, root_hash, note FROM log_checkpoints ORDER BY log_checkpoints.tree_size DESC LIMIT 1');
     const r = rows[0];
     if (!r) return { treeSize: 0, rootHash: this.tree.root(0).toString('hex'), note: '' };
-    return { treeSize: Number(r.tree_size), rootHash: r.root_hash, note: r.note };
+    return { treeSize: Number(r.size), rootHash: r.root_hash, note: r.note };
   }
 
   /** Entry by uuid (hex leaf hash) or index, with a proof against the latest checkpoint. */
