@@ -2,20 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { freePort } from '../test/support/postgres-server.js';
-
-/** A new, empty database on the given server, so every run starts from zero rows. */
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = `bench_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+import { createDatabase, freePort } from '../test/support/postgres-server.js';
 
 export interface BenchServer {
   url: string;
@@ -30,7 +17,8 @@ const ROOT = join(import.meta.dirname, '..');
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-'));
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await freshDatabase(env.DATABASE_URL) };
+  // a new database per run, so every run starts from zero rows
+  if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
     env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -2,24 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { connectPostgres, openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { createDatabase } from './postgres-server.js';
 
 export const postgresUrl = (): string => inject('postgresUrl');
 
 /** A fresh, empty database on the run's PostgreSQL server. */
-export async function freshPostgresDatabase(): Promise<string> {
-  const base = postgresUrl();
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+export const freshPostgresDatabase = (): Promise<string> => createDatabase(postgresUrl(), `t_${randomBytes(6).toString('hex')}`);
 
 export const tempDir = (prefix = 'notary-test-'): string => mkdtempSync(join(tmpdir(), prefix));
 

@@ -3,6 +3,7 @@ import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '.
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import type { AppendWithin, ColocatedLog } from '../../store/colocated-log.js';
+import { GroupCommitter } from '../../store/group-commit.js';
 import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, type Integrated } from './integrate.js';
@@ -18,12 +19,6 @@ export interface EmbeddedLogOptions {
   maxBatch?: number;
 }
 
-interface Waiter {
-  request: AnchorRequest;
-  resolve: (e: LogEntry) => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * An append-only RFC 6962 log in the service's own database that answers like Rekor.
  * Appends are integrated in batches: one transaction, one signed checkpoint per batch.
@@ -35,14 +30,14 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   readonly logID: string;
   readonly url: string;
   private tree = new MerkleTree();
-  private queue: Waiter[] = [];
-  private integrating = false;
+  private readonly appends: GroupCommitter<AnchorRequest, LogEntry>;
   /** serializes integrations in this process: the cached tree is extended before commit */
   private lock: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly options: EmbeddedLogOptions) {
     this.logID = logIdFromPublicKey(options.key.publicKey);
     this.url = options.url;
+    this.appends = new GroupCommitter((requests) => this.integrate(requests), options.maxBatch ?? 1000);
   }
 
   static async open(options: EmbeddedLogOptions): Promise<EmbeddedLog> {
@@ -52,9 +47,8 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   }
 
   append(request: AnchorRequest): Promise<LogEntry> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      if (!this.integrating) this.drain();
+    return this.appends.submit(request).catch((err: unknown) => {
+      throw new NotaryError('unavailable', 'transparency log append failed', { cause: err });
     });
   }
 
@@ -102,23 +96,6 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
 
   get size(): number {
     return this.tree.size;
-  }
-
-  private drain(): void {
-    this.integrating = true;
-    setImmediate(async () => {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
-        try {
-          const entries = await this.integrate(batch.map((w) => w.request));
-          batch.forEach((w, i) => w.resolve(entries[i]!));
-        } catch (err) {
-          const error = new NotaryError('unavailable', 'transparency log append failed', { cause: err });
-          batch.forEach((w) => w.reject(error));
-        }
-      }
-      this.integrating = false;
-    });
   }
 
   async atomically<T>(work: (append: AppendWithin) => Promise<T>): Promise<T> {
