@@ -1,0 +1,3 @@
+export { WebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
+export { PgWebhookOutbox, type OutboxDelivery } from './pg-outbox.js';
+export { SIGNATURE_HEADER, signBody, verifyBody } from './signature.js';

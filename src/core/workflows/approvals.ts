@@ -1,0 +1,68 @@
+import { NotaryError } from '../errors.js';
+import type { Workflow } from '../workflow.js';
+import { approvalsOf, approvalTransition } from './approval-machine.js';
+import { attestationPayload } from './attestation.js';
+import { isPermanent, nowIso, describeError, retryLater, type WorkflowDeps } from './context.js';
+import { loadEvidence } from './evidence.js';
+import { approvalRequest, checkDecision, checkWebhookUrl, type ApprovalInput, type DecisionInput } from './inputs.js';
+import type { ApprovalAttestation } from './types.js';
+
+/** Stores a pending approval workflow and queues its approval_required notification. Returns its id. */
+export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<string> {
+  const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package');
+  const now = deps.clock.now();
+  const request = approvalRequest(input, now, deps.limits);
+  const webhookUrl = checkWebhookUrl(input.webhookUrl, deps.webhooksEnabled);
+  const at = now.toISOString();
+  const workflow: Workflow = {
+    id: deps.ids.next(), type: 'approval_sign', status: 'pending', evidence_package_hash: evidence.hashHex,
+    created_at: at, updated_at: at, completed_at: null, error_message: null,
+    ...(input.principal !== undefined && { submitted_by: input.principal }),
+  };
+  await deps.store.createApproval({ workflow, evidence, request, webhookUrl }, [{ kind: 'notify', event: 'approval_required', details: { ...request } }]);
+  return workflow.id;
+}
+
+/** Records one approver's decision; the decision that meets the quorum signs at once (or leaves it to the resume loop). */
+export async function decide(deps: WorkflowDeps, id: string, input: DecisionInput): Promise<void> {
+  checkDecision(input);
+  const at = nowIso(deps);
+  const event = { type: 'decide', approver: input.approver, decision: input.decision, comment: input.comment ?? null, at } as const;
+  const result = await deps.store.updateApproval(id, at, (state) => approvalTransition(state, event));
+  if (!result) throw new NotaryError('not_found', `approval workflow ${id} not found`);
+  if (result.refusal) throw result.refusal;
+  if (result.effects.some((e) => e.kind === 'sign')) await signApproval(deps, id);
+}
+
+/**
+ * Signs a running approval (the caller holds its lease): first the attestation over the frozen
+ * approvals, then the evidence; both are stored by the one `signed` transition, so a crash before
+ * it leaves nothing behind and a resumed round starts over; a round that lost a race stores nothing.
+ */
+export async function signApproval(deps: WorkflowDeps, id: string): Promise<void> {
+  const record = await deps.store.getApproval(id);
+  if (!record || record.workflow.status !== 'running' || record.workflow.evidence_package_hash === null) return;
+  try {
+    const evidence = await loadEvidence(deps.store, record.workflow.evidence_package_hash);
+    const payload = attestationPayload(id, evidence.hashHex, approvalsOf(record.state));
+    const sig = await deps.notary.signDetached(payload);
+    const attestation: ApprovalAttestation = { payload: payload.toString('utf8'), signature_b64: sig.signature.toString('base64'), key_id: sig.keyId, key_version: sig.keyVersion };
+    await deps.notary.signForWorkflow(id, evidence, async (signature) => {
+      const signed = { type: 'signed', at: signature.signedAt, signature, attestation } as const;
+      const result = await deps.store.updateApproval(id, signature.signedAt, (state) => approvalTransition(state, signed));
+      return result !== undefined && result.refusal === undefined;
+    });
+  } catch (err) {
+    if (!isPermanent(err)) return retryLater(deps, id, err);
+    const at = nowIso(deps);
+    deps.logger.error({ err, workflowId: id }, 'approval workflow failed: signing refused');
+    await deps.store.updateApproval(id, at, (state) => approvalTransition(state, { type: 'sign_failed', at, reason: describeError(err) }));
+  }
+}
+
+/** One expiry round: pending approvals past their deadline fail (replicas skip each other's rows). */
+export async function expireDue(deps: WorkflowDeps, limit: number): Promise<number> {
+  const at = nowIso(deps);
+  const expired = await deps.store.expireDue(limit, at, (state) => approvalTransition(state, { type: 'expire', at }));
+  return expired.length;
+}

@@ -1,0 +1,85 @@
+import { isNotaryError } from '../errors.js';
+import type { Workflow } from '../workflow.js';
+import type { NewBatchItem } from '../../ports/workflow-store.js';
+import { batchTransition, settle } from './batch-machine.js';
+import { describeError, isPermanent, nowIso, retryLater, type WorkflowDeps } from './context.js';
+import { loadEvidence } from './evidence.js';
+import { checkBatchSize, checkWebhookUrl, type BatchOptions } from './inputs.js';
+import type { BatchItemState, ItemError } from './types.js';
+
+/** Packages signed at once per batch: enough to fill the store's group commits, few enough to share the signer. */
+const CONCURRENCY = 8;
+
+/**
+ * Persists the batch and its items first (so a restart finishes it), then signs every valid item.
+ * A package that fails validation fails alone. Returns the batch id.
+ */
+export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<string> {
+  checkBatchSize(packages.length, deps.limits);
+  const url = checkWebhookUrl(options.webhookUrl, deps.webhooksEnabled);
+  const items = packages.map((raw, index) => prepareItem(deps, raw, index));
+  const at = deps.clock.now().toISOString();
+  const initial = settle({ status: 'running', error_message: null, items: items.map(toItemState) });
+  const workflow: Workflow = {
+    id: deps.ids.next(), type: 'batch_sign', status: initial.state.status, evidence_package_hash: null,
+    created_at: at, updated_at: at, completed_at: initial.state.status === 'running' ? null : at, error_message: initial.state.error_message,
+    ...(options.principal !== undefined && { submitted_by: options.principal }),
+  };
+  await deps.store.createBatch({ workflow, items, webhookUrl: url }, initial.effects);
+  await runBatch(deps, workflow.id);
+  return workflow.id;
+}
+
+/** Signs the pending items of a batch whose lease the caller holds; retryable failures leave them for a later round. */
+export async function runBatch(deps: WorkflowDeps, batchId: string): Promise<void> {
+  const record = await deps.store.getBatch(batchId);
+  if (!record || record.workflow.status !== 'running') return;
+  const pending = record.state.items.filter((i) => i.status === 'pending');
+  let deferred: unknown;
+  await forEachLimited(pending, CONCURRENCY, async (item) => {
+    try {
+      await signItem(deps, batchId, item);
+    } catch (err) {
+      if (!isPermanent(err)) { deferred ??= err; return; }
+      await deps.store.updateBatch(batchId, nowIso(deps), (s) => batchTransition(s, { type: 'item_failed', index: item.index, error: itemError(err) }));
+    }
+  });
+  if (deferred !== undefined) await retryLater(deps, batchId, deferred);
+}
+
+async function signItem(deps: WorkflowDeps, batchId: string, item: BatchItemState): Promise<void> {
+  const evidence = await loadEvidence(deps.store, item.evidence_package_hash!);
+  await deps.notary.signForWorkflow(item.item_workflow_id, evidence, async (signature) => {
+    const event = { type: 'item_signed', index: item.index, signature } as const;
+    const result = await deps.store.updateBatch(batchId, signature.signedAt, (s) => batchTransition(s, event));
+    return result !== undefined && result.refusal === undefined;
+  });
+}
+
+function prepareItem(deps: WorkflowDeps, raw: unknown, index: number): NewBatchItem {
+  const itemWorkflowId = deps.ids.next();
+  try {
+    return { index, itemWorkflowId, evidence: deps.notary.prepare(raw, `evidence_packages[${index}]`), error: null };
+  } catch (err) {
+    if (!isNotaryError(err)) throw err;
+    return { index, itemWorkflowId, evidence: null, error: itemError(err) };
+  }
+}
+
+const toItemState = (i: NewBatchItem): BatchItemState => ({
+  index: i.index, item_workflow_id: i.itemWorkflowId, evidence_package_hash: i.evidence?.hashHex ?? null,
+  status: i.error ? 'failed' : 'pending', error: i.error,
+});
+
+function itemError(err: unknown): ItemError {
+  const code = isNotaryError(err) ? err.code : 'internal';
+  // like a 500 problem: internals (driver messages, hosts) are not handed to callers
+  const message = code === 'internal' ? 'internal error' : describeError(err);
+  return { code, message, field: isNotaryError(err) ? err.field ?? null : null };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
