@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** prev_hash of the first row */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** One security-relevant event, as the caller reports it. */
+export interface AuditEvent {
+  /** e.g. auth.failure, auth.denied, evidence.created, evidence.read, key.rotated, api_key.created, approval.recorded */
+  event: string;
+  outcome: AuditOutcome;
+  /** the authenticated principal id; null when anonymous or authentication failed */
+  principal: string | null;
+  /** never credentials: route, status, ids, reasons */
+  details: Record<string, unknown>;
+}
+
+/** A stored row: the event, its position and its links in the chain. */
+export interface AuditRecord {
+  seq: number;
+  at: string; // ISO 8601, millisecond precision (what a JS Date round-trips through timestamptz exactly)
+  event: string;
+  outcome: AuditOutcome;
+  principal: string | null;
+  /** RFC 8785 JSON text, hashed exactly as stored */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * hash = SHA-256 over the RFC 8785 form of every column except `hash`, prev_hash included: changing,
+ * inserting or deleting any row breaks the link from its successor; `seq` makes gaps visible.
+ */
+export function hashRecord(r: Omit<AuditRecord, 'hash'>): string {
+  const { seq, at, event, outcome, principal, details, prev_hash } = r;
+  return createHash('sha256').update(canonicalize({ seq, at, event, outcome, principal, details, prev_hash })!, 'utf8').digest('hex');
+}
+
+/** Links a batch of events after the current head. */
+export function chainEvents(head: { seq: number; hash: string } | undefined, events: AuditEvent[], at: string): AuditRecord[] {
+  let seq = head?.seq ?? 0;
+  let prev = head?.hash ?? GENESIS_HASH;
+  return events.map((e) => {
+    const row = { seq: ++seq, at, event: e.event, outcome: e.outcome, principal: e.principal, details: canonicalize(e.details) ?? '{}', prev_hash: prev };
+    prev = hashRecord(row);
+    return { ...row, hash: prev };
+  });
+}
+
+export type ChainCheck = { ok: true } | { ok: false; reason: string };
+
+/** Checks one row against its predecessor (undefined for the first row). */
+export function checkLink(prev: AuditRecord | undefined, row: AuditRecord): ChainCheck {
+  const expectedSeq = (prev?.seq ?? 0) + 1;
+  if (row.seq !== expectedSeq) return { ok: false, reason: `sequence gap: expected ${expectedSeq}, found ${row.seq} (rows deleted or inserted)` };
+  const expectedPrev = prev?.hash ?? GENESIS_HASH;
+  if (row.prev_hash !== expectedPrev) return { ok: false, reason: 'prev_hash does not match the previous row\'s hash' };
+  if (hashRecord(row) !== row.hash) return { ok: false, reason: 'hash does not match the row\'s content (row altered)' };
+  return { ok: true };
+}

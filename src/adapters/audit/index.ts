@@ -1,0 +1,3 @@
+export { SqlAuditLog, type AuditQuery } from './audit-log.js';
+export { chainEvents, checkLink, GENESIS_HASH, hashRecord, type AuditEvent, type AuditOutcome, type AuditRecord } from './chain.js';
+export { verifyAuditChain, type ChainVerification } from './verify.js';

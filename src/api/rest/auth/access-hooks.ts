@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SqlAuditLog } from '../../../adapters/audit/index.js';
+import type { Authenticator } from '../../../adapters/auth/index.js';
+import { decideAccess, isAuthError, type AuthError, type AuthMode, type Principal } from '../../../core/auth/index.js';
+import { sendProblem } from '../problem.js';
+import { accessRule, routeRule } from './route-permissions.js';
+import { credentialsOf } from './request.js';
+
+export interface AccessHookOptions {
+  mode: AuthMode;
+  authenticator: Authenticator;
+  audit: SqlAuditLog;
+}
+
+/** Response fields worth keeping in the audit trail; anything else (receipts, keys) stays out. */
+const CAPTURED = ['workflow_id', 'status', 'evidence_package_hash', 'batch_id', 'version', 'key_id', 'id', 'name', 'roles', 'decision'] as const;
+
+/**
+ * Authentication and authorization for every route, in onRequest: before the body is read, so an
+ * unauthenticated caller cannot make us parse a 1 MB package. Then one audit row per audited route.
+ */
+export function registerAccessHooks(app: FastifyInstance, options: AccessHookOptions): void {
+  const { mode, authenticator, audit } = options;
+  app.decorateRequest('principal', undefined);
+  app.decorateRequest('auditRule', undefined);
+  app.decorateRequest('auditIds', undefined);
+
+  // a route nobody put in the table is denied when auth is on: say so at start-up, not at the first 403
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (routeRule(method, route.url) === undefined) {
+        app.log.warn({ route: `${method} ${route.url}` }, 'route missing from the permission table (src/api/rest/auth/route-permissions.ts): denied when auth is on');
+      }
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const pattern = request.routeOptions.url;
+    if (pattern === undefined) return; // no route: the 404 handler answers
+    const rule = routeRule(request.method, pattern);
+    if (rule === 'public') return;
+    let principal: Principal | undefined;
+    try {
+      principal = await authenticator.authenticate(credentialsOf(request));
+      decideAccess(mode, accessRule(rule), principal);
+    } catch (err) {
+      if (!isAuthError(err)) throw err; // e.g. the issuer's JWKS is unreachable: 503 from the error handler
+      return refuse(request, reply, err, principal);
+    }
+    request.principal = principal;
+    request.auditRule = rule;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.auditRule?.captureIds && reply.statusCode < 400 && typeof payload === 'string') request.auditIds = pickIds(payload);
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const rule = request.auditRule;
+    if (!rule?.audit) return;
+    audit.record({
+      event: rule.audit,
+      outcome: reply.statusCode < 400 ? 'success' : 'failure',
+      principal: request.principal?.id ?? null,
+      details: { ...requestDetails(request), status: reply.statusCode, ...(request.auditIds ?? {}) },
+    });
+  });
+
+  function refuse(request: FastifyRequest, reply: FastifyReply, err: AuthError, principal: Principal | undefined) {
+    const status = err.code === 'unauthenticated' ? 401 : 403;
+    audit.record({
+      event: status === 401 ? 'auth.failure' : 'auth.denied',
+      outcome: status === 401 ? 'failure' : 'denied',
+      principal: principal?.id ?? null,
+      details: { ...requestDetails(request), status, reason: err.reason ?? null, permission: err.permission ?? null },
+    });
+    request.log.info({ reason: err.reason, permission: err.permission, principal: principal?.id }, status === 401 ? 'authentication failed' : 'permission denied');
+    if (status === 401) {
+      // RFC 6750: tell a client with a bad token why, without echoing it
+      reply.header('www-authenticate', err.reason && err.reason !== 'missing' ? 'Bearer error="invalid_token"' : 'Bearer');
+    }
+    return sendProblem(reply, request, status, err.code, err.message);
+  }
+}
+
+function requestDetails(request: FastifyRequest): Record<string, unknown> {
+  const params = request.params as Record<string, unknown> | undefined;
+  const query = request.query as Record<string, unknown> | undefined;
+  return {
+    method: request.method, route: request.routeOptions.url ?? null, request_id: String(request.id), ip: request.ip,
+    ...(params && Object.keys(params).length ? { params } : {}),
+    ...(query && Object.keys(query).length ? { query } : {}),
+  };
+}
+
+function pickIds(payload: string): Record<string, unknown> | undefined {
+  if (payload.length > 65_536) return undefined;
+  try {
+    const body = JSON.parse(payload) as Record<string, unknown>;
+    const receipt = body.receipt as Record<string, unknown> | undefined;
+    const out: Record<string, unknown> = {};
+    for (const k of CAPTURED) if (body[k] !== undefined) out[k] = body[k];
+    if (receipt?.evidence_package_hash !== undefined) out.evidence_package_hash = receipt.evidence_package_hash;
+    return out;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuditOutcome, SqlAuditLog } from '../../../adapters/audit/index.js';
+import { errorResponses, pageSize } from '../schemas.js';
+import { requirePermission } from './request.js';
+
+const str = { type: 'string' } as const;
+const entrySchema = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' }, at: str, event: str, outcome: str, principal: { type: ['string', 'null'] },
+    details: { type: 'object', additionalProperties: true }, prev_hash: str, hash: str,
+  },
+} as const;
+
+interface AuditQuerystring { event?: string; principal?: string; outcome?: AuditOutcome; since?: string; until?: string; page_size: number; page_token?: string }
+
+/**
+ * The audit trail, newest first. `details` is the parsed RFC 8785 text that was hashed, so a client
+ * can recompute each row's hash (canonicalize the row, prev_hash included) and check the links itself.
+ */
+export function auditRoutes(app: FastifyInstance, audit: SqlAuditLog): void {
+  app.get<{ Querystring: AuditQuerystring }>('/api/v1/audit', {
+    preHandler: requirePermission('audit.read'),
+    schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          event: { type: 'string', maxLength: 128 }, principal: { type: 'string', maxLength: 512 },
+          outcome: { type: 'string', enum: ['success', 'failure', 'denied'] },
+          since: { type: 'string', format: 'date-time' }, until: { type: 'string', format: 'date-time' },
+          page_size: pageSize, page_token: { type: 'string', pattern: '^[1-9][0-9]{0,17}$' },
+        },
+      },
+      response: {
+        200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema }, next_page_token: { type: ['string', 'null'] } } },
+        ...errorResponses,
+      },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const page = await audit.query({
+      event: q.event, principal: q.principal, outcome: q.outcome, since: q.since, until: q.until,
+      pageSize: q.page_size, beforeSeq: q.page_token === undefined ? undefined : Number(q.page_token),
+    });
+    return {
+      entries: page.items.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> })),
+      next_page_token: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
+    };
+  });
+}

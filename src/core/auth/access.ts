@@ -1,0 +1,27 @@
+import { AuthError, unauthenticated } from './errors.js';
+import { OPEN_MODE_PERMISSIONS, type Permission } from './permissions.js';
+import { authorize, type Principal } from './principal.js';
+
+export type AuthMode = 'off' | 'required';
+
+/** What an operation needs: a permission, nothing (`public`), or undefined when nobody declared it. */
+export type AccessRule = Permission | 'public' | undefined;
+
+/**
+ * The one access decision every door makes, after authenticating whatever credential was sent.
+ * Throws AuthError (unauthenticated → 401 / UNAUTHENTICATED, forbidden → 403 / PERMISSION_DENIED).
+ *
+ * - public operations never look at credentials (health probes must not depend on the IdP);
+ * - a caller who sent a credential is always held to RBAC, even while auth is off;
+ * - an anonymous caller passes only when auth is off and the operation is an open one;
+ * - an operation missing from the table is denied when auth is on (deny by default).
+ */
+export function decideAccess(mode: AuthMode, rule: AccessRule, principal: Principal | undefined): void {
+  if (rule === 'public') return;
+  if (!principal) {
+    if (mode === 'off' && (rule === undefined || OPEN_MODE_PERMISSIONS.has(rule))) return;
+    throw unauthenticated('missing', 'this operation needs a credential (API key, bearer token or client certificate)');
+  }
+  if (rule === undefined) throw new AuthError('forbidden', 'no permission is defined for this operation: denied by default');
+  authorize(principal, rule);
+}

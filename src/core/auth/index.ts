@@ -1,0 +1,4 @@
+export * from './access.js';
+export * from './errors.js';
+export * from './permissions.js';
+export * from './principal.js';

@@ -1,0 +1,81 @@
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { SqlAuditLog } from './adapters/audit/index.js';
+import { Authenticator, JwtVerifier, SqlApiKeyStore } from './adapters/auth/index.js';
+import type { SqlClient } from './adapters/store/sql-client.js';
+import type { RestSecurityOptions } from './api/rest/auth/index.js';
+import type { Config } from './config.js';
+import type { AuthMode } from './core/auth/index.js';
+
+/** What every door needs to authenticate, authorize and audit (the gRPC door takes the same). */
+export interface Security {
+  mode: AuthMode;
+  authenticator: Authenticator;
+  apiKeys: SqlApiKeyStore;
+  audit: SqlAuditLog;
+  /** the REST plugin's options */
+  rest: RestSecurityOptions;
+  /** TLS options for node's https / tls servers; undefined: plain TCP */
+  https?: HttpsOptions;
+  close(): Promise<void>;
+}
+
+/** Authentication, audit, rate-limit store and TLS, from config. */
+export async function buildSecurity(config: Config, db: SqlClient, logger: Logger): Promise<Security> {
+  const { auth } = config;
+  const apiKeys = new SqlApiKeyStore(db);
+  const audit = new SqlAuditLog(db, logger);
+  const authenticator = new Authenticator({
+    adminToken: config.adminToken, apiKeys, mtlsSubjectRoles: auth.mtlsSubjectRoles,
+    jwt: auth.oidc ? new JwtVerifier(auth.oidc) : undefined,
+  });
+  const redis = config.rateLimit && config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  if (auth.mode === 'off') {
+    logger.warn({ accepted: authenticator.methods },
+      '!!! AUTHENTICATION IS OFF: anyone who can reach this service may notarize and read evidence. '
+      + 'Set NOTARY_AUTH_MODE=required (or NOTARY_OIDC_ISSUER / NOTARY_MTLS_SUBJECT_ROLES) for any shared deployment !!!');
+  } else {
+    logger.info({ accepted: authenticator.methods }, 'authentication required');
+  }
+  return {
+    mode: auth.mode, authenticator, apiKeys, audit,
+    rest: {
+      mode: auth.mode, authenticator, apiKeys, audit, corsOrigins: config.corsOrigins,
+      rateLimit: config.rateLimit ? { ...config.rateLimit, redis } : undefined,
+    },
+    https: httpsOptions(config),
+    async close() {
+      await audit.flush();
+      await redis?.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** TLS 1.3 only; with a CA, client certificates are requested and checked against it (mTLS). */
+function httpsOptions(config: Config): HttpsOptions | undefined {
+  const tls = config.tls;
+  if (!tls) return undefined;
+  return {
+    cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.3',
+    ...(tls.caPem && tls.clientAuth !== 'none'
+      // optional: callers without a certificate still connect and may use a token instead
+      ? { ca: tls.caPem, requestCert: true, rejectUnauthorized: tls.clientAuth === 'required' }
+      : {}),
+  };
+}
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // fail fast while Redis is down: the limiter then lets requests through instead of queueing them
+  const redis = new Redis(url, { connectTimeout: 2_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  let warned = 0;
+  redis.on('ready', () => logger.info('redis connected: rate limits are shared by all replicas'));
+  redis.on('error', (err: Error) => {
+    if (Date.now() - warned > 30_000) logger.warn({ err: { message: err.message } }, 'redis (rate limits) unavailable: not limiting');
+    warned = Date.now();
+  });
+  // without an offline queue, commands sent before the connection is ready fail: connect first (a
+  // Redis that is down at start-up is not fatal; ioredis keeps reconnecting in the background)
+  await redis.connect().catch(() => undefined);
+  return redis;
+}

@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { hashRecord, SqlAuditLog, verifyAuditChain, type AuditEvent } from '../../src/adapters/audit/index.js';
+import { migrate } from '../../src/adapters/store/migrate.js';
+import { connectPostgres, openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { runAuditVerify } from '../../src/cli/audit-verify.js';
+import { backends, freshPostgresDatabase, openBackend, postgresUrl, skipBackend, tempDir } from '../support/databases.js';
+
+const MIGRATIONS = join(import.meta.dirname, '../../migrations');
+const event = (i: number, principal: string | null = 'api_key:k1'): AuditEvent => ({
+  event: i % 2 ? 'evidence.read' : 'evidence.created', outcome: 'success', principal, details: { route: '/api/v1/evidence/sign', n: i },
+});
+
+describe.each(backends)('hash-chained audit log on %s', (backend) => {
+  let db: SqlClient;
+  let audit: SqlAuditLog;
+
+  beforeAll(async () => {
+    if (skipBackend(backend)) return;
+    db = await openBackend(backend);
+    await migrate(db, MIGRATIONS);
+    audit = new SqlAuditLog(db);
+  });
+  afterAll(async () => db?.close());
+
+  it.skipIf(skipBackend(backend))('links every row to its predecessor and verifies end to end', async () => {
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, rows: 0, head: null });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => audit.append(event(i))));
+    const result = await verifyAuditChain(db, 7); // small pages: the walk crosses page boundaries
+    expect(result).toMatchObject({ ok: true, rows: 50 });
+    const { rows } = await db.query<{ seq: string; prev_hash: string; hash: string }>('SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq');
+    expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+  });
+
+  it.skipIf(skipBackend(backend))('answers queries newest first, filtered and paged', async () => {
+    const first = await audit.query({ event: 'evidence.read', pageSize: 10 });
+    expect(first.items).toHaveLength(10);
+    expect(first.items.every((r) => r.event === 'evidence.read')).toBe(true);
+    expect(first.items[0]!.seq).toBeGreaterThan(first.items[9]!.seq);
+    const next = await audit.query({ event: 'evidence.read', pageSize: 100, beforeSeq: first.nextBeforeSeq! });
+    expect(next.items).toHaveLength(15);
+    expect(next.nextBeforeSeq).toBeNull();
+  });
+
+  it.skipIf(skipBackend(backend))('names the first altered row', async () => {
+    await db.query(`UPDATE audit_log SET details = '{"n":999}' WHERE seq = 17`);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 17, rows: 16, reason: expect.stringMatching(/altered/) });
+  });
+
+  it.skipIf(skipBackend(backend))('names a row whose hash was recomputed to hide an edit: its successor no longer links', async () => {
+    // an attacker who rewrites row 17 and its hash breaks the link from row 18
+    const { rows } = await db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = 17');
+    const r17 = (await db.query<Record<string, unknown>>('SELECT * FROM audit_log WHERE seq = 17')).rows[0]!;
+    const fixed = hashRecord({
+      seq: 17, at: (r17.at as Date).toISOString(), event: String(r17.event), outcome: 'success', principal: r17.principal as string,
+      details: String(r17.details), prev_hash: String(r17.prev_hash),
+    });
+    await db.query('UPDATE audit_log SET hash = $1 WHERE seq = 17', [fixed]);
+    expect(fixed).not.toBe(rows[0]!.hash);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 18, reason: expect.stringMatching(/prev_hash/) });
+  });
+
+  it.skipIf(skipBackend(backend))('names the gap left by a deleted row', async () => {
+    await db.query('DELETE FROM audit_log WHERE seq >= 10');
+    await audit.append(event(100)); // chain continues from 9
+    await db.query('DELETE FROM audit_log WHERE seq = 5');
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 6, rows: 4, reason: expect.stringMatching(/gap/) });
+  });
+});
+
+describe('audit appends from two replicas', () => {
+  it.skipIf(postgresUrl() === '')('never fork the chain: the advisory lock serializes them', async () => {
+    const url = await freshPostgresDatabase();
+    const a = connectPostgres(url);
+    const b = connectPostgres(url);
+    try {
+      await migrate(a, MIGRATIONS);
+      const logA = new SqlAuditLog(a);
+      const logB = new SqlAuditLog(b);
+      // interleaved bursts: each replica group-commits its own batches while the other does the same
+      await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? logA : logB).append(event(i, i % 2 ? 'replica:a' : 'replica:b'))));
+      expect(await verifyAuditChain(a)).toMatchObject({ ok: true, rows: 300 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+describe('audit-verify command', () => {
+  const io = () => {
+    const lines: string[] = [];
+    return { lines, io: { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) } };
+  };
+
+  it('exits 0 on an intact chain and 1 naming the first broken row, reading the service\'s own config', async () => {
+    const dataDir = tempDir();
+    let db = await openPglite(join(dataDir, 'pgdata'));
+    await migrate(db, MIGRATIONS);
+    const log = new SqlAuditLog(db);
+    for (let i = 0; i < 5; i++) await log.append(event(i));
+    await db.close();
+
+    const ok = io();
+    expect(await runAuditVerify([], ok.io, { NOTARY_DATA_DIR: dataDir })).toBe(0);
+    expect(ok.lines[0]).toMatch(/^audit chain intact: 5 rows, head [0-9a-f]{64}$/);
+
+    db = await openPglite(join(dataDir, 'pgdata'));
+    await db.query("UPDATE audit_log SET principal = 'someone-else' WHERE seq = 3");
+    await db.close();
+    const broken = io();
+    expect(await runAuditVerify(['--json'], broken.io, { NOTARY_DATA_DIR: dataDir })).toBe(1);
+    expect(JSON.parse(broken.lines[0]!)).toMatchObject({ ok: false, brokenAt: 3, rows: 2 });
+  });
+
+  it.skipIf(postgresUrl() === '')('runs as `npx tsx src/cli/audit-verify.ts` against DATABASE_URL', async () => {
+    const url = await freshPostgresDatabase();
+    const db = connectPostgres(url);
+    await migrate(db, MIGRATIONS);
+    await new SqlAuditLog(db).append(event(1));
+    await db.close();
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/audit-verify.ts'], {
+      cwd: join(import.meta.dirname, '../..'), env: { ...process.env, DATABASE_URL: url },
+    });
+    expect(stdout).toMatch(/audit chain intact: 1 rows/);
+  });
+});
