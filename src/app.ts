@@ -16,10 +16,15 @@ import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
+import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
 import { startTracing } from './observability/tracing.js';
+import type { WorkflowService } from './core/workflows/index.js';
+import type { WorkflowRunner } from './workflow-runner.js';
+import { buildWorkflows } from './wire-workflows.js';
+import { buildSecurity, type Security } from './wire-security.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -29,7 +34,11 @@ export interface App {
   store: PgEvidenceStore;
   signer: KeySigner;
   anchorer: Anchorer;
+  workflows: WorkflowService;
+  workflowRunner: WorkflowRunner;
   metrics: NotaryMetrics;
+  /** authentication, RBAC and audit, for every door */
+  security: Security;
   /** stop intake, drain, close clients; safe to call more than once */
   close(): Promise<void>;
 }
@@ -63,15 +72,25 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       metrics.anchorQueueDepth.set(backlog.count);
       metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);
     });
+    const workflows = buildWorkflows(config, db, notary, logger);
+    closers.unshift(() => workflows.runner.stop());
+    const security = await buildSecurity(config, db, logger);
+    closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
-      notary, logger, embeddedLog: embedded, adminToken: config.adminToken,
+      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());
     anchorer.start();
+    workflows.runner.start();
+    if (config.pulsar) {
+      // pulsar-client is optional: loaded only here, with a clear error when it is not installed
+      const consumer = await startPulsarConsumer({ config: config.pulsar, notary, ledger: new PgEventLedger(db), logger });
+      closers.unshift(() => consumer.stop(config.shutdownGraceMs));
+    }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, rest, store, signer, anchorer, metrics, close };
+    return { notary, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, security, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isRole } from './core/auth/permissions.js';
+import type { PulsarConfig } from './adapters/events/pulsar/config.js';
+import { pulsarConfig } from './config-pulsar.js';
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 
 export type VaultAuthConfig =
@@ -15,6 +18,33 @@ export interface VaultConfig {
   caCertPem?: string;
   auth: VaultAuthConfig;
   createKey: boolean;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string[];
+  jwksUrl: string;
+  clockSkewSeconds: number;
+  /** dotted path of the claim holding role names, e.g. `roles` or `realm_access.roles` */
+  rolesClaim: string;
+  algorithms: string[];
+}
+
+export interface AuthConfig {
+  /** off: anonymous callers may notarize and read (the embedded default); required: every non-public route needs a credential */
+  mode: 'off' | 'required';
+  oidc?: OidcConfig;
+  /** mTLS: certificate subject CN → roles */
+  mtlsSubjectRoles: Record<string, string[]>;
+}
+
+export interface TlsConfig {
+  certPem: string;
+  keyPem: string;
+  /** CA that signs client certificates (mTLS) */
+  caPem?: string;
+  /** optional: a client certificate is asked for and, when valid, authenticates; required: the handshake fails without one */
+  clientAuth: 'none' | 'optional' | 'required';
 }
 
 export interface Config {
@@ -34,7 +64,27 @@ export interface Config {
   anchorRetryMs: number;
   vault?: VaultConfig;
   rekor?: { url: string; publicKeyPem?: string };
+  pulsar?: PulsarConfig;
   tracing: { endpoint?: string; serviceName: string };
+  auth: AuthConfig;
+  tls?: TlsConfig;
+  /** per principal (or per IP when anonymous), shared by all replicas through Redis when redisUrl is set */
+  rateLimit?: { max: number; windowMs: number };
+  redisUrl?: string;
+  /** CORS allow-list; empty: no CORS headers at all, so browsers block cross-origin calls */
+  corsOrigins: string[];
+  workflows: WorkflowsConfig;
+}
+
+export interface WorkflowsConfig {
+  maxBatchSize: number;
+  defaultExpiresSeconds: number;
+  /** period of the expiry / resume / webhook loop */
+  pollMs: number;
+  /** HMAC key of webhook signatures; without it no webhook is sent */
+  webhookSecret?: string;
+  /** every workflow notification also goes here */
+  webhookUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -72,7 +122,90 @@ export function loadConfig(env: Env = process.env): Config {
     anchorRetryMs: r.int('NOTARY_ANCHOR_RETRY_MS', 5_000, 100, 3_600_000),
     vault: vaultConfig(r),
     rekor: rekorConfig(r),
+    pulsar: pulsarConfig(r),
     tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
+    ...securityConfig(r),
+    workflows: workflowsConfig(r),
+  };
+}
+
+function workflowsConfig(r: Reader): WorkflowsConfig {
+  const webhookSecret = r.optional('NOTARY_WEBHOOK_SECRET');
+  const webhookUrl = r.url('NOTARY_WEBHOOK_URL', ['http:', 'https:']);
+  // an unsigned notification could be forged by anyone who can reach the receiver
+  if (webhookUrl && !webhookSecret) throw new ConfigError('NOTARY_WEBHOOK_URL', 'needs NOTARY_WEBHOOK_SECRET to sign deliveries');
+  if (webhookSecret && webhookSecret.length < 16) throw new ConfigError('NOTARY_WEBHOOK_SECRET', 'must be at least 16 characters');
+  return {
+    maxBatchSize: r.int('NOTARY_MAX_BATCH_SIZE', 100, 1, 1000),
+    defaultExpiresSeconds: r.int('NOTARY_APPROVAL_DEFAULT_EXPIRES_S', 86_400, 1, 30 * 86_400),
+    pollMs: r.int('NOTARY_WORKFLOW_POLL_MS', 1_000, 10, 3_600_000),
+    webhookSecret,
+    webhookUrl,
+  };
+}
+
+function securityConfig(r: Reader): Pick<Config, 'auth' | 'tls' | 'rateLimit' | 'redisUrl' | 'corsOrigins'> {
+  const oidc = oidcConfig(r);
+  const mtlsSubjectRoles = subjectRoles(r);
+  const tls = tlsConfig(r);
+  // Any way to authenticate someone other than the bootstrap admin token switches auth on, so a
+  // deployment that configures an issuer cannot stay open by accident. NOTARY_AUTH_MODE overrides.
+  const implied = oidc || Object.keys(mtlsSubjectRoles).length > 0 ? 'required' : 'off';
+  const max = r.optional('NOTARY_RATE_LIMIT_MAX') === undefined ? undefined : r.int('NOTARY_RATE_LIMIT_MAX', 0, 1, 10_000_000);
+  return {
+    auth: { mode: r.oneOf('NOTARY_AUTH_MODE', ['off', 'required'], implied), oidc, mtlsSubjectRoles },
+    tls,
+    rateLimit: max === undefined ? undefined : { max, windowMs: r.int('NOTARY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000) },
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    corsOrigins: (r.optional('NOTARY_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+  };
+}
+
+function oidcConfig(r: Reader): OidcConfig | undefined {
+  const issuer = r.optional('NOTARY_OIDC_ISSUER');
+  if (!issuer) return undefined;
+  return {
+    issuer,
+    audience: r.required('NOTARY_OIDC_AUDIENCE').split(',').map((a) => a.trim()).filter(Boolean),
+    jwksUrl: r.url('NOTARY_OIDC_JWKS_URL', ['http:', 'https:']) ?? r.required('NOTARY_OIDC_JWKS_URL'),
+    clockSkewSeconds: r.int('NOTARY_OIDC_CLOCK_SKEW_SECONDS', 30, 0, 600),
+    rolesClaim: r.str('NOTARY_OIDC_ROLES_CLAIM', 'roles'),
+    // asymmetric only: a JWKS never holds shared secrets, and this keeps `none`/HS* out for good
+    algorithms: r.str('NOTARY_OIDC_ALGORITHMS', 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA').split(',').map((a) => a.trim()),
+  };
+}
+
+/** NOTARY_MTLS_SUBJECT_ROLES: JSON object, certificate CN → role names, e.g. {"ci-pipeline":["ai_engineer"]}. */
+function subjectRoles(r: Reader): Record<string, string[]> {
+  const raw = r.optional('NOTARY_MTLS_SUBJECT_ROLES');
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
+  for (const [cn, roles] of Object.entries(parsed)) {
+    if (!Array.isArray(roles) || !roles.every((x) => typeof x === 'string' && isRole(x))) {
+      throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', `roles of "${cn}" must be a list of ai_engineer, security_analyst, admin`);
+    }
+  }
+  return parsed as Record<string, string[]>;
+}
+
+function tlsConfig(r: Reader): TlsConfig | undefined {
+  const certFile = r.optional('NOTARY_TLS_CERT_FILE');
+  if (!certFile) return undefined;
+  const caFile = r.optional('NOTARY_TLS_CA_FILE');
+  const clientAuth = r.oneOf('NOTARY_TLS_CLIENT_AUTH', ['none', 'optional', 'required'], caFile ? 'optional' : 'none');
+  if (clientAuth !== 'none' && !caFile) throw new ConfigError('NOTARY_TLS_CLIENT_AUTH', 'needs NOTARY_TLS_CA_FILE');
+  const keyFile = r.required('NOTARY_TLS_KEY_FILE');
+  return {
+    certPem: r.file('NOTARY_TLS_CERT_FILE', certFile),
+    keyPem: r.file('NOTARY_TLS_KEY_FILE', keyFile),
+    caPem: caFile ? r.file('NOTARY_TLS_CA_FILE', caFile) : undefined,
+    clientAuth,
   };
 }
 
@@ -103,7 +236,7 @@ function rekorConfig(r: Reader): Config['rekor'] {
   return { url, publicKeyPem: keyFile ? r.file('REKOR_PUBLIC_KEY_FILE', keyFile) : undefined };
 }
 
-type Reader = ReturnType<typeof reader>;
+export type Reader = ReturnType<typeof reader>;
 
 function reader(env: Env) {
   const optional = (name: string): string | undefined => {
@@ -169,7 +302,13 @@ export function describeConfig(c: Config): Record<string, unknown> {
     store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : 'pglite',
     signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})` : 'local keyring',
     log: c.rekor ? `rekor ${c.rekor.url}` : 'embedded',
+    pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     limits: c.limits,
+    auth: { mode: c.auth.mode, oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off', mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length, adminToken: c.adminToken ? 'set' : 'unset' },
+    tls: c.tls ? `TLS 1.3, client certificates ${c.tls.clientAuth}` : 'off',
+    rateLimit: c.rateLimit ? `${c.rateLimit.max}/${c.rateLimit.windowMs}ms per principal (${c.redisUrl ? `redis ${strip(c.redisUrl)}` : 'in-memory'})` : 'off',
+    cors: c.corsOrigins.length ? c.corsOrigins : 'closed',
+    workflows: { maxBatchSize: c.workflows.maxBatchSize, pollMs: c.workflows.pollMs, webhooks: c.workflows.webhookSecret ? strip(c.workflows.webhookUrl) ?? 'per workflow' : 'off' },
   };
 }

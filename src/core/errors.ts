@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'idempotency_mismatch' // same Idempotency-Key, different body
+  | 'workflow_closed' // a decision or step on a workflow that no longer takes it (expired, rejected, signed)
   | 'unavailable' // a dependency (store, signer, log) cannot answer now
   | 'rate_limited'
   | 'deadline_exceeded'

@@ -1,15 +1,17 @@
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
-import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, WorkflowQuery } from '../ports/evidence-store.js';
-import type { KeySigner, PublicKeyVersion } from '../ports/key-signer.js';
+import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowQuery } from '../ports/evidence-store.js';
+import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
 import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
 import { noopTracer, type Tracer } from '../ports/tracer.js';
+import { sha256 } from './canonical.js';
 import { NotaryError } from './errors.js';
 import type { CanonicalEvidence } from './evidence.js';
 import type { InputLimits } from './limits.js';
 import { prepareEvidence } from './prepare.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
-import type { StoredEvidence, Workflow } from './workflow.js';
+import type { SignedWorkflow, StoredEvidence, Workflow } from './workflow.js';
+import { checkApprovalAttestation } from './workflows/attestation.js';
 import { validateReceipt, type ValidationReport } from './validate-receipt.js';
 
 export interface NotaryDeps {
@@ -30,6 +32,8 @@ export interface NotarizeOptions {
   idempotencyKey?: string;
   /** if the log could not be reached at once, keep retrying the anchor for up to this long */
   waitAnchoredMs?: number;
+  /** the authenticated caller (e.g. `jwt:alice`), stored as submitted_by; the package's actor stays as claimed */
+  principal?: string;
 }
 
 export interface NotarizeResult {
@@ -78,7 +82,7 @@ export class Notary {
       }
     }
     try {
-      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0);
+      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null);
       return { ...result, replayed: false };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
@@ -86,11 +90,11 @@ export class Notary {
     }
   }
 
-  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number) {
+  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null) {
     const { signer, store, clock } = this.deps;
     const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
     const now = clock.now().toISOString();
-    const workflow: Workflow = {
+    const workflow: SignedWorkflow = {
       id: workflowId,
       type: 'simple_sign',
       status: 'completed',
@@ -99,6 +103,7 @@ export class Notary {
       updated_at: now,
       completed_at: now,
       error_message: null,
+      ...(submittedBy !== null && { submitted_by: submittedBy }),
     };
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
@@ -111,6 +116,25 @@ export class Notary {
       anchor = await this.tryAnchor(workflowId, request);
     }
     return { workflow, receipt: toReceipt({ workflow, signature, anchor }) };
+  }
+
+  /**
+   * Signs a package for a workflow that already exists (an approval that reached its quorum, a batch
+   * item). `persist` stores the signature inside the caller's own state transition and returns false
+   * when the workflow moved on meanwhile (signed by another replica, closed): that signature is then
+   * dropped, never anchored, so a workflow keeps exactly one. Returns whether it was stored.
+   */
+  async signForWorkflow(workflowId: string, evidence: CanonicalEvidence, persist: (signature: StoredSignature) => Promise<boolean>): Promise<boolean> {
+    const sig = await this.tracer.span('notary.sign', () => this.deps.signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
+    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: this.deps.clock.now().toISOString() };
+    if (!(await this.tracer.span('notary.store', () => persist(signature)))) return false;
+    await this.tryAnchor(workflowId, { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+    return true;
+  }
+
+  /** Signs bytes that are not an evidence package (an approval attestation) with the same key. */
+  signDetached(bytes: Buffer): Promise<SignatureResult> {
+    return this.deps.signer.sign({ canonical: bytes, digest: sha256(bytes) });
   }
 
   /** Anchors now if the log answers; otherwise the signature stays pending and the anchorer retries. */
@@ -183,7 +207,11 @@ export class Notary {
     if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
       throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
     }
-    return validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const report = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    // approval workflows bind their approvals into the receipt with a second signature: checked when present
+    const attestationError = await checkApprovalAttestation(evidence, receipt as Record<string, unknown>, this.deps.signer);
+    if (attestationError === null) return report;
+    return { ...report, is_valid: false, validation_error: report.validation_error ?? attestationError };
   }
 
   /** New signing-key version; earlier versions stay in the trust root so old receipts verify. */

@@ -9,12 +9,18 @@ export interface Workflow {
   id: string;
   type: WorkflowType;
   status: WorkflowStatus;
-  evidence_package_hash: string;
+  /** null only for a batch_sign workflow, which covers many packages (each item has its own workflow) */
+  evidence_package_hash: string | null;
   created_at: string;
   updated_at: string;
   completed_at: string | null;
   error_message: string | null;
+  /** the authenticated principal that submitted it; null: anonymous (auth off) or not recorded */
+  submitted_by?: string | null;
 }
+
+/** A workflow that signed one package: the only kind a receipt is made from. */
+export type SignedWorkflow = Workflow & { evidence_package_hash: string };
 
 export interface StoredEvidence {
   evidence_package_hash: string;
@@ -23,4 +29,6 @@ export interface StoredEvidence {
   actor_id: string;
   created_at: string;
   workflow_ids: string[];
+  /** the authenticated principal that first submitted this package (actor_id is what the package claims) */
+  submitted_by?: string | null;
 }

@@ -1,5 +1,5 @@
 import type { CanonicalEvidence } from '../core/evidence.js';
-import type { StoredEvidence, Workflow, WorkflowStatus } from '../core/workflow.js';
+import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus } from '../core/workflow.js';
 import type { LogEntry } from './transparency-log.js';
 
 export interface StoredSignature {
@@ -17,14 +17,14 @@ export interface StoredAnchor {
 
 /** One notarization as the store keeps it: evidence, workflow, signature and (once known) its anchor. */
 export interface NotarizationRecord {
-  workflow: Workflow;
+  workflow: SignedWorkflow;
   evidence: CanonicalEvidence;
   signature: StoredSignature;
   anchor?: StoredAnchor;
 }
 
 export interface ReceiptRecord {
-  workflow: Workflow;
+  workflow: SignedWorkflow;
   signature: StoredSignature;
   anchor: StoredAnchor | null;
 }

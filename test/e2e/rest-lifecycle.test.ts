@@ -86,3 +86,11 @@ describe('tracing off', () => {
     }
   });
 });
+
+describe('Pulsar door', () => {
+  it('refuses to start with a clear message when PULSAR_SERVICE_URL is set but pulsar-client is not installed', async () => {
+    const err = await startTestApp({ PULSAR_SERVICE_URL: 'pulsar://127.0.0.1:6650' }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/pulsar-client/);
+  });
+});

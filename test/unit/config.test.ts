@@ -37,3 +37,16 @@ describe('config', () => {
     for (const secret of ['hunter2', 's.secret-token', 'pass-phrase']) expect(text).not.toContain(secret);
   });
 });
+
+describe('Pulsar config', () => {
+  it('is off without PULSAR_SERVICE_URL and uses AFDP topic defaults with it', () => {
+    expect(loadConfig({}).pulsar).toBeUndefined();
+    const c = loadConfig({ PULSAR_SERVICE_URL: 'pulsar+ssl://broker:6651', PULSAR_TOKEN: 'tok-secret', PULSAR_RESULTS_TOPIC: 'my.results' });
+    expect(c.pulsar?.topics.events).toBe('persistent://afdp/default/afdp.pipeline.events');
+    expect(c.pulsar?.topics.results).toBe('persistent://afdp/default/my.results');
+    expect(c.pulsar?.subscription).toBe('afdp-notary-subscription');
+    expect(c.pulsar?.auth).toEqual({ method: 'token', token: 'tok-secret' });
+    expect(JSON.stringify(describeConfig(c))).not.toContain('tok-secret');
+    expect(errorOf({ PULSAR_SERVICE_URL: 'http://broker' })?.variable).toBe('PULSAR_SERVICE_URL');
+  });
+});

@@ -5,7 +5,7 @@ import type {
 } from '../../ports/evidence-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { GroupCommitter } from './group-commit.js';
-import { toAnchor, toEvidence, toSignature, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
+import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { insertAnchorRows, insertAnchors, insertNotarizations, type AnchorWrite } from './writes.js';
 import type { AppendWithin, ColocatedLog } from './colocated-log.js';
@@ -82,7 +82,7 @@ export class PgEvidenceStore implements EvidenceStore {
          FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
         WHERE w.id = $1`, [workflowId]);
     const r = rows[0];
-    return r && { workflow: toWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
+    return r && { workflow: toSignedWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
   }
 
   async listWorkflows(q: WorkflowQuery): Promise<Page<Workflow>> {
@@ -156,7 +156,7 @@ async function saveAndAnchor(tx: SqlQueryable, batch: NotarizationRecord[], appe
   return anchors;
 }
 
-const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e.created_at,
+const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e.created_at, e.submitted_by,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
   FROM evidence e`;
 

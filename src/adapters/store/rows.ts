@@ -1,5 +1,5 @@
 import type { EvidencePackage } from '../../core/evidence.js';
-import type { StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
+import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
 import type { StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { LogEntry } from '../../ports/transparency-log.js';
 
@@ -11,11 +11,12 @@ export interface WorkflowRow {
   id: string;
   type: string;
   status: string;
-  evidence_hash: string;
+  evidence_hash: string | null;
   created_at: unknown;
   updated_at: unknown;
   completed_at: unknown;
   error_message: string | null;
+  submitted_by?: string | null;
 }
 
 export const toWorkflow = (r: WorkflowRow): Workflow => ({
@@ -27,7 +28,16 @@ export const toWorkflow = (r: WorkflowRow): Workflow => ({
   updated_at: iso(r.updated_at),
   completed_at: isoOrNull(r.completed_at),
   error_message: r.error_message,
+  // only when known: anonymous workflows look exactly as they did before submitted_by existed
+  ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
 });
+
+/** A workflow joined with its signature: it signed exactly one package, so its hash is set. */
+export function toSignedWorkflow(r: WorkflowRow): SignedWorkflow {
+  const w = toWorkflow(r);
+  if (w.evidence_package_hash === null) throw new Error(`workflow ${w.id} has a signature but no evidence hash`);
+  return w as SignedWorkflow;
+}
 
 export interface SignatureRow {
   key_id: string;
@@ -55,6 +65,7 @@ export interface EvidenceRow {
   actor_id: string;
   created_at: unknown;
   workflow_ids: string[] | null;
+  submitted_by?: string | null;
 }
 
 export const toEvidence = (r: EvidenceRow): StoredEvidence => ({
@@ -64,4 +75,5 @@ export const toEvidence = (r: EvidenceRow): StoredEvidence => ({
   actor_id: r.actor_id,
   created_at: iso(r.created_at),
   workflow_ids: r.workflow_ids ?? [],
+  ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
 });

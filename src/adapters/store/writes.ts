@@ -12,18 +12,18 @@ export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationR
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   await tx.query(
-    `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
-     VALUES ${valuesList(evidence.length, ['', '', '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
+    `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
+     VALUES ${valuesList(evidence.length, ['', '', '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
      ON CONFLICT (hash) DO NOTHING`,
     evidence.flatMap(({ evidence: e, workflow: w }) => [
       e.hashHex, e.canonical.toString('utf8'), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
-      e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at,
+      e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at, w.submitted_by ?? null,
     ]),
   );
   await tx.query(
-    `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', ''])}`,
-    batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message]),
+    `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
+     VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
+    batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, w.submitted_by ?? null]),
   );
   await tx.query(
     `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)

@@ -10,4 +10,5 @@ export const presentWorkflow = (w: Workflow) => ({
   updated_at: w.updated_at,
   completed_at: w.completed_at,
   error_message: w.error_message,
+  submitted_by: w.submitted_by ?? null,
 });

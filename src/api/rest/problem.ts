@@ -9,6 +9,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   idempotency_mismatch: 422,
+  workflow_closed: 409,
   unavailable: 503,
   rate_limited: 429,
   deadline_exceeded: 504,
@@ -43,7 +44,8 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
     request_id: String(request.id),
   };
   if (field) problem.field = field;
-  if (status === 503 || status === 429) reply.header('retry-after', '1');
+  // keep a Retry-After someone already computed (the rate limiter knows when the window ends)
+  if ((status === 503 || status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   return reply.code(status).type('application/problem+json').send(problem);
 }
 

@@ -39,11 +39,21 @@ export const evidencePackageSchema = {
   },
 } as const;
 
+export const approvalStatusSchema = {
+  type: 'object',
+  properties: { approver: str, status: { type: 'string', enum: ['pending', 'approved', 'rejected'] }, timestamp: nullableStr, comment: nullableStr },
+} as const;
+
 export const workflowSchema = {
   type: 'object',
   properties: {
-    workflow_id: str, workflow_type: str, status: str, evidence_package_hash: str,
+    // null only for batch_sign: a batch covers many packages
+    workflow_id: str, workflow_type: str, status: str, evidence_package_hash: nullableStr,
     created_at: str, updated_at: str, completed_at: nullableStr, error_message: nullableStr,
+    // the authenticated principal that submitted it (null: anonymous); the package's actor is as claimed
+    submitted_by: nullableStr,
+    // approval_sign only
+    approval_statuses: { type: 'array', items: approvalStatusSchema }, quorum: { type: 'integer' }, expires_at: str,
   },
 } as const;
 
@@ -52,6 +62,7 @@ export const storedEvidenceSchema = {
   properties: {
     evidence_package_hash: str, evidence_package: evidencePackageSchema, event_type: str, actor_id: str, created_at: str,
     workflow_ids: { type: 'array', items: str },
+    submitted_by: nullableStr,
   },
 } as const;
 

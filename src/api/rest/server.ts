@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
+import type { WorkflowService } from '../../core/workflows/index.js';
+import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
 import { registerErrorHandling } from './problem.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { batchRoutes } from './routes/batch.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { keyRoutes } from './routes/keys.js';
 import { systemRoutes } from './routes/system.js';
@@ -13,18 +18,25 @@ import { registerTracing } from './tracing-hooks.js';
 
 export interface RestServerOptions {
   notary: Notary;
+  /** approval and batch workflows; also serves the workflow reads */
+  workflows: WorkflowService;
   logger: PinoLogger;
   /** present when the embedded log is the transparency log: its read API is served too */
   embeddedLog?: EmbeddedLog;
-  /** bearer token for the admin API (key rotation); the admin API is closed without it */
-  adminToken?: string;
+  /** authentication, RBAC, audit, rate limits, secure headers, CORS */
+  security: RestSecurityOptions;
+  /** TLS (key, cert, ca, requestCert …): served over HTTPS with TLS 1.3 only */
+  https?: HttpsOptions;
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 export async function buildRestServer(options: RestServerOptions): Promise<FastifyInstance> {
+  // the https option switches fastify to node's https server; its types then differ only in the raw server class
+  const tls = (options.https ? { https: { ...options.https, minVersion: 'TLSv1.3' } } : {}) as object;
   const app = Fastify({
+    ...tls,
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.notary.limits.maxBodyBytes,
     // per-request info logs cost 5-15 % of throughput; failures are logged by the error handler
@@ -52,11 +64,14 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
   registerTracing(app);
+  await registerSecurity(app, options.security);
   for (const plugin of options.plugins ?? []) await plugin(app);
   evidenceRoutes(app, options.notary);
-  workflowRoutes(app, options.notary);
+  workflowRoutes(app, options.workflows);
+  approvalRoutes(app, options.workflows);
+  batchRoutes(app, options.workflows);
   systemRoutes(app, options.notary);
-  keyRoutes(app, options.notary, options.adminToken);
+  keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
   return app;
 }

@@ -26,7 +26,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
       throw new NotaryError('invalid_request', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key' });
     }
     const waitAnchoredMs = request.query.wait === 'anchored' ? request.query.wait_timeout_ms : 0;
-    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs });
+    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs, principal: request.principal?.id });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(201).send({ workflow_id: result.workflow.id, status: result.workflow.status, receipt: result.receipt });
   });

@@ -1,29 +1,16 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Notary } from '../../../core/notary.js';
-import { sendProblem } from '../problem.js';
+import { requirePermission } from '../auth/index.js';
 import { errorResponses } from '../schemas.js';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /**
- * Admin: rotate the signing key. Until role-based access control exists, the admin API is closed
- * unless NOTARY_ADMIN_TOKEN is set, and then needs `Authorization: Bearer <token>`.
+ * Admin: rotate the signing key. Who may is decided by the central route table (keys.rotate: the
+ * admin role, e.g. an admin API key or the NOTARY_ADMIN_TOKEN bootstrap credential); the route
+ * guard refuses again should the auth hook ever be missing.
  */
-export function keyRoutes(app: FastifyInstance, notary: Notary, adminToken: string | undefined): void {
-  const expected = adminToken ? digest(adminToken) : undefined;
-  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!expected) return sendProblem(reply, request, 403, 'forbidden', 'the admin API is disabled (set NOTARY_ADMIN_TOKEN)');
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    // compare digests: constant time, and no length leak
-    if (!token || !timingSafeEqual(digest(token), expected)) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, request, 401, 'unauthenticated', 'a valid admin bearer token is required');
-    }
-  };
+export function keyRoutes(app: FastifyInstance, notary: Notary): void {
   app.post('/api/v1/keys/rotate', {
-    preHandler: requireAdmin,
+    preHandler: requirePermission('keys.rotate'),
     schema: {
       response: {
         200: {

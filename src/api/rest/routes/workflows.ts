@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { Notary } from '../../../core/notary.js';
 import { WORKFLOW_STATUSES, type WorkflowStatus } from '../../../core/workflow.js';
-import { presentWorkflow } from '../present.js';
-import { errorResponses, pageSize, pageToken, receiptSchema, workflowSchema } from '../schemas.js';
+import type { WorkflowService } from '../../../core/workflows/index.js';
+import { errorResponses, pageSize, pageToken, workflowSchema } from '../schemas.js';
+import { presentView } from '../workflow-present.js';
+import { approvalReceiptSchema, workflowDetailSchema } from '../workflow-schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
-export function workflowRoutes(app: FastifyInstance, notary: Notary): void {
+/** Reads go through the WorkflowService so approval and batch workflows show what their type adds. */
+export function workflowRoutes(app: FastifyInstance, workflows: WorkflowService): void {
   app.get<{ Params: { id: string } }>('/api/v1/workflows/:id/status', {
-    schema: { params: idParams, response: { 200: workflowSchema, ...errorResponses } },
-  }, async (request) => presentWorkflow(await notary.getWorkflow(request.params.id)));
+    schema: { params: idParams, response: { 200: workflowDetailSchema, ...errorResponses } },
+  }, async (request) => presentView(await workflows.describe(request.params.id)));
 
   app.get<{ Params: { id: string } }>('/api/v1/workflows/:id/receipt', {
-    schema: { params: idParams, response: { 200: receiptSchema, ...errorResponses } },
-  }, async (request) => notary.getReceipt(request.params.id));
+    schema: { params: idParams, response: { 200: approvalReceiptSchema, ...errorResponses } },
+  }, async (request) => workflows.receipt(request.params.id));
 
   app.get<{ Querystring: { page_size: number; page_token?: string; status_filter?: WorkflowStatus; start_time?: string; end_time?: string } }>('/api/v1/workflows', {
     schema: {
@@ -32,7 +34,7 @@ export function workflowRoutes(app: FastifyInstance, notary: Notary): void {
     },
   }, async (request) => {
     const q = request.query;
-    const page = await notary.listWorkflows({ pageSize: q.page_size, pageToken: q.page_token, status: q.status_filter, startTime: q.start_time, endTime: q.end_time });
-    return { workflows: page.items.map(presentWorkflow), next_page_token: page.nextPageToken };
+    const page = await workflows.list({ pageSize: q.page_size, pageToken: q.page_token, status: q.status_filter, startTime: q.start_time, endTime: q.end_time });
+    return { workflows: page.items.map(presentView), next_page_token: page.nextPageToken };
   });
 }
