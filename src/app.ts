@@ -20,6 +20,7 @@ import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
+import { buildMetricsServer } from './observability/metrics-server.js';
 import { startTracing } from './observability/tracing.js';
 import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
@@ -37,6 +38,8 @@ export interface App {
   workflows: WorkflowService;
   workflowRunner: WorkflowRunner;
   metrics: NotaryMetrics;
+  /** present when NOTARY_METRICS_PORT is set: serves /metrics apart from the API */
+  metricsServer?: FastifyInstance;
   /** authentication, RBAC and audit, for every door */
   security: Security;
   /** stop intake, drain, close clients; safe to call more than once */
@@ -78,9 +81,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
       notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
-      plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics }); }],
+      plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());
+    const metricsServer = config.metricsPort === undefined ? undefined : buildMetricsServer(metrics);
+    if (metricsServer) closers.push(() => metricsServer.close()); // last: the final scrape still works while draining
     anchorer.start();
     workflows.runner.start();
     if (config.pulsar) {
@@ -90,7 +95,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, security, close };
+    return { notary, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

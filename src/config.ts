@@ -51,6 +51,8 @@ export interface Config {
   host: string;
   httpPort: number;
   grpcPort: number;
+  /** serve /metrics on this port instead of the main one */
+  metricsPort?: number;
   dataDir: string;
   databaseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: r.str('NOTARY_HOST', '0.0.0.0'),
     httpPort,
     grpcPort: r.int('NOTARY_GRPC_PORT', 50051, 0, 65535),
+    metricsPort: r.optional('NOTARY_METRICS_PORT') === undefined ? undefined : r.int('NOTARY_METRICS_PORT', 0, 0, 65535),
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

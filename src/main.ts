@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   logger.info({ config: describeConfig(config) }, 'starting AFDP notary');
   const app = await buildApp(config, logger);
   await app.rest.listen({ host: config.host, port: config.httpPort });
+  if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
 
   let stopping = false;
   const shutdown = (signal: string) => {

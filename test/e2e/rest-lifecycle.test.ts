@@ -74,6 +74,20 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics on a separate port', () => {
+  it('serves /metrics only on NOTARY_METRICS_PORT and still counts API requests', async () => {
+    const app = await startTestApp({ NOTARY_METRICS_PORT: '0' });
+    try {
+      await sign(app.rest, uniquePackage('metrics-port'));
+      expect((await app.rest.inject('/metrics')).statusCode).toBe(404);
+      const text = (await app.metricsServer!.inject('/metrics')).body;
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="201"\} 1/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('tracing off', () => {
   it('sends no traceparent and adds no trace ids when no OTLP endpoint is configured', async () => {
     const app = await startTestApp();
