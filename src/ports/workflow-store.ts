@@ -23,6 +23,8 @@ export interface NewApproval {
   evidence: CanonicalEvidence;
   request: ApprovalRequest;
   webhookUrl: string | null;
+  /** at most one approval workflow per key: a second create with it stores nothing */
+  idempotencyKey?: string;
 }
 
 export interface NewBatchItem {
@@ -50,8 +52,11 @@ export interface Claimed {
  * notifications, the signing lease) are written in the same transaction as the new state.
  */
 export interface WorkflowStore {
-  /** Stores workflow, evidence and request, and applies `effects` (e.g. notify approval_required), atomically. */
-  createApproval(approval: NewApproval, effects: Effect[]): Promise<void>;
+  /**
+   * Stores workflow, evidence and request, and applies `effects` (e.g. notify approval_required), atomically.
+   * Returns the id of the workflow kept: an earlier one, and nothing stored, when its idempotency key was taken.
+   */
+  createApproval(approval: NewApproval, effects: Effect[]): Promise<string>;
   /** Stores the batch and its items; the caller holds the signing lease from then on. */
   createBatch(batch: NewBatch, effects: Effect[]): Promise<void>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;

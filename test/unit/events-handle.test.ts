@@ -7,6 +7,8 @@ import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import type { Notary, NotarizeOptions, NotarizeResult } from '../../src/core/notary.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
 import type { Receipt } from '../../src/core/receipt.js';
+import type { ApprovalInput, WorkflowView } from '../../src/core/workflows/index.js';
+import { approvalRequest } from '../../src/core/workflows/inputs.js';
 
 /** The core's real validation and hashing; signing replaced by a record of what was signed under which key. */
 function fakeNotary() {
@@ -33,6 +35,30 @@ function fakeNotary() {
   return { notary, signed, failures };
 }
 
+/** requestApproval with the core's real input checks, and one workflow per idempotency key as the store keeps it. */
+function fakeApprovals() {
+  const created: ApprovalInput[] = [];
+  const byKey = new Map<string, WorkflowView>();
+  const failures: unknown[] = [];
+  async function requestApproval(input: ApprovalInput): Promise<WorkflowView> {
+    if (failures.length) throw failures.shift();
+    approvalRequest(input, new Date('2024-02-01T00:00:00Z'), { maxBatchSize: 10, defaultExpiresSeconds: 3600 });
+    const prior = input.idempotencyKey ? byKey.get(input.idempotencyKey) : undefined;
+    if (prior) return prior;
+    created.push(input);
+    const at = '2024-02-01T00:00:00.000Z';
+    const view: WorkflowView = {
+      id: `00000000-0000-4000-a000-${String(created.length).padStart(12, '0')}`, type: 'approval_sign', status: 'pending',
+      evidence_package_hash: prepareEvidence(input.evidencePackage, DEFAULT_LIMITS).hashHex, created_at: at, updated_at: at, completed_at: null, error_message: null,
+      approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: null, comment: null })),
+      quorum: input.quorum ?? input.approvers.length, expires_at: '2024-02-01T01:00:00.000Z',
+    };
+    if (input.idempotencyKey) byKey.set(input.idempotencyKey, view);
+    return view;
+  }
+  return { requestApproval, created, approvalFailures: failures };
+}
+
 function memoryLedger() {
   const rows = new Map<string, LedgerEntry>();
   const failures: unknown[] = [];
@@ -50,13 +76,14 @@ function memoryLedger() {
 function setup(over: Partial<HandleDeps> = {}) {
   const n = fakeNotary();
   const l = memoryLedger();
+  const a = fakeApprovals();
   const deps: HandleDeps = {
-    notary: n.notary, ledger: l.ledger, clock: { now: () => new Date('2024-02-01T00:00:00Z') },
+    notary: n.notary, requestApproval: a.requestApproval, ledger: l.ledger, clock: { now: () => new Date('2024-02-01T00:00:00Z') },
     maxDeliveries: 5, backoff: { baseMs: 1000, maxMs: 60_000 }, random: () => 0.5, ...over,
   };
   const handle = (event: unknown, redeliveryCount = 0, properties: Record<string, string> = {}) =>
     handleEvent({ data: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), properties, redeliveryCount, messageId: '7:1:-1' }, deps);
-  return { ...n, ...l, deps, handle };
+  return { ...n, ...l, ...a, deps, handle };
 }
 
 const published = (actions: Action[], topic: string) =>
@@ -158,13 +185,95 @@ describe('handleEvent: workflow types', () => {
     expect(t.signed[0]!.key).toBe(`pulsar:${event.event_id}:0`);
   });
 
-  it.each([['approval_sign'], [{ custom: 'four-eyes' }]])('%j is dead-lettered once with unsupported_workflow, not retried', async (workflow_type) => {
-    const t = setup();
+  it.each([['approval_sign'], [{ custom: 'four-eyes' }]])('%j without a workflow service is dead-lettered once with unsupported_workflow, not retried', async (workflow_type) => {
+    const t = setup({ requestApproval: undefined });
     const actions = await t.handle(modelDeploymentEvent({ workflow_config: { workflow_type, approvers: ['a@x'] } }));
     expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
     expect(published(actions, 'errors')[0]).toMatchObject({ error_type: 'workflow', details: { code: 'unsupported_workflow' } });
     expect(t.signed).toHaveLength(0);
     expect(t.rows.size).toBe(0); // not in the ledger: a replay from the DLQ once approvals exist is processed
+  });
+});
+
+describe('handleEvent: approval_sign', () => {
+  const approvalEvent = (config: Record<string, unknown> = {}) =>
+    modelDeploymentEvent({ workflow_config: { workflow_type: 'approval_sign', approvers: ['alice', 'bob', 'carol'], quorum: 2, timeout: 7200, ...config } });
+
+  it('starts one approval workflow under the event key, publishes pending_approval and acks; nothing is signed', async () => {
+    const t = setup();
+    const event = approvalEvent();
+    const actions = await t.handle(event);
+    expect(kinds(actions)).toEqual(['publish:status', 'ack']);
+    expect(t.created).toHaveLength(1);
+    expect(t.created[0]).toMatchObject({ approvers: ['alice', 'bob', 'carol'], quorum: 2, expiresInSeconds: 7200, idempotencyKey: `pulsar:${event.event_id}` });
+    expect(t.created[0]!.evidencePackage).toMatchObject({ event_type: 'ai.model.deployment', timestamp_utc: event.timestamp });
+    const [status] = published(actions, 'status') as NotaryStatusMessage[];
+    expect(status).toMatchObject({
+      event_id: event.event_id, workflow_id: '00000000-0000-4000-a000-000000000001', status: 'pending_approval', trace_id: event.trace_id,
+      progress: { current_step: 'approval', total_steps: 2, completed_steps: 0 },
+    });
+    expect(t.rows.get(String(event.event_id))).toMatchObject({ workflowType: 'approval_sign', workflowId: status!.workflow_id });
+    expect(t.signed).toHaveLength(0);
+  });
+
+  it('AFDP defaults: no quorum means every approver, no timeout means the notary default', async () => {
+    const t = setup();
+    await t.handle(modelDeploymentEvent({ workflow_config: { workflow_type: 'approval_sign', approvers: ['alice'], timeout: null, retry_config: {}, notifications: {} } }));
+    expect(t.created[0]).toMatchObject({ approvers: ['alice'], quorum: undefined, expiresInSeconds: undefined });
+  });
+
+  it.each([
+    ['missing approvers', { approvers: undefined }, 'event.workflow_config.approvers'],
+    ['no approvers', { approvers: [] }, 'event.workflow_config.approvers'],
+    ['a blank approver', { approvers: ['alice', ' '] }, 'event.workflow_config.approvers[1]'],
+    ['a repeated approver (the core refuses it)', { approvers: ['alice', 'alice'], quorum: 1 }, 'event.workflow_config.approvers'],
+    ['a quorum above the approvers', { quorum: 4 }, 'event.workflow_config.quorum'],
+    ['a zero timeout', { timeout: 0 }, 'event.workflow_config.timeout'],
+  ])('%s goes straight to the DLQ with a validation NotaryError, no workflow', async (_name, config, field) => {
+    const t = setup();
+    const actions = await t.handle(approvalEvent(config));
+    expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
+    expect(published(actions, 'errors')[0]).toMatchObject({ error_type: 'validation', details: { field } });
+    expect(t.created).toHaveLength(0);
+    expect(t.rows.size).toBe(0);
+  });
+
+  it('a redelivery re-publishes the stored status and starts no second workflow', async () => {
+    const t = setup();
+    const event = approvalEvent();
+    const first = await t.handle(event);
+    expect(await t.handle(event, 1)).toEqual(first);
+    expect(t.created).toHaveLength(1);
+  });
+
+  it('a crash between starting the workflow and the ledger: the redelivery finds the same workflow by its key', async () => {
+    const t = setup();
+    const event = approvalEvent();
+    t.failures.push(new NotaryError('unavailable', 'db down')); // the ledger's record fails once
+    expect(kinds(await t.handle(event, 0))).toEqual(['publish:errors', 'nack']);
+    const second = await t.handle(event, 1);
+    expect(kinds(second)).toEqual(['publish:status', 'ack']);
+    expect(t.created).toHaveLength(1);
+    expect((published(second, 'status')[0] as NotaryStatusMessage).workflow_id).toBe('00000000-0000-4000-a000-000000000001');
+  });
+
+  it('a transient workflow-store failure is nacked and retried', async () => {
+    const t = setup();
+    t.approvalFailures.push(new NotaryError('unavailable', 'workflow store createApproval failed'));
+    const event = approvalEvent();
+    expect(kinds(await t.handle(event, 0))).toEqual(['publish:errors', 'nack']);
+    expect(kinds(await t.handle(event, 1))).toEqual(['publish:status', 'ack']);
+    expect(t.created).toHaveLength(1);
+  });
+
+  it('the same event_id under another workflow type is refused (idempotency_mismatch), not re-published', async () => {
+    const t = setup();
+    const event = approvalEvent();
+    await t.handle(event);
+    const actions = await t.handle({ ...event, workflow_config: { workflow_type: 'simple_sign' } });
+    expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
+    expect((published(actions, 'errors')[0] as NotaryErrorMessage).details.code).toBe('idempotency_mismatch');
+    expect(t.signed).toHaveLength(0);
   });
 });
 

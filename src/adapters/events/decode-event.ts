@@ -1,4 +1,5 @@
 import { NotaryError } from '../../core/errors.js';
+import { decodeApproval } from './decode-approval.js';
 import type { EventPriority, EventVariant, PipelineActor, PipelineEvent, WorkflowKind } from './messages.js';
 
 type Obj = Record<string, unknown>;
@@ -56,6 +57,8 @@ export function decodeEvent(data: Buffer): PipelineEvent {
     workflow_type: workflowType(value.workflow_config),
   };
   if (value.evidence_packages !== undefined) event.evidence_packages = batchItems(value.evidence_packages, event.workflow_type);
+  // an object here: workflowType() answers simple_sign for an absent config
+  if (event.workflow_type === 'approval_sign') event.approval = decodeApproval(value.workflow_config as Obj);
   return event;
 }
 
@@ -104,7 +107,7 @@ function priority(v: unknown): EventPriority {
   return v as EventPriority;
 }
 
-/** Only `workflow_type` matters here; approvers, timeout, retry_config, notifications are accepted and not used. */
+/** The workflow kind; approval_sign also reads approvers, quorum, timeout. retry_config and notifications are accepted and not used. */
 function workflowType(config: unknown): PipelineEvent['workflow_type'] {
   if (config === undefined || config === null) return 'simple_sign'; // AFDP's Default
   if (!isObject(config)) throw bad('event.workflow_config', 'must be an object');

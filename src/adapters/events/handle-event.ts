@@ -6,6 +6,7 @@ import type { EventLedger } from './ledger.js';
 import type { PipelineEvent, Publication, WorkflowKind } from './messages.js';
 import { errorPublication, statusPublication, toFailure, UNSUPPORTED_WORKFLOW, type EventContext, type Failure } from './outcomes.js';
 import { notarizeItems, prepareItems } from './sign-items.js';
+import { startApproval, type RequestApproval } from './start-approval.js';
 
 /** One delivery, as the transport hands it over. */
 export interface IncomingMessage {
@@ -26,6 +27,8 @@ export type Action =
 
 export interface HandleDeps {
   notary: Pick<Notary, 'prepare' | 'notarizePrepared'>;
+  /** starts approval_sign workflows; without it approval_sign events are dead-lettered as unsupported */
+  requestApproval?: RequestApproval;
   ledger: EventLedger;
   clock: Clock;
   /** deliveries (first one included) before a transient failure dead-letters the message */
@@ -38,6 +41,7 @@ export interface HandleDeps {
  * The event logic of the Pulsar door, free of any transport: message in, actions out.
  * Input errors are final (DLQ at once); transient ones are nacked with backoff until the
  * delivery limit; an event_id already in the ledger has its stored messages re-published.
+ * simple_sign and batch_sign sign at once; approval_sign only starts the approval workflow.
  */
 export async function handleEvent(msg: IncomingMessage, deps: HandleDeps): Promise<Action[]> {
   const startedAt = deps.clock.now().getTime();
@@ -51,15 +55,17 @@ export async function handleEvent(msg: IncomingMessage, deps: HandleDeps): Promi
   try {
     event = decodeEvent(msg.data);
     const workflow = event.workflow_type;
-    if (workflow !== 'simple_sign' && workflow !== 'batch_sign') {
-      // approval_sign needs the approval workflow (issue #7): dead-letter it, kept for a replay once it exists
+    if (workflow !== 'simple_sign' && workflow !== 'batch_sign' && !(workflow === 'approval_sign' && deps.requestApproval)) {
+      // custom workflows (and approval_sign on a consumer without workflows): dead-lettered, kept for a replay
       return deadLetter(msg, ctx(), { code: UNSUPPORTED_WORKFLOW, message: `workflow_type ${workflow} is not supported over Pulsar yet`, field: 'event.workflow_config.workflow_type', retryable: false });
     }
     const items = prepareItems(event, deps.notary);
     const existing = await deps.ledger.find(event.event_id);
     if (existing) {
-      if (JSON.stringify(existing.evidenceHashes) !== JSON.stringify(items.map((i) => i.evidence?.hashHex ?? null))) {
-        return deadLetter(msg, ctx(), { code: 'idempotency_mismatch', message: 'this event_id was already notarized with different content', field: 'event.event_id', retryable: false });
+      const sameContent = JSON.stringify(existing.evidenceHashes) === JSON.stringify(items.map((i) => i.evidence?.hashHex ?? null));
+      if (!sameContent || existing.workflowType !== workflow) {
+        const message = sameContent ? `this event_id was already handled as ${existing.workflowType}` : 'this event_id was already notarized with different content';
+        return deadLetter(msg, ctx(), { code: 'idempotency_mismatch', message, field: 'event.event_id', retryable: false });
       }
       return [...existing.publications.map(publish), { kind: 'ack' }];
     }
@@ -67,7 +73,9 @@ export async function handleEvent(msg: IncomingMessage, deps: HandleDeps): Promi
       // delivered more often than allowed without an outcome (e.g. it crashed the process each time)
       return deadLetter(msg, ctx(), { code: 'deadline_exceeded', message: `no outcome after ${msg.redeliveryCount} deliveries`, retryable: false });
     }
-    const entry = await notarizeItems(event, items, deps.notary, ctx);
+    const entry = workflow === 'approval_sign'
+      ? await startApproval(event, items, deps.requestApproval!, ctx)
+      : await notarizeItems(event, items, deps.notary, ctx);
     const kept = await deps.ledger.record(entry);
     return [...kept.publications.map(publish), { kind: 'ack' }];
   } catch (err) {

@@ -6,7 +6,7 @@ import type { Publication, WorkflowKind } from './messages.js';
 export interface LedgerEntry {
   eventId: string;
   workflowType: WorkflowKind;
-  /** simple_sign: the workflow that signed; batch_sign: null (each item's result names its own) */
+  /** simple_sign: the workflow that signed; approval_sign: the approval workflow; batch_sign: null (each item's result names its own) */
   workflowId: string | null;
   /** per item, null where the item failed validation: a later event under this id with other content is refused */
   evidenceHashes: (string | null)[];

@@ -42,6 +42,17 @@ export interface PipelineEvent {
   workflow_type: WorkflowKind | `custom:${string}`;
   /** our extension for batch_sign: the packages of the batch, signed as given */
   evidence_packages?: unknown[];
+  /** approval_sign only: who must approve, from workflow_config */
+  approval?: ApprovalConfig;
+}
+
+/** workflow_config of an approval_sign event: AFDP's `approvers` and `timeout`, plus our `quorum`. */
+export interface ApprovalConfig {
+  approvers: string[];
+  /** approvals needed; absent: every approver (AFDP has no quorum) */
+  quorum?: number;
+  /** AFDP's `timeout` in seconds: the approval expires after it; absent: the notary's default */
+  timeoutSeconds?: number;
 }
 
 /** Published to the results topic: AFDP's NotaryResult with our full, verifiable receipt. */

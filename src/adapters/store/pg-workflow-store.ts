@@ -23,14 +23,28 @@ export class PgWorkflowStore implements WorkflowStore {
     this.leaseMs = options.leaseMs ?? 60_000;
   }
 
-  createApproval(a: NewApproval, effects: Effect[]): Promise<void> {
-    return this.tx('createApproval', async (tx) => {
-      await insertEvidence(tx, [a.evidence], a.workflow.created_at);
-      await this.insertRun(tx, a.workflow, a.webhookUrl, null);
-      await tx.query('INSERT INTO approval_requests (workflow_id, approvers, quorum, expires_at) VALUES ($1, $2::text[], $3, $4)',
-        [a.workflow.id, a.request.approvers, a.request.quorum, a.request.expires_at]);
-      await persistTransition(this.context(tx, a.workflow, a.workflow.created_at, a.webhookUrl), a.workflow, effects);
-    });
+  async createApproval(a: NewApproval, effects: Effect[]): Promise<string> {
+    try {
+      await this.tx('createApproval', async (tx) => {
+        await insertEvidence(tx, [a.evidence], a.workflow.created_at);
+        await this.insertRun(tx, a.workflow, a.webhookUrl, null, a.idempotencyKey);
+        await tx.query('INSERT INTO approval_requests (workflow_id, approvers, quorum, expires_at) VALUES ($1, $2::text[], $3, $4)',
+          [a.workflow.id, a.request.approvers, a.request.quorum, a.request.expires_at]);
+        await persistTransition(this.context(tx, a.workflow, a.workflow.created_at, a.webhookUrl), a.workflow, effects);
+      });
+      return a.workflow.id;
+    } catch (err) {
+      // The unique key refused the row (it waits for a concurrent holder to commit, so the winner is
+      // visible now): the whole transaction rolled back and the earlier workflow is the answer.
+      const kept = a.idempotencyKey === undefined ? undefined : await this.approvalByKey(a.idempotencyKey).catch(() => undefined);
+      if (kept === undefined || kept === a.workflow.id) throw err;
+      return kept;
+    }
+  }
+
+  private async approvalByKey(key: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT workflow_id::text AS id FROM workflow_runs WHERE idempotency_key = $1', [key]);
+    return rows[0]?.id;
   }
 
   createBatch(b: NewBatch, effects: Effect[]): Promise<void> {
@@ -127,9 +141,10 @@ export class PgWorkflowStore implements WorkflowStore {
     return t;
   }
 
-  private async insertRun(tx: SqlQueryable, workflow: Workflow, webhookUrl: string | null, leaseUntil: string | null): Promise<void> {
+  private async insertRun(tx: SqlQueryable, workflow: Workflow, webhookUrl: string | null, leaseUntil: string | null, key?: string): Promise<void> {
     await insertWorkflow(tx, workflow);
-    await tx.query('INSERT INTO workflow_runs (workflow_id, webhook_url, lease_until) VALUES ($1, $2, $3)', [workflow.id, webhookUrl, leaseUntil]);
+    await tx.query('INSERT INTO workflow_runs (workflow_id, webhook_url, lease_until, idempotency_key) VALUES ($1, $2, $3, $4)',
+      [workflow.id, webhookUrl, leaseUntil, key ?? null]);
   }
 
   private context(tx: SqlQueryable, workflow: Workflow, at: string, webhookUrl: string | null) {

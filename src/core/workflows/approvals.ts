@@ -5,7 +5,7 @@ import { attestationPayload } from './attestation.js';
 import { isPermanent, nowIso, describeError, retryLater, type WorkflowDeps } from './context.js';
 import { loadEvidence } from './evidence.js';
 import { approvalRequest, checkDecision, checkWebhookUrl, type ApprovalInput, type DecisionInput } from './inputs.js';
-import type { ApprovalAttestation } from './types.js';
+import type { ApprovalAttestation, ApprovalRequest } from './types.js';
 
 /** Stores a pending approval workflow and queues its approval_required notification. Returns its id. */
 export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<string> {
@@ -19,8 +19,19 @@ export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): 
     created_at: at, updated_at: at, completed_at: null, error_message: null,
     ...(input.principal !== undefined && { submitted_by: input.principal }),
   };
-  await deps.store.createApproval({ workflow, evidence, request, webhookUrl }, [{ kind: 'notify', event: 'approval_required', details: { ...request } }]);
-  return workflow.id;
+  const notify = [{ kind: 'notify', event: 'approval_required', details: { ...request } } as const];
+  const kept = await deps.store.createApproval({ workflow, evidence, request, webhookUrl, idempotencyKey: input.idempotencyKey }, notify);
+  if (kept !== workflow.id) await checkReplay(deps, kept, evidence.hashHex, request);
+  return kept;
+}
+
+/** A key already used: the same package and approvers get the earlier workflow, anything else is refused. */
+async function checkReplay(deps: WorkflowDeps, id: string, hashHex: string, request: ApprovalRequest): Promise<void> {
+  const earlier = await deps.store.getApproval(id);
+  const asked = earlier?.state.request;
+  const same = earlier?.workflow.evidence_package_hash === hashHex && asked?.quorum === request.quorum
+    && JSON.stringify(asked.approvers) === JSON.stringify(request.approvers);
+  if (!same) throw new NotaryError('idempotency_mismatch', `idempotency key already used by approval workflow ${id} for another request`);
 }
 
 /** Records one approver's decision; the decision that meets the quorum signs at once (or leaves it to the resume loop). */

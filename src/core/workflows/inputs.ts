@@ -21,6 +21,11 @@ export interface ApprovalInput {
   webhookUrl?: string;
   /** the authenticated caller, stored as submitted_by */
   principal?: string;
+  /**
+   * Makes the request exactly-once: a repeat with the same key answers with the workflow the first
+   * created (the same package and approvers, or idempotency_mismatch) instead of a second workflow.
+   */
+  idempotencyKey?: string;
 }
 
 export interface BatchOptions {

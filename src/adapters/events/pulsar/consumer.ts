@@ -1,6 +1,7 @@
 import type { Notary } from '../../../core/notary.js';
 import type { Clock, Logger } from '../../../ports/clock.js';
 import type { EventLedger } from '../ledger.js';
+import type { RequestApproval } from '../start-approval.js';
 import type { PulsarConfig } from './config.js';
 import { defaultClientFactory, type PulsarClientFactory } from './load-client.js';
 import { EventRunner, type Producers } from './runner.js';
@@ -9,6 +10,8 @@ import type { PulsarClient } from './types.js';
 export interface StartPulsarConsumerOptions {
   config: PulsarConfig;
   notary: Pick<Notary, 'prepare' | 'notarizePrepared'>;
+  /** WorkflowService.requestApproval, bound: enables approval_sign events */
+  requestApproval?: RequestApproval;
   ledger: EventLedger;
   logger: Logger;
   /** default: loads the optional `pulsar-client` package */
@@ -39,7 +42,7 @@ export async function startPulsarConsumer(options: StartPulsarConsumerOptions): 
       // the handler dead-letters itself after maxDeliveries.
     });
     const runner = new EventRunner(client, consumer, producers, config, {
-      notary: options.notary, ledger: options.ledger, clock: options.clock ?? { now: () => new Date() },
+      notary: options.notary, requestApproval: options.requestApproval, ledger: options.ledger, clock: options.clock ?? { now: () => new Date() },
       maxDeliveries: config.maxDeliveries, backoff: config.backoff, random: options.random,
     }, logger);
     runner.start();
