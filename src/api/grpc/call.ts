@@ -1,0 +1,85 @@
+import * as grpc from '@grpc/grpc-js';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { Notary } from '../../core/notary.js';
+import type { WorkflowService } from '../../core/workflows/service.js';
+import { toServiceError } from './errors.js';
+import { NOTARY_SERVICE } from './proto.js';
+
+/** What every handler needs: the core, the logger, what HealthCheck reports, the optional auth hook. */
+export interface Door {
+  notary: Notary;
+  logger: Logger;
+  startedAt: number;
+  version: string;
+  authorize?: Authorize;
+  /** approval and batch workflows; absent: those RPCs answer FAILED_PRECONDITION */
+  workflows?: WorkflowService;
+  /** called once per finished call with its status name (metrics) */
+  observe?: ObserveCall;
+}
+
+export type ObserveCall = (method: string, code: string, seconds: number) => void;
+
+/** grpc.status number → its name, e.g. 3 → INVALID_ARGUMENT */
+export const statusName = (code: number): string => grpc.status[code] ?? String(code);
+
+/**
+ * Decides whether a call may proceed; throws (AuthError, NotaryError) to refuse. `method` is the full
+ * path, e.g. /afdp.notary.v1.NotaryService/SignEvidence; the TLS client certificate, if any, is in
+ * call.getAuthContext().sslPeerCertificate.
+ */
+export type Authorize = (method: string, metadata: grpc.Metadata, call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>) => Promise<unknown>;
+
+export const methodPath = (method: string) => `/${NOTARY_SERVICE}/${method}`;
+
+const metadataGetter = {
+  keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
+  get: (carrier: Record<string, unknown>, key: string) => {
+    const v = carrier[key];
+    return typeof v === 'string' ? v : undefined;
+  },
+};
+
+type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+
+/** Milliseconds left before the caller's deadline; Infinity without one. */
+export function remainingMs(call: Pick<AnyCall, 'getDeadline'>): number {
+  const d = call.getDeadline();
+  const at = d instanceof Date ? d.getTime() : d;
+  return at === Infinity ? Infinity : at - Date.now();
+}
+
+/**
+ * A unary handler from an async function: one place turns results into responses and any thrown
+ * error into a status. Work is not started for a call already cancelled or past its deadline;
+ * grpc-js itself answers DEADLINE_EXCEEDED when the deadline passes mid-way.
+ */
+export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    if (call.cancelled || remainingMs(call) <= 0) return;
+    const started = process.hrtime.bigint();
+    const done = (code: number) => door.observe?.(method, statusName(code), Number(process.hrtime.bigint() - started) / 1e9);
+    // a SERVER span continuing the caller's W3C traceparent (non-recording when tracing is off)
+    const parent = propagation.extract(context.active(), call.metadata.getMap(), metadataGetter);
+    const span = trace.getTracer('afdp-notary-grpc').startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
+    context.with(trace.setSpan(parent, span), () => {
+      const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
+      authorized.then(() => fn(call.request, call)).then(
+        (res) => {
+          done(grpc.status.OK);
+          span.end();
+          callback(null, res);
+        },
+        (err) => {
+          const status = toServiceError(err, { logger: door.logger, method, metadata: call.metadata });
+          done(status.code ?? grpc.status.UNKNOWN);
+          span.setAttribute('rpc.grpc.status_code', status.code ?? grpc.status.UNKNOWN);
+          if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNAVAILABLE) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          callback(status);
+        },
+      );
+    });
+  };
+}

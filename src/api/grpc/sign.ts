@@ -1,0 +1,51 @@
+import { NotaryError } from '../../core/errors.js';
+import type { Notary } from '../../core/notary.js';
+import type { ErrorContext } from './errors.js';
+import { toRpcStatus } from './errors.js';
+import { toRawPackage } from './evidence.js';
+import { toReceiptMsg, workflowStatusName } from './present.js';
+import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
+
+/** REST's bound on ?wait=anchored, for the same reason: a call must not hold a stream indefinitely. */
+export const MAX_WAIT_ANCHORED_MS = 30_000;
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+export interface SignInput {
+  pkg: EvidencePackageMsg | undefined;
+  path: string;
+  idempotencyKey?: string;
+  waitAnchoredMs?: number;
+  /** ms before the caller's deadline: the anchor wait never runs past it */
+  remainingMs: number;
+}
+
+/** One package through the core, as every signing RPC does it. Throws core errors. */
+export async function signOne(notary: Notary, input: SignInput): Promise<SignEvidenceResponseMsg> {
+  const key = input.idempotencyKey || undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
+    throw new NotaryError('invalid_request', 'idempotency_key must be 1-255 printable ASCII characters', { field: 'idempotency_key' });
+  }
+  const raw = toRawPackage(input.pkg, input.path, notary.limits.maxMetadataDepth);
+  const evidence = notary.prepare(raw, input.path);
+  // REST bounds the body; here the message may hold a batch, so each package's canonical bytes are bounded
+  if (evidence.canonical.length > notary.limits.maxBodyBytes) {
+    throw new NotaryError('payload_too_large', `${input.path}: canonical form is ${evidence.canonical.length} bytes, at most ${notary.limits.maxBodyBytes}`, { field: input.path });
+  }
+  const waitAnchoredMs = Math.max(0, Math.min(input.waitAnchoredMs ?? 0, MAX_WAIT_ANCHORED_MS, input.remainingMs - 100));
+  const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs });
+  return {
+    workflow_id: result.workflow.id,
+    receipt: toReceiptMsg(result.receipt),
+    status: workflowStatusName(result.workflow.status),
+    replayed: result.replayed,
+  };
+}
+
+/** For batch and stream items: a failure becomes this item's result instead of the call's status. */
+export async function signItem(notary: Notary, input: SignInput, ctx: ErrorContext): Promise<SignEvidenceResponseMsg> {
+  try {
+    return await signOne(notary, input);
+  } catch (err) {
+    return { workflow_id: '', status: 'WORKFLOW_STATUS_FAILED', error: toRpcStatus(err, ctx) };
+  }
+}

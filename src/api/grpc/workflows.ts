@@ -1,0 +1,66 @@
+import { NotaryError } from '../../core/errors.js';
+import type { Notary } from '../../core/notary.js';
+import { WORKFLOW_STATUSES, type Workflow, type WorkflowStatus } from '../../core/workflow.js';
+import { toWorkflowTimes, workflowStatusName } from './present.js';
+import { timestampToRfc3339 } from './struct.js';
+import type { TimestampMsg } from './wire.js';
+
+export async function workflowStatus(notary: Notary, id: string) {
+  const w = await notary.getWorkflow(id);
+  const t = toWorkflowTimes(w);
+  return {
+    workflow_id: w.id, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
+    error_message: w.error_message ?? '', workflow_type: w.type, evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+  };
+}
+
+export interface ListRequest {
+  page_size?: number;
+  page_token?: string;
+  status_filter?: string | number;
+  start_time?: TimestampMsg;
+  end_time?: TimestampMsg;
+}
+
+/** Same bounds as REST's GET /api/v1/workflows: 1-100 per page, default 20. */
+export async function listWorkflows(notary: Notary, req: ListRequest) {
+  const pageSize = req.page_size || 20;
+  if (pageSize < 1 || pageSize > 100) throw new NotaryError('invalid_request', 'page_size: must be 0 (default 20) to 100', { field: 'page_size' });
+  const page = await notary.listWorkflows({
+    pageSize,
+    pageToken: req.page_token || undefined,
+    status: statusFilter(req.status_filter),
+    startTime: req.start_time ? timestampToRfc3339(req.start_time, 'start_time') : undefined,
+    endTime: req.end_time ? timestampToRfc3339(req.end_time, 'end_time') : undefined,
+  });
+  const evidence = await describeEvidence(notary, page.items);
+  return {
+    workflows: page.items.map((w) => {
+      const t = toWorkflowTimes(w);
+      const e = w.evidence_package_hash ? evidence.get(w.evidence_package_hash) : undefined;
+      return {
+        workflow_id: w.id, workflow_type: w.type, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
+        event_type: e?.event_type ?? '', actor_id: e?.actor_id ?? '', evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+      };
+    }),
+    next_page_token: page.nextPageToken ?? '',
+    // counting every match would scan the table on each page; AFDP clients get 0 ("not computed")
+    total_count: 0,
+  };
+}
+
+function statusFilter(s: string | number | undefined): WorkflowStatus | undefined {
+  if (s === undefined || s === 'WORKFLOW_STATUS_UNSPECIFIED' || s === 0) return undefined;
+  const name = typeof s === 'string' ? s.replace(/^WORKFLOW_STATUS_/, '').toLowerCase() : '';
+  if (!(WORKFLOW_STATUSES as readonly string[]).includes(name)) {
+    throw new NotaryError('invalid_request', `status_filter: unknown value ${s}`, { field: 'status_filter' });
+  }
+  return name as WorkflowStatus;
+}
+
+/** AFDP's summary carries event_type and actor_id, which live with the evidence: one lookup per package. */
+async function describeEvidence(notary: Notary, items: Workflow[]) {
+  const hashes = [...new Set(items.flatMap((w) => (w.evidence_package_hash ? [w.evidence_package_hash] : [])))];
+  const found = await Promise.all(hashes.map((h) => notary.getEvidence(h).catch(() => undefined)));
+  return new Map(found.filter((e) => e !== undefined).map((e) => [e.evidence_package_hash, e]));
+}
