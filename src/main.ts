@@ -1,4 +1,7 @@
+import { authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from './adapters/auth/index.js';
+import { startGrpcServer } from './api/grpc/index.js';
 import { buildApp } from './app.js';
+import { observeGrpcCall } from './observability/metrics.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -18,6 +21,15 @@ async function main(): Promise<void> {
   const app = await buildApp(config, logger);
   await app.rest.listen({ host: config.host, port: config.httpPort });
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
+  const { security, metrics } = app;
+  const grpc = await startGrpcServer({
+    notary: app.notary, workflows: app.workflows, logger, host: config.host, port: config.grpcPort,
+    maxMessageBytes: config.limits.maxBodyBytes * 4,
+    // the same TLS 1.3 certificate and client-certificate rules as REST
+    credentials: grpcServerCredentials(config.tls),
+    authorize: (method, md, call) => authorizeGrpcCall(security.authenticator, security.mode, method, md.getMap(), grpcPeerCertificate(call, config.tls)),
+    observe: (method, code, seconds) => observeGrpcCall(metrics, { grpc_service: 'afdp.notary.v1.NotaryService', grpc_method: method, grpc_code: code }, seconds),
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -29,7 +41,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    app.close().then(
+    grpc.close(config.shutdownGraceMs).then(() => app.close()).then(
       () => { logger.info('stopped'); process.exit(0); },
       (err) => { logger.error({ err }, 'error while stopping'); process.exit(1); },
     );

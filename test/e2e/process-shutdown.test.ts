@@ -41,6 +41,39 @@ describe('the service process', () => {
     expect(proc.output()).toContain('stopped');
   }, 60_000);
 
+  it('serves gRPC next to REST with authentication, metrics and the same core', async () => {
+    const [port, grpcPort] = [await freePort(), await freePort()];
+    const proc = startProcess({
+      NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort),
+      NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: 'process-admin-token',
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) {
+      if (i > 200) throw new Error(`not ready: ${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { connectNotary, toProtoPackage } = await import('../../src/api/grpc/index.js');
+    const grpc = await import('@grpc/grpc-js');
+    const client = connectNotary(`127.0.0.1:${grpcPort}`);
+    try {
+      const request = { evidence_package: toProtoPackage(uniquePackage('grpc-process')) };
+      const refused = await client.unary('SignEvidence', request).catch((e: { code: number }) => e);
+      expect((refused as { code: number }).code).toBe(grpc.status.UNAUTHENTICATED);
+      const md = new grpc.Metadata();
+      md.set('authorization', 'Bearer process-admin-token');
+      const signed = await client.unary('SignEvidence', request, { metadata: md });
+      expect(signed.receipt.evidence_package_hash).toMatch(/^[0-9a-f]{64}$/);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/);
+      expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_code="UNAUTHENTICATED"\} 1/);
+    } finally {
+      client.close();
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+    }
+    expect(proc.output()).not.toContain('process-admin-token');
+  }, 60_000);
+
   it('refuses to start on an invalid setting, naming the variable, with exit code 2', async () => {
     const proc = startProcess({ NOTARY_HTTP_PORT: 'eighty' });
     expect(await proc.exited).toBe(2);
