@@ -13,7 +13,7 @@ describe('gRPC NotaryService end to end', () => {
   let client: NotaryGrpcClient;
   beforeAll(async () => {
     app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
     client = connectNotary(`127.0.0.1:${server.port}`);
   });
   afterAll(async () => {
@@ -128,6 +128,8 @@ describe('gRPC NotaryService end to end', () => {
     expect(res.results.map((r: { status: string }) => r.status)).toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED']);
     expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].artifacts[0].hash_sha256') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(createHash('sha256').update(canonicalize(uniquePackage('batch-1'))!).digest('hex'));
+    // the batch is a stored workflow now (was a correlation id only)
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({ workflow_type: 'batch_sign', status: 'WORKFLOW_STATUS_COMPLETED' });
   });
 
   it('honours the idempotency key: same receipt again, ALREADY_EXISTS for another package', async () => {
@@ -165,8 +167,5 @@ describe('gRPC NotaryService end to end', () => {
     expect(h.version).toMatch(/^\d+\.\d+/);
   });
 
-  it('refuses SignEvidenceWithApproval with FAILED_PRECONDITION until approval workflows exist', async () => {
-    await expect(client.unary('SignEvidenceWithApproval', { evidence_package: toProtoPackage(fixture()), approvers: ['a@example.com'] }))
-      .rejects.toMatchObject({ code: 9, details: expect.stringContaining('approval workflows are not available') });
-  });
+  // SignEvidenceWithApproval, and both RPCs without workflows: test/e2e/grpc-workflows.test.ts
 });

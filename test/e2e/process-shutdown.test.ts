@@ -63,6 +63,9 @@ describe('the service process', () => {
       md.set('authorization', 'Bearer process-admin-token');
       const signed = await client.unary('SignEvidence', request, { metadata: md });
       expect(signed.receipt.evidence_package_hash).toMatch(/^[0-9a-f]{64}$/);
+      // the authenticated caller is recorded, over gRPC as over REST
+      const status = await (await fetch(`${url}/api/v1/workflows/${signed.workflow_id}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
+      expect(status.submitted_by).toBe('admin_token:bootstrap');
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/);
       expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_code="UNAUTHENTICATED"\} 1/);

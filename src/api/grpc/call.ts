@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -33,6 +34,17 @@ export type Authorize = (method: string, metadata: grpc.Metadata, call: Pick<grp
 
 export const methodPath = (method: string) => `/${NOTARY_SERVICE}/${method}`;
 
+/**
+ * The authenticated caller of the call being served (what `authorize` returned), so signing code
+ * records it as submitted_by without every handler passing it along.
+ */
+const principals = new AsyncLocalStorage<string | undefined>();
+export const currentPrincipal = (): string | undefined => principals.getStore();
+export const asPrincipal = <T>(authorized: unknown, work: () => T): T => {
+  const id = typeof authorized === 'object' && authorized !== null && 'id' in authorized ? String((authorized as { id: unknown }).id) : undefined;
+  return principals.run(id, work);
+};
+
 const metadataGetter = {
   keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
   get: (carrier: Record<string, unknown>, key: string) => {
@@ -65,7 +77,7 @@ export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call:
     const span = trace.getTracer('afdp-notary-grpc').startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
     context.with(trace.setSpan(parent, span), () => {
       const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
-      authorized.then(() => fn(call.request, call)).then(
+      authorized.then((principal) => asPrincipal(principal, () => fn(call.request, call))).then(
         (res) => {
           done(grpc.status.OK);
           span.end();

@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { NotaryError } from '../../core/errors.js';
+import { requestApproval, workflowsOf, type ApprovalReq } from './approval.js';
+import { MAX_BATCH_SIZE, signBatch } from './batch.js';
 import { remainingMs, unary, type Door } from './call.js';
-import { DoorError } from './errors.js';
 import { toReceiptMsg } from './present.js';
-import { signItem, signOne } from './sign.js';
+import { signOne } from './sign.js';
 import { validateEvidence } from './validate.js';
 import { listWorkflows, workflowStatus } from './workflows.js';
 import type { EvidencePackageMsg } from './wire.js';
 
-/** AFDP's batch has no bound; ours is explicit so one call cannot hold the notary for long. */
-export const MAX_BATCH_SIZE = 100;
-/** packages of one batch in the core at once: enough to fill a group commit, not to starve others */
-const BATCH_CONCURRENCY = 16;
+export { MAX_BATCH_SIZE } from './batch.js';
 
 interface SignReq { evidence_package?: EvidencePackageMsg; idempotency_key?: string; wait_anchored_ms?: number }
 
@@ -24,41 +21,21 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
       waitAnchoredMs: req.wait_anchored_ms, remainingMs: remainingMs(call),
     })),
 
-    // The approval workflow is issue #7; until it exists, say so rather than sign without approval.
-    SignEvidenceWithApproval: unary(door, 'SignEvidenceWithApproval', async () => {
-      throw new DoorError(grpc.status.FAILED_PRECONDITION, 'approval workflows are not available on this notary yet; use SignEvidence', [
-        { type: 'google.rpc.PreconditionFailure', violations: [{ type: 'APPROVAL_WORKFLOW', subject: 'afdp.notary.v1.NotaryService/SignEvidenceWithApproval', description: 'approval workflows are not enabled' }] },
-        { type: 'google.rpc.ErrorInfo', reason: 'APPROVAL_WORKFLOW_UNAVAILABLE', domain: 'notary.afdp.dev' },
-      ]);
-    }),
+    // a pending approval_sign workflow; approvers decide over REST (AFDP has no decision RPC)
+    SignEvidenceWithApproval: unary<ApprovalReq, unknown>(door, 'SignEvidenceWithApproval', async (req) =>
+      requestApproval(notary, workflowsOf(door, 'SignEvidenceWithApproval'), req)),
 
     SignEvidenceBatch: unary<{ evidence_packages?: EvidencePackageMsg[] }, unknown>(door, 'SignEvidenceBatch', async (req, call) => {
       const pkgs = req.evidence_packages ?? [];
+      // the door's own bound first: the core's (NOTARY_MAX_BATCH_SIZE) may be lower, never skipped
       if (pkgs.length === 0 || pkgs.length > MAX_BATCH_SIZE) {
         throw new NotaryError('invalid_request', `evidence_packages: must hold 1 to ${MAX_BATCH_SIZE} packages, got ${pkgs.length}`, { field: 'evidence_packages' });
       }
-      const ctx = { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata };
-      const results = new Array(pkgs.length);
-      let next = 0;
-      const worker = async () => {
-        // a cancelled call (deadline, client gone) starts no further packages
-        while (next < pkgs.length && !call.cancelled) {
-          const i = next++;
-          results[i] = await signItem(notary, { pkg: pkgs[i], path: `evidence_packages[${i}]`, remainingMs: remainingMs(call) }, ctx);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, pkgs.length) }, worker));
-      // nobody is listening any more; the packages already signed keep their workflows and receipts
-      if (call.cancelled) throw new NotaryError('deadline_exceeded', 'the call ended before the batch was done');
-      const failed = results.filter((r) => r.error).length;
-      return {
-        batch_workflow_id: randomUUID(), results,
-        status: failed === pkgs.length ? 'WORKFLOW_STATUS_FAILED' : 'WORKFLOW_STATUS_COMPLETED',
-        succeeded_count: pkgs.length - failed, failed_count: failed,
-      };
+      // once stored, the batch runs to the end even if this call is cancelled: it is a durable workflow
+      return signBatch(notary, workflowsOf(door, 'SignEvidenceBatch'), pkgs, { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata });
     }),
 
-    GetWorkflowStatus: unary<{ workflow_id?: string }, unknown>(door, 'GetWorkflowStatus', async (req) => workflowStatus(notary, workflowId(req.workflow_id))),
+    GetWorkflowStatus: unary<{ workflow_id?: string }, unknown>(door, 'GetWorkflowStatus', async (req) => workflowStatus(notary, door.workflows, workflowId(req.workflow_id))),
 
     ValidateEvidence: unary(door, 'ValidateEvidence', (req) => validateEvidence(notary, req as Parameters<typeof validateEvidence>[1])),
 
@@ -72,7 +49,7 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
       }
     }),
 
-    ListWorkflows: unary(door, 'ListWorkflows', (req) => listWorkflows(notary, req as Parameters<typeof listWorkflows>[1])),
+    ListWorkflows: unary(door, 'ListWorkflows', (req) => listWorkflows(notary, door.workflows, req as Parameters<typeof listWorkflows>[2])),
 
     HealthCheck: unary(door, 'HealthCheck', async () => {
       const started = performance.now();

@@ -2,10 +2,19 @@ import { NotaryError } from '../../core/errors.js';
 import type { Receipt } from '../../core/receipt.js';
 import type { ValidationReport } from '../../core/validate-receipt.js';
 import type { Workflow } from '../../core/workflow.js';
+import type { ApprovalStatus } from '../../core/workflows/index.js';
 import { isoToTimestamp, timestampToRfc3339 } from './struct.js';
 import type { Int64, NotarizationReceiptMsg } from './wire.js';
 
 export const workflowStatusName = (s: Workflow['status']) => `WORKFLOW_STATUS_${s.toUpperCase()}`;
+
+/** One approver's line → AFDP's ApprovalStatus (no timestamp while pending; "" for no comment). */
+export const toApprovalStatusMsg = (s: ApprovalStatus) => ({
+  approver: s.approver,
+  status: `APPROVAL_STATE_${s.status.toUpperCase()}`,
+  timestamp: isoToTimestamp(s.timestamp),
+  comment: s.comment ?? '',
+});
 
 /** Core receipt → NotarizationReceipt: AFDP's seven fields first, then ours (0/"" while pending). */
 export function toReceiptMsg(r: Receipt): NotarizationReceiptMsg {

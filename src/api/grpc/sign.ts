@@ -1,3 +1,4 @@
+import { currentPrincipal } from './call.js';
 import { NotaryError } from '../../core/errors.js';
 import type { Notary } from '../../core/notary.js';
 import type { ErrorContext } from './errors.js';
@@ -27,18 +28,33 @@ export async function signOne(notary: Notary, input: SignInput): Promise<SignEvi
   }
   const raw = toRawPackage(input.pkg, input.path, notary.limits.maxMetadataDepth);
   const evidence = notary.prepare(raw, input.path);
-  // REST bounds the body; here the message may hold a batch, so each package's canonical bytes are bounded
-  if (evidence.canonical.length > notary.limits.maxBodyBytes) {
-    throw new NotaryError('payload_too_large', `${input.path}: canonical form is ${evidence.canonical.length} bytes, at most ${notary.limits.maxBodyBytes}`, { field: input.path });
-  }
+  checkCanonicalSize(notary, evidence.canonical.length, input.path);
   const waitAnchoredMs = Math.max(0, Math.min(input.waitAnchoredMs ?? 0, MAX_WAIT_ANCHORED_MS, input.remainingMs - 100));
-  const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs });
+  const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs, principal: currentPrincipal() });
   return {
     workflow_id: result.workflow.id,
     receipt: toReceiptMsg(result.receipt),
     status: workflowStatusName(result.workflow.status),
     replayed: result.replayed,
   };
+}
+
+/** REST bounds the body; here the message may hold a batch, so each package's canonical bytes are bounded. */
+export function checkCanonicalSize(notary: Notary, bytes: number, path: string): void {
+  if (bytes > notary.limits.maxBodyBytes) {
+    throw new NotaryError('payload_too_large', `${path}: canonical form is ${bytes} bytes, at most ${notary.limits.maxBodyBytes}`, { field: path });
+  }
+}
+
+/**
+ * The package as the JSON the workflow service takes, after the checks signOne makes (conversion,
+ * validation, size). The service prepares it again: canonical JSON of one package is cheap next to
+ * storing a workflow, and the size bound is this door's, not the core's.
+ */
+export function checkedRawPackage(notary: Notary, pkg: EvidencePackageMsg | undefined, path: string): Record<string, unknown> {
+  const raw = toRawPackage(pkg, path, notary.limits.maxMetadataDepth);
+  checkCanonicalSize(notary, notary.prepare(raw, path).canonical.length, path);
+  return raw;
 }
 
 /** For batch and stream items: a failure becomes this item's result instead of the call's status. */

@@ -1,16 +1,24 @@
 import { NotaryError } from '../../core/errors.js';
 import type { Notary } from '../../core/notary.js';
+import type { Page, WorkflowQuery } from '../../ports/evidence-store.js';
 import { WORKFLOW_STATUSES, type Workflow, type WorkflowStatus } from '../../core/workflow.js';
-import { toWorkflowTimes, workflowStatusName } from './present.js';
-import { timestampToRfc3339 } from './struct.js';
+import type { WorkflowService, WorkflowView } from '../../core/workflows/index.js';
+import { toApprovalStatusMsg, toWorkflowTimes, workflowStatusName } from './present.js';
+import { isoToTimestamp, timestampToRfc3339 } from './struct.js';
 import type { TimestampMsg } from './wire.js';
 
-export async function workflowStatus(notary: Notary, id: string) {
-  const w = await notary.getWorkflow(id);
+/**
+ * Approval workflows are described by the workflow service (their approvers' decisions); others
+ * are not, as a batch's description loads every item's receipt, which this response has no room for.
+ */
+export async function workflowStatus(notary: Notary, workflows: WorkflowService | undefined, id: string) {
+  const row = await notary.getWorkflow(id);
+  const w: WorkflowView = row.type === 'approval_sign' && workflows ? await workflows.describe(id) : row;
   const t = toWorkflowTimes(w);
   return {
     workflow_id: w.id, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
     error_message: w.error_message ?? '', workflow_type: w.type, evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+    approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg), quorum: w.quorum ?? 0, expires_at: isoToTimestamp(w.expires_at),
   };
 }
 
@@ -22,17 +30,18 @@ export interface ListRequest {
   end_time?: TimestampMsg;
 }
 
-/** Same bounds as REST's GET /api/v1/workflows: 1-100 per page, default 20. */
-export async function listWorkflows(notary: Notary, req: ListRequest) {
+/** Same bounds as REST's GET /api/v1/workflows: 1-100 per page, default 20. With workflows, approval rows carry their statuses. */
+export async function listWorkflows(notary: Notary, workflows: WorkflowService | undefined, req: ListRequest) {
   const pageSize = req.page_size || 20;
   if (pageSize < 1 || pageSize > 100) throw new NotaryError('invalid_request', 'page_size: must be 0 (default 20) to 100', { field: 'page_size' });
-  const page = await notary.listWorkflows({
+  const query: WorkflowQuery = {
     pageSize,
     pageToken: req.page_token || undefined,
     status: statusFilter(req.status_filter),
     startTime: req.start_time ? timestampToRfc3339(req.start_time, 'start_time') : undefined,
     endTime: req.end_time ? timestampToRfc3339(req.end_time, 'end_time') : undefined,
-  });
+  };
+  const page: Page<WorkflowView> = workflows ? await workflows.list(query) : await notary.listWorkflows(query);
   const evidence = await describeEvidence(notary, page.items);
   return {
     workflows: page.items.map((w) => {
@@ -41,6 +50,7 @@ export async function listWorkflows(notary: Notary, req: ListRequest) {
       return {
         workflow_id: w.id, workflow_type: w.type, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
         event_type: e?.event_type ?? '', actor_id: e?.actor_id ?? '', evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+        approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg),
       };
     }),
     next_page_token: page.nextPageToken ?? '',
