@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.js';
+import { grpcStreamLoad, grpcUnaryLoad, type GrpcLoadResult, type StreamLoadResult } from './grpc-load.js';
 import { restLoad, type LoadResult } from './rest-load.js';
 import { serverMemory, startServer } from './server.js';
 
@@ -28,13 +29,17 @@ async function main() {
   const env: Record<string, string> = args['database-url'] ? { DATABASE_URL: args['database-url'] } : {};
   const ceiling = measureCeiling(packages.map((p) => JSON.stringify({ evidence_package: p })));
   const rest: LoadResult[] = [];
-  const grpc: unknown[] = [];
+  const grpc: GrpcLoadResult[] = [];
+  const stream: StreamLoadResult[] = [];
   let soak: unknown;
   for (let i = 0; i < runs; i++) {
     const server = await startServer(env);
     try {
       rest.push(await restLoad(server.url, packages, connections, seconds));
-      if (!args['skip-grpc']) grpc.push(await grpcLoadIfAvailable(server.grpcPort, connections, seconds));
+      if (!args['skip-grpc']) {
+        grpc.push(await grpcUnaryLoad(`127.0.0.1:${server.grpcPort}`, packages, connections, seconds));
+        stream.push(await grpcStreamLoad(`127.0.0.1:${server.grpcPort}`, packages, seconds));
+      }
       if (args.soak && i === 0) soak = await soakRun(server.url, Number(args.soak), connections);
     } finally {
       await server.stop();
@@ -46,12 +51,18 @@ async function main() {
     settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'pglite', signer: 'local keyring', log: 'embedded' },
     ceiling_per_core_ops: ceiling.opsPerSec,
     rest: { runs: rest, median: medianOf(rest) },
-    grpc: grpc.filter(Boolean).length ? { runs: grpc } : 'not measured',
+    grpc: grpc.length ? { unary: { runs: grpc, median: medianOf(grpc) }, stream: { runs: stream, median: medianOf(stream) } } : 'not measured',
     soak,
   };
   const med = summary.rest.median;
   console.log(`\nnotarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`);
-  console.table({ REST: { 'req/s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors, non2xx: med.non2xx } });
+  const table: Record<string, object> = { REST: { 'per s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors + med.non2xx } };
+  if (grpc.length) {
+    const [g, st] = [medianOf(grpc), medianOf(stream)];
+    table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors };
+    table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': NaN, 'p99 ms': st.p99, errors: st.errors };
+  }
+  console.table(table);
   console.log(`in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling.opsPerSec}/s; REST/ceiling = ${(med.requestsPerSec / ceiling.opsPerSec).toFixed(2)}`);
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const file = join(import.meta.dirname, 'results', `${summary.date.replace(/[:.]/g, '-')}.json`);
@@ -59,19 +70,10 @@ async function main() {
   console.log(`wrote ${file}`);
 }
 
-function medianOf(rs: LoadResult[]): LoadResult {
-  const keys = Object.keys(rs[0]!) as (keyof LoadResult)[];
-  return Object.fromEntries(keys.map((k) => [k, median(rs.map((r) => r[k]))])) as unknown as LoadResult;
-}
-
-async function grpcLoadIfAvailable(port: number, inFlight: number, seconds: number): Promise<unknown> {
-  try {
-    const mod = await import('./grpc-load.js' as string);
-    return await mod.grpcLoad?.({ target: `127.0.0.1:${port}`, inFlight, seconds });
-  } catch (err) {
-    console.warn(`gRPC load skipped: ${(err as Error).message}`);
-    return undefined;
-  }
+/** Field-by-field median of several runs. */
+function medianOf<T extends object>(rs: T[]): T {
+  const keys = Object.keys(rs[0]!) as (keyof T)[];
+  return Object.fromEntries(keys.map((k) => [k, median(rs.map((r) => r[k] as number))])) as T;
 }
 
 /** Runs load for `seconds` and reports memory growth of the service: RSS and heap before/after. */
