@@ -1,9 +1,10 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { KeySigner } from '../ports/key-signer.js';
 import type { LogEntry, LogInfo } from '../ports/transparency-log.js';
 import { matchReceiptBundle } from './bundle/index.js';
 import type { CanonicalEvidence } from './evidence.js';
 import { describeFailures, entryIsValid, verifyLogEntry } from './transparency/index.js';
+import { verifiesSha256 } from './signature.js';
 
 export interface ValidationResult {
   signature_valid: boolean;
@@ -47,7 +48,7 @@ export async function validateReceipt(
   let signature_valid = false;
   if (!key) fail(`key_version ${version ?? '(missing)'} is not a key version of this notary`);
   else if (signature.length === 0) fail('signature_b64 is missing');
-  else signature_valid = safeVerify(evidence.canonical, key.publicKeyPem, signature) || fail(`signature does not verify with key version ${version}`);
+  else signature_valid = verifiesSha256(evidence.canonical, key.publicKeyPem, signature) || fail(`signature does not verify with key version ${version}`);
   if (key && str(receipt, 'public_key_b64') !== Buffer.from(key.publicKeyPem).toString('base64')) {
     warnings.push('public_key_b64 differs from the trust root\'s key for this version; the trust root was used');
   }
@@ -85,13 +86,6 @@ function checkTime(evidence: CanonicalEvidence, entry: LogEntry | undefined, now
   return true;
 }
 
-function safeVerify(data: Buffer, pem: string, sig: Buffer): boolean {
-  try {
-    return verify('sha256', data, pem, sig);
-  } catch {
-    return false;
-  }
-}
 
 /** The receipt's flat log-entry fields as a LogEntry, or undefined if any is missing (pending). */
 export function toLogEntry(r: Obj): LogEntry | undefined {

@@ -1,15 +1,10 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { makePrincipal, unauthenticated, type Principal } from '../../core/auth/index.js';
 import { NotaryError } from '../../core/errors.js';
+import type { OidcConfig } from '../../config.js';
 
-export interface JwtVerifierOptions {
-  issuer: string;
-  audience: string[];
-  jwksUrl: string;
-  clockSkewSeconds: number;
-  rolesClaim: string;
-  algorithms: string[];
-}
+/** Exactly the validated OIDC settings: one definition, in config.ts. */
+export type JwtVerifierOptions = OidcConfig;
 
 /**
  * OIDC bearer tokens, verified against the issuer's JWKS. jose caches the key set and refetches it

@@ -2,8 +2,9 @@
  * C2SP tlog-checkpoint in a C2SP signed note, Rekor's flavour: ECDSA P-256 signatures over the
  * note body, key hint = first 4 bytes of SHA-256(SPKI DER) (rekor pkg/util/signed_note.go).
  */
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import { spkiDer } from './log-id.js';
+import { verifiesSha256 } from '../signature.js';
 
 export interface Checkpoint {
   origin: string;
@@ -92,7 +93,7 @@ export function verifyCheckpoint(note: string, publicKey: KeyObject, expectedOri
   const mine = parsed.signatures.filter((s) => s.keyHint.equals(hint));
   if (mine.length === 0) throw new Error('checkpoint has no signature from the log key (key hint mismatch)');
   const data = Buffer.from(parsed.body, 'utf8');
-  if (!mine.some((s) => safeVerify(data, publicKey, s.signature))) {
+  if (!mine.some((s) => verifiesSha256(data, publicKey, s.signature))) {
     throw new Error('checkpoint signature does not verify with the log key');
   }
   const checkpoint = parseCheckpoint(parsed.body);
@@ -102,10 +103,3 @@ export function verifyCheckpoint(note: string, publicKey: KeyObject, expectedOri
   return checkpoint;
 }
 
-function safeVerify(data: Buffer, key: KeyObject, sig: Buffer): boolean {
-  try {
-    return verify('sha256', data, key, sig);
-  } catch {
-    return false;
-  }
-}

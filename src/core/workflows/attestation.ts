@@ -1,8 +1,8 @@
-import { verify } from 'node:crypto';
 import type { KeySigner } from '../../ports/key-signer.js';
 import { canonicalBytes } from '../canonical.js';
 import type { CanonicalEvidence } from '../evidence.js';
 import type { ApprovalDecision } from './types.js';
+import { verifiesSha256 } from '../signature.js';
 
 /**
  * Names what the attestation signature covers. It also separates domains: an attestation payload
@@ -33,7 +33,7 @@ export async function checkApprovalAttestation(evidence: CanonicalEvidence, rece
   const key = await signer.publicKey(att.key_version);
   if (!key) return `approval_attestation: key_version ${att.key_version} is not a key version of this notary`;
   const payload = Buffer.from(att.payload, 'utf8');
-  if (!safeVerify(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64'))) return 'approval_attestation: signature does not verify';
+  if (!verifiesSha256(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64'))) return 'approval_attestation: signature does not verify';
   let claims: unknown;
   try {
     claims = JSON.parse(att.payload);
@@ -53,10 +53,3 @@ function checkClaims(claims: unknown, evidence: CanonicalEvidence, receipt: Obj)
   return null;
 }
 
-function safeVerify(data: Buffer, pem: string, sig: Buffer): boolean {
-  try {
-    return verify('sha256', data, pem, sig);
-  } catch {
-    return false;
-  }
-}
