@@ -90,7 +90,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     workflows.runner.start();
     if (config.pulsar) {
       // pulsar-client is optional: loaded only here, with a clear error when it is not installed
-      const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger });
+      const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger,
+        onOutcome: (outcome) => metrics.pulsarMessagesTotal.inc({ outcome }),
+      });
       closers.unshift(() => consumer.stop(config.shutdownGraceMs));
     }
     let closing: Promise<void> | undefined;

@@ -31,6 +31,7 @@ interface SetupOptions {
   notary?: (n: Notary) => NotaryPort;
   ledger?: (l: EventLedger) => EventLedger;
   config?: Partial<PulsarOptions>;
+  onOutcome?: (outcome: string) => void;
 }
 
 /** One database, keyring and log for the file (slow to make); each test gets its own Notary, ledger view and broker. */
@@ -55,7 +56,7 @@ async function setup(o: SetupOptions = {}) {
   const broker = new FakePulsarBroker();
   const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', nackRedeliverMs: 10, backoff: { baseMs: 10, maxMs: 40 }, receivePollMs: 10, ...o.config });
   const start = async (port: NotaryPort = o.notary?.(notary) ?? notary): Promise<PulsarConsumerHandle> => {
-    const handle = await startPulsarConsumer({ config, notary: port, ledger: o.ledger?.(ledger) ?? ledger, logger, clientFactory: async () => broker.client() });
+    const handle = await startPulsarConsumer({ config, notary: port, ledger: o.ledger?.(ledger) ?? ledger, logger, clientFactory: async () => broker.client(), onOutcome: o.onOutcome });
     cleanups.push(() => handle.stop(0));
     return handle;
   };
@@ -160,6 +161,18 @@ describe('Pulsar consumer: failures mid-message are redelivered and signed once'
     await until(() => t.read('results').length === 1 && t.pending() === 0);
     expect(t.read<NotaryErrorMessage>('errors')[0]).toMatchObject({ error_type: 'network', retry_count: 0, details: { will_retry: true } });
     expect(await t.signatures(event)).toBe(1);
+  });
+
+  it('reports every message as consumed, then acked, nacked or dead-lettered (metrics)', async () => {
+    const outcomes: string[] = [];
+    const t = await setup({ store: savesFail(1), onOutcome: (o) => outcomes.push(o) });
+    await t.start();
+    t.send(modelDeploymentEvent());
+    t.broker.publish(t.config.topics.events, Buffer.from('not json'), { event_id: 'poison-metrics' });
+    await until(() => t.read('results').length === 1 && t.pending() === 0 && outcomes.includes('dlq'));
+    const count = (o: string) => outcomes.filter((x) => x === o).length;
+    // the good event: nacked once (store blip), then acked on redelivery; the poison one: dead-lettered
+    expect({ consumed: count('consumed'), acked: count('acked'), nacked: count('nacked'), dlq: count('dlq') }).toEqual({ consumed: 3, acked: 1, nacked: 1, dlq: 1 });
   });
 
   it('the process failing after the evidence is durable but before the ack: the redelivery replays the same workflow', async () => {

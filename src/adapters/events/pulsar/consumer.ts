@@ -6,6 +6,7 @@ import type { PulsarConfig } from './config.js';
 import { defaultClientFactory, type PulsarClientFactory } from './load-client.js';
 import { EventRunner, type Producers } from './runner.js';
 import type { PulsarClient } from './types.js';
+import type { MessageOutcome } from './runner.js';
 
 export interface StartPulsarConsumerOptions {
   config: PulsarConfig;
@@ -18,6 +19,8 @@ export interface StartPulsarConsumerOptions {
   clientFactory?: PulsarClientFactory;
   clock?: Clock;
   random?: () => number;
+  /** per message: consumed, then acked / nacked / dlq (for notary_pulsar_messages_total) */
+  onOutcome?: (outcome: MessageOutcome) => void;
 }
 
 export interface PulsarConsumerHandle {
@@ -44,7 +47,7 @@ export async function startPulsarConsumer(options: StartPulsarConsumerOptions): 
     const runner = new EventRunner(client, consumer, producers, config, {
       notary: options.notary, requestApproval: options.requestApproval, ledger: options.ledger, clock: options.clock ?? { now: () => new Date() },
       maxDeliveries: config.maxDeliveries, backoff: config.backoff, random: options.random,
-    }, logger);
+    }, logger, options.onOutcome);
     runner.start();
     logger.info({ topic: config.topics.events, subscription: config.subscription, maxInFlight: config.maxInFlight }, 'pulsar consumer started');
     return { stop: (graceMs = 10_000) => runner.stop(graceMs) };

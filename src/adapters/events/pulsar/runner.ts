@@ -7,6 +7,8 @@ import { Semaphore } from './semaphore.js';
 import { inMessageSpan, traceProperties } from './tracing.js';
 import type { PulsarClient, PulsarConsumer, PulsarMessage, PulsarProducer } from './types.js';
 
+export type MessageOutcome = 'consumed' | 'acked' | 'nacked' | 'dlq';
+
 export type Producers = Record<OutTopic | 'dlq', PulsarProducer>;
 
 const isTimeout = (err: unknown) => /TimeOut/i.test(String((err as Error)?.message ?? err));
@@ -33,6 +35,8 @@ export class EventRunner {
     private readonly config: PulsarConfig,
     private readonly handleDeps: HandleDeps,
     private readonly logger: Logger,
+    /** counts each message as consumed, then acked / nacked / dlq (metrics) */
+    private readonly onOutcome: (outcome: MessageOutcome) => void = () => {},
   ) {
     this.slots = new Semaphore(config.maxInFlight);
   }
@@ -72,10 +76,14 @@ export class EventRunner {
     const incoming = {
       data: message.getData(), properties: message.getProperties(), redeliveryCount: message.getRedeliveryCount(), messageId: message.getMessageId().toString(),
     };
+    this.onOutcome('consumed');
     try {
-      await inMessageSpan(message, this.config.topics.events, async () => this.execute(message, await handleEvent(incoming, this.handleDeps)));
+      const outcome = await inMessageSpan(message, this.config.topics.events, async () => this.execute(message, await handleEvent(incoming, this.handleDeps)));
+      if (outcome === 'ack') this.onOutcome('acked');
+      else if (outcome === 'nack' || outcome === 'dlq') this.onOutcome(outcome === 'nack' ? 'nacked' : 'dlq');
     } catch (err) {
       if (this.abandoned) return;
+      this.onOutcome('nacked');
       // a publish (or the handler itself) failed: nothing was acked, so try the whole message again later
       this.logger.warn({ err, messageId: incoming.messageId }, 'pulsar message not settled; negatively acknowledged');
       this.nack(message, backoffDelay(incoming.redeliveryCount, this.config.backoff));
