@@ -1,7 +1,6 @@
-import { authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from './adapters/auth/index.js';
 import { startGrpcServer } from './api/grpc/index.js';
 import { buildApp } from './app.js';
-import { observeGrpcCall } from './observability/metrics.js';
+import { grpcDoorOptions } from './wire-grpc.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -21,15 +20,7 @@ async function main(): Promise<void> {
   const app = await buildApp(config, logger);
   await app.rest.listen({ host: config.host, port: config.httpPort });
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
-  const { security, metrics } = app;
-  const grpc = await startGrpcServer({
-    notary: app.notary, workflows: app.workflows, logger, host: config.host, port: config.grpcPort,
-    maxMessageBytes: config.limits.maxBodyBytes * 4,
-    // the same TLS 1.3 certificate and client-certificate rules as REST
-    credentials: grpcServerCredentials(config.tls),
-    authorize: (method, md, call) => authorizeGrpcCall(security.authenticator, security.mode, method, md.getMap(), grpcPeerCertificate(call, config.tls)),
-    observe: (method, code, seconds) => observeGrpcCall(metrics, { grpc_service: 'afdp.notary.v1.NotaryService', grpc_method: method, grpc_code: code }, seconds),
-  });
+  const grpc = await startGrpcServer({ ...grpcDoorOptions(app, config), logger, port: config.grpcPort });
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -66,6 +66,14 @@ describe('the service process', () => {
       // the authenticated caller is recorded, over gRPC as over REST
       const status = await (await fetch(`${url}/api/v1/workflows/${signed.workflow_id}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
       expect(status.submitted_by).toBe('admin_token:bootstrap');
+      // both gRPC calls are in the audit trail: the refused one and the evidence created
+      let rows: { event: string; principal: string | null; details: { door?: string } }[] = [];
+      for (let i = 0; i < 50 && rows.filter((r) => r.details.door === 'grpc').length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        rows = (await (await fetch(`${url}/api/v1/audit?page_size=100`, { headers: { authorization: 'Bearer process-admin-token' } })).json()).entries ?? [];
+      }
+      const grpcRows = rows.filter((r) => r.details.door === 'grpc').map((r) => [r.event, r.principal]);
+      expect(grpcRows).toEqual(expect.arrayContaining([['auth.failure', null], ['evidence.created', 'admin_token:bootstrap']]));
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/);
       expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_code="UNAUTHENTICATED"\} 1/);

@@ -20,7 +20,8 @@ export interface Door {
   observe?: ObserveCall;
 }
 
-export type ObserveCall = (method: string, code: string, seconds: number) => void;
+/** method, status name, seconds, and the principal `authorize` returned (undefined: anonymous) */
+export type ObserveCall = (method: string, code: string, seconds: number, principal?: string) => void;
 
 /** grpc.status number → its name, e.g. 3 → INVALID_ARGUMENT */
 export const statusName = (code: number): string => grpc.status[code] ?? String(code);
@@ -40,10 +41,9 @@ export const methodPath = (method: string) => `/${NOTARY_SERVICE}/${method}`;
  */
 const principals = new AsyncLocalStorage<string | undefined>();
 export const currentPrincipal = (): string | undefined => principals.getStore();
-export const asPrincipal = <T>(authorized: unknown, work: () => T): T => {
-  const id = typeof authorized === 'object' && authorized !== null && 'id' in authorized ? String((authorized as { id: unknown }).id) : undefined;
-  return principals.run(id, work);
-};
+const principalId = (authorized: unknown): string | undefined =>
+  typeof authorized === 'object' && authorized !== null && 'id' in authorized ? String((authorized as { id: unknown }).id) : undefined;
+export const asPrincipal = <T>(authorized: unknown, work: () => T): T => principals.run(principalId(authorized), work);
 
 const metadataGetter = {
   keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
@@ -71,13 +71,17 @@ export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call:
   return (call, callback) => {
     if (call.cancelled || remainingMs(call) <= 0) return;
     const started = process.hrtime.bigint();
-    const done = (code: number) => door.observe?.(method, statusName(code), Number(process.hrtime.bigint() - started) / 1e9);
+    let caller: string | undefined;
+    const done = (code: number) => door.observe?.(method, statusName(code), Number(process.hrtime.bigint() - started) / 1e9, caller);
     // a SERVER span continuing the caller's W3C traceparent (non-recording when tracing is off)
     const parent = propagation.extract(context.active(), call.metadata.getMap(), metadataGetter);
     const span = trace.getTracer('afdp-notary-grpc').startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
     context.with(trace.setSpan(parent, span), () => {
       const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
-      authorized.then((principal) => asPrincipal(principal, () => fn(call.request, call))).then(
+      authorized.then((principal) => {
+        caller = principalId(principal);
+        return asPrincipal(principal, () => fn(call.request, call));
+      }).then(
         (res) => {
           done(grpc.status.OK);
           span.end();
