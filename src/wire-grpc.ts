@@ -31,7 +31,7 @@ export function grpcDoorOptions(app: App, config: Config): Omit<GrpcServerOption
     host: config.host,
     // the largest batch message; each package inside is still bounded like a REST body
     maxMessageBytes: config.limits.maxBodyBytes * 4,
-    credentials: grpcServerCredentials(config.tls),
+    credentials: config.tls ? grpcServerCredentials(config.tls) : undefined,
     authorize: async (path: string, md: Metadata, call) => {
       try {
         return await authorizeGrpcCall(security.authenticator, security.mode, path, md.getMap(), grpcPeerCertificate(call, config.tls));
