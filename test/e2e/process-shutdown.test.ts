@@ -66,6 +66,15 @@ describe('the service process', () => {
       // the authenticated caller is recorded, over gRPC as over REST
       const status = await (await fetch(`${url}/api/v1/workflows/${signed.workflow_id}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
       expect(status.submitted_by).toBe('admin_token:bootstrap');
+      // items signed on a stream are recorded under the stream's authenticated caller too
+      const stream = client.stream({ metadata: md });
+      const answer = new Promise<unknown>((res, rej) => { stream.on('data', res); stream.on('error', rej); });
+      stream.write({ evidence_package: toProtoPackage(uniquePackage('grpc-process-stream')), request_id: 's1' });
+      const streamed = await answer;
+      stream.end();
+      const streamedId = (streamed as { result?: { workflow_id: string } }).result?.workflow_id;
+      const streamedStatus = await (await fetch(`${url}/api/v1/workflows/${streamedId}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
+      expect(streamedStatus.submitted_by).toBe('admin_token:bootstrap');
       // both gRPC calls are in the audit trail: the refused one and the evidence created
       let rows: { event: string; principal: string | null; details: { door?: string } }[] = [];
       for (let i = 0; i < 50 && rows.filter((r) => r.details.door === 'grpc').length < 2; i++) {

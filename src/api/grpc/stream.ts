@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { methodPath, remainingMs, type Door } from './call.js';
+import { asPrincipal, methodPath, remainingMs, type Door } from './call.js';
 import { toServiceError } from './errors.js';
 import { signItem } from './sign.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
@@ -24,11 +24,11 @@ export function signEvidenceStream(door: Door, live: StreamRegistry): grpc.handl
     const ctx = { logger: door.logger, method: 'SignEvidenceStream', metadata: call.metadata };
     // nothing is read (no 'data' listener yet) until the caller is authorized
     const authorized = door.authorize ? door.authorize(methodPath('SignEvidenceStream'), call.metadata, call) : Promise.resolve();
-    authorized.then(() => serveStream(door, live, call), (err) => { if (!call.cancelled) call.emit('error', toServiceError(err, ctx)); });
+    authorized.then((principal) => serveStream(door, live, call, principal), (err) => { if (!call.cancelled) call.emit('error', toServiceError(err, ctx)); });
   };
 }
 
-function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexStream<StreamReq, StreamRes>): void {
+function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexStream<StreamReq, StreamRes>, principal: unknown): void {
   const ctx = { logger: door.logger, method: 'SignEvidenceStream', metadata: call.metadata };
   let sequence = 0;
   let inFlight = 0;
@@ -61,7 +61,8 @@ function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexSt
     const seq = sequence++;
     if (++inFlight >= STREAM_WINDOW) call.pause();
     const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call) };
-    void signItem(door.notary, input, ctx).then((result) => {
+    // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item
+    void asPrincipal(principal, () => signItem(door.notary, input, ctx)).then((result) => {
       inFlight--;
       if (finished || call.cancelled) return;
       const ok = call.write({ sequence: String(seq), request_id: req.request_id ?? '', result });
