@@ -4,10 +4,34 @@
  * MTH(D[start:start+len]) the RFC recursion asks for is one cell plus O(log n) hashes of its ragged
  * right edge, so roots cost O(log n) and proofs O(log² n) for every size up to the current one.
  */
-import { EMPTY_ROOT, isPowerOfTwo, nodeHash, splitPoint } from './hash.js';
+import { EMPTY_ROOT, HASH_LEN, isPowerOfTwo, nodeHash, splitPoint } from './hash.js';
+
+/**
+ * The hashes of one level packed into one growable buffer. A Buffer object per hash costs ~4x its
+ * 32 bytes in heap; a log of millions of entries keeps every node in memory.
+ */
+class HashLevel {
+  private buf = Buffer.alloc(HASH_LEN * 64);
+  length = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.length + 1) * HASH_LEN > this.buf.length) {
+      const grown = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(grown);
+      this.buf = grown;
+    }
+    this.buf.set(hash, this.length * HASH_LEN);
+    this.length++;
+  }
+
+  /** A view, valid for reading: entries never change once written. */
+  at(i: number): Buffer {
+    return this.buf.subarray(i * HASH_LEN, (i + 1) * HASH_LEN);
+  }
+}
 
 export class MerkleTree {
-  private readonly levels: Buffer[][] = [[]];
+  private readonly levels: HashLevel[] = [new HashLevel()];
 
   constructor(leafHashes: Buffer[] = []) {
     for (const h of leafHashes) this.append(h);
@@ -25,15 +49,15 @@ export class MerkleTree {
     // Close every subtree this leaf completes: while the level has an even count, hash the last pair.
     for (let k = 0; this.levels[k].length % 2 === 0; k++) {
       const level = this.levels[k];
-      if (!this.levels[k + 1]) this.levels[k + 1] = [];
-      this.levels[k + 1].push(nodeHash(level[level.length - 2], level[level.length - 1]));
+      if (!this.levels[k + 1]) this.levels[k + 1] = new HashLevel();
+      this.levels[k + 1].push(nodeHash(level.at(level.length - 2), level.at(level.length - 1)));
     }
     return index;
   }
 
   root(size: number = this.size): Buffer {
     this.checkSize(size);
-    return size === 0 ? Buffer.from(EMPTY_ROOT) : this.subtree(0, size);
+    return Buffer.from(size === 0 ? EMPTY_ROOT : this.subtree(0, size)); // a copy, never a view of the cache
   }
 
   /** PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf to root. */
@@ -58,7 +82,7 @@ export class MerkleTree {
         n -= k;
       }
     }
-    return path.reverse(); // collected root-down; the wire order is leaf-up
+    return path.reverse().map((h) => Buffer.from(h)); // leaf-up wire order; copies, not cache views
   }
 
   /** PROOF(m, D[0:n]) of RFC 6962 §2.1.2; empty for m = 0 or m = n. */
@@ -85,7 +109,7 @@ export class MerkleTree {
       }
     }
     if (!whole) proof.push(this.subtree(start, size));
-    return proof.reverse();
+    return proof.reverse().map((h) => Buffer.from(h));
   }
 
   /** MTH of leaves [start, start+len); start is always aligned to the largest power of two ≤ len. */
@@ -97,7 +121,7 @@ export class MerkleTree {
 
   private cell(start: number, len: number): Buffer {
     const level = Math.round(Math.log2(len));
-    return this.levels[level][start / len];
+    return this.levels[level].at(start / len);
   }
 
   private checkSize(size: number): void {
