@@ -1,13 +1,14 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { prepareEvidence } from '../src/core/prepare.js';
+import { generateP256KeyPair } from '../src/core/keys.js';
 
 /**
  * The in-process ceiling on one core: parse + validate + RFC 8785 + SHA-256 + ECDSA sign, with a
  * key parsed once — what a notarization costs before any HTTP, storage or anchoring.
  */
 export function measureCeiling(bodies: string[], seconds = 3): { opsPerSec: number } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey } = generateP256KeyPair();
   let ops = 0;
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {

@@ -3,7 +3,7 @@
  * batch) on PGlite, or on PostgreSQL with --database-url.
  *   npx tsx bench/log-append.ts [--count 20000] [--concurrency 1000] [--database-url URL]
  */
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,14 @@ import { parseArgs } from 'node:util';
 import { migrate } from '../src/adapters/store/migrate.js';
 import { connectPostgres, openPglite } from '../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
+import { generateP256KeyPair } from '../src/core/keys.js';
 
 const { values: args } = parseArgs({ options: { count: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '1000' }, 'database-url': { type: 'string' } } });
 const count = Number(args.count), concurrency = Number(args.concurrency);
 const db = args['database-url'] ? connectPostgres(args['database-url']) : await openPglite(join(mkdtempSync(join(tmpdir(), 'log-bench-')), 'pg'));
 await migrate(db, join(import.meta.dirname, '../migrations'));
 const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'bench/log', url: 'http://bench' });
-const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signer = generateP256KeyPair();
 const pem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const requests = Array.from({ length: count }, (_, i) => {
   const data = Buffer.from(`evidence-${i}`);

@@ -88,7 +88,9 @@ describe.skipIf(!promtoolFound)('promtool', () => {
     const { ok, output } = promtool('check', 'service-discovery', '--timeout=3s', configWithStaticPods(), 'afdp-notary');
     expect(ok, output).toBe(true);
     const targets = (JSON.parse(output.slice(output.indexOf('['), output.lastIndexOf(']') + 1)) as Obj[])
-      .map((t) => t.labels).filter((labels) => Object.keys(labels).length > 0);
+      .map((t) => t.labels).filter((labels) => Object.keys(labels).length > 0)
+      // promtool lists discovered targets in no fixed order
+      .sort((a, b) => String((a as Obj).pod).localeCompare(String((b as Obj).pod)));
     expect(targets).toHaveLength(2);
     expect(targets[0]).toMatchObject({ instance: '10.1.2.3:3030', __metrics_path__: '/metrics', namespace: 'afdp-notary', pod: 'afdp-notary-5f7d-x1' });
     expect(targets[1]).toMatchObject({ __address__: '10.1.2.4:3030', pod: 'afdp-notary-5f7d-x2' });

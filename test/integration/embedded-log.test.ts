@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
@@ -8,10 +8,11 @@ import { verifyConsistency } from '../../src/core/merkle/index.js';
 import { entryIsValid, verifyCheckpoint, verifyLogEntry } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { backends, freshPostgresDatabase, openBackend, skipBackend } from '../support/databases.js';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const KEK = randomBytes(32);
-const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signer = generateP256KeyPair();
 const signerPem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 
 function anchorRequest(n: number): AnchorRequest {

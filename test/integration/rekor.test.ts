@@ -1,5 +1,5 @@
 // RekorLog against the loopback Rekor v1 server (test/support/rekor-server.ts).
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RekorLog } from '../../src/adapters/translog/rekor/index.js';
 import { NotaryError } from '../../src/core/errors.js';
@@ -7,8 +7,9 @@ import { entryIsValid, verifyLogEntry } from '../../src/core/transparency/index.
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 import { createPublicKey } from 'node:crypto';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 
-const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signer = generateP256KeyPair();
 const publicKeyPem = signer.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 let counter = 0;
 function anchor(): AnchorRequest {
@@ -110,7 +111,7 @@ describe('RekorLog', () => {
   });
 
   it('rejects an answer signed by a key other than the pinned one', async () => {
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const other = generateP256KeyPair().publicKey;
     const pinned = new RekorLog({ url: server.url, publicKeyPem: other.export({ type: 'spki', format: 'pem' }).toString() });
     const err = await rejection(pinned.append(anchor()));
     expect(err.message).toMatch(/logID .* is not this log's key ID/);

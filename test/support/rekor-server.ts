@@ -5,10 +5,11 @@
  * submitted digest (pure P-256 verify, since Node cannot verify a prehashed digest). Only ECDSA
  * P-256 public keys are accepted (Rekor also takes RSA, Ed25519 and certificates).
  */
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MerkleTree, leafHash } from '../../src/core/merkle/index.js';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 import {
   hashedRekordBody,
   logIdFromPublicKey,
@@ -50,7 +51,7 @@ export interface RekorServer {
 }
 
 export async function startRekorServer(opts: RekorServerOptions = {}): Promise<RekorServer> {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = generateP256KeyPair();
   const host = opts.hostname ?? 'rekor.loopback';
   const treeId = opts.treeId ?? '0123456789abcdef';
   const origin = `${host} - ${BigInt('0x' + treeId)}`;

@@ -3,9 +3,10 @@
  * sys/health, token lookup-self/renew-self, AppRole and Kubernetes login, transit
  * keys (read/create/rotate) and sign (single and batch_input, real ECDSA P-256).
  */
-import { createECDH, createHash, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 
 export interface VaultServerOptions {
   /** lease_duration of tokens issued by logins. */
@@ -99,7 +100,7 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
 
   const newVersion = (type: string): KeyVersion => {
     if (type !== 'ecdsa-p256') return { created: new Date() };
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = generateP256KeyPair();
     return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, created: new Date() };
   };
   const createKey = (name: string, type: string) => keys.set(name, { type, versions: [newVersion(type)] });

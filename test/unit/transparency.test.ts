@@ -1,7 +1,8 @@
 // Our own signing (checkpoints, SETs, hashedrekord bodies) round-trips through our verifiers.
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MerkleTree, leafHash } from '../../src/core/merkle/index.js';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 import {
   formatCheckpoint,
   hashedRekordBody,
@@ -17,8 +18,8 @@ import {
   verifySET,
 } from '../../src/core/transparency/index.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const { privateKey, publicKey } = generateP256KeyPair();
+const other = generateP256KeyPair();
 const root = createHash('sha256').update('root').digest();
 const cp = { origin: 'notary.test - 42', size: 7, rootHash: root, otherContent: ['Timestamp: 1'] };
 

@@ -1,12 +1,13 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signBody, verifyBody } from '../../src/adapters/webhooks/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
 import { attestationPayload, checkApprovalAttestation, toNotification, type ApprovalDecision } from '../../src/core/workflows/index.js';
 import { fixture } from '../support/records.js';
+import { generateP256KeyPair } from '../../src/core/keys.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const { privateKey, publicKey } = generateP256KeyPair();
 const signer = { publicKey: async (v: number) => (v === 1 ? { keyId: 'k', version: 1, algorithm: 'ecdsa-p256' as const, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), createdAt: '' } : undefined) };
 const evidence = prepareEvidence(fixture(), DEFAULT_LIMITS);
 const approvals: ApprovalDecision[] = [{ approver: 'alice', decision: 'approve', comment: 'ok', decided_at: '2030-01-01T00:00:00.000Z' }];

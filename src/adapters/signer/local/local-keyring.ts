@@ -1,8 +1,9 @@
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeySigner, PublicKeyVersion, SignatureResult, SignRequest } from '../../../ports/key-signer.js';
 import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from './key-encryption.js';
+import { generateP256KeyPair } from '../../../core/keys.js';
 
 interface StoredKey {
   version: number;
@@ -77,7 +78,7 @@ export class LocalKeyringSigner implements KeySigner {
 
   private addVersion(): LoadedKey {
     const version = this.file.keys.length + 1;
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = generateP256KeyPair();
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     const stored: StoredKey = {
       version,

@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { SqlClient } from '../../store/sql-client.js';
 import { seal, unseal, type Sealed } from '../../signer/local/key-encryption.js';
+import { generateP256KeyPair } from '../../../core/keys.js';
 
 export interface LogKey {
   privateKey: KeyObject;
@@ -22,7 +23,7 @@ export async function loadOrCreateLogKey(db: SqlClient, kek: Buffer): Promise<Lo
       const der = unseal(kek, sealed, AAD);
       return toLogKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
     }
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey } = generateP256KeyPair();
     const key = toLogKey(privateKey);
     const sealed = seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), AAD);
     await tx.query('INSERT INTO log_keys (id, public_key_pem, sealed_private) VALUES (1, $1, $2::jsonb)', [key.publicKeyPem, JSON.stringify(sealed)]);

@@ -1,0 +1,25 @@
+import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+const pad32 = (b: Buffer): Buffer => (b.length >= 32 ? b : Buffer.concat([Buffer.alloc(32 - b.length), b]));
+
+/**
+ * A new ECDSA P-256 key pair. Not `generateKeyPairSync`: on Node 20 the garbage collector can
+ * finalize that call's key-generation job while an export of the same key holds the key's lock,
+ * and the process deadlocks (seen in a test run: ExportJWK → GC → ~KeyGenJob → mutex). A key
+ * imported from ECDH output has no such job.
+ */
+export function generateP256KeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const point = ecdh.getPublicKey(); // 0x04 || x || y
+  const privateKey = createPrivateKey({
+    format: 'jwk',
+    key: {
+      kty: 'EC', crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+      d: pad32(ecdh.getPrivateKey()).toString('base64url'),
+    },
+  });
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
