@@ -51,8 +51,9 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
     request.auditRule = rule;
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.auditRule?.captureIds && reply.statusCode < 400 && typeof payload === 'string') request.auditIds = pickIds(payload);
+  // the reply object before serialization: no second JSON.parse of what we just serialized
+  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
+    if (request.auditRule?.captureIds && reply.statusCode < 400 && isRecord(payload)) request.auditIds = pickIds(payload);
     return payload;
   });
 
@@ -94,16 +95,12 @@ function requestDetails(request: FastifyRequest): Record<string, unknown> {
   };
 }
 
-function pickIds(payload: string): Record<string, unknown> | undefined {
-  if (payload.length > 65_536) return undefined;
-  try {
-    const body = JSON.parse(payload) as Record<string, unknown>;
-    const receipt = body.receipt as Record<string, unknown> | undefined;
-    const out: Record<string, unknown> = {};
-    for (const k of CAPTURED) if (body[k] !== undefined) out[k] = body[k];
-    if (receipt?.evidence_package_hash !== undefined) out.evidence_package_hash = receipt.evidence_package_hash;
-    return out;
-  } catch {
-    return undefined;
-  }
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function pickIds(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of CAPTURED) if (body[k] !== undefined) out[k] = body[k];
+  const receipt = body.receipt;
+  if (isRecord(receipt) && receipt.evidence_package_hash !== undefined) out.evidence_package_hash = receipt.evidence_package_hash;
+  return out;
 }
