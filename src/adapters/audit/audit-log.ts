@@ -4,6 +4,7 @@ import type { SqlClient } from '../store/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditOutcome, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 import { verifyAuditChain, type ChainVerification } from './verify.js';
+import { Where } from '../store/sql-where.js';
 
 // Any constant, distinct from the migration lock: every replica appending to the chain queues on it.
 const AUDIT_CHAIN_LOCK = 7_414_2025;
@@ -70,18 +71,15 @@ export class SqlAuditLog {
   }
 
   async query(q: AuditQuery): Promise<{ items: AuditRecord[]; nextBeforeSeq: number | null }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-    if (q.event !== undefined) add('event = ?', q.event);
-    if (q.principal !== undefined) add('principal = ?', q.principal);
-    if (q.outcome !== undefined) add('outcome = ?', q.outcome);
-    if (q.since !== undefined) add('at >= ?::timestamptz', q.since);
-    if (q.until !== undefined) add('at < ?::timestamptz', q.until);
-    if (q.beforeSeq !== undefined) add('seq < ?::bigint', q.beforeSeq);
-    params.push(q.pageSize + 1);
-    const { rows } = await this.db.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`, params);
+    const where = new Where();
+    if (q.event !== undefined) where.add('event = ?', q.event);
+    if (q.principal !== undefined) where.add('principal = ?', q.principal);
+    if (q.outcome !== undefined) where.add('outcome = ?', q.outcome);
+    if (q.since !== undefined) where.add('at >= ?::timestamptz', q.since);
+    if (q.until !== undefined) where.add('at < ?::timestamptz', q.until);
+    if (q.beforeSeq !== undefined) where.add('seq < ?::bigint', q.beforeSeq);
+    const limit = where.limit(q.pageSize + 1);
+    const { rows } = await this.db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY seq DESC ${limit}`, where.params);
     const items = rows.slice(0, q.pageSize).map(toRecord);
     return { items, nextBeforeSeq: rows.length > q.pageSize ? items.at(-1)!.seq : null };
   }

@@ -4,6 +4,7 @@ import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
@@ -86,18 +87,15 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 
   async listWorkflows(q: WorkflowQuery): Promise<Page<Workflow>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replace('?', `$${params.length}`)); };
-    if (q.status) add('status = ?', q.status);
-    if (q.startTime) add('created_at >= ?', q.startTime);
-    if (q.endTime) add('created_at < ?', q.endTime);
+    const where = new Where();
+    if (q.status) where.add('status = ?', q.status);
+    if (q.startTime) where.add('created_at >= ?', q.startTime);
+    if (q.endTime) where.add('created_at < ?', q.endTime);
     const cursor = decodeCursor(q.pageToken);
-    if (cursor) { params.push(cursor.t, cursor.k); where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::uuid)`); }
-    params.push(q.pageSize + 1);
+    if (cursor) where.add('(created_at, id) < (?, ?::uuid)', cursor.t, cursor.k);
+    const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<WorkflowRow>(
-      `SELECT * FROM workflows ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+      `SELECT * FROM workflows ${where} ORDER BY created_at DESC, id DESC ${limit}`, where.params);
     return page(rows.map(toWorkflow), q.pageSize, (w) => ({ t: w.created_at, k: w.id }));
   }
 
@@ -107,18 +105,15 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 
   async findEvidence(q: EvidenceQuery): Promise<Page<StoredEvidence>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => { params.push(v); where.push(sql.replaceAll('?', `$${params.length}`)); };
-    if (q.artifactHash) add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
-    if (q.eventType) add('e.event_type = ?', q.eventType);
-    if (q.actorId) add('e.actor_id = ?', q.actorId);
+    const where = new Where();
+    if (q.artifactHash) where.add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
+    if (q.eventType) where.add('e.event_type = ?', q.eventType);
+    if (q.actorId) where.add('e.actor_id = ?', q.actorId);
     const cursor = decodeCursor(q.pageToken);
-    if (cursor) { params.push(cursor.t, cursor.k); where.push(`(e.created_at, e.hash) < ($${params.length - 1}, $${params.length})`); }
-    params.push(q.pageSize + 1);
+    if (cursor) where.add('(e.created_at, e.hash) < (?, ?)', cursor.t, cursor.k);
+    const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(
-      `${EVIDENCE_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY e.created_at DESC, e.hash DESC LIMIT $${params.length}`, params);
+      `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`, where.params);
     return page(rows.map(toEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
   }
 
