@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, freshPostgresDatabase, skipBackend, tempDir } from '../support/databases.js';
+import { backends, backendEnv, skipBackend, tempDir } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
@@ -22,7 +22,7 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     env = {
       NOTARY_DATA_DIR: tempDir(), VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
       NOTARY_WORKFLOW_POLL_MS: '50',
-      ...(backend === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {}),
+      ...(await backendEnv(backend)),
     };
   });
   afterAll(async () => { await app?.close(); await vault?.close(); });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, freshPostgresDatabase, skipBackend } from '../support/databases.js';
+import { backends, backendEnv, skipBackend } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -15,7 +15,7 @@ describe.each(backends)('batch signing over REST (%s)', (backend) => {
     if (skipBackend(backend)) return;
     hooks = await startWebhookReceiver(SECRET);
     app = await startTestApp({
-      ...(backend === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {}),
+      ...(await backendEnv(backend)),
       NOTARY_WEBHOOK_SECRET: SECRET, NOTARY_WEBHOOK_URL: hooks.url, NOTARY_WORKFLOW_POLL_MS: '50', NOTARY_MAX_BATCH_SIZE: '20',
     });
   });

@@ -3,14 +3,14 @@ import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, fixture, uniquePackage } from '../support/records.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, freshPostgresDatabase, skipBackend } from '../support/databases.js';
+import { backends, backendEnv, skipBackend } from '../support/databases.js';
 import { sign, validate } from '../support/http.js';
 
 describe.each(backends)('REST notarization end to end (%s)', (backend) => {
   let app: TestApp;
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    app = await startTestApp(backend === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {});
+    app = await startTestApp(await backendEnv(backend));
   });
   afterAll(async () => app?.close());
 

@@ -23,3 +23,8 @@ export async function openBackend(backend: Backend): Promise<SqlClient> {
 }
 
 export const skipBackend = (backend: Backend): boolean => backend === 'postgres' && postgresUrl() === '';
+
+/** Service settings that put the app on this backend: PGlite (the default) or a fresh PostgreSQL database. */
+export async function backendEnv(backend: Backend): Promise<Record<string, string>> {
+  return backend === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {};
+}
