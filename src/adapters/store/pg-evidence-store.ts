@@ -1,4 +1,3 @@
-import { NotaryError } from '../../core/errors.js';
 import type { StoredEvidence, Workflow } from '../../core/workflow.js';
 import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowQuery,
@@ -10,6 +9,7 @@ import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type E
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { insertAnchorRows, insertAnchors, insertNotarizations, type AnchorWrite } from './writes.js';
 import type { AppendWithin, ColocatedLog } from './colocated-log.js';
+import { isUuid, storeCall } from './store-calls.js';
 
 export interface PgEvidenceStoreOptions {
   /** an idempotency claim whose workflow never got stored may be taken over after this long */
@@ -155,8 +155,6 @@ const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
   FROM evidence e`;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (s: string) => UUID_RE.test(s);
 
 function page<T>(rows: T[], size: number, key: (t: T) => { t: string; k: string }): Page<T> {
   const items = rows.slice(0, size);
@@ -164,12 +162,5 @@ function page<T>(rows: T[], size: number, key: (t: T) => { t: string; k: string 
   return { items, nextPageToken: rows.length > size && last ? encodeCursor(key(last)) : null };
 }
 
-/** Database failures surface as retryable 'unavailable', never as a raw driver error. */
-async function wrap<T>(operation: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof NotaryError) throw err;
-    throw new NotaryError('unavailable', `evidence store ${operation} failed`, { cause: err });
-  }
-}
+
+const wrap = <T>(operation: string, p: Promise<T>): Promise<T> => storeCall('evidence store', operation, p);

@@ -1,4 +1,3 @@
-import { NotaryError } from '../../core/errors.js';
 import type { Workflow } from '../../core/workflow.js';
 import type { ApprovalState, BatchState, Effect, Transition } from '../../core/workflows/types.js';
 import type {
@@ -7,6 +6,7 @@ import type {
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { loadApprovals, loadBatch } from './workflow-rows.js';
 import { advanced, insertEvidence, insertWorkflow, persistTransition } from './workflow-writes.js';
+import { isUuid, storeCall } from './store-calls.js';
 
 export interface PgWorkflowStoreOptions {
   /** how long a signer holds a workflow before another replica may take it over (it died) */
@@ -162,14 +162,6 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (s: string) => UUID_RE.test(s);
 
-async function wrap<T>(operation: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof NotaryError) throw err;
-    throw new NotaryError('unavailable', `workflow store ${operation} failed`, { cause: err });
-  }
-}
+
+const wrap = <T>(operation: string, p: Promise<T>): Promise<T> => storeCall('workflow store', operation, p);
