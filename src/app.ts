@@ -123,7 +123,7 @@ async function openEmbeddedLog(config: Config, db: SqlClient): Promise<EmbeddedL
     ? scryptSync(config.keyringPassphrase, 'afdp-notary/log-key/v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
     : loadKek({ keyFile: join(config.dataDir, 'keyring', 'keyring.key') }, { salt: '', N: 0, r: 0, p: 0 });
   const key = await loadOrCreateLogKey(db, kek);
-  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl });
+  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl, exclusive: db.kind === 'pglite' });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

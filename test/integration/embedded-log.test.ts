@@ -95,13 +95,16 @@ describe('EmbeddedLog replicas on one PostgreSQL', () => {
   });
 });
 
-describe('store and embedded log in one transaction', () => {
+describe.each([
+  ['shared (locks and catches up in the transaction)', false],
+  ['exclusive (plans the batch, one round trip)', true],
+])('store and embedded log in one transaction, log %s', (_name, exclusive) => {
   it('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
     const { PgEvidenceStore } = await import('../../src/adapters/store/pg-evidence-store.js');
     const { record, uniquePackage } = await import('../support/records.js');
     const db = await openBackend('pglite');
     await migrate(db, MIGRATIONS);
-    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log' });
+    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log', exclusive });
     const store = new PgEvidenceStore(db, { colocatedLog: log });
     const { publicKey } = await loadOrCreateLogKey(db, KEK);
     const signed = (n: string) => record(uniquePackage(n));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { GroupCommitter, valuesList } from '../store/group-commit.js';
-import type { SqlClient } from '../store/sql-client.js';
+import { runAll, type SqlClient, type SqlQueryable, type Statement } from '../store/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditOutcome, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 import { verifyAuditChain, type ChainVerification } from './verify.js';
@@ -20,6 +20,16 @@ export interface AuditQuery {
   pageSize: number;
 }
 
+async function readHead(db: SqlQueryable): Promise<{ seq: number; hash: string } | undefined> {
+  const { rows } = await db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
+}
+
+const insertStatement = (records: AuditRecord[]): Statement => ({
+  text: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${valuesList(records.length, ['::bigint', '::timestamptz', '', '', '', '', '', ''])}`,
+  params: records.flatMap((r) => [r.seq, r.at, r.event, r.outcome, r.principal, r.details, r.prev_hash, r.hash]),
+});
+
 /**
  * The hash-chained audit trail over the SQL store. Appends are group-committed (one transaction per
  * burst, not per request) and serialized across replicas by a transaction-scoped advisory lock, so
@@ -29,6 +39,8 @@ export interface AuditQuery {
 export class SqlAuditLog {
   private readonly committer: GroupCommitter<AuditEvent, undefined>;
   private readonly inflight = new Set<Promise<void>>();
+  /** chain head, kept only where this process is the database's one writer (PGlite) */
+  private head: { seq: number; hash: string } | undefined | null = null;
 
   constructor(private readonly db: SqlClient, private readonly logger?: Pick<Logger, 'error'>) {
     this.committer = new GroupCommitter((events) => this.appendBatch(events), 200);
@@ -52,17 +64,27 @@ export class SqlAuditLog {
   }
 
   private async appendBatch(events: AuditEvent[]): Promise<undefined[]> {
-    await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-      const { rows } = await tx.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      const head = rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
-      const records = chainEvents(head, events, new Date().toISOString());
-      await tx.query(
-        `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${valuesList(records.length, ['::bigint', '::timestamptz', '', '', '', '', '', ''])}`,
-        records.flatMap((r) => [r.seq, r.at, r.event, r.outcome, r.principal, r.details, r.prev_hash, r.hash]),
-      );
-    });
+    if (this.db.kind === 'pglite') await this.appendExclusive(events);
+    else {
+      await this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+        await runAll(tx, [insertStatement(chainEvents(await readHead(tx), events, new Date().toISOString()))]);
+      });
+    }
     return events.map(() => undefined);
+  }
+
+  /** No other writer: link after the cached head and write in one round trip. */
+  private async appendExclusive(events: AuditEvent[]): Promise<void> {
+    if (this.head === null) this.head = await readHead(this.db);
+    const records = chainEvents(this.head, events, new Date().toISOString());
+    try {
+      await this.db.batch([insertStatement(records)]);
+      this.head = records[records.length - 1]!;
+    } catch (err) {
+      this.head = null; // read it again: the failure may have been anywhere
+      throw err;
+    }
   }
 
   /** Walks the whole chain (see verifyAuditChain). */

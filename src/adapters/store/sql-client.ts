@@ -1,16 +1,27 @@
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export interface SqlQueryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
 }
 
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
 /** What the store needs from a database: queries, multi-statement scripts and transactions. */
 export interface SqlClient extends SqlQueryable {
+  /** 'pglite' is opened by this process alone: nothing else writes to it */
   readonly kind: 'postgres' | 'pglite';
   exec(script: string): Promise<void>;
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Writes `statements` in order in one transaction: one round trip to PGlite's thread instead of one per statement. */
+  batch(statements: Statement[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export async function runAll(tx: SqlQueryable, statements: Statement[]): Promise<void> {
+  for (const s of statements) await tx.query(s.text, s.params);
 }
 
 export function connectPostgres(url: string, poolSize = 10): SqlClient {
@@ -36,20 +47,11 @@ export function connectPostgres(url: string, poolSize = 10): SqlClient {
         client.release();
       }
     },
+    batch(statements) {
+      return this.transaction((tx) => runAll(tx, statements));
+    },
     close: () => pool.end(),
   };
 }
 
-/** PGlite: real Postgres compiled to WASM, in-process; one connection, so transactions serialize. */
-export async function openPglite(dataDir: string | undefined): Promise<SqlClient> {
-  const db = await PGlite.create(dataDir);
-  return {
-    kind: 'pglite',
-    query: (text, params) => db.query(text, params) as never,
-    exec: async (script) => {
-      await db.exec(script);
-    },
-    transaction: (fn) => db.transaction((tx) => fn({ query: (t, p) => tx.query(t, p) as never })),
-    close: () => db.close(),
-  };
-}
+export { openPglite } from './pglite/client.js';

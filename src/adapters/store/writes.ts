@@ -1,6 +1,6 @@
 import type { NotarizationRecord, StoredAnchor } from '../../ports/evidence-store.js';
 import { valuesList } from './group-commit.js';
-import type { SqlQueryable } from './sql-client.js';
+import { runAll, type SqlQueryable, type Statement } from './sql-client.js';
 
 export interface AnchorWrite {
   workflowId: string;
@@ -8,45 +8,53 @@ export interface AnchorWrite {
 }
 
 /** One multi-row insert per table for a whole batch of notarizations. */
-export async function insertNotarizations(tx: SqlQueryable, batch: NotarizationRecord[], anchored = false): Promise<void> {
+export function notarizationStatements(batch: NotarizationRecord[], anchored = false): Statement[] {
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
-  await tx.query(
-    `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
+  return [{
+    text: `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
      VALUES ${valuesList(evidence.length, ['', '', '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
      ON CONFLICT (hash) DO NOTHING`,
-    evidence.flatMap(({ evidence: e, workflow: w }) => [
+    params: evidence.flatMap(({ evidence: e, workflow: w }) => [
       e.hashHex, e.canonical.toString('utf8'), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
       e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at, w.submitted_by ?? null,
     ]),
-  );
-  await tx.query(
-    `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
+  }, {
+    text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
      VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
-    batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, w.submitted_by ?? null]),
-  );
-  await tx.query(
-    `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)
+    params: batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, w.submitted_by ?? null]),
+  }, {
+    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)
      VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean'])}`,
-    batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored]),
-  );
+    params: batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored]),
+  }];
 }
+
+export const insertNotarizations = (tx: SqlQueryable, batch: NotarizationRecord[], anchored = false): Promise<void> =>
+  runAll(tx, notarizationStatements(batch, anchored));
 
 /** Anchors are written once: a second anchoring of the same signature (a retry that raced) is ignored. */
 export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> {
-  const unique = await insertAnchorRows(tx, batch);
-  await tx.query('UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', [unique.map((a) => a.workflowId)]);
+  const unique = uniqueAnchors(batch);
+  await runAll(tx, [
+    anchorRowsStatement(unique),
+    { text: 'UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', params: [unique.map((a) => a.workflowId)] },
+  ]);
 }
 
-export async function insertAnchorRows(tx: SqlQueryable, batch: AnchorWrite[]): Promise<AnchorWrite[]> {
-  const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
-  await tx.query(
-    `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
+const uniqueAnchors = (batch: AnchorWrite[]): AnchorWrite[] => [...new Map(batch.map((a) => [a.workflowId, a])).values()];
+
+export const anchorRowsStatements = (batch: AnchorWrite[]): Statement[] => [anchorRowsStatement(uniqueAnchors(batch))];
+
+function anchorRowsStatement(unique: AnchorWrite[]): Statement {
+  return {
+    text: `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
      VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
      ON CONFLICT (workflow_id) DO NOTHING`,
-    unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
+    params: unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
       workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime, JSON.stringify(entry),
     ]),
-  );
-  return unique;
+  };
 }
+
+export const insertAnchorRows = (tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> => runAll(tx, anchorRowsStatements(batch));

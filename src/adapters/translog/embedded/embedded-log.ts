@@ -2,11 +2,11 @@ import { leafHash, MerkleTree } from '../../../core/merkle/index.js';
 import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../../../core/transparency/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
-import type { AppendWithin, ColocatedLog } from '../../store/colocated-log.js';
+import type { AppendWithin, ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
 import { GroupCommitter } from '../../store/group-commit.js';
-import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
+import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
-import { integrateBatch, type Integrated } from './integrate.js';
+import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
 
 export interface EmbeddedLogOptions {
   db: SqlClient;
@@ -17,6 +17,11 @@ export interface EmbeddedLogOptions {
   url: string;
   now?: () => Date;
   maxBatch?: number;
+  /**
+   * No other process writes to `db` (PGlite): the cached tree is the whole log, so fresh appends
+   * need neither the cross-replica lock nor catch-up reads and commit in one round trip.
+   */
+  exclusive?: boolean;
 }
 
 /**
@@ -98,10 +103,10 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     return this.tree.size;
   }
 
-  async atomically<T>(work: (append: AppendWithin) => Promise<T>): Promise<T> {
+  async atomically<T>(work: (append: AppendWithin, plan: PlanAppend | undefined) => Promise<T>): Promise<T> {
     const run = this.lock.then(async () => {
       try {
-        return await work((tx, requests) => this.appendWithin(tx, requests));
+        return await work((tx, requests) => this.appendWithin(tx, requests), this.options.exclusive ? (requests) => this.planAppend(requests) : undefined);
       } catch (err) {
         // the cached tree may hold leaves the rollback undid: rebuild it from what was committed
         this.tree = new MerkleTree();
@@ -119,18 +124,34 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
 
   /** Integrates into the caller's transaction, under the cross-replica advisory lock. */
   private async appendWithin(tx: SqlQueryable, requests: AnchorRequest[]): Promise<LogEntry[]> {
-    const { key, origin } = this.options;
-    const integratedTime = Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
     await this.catchUp(tx, true);
-    const leaves = requests.map((r) => {
+    const { integrated, treeSize, note } = await integrateBatch(tx, this.tree, this.leaves(requests), this.integratedTime(), this.signers());
+    return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
+  }
+
+  /** Fresh signatures cannot be in the log yet, so nothing needs to be read. */
+  private planAppend(requests: AnchorRequest[]): { entries: LogEntry[]; statements: Statement[] } {
+    const { integrated, treeSize, note, statements } = planIntegration(this.tree, this.leaves(requests), new Map(), this.integratedTime(), this.signers());
+    return { entries: integrated.map((leaf) => this.toEntry(leaf, treeSize, note)), statements };
+  }
+
+  private leaves(requests: AnchorRequest[]): { body: Buffer; hash: Buffer }[] {
+    return requests.map((r) => {
       const body = hashedRekordBody(r);
       return { body, hash: leafHash(body) };
     });
-    const sign = (index: number, body: Buffer, time: number) =>
-      signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey);
-    const { integrated, treeSize, note } = await integrateBatch(tx, this.tree, leaves, integratedTime, sign, (size, root) =>
-      signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey));
-    return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
+  }
+
+  private integratedTime(): number {
+    return Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000);
+  }
+
+  private signers(): Signers {
+    const { key, origin } = this.options;
+    return {
+      set: (index, body, time) => signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey),
+      checkpoint: (size, root) => signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey),
+    };
   }
 
   /** Appends to the cached tree every leaf committed beyond it (by this or another replica). */
