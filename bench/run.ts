@@ -2,8 +2,9 @@
  * `npm run bench`: starts the built service on embedded defaults (or DATABASE_URL with
  * --database-url), drives REST (and gRPC when available) at N concurrent requests for a fixed
  * duration with the shared fixtures, measures the in-process ceiling in the same run, prints a
- * table and writes bench/results/<timestamp>.json.
- *   npm run bench -- [--duration 20] [--connections 64] [--runs 3] [--soak 600] [--database-url URL]
+ * table and writes bench/results/<timestamp>.json. --stored-rows 1000,1000000 repeats the whole
+ * measurement with that many notarizations already stored and compares the levels.
+ *   npm run bench -- [--duration 20] [--connections 64] [--runs 3] [--soak 600] [--database-url URL] [--stored-rows N,M]
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,12 +13,14 @@ import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.js';
 import { grpcStreamLoad, grpcUnaryLoad, type GrpcLoadResult, type StreamLoadResult } from './grpc-load.js';
 import { restLoad, type LoadResult } from './rest-load.js';
+import { prefill } from './prefill.js';
 import { serverMemory, startServer } from './server.js';
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' },
     soak: { type: 'string' }, 'database-url': { type: 'string' }, 'skip-grpc': { type: 'boolean', default: false },
+    'stored-rows': { type: 'string' },
   },
 });
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
@@ -28,12 +31,42 @@ async function main() {
   const seconds = Number(args.duration), connections = Number(args.connections), runs = Number(args.runs);
   const env: Record<string, string> = args['database-url'] ? { DATABASE_URL: args['database-url'] } : {};
   const ceiling = measureCeiling(packages.map((p) => JSON.stringify({ evidence_package: p })));
+  const levels = args['stored-rows']?.split(',').map(Number) ?? [0];
+  const measured = [];
+  for (const storedRows of levels) measured.push({ storedRows, ...await measureLevel(env, storedRows, runs, seconds, connections) });
+  const summary = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'pglite', signer: 'local keyring', log: 'embedded' },
+    ceiling_per_core_ops: ceiling.opsPerSec,
+    ...withoutLevel(measured[0]!),
+    levels: measured.length > 1 ? measured.map((m) => ({ stored_rows: m.storedRows, rest: m.rest.median, grpc: typeof m.grpc === 'string' ? m.grpc : m.grpc.unary.median })) : undefined,
+  };
+  for (const m of measured) printLevel(m, connections, seconds, runs, ceiling.opsPerSec, measured.length > 1);
+  if (measured.length > 1) {
+    const base = measured[0]!.rest.median.requestsPerSec;
+    console.table(Object.fromEntries(measured.map((m) => [`${m.storedRows} stored`, {
+      'REST per s': m.rest.median.requestsPerSec, 'vs first': `${((m.rest.median.requestsPerSec / base - 1) * 100).toFixed(1)} %`, 'p99 ms': m.rest.median.p99,
+    }])));
+  }
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  const file = join(import.meta.dirname, 'results', `${summary.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(summary, null, 2));
+  console.log(`wrote ${file}`);
+}
+
+type Level = Awaited<ReturnType<typeof measureLevel>> & { storedRows: number };
+const withoutLevel = ({ storedRows, ...rest }: Level) => ({ stored_rows: storedRows, ...rest });
+
+/** `runs` fresh services, each starting with `storedRows` notarizations stored. */
+async function measureLevel(env: Record<string, string>, storedRows: number, runs: number, seconds: number, connections: number) {
   const rest: LoadResult[] = [];
   const grpc: GrpcLoadResult[] = [];
   const stream: StreamLoadResult[] = [];
   let soak: unknown;
   for (let i = 0; i < runs; i++) {
-    const server = await startServer(env);
+    const prepare = storedRows > 0 ? (target: { dataDir: string } | { databaseUrl: string }) => prefill(target, storedRows) : undefined;
+    const server = await startServer(env, prepare);
     try {
       rest.push(await restLoad(server.url, packages, connections, seconds));
       if (!args['skip-grpc']) {
@@ -45,29 +78,24 @@ async function main() {
       await server.stop();
     }
   }
-  const summary = {
-    date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'pglite', signer: 'local keyring', log: 'embedded' },
-    ceiling_per_core_ops: ceiling.opsPerSec,
+  return {
     rest: { runs: rest, median: medianOf(rest) },
-    grpc: grpc.length ? { unary: { runs: grpc, median: medianOf(grpc) }, stream: { runs: stream, median: medianOf(stream) } } : 'not measured',
+    grpc: grpc.length ? { unary: { runs: grpc, median: medianOf(grpc) }, stream: { runs: stream, median: medianOf(stream) } } : 'not measured' as const,
     soak,
   };
-  const med = summary.rest.median;
-  console.log(`\nnotarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`);
+}
+
+function printLevel(m: Level, connections: number, seconds: number, runs: number, ceiling: number, named: boolean) {
+  const med = m.rest.median;
+  console.log(`\n${named ? `${m.storedRows} rows stored before each run: ` : ''}notarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`);
   const table: Record<string, object> = { REST: { 'per s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors + med.non2xx } };
-  if (grpc.length) {
-    const [g, st] = [medianOf(grpc), medianOf(stream)];
+  if (typeof m.grpc !== 'string') {
+    const [g, st] = [m.grpc.unary.median, m.grpc.stream.median];
     table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors };
     table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': NaN, 'p99 ms': st.p99, errors: st.errors };
   }
   console.table(table);
-  console.log(`in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling.opsPerSec}/s; REST/ceiling = ${(med.requestsPerSec / ceiling.opsPerSec).toFixed(2)}`);
-  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
-  const file = join(import.meta.dirname, 'results', `${summary.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(summary, null, 2));
-  console.log(`wrote ${file}`);
+  console.log(`in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s; REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`);
 }
 
 /** Field-by-field median of several runs. */

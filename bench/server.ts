@@ -13,12 +13,16 @@ export interface BenchServer {
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Starts the built service (dist/main.js) as its own process on fresh embedded defaults. */
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+/** Starts the built service (dist/main.js) as its own process on fresh embedded defaults, after `prepare` has filled its database. */
+export async function startServer(
+  env: Record<string, string> = {},
+  prepare?: (target: { dataDir: string } | { databaseUrl: string }) => Promise<void>,
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-'));
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  // a new database per run, so every run starts from zero rows
+  // a new database per run, so every run starts from zero rows (or what `prepare` stores)
   if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
+  await prepare?.(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
     env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -27,7 +31,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was ready`);
     if (await fetch(`${url}/ready`).then((r) => r.ok, () => false)) break;
-    if (i > 300) throw new Error('service not ready after 30 s');
+    if (i > 1800) throw new Error('service not ready after 3 min');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
