@@ -35,6 +35,22 @@ describe.each(backends)('hash-chained audit log on %s', (backend) => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
   });
 
+  it.skipIf(skipBackend(backend))('leaves no gap after a failed append: the next events link to the last stored row', async () => {
+    const fresh = await openBackend(backend);
+    try {
+      await migrate(fresh, MIGRATIONS);
+      const log = new SqlAuditLog(fresh);
+      await log.append(event(0));
+      await fresh.query("ALTER TABLE audit_log ADD CONSTRAINT no_boom CHECK (event <> 'boom')");
+      await expect(log.append({ ...event(1), event: 'boom' })).rejects.toThrow(/no_boom/);
+      await log.append(event(2));
+      await log.append(event(3));
+      expect(await verifyAuditChain(fresh)).toMatchObject({ ok: true, rows: 3 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it.skipIf(skipBackend(backend))('answers queries newest first, filtered and paged', async () => {
     const first = await audit.query({ event: 'evidence.read', pageSize: 10 });
     expect(first.items).toHaveLength(10);
