@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { connectPostgres, openPglite } from '../src/adapters/store/sql-client.js';
-import { insertAnchorRows, insertNotarizations } from '../src/adapters/store/writes.js';
+import { connectPostgres, openPglite, runAll } from '../src/adapters/store/sql-client.js';
+import { anchorRowsStatements, insertNotarizations, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
@@ -35,10 +35,10 @@ for (let i = 0; i < batches; i++) {
   storeOnly.push(performance.now() - t);
   const b = batch();
   t = performance.now();
-  await log.atomically((append) => db.transaction(async (tx) => {
-    await insertNotarizations(tx, b, true);
-    const entries = await append(tx, b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
-    await insertAnchorRows(tx, b.map((r, j) => ({ workflowId: r.workflow.id, anchor: { entry: entries[j]!, logUrl: 'http://bench' } })));
+  await log.atomically((plan) => db.transaction(async (tx) => {
+    const { entries, statements } = await plan(tx, b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
+    await runAll(tx, [...notarizationStatements(b, true), ...statements,
+      ...anchorRowsStatements(b.map((r, j) => ({ workflowId: r.workflow.id, anchor: { entry: entries[j]!, logUrl: 'http://bench' } })))]);
   }));
   storeAndAnchor.push(performance.now() - t);
 }

@@ -27,8 +27,8 @@ const cost: Record<string, number[]> = {};
 let n = 0;
 for (let b = 0; b < batches; b++) {
   const batch = Array.from({ length: size }, () => record(uniquePackage(`stmt-cost-${n++}`)));
-  await log.atomically(async (_append, plan) => {
-    const { entries, statements } = plan!(batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
+  await log.atomically(async (plan) => {
+    const { entries, statements } = await plan(undefined, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
     const all = [...notarizationStatements(batch, true), ...statements,
       ...anchorRowsStatements(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } })))];
     await db.transaction(async (tx) => {

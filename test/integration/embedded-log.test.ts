@@ -96,13 +96,14 @@ describe('EmbeddedLog replicas on one PostgreSQL', () => {
 });
 
 describe.each([
-  ['shared (locks and catches up in the transaction)', false],
-  ['exclusive (plans the batch, one round trip)', true],
-])('store and embedded log in one transaction, log %s', (_name, exclusive) => {
-  it('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
+  ['shared (locks and catches up in the transaction)', 'pglite', false],
+  ['exclusive (plans the batch, one round trip)', 'pglite', true],
+  ['shared (locks and catches up in the transaction)', 'postgres', false],
+] as const)('store and embedded log in one transaction, log %s, on %s', (_name, backend, exclusive) => {
+  it.skipIf(skipBackend(backend))('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
     const { PgEvidenceStore } = await import('../../src/adapters/store/pg-evidence-store.js');
     const { record, uniquePackage } = await import('../support/records.js');
-    const db = await openBackend('pglite');
+    const db = await openBackend(backend);
     await migrate(db, MIGRATIONS);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log', exclusive });
     const store = new PgEvidenceStore(db, { colocatedLog: log });

@@ -1,14 +1,13 @@
 import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
 import type { SqlQueryable, Statement } from './sql-client.js';
 
-export type AppendWithin = (tx: SqlQueryable, requests: AnchorRequest[]) => Promise<LogEntry[]>;
-
 /**
- * Appends of fresh signatures without reading the database: the entries, and the statements the
- * caller must commit. Only where this process is the database's one writer, so its cached tree is
- * the whole log.
+ * Plans appending fresh signatures (new ones cannot be in the log yet, so nothing is looked up):
+ * the entries, and the statements that record them, which the caller commits with its own. Where
+ * other replicas write the same log, `tx` is the caller's transaction: planning takes the
+ * cross-replica lock and catches up in it. An exclusive log plans from its cached tree alone.
  */
-export type PlanAppend = (requests: AnchorRequest[]) => { entries: LogEntry[]; statements: Statement[] };
+export type PlanAppend = (tx: SqlQueryable | undefined, requests: AnchorRequest[]) => Promise<{ entries: LogEntry[]; statements: Statement[] }>;
 
 /**
  * A transparency log that lives in the store's own database. The store then anchors each batch in
@@ -17,9 +16,8 @@ export type PlanAppend = (requests: AnchorRequest[]) => { entries: LogEntry[]; s
  */
 export interface ColocatedLog {
   readonly url: string;
-  /**
-   * Runs `work` holding the log's lock; if `work` fails, the log forgets what it appended.
-   * `plan` is there when the log's database has no other writer.
-   */
-  atomically<T>(work: (append: AppendWithin, plan: PlanAppend | undefined) => Promise<T>): Promise<T>;
+  /** no other process writes this database (PGlite): plans need no transaction */
+  readonly exclusive: boolean;
+  /** Runs `work` holding the log's lock; if `work` fails, the log forgets what it planned. */
+  atomically<T>(work: (plan: PlanAppend) => Promise<T>): Promise<T>;
 }

@@ -6,9 +6,9 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
-import { anchorRowsStatements, insertAnchorRows, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
-import type { AppendWithin, ColocatedLog, PlanAppend } from './colocated-log.js';
+import { asOneStatement, type SqlClient, type SqlQueryable } from './sql-client.js';
+import { anchorRowsStatements, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
+import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, storeCall } from './store-calls.js';
 
 export interface PgEvidenceStoreOptions {
@@ -28,9 +28,7 @@ export class PgEvidenceStore implements EvidenceStore {
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
     const log = options.colocatedLog;
     this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((append, plan) => plan
-        ? saveAndAnchorAtOnce(db, batch, plan, log.url)
-        : db.transaction((tx) => saveAndAnchor(tx, batch, append, log.url)))
+      ? (batch) => log.atomically((plan) => saveAndAnchor(db, batch, plan, log))
       : async (batch) => {
         await db.transaction((tx) => insertNotarizations(tx, batch));
         return batch.map(() => null);
@@ -144,25 +142,33 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 }
 
-/** Evidence, signatures, log leaves and anchors of a batch in one transaction. */
-async function saveAndAnchor(tx: SqlQueryable, batch: NotarizationRecord[], append: AppendWithin, logUrl: string): Promise<StoredAnchor[]> {
-  await insertNotarizations(tx, batch, true);
-  const entries = await append(tx, batch.map(anchorRequest));
-  const anchors = entries.map((entry) => ({ entry, logUrl }));
-  await insertAnchorRows(tx, batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! })));
-  return anchors;
-}
-
-/** The same, written in one round trip: the log has planned its rows without reading any. */
-async function saveAndAnchorAtOnce(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, logUrl: string): Promise<StoredAnchor[]> {
-  const { entries, statements } = plan(batch.map(anchorRequest));
-  const anchors = entries.map((entry) => ({ entry, logUrl }));
-  await db.batch([
-    ...notarizationStatements(batch, true),
-    ...statements,
-    ...anchorRowsStatements(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
-  ]);
-  return anchors;
+/**
+ * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
+ * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
+ */
+async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog): Promise<StoredAnchor[]> {
+  const rows = async (tx: SqlQueryable | undefined) => {
+    const { entries, statements } = await plan(tx, batch.map(anchorRequest));
+    const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
+    return {
+      anchors,
+      statement: asOneStatement([
+        ...notarizationStatements(batch, true),
+        ...statements,
+        ...anchorRowsStatements(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
+      ]),
+    };
+  };
+  if (log.exclusive) {
+    const { anchors, statement } = await rows(undefined);
+    await db.batch([statement]);
+    return anchors;
+  }
+  return db.transaction(async (tx) => {
+    const { anchors, statement } = await rows(tx);
+    await tx.query(statement.text, statement.params);
+    return anchors;
+  });
 }
 
 const anchorRequest = (r: NotarizationRecord) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem });

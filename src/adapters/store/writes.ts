@@ -56,5 +56,3 @@ function anchorRowsStatement(unique: AnchorWrite[]): Statement {
     ]),
   };
 }
-
-export const insertAnchorRows = (tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> => runAll(tx, anchorRowsStatements(batch));

@@ -2,7 +2,7 @@ import { leafHash, MerkleTree } from '../../../core/merkle/index.js';
 import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../../../core/transparency/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
-import type { AppendWithin, ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
+import type { ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
 import { GroupCommitter } from '../../store/group-commit.js';
 import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
@@ -103,10 +103,19 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     return this.tree.size;
   }
 
-  async atomically<T>(work: (append: AppendWithin, plan: PlanAppend | undefined) => Promise<T>): Promise<T> {
+  get exclusive(): boolean {
+    return this.options.exclusive ?? false;
+  }
+
+  async atomically<T>(work: (plan: PlanAppend) => Promise<T>): Promise<T> {
+    return this.locked(() => work((tx, requests) => this.planAppend(tx, requests)));
+  }
+
+  /** Runs `work` after every earlier integration of this process; if it fails, the tree is rebuilt from what was committed. */
+  private locked<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(async () => {
       try {
-        return await work((tx, requests) => this.appendWithin(tx, requests), this.options.exclusive ? (requests) => this.planAppend(requests) : undefined);
+        return await work();
       } catch (err) {
         // the cached tree may hold leaves the rollback undid: rebuild it from what was committed
         this.tree = new MerkleTree();
@@ -119,7 +128,7 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   }
 
   private integrate(requests: AnchorRequest[]): Promise<LogEntry[]> {
-    return this.atomically((append) => this.options.db.transaction((tx) => append(tx, requests)));
+    return this.locked(() => this.options.db.transaction((tx) => this.appendWithin(tx, requests)));
   }
 
   /** Integrates into the caller's transaction, under the cross-replica advisory lock. */
@@ -129,8 +138,11 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
   }
 
-  /** Fresh signatures cannot be in the log yet, so nothing needs to be read. */
-  private planAppend(requests: AnchorRequest[]): { entries: LogEntry[]; statements: Statement[] } {
+  private async planAppend(tx: SqlQueryable | undefined, requests: AnchorRequest[]): Promise<{ entries: LogEntry[]; statements: Statement[] }> {
+    if (!this.exclusive) {
+      if (!tx) throw new Error('a shared log plans inside the caller\'s transaction');
+      await this.catchUp(tx, true);
+    }
     const { integrated, treeSize, note, statements } = planIntegration(this.tree, this.leaves(requests), new Map(), this.integratedTime(), this.signers());
     return { entries: integrated.map((leaf) => this.toEntry(leaf, treeSize, note)), statements };
   }
