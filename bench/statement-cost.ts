@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '../src/adapters/store/migrate.js';
 import { connectPostgres, openPglite } from '../src/adapters/store/sql-client.js';
-import { anchorRowsStatements, notarizationStatements } from '../src/adapters/store/writes.js';
+import { anchorRowsStatement, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
@@ -30,7 +30,7 @@ for (let b = 0; b < batches; b++) {
   await log.atomically(async (plan) => {
     const { entries, statements } = await plan(undefined, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
     const all = [...notarizationStatements(batch, true), ...statements,
-      ...anchorRowsStatements(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } })))];
+      anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } })))];
     await db.transaction(async (tx) => {
       for (const [i, s] of all.entries()) {
         const t = performance.now();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { GroupCommitter, valuesList } from '../store/group-commit.js';
-import { runAll, type SqlClient, type SqlQueryable, type Statement } from '../store/sql-client.js';
+import type { SqlClient, SqlQueryable, Statement } from '../store/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditOutcome, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 import { verifyAuditChain, type ChainVerification } from './verify.js';
@@ -68,7 +68,8 @@ export class SqlAuditLog {
     else {
       await this.db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-        await runAll(tx, [insertStatement(chainEvents(await readHead(tx), events, new Date().toISOString()))]);
+        const insert = insertStatement(chainEvents(await readHead(tx), events, new Date().toISOString()));
+        await tx.query(insert.text, insert.params);
       });
     }
     return events.map(() => undefined);

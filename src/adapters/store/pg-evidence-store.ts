@@ -7,7 +7,7 @@ import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import { asOneStatement, type SqlClient, type SqlQueryable } from './sql-client.js';
-import { anchorRowsStatements, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
+import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, storeCall } from './store-calls.js';
 
@@ -155,7 +155,7 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
       statement: asOneStatement([
         ...notarizationStatements(batch, true),
         ...statements,
-        ...anchorRowsStatements(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
+        anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
       ]),
     };
   };

@@ -35,18 +35,15 @@ export const insertNotarizations = (tx: SqlQueryable, batch: NotarizationRecord[
 
 /** Anchors are written once: a second anchoring of the same signature (a retry that raced) is ignored. */
 export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> {
-  const unique = uniqueAnchors(batch);
   await runAll(tx, [
-    anchorRowsStatement(unique),
-    { text: 'UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', params: [unique.map((a) => a.workflowId)] },
+    anchorRowsStatement(batch),
+    { text: 'UPDATE signatures SET anchored = true WHERE workflow_id = ANY($1::uuid[])', params: [batch.map((a) => a.workflowId)] },
   ]);
 }
 
-const uniqueAnchors = (batch: AnchorWrite[]): AnchorWrite[] => [...new Map(batch.map((a) => [a.workflowId, a])).values()];
-
-export const anchorRowsStatements = (batch: AnchorWrite[]): Statement[] => [anchorRowsStatement(uniqueAnchors(batch))];
-
-function anchorRowsStatement(unique: AnchorWrite[]): Statement {
+/** One anchor row per workflow: a batch may hold the same workflow twice (a retry that raced). */
+export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
+  const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
   return {
     text: `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
      VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}

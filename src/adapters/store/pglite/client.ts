@@ -10,9 +10,12 @@ let modules: Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: W
 
 /** PGlite's WASM compiled once per process and handed to each thread: compiling it took most of a second per open. */
 function compiled() {
-  const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  const compile = async (file: string) => WebAssembly.compile(await readFile(join(dist, file)));
-  modules ??= Promise.all([compile('pglite.wasm'), compile('initdb.wasm')]).then(([pgliteWasmModule, initdbWasmModule]) => ({ pgliteWasmModule, initdbWasmModule }));
+  modules ??= (async () => {
+    const dist = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    const compile = async (file: string) => WebAssembly.compile(await readFile(join(dist, file)));
+    const [pgliteWasmModule, initdbWasmModule] = await Promise.all([compile('pglite.wasm'), compile('initdb.wasm')]);
+    return { pgliteWasmModule, initdbWasmModule };
+  })();
   return modules;
 }
 

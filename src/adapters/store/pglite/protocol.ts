@@ -1,4 +1,4 @@
-import type { Statement } from '../sql-client.js';
+import type { Statement } from '../statements.js';
 
 /** Messages between the service and the PGlite worker thread. */
 export type Request =

@@ -1,6 +1,7 @@
 /** The PGlite thread: executes the service's requests (protocol.ts) in arrival order, one connection. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { runAll } from '../statements.js';
 import { serializeError, type Reply, type Request } from './protocol.js';
 
 const port = parentPort!;
@@ -23,9 +24,7 @@ async function handle(m: Request): Promise<unknown> {
       await db.exec(m.script);
       return undefined;
     case 'batch':
-      await db.transaction(async (tx) => {
-        for (const s of m.statements) await tx.query(s.text, s.params);
-      });
+      await db.transaction((tx) => runAll(tx, m.statements));
       return undefined;
     case 'begin':
       return begin();
