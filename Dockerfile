@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1
-# AFDP Notary Service image: Node 22 LTS on Debian bookworm-slim, non-root, read-only-root friendly.
+# AFDP Notary Service image: Node 24 LTS on Debian bookworm-slim, non-root, read-only-root friendly.
 #   docker build -t afdp/notary:dev .
 #   docker run --read-only --tmpfs /tmp -v notary-data:/data -p 3030:3030 -p 50051:50051 afdp/notary:dev
 
 # ---- build: install every dependency, compile TypeScript, then drop dev dependencies ----
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false \
     npm_config_fund=false \
@@ -19,7 +19,7 @@ RUN mkdir -p proto migrations \
  && npm prune --omit=dev
 
 # ---- runtime: only what `node dist/main.js` needs ----
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NOTARY_DATA_DIR=/data \
     NOTARY_HTTP_PORT=3030 \

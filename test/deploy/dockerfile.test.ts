@@ -34,11 +34,11 @@ describe('Dockerfile', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('is multi-stage on Node 22 LTS bookworm-slim, with named stages', () => {
+  it('is multi-stage on Node 24 LTS bookworm-slim, with named stages', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) {
       expect(from.getImageName()).toBe('node');
-      expect(from.getImageTag()).toMatch(/^22(\.\d+)*-bookworm-slim$/);
+      expect(from.getImageTag()).toMatch(/^24(\.\d+)*-bookworm-slim$/);
       expect(from.getBuildStage()).toBeTruthy();
     }
     const copiesFromBuild = ofKind(finalStage(), 'COPY').filter((c) => /--from=build\b/.test(c.getTextContent()));
