@@ -7,9 +7,9 @@ import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
 import { loadKek } from './adapters/signer/local/key-encryption.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
-import { migrate } from './adapters/store/migrate.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
-import { connectPostgres, openPglite, type SqlClient } from './adapters/store/sql-client.js';
+import type { SqlClient } from './adapters/store/sql-client.js';
+import { openDatabase } from './adapters/db/open-database.js';
 import { EmbeddedLog, loadOrCreateLogKey } from './adapters/translog/embedded/index.js';
 import { RekorLog } from './adapters/translog/rekor/index.js';
 import type { Config } from './config.js';
@@ -49,16 +49,21 @@ export interface App {
 /** The composition root: the only place adapters are chosen and wired into the core. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const tracing = startTracing(config.tracing);
-  const db = await openDatabase(config);
-  // closed in order: intake first, telemetry last so the final spans are flushed
-  const closers: (() => Promise<void>)[] = [() => db.close(), () => tracing.shutdown()];
+  // closed in order: intake first, the database after the drain, telemetry last so the final spans are flushed
+  const closers: (() => Promise<void>)[] = [() => tracing.shutdown()];
   try {
-    await migrate(db, MIGRATIONS_DIR);
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, logger,
+      role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`, minFreeBytes: config.embeddedMinFreeBytes,
+    });
+    const db = database.db;
+    closers.unshift(() => database.close());
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
     const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
     // the embedded log shares the database: evidence, signature and entry commit together
-    const store = new PgEvidenceStore(db, { colocatedLog: embedded });
+    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health });
     const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
     closers.unshift(() => log.close());
     const metrics = createMetrics();
@@ -104,12 +109,6 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-async function openDatabase(config: Config): Promise<SqlClient> {
-  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  return openPglite(join(config.dataDir, 'pgdata'));
-}
-
 async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
   return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
@@ -123,7 +122,7 @@ async function openEmbeddedLog(config: Config, db: SqlClient): Promise<EmbeddedL
     ? scryptSync(config.keyringPassphrase, 'afdp-notary/log-key/v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
     : loadKek({ keyFile: join(config.dataDir, 'keyring', 'keyring.key') }, { salt: '', N: 0, r: 0, p: 0 });
   const key = await loadOrCreateLogKey(db, kek);
-  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl, exclusive: db.kind === 'pglite' });
+  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl, exclusive: db.kind === 'embedded' });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

@@ -55,6 +55,8 @@ export interface Config {
   metricsPort?: number;
   dataDir: string;
   databaseUrl?: string;
+  /** embedded PostgreSQL: /ready fails below this much free space on its disk (0: no check) */
+  embeddedMinFreeBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** where this service is reachable: the embedded log's URL in receipts */
   publicUrl: string;
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: r.optional('NOTARY_METRICS_PORT') === undefined ? undefined : r.int('NOTARY_METRICS_PORT', 0, 0, 65535),
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedMinFreeBytes: r.int('NOTARY_DB_MIN_FREE_MB', 64, 0, 1_048_576) * 1024 * 1024,
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
@@ -302,7 +305,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
   const strip = (u?: string) => (u ? u.replace(/\/\/[^@/]*@/, '//***@') : undefined);
   return {
     httpPort: c.httpPort, grpcPort: c.grpcPort, dataDir: c.dataDir, publicUrl: c.publicUrl,
-    store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : 'pglite',
+    store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : `embedded PostgreSQL in ${c.dataDir}/pg`,
     signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})` : 'local keyring',
     log: c.rekor ? `rekor ${c.rekor.url}` : 'embedded',
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
  * `npx tsx src/cli/audit-verify.ts [--json]`: walks the audit_log hash chain of the database the
- * service is configured with (DATABASE_URL, or the PGlite store in NOTARY_DATA_DIR — stop the
- * service first, PGlite allows one process) and names the first broken row.
+ * service is configured with (DATABASE_URL, or the embedded PostgreSQL in NOTARY_DATA_DIR: through
+ * the running service's server, or started for the check when the service is down) and names the
+ * first broken row.
  * Exit status: 0 intact, 1 broken, 2 usage or database error.
  */
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { verifyAuditChain } from '../adapters/audit/index.js';
-import { connectPostgres, openPglite, type SqlClient } from '../adapters/store/sql-client.js';
+import { openDatabase, type Database } from '../adapters/db/open-database.js';
+import { MIGRATIONS_DIR } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Io } from './run.js';
 
@@ -34,11 +35,13 @@ export async function runAuditVerify(argv: string[], io: Io, env: Record<string,
     io.err(`audit-verify: ${(err as Error).message}\n\n${AUDIT_HELP}`);
     return 2;
   }
-  let db: SqlClient | undefined;
+  let database: Database | undefined;
   try {
     const config = loadConfig(env);
-    db = config.databaseUrl ? connectPostgres(config.databaseUrl, 1) : await openPglite(join(config.dataDir, 'pgdata'));
-    const result = await verifyAuditChain(db);
+    database = await openDatabase({
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 1, role: 'afdp-notary audit-verify', mode: 'client',
+    });
+    const result = await verifyAuditChain(database.db);
     if (json) io.out(JSON.stringify(result));
     else if (result.ok) io.out(`audit chain intact: ${result.rows} rows, head ${result.head ?? '(empty)'}`);
     else io.out(`audit chain BROKEN at seq ${result.brokenAt}: ${result.reason} (${result.rows} rows before it verified)`);
@@ -48,7 +51,7 @@ export async function runAuditVerify(argv: string[], io: Io, env: Record<string,
     io.err(`audit-verify: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     return 2;
   } finally {
-    await db?.close().catch(() => undefined);
+    await database?.close().catch(() => undefined);
   }
 }
 

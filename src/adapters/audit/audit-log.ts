@@ -39,7 +39,7 @@ const insertStatement = (records: AuditRecord[]): Statement => ({
 export class SqlAuditLog {
   private readonly committer: GroupCommitter<AuditEvent, undefined>;
   private readonly inflight = new Set<Promise<void>>();
-  /** chain head, kept only where this process is the database's one writer (PGlite) */
+  /** chain head, kept only where this process is the database's one writer (the embedded server) */
   private head: { seq: number; hash: string } | undefined | null = null;
 
   constructor(private readonly db: SqlClient, private readonly logger?: Pick<Logger, 'error'>) {
@@ -64,7 +64,7 @@ export class SqlAuditLog {
   }
 
   private async appendBatch(events: AuditEvent[]): Promise<undefined[]> {
-    if (this.db.kind === 'pglite') await this.appendExclusive(events);
+    if (this.db.kind === 'embedded') await this.appendExclusive(events);
     else {
       await this.db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);

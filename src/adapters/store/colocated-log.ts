@@ -16,7 +16,7 @@ export type PlanAppend = (tx: SqlQueryable | undefined, requests: AnchorRequest[
  */
 export interface ColocatedLog {
   readonly url: string;
-  /** no other process writes this database (PGlite): plans need no transaction */
+  /** no other process writes this database (the embedded server): plans need no transaction */
   readonly exclusive: boolean;
   /** Runs `work` holding the log's lock; if `work` fails, the log forgets what it planned. */
   atomically<T>(work: (plan: PlanAppend) => Promise<T>): Promise<T>;

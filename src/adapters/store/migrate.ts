@@ -15,7 +15,7 @@ export async function migrate(db: SqlClient, dir: string): Promise<string[]> {
     const applied: string[] = [];
     for (const file of files) {
       if (done.has(file)) continue;
-      // statements run one by one: parameterless multi-statement text works on both pg and PGlite
+      // statements run one by one: each statement's error names it
       for (const statement of splitStatements(readFileSync(join(dir, file), 'utf8'))) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
       applied.push(file);

@@ -18,9 +18,11 @@ export interface PgEvidenceStoreOptions {
   anchorGraceSeconds?: number;
   /** the transparency log shares this database: anchor in the same transaction as the save */
   colocatedLog?: ColocatedLog;
+  /** more to check before a write is tried (the embedded server's state and free disk) */
+  health?: () => void;
 }
 
-/** EvidenceStore over PostgreSQL or PGlite: same SQL, same migrations. */
+/** EvidenceStore over PostgreSQL (external, or the embedded server). */
 export class PgEvidenceStore implements EvidenceStore {
   private readonly notarizations: GroupCommitter<NotarizationRecord, StoredAnchor | null>;
   private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
@@ -133,8 +135,11 @@ export class PgEvidenceStore implements EvidenceStore {
     return { count: rows[0]?.n ?? 0, oldestSeconds: rows[0]?.age ?? 0 };
   }
 
+  /** Ready means a write commits: SELECT 1 also answers while the disk is full or the database read-only. */
   async ping(): Promise<void> {
-    await wrap('ping', this.db.query('SELECT 1'));
+    this.options.health?.();
+    await wrap('ping', this.db.query(
+      'INSERT INTO readiness_probe (id, probed_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at'));
   }
 
   close(): Promise<void> {

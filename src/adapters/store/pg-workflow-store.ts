@@ -15,7 +15,7 @@ export interface PgWorkflowStoreOptions {
   globalWebhookUrl?: string;
 }
 
-/** WorkflowStore over PostgreSQL or PGlite. Transitions run under the workflow row's lock. */
+/** WorkflowStore over PostgreSQL. Transitions run under the workflow row's lock. */
 export class PgWorkflowStore implements WorkflowStore {
   private readonly leaseMs: number;
 

@@ -18,7 +18,7 @@ export interface EmbeddedLogOptions {
   now?: () => Date;
   maxBatch?: number;
   /**
-   * No other process writes to `db` (PGlite): the cached tree is the whole log, so fresh appends
+   * No other process writes to `db` (the embedded server, one service per folder): the cached tree is the whole log, so fresh appends
    * need neither the cross-replica lock nor catch-up reads and commit in one round trip.
    */
   exclusive?: boolean;

@@ -1,0 +1,69 @@
+import pg from 'pg';
+import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import { runAll } from '../store/statements.js';
+import { asUnavailable, isUnavailable } from './unavailable.js';
+
+export interface PostgresClientOptions {
+  poolSize?: number;
+  /** 'embedded': this process is the database's only writer (the supervised embedded server) */
+  kind?: SqlClient['kind'];
+  /** shown in pg_stat_activity */
+  applicationName?: string;
+  /** how long a new connection may take before the call fails as unavailable (ms) */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * A pooled `pg` client that survives the database going away: every client, idle or checked out,
+ * has its 'error' handled (an unhandled one ends the process), a client whose connection broke is
+ * destroyed instead of going back to the pool, and connection-class failures reach the caller as
+ * NotaryError 'unavailable'. New connections are made as needed, so the pool recovers by itself
+ * once the server answers again.
+ */
+export function connectPostgres(target: string | pg.PoolConfig, options: number | PostgresClientOptions = {}): SqlClient {
+  const o = typeof options === 'number' ? { poolSize: options } : options;
+  const pool = new pg.Pool({
+    ...(typeof target === 'string' ? { connectionString: target } : target),
+    max: o.poolSize ?? 10,
+    connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+    application_name: o.applicationName ?? 'afdp-notary',
+  });
+  pool.on('error', () => undefined); // an idle client dropping: the pool discards it, the next query reports the outage
+
+  async function transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect().catch((err: unknown) => { throw asUnavailable(err); });
+    let broken: unknown;
+    const onError = (err: unknown) => { broken ??= err; }; // the session died while checked out (terminated, server stopped)
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await fn({ query: (t, p) => client.query(t, p as unknown[]) as never });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      if (!broken && !isUnavailable(err)) await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
+      else broken ??= err;
+      throw asUnavailable(err);
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken ? asError(broken) : undefined); // with an error the pool destroys the client
+    }
+  }
+
+  return {
+    kind: o.kind ?? 'postgres',
+    query: (text, params) => pool.query(text, params as unknown[]).catch((err: unknown) => { throw asUnavailable(err); }) as never,
+    exec: async (script) => {
+      await pool.query(script).catch((err: unknown) => { throw asUnavailable(err); });
+    },
+    transaction,
+    // one statement is its own transaction: one round trip instead of BEGIN, statement, COMMIT
+    batch: (statements) => statements.length === 1
+      ? pool.query(statements[0]!.text, statements[0]!.params as unknown[]).then(() => undefined, (err: unknown) => { throw asUnavailable(err); })
+      : transaction((tx) => runAll(tx, statements)),
+    close: () => pool.end(),
+  };
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
