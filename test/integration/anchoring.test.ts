@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import { openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { NotaryError, isNotaryError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import type { KeySigner } from '../../src/ports/key-signer.js';
 import type { TransparencyLog } from '../../src/ports/transparency-log.js';
-import { tempDir } from '../support/databases.js';
+import { openBackend, tempDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
@@ -21,7 +21,7 @@ const opened: SqlClient[] = [];
 afterEach(async () => { await Promise.all(opened.splice(0).map((db) => db.close())); });
 
 async function setup() {
-  const db = await openPglite(join(tempDir(), 'pg'));
+  const db = await openBackend('embedded');
   opened.push(db);
   await migrate(db, MIGRATIONS);
   const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0 });

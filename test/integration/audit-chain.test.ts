@@ -4,7 +4,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { hashRecord, SqlAuditLog, verifyAuditChain, type AuditEvent } from '../../src/adapters/audit/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import { connectPostgres, openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { openDatabase } from '../../src/adapters/db/open-database.js';
 import { runAuditVerify } from '../../src/cli/audit-verify.js';
 import { backends, freshPostgresDatabase, openBackend, postgresUrl, skipBackend, tempDir } from '../support/databases.js';
 
@@ -112,24 +113,41 @@ describe('audit-verify command', () => {
     return { lines, io: { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) } };
   };
 
-  it('exits 0 on an intact chain and 1 naming the first broken row, reading the service\'s own config', async () => {
+  const open = (dataDir: string) => openDatabase({ dataDir, migrationsDir: MIGRATIONS, role: 'audit-chain test service' });
+
+  it('with the service down, starts the embedded server itself: 0 on an intact chain, 1 naming the first broken row', async () => {
     const dataDir = tempDir();
-    let db = await openPglite(join(dataDir, 'pgdata'));
-    await migrate(db, MIGRATIONS);
-    const log = new SqlAuditLog(db);
+    let database = await open(dataDir);
+    const log = new SqlAuditLog(database.db);
     for (let i = 0; i < 5; i++) await log.append(event(i));
-    await db.close();
+    await database.close();
 
     const ok = io();
     expect(await runAuditVerify([], ok.io, { NOTARY_DATA_DIR: dataDir })).toBe(0);
     expect(ok.lines[0]).toMatch(/^audit chain intact: 5 rows, head [0-9a-f]{64}$/);
 
-    db = await openPglite(join(dataDir, 'pgdata'));
-    await db.query("UPDATE audit_log SET principal = 'someone-else' WHERE seq = 3");
-    await db.close();
+    database = await open(dataDir); // the command stopped the server it started, and released the folder
+    await database.db.query("UPDATE audit_log SET principal = 'someone-else' WHERE seq = 3");
+    await database.close();
     const broken = io();
     expect(await runAuditVerify(['--json'], broken.io, { NOTARY_DATA_DIR: dataDir })).toBe(1);
     expect(JSON.parse(broken.lines[0]!)).toMatchObject({ ok: false, brokenAt: 3, rows: 2 });
+  });
+
+  it('with the service running, reads through its server and sees every committed row', async () => {
+    const dataDir = tempDir();
+    const database = await open(dataDir);
+    try {
+      const log = new SqlAuditLog(database.db);
+      for (let i = 0; i < 27; i++) await log.append(event(i));
+      const out = io();
+      expect(await runAuditVerify(['--json'], out.io, { NOTARY_DATA_DIR: dataDir })).toBe(0);
+      expect(JSON.parse(out.lines[0]!)).toMatchObject({ ok: true, rows: 27 });
+      expect(database.server?.state).toBe('running'); // the command left the service's server alone
+      await log.append(event(27));
+    } finally {
+      await database.close();
+    }
   });
 
   it.skipIf(postgresUrl() === '')('runs as `npx tsx src/cli/audit-verify.ts` against DATABASE_URL', async () => {

@@ -96,8 +96,8 @@ describe('EmbeddedLog replicas on one PostgreSQL', () => {
 });
 
 describe.each([
-  ['shared (locks and catches up in the transaction)', 'pglite', false],
-  ['exclusive (plans the batch, one round trip)', 'pglite', true],
+  ['shared (locks and catches up in the transaction)', 'embedded', false],
+  ['exclusive (plans the batch, one round trip)', 'embedded', true],
   ['shared (locks and catches up in the transaction)', 'postgres', false],
 ] as const)('store and embedded log in one transaction, log %s, on %s', (_name, backend, exclusive) => {
   it.skipIf(skipBackend(backend))('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {

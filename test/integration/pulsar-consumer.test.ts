@@ -10,13 +10,13 @@ import {
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import { openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { NotaryError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import type { EvidenceStore } from '../../src/ports/evidence-store.js';
-import { tempDir } from '../support/databases.js';
+import { openBackend, tempDir } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
@@ -38,7 +38,7 @@ interface SetupOptions {
 let shared: Promise<{ db: SqlClient; store: PgEvidenceStore; log: EmbeddedLog; signer: LocalKeyringSigner }> | undefined;
 function base() {
   return (shared ??= (async () => {
-    const db = await openPglite(join(tempDir(), 'pg'));
+    const db = await openBackend('embedded');
     await migrate(db, MIGRATIONS);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
     return { db, store: new PgEvidenceStore(db), log, signer: new LocalKeyringSigner({ dir: tempDir() }) };

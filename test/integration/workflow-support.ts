@@ -5,13 +5,13 @@ import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import { PgWorkflowStore } from '../../src/adapters/store/pg-workflow-store.js';
-import { connectPostgres, openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import { WorkflowService } from '../../src/core/workflows/index.js';
 import type { KeySigner } from '../../src/ports/key-signer.js';
-import { freshPostgresDatabase, tempDir, type Backend } from '../support/databases.js';
+import { freshPostgresDatabase, openBackend, tempDir, type Backend } from '../support/databases.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 export const logger = pino({ level: 'silent' });
@@ -49,9 +49,10 @@ export function countingSigner(inner: KeySigner) {
 export async function openCluster(backend: Backend, replicas = 2, options: { leaseMs?: number; webhookUrl?: string } = {}) {
   const clock = new TestClock();
   const url = backend === 'postgres' ? await freshPostgresDatabase() : undefined;
-  const pglite = url ? undefined : await openPglite(join(tempDir(), 'pg'));
+  // the embedded server has one writer: its "replicas" share the service's one client
+  const embedded = url ? undefined : await openBackend('embedded');
   const clients: SqlClient[] = [];
-  for (let i = 0; i < replicas; i++) clients.push(url ? connectPostgres(url, 4) : pglite!);
+  for (let i = 0; i < replicas; i++) clients.push(url ? connectPostgres(url, 4) : embedded!);
   await migrate(clients[0]!, MIGRATIONS);
   const { signer, state } = countingSigner(new LocalKeyringSigner({ dir: tempDir() }));
   const logKey = await loadOrCreateLogKey(clients[0]!, randomBytes(32));

