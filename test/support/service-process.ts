@@ -49,7 +49,7 @@ export async function waitReady(service: ServiceProcess, timeoutMs = 60_000): Pr
 }
 
 export interface Acknowledged {
-  evidence_package: Record<string, unknown>;
+  evidence_package: object;
   receipt: { workflow_id: string; log_index: number; signature_b64: string; [k: string]: unknown };
 }
 
