@@ -1,16 +1,15 @@
 /**
  * What anchoring adds to a notarization batch: the same 64-item batches are stored with and
- * without the embedded log's integration in the transaction (PGlite, or PostgreSQL with
+ * without the embedded log's integration in the transaction (the embedded PostgreSQL, or an external one with
  * --database-url). Prints median milliseconds per batch.
  *   npx tsx bench/anchor-cost.ts [--batches 40] [--batch-size 64] [--database-url URL]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchDatabase } from './bench-db.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { connectPostgres, openPglite, runAll } from '../src/adapters/store/sql-client.js';
+import { runAll } from '../src/adapters/store/sql-client.js';
 import { anchorRowsStatement, insertNotarizations, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
@@ -19,7 +18,7 @@ import { record, uniquePackage } from '../test/support/records.js';
 const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '40' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
 const batches = Number(args.batches), size = Number(args['batch-size']);
 const server = args['database-url'];
-const db = server ? connectPostgres(await createDatabase(server, `anchorcost_${Date.now()}`)) : await openPglite(join(mkdtempSync(join(tmpdir(), 'anchor-cost-')), 'pg'));
+const { db, close: closeDb } = await benchDatabase(server ? await createDatabase(server, `anchorcost_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
 const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'bench/log', url: 'http://bench' });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -43,5 +42,5 @@ for (let i = 0; i < batches; i++) {
   storeAndAnchor.push(performance.now() - t);
 }
 const [s, sa] = [median(storeOnly), median(storeAndAnchor)];
-console.log(`${server ? 'postgres' : 'pglite'}, ${size} per batch, median of ${batches}: store ${s.toFixed(1)} ms, store+anchor ${sa.toFixed(1)} ms, anchoring adds ${(sa - s).toFixed(1)} ms per batch (${((sa - s) / size * 1000).toFixed(0)} µs per notarization)`);
-await db.close();
+console.log(`${server ? 'postgres' : 'embedded PostgreSQL'}, ${size} per batch, median of ${batches}: store ${s.toFixed(1)} ms, store+anchor ${sa.toFixed(1)} ms, anchoring adds ${(sa - s).toFixed(1)} ms per batch (${((sa - s) / size * 1000).toFixed(0)} µs per notarization)`);
+await closeDb();

@@ -4,7 +4,7 @@
  *   npx tsx bench/grpc-load.ts [--target host:port] [--mode unary|stream|both] [--in-flight 64]
  *                              [--seconds 20] [--runs 3] [--streams 1] [--channels 1]
  *
- * Without --target, each run starts a fresh server process on embedded defaults (PGlite, local
+ * Without --target, each run starts a fresh server process on embedded defaults (embedded PostgreSQL, local
  * keyring, embedded log) in a temp dir (`--serve` mode of this file), so client and server do not
  * share an event loop. Library use: grpcUnaryLoad / grpcStreamLoad.
  */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { benchDatabase } from './bench-db.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { connectPostgres, openPglite, type SqlClient } from '../src/adapters/store/sql-client.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../migrations');
 const CHUNK = 50_000;
@@ -12,14 +12,14 @@ const CHUNK = 50_000;
  * anchor entry ~2.5 KB, log leaf ~0.7 KB) and real index keys; the contents are not signed data.
  */
 export async function prefill(target: { dataDir: string } | { databaseUrl: string }, rows: number): Promise<void> {
-  const db: SqlClient = 'databaseUrl' in target ? connectPostgres(target.databaseUrl, 1) : await openPglite(join(target.dataDir, 'pgdata'));
+  const { db, close } = await benchDatabase('databaseUrl' in target ? target.databaseUrl : undefined, 'dataDir' in target ? target.dataDir : undefined);
   try {
     await migrate(db, MIGRATIONS);
     for (let from = 0; from < rows; from += CHUNK) {
       await db.batch(statements(from, Math.min(rows, from + CHUNK) - 1, rows));
     }
   } finally {
-    await db.close();
+    await close();
   }
 }
 

@@ -37,7 +37,7 @@ async function main() {
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'pglite', signer: 'local keyring', log: 'embedded' },
+    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'embedded PostgreSQL', signer: 'local keyring', log: 'embedded' },
     ceiling_per_core_ops: ceiling.opsPerSec,
     ...withoutLevel(measured[0]!),
     levels: measured.length > 1 ? measured.map((m) => ({ stored_rows: m.storedRows, rest: m.rest.median, grpc: typeof m.grpc === 'string' ? m.grpc : m.grpc.unary.median })) : undefined,

@@ -1,16 +1,15 @@
 /**
  * Where a notarization batch's database time goes: each statement of the one-round-trip batch
- * (evidence, workflows, signatures, log leaves, checkpoint, anchors) timed on its own, in PGlite
+ * (evidence, workflows, signatures, log leaves, checkpoint, anchors) timed on its own, in the embedded PostgreSQL
  * (or PostgreSQL with --database-url). Prints the median milliseconds per batch of each.
  *   npx tsx bench/statement-cost.ts [--batches 60] [--batch-size 64] [--database-url URL]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchDatabase } from './bench-db.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { connectPostgres, openPglite } from '../src/adapters/store/sql-client.js';
+
 import { anchorRowsStatement, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
@@ -19,7 +18,7 @@ import { record, uniquePackage } from '../test/support/records.js';
 const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
 const batches = Number(args.batches), size = Number(args['batch-size']);
 const server = args['database-url'];
-const db = server ? connectPostgres(await createDatabase(server, `stmtcost_${Date.now()}`)) : await openPglite(join(mkdtempSync(join(tmpdir(), 'stmt-cost-')), 'pg'));
+const { db, close: closeDb } = await benchDatabase(server ? await createDatabase(server, `stmtcost_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
 const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'bench/log', url: 'http://bench', exclusive: true });
 const NAMES = ['evidence', 'workflows', 'signatures', 'log leaves', 'checkpoint', 'anchors'];
@@ -40,10 +39,10 @@ for (let b = 0; b < batches; b++) {
     });
   });
 }
-await db.close();
+await closeDb();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const warm = Math.min(10, batches >> 2); // the first batches pay for caches and plans
-console.log(`${server ? 'postgres' : 'pglite'}, ${size} per batch, median of ${batches - warm}:`);
+console.log(`${server ? 'postgres' : 'embedded PostgreSQL'}, ${size} per batch, median of ${batches - warm}:`);
 let total = 0;
 for (const [name, xs] of Object.entries(cost)) {
   const ms = median(xs.slice(warm));

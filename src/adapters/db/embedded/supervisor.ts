@@ -108,6 +108,7 @@ export class EmbeddedPostgres {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.ref(); // keep this process alive until the server is down
       child.kill('SIGINT');
       const done = await Promise.race([exited.then(() => true), sleep(60_000, false, { ref: false })]);
       if (!done) {

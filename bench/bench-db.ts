@@ -1,0 +1,19 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../src/adapters/db/open-database.js';
+import { connectPostgres, type SqlClient } from '../src/adapters/store/sql-client.js';
+
+const MIGRATIONS = join(import.meta.dirname, '../migrations');
+
+/** An external database (`url`), or the embedded server in `dataDir` (a fresh temp folder if unset), migrated. */
+export async function benchDatabase(url: string | undefined, dataDir?: string): Promise<{ db: SqlClient; close(): Promise<void> }> {
+  if (url) {
+    const db = connectPostgres(url);
+    return { db, close: () => db.close() };
+  }
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'notary-bench-'));
+  chmodSync(dir, 0o711); // the server's user passes through to dir/pg
+  const database = await openDatabase({ dataDir: dir, migrationsDir: MIGRATIONS, role: 'afdp-notary bench', poolSize: 4 });
+  return { db: database.db, close: () => database.close() };
+}
