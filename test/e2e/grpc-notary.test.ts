@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { sign, validate } from '../support/http.js';
 import { fixture, fixtures, uniquePackage } from '../support/records.js';
 
-/** Every NotaryService RPC over a real loopback channel, against the real core (PGlite). */
+/** Every NotaryService RPC over a real loopback channel, against the real core (embedded PostgreSQL). */
 describe('gRPC NotaryService end to end', () => {
   let app: TestApp;
   let server: Awaited<ReturnType<typeof startGrpcServer>>;

@@ -8,7 +8,7 @@ import { uniquePackage } from '../support/records.js';
 type Server = Awaited<ReturnType<typeof startGrpcServer>>;
 const hashOf = (pkg: unknown) => createHash('sha256').update(canonicalize(pkg)!).digest('hex');
 
-/** Approval and batch workflows through the gRPC door, decisions over REST, on the real app (PGlite). */
+/** Approval and batch workflows through the gRPC door, decisions over REST, on the real app (embedded PostgreSQL). */
 describe('gRPC door: approval and batch workflows', () => {
   let app: TestApp;
   const servers: Server[] = [];

@@ -45,51 +45,7 @@ describe('the service process', () => {
     expect(proc.output()).toContain('stopped');
   }, 60_000);
 
-  it('keeps every acknowledged notarization, anchored, when killed with SIGKILL under load', async () => {
-    const dataDir = tempDir();
-    const env = async () => {
-      const port = await freePort();
-      return { port, env: { NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) } };
-    };
-    const first = await env();
-    const proc = startProcess(first.env);
-    const url = `http://127.0.0.1:${first.port}`;
-    await waitReady(url, proc.output);
-    const acknowledged: { workflow_id: string; log_index: number; signature_b64: string }[] = [];
-    let n = 0;
-    // 16 clients notarizing back to back until the process dies under them
-    const clients = Array.from({ length: 16 }, async () => {
-      for (;;) {
-        const res = await fetch(`${url}/api/v1/evidence/sign`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`kill-${n++}`) }),
-        }).catch(() => undefined);
-        if (!res) return;
-        if (res.status === 201) acknowledged.push((await res.json()).receipt);
-      }
-    });
-    while (acknowledged.length < 200) await new Promise((r) => setTimeout(r, 5));
-    proc.child.kill('SIGKILL');
-    await Promise.all(clients);
-    await proc.exited;
-
-    const second = await env();
-    const again = startProcess(second.env);
-    try {
-      const url2 = `http://127.0.0.1:${second.port}`;
-      await waitReady(url2, again.output);
-      for (const receipt of acknowledged) {
-        const res = await fetch(`${url2}/api/v1/workflows/${receipt.workflow_id}/receipt`);
-        expect(res.status, receipt.workflow_id).toBe(200);
-        const stored = (await res.json()) as typeof receipt & { anchoring: string };
-        expect(stored).toMatchObject({ signature_b64: receipt.signature_b64, log_index: receipt.log_index, anchoring: 'anchored' });
-      }
-      const log = (await (await fetch(`${url2}/api/v1/log`)).json()) as { treeSize: number };
-      expect(log.treeSize).toBeGreaterThan(Math.max(...acknowledged.map((r) => r.log_index)));
-    } finally {
-      again.child.kill('SIGTERM');
-      await again.exited;
-    }
-  }, 120_000);
+  // SIGKILL under load, on the embedded server and on an external one: test/e2e/database-faults.test.ts
 
   it('serves gRPC next to REST with authentication, metrics and the same core', async () => {
     const [port, grpcPort] = [await freePort(), await freePort()];

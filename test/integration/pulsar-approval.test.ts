@@ -15,8 +15,8 @@ import { decide } from '../support/workflow-http.js';
 
 /**
  * The real app (REST, workflow service and store) with the Pulsar door wired as app.ts wires it,
- * over a fake broker. On PostgreSQL: the test needs its own connection for the event ledger, and
- * PGlite allows one client per data directory.
+ * over a fake broker, on the external PostgreSQL: the test keeps its own connection for the event
+ * ledger beside the service's.
  */
 const skip = skipBackend('postgres');
 

@@ -46,7 +46,7 @@ function base() {
 }
 afterAll(async () => { await (await shared)?.db.close(); });
 
-/** The real core, store, embedded log and ledger on PGlite, behind the real adapter over a fake broker. */
+/** The real core, store, embedded log and ledger on the embedded PostgreSQL, behind the real adapter over a fake broker. */
 async function setup(o: SetupOptions = {}) {
   const { db, store, log, signer } = await base();
   const notary = new Notary({

@@ -10,7 +10,7 @@ export interface TestApp extends App {
   logLines: string[];
 }
 
-/** The real app, in-process, on a fresh data dir (PGlite) unless env says otherwise. */
+/** The real app, in-process, on a fresh data dir (its own embedded PostgreSQL) unless env says otherwise. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'debug', NOTARY_ANCHOR_RETRY_MS: '100', ...env });
   const logLines: string[] = [];
