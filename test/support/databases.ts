@@ -8,7 +8,7 @@ import { createDatabase } from './postgres-server.js';
 
 /** The run's external-style PostgreSQL (a loopback server, or TEST_DATABASE_URL). */
 export const postgresUrl = (): string => inject('postgresUrl');
-/** The run's embedded server (unix socket, generated password), with a migrated template database. */
+/** The run's embedded server (unix socket, generated password). */
 export const embeddedUrl = (): string => inject('embeddedUrl');
 
 const name = () => `t_${randomBytes(6).toString('hex')}`;
@@ -16,8 +16,8 @@ const name = () => `t_${randomBytes(6).toString('hex')}`;
 /** A fresh, empty database on the run's external-style PostgreSQL server. */
 export const freshPostgresDatabase = (): Promise<string> => createDatabase(postgresUrl(), name());
 
-/** A fresh database on the run's embedded server, copied from the migrated template (fast). */
-export const freshEmbeddedDatabase = (): Promise<string> => createDatabase(embeddedUrl(), name(), 'notary_template');
+/** A fresh, empty database on the run's embedded server (the server the default supervises, started once per run). */
+export const freshEmbeddedDatabase = (): Promise<string> => createDatabase(embeddedUrl(), name());
 
 export const tempDir = (prefix = 'notary-test-'): string => mkdtempSync(join(tmpdir(), prefix));
 

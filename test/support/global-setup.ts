@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { EmbeddedPostgres } from '../../src/adapters/db/embedded/index.js';
-import { connectPostgres } from '../../src/adapters/db/pg-client.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
-import { createDatabase, startPostgres, type PostgresServer } from './postgres-server.js';
+import { startPostgres, type PostgresServer } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,9 +13,6 @@ declare module 'vitest' {
     embeddedUrl: string;
   }
 }
-
-/** migrated once per run; each test file's embedded database is a copy of it */
-export const EMBEDDED_TEMPLATE = 'notary_template';
 
 let external: PostgresServer | undefined;
 let embedded: EmbeddedPostgres | undefined;
@@ -34,10 +29,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const c = embedded.connection('postgres');
   const url = new URL(`postgresql://${c.user}:${c.password}@localhost:${c.port}/postgres`);
   url.searchParams.set('host', String(c.host));
-  const templateUrl = await createDatabase(url.toString(), EMBEDDED_TEMPLATE);
-  const db = connectPostgres(templateUrl, 1);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  await db.close();
   project.provide('embeddedUrl', url.toString());
   project.provide('postgresUrl', process.env.TEST_DATABASE_URL ?? external!.url);
   return async () => {
