@@ -47,6 +47,9 @@ export interface TlsConfig {
   clientAuth: 'none' | 'optional' | 'required';
 }
 
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export interface Config {
   host: string;
   httpPort: number;
@@ -57,7 +60,11 @@ export interface Config {
   databaseUrl?: string;
   /** embedded PostgreSQL: /ready fails below this much free space on its disk (0: no check) */
   embeddedMinFreeBytes: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
+  /** level of the one line per REST request / gRPC call (silent: none) */
+  requestLogLevel: LogLevel;
+  /** auto: pretty (pino-pretty) when stdout is a terminal, JSON lines otherwise */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** where this service is reachable: the embedded log's URL in receipts */
   publicUrl: string;
   logOrigin: string;
@@ -112,7 +119,9 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     embeddedMinFreeBytes: r.int('NOTARY_DB_MIN_FREE_MB', 64, 0, 1_048_576) * 1024 * 1024,
-    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    requestLogLevel: r.oneOf('NOTARY_REQUEST_LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: r.oneOf('NOTARY_LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
     keyringPassphrase: r.optional('NOTARY_KEYRING_PASSPHRASE'),

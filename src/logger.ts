@@ -1,4 +1,6 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { describeRequestLine, REQUEST_MESSAGE, type RequestLine } from './observability/request-log.js';
 import { traceIds } from './observability/tracing.js';
 
 /** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
@@ -11,6 +13,33 @@ export const REDACT_PATHS = [
   '*.api_key', '*.adminToken', '*.bearer', '*.access_token', '*.id_token', '*.refresh_token', '*.client_secret', 'redisUrl', '*.redisUrl',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' }, mixin: traceIds }, destination);
+/** json: one JSON object per line (log collectors); pretty: coloured lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/** NOTARY_LOG_FORMAT=auto picks pretty when stdout is a terminal, JSON otherwise. */
+export function resolveLogFormat(setting: 'auto' | LogFormat, stdoutIsTty = process.stdout.isTTY === true): LogFormat {
+  return setting === 'auto' ? (stdoutIsTty ? 'pretty' : 'json') : setting;
+}
+
+// keys the pretty message already shows, or that a person at a terminal does not need
+const PRETTY_IGNORE = 'pid,hostname,service,config,node,startup,door,method,route,path,status,duration_ms,principal,request_id';
+
+/** pino-pretty, in this process (no worker thread): only used at a terminal, where speed is not the point. */
+function prettyStream(destination?: pino.DestinationStream) {
+  return pretty({
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: PRETTY_IGNORE,
+    ...(destination ? { destination } : {}),
+    messageFormat: (log, messageKey) => {
+      const text = log[messageKey] === REQUEST_MESSAGE && 'status' in log ? describeRequestLine(log as Partial<RequestLine>) : String(log[messageKey] ?? '');
+      return log.request_id ? `${text} [${String(log.request_id)}]` : text;
+    },
+  });
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' }, mixin: traceIds };
+  return pino(options, format === 'pretty' ? prettyStream(destination) : destination);
 }

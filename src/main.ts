@@ -2,7 +2,7 @@ import { startGrpcServer } from './api/grpc/index.js';
 import { buildApp } from './app.js';
 import { grpcDoorOptions } from './wire-grpc.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, resolveLogFormat } from './logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,12 +15,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat));
   logger.info({ config: describeConfig(config) }, 'starting AFDP notary');
   const app = await buildApp(config, logger);
   await app.rest.listen({ host: config.host, port: config.httpPort });
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
-  const grpc = await startGrpcServer({ ...grpcDoorOptions(app, config), logger, port: config.grpcPort });
+  const grpc = await startGrpcServer({ ...grpcDoorOptions(app, config, logger), logger, port: config.grpcPort });
 
   let stopping = false;
   const shutdown = (signal: string) => {

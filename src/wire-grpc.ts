@@ -4,7 +4,9 @@ import type { GrpcServerOptions } from './api/grpc/index.js';
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { AuthError } from './core/auth/errors.js';
+import type { Logger } from 'pino';
 import { observeGrpcCall } from './observability/metrics.js';
+import { grpcRequestLog } from './observability/request-log.js';
 
 const SERVICE = 'afdp.notary.v1.NotaryService';
 
@@ -20,11 +22,13 @@ const AUDITED: Readonly<Record<string, string>> = {
 
 /**
  * gRPC door options that make it answer to the same rules as REST: TLS 1.3 credentials, the same
- * authentication and permissions, audit rows for refusals and for evidence created or read, metrics.
+ * authentication and permissions, audit rows for refusals and for evidence created or read, metrics,
+ * one log line per call.
  */
-export function grpcDoorOptions(app: App, config: Config): Omit<GrpcServerOptions, 'logger' | 'port'> {
+export function grpcDoorOptions(app: App, config: Config, logger: Logger): Omit<GrpcServerOptions, 'logger' | 'port'> {
   const { security, metrics } = app;
   const method = (path: string) => path.split('/').pop() ?? path;
+  const logCall = grpcRequestLog(logger, config.requestLogLevel, SERVICE);
   return {
     notary: app.notary,
     workflows: app.workflows,
@@ -48,6 +52,7 @@ export function grpcDoorOptions(app: App, config: Config): Omit<GrpcServerOption
     },
     observe: (m, code, seconds, principal) => {
       observeGrpcCall(metrics, { grpc_service: SERVICE, grpc_method: m, grpc_code: code }, seconds);
+      logCall(m, code, seconds, principal);
       const event = AUDITED[m];
       if (event && code !== 'UNAUTHENTICATED' && code !== 'PERMISSION_DENIED') {
         security.audit.record({ event, outcome: code === 'OK' ? 'success' : 'failure', principal: principal ?? null, details: { door: 'grpc', method: m, status: code } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerOptions as HttpsOptions } from 'node:https';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
@@ -15,6 +15,7 @@ import { systemRoutes } from './routes/system.js';
 import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
+import { RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
 
 export interface RestServerOptions {
   notary: Notary;
@@ -28,6 +29,8 @@ export interface RestServerOptions {
   /** TLS (key, cert, ca, requestCert …): served over HTTPS with TLS 1.3 only */
   https?: HttpsOptions;
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** level of the one line logged per request (default info; silent: none) */
+  requestLogLevel?: RequestLogLevel;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -39,8 +42,8 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     ...tls,
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.notary.limits.maxBodyBytes,
-    // per-request info logs cost 5-15 % of throughput; failures are logged by the error handler
-    logController: new LogController({ disableRequestLogging: true }),
+    // one line per request: method, route, status, duration, request_id, principal
+    logController: new RequestLogController(options.requestLogLevel ?? 'info'),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
