@@ -46,21 +46,27 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The composition root: the only place adapters are chosen and wired into the core. */
-export async function buildApp(config: Config, logger: Logger): Promise<App> {
+/**
+ * The composition root: the only place adapters are chosen and wired into the core. `progress`
+ * hears each slow step as it begins (main prints it while a first start prepares the database).
+ */
+export async function buildApp(config: Config, logger: Logger, progress: (step: string) => void = () => undefined): Promise<App> {
   const tracing = startTracing(config.tracing);
   // closed in order: intake first, the database after the drain, telemetry last so the final spans are flushed
   const closers: (() => Promise<void>)[] = [() => tracing.shutdown()];
   try {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    progress('opening the database');
     const database = await openDatabase({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, logger,
       role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`, minFreeBytes: config.embeddedMinFreeBytes,
     });
     const db = database.db;
     closers.unshift(() => database.close());
+    progress('loading the signing keys');
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
+    progress('opening the transparency log');
     const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
     // the embedded log shares the database: evidence, signature and entry commit together
     const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health });

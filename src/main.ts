@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { grpcDoorOptions } from './wire-grpc.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger, resolveLogFormat } from './logger.js';
+import { readyReport, startupProgress } from './startup-report.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,11 +17,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat));
-  logger.info({ config: describeConfig(config) }, 'starting AFDP notary');
-  const app = await buildApp(config, logger);
+  logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
+  const progress = startupProgress(logger, config);
+  const app = await buildApp(config, logger, progress.step);
+  progress.step('opening the REST and gRPC ports');
   await app.rest.listen({ host: config.host, port: config.httpPort });
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
   const grpc = await startGrpcServer({ ...grpcDoorOptions(app, config, logger), logger, port: config.grpcPort });
+  progress.done();
+  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpc.port, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
+  logger.info({ startup: ready.fields }, ready.message);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -39,6 +45,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function portOf(server: { server: { address(): unknown } }): number {
+  const address = server.server.address();
+  return typeof address === 'object' && address !== null ? (address as { port: number }).port : 0;
 }
 
 main().catch((err) => {
