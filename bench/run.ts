@@ -5,6 +5,9 @@
  * table and writes bench/results/<timestamp>.json. --stored-rows 1000,1000000 repeats the whole
  * measurement with that many notarizations already stored and compares the levels.
  *   npm run bench -- [--duration 20] [--connections 64] [--runs 3] [--soak 600] [--database-url URL] [--stored-rows N,M]
+ *                    [--service-log-level info]
+ * --service-log-level runs the service at that LOG_LEVEL (default warn: no request lines) with its
+ * stdout going to a file, as a log collector would read it, to measure what logging costs.
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' },
     soak: { type: 'string' }, 'database-url': { type: 'string' }, 'skip-grpc': { type: 'boolean', default: false },
-    'stored-rows': { type: 'string' },
+    'stored-rows': { type: 'string' }, 'service-log-level': { type: 'string' },
   },
 });
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
@@ -30,6 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main() {
   const seconds = Number(args.duration), connections = Number(args.connections), runs = Number(args.runs);
   const env: Record<string, string> = args['database-url'] ? { DATABASE_URL: args['database-url'] } : {};
+  if (args['service-log-level']) env.LOG_LEVEL = args['service-log-level'];
   const ceiling = measureCeiling(packages.map((p) => JSON.stringify({ evidence_package: p })));
   const levels = args['stored-rows']?.split(',').map(Number) ?? [0];
   const measured = [];
@@ -37,7 +41,7 @@ async function main() {
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'embedded PostgreSQL', signer: 'local keyring', log: 'embedded' },
+    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'embedded PostgreSQL', signer: 'local keyring', log: 'embedded', service_log_level: env.LOG_LEVEL ?? 'warn' },
     ceiling_per_core_ops: ceiling.opsPerSec,
     ...withoutLevel(measured[0]!),
     levels: measured.length > 1 ? measured.map((m) => ({ stored_rows: m.storedRows, rest: m.rest.median, grpc: typeof m.grpc === 'string' ? m.grpc : m.grpc.unary.median })) : undefined,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, freePort } from '../test/support/postgres-server.js';
@@ -23,10 +23,13 @@ export async function startServer(
   // a new database per run, so every run starts from zero rows (or what `prepare` stores)
   if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
   await prepare?.(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
+  // below warn the service logs a line per request: those go to a file, as to a log collector
+  const logFile = env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL) ? openSync(join(dataDir, 'service.log'), 'a') : undefined;
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', NOTARY_LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', logFile ?? 'inherit', 'inherit'],
   });
+  if (logFile !== undefined) closeSync(logFile);
   const url = `http://127.0.0.1:${httpPort}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was ready`);

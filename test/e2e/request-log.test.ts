@@ -110,7 +110,7 @@ describe('request log level', () => {
         await app.close();
       }
     }
-  });
+  }, 120_000);
 
   it('writes at the configured level: warn lines pass a LOG_LEVEL of warn', async () => {
     const app = await startTestApp({ NOTARY_REQUEST_LOG_LEVEL: 'warn', LOG_LEVEL: 'warn' });
@@ -120,7 +120,7 @@ describe('request log level', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 60_000);
 });
 
 describe('log format', () => {

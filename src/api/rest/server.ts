@@ -43,7 +43,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.notary.limits.maxBodyBytes,
     // one line per request: method, route, status, duration, request_id, principal
-    logController: new RequestLogController(options.requestLogLevel ?? 'info'),
+    logController: new RequestLogController(options.requestLogLevel ?? 'info', options.logger),
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
