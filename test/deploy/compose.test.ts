@@ -49,10 +49,10 @@ describe('deploy/docker-compose.yml', () => {
     expect(validate(typo)).toBe(false);
   });
 
-  it('runs the real servers: Vault, Rekor on Trillian/MySQL, Postgres, Pulsar, Redis, Jaeger and the notary', () => {
+  it('runs the real servers: Vault, Rekor on Trillian/MySQL, Postgres, Pulsar, Redis, Jaeger, Prometheus, Grafana and the notary', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining([
       'vault', 'vault-init', 'mysql', 'trillian-log-server', 'trillian-log-signer', 'rekor-server',
-      'postgres', 'pulsar', 'redis', 'jaeger', 'notary',
+      'postgres', 'pulsar', 'redis', 'jaeger', 'notary', 'prometheus', 'grafana',
     ]));
     expect(services.pulsar.command).toEqual(['bin/pulsar', 'standalone']);
     expect(services['vault-init'].command.join(' ')).toMatch(/transit\/keys\/afdp-notary type=ecdsa-p256/);
@@ -78,6 +78,9 @@ describe('deploy/docker-compose.yml', () => {
     expect(env.REKOR_URL).toBe('http://rekor-server:3000');
     expect(env.DATABASE_URL).toMatch(/@postgres:5432\//);
     expect(env.PULSAR_SERVICE_URL).toBe('pulsar://pulsar:6650');
+    // the image ships pulsar-client (Dockerfile); the consumer starts once the broker answers
+    expect(services.notary.depends_on.pulsar.condition).toBe('service_healthy');
+    expect(services.pulsar.ports).toContain('6650:6650');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
   });
