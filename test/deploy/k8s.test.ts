@@ -148,6 +148,15 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         expect(deploy.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '3030' });
       });
 
+      it('points PULSAR_SERVICE_URL at the cluster\'s Pulsar broker, which the NetworkPolicy lets it reach', () => {
+        const url = new URL(one(objects, 'ConfigMap').data.PULSAR_SERVICE_URL);
+        expect(url.protocol).toBe('pulsar:');
+        const [, namespace] = url.hostname.split('.');
+        const egress = (one(objects, 'NetworkPolicy').spec.egress as Obj[]).find((rule) =>
+          rule.to.some((t: Obj) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === namespace));
+        expect(egress?.ports.map((p: Obj) => p.port)).toContain(Number(url.port));
+      });
+
       it('config comes from the generated ConfigMap, secrets only by reference', () => {
         const deploy = one(objects, 'Deployment');
         const [c] = deploy.spec.template.spec.containers;
