@@ -6,7 +6,7 @@ const pad32 = (b: Buffer): Buffer => (b.length >= 32 ? b : Buffer.concat([Buffer
  * A new ECDSA P-256 key pair. Not `generateKeyPairSync`: on Node 20 the garbage collector can
  * finalize that call's key-generation job while an export of the same key holds the key's lock,
  * and the process deadlocks (seen in a test run: ExportJWK → GC → ~KeyGenJob → mutex). A key
- * imported from ECDH output has no such job.
+ * imported from ECDH output has no such job. Kept on Node 22/24: nothing shows the race fixed there.
  */
 export function generateP256KeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
   const ecdh = createECDH('prime256v1');

@@ -17,9 +17,13 @@ function startProcess(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-async function waitReady(url: string, output: () => string): Promise<void> {
+async function waitReady(url: string, proc: ReturnType<typeof startProcess>): Promise<void> {
   for (let i = 0; !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) {
-    if (i > 200) throw new Error(`not ready: ${output()}`);
+    // a first start creates the database: ~15 s on an idle 2-core machine, more when it is shared
+    if (i > 450) {
+      proc.child.kill('SIGTERM'); // a failed test leaves no service (and no database server) behind
+      throw new Error(`not ready: ${proc.output()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -29,7 +33,7 @@ describe('the service process', () => {
     const port = await freePort();
     const proc = startProcess({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
     const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, proc.output);
+    await waitReady(url, proc);
     const inflight = Array.from({ length: 30 }, (_, i) => fetch(`${url}/api/v1/evidence/sign`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`drain-${i}`) }),
     }).then((r) => r.status, () => 'refused'));
@@ -54,7 +58,7 @@ describe('the service process', () => {
       NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: 'process-admin-token',
     });
     const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, proc.output);
+    await waitReady(url, proc);
     const { connectNotary, toProtoPackage } = await import('../../src/api/grpc/index.js');
     const grpc = await import('@grpc/grpc-js');
     const client = connectNotary(`127.0.0.1:${grpcPort}`);
