@@ -11,7 +11,8 @@ ENV npm_config_update_notifier=false \
     npm_config_audit=false
 # The Pulsar door's client, pinned. It is not in package-lock.json: its install script downloads a
 # native library from archive.apache.org, which `npm ci` on a machine limited to the npm registry
-# cannot reach. package.json's allowScripts approves that script for this version only.
+# cannot reach. package.json's allowScripts approves that script for this version only (npm 11
+# warns about unapproved dependency install scripts and refuses them with --strict-allow-scripts).
 ARG PULSAR_CLIENT_VERSION=1.18.0
 COPY package.json package-lock.json ./
 COPY scripts ./scripts

@@ -120,7 +120,7 @@ describe('Dockerfile', () => {
     expect(install).toBeGreaterThan(runs.findIndex((r) => /npm prune --omit=dev/.test(r))); // a prune would remove it
     expect(runs[install]).toMatch(/&& node -e "require\('pulsar-client'\)/);
     expect(runs[install]).not.toMatch(/--ignore-scripts|\|\| true/); // its install script fetches the native library
-    // npm versions that block dependency install scripts run this one: approved for exactly this version
+    // its install script is approved for exactly this version (npm 11 --strict-allow-scripts refuses unapproved ones)
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(pkg.allowScripts).toEqual({ [`pulsar-client@${version}`]: true });
     // never a dependency of the lock file: npm ci must work where only the npm registry is reachable
