@@ -66,7 +66,7 @@ export function readyReport(config: Config, ports: BoundPorts, elapsedMs: number
     rest: `${config.tls ? 'https' : 'http'}://${host}:${ports.http}`,
     grpc: `${host}:${ports.grpc}${config.tls ? ' (TLS)' : ''}`,
     metrics: ports.metrics === undefined ? '/metrics on the REST port' : `http://${host}:${ports.metrics}/metrics`,
-    store: config.databaseUrl ? String(d.store) : `embedded database in ${config.dataDir}`,
+    store: String(d.store),
     signer: config.vault ? String(d.signer) : `local keyring in ${config.dataDir}`,
     log: config.rekor ? String(d.log) : 'embedded RFC 6962 log',
     auth: config.auth.mode === 'off' ? 'off' : `required (${authMethods(config).join(', ')})`,

@@ -110,8 +110,10 @@ describe('npm start', () => {
     await new Promise((r) => setTimeout(r, 20));
     await stopAndCheck(s, 'SIGTERM', [processRef(npmPid)!, ...tree]);
     expect([201, 503]).toContain(await inflight);
-    // npm → the service (exec replaced the script's shell): one node process served
-    expect(tree.map((p) => p.command)).toEqual([expect.stringMatching(/node scripts\/start\.mjs$/)]);
+    // npm → the service (exec replaced the script's shell): npm's one child is the node process that
+    // served; below it only the embedded PostgreSQL server it supervises
+    expect(tree.filter((p) => p.ppid === npmPid).map((p) => p.command)).toEqual([expect.stringMatching(/node scripts\/start\.mjs$/)]);
+    expect(tree.filter((p) => p.ppid !== npmPid).every((p) => /postgres/.test(p.command)), JSON.stringify(tree)).toBe(true);
   }, 300_000);
 
   it('starts again without compiling, prints the start-up line, and stops on SIGINT to npm\'s PID', async () => {
@@ -122,7 +124,7 @@ describe('npm start', () => {
     expect(s.output()).not.toMatch(/compiling TypeScript/);
     const ready = jsonLines(s.output()).find((l) => String(l.msg).startsWith('AFDP notary ready in '));
     expect(ready?.startup).toMatchObject({
-      rest: `http://127.0.0.1:${s.http}`, grpc: `127.0.0.1:${s.grpc}`, store: `embedded database in ${dataDir}`,
+      rest: `http://127.0.0.1:${s.http}`, grpc: `127.0.0.1:${s.grpc}`, store: `embedded PostgreSQL in ${dataDir}/pg`,
       signer: `local keyring in ${dataDir}`, log: 'embedded RFC 6962 log', auth: 'off',
     });
     // the database exists now: no first-start lines

@@ -16,12 +16,12 @@ function stat(pid: number): ProcStat | undefined {
   }
 }
 
-export interface ProcessRef { pid: number; start: string; command: string }
+export interface ProcessRef { pid: number; ppid: number; start: string; command: string }
 
 /** A live process, to check later that it is gone. */
 export function processRef(pid: number): ProcessRef | undefined {
   const s = stat(pid);
-  return s && { pid, start: s.start, command: commandLine(pid) };
+  return s && { pid, ppid: s.ppid, start: s.start, command: commandLine(pid) };
 }
 
 /** Every live descendant of `pid` (children, grandchildren …). */
@@ -30,7 +30,7 @@ export function descendants(pid: number): ProcessRef[] {
   const found: ProcessRef[] = [];
   const visit = (parent: number) => {
     for (const child of all.filter((s) => s.ppid === parent)) {
-      found.push({ pid: child.pid, start: child.start, command: commandLine(child.pid) });
+      found.push({ pid: child.pid, ppid: child.ppid, start: child.start, command: commandLine(child.pid) });
       visit(child.pid);
     }
   };
