@@ -122,7 +122,7 @@ describe('Dockerfile', () => {
     expect(runs[install]).not.toMatch(/--ignore-scripts|\|\| true/); // its install script fetches the native library
     // its install script is approved for exactly this version (npm 11 --strict-allow-scripts refuses unapproved ones)
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(pkg.allowScripts).toEqual({ [`pulsar-client@${version}`]: true });
+    expect(Object.entries(pkg.allowScripts!).filter(([k]) => k.startsWith('pulsar-client'))).toEqual([[`pulsar-client@${version}`, true]]);
     // never a dependency of the lock file: npm ci must work where only the npm registry is reachable
     for (const field of ['dependencies', 'optionalDependencies', 'devDependencies']) expect(pkg[field] ?? {}).not.toHaveProperty('pulsar-client');
     expect(readFileSync(resolve(root, 'package-lock.json'), 'utf8')).not.toContain('node_modules/pulsar-client');
