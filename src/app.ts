@@ -85,7 +85,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     const security = await buildSecurity(config, db, logger);
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
-      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
+      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https, http: config.http,
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());

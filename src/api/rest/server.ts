@@ -6,6 +6,8 @@ import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
+import { applyHttpLimits, DEFAULT_HTTP_LIMITS, httpServerOptions, type HttpLimits } from './connections.js';
+import { registerJsonBody } from './json-body.js';
 import { registerErrorHandling } from './problem.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { batchRoutes } from './routes/batch.js';
@@ -15,6 +17,7 @@ import { systemRoutes } from './routes/system.js';
 import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
+import { registerValidators } from './validators.js';
 
 export interface RestServerOptions {
   notary: Notary;
@@ -28,15 +31,22 @@ export interface RestServerOptions {
   /** TLS (key, cert, ca, requestCert …): served over HTTPS with TLS 1.3 only */
   https?: HttpsOptions;
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** timeouts, connection cap, over-limit drain; default DEFAULT_HTTP_LIMITS */
+  http?: HttpLimits;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 export async function buildRestServer(options: RestServerOptions): Promise<FastifyInstance> {
   // the https option switches fastify to node's https server; its types then differ only in the raw server class
-  const tls = (options.https ? { https: { ...options.https, minVersion: 'TLSv1.3' } } : {}) as object;
+  const http = options.http ?? DEFAULT_HTTP_LIMITS;
+  const { connectionsCheckingInterval, ...serverOptions } = httpServerOptions(http);
+  const tls = (options.https
+    ? { https: { ...options.https, minVersion: 'TLSv1.3', connectionsCheckingInterval } }
+    : { http: { connectionsCheckingInterval } }) as object;
   const app = Fastify({
     ...tls,
+    ...serverOptions,
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.notary.limits.maxBodyBytes,
     // per-request info logs cost 5-15 % of throughput; failures are logged by the error handler
@@ -46,10 +56,12 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     },
-    // Never rewrite what callers send: no stripping of unknown fields, no defaults inside packages.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
   });
+  applyHttpLimits(app, http);
+  // Never rewrite what callers send: strict I-JSON bodies, no coercion, no defaults inside bodies
+  registerJsonBody(app, options.notary.limits);
+  registerValidators(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -60,9 +72,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
-  // JSON only: fastify would otherwise accept text/plain bodies and fail them as schema errors
-  app.removeContentTypeParser('text/plain');
-  registerErrorHandling(app);
+  registerErrorHandling(app, http.maxDrainBytes);
   registerTracing(app);
   await registerSecurity(app, options.security);
   for (const plugin of options.plugins ?? []) await plugin(app);
