@@ -14,7 +14,11 @@ const tooDeep = (path: string, maxDepth: number) =>
 export function structToJson(s: StructMsg, path: string, maxDepth: number, depth = 1): Record<string, Json> {
   if (depth > maxDepth + 1) throw tooDeep(path, maxDepth);
   const out: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(s.fields ?? {})) out[key] = valueToJson(value, `${path}.${key}`, maxDepth, depth);
+  for (const [key, value] of Object.entries(s.fields ?? {})) {
+    // assigning it would set the object's prototype: the key would vanish from what is signed
+    if (key === '__proto__') throw new NotaryError('invalid_request', `${path}: the member name "__proto__" is refused (prototype pollution)`, { field: `${path}.__proto__` });
+    out[key] = valueToJson(value, `${path}.${key}`, maxDepth, depth);
+  }
   return out;
 }
 
