@@ -133,7 +133,7 @@ function walkMapEntry(r: ProtoReader, stop: number, field: protobuf.Field, paren
     const wireType = tag & 7;
     if (tag >>> 3 === 1 && wireType === 2 && field instanceof protobuf.MapField && field.keyType === 'string') {
       const length = r.uint32();
-      checkUtf8(r, r.pos + length, `${name}.<key>`);
+      checkUtf8(r, r.pos + length, isStruct(field.parent) ? `${parent}.<key>` : `${name}.<key>`);
       key = Buffer.from(r.buf.subarray(r.pos, r.pos + length)).toString('utf8');
       r.pos += length;
     } else if (tag >>> 3 === 2 && wireType === 2 && field.resolvedType instanceof Type) {
