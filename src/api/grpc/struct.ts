@@ -46,7 +46,8 @@ function listToJson(l: ListValueMsg, path: string, maxDepth: number, depth: numb
 /** JSON object → google.protobuf.Struct (for clients and responses). Non-JSON values are refused. */
 export function jsonToStruct(obj: Record<string, unknown>): StructMsg {
   const fields: Record<string, ValueMsg> = {};
-  for (const [k, v] of Object.entries(obj)) fields[k] = jsonToValue(v);
+  // defined, not assigned: a "__proto__" key must travel as a key (the server then refuses it)
+  for (const [k, v] of Object.entries(obj)) Object.defineProperty(fields, k, { value: jsonToValue(v), enumerable: true, writable: true, configurable: true });
   return { fields };
 }
 
