@@ -121,7 +121,7 @@ describe('gRPC hostile input', () => {
   it('on a stream, answers a refused item with its error and signs the next one', async () => {
     const stream = client.raw.makeBidiStreamRequest(methodPath('SignEvidenceStream'), (b: Buffer) => b, (b: Buffer) => definition.SignEvidenceStream!.responseDeserialize(b), new grpc.Metadata());
     const results: { result: { status: string; error?: { code: number } } }[] = [];
-    const done = new Promise<void>((resolve, reject) => { stream.on('data', (d: never) => results.push(d)); stream.on('end', resolve); stream.on('error', reject); });
+    const done = new Promise<void>((resolve, reject) => { stream.on('data', (d: (typeof results)[number]) => { results.push(d); }); stream.on('end', resolve); stream.on('error', reject); });
     stream.write(signRequest('stream-bad', structEntry(str('note'), stringValue(Buffer.from([0xc3, 0x28])))));
     stream.write(signRequest('stream-good', structEntry(str('note'), stringValue(str('ok')))));
     stream.end();

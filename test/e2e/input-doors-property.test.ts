@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { canonicalize as independentJcs } from 'json-canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleEvent, type Action, type EventLedger, type LedgerEntry } from '../../src/adapters/events/index.js';
+import { handleEvent, type Action, type EventLedger, type LedgerEntry, type NotaryResultMessage } from '../../src/adapters/events/index.js';
 import { connectNotary, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { methodPath } from '../../src/api/grpc/call.js';
 import { notaryServiceDefinition } from '../../src/api/grpc/proto.js';
@@ -29,7 +29,7 @@ interface Case {
   /** gRPC cannot express it (duplicate names are a text-level fault) */
   textOnly?: boolean;
   /** gRPC wire edit: replace these marker bytes */
-  wire?: { marker: string; bytes: number[] };
+  wire?: { marker: string; bytes: readonly number[] };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(Buffer.from(s, 'utf8')).digest('hex');
@@ -183,7 +183,7 @@ describe('every input door signs exactly what was sent, or refuses it as the cal
       }
       const result = actions.find((a) => a.kind === 'publish' && a.publication.topic === 'results');
       expect(result, `${c.kind}: ${JSON.stringify(actions).slice(0, 500)}`).toBeDefined();
-      record(c, (result as Extract<Action, { kind: 'publish' }>).publication.payload.receipt.evidence_package_hash);
+      record(c, ((result as Extract<Action, { kind: 'publish' }>).publication.payload as NotaryResultMessage).receipt!.evidence_package_hash);
     }), { numRuns: 300 });
   }, 300_000);
 
