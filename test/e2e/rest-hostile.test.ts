@@ -102,6 +102,19 @@ describe('REST hostile input', () => {
     expect(batch.results[2].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[2].timestamp_utc' });
   });
 
+  it('keeps a batch whose bad item names a field with NUL in it: the stored item error escapes it', async () => {
+    const bad = { ...uniquePackage('nul-key-item'), 'x\u0000y': 1 };
+    const res = await post('/api/v1/evidence/sign/batch', json({ evidence_packages: [uniquePackage('nul-key-ok'), bad] }));
+    expect(res.statusCode, res.body).toBe(201);
+    const { results } = res.json().batch;
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['signed', 'failed']);
+    expect(results[1].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[1].x\\u0000y' });
+  });
+
+  it('refuses NUL in an approver name (422), which the workflow tables cannot hold', async () => {
+    await problem(await post('/api/v1/evidence/sign/approval', json({ evidence_package: uniquePackage('nul-approver'), approvers: ['al\u0000ice'] })), 422, 'validation_failed', 'approvers[0]');
+  });
+
   it('answers 400 to forged page tokens and dates the database cannot read, and to log indices beyond 2^53−1', async () => {
     const forge = (c: object) => Buffer.from(json(c)).toString('base64url');
     for (const url of [
@@ -121,8 +134,8 @@ describe('REST hostile input', () => {
 
   it('left no row for any refused request', async () => {
     const { workflows } = (await app.rest.inject('/api/v1/workflows?page_size=100')).json();
-    // the charset test's signature, the batch (its own workflow and four items): nothing else
-    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_sign')).toHaveLength(5);
-    expect(workflows).toHaveLength(6);
+    // the charset test's signature, two batches (their own workflows and five signed items): nothing else
+    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_sign')).toHaveLength(6);
+    expect(workflows).toHaveLength(8);
   });
 });
