@@ -2,10 +2,11 @@
 // other than what was sent (U+FFFD for invalid UTF-8) or fail on (nesting) are INVALID_ARGUMENT.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNotary, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { methodPath } from '../../src/api/grpc/call.js';
 import { notaryServiceDefinition } from '../../src/api/grpc/proto.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { startGrpcTestApp, type GrpcTestApp } from '../support/grpc-app.js';
 import { uniquePackage } from '../support/records.js';
 
 // protobuf wire helpers: tag + length-delimited bytes
@@ -44,19 +45,11 @@ function decodeLengthDelimited(buf: Buffer): Buffer {
 }
 
 describe('gRPC hostile input', () => {
+  let door: GrpcTestApp;
   let app: TestApp;
-  let server: Awaited<ReturnType<typeof startGrpcServer>>;
   let client: NotaryGrpcClient;
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
-    client = connectNotary(`127.0.0.1:${server.port}`);
-  });
-  afterAll(async () => {
-    client?.close();
-    await server?.close(1000);
-    await app?.close();
-  });
+  beforeAll(async () => { door = await startGrpcTestApp(); ({ app, client } = door); });
+  afterAll(async () => door?.close());
 
   /** Sends raw request bytes; resolves with the status code and message. */
   const send = (method: string, bytes: Buffer) => new Promise<{ code: number; details: string }>((resolve) => {

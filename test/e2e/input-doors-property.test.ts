@@ -9,10 +9,12 @@ import fc from 'fast-check';
 import { canonicalize as independentJcs } from 'json-canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleEvent, type Action, type EventLedger, type LedgerEntry, type NotaryResultMessage } from '../../src/adapters/events/index.js';
-import { connectNotary, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { methodPath } from '../../src/api/grpc/call.js';
 import { notaryServiceDefinition } from '../../src/api/grpc/proto.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { startGrpcTestApp, type GrpcTestApp } from '../support/grpc-app.js';
+import { iJsonFault } from '../support/ijson-oracle.js';
 import { uniquePackage } from '../support/records.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -34,15 +36,6 @@ interface Case {
 
 const sha256 = (s: string) => createHash('sha256').update(Buffer.from(s, 'utf8')).digest('hex');
 const expectedHash = (v: unknown) => sha256(independentJcs(v));
-
-/** What I-JSON cannot carry, judged on the value the generator made (independently of the notary's code). */
-function iJsonFault(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER;
-  if (typeof v === 'string') return /\p{Cs}/u.test(v);
-  if (Array.isArray(v)) return v.some(iJsonFault);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => /\p{Cs}/u.test(k) || k === '__proto__' || iJsonFault(x));
-  return false;
-}
 
 const key = fc.string({ unit: 'binary', minLength: 1, maxLength: 8 });
 const leaf = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null),
@@ -108,21 +101,13 @@ function memoryLedger(): EventLedger {
 }
 
 describe('every input door signs exactly what was sent, or refuses it as the caller\'s fault', () => {
+  let door: GrpcTestApp;
   let app: TestApp;
-  let server: Awaited<ReturnType<typeof startGrpcServer>>;
   let client: NotaryGrpcClient;
   const signed = new Set<string>();
   const refused: Case[] = [];
-  beforeAll(async () => {
-    app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
-    client = connectNotary(`127.0.0.1:${server.port}`);
-  });
-  afterAll(async () => {
-    client?.close();
-    await server?.close(1000);
-    await app?.close();
-  });
+  beforeAll(async () => { door = await startGrpcTestApp(); ({ app, client } = door); });
+  afterAll(async () => door?.close());
 
   const record = (c: Case, hash: string | undefined) => {
     if (hash === undefined) { refused.push(c); return; }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isNotaryError } from '../../src/core/errors.js';
 import { jsonPointer, parseIJson } from '../../src/core/ijson.js';
+import { iJsonFault } from '../support/ijson-oracle.js';
 
 const parse = (text: string | Buffer, maxDepth = 64) => parseIJson(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, { maxDepth });
 const refusal = (text: string | Buffer, maxDepth?: number) => {
@@ -15,15 +16,6 @@ const refusal = (text: string | Buffer, maxDepth?: number) => {
   }
   throw new Error('accepted');
 };
-
-/** What makes a JSON.parse result not I-JSON: an unsafe or non-finite number, a lone surrogate anywhere. */
-function iJsonFault(v: unknown): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER;
-  if (typeof v === 'string') return /\p{Cs}/u.test(v);
-  if (Array.isArray(v)) return v.some(iJsonFault);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => /\p{Cs}/u.test(k) || k === '__proto__' || iJsonFault(x));
-  return false;
-}
 
 describe('parseIJson', () => {
   it('reads every generated JSON document as JSON.parse does, or refuses it for a real I-JSON fault', () => {
