@@ -1,8 +1,28 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/databases.js';
 import { freePort } from '../support/postgres-server.js';
 import { uniquePackage } from '../support/records.js';
-import { startProcess, waitReady } from '../support/service-process.js';
+
+const MAIN = join(import.meta.dirname, '../../src/main.ts');
+const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, exited, output: () => output };
+}
+
+async function waitReady(url: string, output: () => string): Promise<void> {
+  for (let i = 0; !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) {
+    if (i > 200) throw new Error(`not ready: ${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('the service process', () => {
   it('drains in-flight requests on SIGTERM, then exits 0; a second signal changes nothing', async () => {

@@ -4,9 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
-import { freePort } from '../support/postgres-server.js';
 import { uniquePackage } from '../support/records.js';
-import { startProcess, waitReady } from '../support/service-process.js';
+import { startService, waitReady } from '../support/service-process.js';
 
 /** Writes raw bytes and reads until the server closes (or `ms` passes); returns what it answered. */
 function raw(port: number, request: string | Buffer, ms = 5000): Promise<{ text: string; closed: boolean }> {
@@ -62,11 +61,10 @@ describe('REST connections', () => {
   it('lets Node\'s fetch, still uploading 12 MB, read the 413 (the service as its own process)', async () => {
     // in-process, client and server share one event loop and the upload always finishes first; across
     // processes the server used to answer and close while fetch was still writing: EPIPE, no answer
-    const httpPort = await freePort();
-    const proc = startProcess({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(await freePort()) });
-    const url = `http://127.0.0.1:${httpPort}`;
+    const service = await startService({ NOTARY_DATA_DIR: tempDir() });
+    const { url } = service;
     try {
-      await waitReady(url, proc.output);
+      await waitReady(service);
       const body = JSON.stringify({ evidence_package: { pad: 'x'.repeat(12 * 1024 * 1024) } });
       for (let i = 0; i < 3; i++) {
         const res = await fetch(`${url}/api/v1/evidence/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -75,8 +73,7 @@ describe('REST connections', () => {
         expect((await res.json()).code).toBe('payload_too_large');
       }
     } finally {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
+      await service.stop();
     }
   }, 120_000);
 

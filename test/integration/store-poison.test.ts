@@ -37,7 +37,7 @@ describe.each(backends)('group commit isolation on %s', (backend) => {
     db = await openBackend(backend);
     await migrate(db, MIGRATIONS);
     plain = new PgEvidenceStore(db);
-    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test', exclusive: backend === 'pglite' });
+    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test', exclusive: db.kind === 'embedded' });
     colocated = new PgEvidenceStore(db, { colocatedLog: log });
   });
   afterAll(async () => db?.close());
