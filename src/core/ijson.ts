@@ -20,6 +20,13 @@ import { NotaryError } from './errors.js';
 export interface IJsonOptions {
   /** containers nested deeper than this are refused before parsing recurses further */
   maxDepth: number;
+  /**
+   * Keep lone surrogates and out-of-range numbers (as the string with the lone code unit, the rounded
+   * or infinite double) instead of refusing the whole document: for a document whose parts are judged
+   * one by one (a batch of packages), where the core's value checks (integrity.ts) then refuse only
+   * the part that holds one. Faults of the text itself (UTF-8, syntax, duplicate names) still refuse all.
+   */
+  deferValueFaults?: boolean;
 }
 
 /** Beyond this magnitude every double is an integer, and most integers have no exact double. */
@@ -29,7 +36,7 @@ const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 export function parseIJson(bytes: Uint8Array, options: IJsonOptions): unknown {
   if (!isUtf8(bytes)) throw new NotaryError('invalid_request', 'body: not valid UTF-8 (invalid, overlong or surrogate byte sequences are refused, never replaced)');
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  return new Parser(text, options.maxDepth).document();
+  return new Parser(text, options.maxDepth, options.deferValueFaults ?? false).document();
 }
 
 /** RFC 6901 pointer of a path of member names and indices. */
@@ -41,7 +48,7 @@ class Parser {
   private pos = 0;
   private readonly path: (string | number)[] = [];
 
-  constructor(private readonly text: string, private readonly maxDepth: number) {}
+  constructor(private readonly text: string, private readonly maxDepth: number, private readonly deferValueFaults: boolean) {}
 
   document(): unknown {
     this.ws();
@@ -137,7 +144,7 @@ class Parser {
         const low = this.hex4(i + 3);
         if (low >= 0xdc00 && low <= 0xdfff) { out += String.fromCharCode(unit, low); i += 6; from = i + 1; continue; }
       }
-      if (unit >= 0xd800 && unit <= 0xdfff) {
+      if (unit >= 0xd800 && unit <= 0xdfff && !this.deferValueFaults) {
         this.pos = i;
         const where = isKey ? 'in a member name of this object' : 'in this string';
         this.refuse('validation_failed', `lone surrogate \\u${unit.toString(16)} ${where} has no Unicode meaning and cannot be canonicalized (RFC 8785)`);
@@ -159,6 +166,7 @@ class Parser {
     if (!m) this.syntax('invalid number');
     this.pos += m![0].length;
     const n = Number(m![0]);
+    if (this.deferValueFaults) return n;
     if (!Number.isFinite(n)) this.refuse('validation_failed', `${m![0]} is beyond the range of a double (I-JSON): send it as a string`);
     if (Math.abs(n) > MAX_SAFE) {
       this.refuse('validation_failed', `${m![0]} is an integer beyond ±(2^53−1), which I-JSON numbers cannot hold exactly: send it as a string`);

@@ -60,9 +60,20 @@ describe('REST hostile input', () => {
     ['validate', '/api/v1/evidence/validate', () => `{"evidence_package":${loneSurrogate('ls-validate')},"receipt":{}}`, '/evidence_package/metadata/s'],
     ['approval', '/api/v1/evidence/sign/approval', () => `{"evidence_package":${loneSurrogate('ls-approval')},"approvers":["alice"]}`, '/evidence_package/metadata/s'],
     ['an approver name', '/api/v1/evidence/sign/approval', () => `{"evidence_package":${pkgText('ls-approver')},"approvers":["al\\udfffice"]}`, '/approvers/0'],
-    ['batch', '/api/v1/evidence/sign/batch', () => `{"evidence_packages":[${pkgText('ls-b1')},${loneSurrogate('ls-batch')}]}`, '/evidence_packages/1/metadata/s'],
   ])('refuses a lone surrogate (%s) with 422 naming the field, not a 500', async (_name, url, body, field) => {
     await problem(await post(url, body()), 422, 'validation_failed', field);
+  });
+
+  it('fails only the batch item that holds a lone surrogate or an unsafe integer; a duplicate name refuses the whole text', async () => {
+    const unsafe = pkgText('batch-unsafe', (t) => t.replace('"metadata":{', '"metadata":{"n":9007199254740993,'));
+    const res = await post('/api/v1/evidence/sign/batch', `{"evidence_packages":[${pkgText('batch-ok')},${loneSurrogate('batch-ls')},${unsafe}]}`);
+    expect(res.statusCode, res.body).toBe(201);
+    const { results } = res.json().batch;
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['signed', 'failed', 'failed']);
+    expect(results[1].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[1].metadata.s' });
+    expect(results[2].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[2].metadata.n' });
+    const dup = pkgText('batch-dup', (t) => t.replace('"metadata":{', '"metadata":{"k":1,"k":2,'));
+    await problem(await post('/api/v1/evidence/sign/batch', `{"evidence_packages":[${pkgText('batch-ok-2')},${dup}]}`), 400, 'invalid_request', '/evidence_packages/1/metadata/k');
   });
 
   it('does not coerce types in bodies: approvers [1, 2] is refused, not stored as ["1","2"]', async () => {
@@ -134,8 +145,8 @@ describe('REST hostile input', () => {
 
   it('left no row for any refused request', async () => {
     const { workflows } = (await app.rest.inject('/api/v1/workflows?page_size=100')).json();
-    // the charset test's signature, two batches (their own workflows and five signed items): nothing else
-    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_sign')).toHaveLength(6);
-    expect(workflows).toHaveLength(8);
+    // the charset test's signature, three batches (their own workflows and six signed items): nothing else
+    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_sign')).toHaveLength(7);
+    expect(workflows).toHaveLength(10);
   });
 });

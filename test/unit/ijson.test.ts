@@ -78,6 +78,13 @@ describe('parseIJson', () => {
       .toEqual({ s: '😀 \u0000 /', max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER, f: 0.1, z: -0, e: 0 });
   });
 
+  it('can leave value faults to the caller (a batch judges each item), never text faults', () => {
+    const deferred = parseIJson(Buffer.from('{"s":"\\ud800","n":9007199254740993,"i":1e400}'), { maxDepth: 8, deferValueFaults: true });
+    expect(deferred).toEqual({ s: '\ud800', n: 9007199254740992, i: Infinity });
+    expect(() => parseIJson(Buffer.from('{"a":1,"a":2}'), { maxDepth: 8, deferValueFaults: true })).toThrow(expect.objectContaining({ code: 'invalid_request', field: '/a' }));
+    expect(() => parseIJson(Buffer.from([0x22, 0xc3, 0x28, 0x22]), { maxDepth: 8, deferValueFaults: true })).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
   it('writes RFC 6901 pointers', () => {
     expect(jsonPointer(['a/b', 'c~d', 0])).toBe('/a~1b/c~0d/0');
   });

@@ -20,6 +20,7 @@ describe('workflow inputs', () => {
     expect(refusal(() => checkDecision({ approver: 'al\u0000ice', decision: 'approve' }))).toBe('validation_failed:approver');
     expect(refusal(() => checkWebhookUrl('http://hooks.test/a\u0000b', true))).toBe('validation_failed:webhook_url');
     expect(refusal(() => checkWebhookUrl('http://hooks.test/a\tb', true))).toBe('validation_failed:webhook_url');
+    expect(refusal(() => checkWebhookUrl('http://hooks.test/a\ud800', true))).toBe('validation_failed:webhook_url');
   });
 
   it('accepts what the tables hold', () => {

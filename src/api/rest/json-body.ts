@@ -18,11 +18,11 @@ const CHARSET_RE = /;\s*charset\s*=\s*"?([^";\s]*)/i;
  * what the core signs is what those bytes say, or the request is refused with the JSON pointer of
  * the fault. JSON is UTF-8 (RFC 8259 §8.1): another declared charset is refused, never transcoded.
  */
-export function registerJsonBody(app: FastifyInstance, limits: InputLimits): void {
+export function registerJsonBody(app: FastifyInstance, limits: InputLimits, options: { deferValueFaults?: boolean } = {}): void {
   app.removeContentTypeParser('application/json');
   // fastify would otherwise accept text/plain bodies and fail them as schema errors
-  app.removeContentTypeParser('text/plain');
-  const maxDepth = parseDepth(limits);
+  if (app.hasContentTypeParser('text/plain')) app.removeContentTypeParser('text/plain');
+  const parseOptions = { maxDepth: parseDepth(limits), deferValueFaults: options.deferValueFaults };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const charset = CHARSET_RE.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
@@ -30,7 +30,7 @@ export function registerJsonBody(app: FastifyInstance, limits: InputLimits): voi
       return;
     }
     try {
-      done(null, parseIJson(body as Buffer, { maxDepth }));
+      done(null, parseIJson(body as Buffer, parseOptions));
     } catch (err) {
       done(err as Error, undefined);
     }

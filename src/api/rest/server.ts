@@ -79,7 +79,11 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   evidenceRoutes(app, options.notary);
   workflowRoutes(app, options.workflows);
   approvalRoutes(app, options.workflows);
-  batchRoutes(app, options.workflows);
+  // a batch item holding a value I-JSON cannot carry fails alone (the core refuses it), as any bad item does
+  await app.register(async (scope) => {
+    registerJsonBody(scope, options.notary.limits, { deferValueFaults: true });
+    batchRoutes(scope, options.workflows);
+  });
   systemRoutes(app, options.notary);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);

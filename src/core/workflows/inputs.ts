@@ -78,7 +78,7 @@ export function checkWebhookUrl(url: string | undefined, enabled: boolean): stri
   }
   if (!['http:', 'https:'].includes(parsed.protocol) || url.length > MAX_URL) throw invalid('webhook_url', `must be an http(s) URL of at most ${MAX_URL} characters`);
   // stored as sent: the URL parser would quietly drop or encode control characters
-  if (/[\u0000-\u001f\u007f]/.test(url)) throw invalid('webhook_url', 'must not contain control characters');
+  if (/[\u0000-\u001f\u007f]|\p{Cs}/u.test(url)) throw invalid('webhook_url', 'must not contain control characters or lone surrogates');
   return url;
 }
 
