@@ -91,7 +91,8 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const security = await buildSecurity(config, db, logger);
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
-      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https, requestLogLevel: config.requestLogLevel,
+      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
+      requestLogLevel: config.requestLogLevel, http: config.http,
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());

@@ -4,6 +4,7 @@ import { isRole } from './core/auth/permissions.js';
 import type { PulsarConfig } from './adapters/events/pulsar/config.js';
 import { pulsarConfig } from './config-pulsar.js';
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
 
 export type VaultAuthConfig =
   | { method: 'token'; token: string }
@@ -71,6 +72,8 @@ export interface Config {
   keyringPassphrase?: string;
   adminToken?: string;
   limits: InputLimits;
+  /** REST connections: timeouts, connection cap, over-limit drain */
+  http: HttpLimits;
   shutdownGraceMs: number;
   anchorRetryMs: number;
   vault?: VaultConfig;
@@ -133,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxStringLength: r.int('NOTARY_MAX_STRING_LENGTH', DEFAULT_LIMITS.maxStringLength, 16, 16 * 1024 * 1024),
       maxNodes: r.int('NOTARY_MAX_JSON_NODES', DEFAULT_LIMITS.maxNodes, 16, 10_000_000),
     },
+    http: httpLimits(r),
     shutdownGraceMs: r.int('NOTARY_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     anchorRetryMs: r.int('NOTARY_ANCHOR_RETRY_MS', 5_000, 100, 3_600_000),
     vault: vaultConfig(r),
@@ -141,6 +145,21 @@ export function loadConfig(env: Env = process.env): Config {
     tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
     ...securityConfig(r),
     workflows: workflowsConfig(r),
+  };
+}
+
+function httpLimits(r: Reader): HttpLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const requestTimeoutMs = r.int('NOTARY_HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 3_600_000);
+  const headersTimeoutMs = r.int('NOTARY_HTTP_HEADERS_TIMEOUT_MS', Math.min(d.headersTimeoutMs, requestTimeoutMs), 100, 3_600_000);
+  // Node checks the headers' deadline within the request's: a longer one would never apply
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('NOTARY_HTTP_HEADERS_TIMEOUT_MS', `must not exceed NOTARY_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: r.int('NOTARY_HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs, 100, 3_600_000),
+    maxConnections: r.int('NOTARY_HTTP_MAX_CONNECTIONS', d.maxConnections, 1, 1_000_000),
+    maxDrainBytes: r.int('NOTARY_HTTP_MAX_DRAIN_BYTES', d.maxDrainBytes, 0, 1024 * 1024 * 1024),
   };
 }
 
@@ -320,6 +339,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     limits: c.limits,
+    http: c.http,
     auth: { mode: c.auth.mode, oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off', mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length, adminToken: c.adminToken ? 'set' : 'unset' },
     tls: c.tls ? `TLS 1.3, client certificates ${c.tls.clientAuth}` : 'off',
     rateLimit: c.rateLimit ? `${c.rateLimit.max}/${c.rateLimit.windowMs}ms per principal (${c.redisUrl ? `redis ${strip(c.redisUrl)}` : 'in-memory'})` : 'off',

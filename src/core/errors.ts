@@ -30,13 +30,24 @@ export class NotaryError extends Error {
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: NotaryErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    super(printable(message), { cause: options.cause });
     this.name = 'NotaryError';
     this.code = code;
-    this.field = options.field;
+    this.field = options.field === undefined ? undefined : printable(options.field);
     this.retryable = options.retryable ?? RETRYABLE.has(code);
   }
 }
+
+// C0 controls (NUL above all), DEL and lone surrogates
+const UNPRINTABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Messages and field paths quote what callers sent (member names above all). They are stored (a
+ * batch item's error), published (Pulsar) and logged, so characters that a database column, a
+ * header or a log line cannot hold are written as \uXXXX escapes.
+ */
+const printable = (text: string): string =>
+  text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function isNotaryError(err: unknown): err is NotaryError {
   return err instanceof NotaryError;

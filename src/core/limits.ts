@@ -18,3 +18,12 @@ export const DEFAULT_LIMITS: InputLimits = {
   maxStringLength: 16 * 1024,
   maxNodes: 20_000,
 };
+
+/**
+ * Containers above `metadata` in any JSON document a door parses (envelope, batch array, package):
+ * parsers bound nesting this far above the metadata limit, so within it the core's finer message wins.
+ */
+export const ENVELOPE_DEPTH = 8;
+
+/** How deep a door's JSON parser lets documents nest before refusing them. */
+export const parseDepth = (limits: Pick<InputLimits, 'maxMetadataDepth'>): number => limits.maxMetadataDepth + ENVELOPE_DEPTH;

@@ -1,11 +1,12 @@
 import type { Actor, Artifact, EvidencePackage } from './evidence.js';
 import { NotaryError, invalid } from './errors.js';
+import { checkJsonTree, checkStorable } from './integrity.js';
 import type { InputLimits } from './limits.js';
 
 const HASH_RE = /^[0-9a-f]{64}$/;
-const SPEC_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
+/** the versions of the AFDP evidence format this notary understands (README) */
+const SPEC_VERSIONS: ReadonlySet<string> = new Set(['1.0', '1.0.0']);
 const EVENT_TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const PACKAGE_KEYS = new Set(['spec_version', 'timestamp_utc', 'event_type', 'actor', 'artifacts', 'metadata']);
 const ACTOR_KEYS = new Set(['actor_type', 'id', 'auth_provider']);
@@ -16,22 +17,19 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Checks an untrusted value against the AFDP evidence package shape and the limits.
- * Unknown fields are refused rather than silently signed: a caller must not believe a field
- * was understood when it was not.
+ * Checks an untrusted value against the AFDP evidence package shape, the limits and the integrity
+ * rules (integrity.ts: I-JSON values, what the store can hold). Unknown fields are refused rather
+ * than silently signed: a caller must not believe a field was understood when it was not.
  */
 export function validateEvidencePackage(value: unknown, limits: InputLimits, path = 'evidence_package'): EvidencePackage {
   if (!isObject(value)) throw new NotaryError('invalid_request', `${path}: must be a JSON object`, { field: path });
-  checkSize(value, limits, path);
+  checkJsonTree(value, limits, path);
   rejectUnknown(value, PACKAGE_KEYS, path);
 
   const spec_version = requireString(value, 'spec_version', path, limits);
-  if (!SPEC_VERSION_RE.test(spec_version)) throw invalid(`${path}.spec_version`, 'must look like 1.0 or 1.0.0');
+  if (!SPEC_VERSIONS.has(spec_version)) throw invalid(`${path}.spec_version`, 'must be 1.0 or 1.0.0');
 
   const timestamp_utc = requireString(value, 'timestamp_utc', path, limits);
-  if (!RFC3339_RE.test(timestamp_utc) || Number.isNaN(Date.parse(timestamp_utc))) {
-    throw invalid(`${path}.timestamp_utc`, 'must be an RFC 3339 date-time such as 2024-01-23T14:30:00Z');
-  }
 
   const event_type = requireString(value, 'event_type', path, limits);
   if (!EVENT_TYPE_RE.test(event_type)) throw invalid(`${path}.event_type`, 'must be dot notation such as ai.model.deployment');
@@ -44,6 +42,7 @@ export function validateEvidencePackage(value: unknown, limits: InputLimits, pat
     if (!isObject(value.metadata)) throw invalid(`${path}.metadata`, 'must be a JSON object');
     pkg.metadata = value.metadata;
   }
+  checkStorable(pkg, path);
   return pkg;
 }
 
@@ -90,39 +89,3 @@ function rejectUnknown(obj: Obj, allowed: ReadonlySet<string>, path: string): vo
 
 const tooLong = (path: string, limits: InputLimits) =>
   new NotaryError('payload_too_large', `${path}: strings are limited to ${limits.maxStringLength} characters`, { field: path });
-
-/**
- * One walk over the whole package: nesting depth, string lengths, node count, no non-JSON values.
- * `metadata` sits at depth 1, so a container deeper than maxMetadataDepth + 1 anywhere is refused
- * before the walk (or anything after it) can recurse far.
- */
-function checkSize(root: Obj, limits: InputLimits, path: string): void {
-  let nodes = 0;
-  const walk = (v: unknown, p: string, depth: number): void => {
-    if (++nodes > limits.maxNodes) {
-      throw new NotaryError('payload_too_large', `${path}: at most ${limits.maxNodes} JSON values`, { field: path });
-    }
-    if (typeof v === 'string') {
-      if (v.length > limits.maxStringLength) throw tooLong(p, limits);
-      return;
-    }
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw invalid(p, 'must be a finite number');
-      return;
-    }
-    if (v === null || typeof v === 'boolean') return;
-    if (typeof v !== 'object') throw invalid(p, 'is not a JSON value');
-    if (depth - 1 > limits.maxMetadataDepth) {
-      throw new NotaryError('payload_too_large', `${p}: nesting is limited to depth ${limits.maxMetadataDepth} below metadata`, { field: p });
-    }
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${p}[${i}]`, depth + 1));
-      return;
-    }
-    for (const [k, x] of Object.entries(v as Obj)) {
-      if (k.length > limits.maxStringLength) throw tooLong(`${p}.<key>`, limits);
-      walk(x, `${p}.${k}`, depth + 1);
-    }
-  };
-  walk(root, path, 0);
-}

@@ -45,7 +45,7 @@ describe('gRPC NotaryService end to end', () => {
   it('round-trips Struct metadata exactly: nested objects, lists, numbers, booleans, nulls', async () => {
     const pkg = uniquePackage('struct');
     pkg.metadata = {
-      nested: { deeper: { list: [1, 2.5, -0.001, 1e21, 'x', null, true, false, [], {}, [[{ a: null }]]] } },
+      nested: { deeper: { list: [1, 2.5, -0.001, 1e-7, 9007199254740991, 'x', null, true, false, [], {}, [[{ a: null }]]] } },
       zero: 0, negative: -42, big: 9007199254740991, tiny: 5e-324, empty_string: '', empty_obj: {}, empty_list: [], nothing: null, yes: true,
       unicode: 'héllo ✓ \u2028 𝄞',
     };

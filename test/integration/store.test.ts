@@ -76,9 +76,21 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
     expect((await store.listWorkflows({ pageSize: 5, status: 'completed' })).items).toHaveLength(5);
   });
 
-  it.skipIf(skipBackend(backend))('rejects a page token it did not issue', async () => {
-    const err = await store.listWorkflows({ pageSize: 5, pageToken: 'garbage' }).catch((e) => e);
-    expect(isNotaryError(err) && err.code).toBe('validation_failed');
+  it.skipIf(skipBackend(backend))('rejects a page token it did not issue, forged ones included, as the caller\'s error', async () => {
+    const forge = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    const tokens = [
+      'garbage',
+      forge({ t: '2024-01-01T00:00:00.000Z', k: 'not-a-uuid' }),
+      forge({ t: '+275760-09-13T00:00:00.000Z', k: '00000000-0000-4000-8000-000000000000' }),
+      forge({ t: '0000-01-01T00:00:00.000Z', k: '00000000-0000-4000-8000-000000000000' }),
+      forge({ t: '2024-02-30T00:00:00.000Z', k: '00000000-0000-4000-8000-000000000000' }),
+    ];
+    for (const pageToken of tokens) {
+      const err = await store.listWorkflows({ pageSize: 5, pageToken }).catch((e) => e);
+      expect(isNotaryError(err) && err.code, pageToken).toBe('invalid_request');
+    }
+    const err = await store.findEvidence({ pageSize: 5, pageToken: forge({ t: '2024-01-01T00:00:00.000Z', k: "x' OR 1=1" }) }).catch((e) => e);
+    expect(isNotaryError(err) && err.code).toBe('invalid_request');
   });
 
   it.skipIf(skipBackend(backend))('claims an idempotency key once and reports the holder to others', async () => {

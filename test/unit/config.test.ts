@@ -20,6 +20,13 @@ describe('config', () => {
     expect(c.dataDir).toMatch(/\/data$/);
   });
 
+  it('reads the REST connection bounds, and refuses a headers timeout longer than the request timeout', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, maxDrainBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ NOTARY_HTTP_REQUEST_TIMEOUT_MS: '5000', NOTARY_HTTP_MAX_CONNECTIONS: '10' }).http).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 5000, maxConnections: 10 });
+    expect(errorOf({ NOTARY_HTTP_REQUEST_TIMEOUT_MS: '1000', NOTARY_HTTP_HEADERS_TIMEOUT_MS: '2000' })?.variable).toBe('NOTARY_HTTP_HEADERS_TIMEOUT_MS');
+    expect(errorOf({ NOTARY_HTTP_MAX_CONNECTIONS: '0' })?.variable).toBe('NOTARY_HTTP_MAX_CONNECTIONS');
+  });
+
   it('names the variable that is wrong', () => {
     expect(errorOf({ NOTARY_HTTP_PORT: '70000' })?.variable).toBe('NOTARY_HTTP_PORT');
     expect(errorOf({ NOTARY_HTTP_PORT: '3o30' })?.variable).toBe('NOTARY_HTTP_PORT');

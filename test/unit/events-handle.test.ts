@@ -287,6 +287,11 @@ describe('handleEvent: poison messages and transient failures', () => {
     ['a bad artifact hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a', hash_sha256: 'xyz' }] })), 'event.artifacts[0].hash_sha256'],
     ['a bad timestamp', JSON.stringify(modelDeploymentEvent({ timestamp: 'yesterday' })), 'event.timestamp'],
     ['the reserved metadata key', JSON.stringify(modelDeploymentEvent({ metadata: { pipeline_event: 1 } })), 'event.metadata.pipeline_event'],
+    ['a duplicate name', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"k":"a","k":"b",'), '/metadata/k'],
+    ['a lone surrogate', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"s":"\\ud800",'), '/metadata/s'],
+    ['an integer beyond 2^53-1', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"n":9007199254740993,'), '/metadata/n'],
+    ['NUL in event_id', JSON.stringify(modelDeploymentEvent({ event_id: 'evt\u0000x' })), 'event.event_id'],
+    ['a date the store cannot hold', JSON.stringify(modelDeploymentEvent({ timestamp: '2024-02-30T10:00:00Z' })), 'event.timestamp'],
   ])('%s goes straight to the DLQ with a validation NotaryError', async (_name, body, field) => {
     const t = setup();
     const actions = await t.handle(body, 0, { event_id: 'from-props', trace_id: 't-1' });

@@ -71,3 +71,43 @@ describe('evidence package validation', () => {
     expect(codeOf(() => prepareEvidence({ ...fixture(), metadata: root }, DEFAULT_LIMITS))).toMatch(/^payload_too_large/);
   });
 });
+
+describe('integrity rules (values that arrive without text: gRPC Struct, a store, a library caller)', () => {
+  it.each([
+    ['a lone surrogate in a value', (p: any) => { p.metadata = { s: 'a\ud800' }; }, 'validation_failed:evidence_package.metadata.s'],
+    ['a lone surrogate in a key', (p: any) => { p.metadata = { 'k\udc00': 1 }; }, 'validation_failed:evidence_package.metadata.<key>'],
+    ['an integer beyond 2^53-1', (p: any) => { p.metadata = { n: 1.23e29 }; }, 'validation_failed:evidence_package.metadata.n'],
+    ['spec_version 2.0', (p: any) => { p.spec_version = '2.0'; }, 'validation_failed:evidence_package.spec_version'],
+    ['February 30th', (p: any) => { p.timestamp_utc = '2024-02-30T00:00:00Z'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ['February 29th of a common year', (p: any) => { p.timestamp_utc = '2023-02-29T00:00:00Z'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ['hour 24', (p: any) => { p.timestamp_utc = '2024-01-01T24:00:00Z'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ['a leap second', (p: any) => { p.timestamp_utc = '2016-12-31T23:59:60Z'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ['offset +16:00', (p: any) => { p.timestamp_utc = '2024-01-01T00:00:00+16:00'; }, 'validation_failed:evidence_package.timestamp_utc'],
+    ['NUL in actor.id', (p: any) => { p.actor.id = '\u0000'; }, 'validation_failed:evidence_package.actor.id'],
+    ['an event_type over 1024 bytes', (p: any) => { p.event_type = `a.${'b'.repeat(1100)}`; }, 'payload_too_large:evidence_package.event_type'],
+  ])('refuses %s', (_name, mutate, expected) => {
+    const pkg = fixture();
+    mutate(pkg);
+    expect(codeOf(() => prepareEvidence(pkg, DEFAULT_LIMITS))).toBe(expected);
+  });
+
+  it.each(['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999-15:59', '2024-02-29T12:00:00+14:00', '2000-02-29t00:00:00z'])('accepts %s', (t) => {
+    expect(codeOf(() => prepareEvidence({ ...fixture(), timestamp_utc: t }, DEFAULT_LIMITS))).toBe('ok');
+  });
+
+  it('turns anything RFC 8785 cannot encode into a final validation error, never an untyped one', () => {
+    expect(codeOf(() => canonicalBytes({ s: '\ud800' }))).toBe('validation_failed:undefined');
+  });
+
+  it('writes unprintable characters of error messages and fields as escapes (they are stored and published)', () => {
+    const pkg = { ...fixture(), 'bad\u0000key': 1 } as unknown;
+    try {
+      prepareEvidence(pkg, DEFAULT_LIMITS);
+    } catch (err) {
+      expect(isNotaryError(err) && err.field).toBe('evidence_package.bad\\u0000key');
+      expect((err as Error).message).not.toContain('\u0000');
+      return;
+    }
+    throw new Error('accepted');
+  });
+});

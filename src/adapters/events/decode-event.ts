@@ -1,4 +1,7 @@
 import { NotaryError } from '../../core/errors.js';
+import { parseIJson } from '../../core/ijson.js';
+import { storableText } from '../../core/integrity.js';
+import { DEFAULT_LIMITS, parseDepth } from '../../core/limits.js';
 import { decodeApproval } from './decode-approval.js';
 import type { EventPriority, EventVariant, PipelineActor, PipelineEvent, WorkflowKind } from './messages.js';
 
@@ -25,21 +28,19 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const bad = (field: string, message: string) => new NotaryError('invalid_request', `${field}: ${message}`, { field });
 
 /**
- * Bytes → PipelineEvent. Checks the envelope only; the evidence it maps to is validated by the core.
- * Unknown top-level fields are refused, as the REST door refuses them: a producer must not believe
- * a field was signed when it was not.
+ * Bytes → PipelineEvent. The bytes go through the same strict I-JSON parser as REST bodies (no
+ * duplicate names, no lone surrogates, no unsafe integers, UTF-8 only): its refusals are validation
+ * errors, dead-lettered at once. Checks the envelope only; the evidence it maps to is validated by
+ * the core. Unknown top-level fields are refused, as the REST door refuses them: a producer must not
+ * believe a field was signed when it was not.
  */
-export function decodeEvent(data: Buffer): PipelineEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(data.toString('utf8'));
-  } catch {
-    throw new NotaryError('invalid_request', 'message: not valid JSON', { field: 'message' });
-  }
+export function decodeEvent(data: Buffer, maxDepth = parseDepth(DEFAULT_LIMITS)): PipelineEvent {
+  const value = parse(data, maxDepth);
   if (!isObject(value)) throw bad('event', 'must be a JSON object');
   for (const key of Object.keys(value)) if (!EVENT_KEYS.has(key)) throw bad(`event.${key}`, 'is not a field of PipelineEvent');
   const event_id = str(value, 'event_id');
   if (event_id.length > MAX_EVENT_ID_LENGTH) throw bad('event.event_id', `at most ${MAX_EVENT_ID_LENGTH} characters`);
+  storableText(event_id, 'event.event_id'); // the ledger's key and the idempotency key
   const metadata = value.metadata ?? {};
   if (!isObject(metadata)) throw bad('event.metadata', 'must be a JSON object');
   if (!Array.isArray(value.artifacts)) throw bad('event.artifacts', 'is required and must be an array');
@@ -60,6 +61,16 @@ export function decodeEvent(data: Buffer): PipelineEvent {
   // an object here: workflowType() answers simple_sign for an absent config
   if (event.workflow_type === 'approval_sign') event.approval = decodeApproval(value.workflow_config as Obj);
   return event;
+}
+
+/** Faults of the whole message (not UTF-8, not JSON) name `message`; others their JSON pointer. */
+function parse(data: Buffer, maxDepth: number): unknown {
+  try {
+    return parseIJson(data, { maxDepth });
+  } catch (err) {
+    if (err instanceof NotaryError && err.field === undefined) throw new NotaryError(err.code, `message: ${err.message}`, { field: 'message' });
+    throw err;
+  }
 }
 
 function str(obj: Obj, key: string): string {

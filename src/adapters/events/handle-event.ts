@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
+import { DEFAULT_LIMITS, parseDepth } from '../../core/limits.js';
 import type { Notary } from '../../core/notary.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { decodeEvent } from './decode-event.js';
@@ -26,7 +27,8 @@ export type Action =
   | { kind: 'nack'; delayMs: number };
 
 export interface HandleDeps {
-  notary: Pick<Notary, 'prepare' | 'notarizePrepared'>;
+  /** `limits` (the real Notary's) bounds how deep a message's JSON may nest; default DEFAULT_LIMITS */
+  notary: Pick<Notary, 'prepare' | 'notarizePrepared'> & Partial<Pick<Notary, 'limits'>>;
   /** starts approval_sign workflows; without it approval_sign events are dead-lettered as unsupported */
   requestApproval?: RequestApproval;
   ledger: EventLedger;
@@ -53,7 +55,7 @@ export async function handleEvent(msg: IncomingMessage, deps: HandleDeps): Promi
     redeliveryCount: msg.redeliveryCount, now: deps.clock.now(), startedAt,
   });
   try {
-    event = decodeEvent(msg.data);
+    event = decodeEvent(msg.data, parseDepth(deps.notary.limits ?? DEFAULT_LIMITS));
     const workflow = event.workflow_type;
     if (workflow !== 'simple_sign' && workflow !== 'batch_sign' && !(workflow === 'approval_sign' && deps.requestApproval)) {
       // custom workflows (and approval_sign on a consumer without workflows): dead-lettered, kept for a replay

@@ -9,7 +9,7 @@ import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type E
 import { asOneStatement, type SqlClient, type SqlQueryable } from './sql-client.js';
 import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
-import { isUuid, storeCall } from './store-calls.js';
+import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
 
 export interface PgEvidenceStoreOptions {
   /** an idempotency claim whose workflow never got stored may be taken over after this long */
@@ -29,16 +29,17 @@ export class PgEvidenceStore implements EvidenceStore {
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
     const log = options.colocatedLog;
+    // one caller's row that the database refuses must not fail the others committed with it
     this.notarizations = new GroupCommitter(log
       ? (batch) => log.atomically((plan) => saveAndAnchor(db, batch, plan, log))
       : async (batch) => {
         await db.transaction((tx) => insertNotarizations(tx, batch));
         return batch.map(() => null);
-      });
+      }, undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
       await db.transaction((tx) => insertAnchors(tx, batch));
       return batch.map(() => undefined);
-    });
+    }, undefined, mayBeOneRow);
   }
 
   save(record: NotarizationRecord): Promise<StoredAnchor | null> {
@@ -93,7 +94,7 @@ export class PgEvidenceStore implements EvidenceStore {
     if (q.status) where.add('status = ?', q.status);
     if (q.startTime) where.add('created_at >= ?', q.startTime);
     if (q.endTime) where.add('created_at < ?', q.endTime);
-    const cursor = decodeCursor(q.pageToken);
+    const cursor = decodeCursor(q.pageToken, 'uuid');
     if (cursor) where.add('(created_at, id) < (?, ?::uuid)', cursor.t, cursor.k);
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<WorkflowRow>(
@@ -111,7 +112,7 @@ export class PgEvidenceStore implements EvidenceStore {
     if (q.artifactHash) where.add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
     if (q.eventType) where.add('e.event_type = ?', q.eventType);
     if (q.actorId) where.add('e.actor_id = ?', q.actorId);
-    const cursor = decodeCursor(q.pageToken);
+    const cursor = decodeCursor(q.pageToken, 'hash');
     if (cursor) where.add('(e.created_at, e.hash) < (?, ?)', cursor.t, cursor.k);
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(

@@ -6,6 +6,7 @@ import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/service.js';
 import { toServiceError } from './errors.js';
 import { NOTARY_SERVICE } from './proto.js';
+import { assertDecoded } from './strict-wire.js';
 
 /** What every handler needs: the core, the logger, what HealthCheck reports, the optional auth hook. */
 export interface Door {
@@ -80,6 +81,7 @@ export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call:
       const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
       authorized.then((principal) => {
         caller = principalId(principal);
+        assertDecoded(call.request);
         return asPrincipal(principal, () => fn(call.request, call));
       }).then(
         (res) => {

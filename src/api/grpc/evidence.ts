@@ -46,10 +46,19 @@ export function toProtoPackage(pkg: EvidencePackage): EvidencePackageMsg {
     artifacts: pkg.artifacts,
   };
   const ts = safeTimestamp(pkg.timestamp_utc);
-  if (ts && timestampToRfc3339(ts, 'timestamp_utc') === pkg.timestamp_utc) msg.timestamp_utc = ts;
+  if (ts && sameText(ts, pkg.timestamp_utc)) msg.timestamp_utc = ts;
   else msg.timestamp_utc_rfc3339 = pkg.timestamp_utc;
   if (pkg.metadata !== undefined) msg.metadata = jsonToStruct(pkg.metadata);
   return msg;
+}
+
+/** Whether the Timestamp renders back to exactly this text (out of Timestamp's range: it does not). */
+function sameText(ts: ReturnType<typeof rfc3339ToTimestamp>, text: string): boolean {
+  try {
+    return timestampToRfc3339(ts, 'timestamp_utc') === text;
+  } catch {
+    return false;
+  }
 }
 
 function safeTimestamp(text: string) {

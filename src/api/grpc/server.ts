@@ -12,6 +12,7 @@ import { notaryHandlers } from './handlers.js';
 import { ReadinessHealth } from './health.js';
 import { loadNotaryPackage, notaryServiceDefinition, PROTO_DIR } from './proto.js';
 import { signEvidenceStream, type StreamRegistry } from './stream.js';
+import { strictServiceDefinition } from './strict-wire.js';
 
 export interface GrpcTlsOptions {
   certFile: string;
@@ -68,7 +69,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
     authorize: opts.authorize, workflows: opts.workflows, observe: opts.observe,
   };
   const streams: StreamRegistry = new Set();
-  server.addService(notaryServiceDefinition(), { ...notaryHandlers(door), SignEvidenceStream: signEvidenceStream(door, streams) });
+  server.addService(strictServiceDefinition(notaryServiceDefinition()), { ...notaryHandlers(door), SignEvidenceStream: signEvidenceStream(door, streams) });
   const health = new ReadinessHealth(notary, logger, opts.readinessIntervalMs);
   health.service.addToServer(server);
   // reflection describes what is served: the notary and the health service (grpcurl list shows both)

@@ -18,10 +18,13 @@ export interface SignInput {
   waitAnchoredMs?: number;
   /** ms before the caller's deadline: the anchor wait never runs past it */
   remainingMs: number;
+  /** a stream item whose bytes the strict deserializer refused: answered with this error */
+  refused?: NotaryError;
 }
 
 /** One package through the core, as every signing RPC does it. Throws core errors. */
 export async function signOne(notary: Notary, input: SignInput): Promise<SignEvidenceResponseMsg> {
+  if (input.refused) throw input.refused;
   const key = input.idempotencyKey || undefined;
   if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
     throw new NotaryError('invalid_request', 'idempotency_key must be 1-255 printable ASCII characters', { field: 'idempotency_key' });

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { asPrincipal, methodPath, remainingMs, type Door } from './call.js';
 import { toServiceError } from './errors.js';
 import { signItem } from './sign.js';
+import { refusalOf } from './strict-wire.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
 interface StreamReq { evidence_package?: EvidencePackageMsg; request_id?: string; idempotency_key?: string }
@@ -60,7 +61,7 @@ function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexSt
   call.on('data', (req: StreamReq) => {
     const seq = sequence++;
     if (++inFlight >= STREAM_WINDOW) call.pause();
-    const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call) };
+    const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call), refused: refusalOf(req) };
     // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item
     void asPrincipal(principal, () => signItem(door.notary, input, ctx)).then((result) => {
       inFlight--;

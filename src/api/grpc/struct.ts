@@ -14,7 +14,11 @@ const tooDeep = (path: string, maxDepth: number) =>
 export function structToJson(s: StructMsg, path: string, maxDepth: number, depth = 1): Record<string, Json> {
   if (depth > maxDepth + 1) throw tooDeep(path, maxDepth);
   const out: Record<string, Json> = {};
-  for (const [key, value] of Object.entries(s.fields ?? {})) out[key] = valueToJson(value, `${path}.${key}`, maxDepth, depth);
+  for (const [key, value] of Object.entries(s.fields ?? {})) {
+    // assigning it would set the object's prototype: the key would vanish from what is signed
+    if (key === '__proto__') throw new NotaryError('invalid_request', `${path}: the member name "__proto__" is refused (prototype pollution)`, { field: `${path}.__proto__` });
+    out[key] = valueToJson(value, `${path}.${key}`, maxDepth, depth);
+  }
   return out;
 }
 
@@ -42,7 +46,8 @@ function listToJson(l: ListValueMsg, path: string, maxDepth: number, depth: numb
 /** JSON object → google.protobuf.Struct (for clients and responses). Non-JSON values are refused. */
 export function jsonToStruct(obj: Record<string, unknown>): StructMsg {
   const fields: Record<string, ValueMsg> = {};
-  for (const [k, v] of Object.entries(obj)) fields[k] = jsonToValue(v);
+  // defined, not assigned: a "__proto__" key must travel as a key (the server then refuses it)
+  for (const [k, v] of Object.entries(obj)) Object.defineProperty(fields, k, { value: jsonToValue(v), enumerable: true, writable: true, configurable: true });
   return { fields };
 }
 

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isNotaryError, type ErrorCode } from '../../core/errors.js';
+import { drainBody } from './connections.js';
+import { UnsupportedMediaType } from './json-body.js';
 
 /** The one table from core error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -17,8 +19,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large',
+  414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
 export interface Problem {
@@ -49,14 +52,18 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
   return reply.code(status).type('application/problem+json').send(problem);
 }
 
-/** Maps fastify's own errors (body limit, media type, bad JSON, schema) and the core's typed errors. */
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+/**
+ * Maps fastify's own errors (body limit, media type, bad JSON, schema) and the core's typed errors.
+ * A body over the limit is drained up to `maxDrainBytes` first, and the connection closed after.
+ */
+export function registerErrorHandling(app: FastifyInstance, maxDrainBytes: number): void {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
     if (isNotaryError(err)) {
       const status = HTTP_STATUS[err.code];
       if (status >= 500) request.log.error({ err, code: err.code }, 'request failed');
       return sendProblem(reply, request, status, err.code, err.message, err.field);
     }
+    if (err instanceof UnsupportedMediaType) return sendProblem(reply, request, 415, 'unsupported_media_type', err.message);
     if (err.validation) {
       const first = err.validation[0];
       const field = `${err.validationContext ?? 'body'}${first?.instancePath?.replaceAll('/', '.') ?? ''}`;
@@ -64,6 +71,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        await drainBody(request.raw, maxDrainBytes);
+        reply.header('connection', 'close');
         return sendProblem(reply, request, 413, 'payload_too_large', err.message);
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendProblem(reply, request, 415, 'unsupported_media_type', 'send the body as application/json');

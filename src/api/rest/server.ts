@@ -6,6 +6,8 @@ import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
+import { applyHttpLimits, DEFAULT_HTTP_LIMITS, httpServerOptions, type HttpLimits } from './connections.js';
+import { registerJsonBody } from './json-body.js';
 import { registerErrorHandling } from './problem.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { batchRoutes } from './routes/batch.js';
@@ -16,6 +18,7 @@ import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
 import { RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
+import { registerValidators } from './validators.js';
 
 export interface RestServerOptions {
   notary: Notary;
@@ -31,15 +34,22 @@ export interface RestServerOptions {
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
   /** level of the one line logged per request (default info; silent: none) */
   requestLogLevel?: RequestLogLevel;
+  /** timeouts, connection cap, over-limit drain; default DEFAULT_HTTP_LIMITS */
+  http?: HttpLimits;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 export async function buildRestServer(options: RestServerOptions): Promise<FastifyInstance> {
   // the https option switches fastify to node's https server; its types then differ only in the raw server class
-  const tls = (options.https ? { https: { ...options.https, minVersion: 'TLSv1.3' } } : {}) as object;
+  const http = options.http ?? DEFAULT_HTTP_LIMITS;
+  const { connectionsCheckingInterval, ...serverOptions } = httpServerOptions(http);
+  const tls = (options.https
+    ? { https: { ...options.https, minVersion: 'TLSv1.3', connectionsCheckingInterval } }
+    : { http: { connectionsCheckingInterval } }) as object;
   const app = Fastify({
     ...tls,
+    ...serverOptions,
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.notary.limits.maxBodyBytes,
     // one line per request: method, route, status, duration, request_id, principal
@@ -49,10 +59,12 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     },
-    // Never rewrite what callers send: no stripping of unknown fields, no defaults inside packages.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
   });
+  applyHttpLimits(app, http);
+  // Never rewrite what callers send: strict I-JSON bodies, no coercion, no defaults inside bodies
+  registerJsonBody(app, options.notary.limits);
+  registerValidators(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -63,16 +75,18 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
-  // JSON only: fastify would otherwise accept text/plain bodies and fail them as schema errors
-  app.removeContentTypeParser('text/plain');
-  registerErrorHandling(app);
+  registerErrorHandling(app, http.maxDrainBytes);
   registerTracing(app);
   await registerSecurity(app, options.security);
   for (const plugin of options.plugins ?? []) await plugin(app);
   evidenceRoutes(app, options.notary);
   workflowRoutes(app, options.workflows);
   approvalRoutes(app, options.workflows);
-  batchRoutes(app, options.workflows);
+  // a batch item holding a value I-JSON cannot carry fails alone (the core refuses it), as any bad item does
+  await app.register(async (scope) => {
+    registerJsonBody(scope, options.notary.limits, { deferValueFaults: true });
+    batchRoutes(scope, options.workflows);
+  });
   systemRoutes(app, options.notary);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);

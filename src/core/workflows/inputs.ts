@@ -1,4 +1,5 @@
 import { NotaryError, invalid } from '../errors.js';
+import { storableText } from '../integrity.js';
 import type { ApprovalRequest, Decision } from './types.js';
 
 /** Limits of the workflow inputs, explicit like the evidence limits. */
@@ -62,6 +63,7 @@ export function checkDecision(input: DecisionInput): void {
   if (input.comment != null && (typeof input.comment !== 'string' || input.comment.length > MAX_COMMENT)) {
     throw invalid('comment', `must be a string of at most ${MAX_COMMENT} characters`);
   }
+  if (input.comment != null) storableText(input.comment, 'comment', 4 * MAX_COMMENT);
 }
 
 /** A per-workflow webhook is only accepted when deliveries can be signed (a secret is configured). */
@@ -75,6 +77,8 @@ export function checkWebhookUrl(url: string | undefined, enabled: boolean): stri
     throw invalid('webhook_url', 'is not a valid URL');
   }
   if (!['http:', 'https:'].includes(parsed.protocol) || url.length > MAX_URL) throw invalid('webhook_url', `must be an http(s) URL of at most ${MAX_URL} characters`);
+  // stored as sent: the URL parser would quietly drop or encode control characters
+  if (/[\u0000-\u001f\u007f]|\p{Cs}/u.test(url)) throw invalid('webhook_url', 'must not contain control characters or lone surrogates');
   return url;
 }
 
@@ -87,4 +91,5 @@ export function checkBatchSize(count: number, limits: WorkflowLimits): void {
 
 function checkName(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME) throw invalid(field, `must be a non-empty string of at most ${MAX_NAME} characters`);
+  storableText(value, field);
 }

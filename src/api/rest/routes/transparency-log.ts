@@ -12,6 +12,9 @@ const toRekorJson = (e: LogEntry) => ({
   },
 });
 
+/** sizes and indices are bigint columns read as JavaScript numbers: beyond 2^53−1 is the caller's error */
+const treeSize = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
 /** The embedded log's read API, shaped like Rekor's so Rekor tooling can follow it. */
 export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): void {
   app.get('/api/v1/log', async () => {
@@ -26,7 +29,7 @@ export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): v
     schema: {
       querystring: {
         type: 'object', required: ['lastSize'],
-        properties: { firstSize: { type: 'integer', minimum: 1, default: 1 }, lastSize: { type: 'integer', minimum: 1 } },
+        properties: { firstSize: { ...treeSize, default: 1 }, lastSize: treeSize },
       },
       response: errorResponses,
     },
@@ -41,7 +44,7 @@ export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): v
   });
 
   app.get<{ Querystring: { logIndex: number } }>('/api/v1/log/entries', {
-    schema: { querystring: { type: 'object', required: ['logIndex'], properties: { logIndex: { type: 'integer', minimum: 0 } } }, response: errorResponses },
+    schema: { querystring: { type: 'object', required: ['logIndex'], properties: { logIndex: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } } }, response: errorResponses },
   }, async (request) => {
     const entry = await log.entry({ logIndex: request.query.logIndex });
     if (!entry) throw new NotaryError('not_found', `no log entry at index ${request.query.logIndex}`);
