@@ -50,7 +50,7 @@ function fakeApprovals() {
     const view: WorkflowView = {
       id: `00000000-0000-4000-a000-${String(created.length).padStart(12, '0')}`, type: 'approval_sign', status: 'pending',
       evidence_package_hash: prepareEvidence(input.evidencePackage, DEFAULT_LIMITS).hashHex, created_at: at, updated_at: at, completed_at: null, error_message: null,
-      approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: null, comment: null })),
+      approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: at, comment: null })),
       quorum: input.quorum ?? input.approvers.length, expires_at: '2024-02-01T01:00:00.000Z',
     };
     if (input.idempotencyKey) byKey.set(input.idempotencyKey, view);
@@ -173,7 +173,7 @@ describe('handleEvent: workflow types', () => {
     const [error] = published(actions, 'errors') as NotaryErrorMessage[];
     expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].bad' } });
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
-    expect(status).toMatchObject({ status: 'completed', workflow_id: null, progress: { total_steps: 3, completed_steps: 2 } });
+    expect(status).toMatchObject({ status: 'completed', workflow_id: '', progress: { total_steps: 3, completed_steps: 2 } });
     expect(await t.handle(event, 1)).toEqual(actions); // redelivery: nothing signed again
     expect(t.signed).toHaveLength(2);
   });
