@@ -2,10 +2,11 @@ import type { Actor, Artifact, EvidencePackage } from './evidence.js';
 import { NotaryError, invalid } from './errors.js';
 import type { InputLimits } from './limits.js';
 
-const HASH_RE = /^[0-9a-f]{64}$/;
-const SPEC_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
-const EVENT_TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** The package's rules, exported so the REST door's OpenAPI schema states exactly these. */
+export const HASH_RE = /^[0-9a-f]{64}$/;
+export const SPEC_VERSION_RE = /^\d+\.\d+(\.\d+)?$/;
+export const EVENT_TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+export const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const PACKAGE_KEYS = new Set(['spec_version', 'timestamp_utc', 'event_type', 'actor', 'artifacts', 'metadata']);
 const ACTOR_KEYS = new Set(['actor_type', 'id', 'auth_provider']);

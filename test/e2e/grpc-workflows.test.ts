@@ -51,7 +51,7 @@ describe('gRPC door: approval and batch workflows', () => {
 
     expect((await decide(id, 'alice@example.com', 'looks right')).statusCode).toBe(200);
     const half = await client.unary('GetWorkflowStatus', { workflow_id: id });
-    expect(half).toMatchObject({ workflow_type: 'approval_sign', status: 'WORKFLOW_STATUS_PENDING', evidence_package_hash: hashOf(pkg), quorum: 2 });
+    expect(half).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_PENDING', evidence_package_hash: hashOf(pkg), quorum: 2 });
     expect(half.approval_statuses[0]).toMatchObject({ approver: 'alice@example.com', status: 'APPROVAL_STATE_APPROVED', comment: 'looks right' });
     expect(Number(half.approval_statuses[0].timestamp.seconds)).toBeGreaterThanOrEqual(Math.floor(started.getTime() / 1000));
     expect(half.approval_statuses[1]).toMatchObject({ approver: 'bob@example.com', status: 'APPROVAL_STATE_PENDING' });
@@ -70,7 +70,7 @@ describe('gRPC door: approval and batch workflows', () => {
 
     const listed = await client.unary('ListWorkflows', { start_time: { seconds: String(Math.floor(started.getTime() / 1000) - 1) } });
     const row = listed.workflows.find((w: { workflow_id: string }) => w.workflow_id === id);
-    expect(row).toMatchObject({ workflow_type: 'approval_sign', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }] });
+    expect(row).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }] });
   });
 
   it('takes quorum 0 as "all approvers" and refuses bad approval requests with INVALID_ARGUMENT on the field', async () => {
@@ -103,10 +103,10 @@ describe('gRPC door: approval and batch workflows', () => {
     expect(res.results[0].receipt.evidence_package_hash).toBe(hashOf(good[0]));
 
     const id: string = res.batch_workflow_id;
-    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({ workflow_id: id, workflow_type: 'batch_sign', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [] });
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({ workflow_id: id, workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [] });
     const stored = (await app.rest.inject(`/api/v1/workflows/${id}/status`)).json();
     expect(stored.batch).toMatchObject({ total: 4, succeeded: 2, failed: 2, pending: 0 });
-    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([res.results[0].workflow_id, null, res.results[2].workflow_id, null]);
+    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([res.results[0].workflow_id, '', res.results[2].workflow_id, '']);
     // each signed item is its own workflow with its own receipt
     const item = await client.unary('GetNotarizationReceipt', { workflow_id: res.results[2].workflow_id });
     expect(item).toEqual({ found: true, receipt: res.results[2].receipt });

@@ -1,4 +1,5 @@
 import type { Page, WorkflowQuery } from '../../ports/evidence-store.js';
+import type { WorkflowSummary } from '../workflow.js';
 import { NotaryError } from '../errors.js';
 import type { Receipt } from '../receipt.js';
 import { createApproval, decide, expireDue, signApproval } from './approvals.js';
@@ -47,14 +48,14 @@ export class WorkflowService {
   }
 
   /** The listing, with approval_statuses on approval workflows (one extra query per page). */
-  async list(query: WorkflowQuery): Promise<Page<WorkflowView>> {
+  async list(query: WorkflowQuery): Promise<Page<WorkflowView & WorkflowSummary> & { totalCount: number }> {
     const page = await this.deps.notary.listWorkflows(query);
     const approvals = await this.deps.store.getApprovals(page.items.filter((w) => w.type === 'approval_sign').map((w) => w.id));
-    const items = page.items.map((w): WorkflowView => {
+    const items = page.items.map((w) => {
       const record = approvals.get(w.id);
       return record ? { ...w, ...approvalFields(record) } : w;
     });
-    return { items, nextPageToken: page.nextPageToken };
+    return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
   }
 
   /** The receipt; an approval workflow's carries its approvals and their attestation. */

@@ -44,7 +44,8 @@ export interface WorkflowNotification {
   id: string;
   event: WebhookEvent;
   workflow_id: string;
-  workflow_type: WorkflowType;
+  /** AFDP's word for the type (simple_signing, approval_signing, batch_signing) */
+  workflow_type: string;
   status: WorkflowStatus;
   evidence_package_hash: string | null;
   error_message: string | null;
@@ -94,7 +95,8 @@ export interface Transition<S> {
 export interface ApprovalStatus {
   approver: string;
   status: 'pending' | 'approved' | 'rejected';
-  timestamp: string | null;
+  /** when the approver decided; while pending, when the approval was requested */
+  timestamp: string;
   comment: string | null;
 }
 
