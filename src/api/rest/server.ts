@@ -5,7 +5,10 @@ import type { Logger as PinoLogger } from 'pino';
 import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
+import { packageVersion } from '../../version.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
+import { registerOpenApi } from './openapi/document.js';
+import { buildRouteValidator } from './openapi/validator.js';
 import { registerErrorHandling } from './problem.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { batchRoutes } from './routes/batch.js';
@@ -28,6 +31,8 @@ export interface RestServerOptions {
   /** TLS (key, cert, ca, requestCert …): served over HTTPS with TLS 1.3 only */
   https?: HttpsOptions;
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** reported by /health and the OpenAPI document; default: package.json's version */
+  version?: string;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -48,6 +53,8 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     },
     // Never rewrite what callers send: no stripping of unknown fields, no defaults inside packages.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // evidence packages are documented in the route schemas but checked by the core (openapi/validator.ts)
+    schemaController: { compilersFactory: { buildValidator: buildRouteValidator() } },
     return503OnClosing: true,
   });
   app.addHook('onRequest', async (request, reply) => {
@@ -64,13 +71,16 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
   registerTracing(app);
+  const version = options.version ?? packageVersion();
+  // before any route: @fastify/swagger collects routes as they are added
+  await registerOpenApi(app, { version, limits: options.notary.limits });
   await registerSecurity(app, options.security);
   for (const plugin of options.plugins ?? []) await plugin(app);
   evidenceRoutes(app, options.notary);
   workflowRoutes(app, options.workflows);
   approvalRoutes(app, options.workflows);
   batchRoutes(app, options.workflows);
-  systemRoutes(app, options.notary);
+  systemRoutes(app, options.notary, version);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
   return app;
