@@ -41,6 +41,8 @@ export interface NotarizeResult {
   receipt: Receipt;
   /** true when an earlier request under the same Idempotency-Key produced this result */
   replayed: boolean;
+  /** what was signed as given although AFDP's shape does not describe it (unknown fields, odd hashes) */
+  warnings: string[];
 }
 
 export interface DependencyHealth {
@@ -85,12 +87,12 @@ export class Notary {
         if (claim.requestHash !== evidence.hashHex) {
           throw new NotaryError('idempotency_mismatch', 'this Idempotency-Key was already used with a different evidence package');
         }
-        return { ...(await this.awaitExisting(claim.workflowId)), replayed: true };
+        return { ...(await this.awaitExisting(claim.workflowId)), replayed: true, warnings: evidence.warnings ?? [] };
       }
     }
     try {
       const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null);
-      return { ...result, replayed: false };
+      return { ...result, replayed: false, warnings: evidence.warnings ?? [] };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
       throw err;
@@ -214,7 +216,8 @@ export class Notary {
     if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
       throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
     }
-    const report = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const checked = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const report = { ...checked, validation_result: { ...checked.validation_result, warnings: [...(evidence.warnings ?? []), ...checked.validation_result.warnings] } };
     // approval workflows bind their approvals into the receipt with a second signature: checked when present
     const attestationError = await checkApprovalAttestation(evidence, receipt as Record<string, unknown>, this.deps.signer);
     if (attestationError === null) return report;
@@ -235,7 +238,7 @@ export class Notary {
     return {
       is_valid: false,
       validation_error: 'this notary issued no such signature for this evidence package',
-      validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: [] },
+      validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: evidence.warnings ?? [] },
     };
   }
 

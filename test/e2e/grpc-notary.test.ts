@@ -122,12 +122,16 @@ describe('gRPC NotaryService end to end', () => {
 
   it('signs a batch item by item: a bad package fails alone', async () => {
     const good = [uniquePackage('batch-1'), uniquePackage('batch-2')].map(toProtoPackage);
-    const bad = { ...toProtoPackage(uniquePackage('batch-bad')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const bad = { ...toProtoPackage(uniquePackage('batch-bad')), spec_version: 'one' };
     const res = await client.unary('SignEvidenceBatch', { evidence_packages: [good[0], bad, good[1]] });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 1 });
     expect(res.results.map((r: { status: string }) => r.status)).toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED']);
-    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].artifacts[0].hash_sha256') });
+    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(createHash('sha256').update(canonicalize(uniquePackage('batch-1'))!).digest('hex'));
+    // an artifact hash that is not SHA-256 hex is signed as given, as AFDP does, and named in warnings
+    const odd = { ...toProtoPackage(uniquePackage('batch-odd')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const signed = await client.unary('SignEvidenceBatch', { evidence_packages: [odd] });
+    expect(signed.results[0]).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', warnings: [expect.stringContaining('evidence_packages[0].artifacts[0].hash_sha256')] });
     // the batch is a stored workflow now (was a correlation id only)
     expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({ workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED' });
   });

@@ -91,14 +91,14 @@ describe('gRPC door: approval and batch workflows', () => {
 
   it('signs a batch as a stored batch workflow: per-item results, a bad package fails alone', async () => {
     const good = [uniquePackage('grpc-wf-batch-1'), uniquePackage('grpc-wf-batch-2')];
-    const invalid = { ...toProtoPackage(uniquePackage('grpc-wf-batch-bad')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const invalid = { ...toProtoPackage(uniquePackage('grpc-wf-batch-bad')), spec_version: 'one' };
     // fails in the door (the proto does not convert), not in the core
     const unreadable = { ...toProtoPackage(uniquePackage('grpc-wf-batch-ts')), timestamp_utc_rfc3339: '2024-01-23T14:30:00Z' };
     const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(good[0]!), invalid, toProtoPackage(good[1]!), unreadable] });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 2, pending_count: 0 });
     expect(res.results.map((r: { status: string }) => r.status))
       .toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED']);
-    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].artifacts[0].hash_sha256') });
+    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
     expect(res.results[3].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[3].timestamp_utc_rfc3339') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(hashOf(good[0]));
 

@@ -49,7 +49,7 @@ describe('evidence package validation', () => {
       [(p) => { delete p.actor; }, 'validation_failed:evidence_package.actor'],
       [(p) => { p.actor.auth_provider = 5; }, 'validation_failed:evidence_package.actor.auth_provider'],
       [(p) => { p.artifacts[1].uri = ''; }, 'validation_failed:evidence_package.artifacts[1].uri'],
-      [(p) => { p.artifacts[2].extra = 1; }, 'validation_failed:evidence_package.artifacts[2].extra'],
+      [(p) => { p.artifacts[2].hash_sha256 = 7; }, 'validation_failed:evidence_package.artifacts[2].hash_sha256'],
       [(p) => { p.artifacts = 'x'; }, 'validation_failed:evidence_package.artifacts'],
       [(p) => { p.timestamp_utc = '2024-01-23 14:30:00'; }, 'validation_failed:evidence_package.timestamp_utc'],
     ];
@@ -59,6 +59,37 @@ describe('evidence package validation', () => {
       expect(codeOf(() => prepareEvidence(pkg, DEFAULT_LIMITS))).toBe(expected);
     }
     expect(codeOf(() => prepareEvidence('text', DEFAULT_LIMITS))).toBe('invalid_request:evidence_package');
+  });
+
+  it('accepts what AFDP accepts, signing exactly what was sent and naming what it does not understand', () => {
+    const pkg: any = { ...fixture(), build_id: 'b-42', event_type: 'deploy', actor: { ...fixture().actor, team: 'ml' } };
+    pkg.artifacts = [{ ...pkg.artifacts[0], size: 1024 }, { name: 'doc', hash_sha256: 'abc123def456...' }, { name: 'up', hash_sha256: 'E'.repeat(64) }];
+    const prepared = prepareEvidence(pkg, DEFAULT_LIMITS);
+    expect(prepared.pkg).toEqual(pkg); // every field kept
+    expect(prepared.hashHex).toBe(sha256Hex(canonicalBytes(pkg))); // and signed
+    expect(prepared.warnings).toEqual([
+      'evidence_package.build_id: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.actor.team: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.artifacts[0].size: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.artifacts[1].hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given',
+      'evidence_package.artifacts[2].hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given',
+    ]);
+    expect(prepareEvidence({ ...fixture(), artifacts: [] }, DEFAULT_LIMITS).warnings).toEqual([]);
+    expect(prepareEvidence(fixture(), DEFAULT_LIMITS).warnings).toEqual([]);
+  });
+
+  it('refuses odd artifact hashes with NOTARY_STRICT_ARTIFACT_HASHES', () => {
+    const strict = { ...DEFAULT_LIMITS, strictArtifactHashes: true };
+    const pkg: any = fixture();
+    pkg.artifacts[1].hash_sha256 = 'abc123';
+    expect(codeOf(() => prepareEvidence(pkg, strict))).toBe('validation_failed:evidence_package.artifacts[1].hash_sha256');
+    expect(codeOf(() => prepareEvidence(fixture(), strict))).toBe('ok');
+  });
+
+  it('does not loosen integrity: limits and non-JSON values still refused in unknown fields', () => {
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: Number.NaN }, DEFAULT_LIMITS))).toBe('validation_failed:evidence_package.extra');
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: 'x'.repeat(20_000) }, DEFAULT_LIMITS))).toBe('payload_too_large:evidence_package.extra');
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: () => 1 }, DEFAULT_LIMITS))).toBe('validation_failed:evidence_package.extra');
   });
 
   it('enforces node count and depth limits on hostile metadata without recursion blow-ups', () => {

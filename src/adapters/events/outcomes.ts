@@ -83,7 +83,7 @@ export function resultPublication(ctx: EventContext, result: NotarizeResult, met
     payload: {
       event_id: ctx.eventId ?? '', workflow_id: workflowId, workflow_type: ctx.workflowType, timestamp: ctx.now.toISOString(), success: true,
       error: null, receipt: result.receipt, processing_duration_ms: Math.max(0, ctx.now.getTime() - ctx.startedAt), trace_id: ctx.traceId,
-      metadata: { evidence_package_hash: result.receipt.evidence_package_hash, ...metadata },
+      metadata: { evidence_package_hash: result.receipt.evidence_package_hash, ...(result.warnings?.length ? { warnings: result.warnings } : {}), ...metadata },
     },
     properties: props({ event_id: ctx.eventId, workflow_id: workflowId, success: true, message_type: MESSAGE_TYPE.results, trace_id: ctx.traceId }),
   };

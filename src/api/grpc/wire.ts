@@ -69,4 +69,5 @@ export interface SignEvidenceResponseMsg {
   status: string;
   error?: RpcStatusMsg;
   replayed?: boolean;
+  warnings?: string[];
 }

@@ -24,6 +24,7 @@ export function presentView(v: WorkflowView) {
     ...approvalPart(v),
     ...(v.receipt && { receipt: v.receipt }),
     ...(v.batch && { batch: presentBatchSummary(v.batch) }),
+    ...(v.warnings && { warnings: v.warnings }),
   };
 }
 
@@ -33,7 +34,7 @@ export const presentSummary = (w: WorkflowView & WorkflowSummary) => ({
 });
 
 /** An item as AFDP's SignEvidenceResponse: workflow_id a string, status `completed` once signed. */
-export const presentBatchItem = (r: BatchItemResult) => ({
+const presentBatchItem = (r: BatchItemResult) => ({
   workflow_id: r.workflow_id ?? '',
   receipt: r.receipt,
   status: r.status === 'signed' ? 'completed' : r.status,
@@ -49,5 +50,6 @@ export function presentBatch(v: WorkflowView) {
   const { status: _status, ...workflow } = presentWorkflow(v);
   const summary = presentBatchSummary(v.batch ?? { total: 0, succeeded: 0, failed: 0, pending: 0, results: [] });
   const { results, ...counts } = summary;
-  return { batch_workflow_id: v.id, results, status: v.status, ...workflow, ...counts };
+  const withWarnings = results.map((r) => ({ ...r, warnings: v.itemWarnings?.[r.index] ?? [] }));
+  return { batch_workflow_id: v.id, results: withWarnings, status: v.status, ...workflow, ...counts };
 }

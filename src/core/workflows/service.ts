@@ -19,7 +19,8 @@ export class WorkflowService {
 
   /** approval_sign: a pending workflow that signs once `quorum` approvers approve. */
   async requestApproval(input: ApprovalInput): Promise<WorkflowView> {
-    return this.describe(await createApproval(this.deps, input));
+    const { id, warnings } = await createApproval(this.deps, input);
+    return { ...(await this.describe(id)), warnings };
   }
 
   /** One approver's decision; answers with the workflow after it (completed, with the receipt, if it met the quorum). */
@@ -30,7 +31,8 @@ export class WorkflowService {
 
   /** batch_sign: signs every package, each with its own result; a bad package fails alone. */
   async signBatch(packages: unknown[], options: BatchOptions = {}): Promise<WorkflowView> {
-    return this.describe(await createAndRunBatch(this.deps, packages, options));
+    const { id, itemWarnings } = await createAndRunBatch(this.deps, packages, options);
+    return { ...(await this.describe(id)), itemWarnings };
   }
 
   /** Any workflow; approval workflows with approval_statuses (and receipt once signed), batches with per-item results. */

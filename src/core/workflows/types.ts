@@ -124,6 +124,10 @@ export interface WorkflowView extends Workflow {
   expires_at?: string;
   receipt?: Receipt | ApprovalReceipt;
   batch?: BatchSummary;
+  /** in the answer to the request that sent the package: what was signed as given (unknown fields, odd hashes) */
+  warnings?: string[];
+  /** the same, per item, in the answer to a batch request */
+  itemWarnings?: string[][];
 }
 
 /** An approval workflow's receipt: the evidence receipt plus the approvals bound to it. */

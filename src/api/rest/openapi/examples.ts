@@ -25,7 +25,7 @@ export const EXAMPLES = {
   evidencePackage,
   receipt,
   signRequest: { evidence_package: evidencePackage },
-  signResponse: { workflow_id: workflow.workflow_id, receipt, status: 'completed' },
+  signResponse: { workflow_id: workflow.workflow_id, receipt, status: 'completed', warnings: [] },
   validateRequest: { evidence_package: evidencePackage, receipt },
   validateSignatureRequest: { evidence_package: evidencePackage, signature: receipt.signature_b64 },
   validateResponse: {

@@ -54,7 +54,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
     const waitAnchoredMs = request.query.wait === 'anchored' ? request.query.wait_timeout_ms : 0;
     const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs, principal: request.principal?.id });
     if (result.replayed) reply.header('idempotent-replayed', 'true');
-    return { workflow_id: result.workflow.id, receipt: result.receipt, status: result.workflow.status };
+    return { workflow_id: result.workflow.id, receipt: result.receipt, status: result.workflow.status, warnings: result.warnings };
   });
 
   app.post<{ Body: { evidence_package: unknown; receipt?: unknown; signature?: string } }>('/api/v1/evidence/validate', {

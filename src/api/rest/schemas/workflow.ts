@@ -51,7 +51,8 @@ export const batchItemSchema = {
     index: int({ minimum: 0, description: 'position in the request' }),
     evidence_package_hash: nullable(hex64('null when the package could not be read')),
     error: nullable(ref('ItemError')),
-  }),
+    warnings: arrayOf(str(), { description: 'in the answer to the batch request: what was signed as given although AFDP does not describe it (unknown fields, artifact hashes that are not SHA-256 hex)' }),
+  }, ['warnings']),
 };
 
 const batchCounts: Record<string, Schema> = {
@@ -83,7 +84,8 @@ export const workflowStatusSchema = {
     ...approvalFields,
     receipt: ref('Receipt'),
     batch: ref('BatchSummary'),
-  }, [...APPROVAL_ONLY, 'receipt', 'batch'], {
+    warnings: arrayOf(str(), { description: 'in the answer to an approval request: what was signed as given although AFDP does not describe it' }),
+  }, [...APPROVAL_ONLY, 'receipt', 'batch', 'warnings'], {
     description: 'receipt: once a simple or approval workflow is completed; batch: batch workflows only',
   }),
 };
@@ -114,5 +116,6 @@ export const signResponseSchema = {
     workflow_id: str(),
     receipt: ref('Receipt'),
     status: str({ enum: ['completed'] }),
+    warnings: arrayOf(str(), { description: 'what was signed as given although AFDP\'s shape does not describe it: unknown fields, artifact hashes that are not SHA-256 hex' }),
   }),
 };
