@@ -171,7 +171,7 @@ describe('handleEvent: workflow types', () => {
     expect(results.map((r) => r.metadata.batch_index)).toEqual([0, 2]);
     expect(results.every((r) => r.workflow_type === 'batch_sign')).toBe(true);
     const [error] = published(actions, 'errors') as NotaryErrorMessage[];
-    expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].bad' } });
+    expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].spec_version' } });
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
     expect(status).toMatchObject({ status: 'completed', workflow_id: '', progress: { total_steps: 3, completed_steps: 2 } });
     expect(await t.handle(event, 1)).toEqual(actions); // redelivery: nothing signed again
@@ -284,7 +284,7 @@ describe('handleEvent: poison messages and transient failures', () => {
     ['an unknown field', JSON.stringify(modelDeploymentEvent({ surprise: 1 })), 'event.surprise'],
     ['an unknown event_type', JSON.stringify(modelDeploymentEvent({ event_type: { model_training: {} } })), 'event.event_type'],
     ['a variant missing its fields', JSON.stringify(modelDeploymentEvent({ event_type: { inference: { model_id: 'm' } } })), 'event.event_type.inference.request_id'],
-    ['a bad artifact hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a', hash_sha256: 'xyz' }] })), 'event.artifacts[0].hash_sha256'],
+    ['an artifact without a hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a' }] })), 'event.artifacts[0].hash_sha256'],
     ['a bad timestamp', JSON.stringify(modelDeploymentEvent({ timestamp: 'yesterday' })), 'event.timestamp'],
     ['the reserved metadata key', JSON.stringify(modelDeploymentEvent({ metadata: { pipeline_event: 1 } })), 'event.metadata.pipeline_event'],
   ])('%s goes straight to the DLQ with a validation NotaryError', async (_name, body, field) => {
