@@ -135,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxMetadataDepth: r.int('NOTARY_MAX_METADATA_DEPTH', DEFAULT_LIMITS.maxMetadataDepth, 1, 256),
       maxStringLength: r.int('NOTARY_MAX_STRING_LENGTH', DEFAULT_LIMITS.maxStringLength, 16, 16 * 1024 * 1024),
       maxNodes: r.int('NOTARY_MAX_JSON_NODES', DEFAULT_LIMITS.maxNodes, 16, 10_000_000),
+      strictArtifactHashes: r.bool('NOTARY_STRICT_ARTIFACT_HASHES', DEFAULT_LIMITS.strictArtifactHashes),
     },
     http: httpLimits(r),
     shutdownGraceMs: r.int('NOTARY_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

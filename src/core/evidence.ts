@@ -26,4 +26,6 @@ export interface CanonicalEvidence {
   canonical: Buffer;
   digest: Buffer;
   hashHex: string;
+  /** what was signed as sent although AFDP's shape does not describe it (unknown fields, odd hashes) */
+  warnings?: string[];
 }

@@ -9,6 +9,11 @@ export interface InputLimits {
   maxStringLength: number;
   /** total JSON values in the package (objects, arrays and scalars) */
   maxNodes: number;
+  /**
+   * An artifact hash_sha256 that is not 64 lowercase hex characters: false (AFDP's behaviour) signs
+   * it as given and names it in the answer's warnings; true refuses it (422).
+   */
+  strictArtifactHashes: boolean;
 }
 
 export const DEFAULT_LIMITS: InputLimits = {
@@ -17,6 +22,7 @@ export const DEFAULT_LIMITS: InputLimits = {
   maxMetadataDepth: 16,
   maxStringLength: 16 * 1024,
   maxNodes: 20_000,
+  strictArtifactHashes: false,
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
-import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowQuery } from '../ports/evidence-store.js';
+import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
 import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
 import { noopTracer, type Tracer } from '../ports/tracer.js';
@@ -41,6 +41,15 @@ export interface NotarizeResult {
   receipt: Receipt;
   /** true when an earlier request under the same Idempotency-Key produced this result */
   replayed: boolean;
+  /** what was signed as given although AFDP's shape does not describe it (unknown fields, odd hashes) */
+  warnings: string[];
+}
+
+export interface DependencyHealth {
+  name: 'store' | 'signer' | 'transparency_log';
+  healthy: boolean;
+  responseTimeMs: number;
+  error: string | null;
 }
 
 export interface TrustRoot {
@@ -78,12 +87,12 @@ export class Notary {
         if (claim.requestHash !== evidence.hashHex) {
           throw new NotaryError('idempotency_mismatch', 'this Idempotency-Key was already used with a different evidence package');
         }
-        return { ...(await this.awaitExisting(claim.workflowId)), replayed: true };
+        return { ...(await this.awaitExisting(claim.workflowId)), replayed: true, warnings: evidence.warnings ?? [] };
       }
     }
     try {
       const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null);
-      return { ...result, replayed: false };
+      return { ...result, replayed: false, warnings: evidence.warnings ?? [] };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
       throw err;
@@ -187,7 +196,7 @@ export class Notary {
     return toReceipt(record);
   }
 
-  listWorkflows(query: WorkflowQuery): Promise<Page<Workflow>> {
+  listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.deps.store.listWorkflows(query);
   }
 
@@ -207,11 +216,30 @@ export class Notary {
     if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
       throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
     }
-    const report = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const checked = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const report = { ...checked, validation_result: { ...checked.validation_result, warnings: [...(evidence.warnings ?? []), ...checked.validation_result.warnings] } };
     // approval workflows bind their approvals into the receipt with a second signature: checked when present
     const attestationError = await checkApprovalAttestation(evidence, receipt as Record<string, unknown>, this.deps.signer);
     if (attestationError === null) return report;
     return { ...report, is_valid: false, validation_error: report.validation_error ?? attestationError };
+  }
+
+  /**
+   * AFDP's form of validation: a package and a bare signature. Valid when this notary issued that
+   * signature for this package; its receipt is then checked in full, as `validate` does.
+   */
+  async validateSignature(rawPackage: unknown, signatureB64: string): Promise<ValidationReport> {
+    const evidence = this.prepare(rawPackage);
+    const stored = await this.deps.store.getEvidence(evidence.hashHex);
+    for (const id of stored?.workflow_ids ?? []) {
+      const receipt = await this.getReceipt(id);
+      if (receipt.signature_b64 === signatureB64) return this.validate(rawPackage, receipt);
+    }
+    return {
+      is_valid: false,
+      validation_error: 'this notary issued no such signature for this evidence package',
+      validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: evidence.warnings ?? [] },
+    };
   }
 
   /** New signing-key version; earlier versions stay in the trust root so old receipts verify. */
@@ -227,5 +255,19 @@ export class Notary {
   /** Readiness: every dependency answers. */
   async ready(): Promise<void> {
     await Promise.all([this.deps.store.ping(), this.deps.signer.ping(), this.deps.log.ping()]);
+  }
+
+  /** Each dependency on its own, timed: what AFDP's HealthCheck lists. Causes stay in the log, not in the answer. */
+  dependencies(): Promise<DependencyHealth[]> {
+    const { store, signer, log, logger } = this.deps;
+    const check = async (name: DependencyHealth['name'], ping: () => Promise<void>): Promise<DependencyHealth> => {
+      const started = performance.now();
+      const error = await ping().then(() => null, (err: unknown) => {
+        logger.warn({ err, dependency: name }, 'health check: dependency not answering');
+        return `${name} is not answering`;
+      });
+      return { name, healthy: error === null, responseTimeMs: Math.round(performance.now() - started), error };
+    };
+    return Promise.all([check('store', () => store.ping()), check('signer', () => signer.ping()), check('transparency_log', () => log.ping())]);
   }
 }

@@ -5,8 +5,9 @@ import { validateEvidencePackage } from './validate-evidence.js';
 
 /** Validate once, canonicalize once, hash once: the canonical bytes are the costliest step. */
 export function prepareEvidence(raw: unknown, limits: InputLimits, path?: string): CanonicalEvidence {
-  const pkg = validateEvidencePackage(raw, limits, path);
+  const warnings: string[] = [];
+  const pkg = validateEvidencePackage(raw, limits, path, warnings);
   const canonical = canonicalBytes(pkg);
   const digest = sha256(canonical);
-  return { pkg, canonical, digest, hashHex: digest.toString('hex') };
+  return { pkg, canonical, digest, hashHex: digest.toString('hex'), warnings };
 }

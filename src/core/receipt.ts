@@ -14,9 +14,15 @@ export interface Receipt {
   key_version: number;
   signed_at: string;
   anchoring: AnchoringState;
+  /**
+   * AFDP's name for the log entry's UUID: `GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id}`
+   * finds the entry, on Rekor and on the embedded log alike. Same value as `rekor_entry_uuid`.
+   */
   rekor_log_id: string | null;
   rekor_server_url: string | null;
   rekor_entry_uuid: string | null;
+  /** the log's own ID (Rekor's `logID`: SHA-256 of its public key), as the trust root names it */
+  transparency_log_id: string | null;
   integrated_time: number | null;
   log_index: number | null;
   inclusion_proof: InclusionProof | null;

@@ -1,12 +1,13 @@
-import type { Actor, Artifact, EvidencePackage } from './evidence.js';
-import { NotaryError, invalid } from './errors.js';
+import type { EvidencePackage } from './evidence.js';
+import { NotaryError, invalid, printable } from './errors.js';
 import { checkJsonTree, checkStorable } from './integrity.js';
 import type { InputLimits } from './limits.js';
 
-const HASH_RE = /^[0-9a-f]{64}$/;
+/** The package's rules, exported so the REST door's OpenAPI schema states exactly these. */
+export const HASH_RE = /^[0-9a-f]{64}$/;
 /** the versions of the AFDP evidence format this notary understands (README) */
-const SPEC_VERSIONS: ReadonlySet<string> = new Set(['1.0', '1.0.0']);
-const EVENT_TYPE_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/;
+export const SPEC_VERSION_RE = /^1\.0(\.0)?$/;
+export { RFC3339_RE } from './integrity.js';
 
 const PACKAGE_KEYS = new Set(['spec_version', 'timestamp_utc', 'event_type', 'actor', 'artifacts', 'metadata']);
 const ACTOR_KEYS = new Set(['actor_type', 'id', 'auth_provider']);
@@ -17,60 +18,58 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Checks an untrusted value against the AFDP evidence package shape, the limits and the integrity
- * rules (integrity.ts: I-JSON values, what the store can hold). Unknown fields are refused rather
- * than silently signed: a caller must not believe a field was understood when it was not.
+ * Checks an untrusted value against the AFDP evidence package shape and the limits, as loosely as
+ * AFDP does: unknown fields, an empty artifact list, any event_type, artifact hashes that are not
+ * SHA-256 hex. What is signed is always exactly what was sent: an unknown field or an odd hash is
+ * kept, signed, and named in `warnings` so the caller knows it was not understood. The integrity
+ * rules (integrity.ts: limits, I-JSON values, what the store can hold) are not loosened.
  */
-export function validateEvidencePackage(value: unknown, limits: InputLimits, path = 'evidence_package'): EvidencePackage {
+export function validateEvidencePackage(value: unknown, limits: InputLimits, path = 'evidence_package', warnings: string[] = []): EvidencePackage {
   if (!isObject(value)) throw new NotaryError('invalid_request', `${path}: must be a JSON object`, { field: path });
   checkJsonTree(value, limits, path);
-  rejectUnknown(value, PACKAGE_KEYS, path);
+  noteUnknown(value, PACKAGE_KEYS, path, warnings);
 
   const spec_version = requireString(value, 'spec_version', path, limits);
-  if (!SPEC_VERSIONS.has(spec_version)) throw invalid(`${path}.spec_version`, 'must be 1.0 or 1.0.0');
+  if (!SPEC_VERSION_RE.test(spec_version)) throw invalid(`${path}.spec_version`, 'must be 1.0 or 1.0.0');
 
   const timestamp_utc = requireString(value, 'timestamp_utc', path, limits);
 
-  const event_type = requireString(value, 'event_type', path, limits);
-  if (!EVENT_TYPE_RE.test(event_type)) throw invalid(`${path}.event_type`, 'must be dot notation such as ai.model.deployment');
+  // AFDP: any string (dot notation such as ai.model.deployment is the convention)
+  requireString(value, 'event_type', path, limits);
 
-  const actor = validateActor(value.actor, `${path}.actor`, limits);
-  const artifacts = validateArtifacts(value.artifacts, `${path}.artifacts`, limits);
-
-  const pkg: EvidencePackage = { spec_version, timestamp_utc, event_type, actor, artifacts };
-  if (value.metadata !== undefined) {
-    if (!isObject(value.metadata)) throw invalid(`${path}.metadata`, 'must be a JSON object');
-    pkg.metadata = value.metadata;
-  }
+  validateActor(value.actor, `${path}.actor`, limits, warnings);
+  validateArtifacts(value.artifacts, `${path}.artifacts`, limits, warnings);
+  if (value.metadata !== undefined && !isObject(value.metadata)) throw invalid(`${path}.metadata`, 'must be a JSON object');
+  // signed as sent: every field, known or not
+  const pkg = value as unknown as EvidencePackage;
   checkStorable(pkg, path);
   return pkg;
 }
 
-function validateActor(value: unknown, path: string, limits: InputLimits): Actor {
+function validateActor(value: unknown, path: string, limits: InputLimits, warnings: string[]): void {
   if (!isObject(value)) throw invalid(path, 'is required and must be an object');
-  rejectUnknown(value, ACTOR_KEYS, path);
-  const actor: Actor = {
-    actor_type: requireString(value, 'actor_type', path, limits),
-    id: requireString(value, 'id', path, limits),
-  };
-  if (value.auth_provider !== undefined) actor.auth_provider = requireString(value, 'auth_provider', path, limits);
-  return actor;
+  noteUnknown(value, ACTOR_KEYS, path, warnings);
+  requireString(value, 'actor_type', path, limits);
+  requireString(value, 'id', path, limits);
+  if (value.auth_provider !== undefined) requireString(value, 'auth_provider', path, limits);
 }
 
-function validateArtifacts(value: unknown, path: string, limits: InputLimits): Artifact[] {
+function validateArtifacts(value: unknown, path: string, limits: InputLimits, warnings: string[]): void {
   if (!Array.isArray(value)) throw invalid(path, 'is required and must be an array');
-  if (value.length === 0) throw invalid(path, 'must hold at least one artifact');
   if (value.length > limits.maxArtifacts) {
     throw new NotaryError('payload_too_large', `${path}: at most ${limits.maxArtifacts} artifacts, got ${value.length}`, { field: path });
   }
-  return value.map((item, i) => {
+  value.forEach((item, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(item)) throw invalid(p, 'must be an object');
-    rejectUnknown(item, ARTIFACT_KEYS, p);
-    const artifact: Artifact = { name: requireString(item, 'name', p, limits), hash_sha256: requireString(item, 'hash_sha256', p, limits) };
-    if (!HASH_RE.test(artifact.hash_sha256)) throw invalid(`${p}.hash_sha256`, 'must be 64 lowercase hex characters');
-    if (item.uri !== undefined) artifact.uri = requireString(item, 'uri', p, limits);
-    return artifact;
+    noteUnknown(item, ARTIFACT_KEYS, p, warnings);
+    requireString(item, 'name', p, limits);
+    const hash = requireString(item, 'hash_sha256', p, limits);
+    if (!HASH_RE.test(hash)) {
+      if (limits.strictArtifactHashes) throw invalid(`${p}.hash_sha256`, 'must be 64 lowercase hex characters (NOTARY_STRICT_ARTIFACT_HASHES)');
+      warnings.push(`${p}.hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given`);
+    }
+    if (item.uri !== undefined) requireString(item, 'uri', p, limits);
   });
 }
 
@@ -81,9 +80,9 @@ function requireString(obj: Obj, key: string, path: string, limits: InputLimits)
   return v;
 }
 
-function rejectUnknown(obj: Obj, allowed: ReadonlySet<string>, path: string): void {
+function noteUnknown(obj: Obj, allowed: ReadonlySet<string>, path: string, warnings: string[]): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.has(key)) throw invalid(`${path}.${key}`, 'is not a field of this object');
+    if (!allowed.has(key)) warnings.push(printable(`${path}.${key}: not a field of AFDP's evidence package; signed as given`));
   }
 }
 

@@ -87,13 +87,24 @@ function checkTime(evidence: CanonicalEvidence, entry: LogEntry | undefined, now
 }
 
 
+/**
+ * The log's ID. Receipts issued before `transparency_log_id` existed carried it in `rekor_log_id`,
+ * which now holds the entry UUID (AFDP's meaning): such a receipt still verifies.
+ */
+function logIdOf(r: Obj, uuid: string | undefined): string | undefined {
+  const id = str(r, 'transparency_log_id');
+  if (id !== undefined) return id;
+  const legacy = str(r, 'rekor_log_id');
+  return legacy !== undefined && legacy !== uuid ? legacy : undefined;
+}
+
 /** The receipt's flat log-entry fields as a LogEntry, or undefined if any is missing (pending). */
 export function toLogEntry(r: Obj): LogEntry | undefined {
   const proof = r.inclusion_proof as LogEntry['inclusionProof'] | null | undefined;
   const uuid = str(r, 'rekor_entry_uuid');
   const logIndex = num(r, 'log_index');
   const integratedTime = num(r, 'integrated_time');
-  const logID = str(r, 'rekor_log_id');
+  const logID = logIdOf(r, uuid);
   const body = str(r, 'rekor_entry_body');
   const set = str(r, 'signed_entry_timestamp');
   if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || integratedTime === undefined

@@ -5,6 +5,17 @@ export type WorkflowType = 'simple_sign' | 'approval_sign' | 'batch_sign';
 
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 
+/**
+ * The words AFDP's REST API, gRPC API and webhooks use for workflow types (its Rust handlers and
+ * proto comment: simple_signing, approval_signing, batch_signing). Pulsar messages keep the
+ * `WorkflowType` enum's own words (simple_sign …), as AFDP's serde writes them there.
+ */
+export const WORKFLOW_TYPE_NAMES: Readonly<Record<WorkflowType, string>> = {
+  simple_sign: 'simple_signing',
+  approval_sign: 'approval_signing',
+  batch_sign: 'batch_signing',
+};
+
 export interface Workflow {
   id: string;
   type: WorkflowType;
@@ -17,6 +28,12 @@ export interface Workflow {
   error_message: string | null;
   /** the authenticated principal that submitted it; null: anonymous (auth off) or not recorded */
   submitted_by?: string | null;
+}
+
+/** A workflow in a listing: AFDP's summary also names the event type and actor of its evidence (null: a batch). */
+export interface WorkflowSummary extends Workflow {
+  event_type: string | null;
+  actor_id: string | null;
 }
 
 /** A workflow that signed one package: the only kind a receipt is made from. */

@@ -40,7 +40,13 @@ const httpMetrics: FastifyPluginAsync<HttpMetricsPluginOptions> = async (app, op
   });
 
   if (path === false) return;
-  app.get(path, { logLevel: 'warn' }, async (_request, reply) => {
+  app.get(path, {
+    logLevel: 'warn',
+    schema: {
+      tags: ['Health'], operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format)',
+      response: { 200: { description: 'Every metric of this process', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_request, reply) => {
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });

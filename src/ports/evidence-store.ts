@@ -1,5 +1,5 @@
 import type { CanonicalEvidence } from '../core/evidence.js';
-import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus } from '../core/workflow.js';
+import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
 import type { LogEntry } from './transparency-log.js';
 
 export interface StoredSignature {
@@ -43,6 +43,11 @@ export interface Page<T> {
   nextPageToken: string | null;
 }
 
+/** A page of the workflow listing, with how many workflows match the filters on all pages. */
+export interface WorkflowPage extends Page<WorkflowSummary> {
+  totalCount: number;
+}
+
 export interface EvidenceQuery {
   artifactHash?: string;
   eventType?: string;
@@ -76,7 +81,7 @@ export interface EvidenceStore {
   releaseIdempotencyKey(key: string, workflowId: string): Promise<void>;
   getWorkflow(id: string): Promise<Workflow | undefined>;
   getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined>;
-  listWorkflows(query: WorkflowQuery): Promise<Page<Workflow>>;
+  listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
   getEvidence(hashHex: string): Promise<StoredEvidence | undefined>;
   findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>>;
   /** Signatures whose anchoring has not succeeded yet, oldest first. */

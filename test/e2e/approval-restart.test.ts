@@ -64,13 +64,14 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     vault.seal();
     const packages = Array.from({ length: 3 }, (_, i) => uniquePackage(`restart-batch-${backend}-${i}`));
     const started = await signBatch(first.rest, { evidence_packages: [...packages, { bad: true }] });
-    expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ status: 'running', batch: { pending: 3, failed: 1 } });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ status: 'running', pending: 3, failed: 1 });
+    expect(started.body.results.map((r: { status: string }) => r.status)).toEqual(['pending', 'pending', 'pending', 'failed']);
     await first.close();
     vault.unseal();
 
     const second = await restart();
-    const url = `/api/v1/workflows/${started.body.workflow_id}/status`;
+    const url = `/api/v1/workflows/${started.body.batch_workflow_id}/status`;
     await expect.poll(async () => (await second.rest.inject(url)).json().status, { timeout: 10_000 }).toBe('completed');
     const { batch } = (await second.rest.inject(url)).json();
     expect(batch).toMatchObject({ succeeded: 3, failed: 1, pending: 0 });

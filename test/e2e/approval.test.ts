@@ -24,16 +24,19 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
   it.skipIf(skipBackend(backend))('signs once the quorum approves, binding the approvals into a receipt validate accepts', async () => {
     const pkg = uniquePackage(`approval-${backend}`);
     const created = await requestApproval(app.rest, { evidence_package: pkg, approvers: ['alice', 'bob', 'carol'], quorum: 2, webhook_url: hooks.url });
-    expect(created.status).toBe(202);
+    expect(created.status).toBe(200);
     const id = created.body.workflow_id;
     expect(created.headers.location).toBe(`/api/v1/workflows/${id}/status`);
-    expect(created.body).toMatchObject({ workflow_type: 'approval_sign', status: 'pending', quorum: 2 });
+    expect(created.body).toMatchObject({ workflow_type: 'approval_signing', status: 'pending', quorum: 2 });
     expect(created.body.approval_statuses.map((s: { status: string }) => s.status)).toEqual(['pending', 'pending', 'pending']);
+    // AFDP's ApprovalStatusDto.timestamp is a date: while pending, when the approval was requested
+    expect(created.body.approval_statuses.map((s: { timestamp: string }) => s.timestamp)).toEqual(Array(3).fill(created.body.created_at));
 
     const first = await decide(app.rest, id, { approver: 'bob', decision: 'approve', comment: 'model card reviewed' });
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('pending');
     expect(first.body.approval_statuses[1]).toMatchObject({ approver: 'bob', status: 'approved', comment: 'model card reviewed' });
+    expect(Date.parse(first.body.approval_statuses[1].timestamp)).toBeGreaterThanOrEqual(Date.parse(created.body.created_at));
 
     const second = await decide(app.rest, id, { approver: 'alice', decision: 'approve' });
     expect(second.body.status).toBe('completed');
@@ -81,7 +84,7 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     expect([late.status, late.body.code]).toEqual([409, 'workflow_closed']);
     expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).statusCode).toBe(404);
     const failed = await hooks.waitFor(1, (w) => w.body.workflow_id === body.workflow_id && w.body.event === 'failed');
-    expect(failed[0]!.body).toMatchObject({ status: 'failed', workflow_type: 'approval_sign', error_message: 'rejected by bob: missing eval results' });
+    expect(failed[0]!.body).toMatchObject({ status: 'failed', workflow_type: 'approval_signing', error_message: 'rejected by bob: missing eval results' });
   });
 
   it.skipIf(skipBackend(backend))('expires on the timer, and refuses an approval after expiry', async () => {
@@ -115,7 +118,7 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     const { body } = await requestApproval(app.rest, { evidence_package: uniquePackage(`list-${backend}`), approvers: ['dana'] });
     const list = (await app.rest.inject('/api/v1/workflows?status_filter=pending&page_size=100')).json();
     const mine = list.workflows.find((w: { workflow_id: string }) => w.workflow_id === body.workflow_id);
-    expect(mine).toMatchObject({ workflow_type: 'approval_sign', quorum: 1, approval_statuses: [{ approver: 'dana', status: 'pending', timestamp: null, comment: null }] });
+    expect(mine).toMatchObject({ workflow_type: 'approval_signing', quorum: 1, approval_statuses: [{ approver: 'dana', status: 'pending', timestamp: body.created_at, comment: null }] });
     const bad = [
       { evidence_package: uniquePackage('x'), approvers: [] },
       { evidence_package: uniquePackage('x'), approvers: ['a', 'a'] },

@@ -7,7 +7,7 @@ import { embeddedPgCtl, embeddedPostmaster, embeddedQuery } from '../support/emb
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { expectAllStoredAndValid, startLoad, startService, waitReady, type Load, type ServiceProcess } from '../support/service-process.js';
 
-/** Each non-201 answer under a database fault is a clean 503 problem with Retry-After, never a 500 or a reset. */
+/** Each non-200 answer under a database fault is a clean 503 problem with Retry-After, never a 500 or a reset. */
 function expectCleanFailures(load: Load): void {
   const unclean = load.failures.filter((f) => !(f.status === 503 && f.type?.startsWith('application/problem+json') && f.retryAfter && f.code === 'unavailable'));
   expect(unclean).toEqual([]);

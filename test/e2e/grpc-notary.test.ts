@@ -36,7 +36,7 @@ describe('gRPC NotaryService end to end', () => {
       expect(rest.body.receipt.evidence_package_hash, name).toBe(hash);
       const key = trust.signing_keys.find((k: { version: number }) => k.version === res.receipt.key_version);
       expect(verify('sha256', canonical, key.public_key_pem, Buffer.from(res.receipt.signature_b64, 'base64'))).toBe(true);
-      expect(res.receipt).toMatchObject({ anchoring: 'ANCHORING_STATE_ANCHORED', rekor_log_id: trust.transparency_log.log_id });
+      expect(res.receipt).toMatchObject({ anchoring: 'ANCHORING_STATE_ANCHORED', transparency_log_id: trust.transparency_log.log_id, rekor_log_id: res.receipt.rekor_entry_uuid });
       expect(Number(res.receipt.log_index)).toBeGreaterThanOrEqual(0);
       expect(JSON.parse(res.receipt.bundle_json).mediaType).toContain('sigstore.bundle');
     }
@@ -92,7 +92,7 @@ describe('gRPC NotaryService end to end', () => {
     const pkg = uniquePackage('status');
     const signed = await client.unary('SignEvidence', { evidence_package: toProtoPackage(pkg) });
     const status = await client.unary('GetWorkflowStatus', { workflow_id: signed.workflow_id });
-    expect(status).toMatchObject({ workflow_id: signed.workflow_id, status: 'WORKFLOW_STATUS_COMPLETED', workflow_type: 'simple_sign', evidence_package_hash: signed.receipt.evidence_package_hash });
+    expect(status).toMatchObject({ workflow_id: signed.workflow_id, status: 'WORKFLOW_STATUS_COMPLETED', workflow_type: 'simple_signing', evidence_package_hash: signed.receipt.evidence_package_hash });
     expect(Number(status.created_at.seconds)).toBeGreaterThan(1.7e9);
     const got = await client.unary('GetNotarizationReceipt', { workflow_id: signed.workflow_id });
     expect(got).toEqual({ found: true, receipt: signed.receipt });
@@ -122,14 +122,18 @@ describe('gRPC NotaryService end to end', () => {
 
   it('signs a batch item by item: a bad package fails alone', async () => {
     const good = [uniquePackage('batch-1'), uniquePackage('batch-2')].map(toProtoPackage);
-    const bad = { ...toProtoPackage(uniquePackage('batch-bad')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const bad = { ...toProtoPackage(uniquePackage('batch-bad')), spec_version: 'one' };
     const res = await client.unary('SignEvidenceBatch', { evidence_packages: [good[0], bad, good[1]] });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 1 });
     expect(res.results.map((r: { status: string }) => r.status)).toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED']);
-    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].artifacts[0].hash_sha256') });
+    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(createHash('sha256').update(canonicalize(uniquePackage('batch-1'))!).digest('hex'));
+    // an artifact hash that is not SHA-256 hex is signed as given, as AFDP does, and named in warnings
+    const odd = { ...toProtoPackage(uniquePackage('batch-odd')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const signed = await client.unary('SignEvidenceBatch', { evidence_packages: [odd] });
+    expect(signed.results[0]).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', warnings: [expect.stringContaining('evidence_packages[0].artifacts[0].hash_sha256')] });
     // the batch is a stored workflow now (was a correlation id only)
-    expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({ workflow_type: 'batch_sign', status: 'WORKFLOW_STATUS_COMPLETED' });
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({ workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED' });
   });
 
   it('honours the idempotency key: same receipt again, ALREADY_EXISTS for another package', async () => {
@@ -163,7 +167,10 @@ describe('gRPC NotaryService end to end', () => {
 
   it('answers the AFDP HealthCheck', async () => {
     const h = await client.unary('HealthCheck', {});
-    expect(h).toMatchObject({ status: 'healthy', dependencies: [{ healthy: true }] });
+    // AFDP lists each dependency on its own
+    expect(h.status).toBe('healthy');
+    expect(h.dependencies.map((d: { name: string }) => d.name)).toEqual(['store', 'signer', 'transparency_log']);
+    for (const d of h.dependencies) expect(d).toMatchObject({ healthy: true, error: '' });
     expect(h.version).toMatch(/^\d+\.\d+/);
   });
 

@@ -51,7 +51,7 @@ describe('gRPC door: approval and batch workflows', () => {
 
     expect((await decide(id, 'alice@example.com', 'looks right')).statusCode).toBe(200);
     const half = await client.unary('GetWorkflowStatus', { workflow_id: id });
-    expect(half).toMatchObject({ workflow_type: 'approval_sign', status: 'WORKFLOW_STATUS_PENDING', evidence_package_hash: hashOf(pkg), quorum: 2 });
+    expect(half).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_PENDING', evidence_package_hash: hashOf(pkg), quorum: 2 });
     expect(half.approval_statuses[0]).toMatchObject({ approver: 'alice@example.com', status: 'APPROVAL_STATE_APPROVED', comment: 'looks right' });
     expect(Number(half.approval_statuses[0].timestamp.seconds)).toBeGreaterThanOrEqual(Math.floor(started.getTime() / 1000));
     expect(half.approval_statuses[1]).toMatchObject({ approver: 'bob@example.com', status: 'APPROVAL_STATE_PENDING' });
@@ -70,7 +70,7 @@ describe('gRPC door: approval and batch workflows', () => {
 
     const listed = await client.unary('ListWorkflows', { start_time: { seconds: String(Math.floor(started.getTime() / 1000) - 1) } });
     const row = listed.workflows.find((w: { workflow_id: string }) => w.workflow_id === id);
-    expect(row).toMatchObject({ workflow_type: 'approval_sign', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }] });
+    expect(row).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }] });
   });
 
   it('takes quorum 0 as "all approvers" and refuses bad approval requests with INVALID_ARGUMENT on the field', async () => {
@@ -91,22 +91,22 @@ describe('gRPC door: approval and batch workflows', () => {
 
   it('signs a batch as a stored batch workflow: per-item results, a bad package fails alone', async () => {
     const good = [uniquePackage('grpc-wf-batch-1'), uniquePackage('grpc-wf-batch-2')];
-    const invalid = { ...toProtoPackage(uniquePackage('grpc-wf-batch-bad')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
+    const invalid = { ...toProtoPackage(uniquePackage('grpc-wf-batch-bad')), spec_version: 'one' };
     // fails in the door (the proto does not convert), not in the core
     const unreadable = { ...toProtoPackage(uniquePackage('grpc-wf-batch-ts')), timestamp_utc_rfc3339: '2024-01-23T14:30:00Z' };
     const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(good[0]!), invalid, toProtoPackage(good[1]!), unreadable] });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 2, pending_count: 0 });
     expect(res.results.map((r: { status: string }) => r.status))
       .toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED']);
-    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].artifacts[0].hash_sha256') });
+    expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
     expect(res.results[3].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[3].timestamp_utc_rfc3339') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(hashOf(good[0]));
 
     const id: string = res.batch_workflow_id;
-    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({ workflow_id: id, workflow_type: 'batch_sign', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [] });
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({ workflow_id: id, workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [] });
     const stored = (await app.rest.inject(`/api/v1/workflows/${id}/status`)).json();
     expect(stored.batch).toMatchObject({ total: 4, succeeded: 2, failed: 2, pending: 0 });
-    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([res.results[0].workflow_id, null, res.results[2].workflow_id, null]);
+    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([res.results[0].workflow_id, '', res.results[2].workflow_id, '']);
     // each signed item is its own workflow with its own receipt
     const item = await client.unary('GetNotarizationReceipt', { workflow_id: res.results[2].workflow_id });
     expect(item).toEqual({ found: true, receipt: res.results[2].receipt });

@@ -109,7 +109,7 @@ describe('npm start', () => {
     }).then((r) => r.status);
     await new Promise((r) => setTimeout(r, 20));
     await stopAndCheck(s, 'SIGTERM', [processRef(npmPid)!, ...tree]);
-    expect([201, 503]).toContain(await inflight);
+    expect([200, 503]).toContain(await inflight);
     // npm → the service (exec replaced the script's shell): npm's one child is the node process that
     // served; below it only the embedded PostgreSQL server it supervises
     expect(tree.filter((p) => p.ppid === npmPid).map((p) => p.command)).toEqual([expect.stringMatching(/node scripts\/start\.mjs$/)]);

@@ -50,7 +50,7 @@ describe('REST hostile input', () => {
 
   it('reads only UTF-8: another charset is 415, utf-8 declared is fine', async () => {
     await problem(await sign(json({ evidence_package: uniquePackage('latin1') }), 'application/json; charset=iso-8859-1'), 415, 'unsupported_media_type');
-    expect((await sign(json({ evidence_package: uniquePackage('utf8-declared') }), 'application/json; charset=UTF-8')).statusCode).toBe(201);
+    expect((await sign(json({ evidence_package: uniquePackage('utf8-declared') }), 'application/json; charset=UTF-8')).statusCode).toBe(200);
   });
 
   const loneSurrogate = (tag: string) => pkgText(tag, (t) => t.replace('"metadata":{', '"metadata":{"s":"\\ud800",'));
@@ -67,9 +67,9 @@ describe('REST hostile input', () => {
   it('fails only the batch item that holds a lone surrogate or an unsafe integer; a duplicate name refuses the whole text', async () => {
     const unsafe = pkgText('batch-unsafe', (t) => t.replace('"metadata":{', '"metadata":{"n":9007199254740993,'));
     const res = await post('/api/v1/evidence/sign/batch', `{"evidence_packages":[${pkgText('batch-ok')},${loneSurrogate('batch-ls')},${unsafe}]}`);
-    expect(res.statusCode, res.body).toBe(201);
-    const { results } = res.json().batch;
-    expect(results.map((r: { status: string }) => r.status)).toEqual(['signed', 'failed', 'failed']);
+    expect(res.statusCode, res.body).toBe(200);
+    const { results } = res.json();
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['completed', 'failed', 'failed']);
     expect(results[1].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[1].metadata.s' });
     expect(results[2].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[2].metadata.n' });
     const dup = pkgText('batch-dup', (t) => t.replace('"metadata":{', '"metadata":{"k":1,"k":2,'));
@@ -106,20 +106,20 @@ describe('REST hostile input', () => {
     const packages = [0, 1, 2, 3, 4].map((i) => uniquePackage(`batch-poison-${i}`));
     packages[2]!.timestamp_utc = '2024-02-30T00:00:00Z';
     const res = await post('/api/v1/evidence/sign/batch', json({ evidence_packages: packages }));
-    expect(res.statusCode, res.body).toBe(201);
-    const batch = res.json().batch;
+    expect(res.statusCode, res.body).toBe(200);
+    const batch = res.json();
     expect(batch).toMatchObject({ total: 5, succeeded: 4, failed: 1 });
-    expect(batch.results.map((r: { status: string }) => r.status)).toEqual(['signed', 'signed', 'failed', 'signed', 'signed']);
+    expect(batch.results.map((r: { status: string }) => r.status)).toEqual(['completed', 'completed', 'failed', 'completed', 'completed']);
     expect(batch.results[2].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[2].timestamp_utc' });
   });
 
   it('keeps a batch whose bad item names a field with NUL in it: the stored item error escapes it', async () => {
-    const bad = { ...uniquePackage('nul-key-item'), 'x\u0000y': 1 };
+    const bad = { ...uniquePackage('nul-key-item'), metadata: { 'x\u0000y': '\ud800' } };
     const res = await post('/api/v1/evidence/sign/batch', json({ evidence_packages: [uniquePackage('nul-key-ok'), bad] }));
-    expect(res.statusCode, res.body).toBe(201);
-    const { results } = res.json().batch;
-    expect(results.map((r: { status: string }) => r.status)).toEqual(['signed', 'failed']);
-    expect(results[1].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[1].x\\u0000y' });
+    expect(res.statusCode, res.body).toBe(200);
+    const { results } = res.json();
+    expect(results.map((r: { status: string }) => r.status)).toEqual(['completed', 'failed']);
+    expect(results[1].error).toMatchObject({ code: 'validation_failed', field: 'evidence_packages[1].metadata.x\\u0000y' });
   });
 
   it('refuses NUL in an approver name (422), which the workflow tables cannot hold', async () => {
@@ -146,7 +146,7 @@ describe('REST hostile input', () => {
   it('left no row for any refused request', async () => {
     const { workflows } = (await app.rest.inject('/api/v1/workflows?page_size=100')).json();
     // the charset test's signature, three batches (their own workflows and six signed items): nothing else
-    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_sign')).toHaveLength(7);
+    expect(workflows.filter((w: { workflow_type: string }) => w.workflow_type === 'simple_signing')).toHaveLength(7);
     expect(workflows).toHaveLength(10);
   });
 });

@@ -12,7 +12,7 @@ describe('service lifecycle', () => {
       const res = await fetch(`${address}/api/v1/evidence/sign`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: fixture() }),
       });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(200);
       const body = await res.json();
       expect(body.receipt.anchoring).toBe('anchored');
       expect((await fetch(`${address}/ready`)).status).toBe(200);
@@ -62,7 +62,7 @@ describe('metrics', () => {
       await app.rest.inject(`/api/v1/workflows/${receipt.workflow_id}/status`);
       await app.anchorer.runOnce();
       const text = (await app.rest.inject('/metrics')).body;
-      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="201"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="200"\} 1/);
       expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/workflows\/:id\/status",code="200"\} 1/);
       expect(text).toMatch(/notary_signatures_total\{backend="local",key_version="1"\} 1/);
       expect(text).toMatch(/notary_evidence_stored_total 1/);
@@ -81,7 +81,7 @@ describe('metrics on a separate port', () => {
       await sign(app.rest, uniquePackage('metrics-port'));
       expect((await app.rest.inject('/metrics')).statusCode).toBe(404);
       const text = (await app.metricsServer!.inject('/metrics')).body;
-      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="201"\} 1/);
+      expect(text).toMatch(/http_requests_total\{method="POST",route="\/api\/v1\/evidence\/sign",code="200"\} 1/);
     } finally {
       await app.close();
     }
@@ -93,7 +93,7 @@ describe('tracing off', () => {
     const app = await startTestApp();
     try {
       const res = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('untraced') } });
-      expect(res.statusCode).toBe(201);
+      expect(res.statusCode).toBe(200);
       expect(res.headers.traceparent).toBeUndefined();
     } finally {
       await app.close();

@@ -18,7 +18,7 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
     for (const [name, pkg] of Object.entries(fixtures())) {
       const { status, body } = await sign(app.rest, pkg);
-      expect(status, name).toBe(201);
+      expect(status, name).toBe(200);
       expect(body.status).toBe('completed');
       const canonical = Buffer.from(canonicalize(pkg)!, 'utf8');
       const r = body.receipt;
@@ -26,7 +26,8 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
       const key = trust.signing_keys.find((k: { version: number }) => k.version === r.key_version);
       expect(verify('sha256', canonical, key.public_key_pem, Buffer.from(r.signature_b64, 'base64'))).toBe(true);
       expect(Buffer.from(r.public_key_b64, 'base64').toString()).toBe(key.public_key_pem);
-      expect(r).toMatchObject({ anchoring: 'anchored', rekor_log_id: trust.transparency_log.log_id, rekor_server_url: trust.transparency_log.url });
+      expect(r).toMatchObject({ anchoring: 'anchored', transparency_log_id: trust.transparency_log.log_id, rekor_server_url: trust.transparency_log.url });
+      expect(r.rekor_log_id).toBe(r.rekor_entry_uuid);
       expect(r.log_index).toBeTypeOf('number');
       expect(r.integrated_time).toBeGreaterThan(1.7e9);
     }
@@ -36,7 +37,7 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     const pkg = uniquePackage('stored');
     const { body } = await sign(app.rest, pkg);
     const status = (await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json();
-    expect(status).toMatchObject({ workflow_id: body.workflow_id, status: 'completed', workflow_type: 'simple_sign', evidence_package_hash: body.receipt.evidence_package_hash });
+    expect(status).toMatchObject({ workflow_id: body.workflow_id, status: 'completed', workflow_type: 'simple_signing', evidence_package_hash: body.receipt.evidence_package_hash });
     expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json()).toEqual(body.receipt);
     const ev = (await app.rest.inject(`/api/v1/evidence/${body.receipt.evidence_package_hash}`)).json();
     expect(ev.evidence_package).toEqual(pkg);
@@ -117,7 +118,9 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('answers liveness and readiness', async () => {
-    expect((await app.rest.inject('/health')).json()).toEqual({ status: 'ok' });
+    const health = (await app.rest.inject('/health')).json();
+    expect(health).toEqual({ status: 'healthy', timestamp: expect.any(String), version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(Math.abs(Date.parse(health.timestamp) - Date.now())).toBeLessThan(60_000);
     expect((await app.rest.inject('/ready')).statusCode).toBe(200);
   });
 });
@@ -131,7 +134,7 @@ describe('Idempotency-Key', () => {
     const pkg = uniquePackage('idem');
     const first = await sign(app.rest, pkg, { 'idempotency-key': 'order-42' });
     const again = await sign(app.rest, pkg, { 'idempotency-key': 'order-42' });
-    expect(again.status).toBe(201);
+    expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     const other = await sign(app.rest, uniquePackage('idem-other'), { 'idempotency-key': 'order-42' });
@@ -142,7 +145,7 @@ describe('Idempotency-Key', () => {
   it('signs once when many identical requests race', async () => {
     const pkg = uniquePackage('idem-race');
     const results = await Promise.all(Array.from({ length: 25 }, () => sign(app.rest, pkg, { 'idempotency-key': 'race-1' })));
-    expect(new Set(results.map((r) => r.status))).toEqual(new Set([201]));
+    expect(new Set(results.map((r) => r.status))).toEqual(new Set([200]));
     expect(new Set(results.map((r) => r.body.receipt.signature_b64)).size).toBe(1);
     const stored = (await app.rest.inject(`/api/v1/evidence/${results[0]!.body.receipt.evidence_package_hash}`)).json();
     expect(stored.workflow_ids).toHaveLength(1);

@@ -23,7 +23,7 @@ describe('REST with Rekor as the transparency log', () => {
     try {
       const pkg = uniquePackage('rekor-ok');
       const { status, body } = await sign(app.rest, pkg);
-      expect(status).toBe(201);
+      expect(status).toBe(200);
       expect(body.receipt).toMatchObject({ anchoring: 'anchored', rekor_server_url: rekor.url });
       expect(body.receipt.log_index).toBeGreaterThanOrEqual(1000);
       expect(rekor.entries.map((e) => e.uuid)).toContain(body.receipt.rekor_entry_uuid);
@@ -41,7 +41,7 @@ describe('REST with Rekor as the transparency log', () => {
     rekor.failNext(10_000, 503);
     const pkg = uniquePackage('rekor-down');
     const { status, body } = await sign(first.rest, pkg);
-    expect(status).toBe(201);
+    expect(status).toBe(200);
     expect(body.receipt.anchoring).toBe('pending');
     await first.close(); // the process stops between signing and anchoring
 

@@ -65,7 +65,7 @@ describe.skipIf(skip)('approval_sign over Pulsar, real app', () => {
     const id = first!.workflow_id!;
 
     const status = (await app.rest.inject(`/api/v1/workflows/${id}/status`)).json();
-    expect(status).toMatchObject({ workflow_id: id, workflow_type: 'approval_sign', status: 'pending', quorum: 2 });
+    expect(status).toMatchObject({ workflow_id: id, workflow_type: 'approval_signing', status: 'pending', quorum: 2 });
     expect(status.approval_statuses.map((s: { approver: string; status: string }) => [s.approver, s.status])).toEqual([['alice', 'pending'], ['bob', 'pending']]);
 
     expect((await decide(app.rest, id, { approver: 'alice', decision: 'approve' })).body.status).toBe('pending');

@@ -11,7 +11,7 @@ afterAll(async () => { await Promise.all(opened.map((db) => db.close())); });
 
 const entry = (eventId: string, workflowId: string | null, message: string): LedgerEntry => ({
   eventId, workflowType: workflowId ? 'simple_sign' : 'batch_sign', workflowId, evidenceHashes: ['a'.repeat(64), null],
-  publications: [{ topic: 'status', payload: { event_id: eventId, workflow_id: workflowId, status: 'completed', timestamp: 't', message, progress: null, trace_id: null }, properties: { b: '2', a: '1' } }],
+  publications: [{ topic: 'status', payload: { event_id: eventId, workflow_id: workflowId ?? '', status: 'completed', timestamp: 't', message, progress: null, trace_id: null }, properties: { b: '2', a: '1' } }],
 });
 
 describe.each(backends)('PgEventLedger on %s', (backend) => {

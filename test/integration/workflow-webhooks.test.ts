@@ -31,7 +31,7 @@ describe.each(backends)('webhook delivery on %s', (backend) => {
       expect(r.signatureValid).toBe(true);
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['x-afdp-event']).toBe(r.body.event);
-      expect(r.body).toMatchObject({ id: `${wf.id}:${r.body.event}`, workflow_id: wf.id, workflow_type: 'approval_sign' });
+      expect(r.body).toMatchObject({ id: `${wf.id}:${r.body.event}`, workflow_id: wf.id, workflow_type: 'approval_signing' });
     }
     expect(hooks.received.find((r) => r.body.event === 'approval_required')!.body.details).toMatchObject({ approvers: ['x'], quorum: 1 });
     expect(await outbox.backlog()).toBe(0);

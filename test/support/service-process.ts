@@ -55,7 +55,7 @@ export interface Acknowledged {
 
 export interface Load {
   acknowledged: Acknowledged[];
-  /** every answer that was not 201: status, content type, Retry-After */
+  /** every answer that was not 200: status, content type, Retry-After */
   failures: { status: number | 'no answer'; type?: string; retryAfter?: string | null; code?: string }[];
   /** stops the clients and waits for them */
   stop(): Promise<void>;
@@ -81,7 +81,7 @@ export function startLoad(url: () => string, clients = 16, label = 'load'): Load
         continue;
       }
       const body = await res.json().catch(() => ({})) as { receipt?: Acknowledged['receipt']; code?: string };
-      if (res.status === 201 && body.receipt) acknowledged.push({ evidence_package, receipt: body.receipt });
+      if (res.status === 200 && body.receipt) acknowledged.push({ evidence_package, receipt: body.receipt });
       else {
         failures.push({ status: res.status, type: res.headers.get('content-type') ?? undefined, retryAfter: res.headers.get('retry-after'), code: body.code });
         await new Promise((r) => setTimeout(r, 20));

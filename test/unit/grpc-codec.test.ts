@@ -85,11 +85,11 @@ describe('gRPC ⇄ JSON conversion', () => {
   it('round-trips receipts (anchored and pending) through NotarizationReceipt bytes', () => {
     const anchored: Receipt = {
       workflow_id: 'w', evidence_package_hash: 'ab'.repeat(32), signature_b64: 'c2ln', public_key_b64: 'cGs=', key_id: 'k', key_version: 3,
-      signed_at: '2024-01-23T14:30:00.123Z', anchoring: 'anchored', rekor_log_id: 'log', rekor_server_url: 'http://x', rekor_entry_uuid: 'u',
+      signed_at: '2024-01-23T14:30:00.123Z', anchoring: 'anchored', rekor_log_id: 'u', rekor_server_url: 'http://x', rekor_entry_uuid: 'u', transparency_log_id: 'log',
       integrated_time: 1706020200, log_index: 9_007_199_254_740_991, inclusion_proof: { logIndex: 5, rootHash: 'r', treeSize: 6, hashes: ['h1', 'h2'], checkpoint: 'cp' },
       signed_entry_timestamp: 'set', rekor_entry_body: 'body', bundle: { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' } as never,
     };
-    const pending: Receipt = { ...anchored, anchoring: 'pending', rekor_log_id: null, rekor_server_url: null, rekor_entry_uuid: null, integrated_time: null, log_index: null, inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null, bundle: null };
+    const pending: Receipt = { ...anchored, anchoring: 'pending', rekor_log_id: null, rekor_server_url: null, rekor_entry_uuid: null, transparency_log_id: null, integrated_time: null, log_index: null, inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null, bundle: null };
     const m = method('GetNotarizationReceipt');
     for (const r of [anchored, pending]) {
       const wire = (m.responseDeserialize(m.responseSerialize({ receipt: toReceiptMsg(r), found: true })) as { receipt: never }).receipt;

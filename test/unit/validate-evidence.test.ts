@@ -3,6 +3,7 @@ import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
 import { isNotaryError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
+import { validateEvidencePackage } from '../../src/core/validate-evidence.js';
 import { fixture, fixtures } from '../support/records.js';
 
 const codeOf = (fn: () => unknown) => {
@@ -49,7 +50,7 @@ describe('evidence package validation', () => {
       [(p) => { delete p.actor; }, 'validation_failed:evidence_package.actor'],
       [(p) => { p.actor.auth_provider = 5; }, 'validation_failed:evidence_package.actor.auth_provider'],
       [(p) => { p.artifacts[1].uri = ''; }, 'validation_failed:evidence_package.artifacts[1].uri'],
-      [(p) => { p.artifacts[2].extra = 1; }, 'validation_failed:evidence_package.artifacts[2].extra'],
+      [(p) => { p.artifacts[2].hash_sha256 = 7; }, 'validation_failed:evidence_package.artifacts[2].hash_sha256'],
       [(p) => { p.artifacts = 'x'; }, 'validation_failed:evidence_package.artifacts'],
       [(p) => { p.timestamp_utc = '2024-01-23 14:30:00'; }, 'validation_failed:evidence_package.timestamp_utc'],
     ];
@@ -59,6 +60,37 @@ describe('evidence package validation', () => {
       expect(codeOf(() => prepareEvidence(pkg, DEFAULT_LIMITS))).toBe(expected);
     }
     expect(codeOf(() => prepareEvidence('text', DEFAULT_LIMITS))).toBe('invalid_request:evidence_package');
+  });
+
+  it('accepts what AFDP accepts, signing exactly what was sent and naming what it does not understand', () => {
+    const pkg: any = { ...fixture(), build_id: 'b-42', event_type: 'deploy', actor: { ...fixture().actor, team: 'ml' } };
+    pkg.artifacts = [{ ...pkg.artifacts[0], size: 1024 }, { name: 'doc', hash_sha256: 'abc123def456...' }, { name: 'up', hash_sha256: 'E'.repeat(64) }];
+    const prepared = prepareEvidence(pkg, DEFAULT_LIMITS);
+    expect(prepared.pkg).toEqual(pkg); // every field kept
+    expect(prepared.hashHex).toBe(sha256Hex(canonicalBytes(pkg))); // and signed
+    expect(prepared.warnings).toEqual([
+      'evidence_package.build_id: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.actor.team: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.artifacts[0].size: not a field of AFDP\'s evidence package; signed as given',
+      'evidence_package.artifacts[1].hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given',
+      'evidence_package.artifacts[2].hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given',
+    ]);
+    expect(prepareEvidence({ ...fixture(), artifacts: [] }, DEFAULT_LIMITS).warnings).toEqual([]);
+    expect(prepareEvidence(fixture(), DEFAULT_LIMITS).warnings).toEqual([]);
+  });
+
+  it('refuses odd artifact hashes with NOTARY_STRICT_ARTIFACT_HASHES', () => {
+    const strict = { ...DEFAULT_LIMITS, strictArtifactHashes: true };
+    const pkg: any = fixture();
+    pkg.artifacts[1].hash_sha256 = 'abc123';
+    expect(codeOf(() => prepareEvidence(pkg, strict))).toBe('validation_failed:evidence_package.artifacts[1].hash_sha256');
+    expect(codeOf(() => prepareEvidence(fixture(), strict))).toBe('ok');
+  });
+
+  it('does not loosen integrity: limits and non-JSON values still refused in unknown fields', () => {
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: Number.NaN }, DEFAULT_LIMITS))).toBe('validation_failed:evidence_package.extra');
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: 'x'.repeat(20_000) }, DEFAULT_LIMITS))).toBe('payload_too_large:evidence_package.extra');
+    expect(codeOf(() => prepareEvidence({ ...fixture(), extra: () => 1 }, DEFAULT_LIMITS))).toBe('validation_failed:evidence_package.extra');
   });
 
   it('enforces node count and depth limits on hostile metadata without recursion blow-ups', () => {
@@ -100,14 +132,21 @@ describe('integrity rules (values that arrive without text: gRPC Struct, a store
   });
 
   it('writes unprintable characters of error messages and fields as escapes (they are stored and published)', () => {
-    const pkg = { ...fixture(), 'bad\u0000key': 1 } as unknown;
+    const pkg = { ...fixture(), metadata: { 'bad\u0000key': '\ud800' } } as unknown;
     try {
       prepareEvidence(pkg, DEFAULT_LIMITS);
     } catch (err) {
-      expect(isNotaryError(err) && err.field).toBe('evidence_package.bad\\u0000key');
+      expect(isNotaryError(err) && err.field).toBe('evidence_package.metadata.bad\\u0000key');
       expect((err as Error).message).not.toContain('\u0000');
       return;
     }
     throw new Error('accepted');
+  });
+
+  it('writes unprintable characters of warnings as escapes (an unknown member is signed, and named)', () => {
+    const warnings: string[] = [];
+    validateEvidencePackage({ ...fixture(), 'bad\u0000key': 1 }, DEFAULT_LIMITS, 'evidence_package', warnings);
+    expect(warnings).toEqual([expect.stringContaining('evidence_package.bad\\u0000key')]);
+    expect(warnings.join('')).not.toContain('\u0000');
   });
 });

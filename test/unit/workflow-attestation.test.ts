@@ -57,7 +57,7 @@ describe('webhook signature and body', () => {
   it('builds one notification per event with a stable id', () => {
     const workflow = { id: 'wf-1', type: 'approval_sign' as const, status: 'completed' as const, evidence_package_hash: 'h', created_at: 'c', updated_at: 'u', completed_at: 'u', error_message: null };
     expect(toNotification(workflow, { kind: 'notify', event: 'completed', details: {} })).toEqual({
-      id: 'wf-1:completed', event: 'completed', workflow_id: 'wf-1', workflow_type: 'approval_sign', status: 'completed',
+      id: 'wf-1:completed', event: 'completed', workflow_id: 'wf-1', workflow_type: 'approval_signing', status: 'completed',
       evidence_package_hash: 'h', error_message: null, occurred_at: 'u', details: {},
     });
   });

@@ -73,8 +73,11 @@ export type StatusUpdate = 'received' | 'started' | 'pending_approval' | 'proces
 
 export interface NotaryStatusMessage {
   event_id: string;
-  /** null for a batch_sign event (no single workflow; each item's result names its own) */
-  workflow_id: string | null;
+  /**
+   * A string, as AFDP's consumers parse it: empty when the event has no single workflow (batch_sign:
+   * each item's NotaryResult names its own; an event refused before any workflow existed)
+   */
+  workflow_id: string;
   status: StatusUpdate;
   timestamp: string;
   message: string;
@@ -86,8 +89,8 @@ export type ErrorType =
   | 'validation' | 'authentication' | 'workflow' | 'signing' | 'transparency' | 'network' | 'configuration' | 'internal' | 'timeout' | 'resource';
 
 export interface NotaryErrorMessage {
-  /** null only when the message could not be decoded far enough to read one (and had no event_id property) */
-  event_id: string | null;
+  /** empty only when the message could not be decoded far enough to read one (and had no event_id property) */
+  event_id: string;
   workflow_id: string | null;
   timestamp: string;
   error_type: ErrorType;
@@ -99,6 +102,12 @@ export interface NotaryErrorMessage {
   retry_count: number;
   trace_id: string | null;
 }
+
+/**
+ * Message properties carry enum values as AFDP's producer writes them (Rust `{:?}`: `Completed`,
+ * `PendingApproval`, `Validation`); the JSON bodies keep serde's snake_case (`completed`).
+ */
+export const propertyValue = (snake: string): string => snake.replace(/(^|_)([a-z])/g, (_m, _u: string, c: string) => c.toUpperCase());
 
 /** The `message_type` property AFDP's producer sets on each kind of outgoing message. */
 export const MESSAGE_TYPE = { results: 'notary_result', status: 'notary_status', errors: 'notary_error' } as const;

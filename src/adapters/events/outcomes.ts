@@ -1,6 +1,6 @@
 import { isNotaryError } from '../../core/errors.js';
 import type { NotarizeResult } from '../../core/notary.js';
-import { MESSAGE_TYPE, type ErrorType, type NotaryStatusMessage, type Publication, type WorkflowKind } from './messages.js';
+import { MESSAGE_TYPE, propertyValue, type ErrorType, type NotaryStatusMessage, type Publication, type WorkflowKind } from './messages.js';
 
 /** What every outgoing message of one delivery shares. */
 export interface EventContext {
@@ -54,23 +54,25 @@ export function errorPublication(ctx: EventContext, failure: Failure, details: R
   return {
     topic: 'errors',
     payload: {
-      event_id: ctx.eventId, workflow_id: workflowId, timestamp: ctx.now.toISOString(), error_type, message: failure.message,
+      event_id: ctx.eventId ?? '', workflow_id: workflowId, timestamp: ctx.now.toISOString(), error_type, message: failure.message,
       details: { code: failure.code, ...(failure.field ? { field: failure.field } : {}), ...details },
       stack_trace: null, retry_count: ctx.redeliveryCount, trace_id: ctx.traceId,
     },
     properties: props({
-      event_id: ctx.eventId, error_type, retry_count: ctx.redeliveryCount, message_type: MESSAGE_TYPE.errors, workflow_id: workflowId, trace_id: ctx.traceId,
+      event_id: ctx.eventId, error_type: propertyValue(error_type), retry_count: ctx.redeliveryCount, message_type: MESSAGE_TYPE.errors, workflow_id: workflowId, trace_id: ctx.traceId,
     }),
   };
 }
 
+/** `workflowId` null: the event has no single workflow; AFDP's consumers get an empty string. */
 export function statusPublication(
   ctx: EventContext, workflowId: string | null, status: NotaryStatusMessage['status'], message: string, progress: NotaryStatusMessage['progress'] = null,
 ): Publication {
+  const workflow_id = workflowId ?? '';
   return {
     topic: 'status',
-    payload: { event_id: ctx.eventId ?? '', workflow_id: workflowId, status, timestamp: ctx.now.toISOString(), message, progress, trace_id: ctx.traceId },
-    properties: props({ event_id: ctx.eventId, workflow_id: workflowId, status, message_type: MESSAGE_TYPE.status, trace_id: ctx.traceId }),
+    payload: { event_id: ctx.eventId ?? '', workflow_id, status, timestamp: ctx.now.toISOString(), message, progress, trace_id: ctx.traceId },
+    properties: props({ event_id: ctx.eventId, workflow_id, status: propertyValue(status), message_type: MESSAGE_TYPE.status, trace_id: ctx.traceId }),
   };
 }
 
@@ -81,7 +83,7 @@ export function resultPublication(ctx: EventContext, result: NotarizeResult, met
     payload: {
       event_id: ctx.eventId ?? '', workflow_id: workflowId, workflow_type: ctx.workflowType, timestamp: ctx.now.toISOString(), success: true,
       error: null, receipt: result.receipt, processing_duration_ms: Math.max(0, ctx.now.getTime() - ctx.startedAt), trace_id: ctx.traceId,
-      metadata: { evidence_package_hash: result.receipt.evidence_package_hash, ...metadata },
+      metadata: { evidence_package_hash: result.receipt.evidence_package_hash, ...(result.warnings?.length ? { warnings: result.warnings } : {}), ...metadata },
     },
     properties: props({ event_id: ctx.eventId, workflow_id: workflowId, success: true, message_type: MESSAGE_TYPE.results, trace_id: ctx.traceId }),
   };

@@ -1,6 +1,6 @@
 import type { StoredEvidence, Workflow } from '../../core/workflow.js';
 import type {
-  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowQuery,
+  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
@@ -89,17 +89,27 @@ export class PgEvidenceStore implements EvidenceStore {
     return r && { workflow: toSignedWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
   }
 
-  async listWorkflows(q: WorkflowQuery): Promise<Page<Workflow>> {
-    const where = new Where();
-    if (q.status) where.add('status = ?', q.status);
-    if (q.startTime) where.add('created_at >= ?', q.startTime);
-    if (q.endTime) where.add('created_at < ?', q.endTime);
+  async listWorkflows(q: WorkflowQuery): Promise<WorkflowPage> {
+    const filters = (where: Where) => {
+      if (q.status) where.add('w.status = ?', q.status);
+      if (q.startTime) where.add('w.created_at >= ?', q.startTime);
+      if (q.endTime) where.add('w.created_at < ?', q.endTime);
+      return where;
+    };
+    const where = filters(new Where());
     const cursor = decodeCursor(q.pageToken, 'uuid');
-    if (cursor) where.add('(created_at, id) < (?, ?::uuid)', cursor.t, cursor.k);
+    if (cursor) where.add('(w.created_at, w.id) < (?, ?::uuid)', cursor.t, cursor.k);
     const limit = where.limit(q.pageSize + 1);
-    const { rows } = await this.db.query<WorkflowRow>(
-      `SELECT * FROM workflows ${where} ORDER BY created_at DESC, id DESC ${limit}`, where.params);
-    return page(rows.map(toWorkflow), q.pageSize, (w) => ({ t: w.created_at, k: w.id }));
+    const counted = filters(new Where());
+    const [{ rows }, count] = await Promise.all([
+      this.db.query<WorkflowRow & { event_type: string | null; actor_id: string | null }>(
+        `SELECT w.*, e.event_type, e.actor_id FROM workflows w LEFT JOIN evidence e ON e.hash = w.evidence_hash
+          ${where} ORDER BY w.created_at DESC, w.id DESC ${limit}`, where.params),
+      // AFDP's total_count: every match, not this page (the status and created_at indexes serve it)
+      this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM workflows w ${counted}`, counted.params),
+    ]);
+    const summaries = rows.map((r) => ({ ...toWorkflow(r), event_type: r.event_type, actor_id: r.actor_id }));
+    return { ...page(summaries, q.pageSize, (w) => ({ t: w.created_at, k: w.id })), totalCount: count.rows[0]?.n ?? 0 };
   }
 
   async getEvidence(hashHex: string): Promise<StoredEvidence | undefined> {

@@ -46,5 +46,6 @@ export async function requestApproval(notary: Notary, workflows: WorkflowService
     approval_statuses: (view.approval_statuses ?? []).map(toApprovalStatusMsg),
     quorum: view.quorum ?? 0,
     expires_at: isoToTimestamp(view.expires_at),
+    warnings: view.warnings ?? [],
   };
 }

@@ -24,7 +24,7 @@ export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs
     batch_workflow_id: view.id,
     results: batch.results.map((r) => {
       const doorError = items[r.index]?.error;
-      return doorError ? failed(toRpcStatus(doorError, ctx)) : toItemMsg(r, ctx);
+      return doorError ? failed(toRpcStatus(doorError, ctx)) : { ...toItemMsg(r, ctx), warnings: view.itemWarnings?.[r.index] ?? [] };
     }),
     status: workflowStatusName(view.status),
     succeeded_count: batch.succeeded, failed_count: batch.failed, pending_count: batch.pending,

@@ -52,13 +52,12 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
     ListWorkflows: unary(door, 'ListWorkflows', (req) => listWorkflows(notary, door.workflows, req as Parameters<typeof listWorkflows>[2])),
 
     HealthCheck: unary(door, 'HealthCheck', async () => {
-      const started = performance.now();
-      const error = await notary.ready().then(() => '', () => 'a dependency (store, signer or log) is not answering');
+      const dependencies = await notary.dependencies();
       return {
-        status: error ? 'unhealthy' : 'healthy',
+        status: dependencies.every((d) => d.healthy) ? 'healthy' : 'unhealthy',
         version: door.version,
         uptime_seconds: String(Math.floor((Date.now() - door.startedAt) / 1000)),
-        dependencies: [{ name: 'store, signer and transparency log', healthy: !error, response_time_ms: String(Math.round(performance.now() - started)), error }],
+        dependencies: dependencies.map((d) => ({ name: d.name, healthy: d.healthy, response_time_ms: String(d.responseTimeMs), error: d.error ?? '' })),
       };
     }),
   };

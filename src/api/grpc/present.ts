@@ -37,6 +37,7 @@ export function toReceiptMsg(r: Receipt): NotarizationReceiptMsg {
     signed_entry_timestamp: r.signed_entry_timestamp ?? '',
     rekor_entry_body: r.rekor_entry_body ?? '',
     bundle_json: r.bundle ? JSON.stringify(r.bundle) : '',
+    transparency_log_id: r.transparency_log_id ?? '',
   };
 }
 
@@ -60,6 +61,7 @@ export function fromReceiptMsg(m: NotarizationReceiptMsg, path = 'receipt'): Rec
     rekor_log_id: orNull(m.rekor_log_id),
     rekor_server_url: orNull(m.rekor_server_url),
     rekor_entry_uuid: orNull(m.rekor_entry_uuid),
+    transparency_log_id: orNull(m.transparency_log_id),
     integrated_time: pending ? null : int(m.integrated_time, `${path}.integrated_time`),
     log_index: pending ? null : int(m.log_index, `${path}.log_index`),
     inclusion_proof: pending || !p ? null : {

@@ -6,6 +6,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Notary } from '../../core/notary.js';
+import { packageVersion } from '../../version.js';
 import type { WorkflowService } from '../../core/workflows/service.js';
 import type { Authorize, Door, ObserveCall } from './call.js';
 import { notaryHandlers } from './handlers.js';
@@ -104,12 +105,4 @@ function credentials(tls: GrpcTlsOptions | undefined): grpc.ServerCredentials {
   const ca = tls.caFile ? readFileSync(tls.caFile) : null;
   const pair = { cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) };
   return grpc.ServerCredentials.createSsl(ca, [pair], tls.requireClientCert ?? false);
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(PROTO_DIR, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

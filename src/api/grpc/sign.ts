@@ -39,6 +39,7 @@ export async function signOne(notary: Notary, input: SignInput): Promise<SignEvi
     receipt: toReceiptMsg(result.receipt),
     status: workflowStatusName(result.workflow.status),
     replayed: result.replayed,
+    warnings: result.warnings,
   };
 }
 

@@ -57,6 +57,7 @@ export interface NotarizationReceiptMsg {
   signed_entry_timestamp?: string;
   rekor_entry_body?: string;
   bundle_json?: string;
+  transparency_log_id?: string;
 }
 
 /** google.rpc.Status as a message field (SignEvidenceResponse.error). */
@@ -68,4 +69,5 @@ export interface SignEvidenceResponseMsg {
   status: string;
   error?: RpcStatusMsg;
   replayed?: boolean;
+  warnings?: string[];
 }

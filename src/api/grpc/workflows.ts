@@ -1,7 +1,7 @@
 import { NotaryError } from '../../core/errors.js';
 import type { Notary } from '../../core/notary.js';
-import type { Page, WorkflowQuery } from '../../ports/evidence-store.js';
-import { WORKFLOW_STATUSES, type Workflow, type WorkflowStatus } from '../../core/workflow.js';
+import type { WorkflowQuery } from '../../ports/evidence-store.js';
+import { WORKFLOW_STATUSES, WORKFLOW_TYPE_NAMES, type WorkflowStatus, type WorkflowSummary } from '../../core/workflow.js';
 import type { WorkflowService, WorkflowView } from '../../core/workflows/index.js';
 import { toApprovalStatusMsg, toWorkflowTimes, workflowStatusName } from './present.js';
 import { isoToTimestamp, timestampToRfc3339 } from './struct.js';
@@ -17,7 +17,7 @@ export async function workflowStatus(notary: Notary, workflows: WorkflowService 
   const t = toWorkflowTimes(w);
   return {
     workflow_id: w.id, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
-    error_message: w.error_message ?? '', workflow_type: w.type, evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+    error_message: w.error_message ?? '', workflow_type: WORKFLOW_TYPE_NAMES[w.type], evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
     approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg), quorum: w.quorum ?? 0, expires_at: isoToTimestamp(w.expires_at),
   };
 }
@@ -41,21 +41,18 @@ export async function listWorkflows(notary: Notary, workflows: WorkflowService |
     startTime: req.start_time ? timestampToRfc3339(req.start_time, 'start_time') : undefined,
     endTime: req.end_time ? timestampToRfc3339(req.end_time, 'end_time') : undefined,
   };
-  const page: Page<WorkflowView> = workflows ? await workflows.list(query) : await notary.listWorkflows(query);
-  const evidence = await describeEvidence(notary, page.items);
+  const page = workflows ? await workflows.list(query) : await notary.listWorkflows(query);
   return {
-    workflows: page.items.map((w) => {
+    workflows: page.items.map((w: WorkflowView & WorkflowSummary) => {
       const t = toWorkflowTimes(w);
-      const e = w.evidence_package_hash ? evidence.get(w.evidence_package_hash) : undefined;
       return {
-        workflow_id: w.id, workflow_type: w.type, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
-        event_type: e?.event_type ?? '', actor_id: e?.actor_id ?? '', evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+        workflow_id: w.id, workflow_type: WORKFLOW_TYPE_NAMES[w.type], status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
+        event_type: w.event_type ?? '', actor_id: w.actor_id ?? '', evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
         approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg),
       };
     }),
     next_page_token: page.nextPageToken ?? '',
-    // counting every match would scan the table on each page; AFDP clients get 0 ("not computed")
-    total_count: 0,
+    total_count: page.totalCount,
   };
 }
 
@@ -66,11 +63,4 @@ function statusFilter(s: string | number | undefined): WorkflowStatus | undefine
     throw new NotaryError('invalid_request', `status_filter: unknown value ${s}`, { field: 'status_filter' });
   }
   return name as WorkflowStatus;
-}
-
-/** AFDP's summary carries event_type and actor_id, which live with the evidence: one lookup per package. */
-async function describeEvidence(notary: Notary, items: Workflow[]) {
-  const hashes = [...new Set(items.flatMap((w) => (w.evidence_package_hash ? [w.evidence_package_hash] : [])))];
-  const found = await Promise.all(hashes.map((h) => notary.getEvidence(h).catch(() => undefined)));
-  return new Map(found.filter((e) => e !== undefined).map((e) => [e.evidence_package_hash, e]));
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 import { isNotaryError, type ErrorCode } from '../../core/errors.js';
 import { drainBody } from './connections.js';
 import { UnsupportedMediaType } from './json-body.js';
@@ -24,6 +25,10 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
+/**
+ * RFC 9457 problem details plus AFDP's ErrorResponse members (`status`, `message`, `details`,
+ * `request_id`), so clients written for either read the same body.
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -33,23 +38,44 @@ export interface Problem {
   field?: string;
   instance: string;
   request_id: string;
+  /** AFDP's name for `detail` */
+  message: string;
+  /** AFDP's structured details: the stable code and, for input errors, the field */
+  details: { code: string; field?: string };
+}
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/**
+ * problem+json whenever the caller accepts it; plain `application/json` only when its Accept admits
+ * that and not problem+json (AFDP's clients send `Accept: application/json` and read error bodies
+ * only under that type). Wildcards (any type, any application type) admit problem+json.
+ */
+export function problemMediaType(request: FastifyRequest): string {
+  const accept = request.headers.accept;
+  if (!accept) return PROBLEM_JSON;
+  const negotiator = new Negotiator({ headers: { accept } });
+  return negotiator.mediaTypes([PROBLEM_JSON]).length === 0 && negotiator.mediaTypes(['application/json']).length > 0 ? 'application/json' : PROBLEM_JSON;
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, field?: string) {
+  // 5xx details may carry internals (driver messages, hosts): callers get the request id instead
+  const text = status >= 500 && status !== 503 ? `internal error; quote request id ${request.id}` : detail;
   const problem: Problem = {
     type: `https://afdp.dev/problems/${code}`,
     title: TITLES[status] ?? 'Error',
     status,
-    // 5xx details may carry internals (driver messages, hosts): callers get the request id instead
-    detail: status >= 500 && status !== 503 ? `internal error; quote request id ${request.id}` : detail,
+    detail: text,
     code,
     instance: request.url.split('?')[0]!,
     request_id: String(request.id),
+    message: text,
+    details: field ? { code, field } : { code },
   };
   if (field) problem.field = field;
   // keep a Retry-After someone already computed (the rate limiter knows when the window ends)
   if ((status === 503 || status === 429) && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
-  return reply.code(status).type('application/problem+json').send(problem);
+  return reply.code(status).type(problemMediaType(request)).send(problem);
 }
 
 /**

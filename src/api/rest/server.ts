@@ -5,9 +5,11 @@ import type { Logger as PinoLogger } from 'pino';
 import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
+import { packageVersion } from '../../version.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
 import { applyHttpLimits, DEFAULT_HTTP_LIMITS, httpServerOptions, type HttpLimits } from './connections.js';
 import { registerJsonBody } from './json-body.js';
+import { registerOpenApi } from './openapi/document.js';
 import { registerErrorHandling } from './problem.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { batchRoutes } from './routes/batch.js';
@@ -18,7 +20,7 @@ import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
 import { RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
-import { registerValidators } from './validators.js';
+import { buildRouteValidator } from './validators.js';
 
 export interface RestServerOptions {
   notary: Notary;
@@ -36,6 +38,8 @@ export interface RestServerOptions {
   requestLogLevel?: RequestLogLevel;
   /** timeouts, connection cap, over-limit drain; default DEFAULT_HTTP_LIMITS */
   http?: HttpLimits;
+  /** reported by /health and the OpenAPI document; default: package.json's version */
+  version?: string;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -59,12 +63,13 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     },
+    // bodies are never rewritten (no coercion, no defaults); evidence packages are checked by the core (validators.ts)
+    schemaController: { compilersFactory: { buildValidator: buildRouteValidator() } },
     return503OnClosing: true,
   });
   applyHttpLimits(app, http);
   // Never rewrite what callers send: strict I-JSON bodies, no coercion, no defaults inside bodies
   registerJsonBody(app, options.notary.limits);
-  registerValidators(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -77,6 +82,9 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   });
   registerErrorHandling(app, http.maxDrainBytes);
   registerTracing(app);
+  const version = options.version ?? packageVersion();
+  // before any route: @fastify/swagger collects routes as they are added
+  await registerOpenApi(app, { version, limits: options.notary.limits });
   await registerSecurity(app, options.security);
   for (const plugin of options.plugins ?? []) await plugin(app);
   evidenceRoutes(app, options.notary);
@@ -87,7 +95,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     registerJsonBody(scope, options.notary.limits, { deferValueFaults: true });
     batchRoutes(scope, options.workflows);
   });
-  systemRoutes(app, options.notary);
+  systemRoutes(app, options.notary, version);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
   return app;

@@ -7,8 +7,8 @@ import { loadEvidence } from './evidence.js';
 import { approvalRequest, checkDecision, checkWebhookUrl, type ApprovalInput, type DecisionInput } from './inputs.js';
 import type { ApprovalAttestation, ApprovalRequest } from './types.js';
 
-/** Stores a pending approval workflow and queues its approval_required notification. Returns its id. */
-export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<string> {
+/** Stores a pending approval workflow and queues its approval_required notification. Returns its id and the package's warnings. */
+export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<{ id: string; warnings: string[] }> {
   const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package');
   const now = deps.clock.now();
   const request = approvalRequest(input, now, deps.limits);
@@ -22,7 +22,7 @@ export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): 
   const notify = [{ kind: 'notify', event: 'approval_required', details: { ...request } } as const];
   const kept = await deps.store.createApproval({ workflow, evidence, request, webhookUrl, idempotencyKey: input.idempotencyKey }, notify);
   if (kept !== workflow.id) await checkReplay(deps, kept, evidence.hashHex, request);
-  return kept;
+  return { id: kept, warnings: evidence.warnings ?? [] };
 }
 
 /** A key already used: the same package and approvers get the earlier workflow, anything else is refused. */

@@ -12,9 +12,9 @@ const CONCURRENCY = 8;
 
 /**
  * Persists the batch and its items first (so a restart finishes it), then signs every valid item.
- * A package that fails validation fails alone. Returns the batch id.
+ * A package that fails validation fails alone. Returns the batch id and each item's warnings.
  */
-export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<string> {
+export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; itemWarnings: string[][] }> {
   checkBatchSize(packages.length, deps.limits);
   const url = checkWebhookUrl(options.webhookUrl, deps.webhooksEnabled);
   const items = packages.map((raw, index) => prepareItem(deps, raw, index));
@@ -27,7 +27,7 @@ export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[],
   };
   await deps.store.createBatch({ workflow, items, webhookUrl: url }, initial.effects);
   await runBatch(deps, workflow.id);
-  return workflow.id;
+  return { id: workflow.id, itemWarnings: items.map((i) => i.evidence?.warnings ?? []) };
 }
 
 /** Signs the pending items of a batch whose lease the caller holds; retryable failures leave them for a later round. */

@@ -1,4 +1,4 @@
-import type { Workflow } from '../workflow.js';
+import { WORKFLOW_TYPE_NAMES, type Workflow } from '../workflow.js';
 import type { Effect, WorkflowNotification } from './types.js';
 
 /**
@@ -11,7 +11,7 @@ export function toNotification(workflow: Workflow, effect: Extract<Effect, { kin
     id: `${workflow.id}:${effect.event}`,
     event: effect.event,
     workflow_id: workflow.id,
-    workflow_type: workflow.type,
+    workflow_type: WORKFLOW_TYPE_NAMES[workflow.type],
     status: workflow.status,
     evidence_package_hash: workflow.evidence_package_hash,
     error_message: workflow.error_message,

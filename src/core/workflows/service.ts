@@ -1,4 +1,5 @@
 import type { Page, WorkflowQuery } from '../../ports/evidence-store.js';
+import type { WorkflowSummary } from '../workflow.js';
 import { NotaryError } from '../errors.js';
 import type { Receipt } from '../receipt.js';
 import { createApproval, decide, expireDue, signApproval } from './approvals.js';
@@ -18,7 +19,8 @@ export class WorkflowService {
 
   /** approval_sign: a pending workflow that signs once `quorum` approvers approve. */
   async requestApproval(input: ApprovalInput): Promise<WorkflowView> {
-    return this.describe(await createApproval(this.deps, input));
+    const { id, warnings } = await createApproval(this.deps, input);
+    return { ...(await this.describe(id)), warnings };
   }
 
   /** One approver's decision; answers with the workflow after it (completed, with the receipt, if it met the quorum). */
@@ -29,7 +31,8 @@ export class WorkflowService {
 
   /** batch_sign: signs every package, each with its own result; a bad package fails alone. */
   async signBatch(packages: unknown[], options: BatchOptions = {}): Promise<WorkflowView> {
-    return this.describe(await createAndRunBatch(this.deps, packages, options));
+    const { id, itemWarnings } = await createAndRunBatch(this.deps, packages, options);
+    return { ...(await this.describe(id)), itemWarnings };
   }
 
   /** Any workflow; approval workflows with approval_statuses (and receipt once signed), batches with per-item results. */
@@ -47,14 +50,14 @@ export class WorkflowService {
   }
 
   /** The listing, with approval_statuses on approval workflows (one extra query per page). */
-  async list(query: WorkflowQuery): Promise<Page<WorkflowView>> {
+  async list(query: WorkflowQuery): Promise<Page<WorkflowView & WorkflowSummary> & { totalCount: number }> {
     const page = await this.deps.notary.listWorkflows(query);
     const approvals = await this.deps.store.getApprovals(page.items.filter((w) => w.type === 'approval_sign').map((w) => w.id));
-    const items = page.items.map((w): WorkflowView => {
+    const items = page.items.map((w) => {
       const record = approvals.get(w.id);
       return record ? { ...w, ...approvalFields(record) } : w;
     });
-    return { items, nextPageToken: page.nextPageToken };
+    return { items, nextPageToken: page.nextPageToken, totalCount: page.totalCount };
   }
 
   /** The receipt; an approval workflow's carries its approvals and their attestation. */

@@ -44,7 +44,8 @@ export interface WorkflowNotification {
   id: string;
   event: WebhookEvent;
   workflow_id: string;
-  workflow_type: WorkflowType;
+  /** AFDP's word for the type (simple_signing, approval_signing, batch_signing) */
+  workflow_type: string;
   status: WorkflowStatus;
   evidence_package_hash: string | null;
   error_message: string | null;
@@ -94,7 +95,8 @@ export interface Transition<S> {
 export interface ApprovalStatus {
   approver: string;
   status: 'pending' | 'approved' | 'rejected';
-  timestamp: string | null;
+  /** when the approver decided; while pending, when the approval was requested */
+  timestamp: string;
   comment: string | null;
 }
 
@@ -122,6 +124,10 @@ export interface WorkflowView extends Workflow {
   expires_at?: string;
   receipt?: Receipt | ApprovalReceipt;
   batch?: BatchSummary;
+  /** in the answer to the request that sent the package: what was signed as given (unknown fields, odd hashes) */
+  warnings?: string[];
+  /** the same, per item, in the answer to a batch request */
+  itemWarnings?: string[][];
 }
 
 /** An approval workflow's receipt: the evidence receipt plus the approvals bound to it. */

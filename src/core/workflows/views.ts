@@ -6,21 +6,24 @@ import { countItems } from './batch-machine.js';
 import type { WorkflowDeps } from './context.js';
 import type { ApprovalReceipt, ApprovalState, ApprovalStatus, BatchItemResult, BatchSummary, WorkflowView } from './types.js';
 
-/** One line per approver, in the order the request listed them. */
-export function approvalStatuses(state: ApprovalState): ApprovalStatus[] {
+/**
+ * One line per approver, in the order the request listed them. `timestamp` is when the approver
+ * decided, or, still pending, when the approval was requested (AFDP's status always carries a date).
+ */
+export function approvalStatuses(state: ApprovalState, requestedAt: string): ApprovalStatus[] {
   return state.request.approvers.map((approver) => {
     const d = state.decisions.find((x) => x.approver === approver);
     return {
       approver,
       status: !d ? 'pending' : d.decision === 'approve' ? 'approved' : 'rejected',
-      timestamp: d?.decided_at ?? null,
+      timestamp: d?.decided_at ?? requestedAt,
       comment: d?.comment ?? null,
     };
   });
 }
 
 export const approvalFields = (record: ApprovalRecord) => ({
-  approval_statuses: approvalStatuses(record.state), quorum: record.state.request.quorum, expires_at: record.state.request.expires_at,
+  approval_statuses: approvalStatuses(record.state, record.workflow.created_at), quorum: record.state.request.quorum, expires_at: record.state.request.expires_at,
 });
 
 /** The evidence receipt plus the approvals and the attestation that binds them to it. */

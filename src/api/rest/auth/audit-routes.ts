@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditOutcome, SqlAuditLog } from '../../../adapters/audit/index.js';
-import { errorResponses, pageSize } from '../schemas.js';
+import { EXAMPLES } from '../openapi/examples.js';
+import { arrayOf, closed, dateTime, errorResponses, int, jsonResponse as json, nullable, pageSize, str } from '../schemas/index.js';
 import { requirePermission } from './request.js';
 
-const str = { type: 'string' } as const;
-const entrySchema = {
-  type: 'object',
-  properties: {
-    seq: { type: 'integer' }, at: str, event: str, outcome: str, principal: { type: ['string', 'null'] },
-    details: { type: 'object', additionalProperties: true }, prev_hash: str, hash: str,
+/** Named schemas of this module, added with the others. */
+export const auditSchemas = [
+  {
+    $id: 'AuditEntry',
+    ...closed({
+      seq: int({ minimum: 1 }), at: dateTime(), event: str(), outcome: str({ enum: ['success', 'failure', 'denied'] }), principal: nullable(str()),
+      details: { type: 'object', additionalProperties: true, description: 'the parsed RFC 8785 text that was hashed' },
+      prev_hash: str(), hash: str({ description: 'SHA-256 over the RFC 8785 form of the row without hash, prev_hash included' }),
+    }),
   },
-} as const;
+  { $id: 'AuditPage', ...closed({ entries: arrayOf({ $ref: 'AuditEntry#' }), next_page_token: nullable(str()) }) },
+];
 
 interface AuditQuerystring { event?: string; principal?: string; outcome?: AuditOutcome; since?: string; until?: string; page_size: number; page_token?: string }
 
@@ -22,6 +27,7 @@ export function auditRoutes(app: FastifyInstance, audit: SqlAuditLog): void {
   app.get<{ Querystring: AuditQuerystring }>('/api/v1/audit', {
     preHandler: requirePermission('audit.read'),
     schema: {
+      tags: ['Administration'], operationId: 'readAuditTrail', summary: 'The hash-chained audit trail, newest first (audit.read)',
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
@@ -31,10 +37,7 @@ export function auditRoutes(app: FastifyInstance, audit: SqlAuditLog): void {
           page_size: pageSize, page_token: { type: 'string', pattern: '^[1-9][0-9]{0,17}$' },
         },
       },
-      response: {
-        200: { type: 'object', properties: { entries: { type: 'array', items: entrySchema }, next_page_token: { type: ['string', 'null'] } } },
-        ...errorResponses,
-      },
+      response: { 200: json('AuditPage', 'One page', EXAMPLES.auditPage), ...errorResponses() },
     },
   }, async (request) => {
     const q = request.query;

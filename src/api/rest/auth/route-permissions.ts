@@ -24,6 +24,15 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule | 'public'>> = {
   'GET /api/v1/log/proof': 'public',
   'GET /api/v1/log/entries/:uuid': 'public',
   'GET /api/v1/log/entries': 'public',
+  // the API's own description and Swagger UI (its page, assets and the copy of the document it loads)
+  'GET /api-docs/openapi.json': 'public',
+  'GET /swagger-ui': 'public',
+  'GET /swagger-ui/': 'public',
+  'GET /swagger-ui/json': 'public',
+  'GET /swagger-ui/yaml': 'public',
+  'GET /swagger-ui/static/index.html': 'public',
+  'GET /swagger-ui/static/swagger-initializer.js': 'public',
+  'GET /swagger-ui/static/*': 'public',
 
   'POST /api/v1/evidence/sign': { permission: 'evidence.create', audit: 'evidence.created', captureIds: true },
   'POST /api/v1/evidence/sign/approval': { permission: 'evidence.create', audit: 'evidence.approval_requested', captureIds: true },

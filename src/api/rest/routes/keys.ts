@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Notary } from '../../../core/notary.js';
 import { requirePermission } from '../auth/index.js';
-import { errorResponses } from '../schemas.js';
+import { EXAMPLES } from '../openapi/examples.js';
+import { errorResponses, jsonResponse as json } from '../schemas/index.js';
+import { presentKey } from './system.js';
 
 /**
  * Admin: rotate the signing key. Who may is decided by the central route table (keys.rotate: the
@@ -12,17 +14,13 @@ export function keyRoutes(app: FastifyInstance, notary: Notary): void {
   app.post('/api/v1/keys/rotate', {
     preHandler: requirePermission('keys.rotate'),
     schema: {
-      response: {
-        200: {
-          type: 'object',
-          properties: { key_id: { type: 'string' }, version: { type: 'integer' }, algorithm: { type: 'string' }, public_key_pem: { type: 'string' }, created_at: { type: 'string' } },
-        },
-        ...errorResponses,
-      },
+      tags: ['Administration'], operationId: 'rotateSigningKey', summary: 'New signing-key version',
+      description: 'New signatures use the new version; earlier versions stay in the trust root so old receipts verify. Admin only.',
+      response: { 200: json('SigningKey', 'The new key version', EXAMPLES.signingKey), ...errorResponses(503) },
     },
   }, async (request) => {
     const k = await notary.rotateKey();
     request.log.info({ key_id: k.keyId, version: k.version }, 'signing key rotated');
-    return { key_id: k.keyId, version: k.version, algorithm: k.algorithm, public_key_pem: k.publicKeyPem, created_at: k.createdAt };
+    return presentKey(k);
   });
 }
