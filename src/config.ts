@@ -5,6 +5,7 @@ import type { PulsarConfig } from './adapters/events/pulsar/config.js';
 import { pulsarConfig } from './config-pulsar.js';
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
+import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
 
 export type VaultAuthConfig =
   | { method: 'token'; token: string }
@@ -51,8 +52,11 @@ export interface TlsConfig {
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export interface Config {
+export interface Config extends HardeningConfig {
+  /** NOTARY_HOST; unset: 127.0.0.1 while auth is off (nobody else may use an open notary), 0.0.0.0 with auth on */
   host: string;
+  /** NOTARY_HOST was set: the operator chose what to expose */
+  hostExplicit: boolean;
   httpPort: number;
   grpcPort: number;
   /** serve /metrics on this port instead of the main one */
@@ -114,8 +118,14 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Config {
   const r = reader(env);
   const httpPort = r.int('NOTARY_HTTP_PORT', 3030, 0, 65535);
+  const security = securityConfig(r);
+  const hardening = hardeningConfig(r, env);
+  const workflows = workflowsConfig(r);
+  checkGlobalWebhookUrl(workflows.webhookUrl, hardening.webhookPolicy);
+  const host = r.optional('NOTARY_HOST');
   return {
-    host: r.str('NOTARY_HOST', '0.0.0.0'),
+    host: host ?? (security.auth.mode === 'off' ? '127.0.0.1' : '0.0.0.0'),
+    hostExplicit: host !== undefined,
     httpPort,
     grpcPort: r.int('NOTARY_GRPC_PORT', 50051, 0, 65535),
     metricsPort: r.optional('NOTARY_METRICS_PORT') === undefined ? undefined : r.int('NOTARY_METRICS_PORT', 0, 0, 65535),
@@ -144,8 +154,9 @@ export function loadConfig(env: Env = process.env): Config {
     rekor: rekorConfig(r),
     pulsar: pulsarConfig(r),
     tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
-    ...securityConfig(r),
-    workflows: workflowsConfig(r),
+    ...security,
+    workflows,
+    ...hardening,
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { PgWorkflowStore } from './adapters/store/pg-workflow-store.js';
 import type { SqlClient } from './adapters/store/sql-client.js';
-import { PgWebhookOutbox, WebhookDispatcher } from './adapters/webhooks/index.js';
+import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from './adapters/webhooks/index.js';
 import type { Config } from './config.js';
 import type { Notary } from './core/notary.js';
 import { WorkflowService } from './core/workflows/index.js';
@@ -23,11 +23,13 @@ export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, lo
     ids: { next: randomUUID },
     limits: { maxBatchSize: w.maxBatchSize, defaultExpiresSeconds: w.defaultExpiresSeconds },
     webhooksEnabled: w.webhookSecret !== undefined,
+    webhookPolicy: config.webhookPolicy,
+    checkWebhookTarget: (url) => checkResolvable(url, config.webhookPolicy),
     retryDelayMs: w.pollMs,
   });
   // without a secret no notification is queued (no URL is accepted), so there is nothing to deliver
   const dispatcher = w.webhookSecret === undefined ? undefined : new WebhookDispatcher({
-    outbox: new PgWebhookOutbox(db), secret: w.webhookSecret, logger, baseDelayMs: Math.max(w.pollMs, 100),
+    outbox: new PgWebhookOutbox(db), secret: w.webhookSecret, logger, baseDelayMs: Math.max(w.pollMs, 100), policy: config.webhookPolicy,
   });
   return { service, runner: new WorkflowRunner(service, dispatcher, w.pollMs, logger) };
 }

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { backends, backendEnv, skipBackend } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { LOOPBACK_RECEIVER, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { decide, requestApproval } from '../support/workflow-http.js';
 
 const SECRET = 'approval-test-webhook-secret';
@@ -16,7 +16,7 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     hooks = await startWebhookReceiver(SECRET);
     app = await startTestApp({
       ...(await backendEnv(backend)),
-      NOTARY_WEBHOOK_SECRET: SECRET, NOTARY_WORKFLOW_POLL_MS: '50',
+      NOTARY_WEBHOOK_SECRET: SECRET, ...LOOPBACK_RECEIVER, NOTARY_WORKFLOW_POLL_MS: '50',
     });
   });
   afterAll(async () => { await app?.close(); await hooks?.close(); });

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { backends, backendEnv, skipBackend } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { LOOPBACK_RECEIVER, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { signBatch } from '../support/workflow-http.js';
 
 const SECRET = 'batch-test-webhook-secret';
@@ -16,7 +16,7 @@ describe.each(backends)('batch signing over REST (%s)', (backend) => {
     hooks = await startWebhookReceiver(SECRET);
     app = await startTestApp({
       ...(await backendEnv(backend)),
-      NOTARY_WEBHOOK_SECRET: SECRET, NOTARY_WEBHOOK_URL: hooks.url, NOTARY_WORKFLOW_POLL_MS: '50', NOTARY_MAX_BATCH_SIZE: '20',
+      NOTARY_WEBHOOK_SECRET: SECRET, ...LOOPBACK_RECEIVER, NOTARY_WEBHOOK_URL: hooks.url, NOTARY_WORKFLOW_POLL_MS: '50', NOTARY_MAX_BATCH_SIZE: '20',
     });
   });
   afterAll(async () => { await app?.close(); await hooks?.close(); });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PgWebhookOutbox, WebhookDispatcher } from '../../src/adapters/webhooks/index.js';
 import { backends, skipBackend } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { LOOPBACK_POLICY, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { logger, openCluster } from './workflow-support.js';
 
 const SECRET = 'integration-webhook-secret';
@@ -14,7 +14,7 @@ async function setup(backend: (typeof backends)[number], maxAttempts = 5) {
   const c = await openCluster(backend, 2, { webhookUrl: hooks.url });
   closers.push(c.close, hooks.close);
   const dispatcher = (i: number) => new WebhookDispatcher({
-    outbox: new PgWebhookOutbox(c.nodes[i]!.db), secret: SECRET, logger, baseDelayMs: 1000, maxAttempts, now: c.clock.now,
+    outbox: new PgWebhookOutbox(c.nodes[i]!.db), secret: SECRET, logger, baseDelayMs: 1000, maxAttempts, now: c.clock.now, policy: LOOPBACK_POLICY,
   });
   return { ...c, hooks, dispatchers: [dispatcher(0), dispatcher(1)], outbox: new PgWebhookOutbox(c.db) };
 }

@@ -2,6 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyBody } from '../../src/adapters/webhooks/index.js';
 
+/** The settings a service needs to deliver to this receiver (http on loopback: test-only, never a default). */
+export const LOOPBACK_RECEIVER = { NOTARY_WEBHOOK_ALLOW_HTTP: 'true', NOTARY_WEBHOOK_ALLOW_LOOPBACK_FOR_TESTS: 'true' } as const;
+/** The same as a dispatcher's policy. */
+export const LOOPBACK_POLICY = { allowHttp: true, allowedNetworks: [], allowLoopbackForTests: true } as const;
+
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
   raw: string;
@@ -15,8 +20,8 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
-  /** answer the next `n` deliveries with `status` (to exercise retries) */
-  failNext(n: number, status?: number): void;
+  /** answer the next `n` deliveries with `status` (to exercise retries), with `headers` (e.g. a redirect's location) */
+  failNext(n: number, status?: number, headers?: Record<string, string>): void;
   /** resolves once `count` deliveries with a 2xx answer and a valid signature matched `filter` */
   waitFor(count: number, filter?: (w: ReceivedWebhook) => boolean, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -27,15 +32,17 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const received: ReceivedWebhook[] = [];
   let failing = 0;
   let failStatus = 500;
+  let failHeaders: Record<string, string> = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const signatureValid = verifyBody(secret, raw, req.headers['x-afdp-signature'] as string | undefined);
-      const status = failing > 0 ? (failing--, failStatus) : signatureValid ? 204 : 401;
+      const failed = failing > 0;
+      const status = failed ? (failing--, failStatus) : signatureValid ? 204 : 401;
       received.push({ headers: req.headers, raw, body: JSON.parse(raw) as Record<string, unknown>, signatureValid, status });
-      res.writeHead(status).end();
+      res.writeHead(status, failed ? failHeaders : {}).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +51,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
-    failNext(n, status = 500) { failing = n; failStatus = status; },
+    failNext(n, status = 500, headers = {}) { failing = n; failStatus = status; failHeaders = headers; },
     async waitFor(count, filter = () => true, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (accepted(filter).length < count) {

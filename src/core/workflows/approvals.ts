@@ -2,9 +2,9 @@ import { NotaryError } from '../errors.js';
 import type { Workflow } from '../workflow.js';
 import { approvalsOf, approvalTransition } from './approval-machine.js';
 import { attestationPayload } from './attestation.js';
-import { isPermanent, nowIso, describeError, retryLater, type WorkflowDeps } from './context.js';
+import { acceptedWebhookUrl, isPermanent, nowIso, describeError, retryLater, type WorkflowDeps } from './context.js';
 import { loadEvidence } from './evidence.js';
-import { approvalRequest, checkDecision, checkWebhookUrl, type ApprovalInput, type DecisionInput } from './inputs.js';
+import { approvalRequest, checkDecision, type ApprovalInput, type DecisionInput } from './inputs.js';
 import type { ApprovalAttestation, ApprovalRequest } from './types.js';
 
 /** Stores a pending approval workflow and queues its approval_required notification. Returns its id and the package's warnings. */
@@ -12,7 +12,7 @@ export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): 
   const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package');
   const now = deps.clock.now();
   const request = approvalRequest(input, now, deps.limits);
-  const webhookUrl = checkWebhookUrl(input.webhookUrl, deps.webhooksEnabled);
+  const webhookUrl = await acceptedWebhookUrl(deps, input.webhookUrl);
   const at = now.toISOString();
   const workflow: Workflow = {
     id: deps.ids.next(), type: 'approval_sign', status: 'pending', evidence_package_hash: evidence.hashHex,

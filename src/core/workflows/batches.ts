@@ -2,9 +2,9 @@ import { isNotaryError } from '../errors.js';
 import type { Workflow } from '../workflow.js';
 import type { NewBatchItem } from '../../ports/workflow-store.js';
 import { batchTransition, settle } from './batch-machine.js';
-import { describeError, isPermanent, nowIso, retryLater, type WorkflowDeps } from './context.js';
+import { acceptedWebhookUrl, describeError, isPermanent, nowIso, retryLater, type WorkflowDeps } from './context.js';
 import { loadEvidence } from './evidence.js';
-import { checkBatchSize, checkWebhookUrl, type BatchOptions } from './inputs.js';
+import { checkBatchSize, type BatchOptions } from './inputs.js';
 import type { BatchItemState, ItemError } from './types.js';
 
 /** Packages signed at once per batch: enough to fill the store's group commits, few enough to share the signer. */
@@ -16,7 +16,7 @@ const CONCURRENCY = 8;
  */
 export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; itemWarnings: string[][] }> {
   checkBatchSize(packages.length, deps.limits);
-  const url = checkWebhookUrl(options.webhookUrl, deps.webhooksEnabled);
+  const url = await acceptedWebhookUrl(deps, options.webhookUrl);
   const items = packages.map((raw, index) => prepareItem(deps, raw, index));
   const at = deps.clock.now().toISOString();
   const initial = settle({ status: 'running', error_message: null, items: items.map(toItemState) });

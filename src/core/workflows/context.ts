@@ -2,7 +2,8 @@ import type { Clock, IdGenerator, Logger } from '../../ports/clock.js';
 import type { WorkflowStore } from '../../ports/workflow-store.js';
 import { isNotaryError } from '../errors.js';
 import type { Notary } from '../notary.js';
-import type { WorkflowLimits } from './inputs.js';
+import type { WebhookUrlPolicy } from '../webhook-url.js';
+import { checkWebhookUrl, type WorkflowLimits } from './inputs.js';
 
 export interface WorkflowDeps {
   notary: Notary;
@@ -13,6 +14,10 @@ export interface WorkflowDeps {
   limits: WorkflowLimits;
   /** per-workflow webhook URLs are accepted only when deliveries can be signed */
   webhooksEnabled: boolean;
+  /** where webhooks may go (default: https to public addresses) */
+  webhookPolicy?: WebhookUrlPolicy;
+  /** resolves a webhook URL's host and refuses it when it names a private address (DNS is outside the core) */
+  checkWebhookTarget?: (url: string) => Promise<void>;
   /** after a retryable signing failure the workflow is retried no sooner than this */
   retryDelayMs: number;
 }
@@ -29,4 +34,11 @@ export async function retryLater(deps: WorkflowDeps, id: string, err: unknown): 
   deps.logger.warn({ err, workflowId: id }, 'workflow signing deferred: will retry');
   const retryAt = new Date(deps.clock.now().getTime() + deps.retryDelayMs).toISOString();
   await deps.store.releaseLease(id, retryAt, describeError(err)).catch((e) => deps.logger.warn({ err: e, workflowId: id }, 'could not release lease; it expires on its own'));
+}
+
+/** The webhook URL a new workflow may store: its syntax and literal address here, its host's addresses through the adapter. */
+export async function acceptedWebhookUrl(deps: WorkflowDeps, url: string | undefined): Promise<string | null> {
+  const accepted = checkWebhookUrl(url, deps.webhooksEnabled, deps.webhookPolicy);
+  if (accepted !== null) await deps.checkWebhookTarget?.(accepted);
+  return accepted;
 }

@@ -1,5 +1,6 @@
 import { NotaryError, invalid } from '../errors.js';
 import { storableText } from '../integrity.js';
+import { checkWebhookTarget, STRICT_WEBHOOK_POLICY, type WebhookUrlPolicy } from '../webhook-url.js';
 import type { ApprovalRequest, Decision } from './types.js';
 
 /** Limits of the workflow inputs, explicit like the evidence limits. */
@@ -12,7 +13,6 @@ export const MAX_APPROVERS = 50;
 export const MAX_EXPIRES_SECONDS = 30 * 24 * 3600;
 const MAX_NAME = 256;
 const MAX_COMMENT = 4096;
-const MAX_URL = 2048;
 
 export interface ApprovalInput {
   evidencePackage: unknown;
@@ -66,19 +66,14 @@ export function checkDecision(input: DecisionInput): void {
   if (input.comment != null) storableText(input.comment, 'comment', 4 * MAX_COMMENT);
 }
 
-/** A per-workflow webhook is only accepted when deliveries can be signed (a secret is configured). */
-export function checkWebhookUrl(url: string | undefined, enabled: boolean): string | null {
+/**
+ * A per-workflow webhook is only accepted when deliveries can be signed (a secret is configured),
+ * and only where the policy lets the notary send requests (https, public addresses: no SSRF).
+ */
+export function checkWebhookUrl(url: string | undefined, enabled: boolean, policy: WebhookUrlPolicy = STRICT_WEBHOOK_POLICY): string | null {
   if (url === undefined) return null;
   if (!enabled) throw invalid('webhook_url', 'webhooks are disabled on this notary (no NOTARY_WEBHOOK_SECRET)');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('webhook_url', 'is not a valid URL');
-  }
-  if (!['http:', 'https:'].includes(parsed.protocol) || url.length > MAX_URL) throw invalid('webhook_url', `must be an http(s) URL of at most ${MAX_URL} characters`);
-  // stored as sent: the URL parser would quietly drop or encode control characters
-  if (/[\u0000-\u001f\u007f]|\p{Cs}/u.test(url)) throw invalid('webhook_url', 'must not contain control characters or lone surrogates');
+  checkWebhookTarget(url, policy);
   return url;
 }
 
