@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # AFDP Notary Service image: Node 24 LTS on Debian bookworm-slim, non-root, read-only-root friendly.
 #   docker build -t afdp/notary:dev .
-#   docker run --read-only --tmpfs /tmp -v notary-data:/data -p 3030:3030 -p 50051:50051 afdp/notary:dev
+#   docker run --read-only --tmpfs /tmp -v notary-data:/data -p 3030:3030 -p 50051:50051 \
+#     -e NOTARY_AUTH_MODE=required -e NOTARY_ADMIN_TOKEN=<random> afdp/notary:dev
+# With authentication off the service listens on 127.0.0.1 only (unreachable through -p): an open
+# notary is never exposed by default. NOTARY_HOST=0.0.0.0 exposes one anyway, explicitly.
 
 # ---- build: install every dependency, compile TypeScript, drop dev dependencies, add Pulsar ----
 FROM node:24-bookworm-slim AS build

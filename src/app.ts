@@ -92,7 +92,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
       notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
-      requestLogLevel: config.requestLogLevel, http: config.http,
+      requestLogLevel: config.requestLogLevel, http: config.http, trustProxy: config.trustProxy,
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());

@@ -17,7 +17,7 @@ export interface WebhookPolicyConfig {
 /** Settings that close the holes of the attack review (issue #16). */
 export interface HardeningConfig {
   /** fastify's trustProxy: which peers' X-Forwarded-For names the client (false: the socket's peer) */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
   /** failed authentications per client address and window before that address gets 429; 0: no limit */
   authFailures: { max: number; windowMs: number };
   webhookPolicy: WebhookPolicyConfig;
@@ -46,15 +46,18 @@ function intervalOrOff(r: Reader, name: string, def: number): number {
   return v;
 }
 
-/** NOTARY_TRUST_PROXY: false (default), true, a hop count, or addresses / CIDRs of the ingress. */
+/**
+ * NOTARY_TRUST_PROXY: false (default), true (every peer: only behind a proxy nobody can bypass), or
+ * the addresses / CIDRs of the proxies. No hop count: it cannot tell a proxy from a direct client
+ * that sends its own X-Forwarded-For (fastify refuses it for that reason).
+ */
 function trustProxy(r: Reader): HardeningConfig['trustProxy'] {
   const raw = r.optional('NOTARY_TRUST_PROXY');
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return r.int('NOTARY_TRUST_PROXY', 0, 1, 100);
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of list) {
-    if (!isAddressOrCidr(entry)) throw new ConfigError('NOTARY_TRUST_PROXY', `"${entry}" is not an IP address or CIDR (or use true, false, a hop count)`);
+    if (!isAddressOrCidr(entry)) throw new ConfigError('NOTARY_TRUST_PROXY', `"${entry}" is not an IP address or CIDR (or use true, false)`);
   }
   return list;
 }

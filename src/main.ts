@@ -20,14 +20,8 @@ async function main(): Promise<void> {
   logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
   const progress = startupProgress(logger, config);
   const app = await buildApp(config, logger, progress.step);
-  progress.step('opening the REST and gRPC ports');
-  await app.rest.listen({ host: config.host, port: config.httpPort });
-  if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
-  const grpc = await startGrpcServer({ ...grpcDoorOptions(app, config, logger), logger, port: config.grpcPort });
-  progress.done();
-  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpc.port, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
-  logger.info({ startup: ready.fields }, ready.message);
-
+  let grpc: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
+  // handlers before the ports open: a SIGTERM right after /ready first answers still drains
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return; // each signal is handled once
@@ -38,13 +32,20 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    grpc.close(config.shutdownGraceMs).then(() => app.close()).then(
+    (grpc?.close(config.shutdownGraceMs) ?? Promise.resolve()).then(() => app.close()).then(
       () => { logger.info('stopped'); process.exit(0); },
       (err) => { logger.error({ err }, 'error while stopping'); process.exit(1); },
     );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  progress.step('opening the REST and gRPC ports');
+  await app.rest.listen({ host: config.host, port: config.httpPort });
+  if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
+  grpc = await startGrpcServer({ ...grpcDoorOptions(app, config, logger), logger, port: config.grpcPort });
+  progress.done();
+  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpc.port, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
+  logger.info({ startup: ready.fields }, ready.message);
 }
 
 function portOf(server: { server: { address(): unknown } }): number {

@@ -32,9 +32,12 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
   });
   const redis = config.rateLimit && config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   if (auth.mode === 'off') {
-    logger.warn({ accepted: authenticator.methods },
+    logger.warn({ accepted: authenticator.methods, host: config.host },
       '!!! AUTHENTICATION IS OFF: anyone who can reach this service may notarize and read evidence. '
       + 'Set NOTARY_AUTH_MODE=required (or NOTARY_OIDC_ISSUER / NOTARY_MTLS_SUBJECT_ROLES) for any shared deployment !!!');
+    if (!isLoopback(config.host)) {
+      logger.warn({ host: config.host }, `!!! NOTARY_HOST=${config.host} exposes this UNAUTHENTICATED notary beyond this machine: anyone on the network may use it !!!`);
+    }
   } else {
     logger.info({ accepted: authenticator.methods }, 'authentication required');
   }
@@ -51,6 +54,8 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
     },
   };
 }
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 /** TLS 1.3 only; with a CA, client certificates are requested and checked against it (mTLS). */
 function httpsOptions(config: Config): HttpsOptions | undefined {

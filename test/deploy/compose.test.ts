@@ -35,7 +35,7 @@ function loadSchema(): object {
 }
 
 const CONFIG_ENV = new Set([
-  'NOTARY_HTTP_PORT', 'NOTARY_GRPC_PORT', 'NOTARY_DATA_DIR', 'DATABASE_URL', 'VAULT_ADDR', 'VAULT_TOKEN',
+  'NOTARY_HTTP_PORT', 'NOTARY_GRPC_PORT', 'NOTARY_DATA_DIR', 'NOTARY_HOST', 'DATABASE_URL', 'VAULT_ADDR', 'VAULT_TOKEN',
   'VAULT_TRANSIT_MOUNT', 'VAULT_TRANSIT_KEY', 'VAULT_AUTH_METHOD', 'VAULT_K8S_ROLE', 'REKOR_URL',
   'PULSAR_SERVICE_URL', 'REDIS_URL', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'NOTARY_KEYRING_PASSPHRASE',
 ]);
@@ -68,7 +68,9 @@ describe('deploy/docker-compose.yml', () => {
     expect(notary.tmpfs).toContain('/tmp');
     expect(notary.volumes).toContain('notary-data:/data');
     expect(notary.user).toBe('1000:1000');
-    expect(notary.ports).toEqual(expect.arrayContaining(['3030:3030', '50051:50051']));
+    // authentication is off in this stack: published on the host's loopback only, listening on every interface inside
+    expect(notary.ports).toEqual(['127.0.0.1:3030:3030', '127.0.0.1:50051:50051']);
+    expect(notary.environment.NOTARY_HOST).toBe('0.0.0.0');
   });
 
   it('points every notary setting at a compose service and uses only documented env vars', () => {

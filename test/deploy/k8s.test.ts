@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { type K8sObject, typeCheckStrict, validateWithModels } from './k8s-schema.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -56,7 +57,7 @@ const EXPECTED = {
   production: { namespace: 'afdp-notary', replicas: 6, min: 6, max: 50, requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' }, tag: '0.1.0' },
 } as const;
 
-const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'VAULT_TOKEN', 'NOTARY_KEYRING_PASSPHRASE'];
+const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'VAULT_TOKEN', 'NOTARY_KEYRING_PASSPHRASE', 'NOTARY_ADMIN_TOKEN'];
 
 describe('k8s/base files (no renderer needed)', () => {
   const files = readdirSync(resolve(k8s, 'base')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
@@ -163,6 +164,9 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         const configMap = one(objects, 'ConfigMap');
         expect(c.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
         expect(configMap.data).toMatchObject({ NOTARY_HTTP_PORT: '3030', NOTARY_GRPC_PORT: '50051', NOTARY_DATA_DIR: '/data', VAULT_AUTH_METHOD: 'kubernetes' });
+        // reachable from the cluster, so never without authentication; the client address comes from the ingress
+        expect(configMap.data).toMatchObject({ NOTARY_AUTH_MODE: 'required', NOTARY_HOST: '0.0.0.0' });
+        expect(loadConfig(configMap.data)).toMatchObject({ host: '0.0.0.0', auth: { mode: 'required' }, trustProxy: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] });
         for (const name of SECRET_ENV) expect(configMap.data).not.toHaveProperty(name);
         const db = c.env.find((e: Obj) => e.name === 'DATABASE_URL');
         expect(db.valueFrom.secretKeyRef.name).toBe('afdp-notary-secrets');

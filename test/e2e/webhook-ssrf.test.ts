@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { PgWebhookOutbox, WebhookDispatcher, type Resolve } from '../../src/adapters/webhooks/index.js';
+import type { WebhookUrlPolicy } from '../../src/core/webhook-url.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createApiKey, type Creds } from '../support/auth.js';
 import { uniquePackage } from '../support/records.js';
@@ -90,7 +91,7 @@ describe('delivery checks the address it connects to', () => {
     const db = (app.store as unknown as { db: { query(t: string, p: unknown[]): Promise<unknown> } }).db;
     await db.query(`INSERT INTO webhook_outbox (workflow_id, event, url, body, next_attempt_at) VALUES (gen_random_uuid(), 'completed', $1, '{"id":"x"}', now() - interval '1 second')`, [url]);
   };
-  const dispatcher = (resolve?: Resolve, policy = LOOPBACK_POLICY) => new WebhookDispatcher({ outbox: outbox(), secret: SECRET, logger: pino({ level: 'silent' }), policy, resolve, maxAttempts: 12 });
+  const dispatcher = (resolve?: Resolve, policy: WebhookUrlPolicy = LOOPBACK_POLICY) => new WebhookDispatcher({ outbox: outbox(), secret: SECRET, logger: pino({ level: 'silent' }), policy, resolve, maxAttempts: 12 });
 
   it('a name that resolved to a public address at creation and to loopback now (DNS rebinding) is refused, once, without retries', async () => {
     const port = new URL(hooks.url).port;

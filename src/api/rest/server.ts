@@ -40,6 +40,8 @@ export interface RestServerOptions {
   http?: HttpLimits;
   /** reported by /health and the OpenAPI document; default: package.json's version */
   version?: string;
+  /** which peers' X-Forwarded-For names the client (request.ip); default: none, the socket's peer is the client */
+  trustProxy?: boolean | string[];
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -66,6 +68,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     // bodies are never rewritten (no coercion, no defaults); evidence packages are checked by the core (validators.ts)
     schemaController: { compilersFactory: { buildValidator: buildRouteValidator() } },
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   });
   applyHttpLimits(app, http);
   // Never rewrite what callers send: strict I-JSON bodies, no coercion, no defaults inside bodies
