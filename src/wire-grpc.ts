@@ -1,5 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from './adapters/auth/index.js';
+import { authorizeGrpcCall, GRPC_METHOD_PERMISSIONS, grpcPeerCertificate, grpcServerCredentials } from './adapters/auth/index.js';
+import { clientKey, grpcClientAddress } from './adapters/ratelimit/index.js';
+import { NotaryError } from './core/errors.js';
 import type { GrpcServerOptions } from './api/grpc/index.js';
 import type { App } from './app.js';
 import type { Config } from './config.js';
@@ -9,6 +11,7 @@ import { observeGrpcCall } from './observability/metrics.js';
 import { grpcRequestLog } from './observability/request-log.js';
 
 const SERVICE = 'afdp.notary.v1.NotaryService';
+const isPublic = (path: string) => GRPC_METHOD_PERMISSIONS[path] === 'public' || !path.startsWith(`/${SERVICE}/`);
 
 /** The same audit events as the REST routes that do the same thing. */
 const AUDITED: Readonly<Record<string, string>> = {
@@ -29,6 +32,10 @@ export function grpcDoorOptions(app: App, config: Config, logger: Logger): Omit<
   const { security, metrics } = app;
   const method = (path: string) => path.split('/').pop() ?? path;
   const logCall = grpcRequestLog(logger, config.requestLogLevel, SERVICE);
+  const clientAddress = (peer: string, md: Metadata) => {
+    const forwarded = md.get('x-forwarded-for')[0];
+    return grpcClientAddress(peer, typeof forwarded === 'string' ? forwarded : undefined, security.trustProxy);
+  };
   return {
     notary: app.notary,
     workflows: app.workflows,
@@ -37,24 +44,41 @@ export function grpcDoorOptions(app: App, config: Config, logger: Logger): Omit<
     maxMessageBytes: config.limits.maxBodyBytes * 4,
     credentials: config.tls ? grpcServerCredentials(config.tls) : undefined,
     authorize: async (path: string, md: Metadata, call) => {
+      const client = clientAddress(call.getPeer(), md);
+      if (!isPublic(path)) {
+        const wait = security.authFailures.blockedFor(client);
+        if (wait > 0) {
+          security.authFailures.noteThrottled(client, 'grpc');
+          throw new NotaryError('rate_limited', 'too many failed authentications from this address; retry later', { retryAfterMs: wait });
+        }
+      }
       try {
         return await authorizeGrpcCall(security.authenticator, security.mode, path, md.getMap(), grpcPeerCertificate(call, config.tls));
       } catch (err) {
-        if (err instanceof AuthError) {
-          const unauthenticated = err.code === 'unauthenticated';
+        if (err instanceof AuthError && err.code === 'unauthenticated') await security.authFailures.recordFailure(client, 'grpc', err.reason ?? 'unknown');
+        else if (err instanceof AuthError) {
           security.audit.record({
-            event: unauthenticated ? 'auth.failure' : 'auth.denied', outcome: unauthenticated ? 'failure' : 'denied', principal: null,
+            event: 'auth.denied', outcome: 'denied', principal: null,
             details: { door: 'grpc', method: method(path), reason: err.reason ?? null, permission: err.permission ?? null },
           });
         }
         throw err;
       }
     },
+    // the budget REST spends (same counters, same keys): each unary call and each stream item
+    admit: security.budget && (async (path, authorized, call) => {
+      if (isPublic(path)) return;
+      const id = (authorized as { id?: string } | undefined)?.id;
+      const admission = await security.budget!.take(id ? `p:${id}` : `ip:${clientKey(clientAddress(call.getPeer(), call.metadata))}`);
+      if (!admission.admitted) {
+        throw new NotaryError('rate_limited', `rate limit of ${security.budget!.max} requests exceeded`, { retryAfterMs: admission.resetMs });
+      }
+    }),
     observe: (m, code, seconds, principal) => {
       observeGrpcCall(metrics, { grpc_service: SERVICE, grpc_method: m, grpc_code: code }, seconds);
       logCall(m, code, seconds, principal);
       const event = AUDITED[m];
-      if (event && code !== 'UNAUTHENTICATED' && code !== 'PERMISSION_DENIED') {
+      if (event && code !== 'UNAUTHENTICATED' && code !== 'PERMISSION_DENIED' && code !== 'RESOURCE_EXHAUSTED') {
         security.audit.record({ event, outcome: code === 'OK' ? 'success' : 'failure', principal: principal ?? null, details: { door: 'grpc', method: m, status: code } });
       }
     },

@@ -2,7 +2,9 @@ import type { ServerOptions as HttpsOptions } from 'node:https';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { SqlAuditLog } from './adapters/audit/index.js';
+import { AuthFailureRollup } from './adapters/audit/failure-rollup.js';
 import { Authenticator, JwtVerifier, SqlApiKeyStore } from './adapters/auth/index.js';
+import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from './adapters/ratelimit/index.js';
 import type { SqlClient } from './adapters/store/sql-client.js';
 import type { RestSecurityOptions } from './api/rest/auth/index.js';
 import type { Config } from './config.js';
@@ -14,6 +16,14 @@ export interface Security {
   authenticator: Authenticator;
   apiKeys: SqlApiKeyStore;
   audit: SqlAuditLog;
+  /** one request budget per principal, shared by every door; undefined: no limit */
+  budget?: RequestBudget;
+  /** failed authentications per client address (429 past the limit) */
+  authFailures: AuthFailureThrottle;
+  /** one audit row per address and window for failed authentications */
+  failureRollup: AuthFailureRollup;
+  /** how a client's address is found behind proxies (REST and gRPC alike) */
+  trustProxy: TrustProxy;
   /** the REST plugin's options */
   rest: RestSecurityOptions;
   /** TLS options for node's https / tls servers; undefined: plain TCP */
@@ -30,7 +40,13 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
     adminToken: config.adminToken, apiKeys, mtlsSubjectRoles: auth.mtlsSubjectRoles,
     jwt: auth.oidc ? new JwtVerifier(auth.oidc) : undefined,
   });
-  const redis = config.rateLimit && config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const limited = config.rateLimit !== undefined || config.authFailures.max > 0;
+  const redis = limited && config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const counter: WindowCounter = redis ? new RedisWindowCounter(redis) : new MemoryWindowCounter();
+  const budget = config.rateLimit ? new RequestBudget(counter, config.rateLimit.max, config.rateLimit.windowMs) : undefined;
+  const failureRollup = new AuthFailureRollup(audit, config.authFailures.windowMs);
+  const authFailures = new AuthFailureThrottle(counter, config.authFailures.max, config.authFailures.windowMs, failureRollup);
+  failureRollup.start();
   if (auth.mode === 'off') {
     logger.warn({ accepted: authenticator.methods, host: config.host },
       '!!! AUTHENTICATION IS OFF: anyone who can reach this service may notarize and read evidence. '
@@ -42,13 +58,14 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
     logger.info({ accepted: authenticator.methods }, 'authentication required');
   }
   return {
-    mode: auth.mode, authenticator, apiKeys, audit,
+    mode: auth.mode, authenticator, apiKeys, audit, budget, authFailures, failureRollup, trustProxy: config.trustProxy,
     rest: {
-      mode: auth.mode, authenticator, apiKeys, audit, corsOrigins: config.corsOrigins,
-      rateLimit: config.rateLimit ? { ...config.rateLimit, redis } : undefined,
+      mode: auth.mode, authenticator, apiKeys, audit, authFailures, corsOrigins: config.corsOrigins,
+      rateLimit: budget ? { max: budget.max, windowMs: budget.windowMs, store: budget.restStore() } : undefined,
     },
     https: httpsOptions(config),
     async close() {
+      failureRollup.stop();
       await audit.flush();
       await redis?.quit().catch(() => redis.disconnect());
     },

@@ -22,12 +22,15 @@ export interface NotaryErrorOptions {
   /** JSON pointer-ish path of the offending field, for input errors. */
   field?: string;
   retryable?: boolean;
+  /** when a retry may succeed (rate limits): Retry-After, gRPC RetryInfo */
+  retryAfterMs?: number;
 }
 
 export class NotaryError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
   readonly retryable: boolean;
+  readonly retryAfterMs?: number;
 
   constructor(code: ErrorCode, message: string, options: NotaryErrorOptions = {}) {
     super(printable(message), { cause: options.cause });
@@ -35,6 +38,7 @@ export class NotaryError extends Error {
     this.code = code;
     this.field = options.field === undefined ? undefined : printable(options.field);
     this.retryable = options.retryable ?? RETRYABLE.has(code);
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -56,6 +56,7 @@ describe('the service process', () => {
     const proc = startProcess({
       NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort),
       NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: 'process-admin-token',
+      NOTARY_AUTH_FAILURE_WINDOW_MS: '1000', // failed authentications are written once per address and window
     });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, proc);
@@ -83,12 +84,13 @@ describe('the service process', () => {
       const streamedStatus = await (await fetch(`${url}/api/v1/workflows/${streamedId}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
       expect(streamedStatus.submitted_by).toBe('admin_token:bootstrap');
       // both gRPC calls are in the audit trail: the refused one and the evidence created
-      let rows: { event: string; principal: string | null; details: { door?: string } }[] = [];
-      for (let i = 0; i < 50 && rows.filter((r) => r.details.door === 'grpc').length < 2; i++) {
+      let rows: { event: string; principal: string | null; details: { door?: string; doors?: { grpc?: number } } }[] = [];
+      const grpcRow = (r: (typeof rows)[number]) => r.details.door === 'grpc' || r.details.doors?.grpc !== undefined;
+      for (let i = 0; i < 50 && rows.filter(grpcRow).length < 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
         rows = (await (await fetch(`${url}/api/v1/audit?page_size=100`, { headers: { authorization: 'Bearer process-admin-token' } })).json()).entries ?? [];
       }
-      const grpcRows = rows.filter((r) => r.details.door === 'grpc').map((r) => [r.event, r.principal]);
+      const grpcRows = rows.filter(grpcRow).map((r) => [r.event, r.principal]);
       expect(grpcRows).toEqual(expect.arrayContaining([['auth.failure', null], ['evidence.created', 'admin_token:bootstrap']]));
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/);

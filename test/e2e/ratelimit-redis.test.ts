@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer } from '../support/auth.js';
+import * as grpc from '@grpc/grpc-js';
+import { Redis } from 'ioredis';
+import { decodeRpcStatus, toProtoPackage } from '../../src/api/grpc/index.js';
+import { startWiredGrpc } from '../support/grpc-app.js';
+import { uniquePackage } from '../support/records.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 const ADMIN = 'rate-limit-admin-token';
@@ -9,6 +14,7 @@ const get = (app: TestApp, headers: Record<string, string> = {}, url = '/api/v1/
 
 // started at import so `skipIf` below can see whether Redis exists; in CI a missing redis-server throws here (fails, never skips)
 const redis: RedisServer | undefined = await startRedis();
+afterAll(async () => redis?.stop());
 
 describe.skipIf(!redis)('rate limits shared through Redis by two service instances', () => {
   let a: TestApp;
@@ -25,7 +31,6 @@ describe.skipIf(!redis)('rate limits shared through Redis by two service instanc
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    await redis?.stop();
   });
 
   it('spends one budget per principal across both instances, then answers 429 problem+json with Retry-After', async () => {
@@ -50,6 +55,72 @@ describe.skipIf(!redis)('rate limits shared through Redis by two service instanc
 
   it('never throttles the probes', async () => {
     for (let i = 0; i < 8; i++) expect((await get(a, {}, '/ready')).statusCode).toBe(200);
+  });
+});
+
+describe.skipIf(!redis)('one budget per principal on every door (issue #16, attack 1)', () => {
+  // Before: with 100 requests / 10 s, REST gave 100 × 200 then 429 while 300 gRPC calls with the same key all succeeded.
+  let a: TestApp;
+  let b: TestApp;
+  let door: Awaited<ReturnType<typeof startWiredGrpc>>;
+  const MAX = 12;
+  beforeAll(async () => {
+    // the admin token is one principal (admin_token:bootstrap) whose budget the tests above spent
+    const flush = new Redis(redis!.url);
+    await flush.flushall();
+    flush.disconnect();
+    const env = { ...LIMIT, NOTARY_RATE_LIMIT_MAX: String(MAX), REDIS_URL: redis!.url };
+    a = await startTestApp(env);
+    b = await startTestApp(env);
+    door = await startWiredGrpc(a);
+    for (const deadline = Date.now() + 15_000; ![a, b].every((app) => app.logLines.some((l) => l.includes('redis connected')));) {
+      if (Date.now() > deadline) throw new Error('the service instances did not connect to Redis');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  afterAll(async () => {
+    await door?.close();
+    await a?.close();
+    await b?.close();
+  });
+
+  const md = () => {
+    const m = new grpc.Metadata();
+    m.set('authorization', `Bearer ${ADMIN}`);
+    return m;
+  };
+  const streamItems = async (n: number) => {
+    const stream = door.client.stream({ metadata: md() });
+    const results: { result: { status: string; error?: { code: number } } }[] = [];
+    const done = new Promise<void>((resolve, reject) => { stream.on('data', (r) => results.push(r as never)); stream.on('end', resolve); stream.on('error', reject); });
+    for (let i = 0; i < n; i++) stream.write({ evidence_package: toProtoPackage(uniquePackage(`budget-stream-${i}-${Math.random()}`)), request_id: String(i) });
+    stream.end();
+    await done;
+    return results;
+  };
+
+  it('REST on two replicas, gRPC unary calls and stream items spend one budget; past it gRPC answers RESOURCE_EXHAUSTED with RetryInfo', async () => {
+    const admin = bearer(ADMIN);
+    for (let i = 0; i < 4; i++) expect((await get(i % 2 ? a : b, admin)).statusCode).toBe(200);
+    for (let i = 0; i < 4; i++) expect(await door.client.unary('ListWorkflows', { page_size: 1 }, { metadata: md() })).toBeDefined();
+    // 8 spent: of 6 stream items, 4 are admitted and 2 fail alone, the stream itself ends OK
+    const items = await streamItems(6);
+    expect(items.filter((r) => r.result.status === 'WORKFLOW_STATUS_COMPLETED')).toHaveLength(4);
+    const refused = items.filter((r) => r.result.status === 'WORKFLOW_STATUS_FAILED');
+    expect(refused.map((r) => r.result.error?.code)).toEqual([grpc.status.RESOURCE_EXHAUSTED, grpc.status.RESOURCE_EXHAUSTED]);
+    expect((await get(a, admin)).statusCode).toBe(429);
+    expect((await get(b, admin)).statusCode).toBe(429);
+    const err = await door.client.unary('ListWorkflows', { page_size: 1 }, { metadata: md() }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    expect(err.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
+    const retry = status.details.find((d) => d.type === 'google.rpc.RetryInfo') as { retry_delay: { seconds: number } } | undefined;
+    expect(retry?.retry_delay.seconds).toBeGreaterThan(1); // the window's real remainder
+    expect(retry?.retry_delay.seconds).toBeLessThanOrEqual(60);
+    expect(status.details.find((d) => d.type === 'google.rpc.ErrorInfo')).toMatchObject({ reason: 'RATE_LIMITED' });
+  });
+
+  it('never throttles the gRPC health check', async () => {
+    for (let i = 0; i < 3; i++) expect((await door.client.unary('HealthCheck', {})).status).toBe('healthy');
   });
 });
 

@@ -19,7 +19,12 @@ export interface Door {
   workflows?: WorkflowService;
   /** called once per finished call with its status name (metrics) */
   observe?: ObserveCall;
+  /** spends the caller's request budget (each unary call, each stream item); throws rate_limited past it */
+  admit?: Admit;
 }
+
+/** method, what `authorize` returned, the call (its peer and metadata): throws to refuse the call or the item */
+export type Admit = (method: string, authorized: unknown, call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'metadata'>) => Promise<void>;
 
 /** method, status name, seconds, and the principal `authorize` returned (undefined: anonymous) */
 export type ObserveCall = (method: string, code: string, seconds: number, principal?: string) => void;
@@ -79,8 +84,9 @@ export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call:
     const span = trace.getTracer('afdp-notary-grpc').startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
     context.with(trace.setSpan(parent, span), () => {
       const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
-      authorized.then((principal) => {
+      authorized.then(async (principal) => {
         caller = principalId(principal);
+        await door.admit?.(methodPath(method), principal, call);
         assertDecoded(call.request);
         return asPrincipal(principal, () => fn(call.request, call));
       }).then(

@@ -59,7 +59,7 @@ export function toRpcStatus(err: unknown, ctx: ErrorContext): RpcStatusMsg {
   const code = GRPC_STATUS[e.code];
   const details: Detail[] = [{ type: 'google.rpc.ErrorInfo', reason: e.code.toUpperCase(), domain: ERROR_DOMAIN }];
   if (e.field) details.push({ type: 'google.rpc.BadRequest', field_violations: [{ field: e.field, description: e.message }] });
-  if (e.retryable) details.push({ type: 'google.rpc.RetryInfo', retry_delay: { seconds: 1 } });
+  if (e.retryable) details.push({ type: 'google.rpc.RetryInfo', retry_delay: retryDelay(e.retryAfterMs ?? 1000) });
   let message = e.message;
   if (code === S.INTERNAL || code === S.UNAVAILABLE) {
     const incoming = ctx.metadata?.get('x-request-id')[0];
@@ -69,6 +69,8 @@ export function toRpcStatus(err: unknown, ctx: ErrorContext): RpcStatusMsg {
   }
   return rpcStatus(code, message, details);
 }
+
+const retryDelay = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (Math.ceil(ms) % 1000) * 1_000_000 });
 
 /** The status as a grpc-js ServiceError: code, message, and the Status bytes in the standard trailer. */
 export function toServiceError(err: unknown, ctx: ErrorContext): Partial<grpc.ServiceError> {

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Notary } from '../../core/notary.js';
 import { packageVersion } from '../../version.js';
 import type { WorkflowService } from '../../core/workflows/service.js';
-import type { Authorize, Door, ObserveCall } from './call.js';
+import type { Admit, Authorize, Door, ObserveCall } from './call.js';
 import { notaryHandlers } from './handlers.js';
 import { ReadinessHealth } from './health.js';
 import { loadNotaryPackage, notaryServiceDefinition, PROTO_DIR } from './proto.js';
@@ -47,6 +47,8 @@ export interface GrpcServerOptions {
   workflows?: WorkflowService;
   /** per finished unary call: method, status name, seconds (metrics) */
   observe?: ObserveCall;
+  /** the request budget, per unary call and per stream item (wire-grpc.ts) */
+  admit?: Admit;
 }
 
 export interface GrpcServerHandle {
@@ -67,7 +69,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
   });
   const door: Door = {
     notary, logger, startedAt: Date.now(), version: opts.version ?? packageVersion(),
-    authorize: opts.authorize, workflows: opts.workflows, observe: opts.observe,
+    authorize: opts.authorize, workflows: opts.workflows, observe: opts.observe, admit: opts.admit,
   };
   const streams: StreamRegistry = new Set();
   server.addService(strictServiceDefinition(notaryServiceDefinition()), { ...notaryHandlers(door), SignEvidenceStream: signEvidenceStream(door, streams) });

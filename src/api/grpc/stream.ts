@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { asPrincipal, methodPath, remainingMs, type Door } from './call.js';
-import { toServiceError } from './errors.js';
+import { toRpcStatus, toServiceError } from './errors.js';
 import { signItem } from './sign.js';
 import { refusalOf } from './strict-wire.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
@@ -62,8 +62,12 @@ function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexSt
     const seq = sequence++;
     if (++inFlight >= STREAM_WINDOW) call.pause();
     const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call), refused: refusalOf(req) };
-    // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item
-    void asPrincipal(principal, () => signItem(door.notary, input, ctx)).then((result) => {
+    // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item;
+    // each item spends the caller's budget like a unary call (past it: this item fails, RESOURCE_EXHAUSTED)
+    const admitted = door.admit ? door.admit(methodPath('SignEvidenceStream'), principal, call).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);
+    void admitted.then((refusal) => (refusal === undefined
+      ? asPrincipal(principal, () => signItem(door.notary, input, ctx))
+      : { workflow_id: '', status: 'WORKFLOW_STATUS_FAILED', error: toRpcStatus(refusal, ctx) })).then((result) => {
       inFlight--;
       if (finished || call.cancelled) return;
       const ok = call.write({ sequence: String(seq), request_id: req.request_id ?? '', result });

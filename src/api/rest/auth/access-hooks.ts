@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlAuditLog } from '../../../adapters/audit/index.js';
 import type { Authenticator } from '../../../adapters/auth/index.js';
+import type { AuthFailureThrottle } from '../../../adapters/ratelimit/index.js';
 import { decideAccess, isAuthError, type AuthError, type AuthMode, type Principal } from '../../../core/auth/index.js';
 import { sendProblem } from '../problem.js';
 import { accessRule, routeRule } from './route-permissions.js';
@@ -10,6 +11,8 @@ export interface AccessHookOptions {
   mode: AuthMode;
   authenticator: Authenticator;
   audit: SqlAuditLog;
+  /** failed authentications per client address: counted (one audit row per address and window), throttled past the limit */
+  authFailures: AuthFailureThrottle;
 }
 
 /** Response fields worth keeping in the audit trail; anything else (receipts, keys) stays out. */
@@ -20,7 +23,7 @@ const CAPTURED = ['workflow_id', 'status', 'evidence_package_hash', 'batch_id', 
  * unauthenticated caller cannot make us parse a 1 MB package. Then one audit row per audited route.
  */
 export function registerAccessHooks(app: FastifyInstance, options: AccessHookOptions): void {
-  const { mode, authenticator, audit } = options;
+  const { mode, authenticator, audit, authFailures } = options;
   app.decorateRequest('principal', undefined);
   app.decorateRequest('auditRule', undefined);
   app.decorateRequest('auditIds', undefined);
@@ -39,6 +42,13 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
     if (pattern === undefined) return; // no route: the 404 handler answers
     const rule = routeRule(request.method, pattern);
     if (rule === 'public') return;
+    // an address that failed too often waits, before any credential is looked at (no key lookups, no rows)
+    const wait = authFailures.blockedFor(request.ip);
+    if (wait > 0) {
+      authFailures.noteThrottled(request.ip, 'rest');
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      return sendProblem(reply, request, 429, 'rate_limited', 'too many failed authentications from this address; retry later');
+    }
     let principal: Principal | undefined;
     try {
       principal = await authenticator.authenticate(credentialsOf(request));
@@ -59,7 +69,8 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
 
   app.addHook('onResponse', async (request, reply) => {
     const rule = request.auditRule;
-    if (!rule?.audit) return;
+    // a caller past its budget gets no row per refused request: that would be a way to grow the database
+    if (!rule?.audit || reply.statusCode === 429) return;
     audit.record({
       event: rule.audit,
       outcome: reply.statusCode < 400 ? 'success' : 'failure',
@@ -68,14 +79,17 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
     });
   });
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, err: AuthError, principal: Principal | undefined) {
+  async function refuse(request: FastifyRequest, reply: FastifyReply, err: AuthError, principal: Principal | undefined) {
     const status = err.code === 'unauthenticated' ? 401 : 403;
-    audit.record({
-      event: status === 401 ? 'auth.failure' : 'auth.denied',
-      outcome: status === 401 ? 'failure' : 'denied',
-      principal: principal?.id ?? null,
-      details: { ...requestDetails(request), status, reason: err.reason ?? null, permission: err.permission ?? null },
-    });
+    if (status === 401) {
+      // anonymous: no row per request (a flood of bogus keys must not grow the database); a row per address and window
+      await authFailures.recordFailure(request.ip, 'rest', err.reason ?? 'unknown');
+    } else {
+      audit.record({
+        event: 'auth.denied', outcome: 'denied', principal: principal?.id ?? null,
+        details: { ...requestDetails(request), status, reason: err.reason ?? null, permission: err.permission ?? null },
+      });
+    }
     request.log.info({ reason: err.reason, permission: err.permission, principal: principal?.id }, status === 401 ? 'authentication failed' : 'permission denied');
     if (status === 401) {
       // RFC 6750: tell a client with a bad token why, without echoing it

@@ -3,6 +3,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { SqlAuditLog } from '../../../adapters/audit/index.js';
 import type { Authenticator, SqlApiKeyStore } from '../../../adapters/auth/index.js';
+import type { AuthFailureThrottle } from '../../../adapters/ratelimit/index.js';
 import type { AuthMode } from '../../../core/auth/index.js';
 import { registerAccessHooks } from './access-hooks.js';
 import { apiKeyRoutes } from './api-key-routes.js';
@@ -17,6 +18,7 @@ export interface RestSecurityOptions {
   authenticator: Authenticator;
   apiKeys: SqlApiKeyStore;
   audit: SqlAuditLog;
+  authFailures: AuthFailureThrottle;
   rateLimit?: RateLimitOptions;
   /** CORS allow-list; empty: no CORS at all */
   corsOrigins: string[];
