@@ -26,6 +26,7 @@ import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
+import { SqlAuditLog } from './adapters/audit/index.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -68,8 +69,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     closers.unshift(() => signer.close());
     progress('opening the transparency log');
     const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
-    // the embedded log shares the database: evidence, signature and entry commit together
-    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health });
+    const audit = new SqlAuditLog(db, logger);
+    // the embedded log shares the database: evidence, signature, entry and audit row commit together
+    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain });
     const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
     closers.unshift(() => log.close());
     const metrics = createMetrics();
@@ -86,9 +88,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       metrics.anchorQueueDepth.set(backlog.count);
       metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);
     });
-    const workflows = buildWorkflows(config, db, notary, logger);
+    const workflows = buildWorkflows(config, db, notary, logger, audit.chain);
     closers.unshift(() => workflows.runner.stop());
-    const security = await buildSecurity(config, db, logger);
+    const security = await buildSecurity(config, db, logger, audit);
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
       notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,

@@ -23,6 +23,9 @@ const AUDITED: Readonly<Record<string, string>> = {
   ListWorkflows: 'evidence.read',
 };
 
+/** Calls whose audit row is committed with what they create (a notarization, a workflow). */
+const COMMITTED = new Set(['SignEvidence', 'SignEvidenceBatch', 'SignEvidenceWithApproval']);
+
 /**
  * gRPC door options that make it answer to the same rules as REST: TLS 1.3 credentials, the same
  * authentication and permissions, audit rows for refusals and for evidence created or read, metrics,
@@ -78,7 +81,9 @@ export function grpcDoorOptions(app: App, config: Config, logger: Logger): Omit<
       observeGrpcCall(metrics, { grpc_service: SERVICE, grpc_method: m, grpc_code: code }, seconds);
       logCall(m, code, seconds, principal);
       const event = AUDITED[m];
-      if (event && code !== 'UNAUTHENTICATED' && code !== 'PERMISSION_DENIED' && code !== 'RESOURCE_EXHAUSTED') {
+      // a signature's row was committed with it (core/notary.ts); refusals by auth or limits have none per call
+      const committed = COMMITTED.has(m) && code === 'OK';
+      if (event && !committed && code !== 'UNAUTHENTICATED' && code !== 'PERMISSION_DENIED' && code !== 'RESOURCE_EXHAUSTED') {
         security.audit.record({ event, outcome: code === 'OK' ? 'success' : 'failure', principal: principal ?? null, details: { door: 'grpc', method: m, status: code } });
       }
     },

@@ -1,7 +1,7 @@
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { SqlAuditLog } from './adapters/audit/index.js';
+import type { SqlAuditLog } from './adapters/audit/index.js';
 import { AuthFailureRollup } from './adapters/audit/failure-rollup.js';
 import { Authenticator, JwtVerifier, SqlApiKeyStore } from './adapters/auth/index.js';
 import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from './adapters/ratelimit/index.js';
@@ -32,10 +32,9 @@ export interface Security {
 }
 
 /** Authentication, audit, rate-limit store and TLS, from config. */
-export async function buildSecurity(config: Config, db: SqlClient, logger: Logger): Promise<Security> {
+export async function buildSecurity(config: Config, db: SqlClient, logger: Logger, audit: SqlAuditLog): Promise<Security> {
   const { auth } = config;
   const apiKeys = new SqlApiKeyStore(db);
-  const audit = new SqlAuditLog(db, logger);
   const authenticator = new Authenticator({
     adminToken: config.adminToken, apiKeys, mtlsSubjectRoles: auth.mtlsSubjectRoles,
     jwt: auth.oidc ? new JwtVerifier(auth.oidc) : undefined,

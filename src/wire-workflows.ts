@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { PgWorkflowStore } from './adapters/store/pg-workflow-store.js';
 import type { SqlClient } from './adapters/store/sql-client.js';
+import type { AuditChainWriter } from './adapters/audit/chain-writer.js';
 import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from './adapters/webhooks/index.js';
 import type { Config } from './config.js';
 import type { Notary } from './core/notary.js';
@@ -14,9 +15,9 @@ export interface Workflows {
 }
 
 /** Approval and batch workflows: their store, service, webhook dispatcher and background loop. */
-export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, logger: Logger): Workflows {
+export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, logger: Logger, audit?: AuditChainWriter): Workflows {
   const w = config.workflows;
-  const store = new PgWorkflowStore(db, { globalWebhookUrl: w.webhookUrl });
+  const store = new PgWorkflowStore(db, { globalWebhookUrl: w.webhookUrl, audit });
   const service = new WorkflowService({
     notary, store, logger,
     clock: { now: () => new Date() },

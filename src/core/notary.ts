@@ -34,6 +34,8 @@ export interface NotarizeOptions {
   waitAnchoredMs?: number;
   /** the authenticated caller (e.g. `jwt:alice`), stored as submitted_by; the package's actor stays as claimed */
   principal?: string;
+  /** what the door knows of the request (door, route or method, request id, client): the audit row's details */
+  audit?: Record<string, unknown>;
 }
 
 export interface NotarizeResult {
@@ -91,7 +93,7 @@ export class Notary {
       }
     }
     try {
-      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null);
+      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null, options.audit ?? {});
       return { ...result, replayed: false, warnings: evidence.warnings ?? [] };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
@@ -99,7 +101,7 @@ export class Notary {
     }
   }
 
-  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null) {
+  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
     const { signer, store, clock } = this.deps;
     const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
     const now = clock.now().toISOString();
@@ -116,7 +118,9 @@ export class Notary {
     };
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
-    const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature }));
+    // Its audit row commits with it: an acknowledged notarization always has one.
+    const audit = { event: 'evidence.created', outcome: 'success', principal: submittedBy, details: { ...context, workflow_id: workflowId, evidence_package_hash: evidence.hashHex } } as const;
+    const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature, audit }));
     const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
     let anchor = saved ?? await this.tryAnchor(workflowId, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after

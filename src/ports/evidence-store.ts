@@ -1,5 +1,6 @@
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
+import type { AuditEntry } from './audit.js';
 import type { LogEntry } from './transparency-log.js';
 
 export interface StoredSignature {
@@ -21,6 +22,8 @@ export interface NotarizationRecord {
   evidence: CanonicalEvidence;
   signature: StoredSignature;
   anchor?: StoredAnchor;
+  /** the audit row of this notarization: committed in the same transaction, never after the answer */
+  audit?: AuditEntry;
 }
 
 export interface ReceiptRecord {

@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit.js';
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { Workflow, WorkflowType } from '../core/workflow.js';
 import type {
@@ -25,6 +26,10 @@ export interface NewApproval {
   webhookUrl: string | null;
   /** at most one approval workflow per key: a second create with it stores nothing */
   idempotencyKey?: string;
+  /** SHA-256 of the request's canonical form, kept with the key: a repeat must ask the same */
+  requestHash?: string;
+  /** committed in the same transaction as the workflow */
+  audit?: AuditEntry;
 }
 
 export interface NewBatchItem {
@@ -39,7 +44,15 @@ export interface NewBatch {
   workflow: Workflow;
   items: NewBatchItem[];
   webhookUrl: string | null;
+  /** at most one batch per key: a second create with it stores nothing */
+  idempotencyKey?: string;
+  requestHash?: string;
+  /** committed in the same transaction as the batch */
+  audit?: AuditEntry;
 }
+
+/** The workflow kept for a create: this one, or (idempotency key taken) an earlier one and what it was asked. */
+export type Created = { id: string; created: true } | { id: string; created: false; requestHash: string | null };
 
 export interface Claimed {
   id: string;
@@ -56,9 +69,12 @@ export interface WorkflowStore {
    * Stores workflow, evidence and request, and applies `effects` (e.g. notify approval_required), atomically.
    * Returns the id of the workflow kept: an earlier one, and nothing stored, when its idempotency key was taken.
    */
-  createApproval(approval: NewApproval, effects: Effect[]): Promise<string>;
-  /** Stores the batch and its items; the caller holds the signing lease from then on. */
-  createBatch(batch: NewBatch, effects: Effect[]): Promise<void>;
+  createApproval(approval: NewApproval, effects: Effect[]): Promise<Created>;
+  /**
+   * Stores the batch and its items; the caller holds the signing lease from then on. Under a key
+   * already used, stores nothing and returns the earlier batch.
+   */
+  createBatch(batch: NewBatch, effects: Effect[]): Promise<Created>;
   getApproval(id: string): Promise<ApprovalRecord | undefined>;
   /** The approval workflows among `ids` (for listings): one query per page, not one per row. */
   getApprovals(ids: string[]): Promise<Map<string, ApprovalRecord>>;

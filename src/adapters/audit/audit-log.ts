@@ -1,13 +1,11 @@
 import type { Logger } from 'pino';
-import { GroupCommitter, valuesList } from '../store/group-commit.js';
-import type { SqlClient, SqlQueryable, Statement } from '../store/sql-client.js';
-import { chainEvents, type AuditEvent, type AuditOutcome, type AuditRecord } from './chain.js';
+import { GroupCommitter } from '../store/group-commit.js';
+import type { SqlClient } from '../store/sql-client.js';
+import { AuditChainWriter } from './chain-writer.js';
+import type { AuditEvent, AuditOutcome, AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 import { verifyAuditChain, type ChainVerification } from './verify.js';
 import { Where } from '../store/sql-where.js';
-
-// Any constant, distinct from the migration lock: every replica appending to the chain queues on it.
-const AUDIT_CHAIN_LOCK = 7_414_2025;
 
 export interface AuditQuery {
   event?: string;
@@ -20,30 +18,23 @@ export interface AuditQuery {
   pageSize: number;
 }
 
-async function readHead(db: SqlQueryable): Promise<{ seq: number; hash: string } | undefined> {
-  const { rows } = await db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
-}
-
-const insertStatement = (records: AuditRecord[]): Statement => ({
-  text: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${valuesList(records.length, ['::bigint', '::timestamptz', '', '', '', '', '', ''])}`,
-  params: records.flatMap((r) => [r.seq, r.at, r.event, r.outcome, r.principal, r.details, r.prev_hash, r.hash]),
-});
-
 /**
  * The hash-chained audit trail over the SQL store. Appends are group-committed (one transaction per
- * burst, not per request) and serialized across replicas by a transaction-scoped advisory lock, so
- * two processes can never both link a row to the same predecessor (the seq primary key would
- * refuse it anyway). `record` does not make the caller wait; `flush` does.
+ * burst, not per request) through the chain's one writer (chain-writer.ts), which also links the
+ * rows other transactions commit with their own (a notarization's evidence.created). `record` does
+ * not make the caller wait; `flush` does.
  */
 export class SqlAuditLog {
   private readonly committer: GroupCommitter<AuditEvent, undefined>;
   private readonly inflight = new Set<Promise<void>>();
-  /** chain head, kept only where this process is the database's one writer (the embedded server) */
-  private head: { seq: number; hash: string } | undefined | null = null;
+  readonly chain: AuditChainWriter;
 
   constructor(private readonly db: SqlClient, private readonly logger?: Pick<Logger, 'error'>) {
-    this.committer = new GroupCommitter((events) => this.appendBatch(events), 200);
+    this.chain = new AuditChainWriter(db);
+    this.committer = new GroupCommitter(async (events) => {
+      await this.chain.append(events);
+      return events.map(() => undefined);
+    }, 200);
   }
 
   /** Appends and resolves once the row is committed. */
@@ -61,31 +52,6 @@ export class SqlAuditLog {
   /** Waits for every recorded event to be committed (tests, shutdown). */
   async flush(): Promise<void> {
     while (this.inflight.size > 0) await Promise.all([...this.inflight]);
-  }
-
-  private async appendBatch(events: AuditEvent[]): Promise<undefined[]> {
-    if (this.db.kind === 'embedded') await this.appendExclusive(events);
-    else {
-      await this.db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-        const insert = insertStatement(chainEvents(await readHead(tx), events, new Date().toISOString()));
-        await tx.query(insert.text, insert.params);
-      });
-    }
-    return events.map(() => undefined);
-  }
-
-  /** No other writer: link after the cached head and write in one round trip. */
-  private async appendExclusive(events: AuditEvent[]): Promise<void> {
-    if (this.head === null) this.head = await readHead(this.db);
-    const records = chainEvents(this.head, events, new Date().toISOString());
-    try {
-      await this.db.batch([insertStatement(records)]);
-      this.head = records[records.length - 1]!;
-    } catch (err) {
-      this.head = null; // read it again: the failure may have been anywhere
-      throw err;
-    }
   }
 
   /** Walks the whole chain (see verifyAuditChain). */

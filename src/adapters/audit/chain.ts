@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import type { AuditEntry, AuditOutcome } from '../../ports/audit.js';
 
 /** prev_hash of the first row */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
-
+export type { AuditOutcome } from '../../ports/audit.js';
 /** One security-relevant event, as the caller reports it. */
-export interface AuditEvent {
-  /** e.g. auth.failure, auth.denied, evidence.created, evidence.read, key.rotated, api_key.created, approval.recorded */
-  event: string;
-  outcome: AuditOutcome;
-  /** the authenticated principal id; null when anonymous or authentication failed */
-  principal: string | null;
-  /** never credentials: route, status, ids, reasons */
-  details: Record<string, unknown>;
-}
+export type AuditEvent = AuditEntry;
 
 /** A stored row: the event, its position and its links in the chain. */
 export interface AuditRecord {

@@ -55,7 +55,7 @@ function prepare(notary: NotaryPort, pkg: unknown, path: string): CanonicalEvide
 export async function notarizeItems(event: PipelineEvent, items: PreparedItem[], notary: NotaryPort, ctx: () => EventContext): Promise<LedgerEntry> {
   const hashes = items.map((i) => i.evidence?.hashHex ?? null);
   if (event.workflow_type !== 'batch_sign') {
-    const r = await notary.notarizePrepared(items[0]!.evidence!, { idempotencyKey: idempotencyKey(event.event_id) });
+    const r = await notary.notarizePrepared(items[0]!.evidence!, { idempotencyKey: idempotencyKey(event.event_id), audit: { door: 'pulsar', event_id: event.event_id } });
     const c = ctx();
     const publications = [resultPublication(c, r), statusPublication(c, r.workflow.id, 'completed', `evidence signed; anchoring ${r.receipt.anchoring}`)];
     return { eventId: event.event_id, workflowType: 'simple_sign', workflowId: r.workflow.id, evidenceHashes: hashes, publications };
@@ -63,7 +63,7 @@ export async function notarizeItems(event: PipelineEvent, items: PreparedItem[],
   // Items run together so the store's group commit batches them; a transient failure of any item
   // fails the delivery, and on redelivery the items already signed replay under their own keys.
   const settled = await Promise.allSettled(items.map((i) => (i.evidence
-    ? notary.notarizePrepared(i.evidence, { idempotencyKey: idempotencyKey(event.event_id, i.index) })
+    ? notary.notarizePrepared(i.evidence, { idempotencyKey: idempotencyKey(event.event_id, i.index), audit: { door: 'pulsar', event_id: event.event_id, batch_index: i.index } })
     : Promise.resolve(null))));
   const transient = settled.find((s) => s.status === 'rejected' && toFailure(s.reason).retryable);
   if (transient) throw (transient as PromiseRejectedResult).reason;

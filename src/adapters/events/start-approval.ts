@@ -22,7 +22,7 @@ export async function startApproval(
   const config = event.approval!;
   const view = await requestApproval({
     evidencePackage: toEvidencePackages(event)[0], approvers: config.approvers, quorum: config.quorum,
-    expiresInSeconds: config.timeoutSeconds, idempotencyKey: idempotencyKey(event.event_id),
+    expiresInSeconds: config.timeoutSeconds, idempotencyKey: idempotencyKey(event.event_id), audit: { door: 'pulsar', event_id: event.event_id },
   }).catch((err: unknown) => { throw inEventTerms(err); });
   const publication = statusPublication(ctx(), view.id, statusOf(view), describe(view), progressOf(view));
   return {

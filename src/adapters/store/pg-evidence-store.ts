@@ -10,6 +10,8 @@ import { asOneStatement, type SqlClient, type SqlQueryable } from './sql-client.
 import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
+import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
+import type { AuditEntry } from '../../ports/audit.js';
 
 export interface PgEvidenceStoreOptions {
   /** an idempotency claim whose workflow never got stored may be taken over after this long */
@@ -20,6 +22,8 @@ export interface PgEvidenceStoreOptions {
   colocatedLog?: ColocatedLog;
   /** more to check before a write is tried (the embedded server's state and free disk) */
   health?: () => void;
+  /** the audit chain: each notarization's row commits in its transaction */
+  audit?: AuditChainWriter;
 }
 
 /** EvidenceStore over PostgreSQL (external, or the embedded server). */
@@ -29,13 +33,16 @@ export class PgEvidenceStore implements EvidenceStore {
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
     const log = options.colocatedLog;
+    const audited = <T>(work: (planAudit: PlanAudit) => Promise<T>) => (options.audit ? options.audit.atomically(work) : work(async () => undefined));
     // one caller's row that the database refuses must not fail the others committed with it
     this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((plan) => saveAndAnchor(db, batch, plan, log))
-      : async (batch) => {
-        await db.transaction((tx) => insertNotarizations(tx, batch));
+      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit)))
+      : (batch) => audited((planAudit) => db.transaction(async (tx) => {
+        const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
+        if (audit) await tx.query(audit.text, audit.params);
+        await insertNotarizations(tx, batch);
         return batch.map(() => null);
-      }, undefined, mayBeOneRow);
+      })), undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
       await db.transaction((tx) => insertAnchors(tx, batch));
       return batch.map(() => undefined);
@@ -162,16 +169,18 @@ export class PgEvidenceStore implements EvidenceStore {
  * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
  * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
  */
-async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog): Promise<StoredAnchor[]> {
+async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit): Promise<StoredAnchor[]> {
   const rows = async (tx: SqlQueryable | undefined) => {
     const { entries, statements } = await plan(tx, batch.map(anchorRequest));
     const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
+    const audit = await planAudit(tx, auditRows(batch));
     return {
       anchors,
       statement: asOneStatement([
         ...notarizationStatements(batch, true),
         ...statements,
         anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
+        ...(audit ? [audit] : []),
       ]),
     };
   };
@@ -186,6 +195,8 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
     return anchors;
   });
 }
+
+const auditRows = (batch: NotarizationRecord[]): AuditEntry[] => batch.flatMap((r) => (r.audit ? [r.audit] : []));
 
 const anchorRequest = (r: NotarizationRecord) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem });
 

@@ -1,8 +1,10 @@
 import type { Workflow } from '../../core/workflow.js';
 import type { ApprovalState, BatchState, Effect, Transition } from '../../core/workflows/types.js';
 import type {
-  ApprovalRecord, BatchRecord, Claimed, NewApproval, NewBatch, Step, WorkflowStore,
+  ApprovalRecord, BatchRecord, Claimed, Created, NewApproval, NewBatch, Step, WorkflowStore,
 } from '../../ports/workflow-store.js';
+import type { AuditEntry } from '../../ports/audit.js';
+import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { loadApprovals, loadBatch } from './workflow-rows.js';
 import { advanced, insertEvidence, insertWorkflow, persistTransition } from './workflow-writes.js';
@@ -13,6 +15,8 @@ export interface PgWorkflowStoreOptions {
   leaseMs?: number;
   /** NOTARY_WEBHOOK_URL: every notification also goes here */
   globalWebhookUrl?: string;
+  /** the audit chain: a workflow's creation commits its audit row with it */
+  audit?: AuditChainWriter;
 }
 
 /** WorkflowStore over PostgreSQL. Transitions run under the workflow row's lock. */
@@ -23,36 +27,22 @@ export class PgWorkflowStore implements WorkflowStore {
     this.leaseMs = options.leaseMs ?? 60_000;
   }
 
-  async createApproval(a: NewApproval, effects: Effect[]): Promise<string> {
-    try {
-      await this.tx('createApproval', async (tx) => {
-        await insertEvidence(tx, [a.evidence], a.workflow.created_at);
-        await this.insertRun(tx, a.workflow, a.webhookUrl, null, a.idempotencyKey);
-        await tx.query('INSERT INTO approval_requests (workflow_id, approvers, quorum, expires_at) VALUES ($1, $2::text[], $3, $4)',
-          [a.workflow.id, a.request.approvers, a.request.quorum, a.request.expires_at]);
-        await persistTransition(this.context(tx, a.workflow, a.workflow.created_at, a.webhookUrl), a.workflow, effects);
-      });
-      return a.workflow.id;
-    } catch (err) {
-      // The unique key refused the row (it waits for a concurrent holder to commit, so the winner is
-      // visible now): the whole transaction rolled back and the earlier workflow is the answer.
-      const kept = a.idempotencyKey === undefined ? undefined : await this.approvalByKey(a.idempotencyKey).catch(() => undefined);
-      if (kept === undefined || kept === a.workflow.id) throw err;
-      return kept;
-    }
+  async createApproval(a: NewApproval, effects: Effect[]): Promise<Created> {
+    return this.create('createApproval', a, async (tx) => {
+      await insertEvidence(tx, [a.evidence], a.workflow.created_at);
+      await this.insertRun(tx, a.workflow, a.webhookUrl, null, a);
+      await tx.query('INSERT INTO approval_requests (workflow_id, approvers, quorum, expires_at) VALUES ($1, $2::text[], $3, $4)',
+        [a.workflow.id, a.request.approvers, a.request.quorum, a.request.expires_at]);
+      await persistTransition(this.context(tx, a.workflow, a.workflow.created_at, a.webhookUrl), a.workflow, effects);
+    });
   }
 
-  private async approvalByKey(key: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ id: string }>('SELECT workflow_id::text AS id FROM workflow_runs WHERE idempotency_key = $1', [key]);
-    return rows[0]?.id;
-  }
-
-  createBatch(b: NewBatch, effects: Effect[]): Promise<void> {
+  createBatch(b: NewBatch, effects: Effect[]): Promise<Created> {
     const at = b.workflow.created_at;
-    return this.tx('createBatch', async (tx) => {
+    return this.create('createBatch', b, async (tx) => {
       await insertEvidence(tx, b.items.flatMap((i) => (i.evidence ? [i.evidence] : [])), at);
       // the creating request signs at once: it holds the lease so the resume loop leaves the batch alone
-      await this.insertRun(tx, b.workflow, b.webhookUrl, this.leaseEnd(at));
+      await this.insertRun(tx, b.workflow, b.webhookUrl, this.leaseEnd(at), b);
       for (const i of b.items) {
         await tx.query(
           `INSERT INTO batch_items (batch_id, idx, item_workflow_id, evidence_hash, status, error_code, error_message, error_field)
@@ -61,6 +51,34 @@ export class PgWorkflowStore implements WorkflowStore {
       }
       await persistTransition(this.context(tx, b.workflow, at, b.webhookUrl), b.workflow, effects);
     });
+  }
+
+  /**
+   * A workflow's creation and its audit row, in one transaction. When the unique idempotency key
+   * refuses the row (it waits for a concurrent holder to commit, so the winner is visible now), the
+   * whole transaction rolled back and the earlier workflow is the answer.
+   */
+  private async create(operation: string, c: { workflow: Workflow; idempotencyKey?: string; audit?: AuditEntry }, write: (tx: SqlQueryable) => Promise<void>): Promise<Created> {
+    const { audit } = this.options;
+    // the chain's lock first, before any row lock: the order every audited transaction takes them in
+    const run = (planAudit?: PlanAudit) => this.db.transaction(async (tx) => {
+      const statement = planAudit && c.audit ? await planAudit(tx, [c.audit]) : undefined;
+      if (statement) await tx.query(statement.text, statement.params);
+      await write(tx);
+    });
+    try {
+      await wrap(operation, audit ? audit.atomically(run) : run());
+      return { id: c.workflow.id, created: true };
+    } catch (err) {
+      const kept = c.idempotencyKey === undefined ? undefined : await this.runByKey(c.idempotencyKey).catch(() => undefined);
+      if (kept === undefined || kept.id === c.workflow.id) throw err;
+      return { id: kept.id, created: false, requestHash: kept.request_hash };
+    }
+  }
+
+  private async runByKey(key: string): Promise<{ id: string; request_hash: string | null } | undefined> {
+    const { rows } = await this.db.query<{ id: string; request_hash: string | null }>('SELECT workflow_id::text AS id, request_hash FROM workflow_runs WHERE idempotency_key = $1', [key]);
+    return rows[0];
   }
 
   async getApproval(id: string): Promise<ApprovalRecord | undefined> {
@@ -141,10 +159,10 @@ export class PgWorkflowStore implements WorkflowStore {
     return t;
   }
 
-  private async insertRun(tx: SqlQueryable, workflow: Workflow, webhookUrl: string | null, leaseUntil: string | null, key?: string): Promise<void> {
+  private async insertRun(tx: SqlQueryable, workflow: Workflow, webhookUrl: string | null, leaseUntil: string | null, key: { idempotencyKey?: string; requestHash?: string }): Promise<void> {
     await insertWorkflow(tx, workflow);
-    await tx.query('INSERT INTO workflow_runs (workflow_id, webhook_url, lease_until, idempotency_key) VALUES ($1, $2, $3, $4)',
-      [workflow.id, webhookUrl, leaseUntil, key ?? null]);
+    await tx.query('INSERT INTO workflow_runs (workflow_id, webhook_url, lease_until, idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5)',
+      [workflow.id, webhookUrl, leaseUntil, key.idempotencyKey ?? null, key.idempotencyKey === undefined ? null : key.requestHash ?? null]);
   }
 
   private context(tx: SqlQueryable, workflow: Workflow, at: string, webhookUrl: string | null) {

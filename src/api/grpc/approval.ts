@@ -5,7 +5,7 @@ import type { Notary } from '../../core/notary.js';
 import type { Door } from './call.js';
 import { DoorError } from './errors.js';
 import { toApprovalStatusMsg, workflowStatusName } from './present.js';
-import { checkedRawPackage } from './sign.js';
+import { checkedRawPackage, idempotencyKeyOf } from './sign.js';
 import { isoToTimestamp } from './struct.js';
 import type { EvidencePackageMsg } from './wire.js';
 
@@ -28,6 +28,7 @@ export interface ApprovalReq {
   quorum?: number;
   expires_in_seconds?: number;
   webhook_url?: string;
+  idempotency_key?: string;
 }
 
 /** SignEvidenceWithApproval: AFDP's request → requestApproval → AFDP's response (plus quorum, expires_at). */
@@ -39,6 +40,8 @@ export async function requestApproval(notary: Notary, workflows: WorkflowService
     quorum: req.quorum || undefined,
     expiresInSeconds: req.expires_in_seconds || undefined,
     webhookUrl: req.webhook_url || undefined,
+    idempotencyKey: idempotencyKeyOf(req.idempotency_key),
+    audit: { door: 'grpc', method: 'SignEvidenceWithApproval' },
   });
   return {
     workflow_id: view.id,
@@ -47,5 +50,6 @@ export async function requestApproval(notary: Notary, workflows: WorkflowService
     quorum: view.quorum ?? 0,
     expires_at: isoToTimestamp(view.expires_at),
     warnings: view.warnings ?? [],
+    replayed: view.replayed ?? false,
   };
 }

@@ -4,7 +4,7 @@ import type { Notary } from '../../core/notary.js';
 import type { BatchItemResult, WorkflowService } from '../../core/workflows/index.js';
 import { GRPC_STATUS, toRpcStatus, type ErrorContext } from './errors.js';
 import { toReceiptMsg, workflowStatusName } from './present.js';
-import { checkCanonicalSize } from './sign.js';
+import { checkCanonicalSize, idempotencyKeyOf } from './sign.js';
 import { toRawPackage } from './evidence.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
@@ -15,9 +15,11 @@ export const MAX_BATCH_SIZE = 100;
  * SignEvidenceBatch through the workflow service: the batch is stored before anything is signed,
  * so a restart (or the resume loop, if the signer is down) finishes it. A bad package fails alone.
  */
-export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs: EvidencePackageMsg[], ctx: ErrorContext) {
+export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs: EvidencePackageMsg[], ctx: ErrorContext, idempotencyKey?: string) {
   const items = pkgs.map((pkg, i) => toBatchItem(notary, pkg, `evidence_packages[${i}]`));
-  const view = await workflows.signBatch(items.map((item) => item.raw), { principal: currentPrincipal() });
+  const view = await workflows.signBatch(items.map((item) => item.raw), {
+    principal: currentPrincipal(), idempotencyKey: idempotencyKeyOf(idempotencyKey), audit: { door: 'grpc', method: 'SignEvidenceBatch' },
+  });
   const batch = view.batch;
   if (!batch) throw new NotaryError('internal', `batch workflow ${view.id} has no items`);
   return {
@@ -28,6 +30,7 @@ export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs
     }),
     status: workflowStatusName(view.status),
     succeeded_count: batch.succeeded, failed_count: batch.failed, pending_count: batch.pending,
+    replayed: view.replayed ?? false,
   };
 }
 

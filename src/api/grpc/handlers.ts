@@ -25,14 +25,14 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
     SignEvidenceWithApproval: unary<ApprovalReq, unknown>(door, 'SignEvidenceWithApproval', async (req) =>
       requestApproval(notary, workflowsOf(door, 'SignEvidenceWithApproval'), req)),
 
-    SignEvidenceBatch: unary<{ evidence_packages?: EvidencePackageMsg[] }, unknown>(door, 'SignEvidenceBatch', async (req, call) => {
+    SignEvidenceBatch: unary<{ evidence_packages?: EvidencePackageMsg[]; idempotency_key?: string }, unknown>(door, 'SignEvidenceBatch', async (req, call) => {
       const pkgs = req.evidence_packages ?? [];
       // the door's own bound first: the core's (NOTARY_MAX_BATCH_SIZE) may be lower, never skipped
       if (pkgs.length === 0 || pkgs.length > MAX_BATCH_SIZE) {
         throw new NotaryError('invalid_request', `evidence_packages: must hold 1 to ${MAX_BATCH_SIZE} packages, got ${pkgs.length}`, { field: 'evidence_packages' });
       }
       // once stored, the batch runs to the end even if this call is cancelled: it is a durable workflow
-      return signBatch(notary, workflowsOf(door, 'SignEvidenceBatch'), pkgs, { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata });
+      return signBatch(notary, workflowsOf(door, 'SignEvidenceBatch'), pkgs, { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata }, req.idempotency_key);
     }),
 
     GetWorkflowStatus: unary<{ workflow_id?: string }, unknown>(door, 'GetWorkflowStatus', async (req) => workflowStatus(notary, door.workflows, workflowId(req.workflow_id))),

@@ -20,20 +20,29 @@ export interface SignInput {
   remainingMs: number;
   /** a stream item whose bytes the strict deserializer refused: answered with this error */
   refused?: NotaryError;
+  /** the RPC, for the audit row committed with the notarization */
+  method?: string;
+}
+
+/** proto3's "" is unset; anything else must be a key REST would accept too. */
+export function idempotencyKeyOf(value: string | undefined): string | undefined {
+  const key = value || undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
+    throw new NotaryError('invalid_request', 'idempotency_key must be 1-255 printable ASCII characters', { field: 'idempotency_key' });
+  }
+  return key;
 }
 
 /** One package through the core, as every signing RPC does it. Throws core errors. */
 export async function signOne(notary: Notary, input: SignInput): Promise<SignEvidenceResponseMsg> {
   if (input.refused) throw input.refused;
-  const key = input.idempotencyKey || undefined;
-  if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
-    throw new NotaryError('invalid_request', 'idempotency_key must be 1-255 printable ASCII characters', { field: 'idempotency_key' });
-  }
+  const key = idempotencyKeyOf(input.idempotencyKey);
   const raw = toRawPackage(input.pkg, input.path, notary.limits.maxMetadataDepth);
   const evidence = notary.prepare(raw, input.path);
   checkCanonicalSize(notary, evidence.canonical.length, input.path);
   const waitAnchoredMs = Math.max(0, Math.min(input.waitAnchoredMs ?? 0, MAX_WAIT_ANCHORED_MS, input.remainingMs - 100));
-  const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs, principal: currentPrincipal() });
+  const audit = { door: 'grpc', method: input.method ?? 'SignEvidence' };
+  const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs, principal: currentPrincipal(), audit });
   return {
     workflow_id: result.workflow.id,
     receipt: toReceiptMsg(result.receipt),

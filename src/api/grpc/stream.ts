@@ -61,7 +61,7 @@ function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexSt
   call.on('data', (req: StreamReq) => {
     const seq = sequence++;
     if (++inFlight >= STREAM_WINDOW) call.pause();
-    const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call), refused: refusalOf(req) };
+    const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call), refused: refusalOf(req), method: 'SignEvidenceStream' };
     // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item;
     // each item spends the caller's budget like a unary call (past it: this item fails, RESOURCE_EXHAUSTED)
     const admitted = door.admit ? door.admit(methodPath('SignEvidenceStream'), principal, call).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);

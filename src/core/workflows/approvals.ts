@@ -2,13 +2,17 @@ import { NotaryError } from '../errors.js';
 import type { Workflow } from '../workflow.js';
 import { approvalsOf, approvalTransition } from './approval-machine.js';
 import { attestationPayload } from './attestation.js';
-import { acceptedWebhookUrl, isPermanent, nowIso, describeError, retryLater, type WorkflowDeps } from './context.js';
+import { acceptedWebhookUrl, creationAudit, isPermanent, nowIso, describeError, requestFingerprint, retryLater, type WorkflowDeps } from './context.js';
 import { loadEvidence } from './evidence.js';
 import { approvalRequest, checkDecision, type ApprovalInput, type DecisionInput } from './inputs.js';
 import type { ApprovalAttestation, ApprovalRequest } from './types.js';
 
-/** Stores a pending approval workflow and queues its approval_required notification. Returns its id and the package's warnings. */
-export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<{ id: string; warnings: string[] }> {
+/**
+ * Stores a pending approval workflow and queues its approval_required notification; its audit row
+ * commits with it. Returns its id and the package's warnings, or under an idempotency key already used for the same request
+ * the earlier workflow's (replayed); another request under that key is idempotency_mismatch.
+ */
+export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<{ id: string; replayed: boolean; warnings: string[] }> {
   const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package');
   const now = deps.clock.now();
   const request = approvalRequest(input, now, deps.limits);
@@ -19,19 +23,24 @@ export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): 
     created_at: at, updated_at: at, completed_at: null, error_message: null,
     ...(input.principal !== undefined && { submitted_by: input.principal }),
   };
+  const expiresIn = input.expiresInSeconds ?? deps.limits.defaultExpiresSeconds;
+  const requestHash = requestFingerprint({ type: 'approval_sign', evidence: evidence.hashHex, approvers: request.approvers, quorum: request.quorum, expires_in: expiresIn, webhook_url: webhookUrl });
   const notify = [{ kind: 'notify', event: 'approval_required', details: { ...request } } as const];
-  const kept = await deps.store.createApproval({ workflow, evidence, request, webhookUrl, idempotencyKey: input.idempotencyKey }, notify);
-  if (kept !== workflow.id) await checkReplay(deps, kept, evidence.hashHex, request);
-  return { id: kept, warnings: evidence.warnings ?? [] };
+  const audit = creationAudit('evidence.approval_requested', input, { workflow_id: workflow.id, evidence_package_hash: evidence.hashHex, approvers: request.approvers, quorum: request.quorum });
+  const kept = await deps.store.createApproval({ workflow, evidence, request, webhookUrl, idempotencyKey: input.idempotencyKey, requestHash, audit }, notify);
+  if (kept.created) return { id: kept.id, replayed: false, warnings: evidence.warnings ?? [] };
+  if (kept.requestHash !== null ? kept.requestHash !== requestHash : !(await sameApproval(deps, kept.id, evidence.hashHex, request))) {
+    throw new NotaryError('idempotency_mismatch', `idempotency key already used by workflow ${kept.id} for another request`);
+  }
+  return { id: kept.id, replayed: true, warnings: evidence.warnings ?? [] };
 }
 
-/** A key already used: the same package and approvers get the earlier workflow, anything else is refused. */
-async function checkReplay(deps: WorkflowDeps, id: string, hashHex: string, request: ApprovalRequest): Promise<void> {
+/** Workflows created before request hashes were kept: the same package, approvers and quorum. */
+async function sameApproval(deps: WorkflowDeps, id: string, hashHex: string, request: ApprovalRequest): Promise<boolean> {
   const earlier = await deps.store.getApproval(id);
   const asked = earlier?.state.request;
-  const same = earlier?.workflow.evidence_package_hash === hashHex && asked?.quorum === request.quorum
+  return earlier?.workflow.evidence_package_hash === hashHex && asked?.quorum === request.quorum
     && JSON.stringify(asked.approvers) === JSON.stringify(request.approvers);
-  if (!same) throw new NotaryError('idempotency_mismatch', `idempotency key already used by approval workflow ${id} for another request`);
 }
 
 /** Records one approver's decision; the decision that meets the quorum signs at once (or leaves it to the resume loop). */

@@ -1,8 +1,9 @@
-import { isNotaryError } from '../errors.js';
+import { sha256Hex } from '../canonical.js';
+import { isNotaryError, NotaryError } from '../errors.js';
 import type { Workflow } from '../workflow.js';
 import type { NewBatchItem } from '../../ports/workflow-store.js';
 import { batchTransition, settle } from './batch-machine.js';
-import { acceptedWebhookUrl, describeError, isPermanent, nowIso, retryLater, type WorkflowDeps } from './context.js';
+import { acceptedWebhookUrl, creationAudit, describeError, isPermanent, nowIso, requestFingerprint, retryLater, type WorkflowDeps } from './context.js';
 import { loadEvidence } from './evidence.js';
 import { checkBatchSize, type BatchOptions } from './inputs.js';
 import type { BatchItemState, ItemError } from './types.js';
@@ -12,9 +13,10 @@ const CONCURRENCY = 8;
 
 /**
  * Persists the batch and its items first (so a restart finishes it), then signs every valid item.
- * A package that fails validation fails alone. Returns the batch id and each item's warnings.
+ * A package that fails validation fails alone. Returns the batch id and each item's warnings; under an idempotency key
+ * already used for the same request, the earlier batch's (replayed), which is not run again here.
  */
-export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; itemWarnings: string[][] }> {
+export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; replayed: boolean; itemWarnings: string[][] }> {
   checkBatchSize(packages.length, deps.limits);
   const url = await acceptedWebhookUrl(deps, options.webhookUrl);
   const items = packages.map((raw, index) => prepareItem(deps, raw, index));
@@ -25,9 +27,18 @@ export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[],
     created_at: at, updated_at: at, completed_at: initial.state.status === 'running' ? null : at, error_message: initial.state.error_message,
     ...(options.principal !== undefined && { submitted_by: options.principal }),
   };
-  await deps.store.createBatch({ workflow, items, webhookUrl: url }, initial.effects);
+  // an item that failed validation is fingerprinted by its JSON as sent: a repeat must send it again
+  const fingerprints = items.map((item, i) => item.evidence?.hashHex ?? `invalid:${sha256Hex(JSON.stringify(packages[i]) ?? 'undefined')}`);
+  const requestHash = requestFingerprint({ type: 'batch_sign', items: fingerprints, webhook_url: url });
+  const audit = creationAudit('evidence.batch_created', options, { batch_id: workflow.id, items: items.length, evidence_package_hashes: items.map((i) => i.evidence?.hashHex ?? null) });
+  const itemWarnings = items.map((i) => i.evidence?.warnings ?? []);
+  const kept = await deps.store.createBatch({ workflow, items, webhookUrl: url, idempotencyKey: options.idempotencyKey, requestHash, audit }, initial.effects);
+  if (!kept.created) {
+    if (kept.requestHash !== requestHash) throw new NotaryError('idempotency_mismatch', `idempotency key already used by workflow ${kept.id} for another request`);
+    return { id: kept.id, replayed: true, itemWarnings };
+  }
   await runBatch(deps, workflow.id);
-  return { id: workflow.id, itemWarnings: items.map((i) => i.evidence?.warnings ?? []) };
+  return { id: workflow.id, replayed: false, itemWarnings };
 }
 
 /** Signs the pending items of a batch whose lease the caller holds; retryable failures leave them for a later round. */

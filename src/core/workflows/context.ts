@@ -1,5 +1,7 @@
 import type { Clock, IdGenerator, Logger } from '../../ports/clock.js';
+import type { AuditEntry } from '../../ports/audit.js';
 import type { WorkflowStore } from '../../ports/workflow-store.js';
+import { canonicalBytes, sha256Hex } from '../canonical.js';
 import { isNotaryError } from '../errors.js';
 import type { Notary } from '../notary.js';
 import type { WebhookUrlPolicy } from '../webhook-url.js';
@@ -41,4 +43,12 @@ export async function acceptedWebhookUrl(deps: WorkflowDeps, url: string | undef
   const accepted = checkWebhookUrl(url, deps.webhooksEnabled, deps.webhookPolicy);
   if (accepted !== null) await deps.checkWebhookTarget?.(accepted);
   return accepted;
+}
+
+/** SHA-256 of a request's canonical form: what a repeat under the same idempotency key must match. */
+export const requestFingerprint = (request: Record<string, unknown>): string => sha256Hex(canonicalBytes(request));
+
+/** The audit row a workflow's creation commits with it. */
+export function creationAudit(event: string, input: { principal?: string; audit?: Record<string, unknown> }, details: Record<string, unknown>): AuditEntry {
+  return { event, outcome: 'success', principal: input.principal ?? null, details: { ...input.audit, ...details } };
 }

@@ -27,11 +27,16 @@ export interface ApprovalInput {
    * created (the same package and approvers, or idempotency_mismatch) instead of a second workflow.
    */
   idempotencyKey?: string;
+  /** what the door knows of the request (door, route, request id, client): the audit row's details */
+  audit?: Record<string, unknown>;
 }
 
 export interface BatchOptions {
   webhookUrl?: string;
   principal?: string;
+  /** as for approvals: a repeat with the same key answers with the batch the first created */
+  idempotencyKey?: string;
+  audit?: Record<string, unknown>;
 }
 
 export interface DecisionInput {

@@ -19,8 +19,8 @@ export class WorkflowService {
 
   /** approval_sign: a pending workflow that signs once `quorum` approvers approve. */
   async requestApproval(input: ApprovalInput): Promise<WorkflowView> {
-    const { id, warnings } = await createApproval(this.deps, input);
-    return { ...(await this.describe(id)), warnings };
+    const { id, warnings, replayed } = await createApproval(this.deps, input);
+    return { ...(await this.describe(id)), warnings, replayed };
   }
 
   /** One approver's decision; answers with the workflow after it (completed, with the receipt, if it met the quorum). */
@@ -31,8 +31,8 @@ export class WorkflowService {
 
   /** batch_sign: signs every package, each with its own result; a bad package fails alone. */
   async signBatch(packages: unknown[], options: BatchOptions = {}): Promise<WorkflowView> {
-    const { id, itemWarnings } = await createAndRunBatch(this.deps, packages, options);
-    return { ...(await this.describe(id)), itemWarnings };
+    const { id, itemWarnings, replayed } = await createAndRunBatch(this.deps, packages, options);
+    return { ...(await this.describe(id)), itemWarnings, replayed };
   }
 
   /** Any workflow; approval workflows with approval_statuses (and receipt once signed), batches with per-item results. */

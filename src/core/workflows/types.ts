@@ -128,6 +128,8 @@ export interface WorkflowView extends Workflow {
   warnings?: string[];
   /** the same, per item, in the answer to a batch request */
   itemWarnings?: string[][];
+  /** true when an earlier request under the same idempotency key created this workflow */
+  replayed?: boolean;
 }
 
 /** An approval workflow's receipt: the evidence receipt plus the approvals bound to it. */

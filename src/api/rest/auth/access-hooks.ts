@@ -27,6 +27,7 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
   app.decorateRequest('principal', undefined);
   app.decorateRequest('auditRule', undefined);
   app.decorateRequest('auditIds', undefined);
+  app.decorateRequest('audited', false);
 
   // a route nobody put in the table is denied when auth is on: say so at start-up, not at the first 403
   app.addHook('onRoute', (route) => {
@@ -70,7 +71,7 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
   app.addHook('onResponse', async (request, reply) => {
     const rule = request.auditRule;
     // a caller past its budget gets no row per refused request: that would be a way to grow the database
-    if (!rule?.audit || reply.statusCode === 429) return;
+    if (!rule?.audit || reply.statusCode === 429 || request.audited) return;
     audit.record({
       event: rule.audit,
       outcome: reply.statusCode < 400 ? 'success' : 'failure',

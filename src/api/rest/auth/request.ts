@@ -13,6 +13,8 @@ declare module 'fastify' {
     /** the audit rule of the matched route, cleared once the request's audit row is written */
     auditRule?: RouteRule;
     auditIds?: Record<string, unknown>;
+    /** the route's audit row was committed with what it records (a notarization): no second row */
+    audited?: boolean;
   }
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotaryError } from '../../../core/errors.js';
 import { MAX_APPROVERS, MAX_EXPIRES_SECONDS, type WorkflowService } from '../../../core/workflows/index.js';
 import { EXAMPLES } from '../openapi/examples.js';
+import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
 import { errorResponses, evidencePackageMember, jsonResponse as json } from '../schemas/index.js';
 import { presentView } from '../workflow-present.js';
 import { workflowIdParams } from './workflows.js';
@@ -53,8 +54,9 @@ export function approvalRoutes(app: FastifyInstance, workflows: WorkflowService)
     const b = request.body;
     const view = await workflows.requestApproval({
       evidencePackage: b.evidence_package, approvers: b.approvers, quorum: b.quorum, expiresInSeconds: b.expires_in, webhookUrl: b.webhook_url,
-      principal: request.principal?.id,
+      principal: request.principal?.id, idempotencyKey: idempotencyKeyOf(request), audit: auditContext(request),
     });
+    markOutcome(request, reply, view.replayed);
     // 200, as AFDP answers: the body says `pending`, nothing is signed until the approvers decide
     return reply.header('location', `/api/v1/workflows/${view.id}/status`).send(presentView(view));
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowService } from '../../../core/workflows/index.js';
 import { EXAMPLES } from '../openapi/examples.js';
+import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
 import { CHECKED_BY_CORE, errorResponses, jsonResponse as json, ref } from '../schemas/index.js';
 import { presentBatch } from '../workflow-present.js';
 
@@ -29,7 +30,10 @@ export function batchRoutes(app: FastifyInstance, workflows: WorkflowService): v
       },
     },
   }, async (request, reply) => {
-    const view = await workflows.signBatch(request.body.evidence_packages, { webhookUrl: request.body.webhook_url, principal: request.principal?.id });
+    const view = await workflows.signBatch(request.body.evidence_packages, {
+      webhookUrl: request.body.webhook_url, principal: request.principal?.id, idempotencyKey: idempotencyKeyOf(request), audit: auditContext(request),
+    });
+    markOutcome(request, reply, view.replayed);
     return reply.header('location', `/api/v1/workflows/${view.id}/status`).send(presentBatch(view));
   });
 }

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { NotaryError } from '../../../core/errors.js';
 import type { Notary } from '../../../core/notary.js';
 import type { StoredEvidence } from '../../../core/workflow.js';
+import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
 import { EXAMPLES } from '../openapi/examples.js';
 import { CHECKED_BY_CORE, errorResponses, evidencePackageMember, hashParam, jsonResponse as json, pageSize, pageToken, ref, str } from '../schemas/index.js';
 
 /** bound on ?wait=anchored: a request must not hold a connection open indefinitely */
 const MAX_WAIT_MS = 30_000;
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 /** A stored package as the API shows it: submitted_by always present (null: anonymous). */
 const presentEvidence = (e: StoredEvidence) => ({ ...e, submitted_by: e.submitted_by ?? null });
@@ -47,13 +46,10 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
       },
     },
   }, async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
-      throw new NotaryError('invalid_request', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key' });
-    }
+    const key = idempotencyKeyOf(request);
     const waitAnchoredMs = request.query.wait === 'anchored' ? request.query.wait_timeout_ms : 0;
-    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs, principal: request.principal?.id });
-    if (result.replayed) reply.header('idempotent-replayed', 'true');
+    const result = await notary.notarize(request.body.evidence_package, { idempotencyKey: key, waitAnchoredMs, principal: request.principal?.id, audit: auditContext(request) });
+    markOutcome(request, reply, result.replayed);
     return { workflow_id: result.workflow.id, receipt: result.receipt, status: result.workflow.status, warnings: result.warnings };
   });
 

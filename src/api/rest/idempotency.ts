@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NotaryError } from '../../core/errors.js';
+
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key header, if any: 1-255 printable ASCII characters, else 400. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_RE.test(key)) {
+    throw new NotaryError('invalid_request', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key' });
+  }
+  return key;
+}
+
+/** What a route hands the core for the audit row it commits with its work. */
+export const auditContext = (request: FastifyRequest): Record<string, unknown> => ({
+  door: 'rest', method: request.method, route: request.routeOptions.url ?? null, request_id: String(request.id), ip: request.ip,
+});
+
+/**
+ * After the core answered: a replay says so (Idempotent-Replayed: true, nothing new was written); a
+ * new result's audit row was committed with it, so the route's own row is not written again.
+ */
+export function markOutcome(request: FastifyRequest, reply: FastifyReply, replayed: boolean | undefined): void {
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  else request.audited = true;
+}
