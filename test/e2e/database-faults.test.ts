@@ -5,7 +5,7 @@ import { connectPostgres } from '../../src/adapters/store/sql-client.js';
 import { backendEnv, backends, postgresUrl, skipBackend, tempDir, type Backend } from '../support/databases.js';
 import { embeddedPgCtl, embeddedPostmaster, embeddedQuery } from '../support/embedded-server.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
-import { expectAllStoredAndValid, startLoad, startService, waitReady, type Load, type ServiceProcess } from '../support/service-process.js';
+import { expectAllStoredAndValid, missingAuditRows, startLoad, startService, waitReady, type Load, type ServiceProcess, type Sql } from '../support/service-process.js';
 
 /** Each non-200 answer under a database fault is a clean 503 problem with Retry-After, never a 500 or a reset. */
 function expectCleanFailures(load: Load): void {
@@ -25,6 +25,19 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
+/** SQL on the service's database, as an operator would run it. */
+function sqlOn(backend: Backend, target: { dataDir: string; url?: string }): Sql {
+  if (backend !== 'postgres') return (sql) => embeddedQuery(target.dataDir, sql);
+  return async <T>(sql: string) => {
+    const admin = connectPostgres(target.url!, 1);
+    try {
+      return (await admin.query<T>(sql)).rows;
+    } finally {
+      await admin.close();
+    }
+  };
+}
+
 /** Sessions of the service (its pool), killed from another session. */
 async function terminateService(backend: Backend, target: { dataDir: string; url?: string }): Promise<number> {
   const sql = "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name LIKE 'afdp-notary service%'";
@@ -40,7 +53,7 @@ async function terminateService(backend: Backend, target: { dataDir: string; url
 describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
   it.skipIf(skipBackend(backend))('SIGKILL: every acknowledged receipt is there and valid after the restart', async () => {
     const dataDir = tempDir();
-    const env = { NOTARY_DATA_DIR: dataDir, ...(await backendEnv(backend)) };
+    const env: Record<string, string> = { NOTARY_DATA_DIR: dataDir, ...(await backendEnv(backend)) };
     const first = await startService(env);
     await waitReady(first);
     const load = startLoad(() => first.url, 16, 'sigkill');
@@ -65,6 +78,8 @@ describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
         ]);
       }
       expect(await expectAllStoredAndValid(second.url, load.acknowledged)).toEqual([]);
+      // issue #16: the audit row commits with the notarization, so none is lost to the kill
+      expect(await missingAuditRows(sqlOn(backend, { dataDir, url: env.DATABASE_URL }), load.acknowledged)).toEqual([]);
     } finally {
       expect(await second.stop()).toBe(0);
     }
@@ -85,6 +100,7 @@ describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
       await load.stop();
       expectCleanFailures(load);
       expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
+      expect(await missingAuditRows(sqlOn(backend, { dataDir, url: env.DATABASE_URL }), load.acknowledged)).toEqual([]);
       expect(await readyStatus(service)).toBe(200);
     } finally {
       expect(await service.stop()).toBe(0);
@@ -98,7 +114,8 @@ describe('the external PostgreSQL stopped (pg_ctl stop -m fast) and started unde
   afterAll(() => server?.stop());
 
   it('the process stays up, answers 503 with Retry-After and /ready 503 while it is down, and serves again without a restart', async () => {
-    const service = await startService({ NOTARY_DATA_DIR: tempDir(), DATABASE_URL: await createDatabase(server.url, 'notary') });
+    const url = await createDatabase(server.url, 'notary');
+    const service = await startService({ NOTARY_DATA_DIR: tempDir(), DATABASE_URL: url });
     try {
       await waitReady(service);
       const load = startLoad(() => service.url, 16, 'pgctl');
@@ -118,6 +135,7 @@ describe('the external PostgreSQL stopped (pg_ctl stop -m fast) and started unde
       expect(await readyStatus(service)).toBe(200);
       expectCleanFailures(load);
       expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
+      expect(await missingAuditRows(sqlOn('postgres', { dataDir: '', url }), load.acknowledged)).toEqual([]);
     } finally {
       expect(await service.stop()).toBe(0);
     }
@@ -141,6 +159,7 @@ describe('the embedded server', () => {
       expect(service.output()).toContain('the embedded PostgreSQL stopped unexpectedly: restarting it');
       expectCleanFailures(load);
       expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
+      expect(await missingAuditRows(sqlOn('embedded', { dataDir }), load.acknowledged)).toEqual([]);
     } finally {
       expect(await service.stop()).toBe(0);
     }

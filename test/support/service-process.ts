@@ -124,3 +124,16 @@ export async function expectAllStoredAndValid(url: string, acknowledged: Acknowl
   }
   return problems;
 }
+
+/** Runs SQL where the service keeps its data (its embedded server, or the external database). */
+export type Sql = <T>(sql: string) => Promise<T[]>;
+
+/**
+ * The acknowledged notarizations without their evidence.created audit row. Each row commits in the
+ * notarization's transaction: none may be missing, whatever happened after the answer.
+ */
+export async function missingAuditRows(sql: Sql, acknowledged: Acknowledged[]): Promise<string[]> {
+  const rows = await sql<{ id: string }>("SELECT (details::json)->>'workflow_id' AS id FROM audit_log WHERE event = 'evidence.created'");
+  const audited = new Set(rows.map((r) => r.id));
+  return acknowledged.map((a) => a.receipt.workflow_id).filter((id) => !audited.has(id));
+}
