@@ -26,12 +26,16 @@ import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
+import { auditAnchorLoop, logSelfCheckLoop } from './integrity-loops.js';
+import type { Periodic } from './periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
 export interface App {
   notary: Notary;
+  /** the database every store and log of this app writes */
+  db: SqlClient;
   rest: FastifyInstance;
   store: PgEvidenceStore;
   signer: KeySigner;
@@ -43,6 +47,10 @@ export interface App {
   metricsServer?: FastifyInstance;
   /** authentication, RBAC and audit, for every door */
   security: Security;
+  /** signs and anchors the audit chain's head (also on demand: runOnce) */
+  auditAnchors: Periodic<unknown>;
+  /** the embedded log's self-check loop (absent with Rekor) */
+  logSelfCheck?: Periodic<void>;
   /** stop intake, drain, close clients; safe to call more than once */
   close(): Promise<void>;
 }
@@ -102,6 +110,12 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     if (metricsServer) closers.push(() => metricsServer.close()); // last: the final scrape still works while draining
     anchorer.start();
     workflows.runner.start();
+    // tamper evidence against a database writer: the log checks itself, the audit chain's head is signed and logged
+    const selfCheck = embedded ? logSelfCheckLoop(embedded, config.logSelfCheckIntervalMs, metrics, logger) : undefined;
+    const auditAnchors = auditAnchorLoop(db, signer, instrumentLog(log, metrics), config.auditAnchorIntervalMs, logger);
+    selfCheck?.start();
+    auditAnchors.start();
+    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); });
     if (config.pulsar) {
       // pulsar-client is optional: loaded only here, with a clear error when it is not installed
       const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger,
@@ -111,7 +125,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, close };
+    return { notary, db, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

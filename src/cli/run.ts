@@ -3,9 +3,11 @@
  * input error (missing option, unreadable file, not JSON, not a receipt / trust root).
  * Nothing here touches the network: verification is offline by construction.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { AUDIT_HELP, runAuditVerify } from './audit-verify.js';
+import { readJsonFile } from './files.js';
 import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
+import { LOG_HELP, runLogVerify } from './log-verify.js';
 import { verifyReceiptOffline, type Verification } from './verify.js';
 
 export interface Io {
@@ -18,6 +20,8 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.json> --trust-root <t.json> [--json]
+       afdp-notary audit verify [--trust-root <t.json>] [--state <file>] [--json]
+       afdp-notary log verify --url <log URL> --trust-root <t.json> --state <file> [--interval <s>] [--json]
 
 Verifies an AFDP Notary receipt offline, trusting only the trust root:
   evidence hash    SHA-256 of the RFC 8785 bytes of the evidence package
@@ -34,9 +38,16 @@ Verifies an AFDP Notary receipt offline, trusting only the trust root:
   --trust-root  the output of GET /api/v1/trust-root
   --json        print {ok, checks, warnings} as JSON instead of lines
 
-Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.`;
+Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.
+
+${AUDIT_HELP}
+
+${LOG_HELP}`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
+  // the database and log commands have options of their own
+  if (argv[0] === 'audit' && argv[1] === 'verify') return runAuditVerify(argv.slice(2), io);
+  if (argv[0] === 'log' && argv[1] === 'verify') return runLogVerify(argv.slice(2), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -73,19 +84,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${file} is not JSON: ${(err as Error).message}`);
-  }
-}
+const readJson = readJsonFile;
 
 const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
 

@@ -103,6 +103,7 @@ export class Notary {
 
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
     const { signer, store, clock } = this.deps;
+    this.deps.log.writable?.(); // a log that failed its self-check gets nothing signed to it
     const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
     const now = clock.now().toISOString();
     const workflow: SignedWorkflow = {
@@ -138,6 +139,7 @@ export class Notary {
    * dropped, never anchored, so a workflow keeps exactly one. Returns whether it was stored.
    */
   async signForWorkflow(workflowId: string, evidence: CanonicalEvidence, persist: (signature: StoredSignature) => Promise<boolean>): Promise<boolean> {
+    this.deps.log.writable?.();
     const sig = await this.tracer.span('notary.sign', () => this.deps.signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
     const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: this.deps.clock.now().toISOString() };
     if (!(await this.tracer.span('notary.store', () => persist(signature)))) return false;

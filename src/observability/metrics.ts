@@ -35,6 +35,7 @@ export interface NotaryMetrics {
   readonly dependencyErrorsTotal: Counter<'dependency' | 'operation'>;
   readonly pulsarMessagesTotal: Counter<'outcome'>;
   readonly evidenceStoredTotal: Counter;
+  readonly logIntegrityOk: Gauge;
 }
 
 /** Request-latency buckets (seconds); 1 s is a bucket edge because HighResponseTime alerts on it. */
@@ -102,6 +103,11 @@ export function createMetrics(options: MetricsOptions = {}): NotaryMetrics {
     }),
     evidenceStoredTotal: new Counter({
       name: 'notary_evidence_stored_total', help: 'Evidence records saved in the store.', registers,
+    }),
+    logIntegrityOk: new Gauge({
+      name: 'notary_log_integrity_ok',
+      help: '1 while the embedded transparency log passes its self-check (stored bodies, tree and latest signed checkpoint agree), 0 once it failed: nothing is signed then.',
+      registers,
     }),
   };
 }

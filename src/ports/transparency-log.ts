@@ -38,5 +38,7 @@ export interface TransparencyLog {
   append(request: AnchorRequest): Promise<LogEntry>;
   info(): Promise<LogInfo>;
   ping(): Promise<void>;
+  /** Throws when the log must not be written now (the embedded log failed its self-check): nothing is signed then. */
+  writable?(): void;
   close(): Promise<void>;
 }

@@ -34,7 +34,7 @@ const rules = parse(read('alerts.yml')) as { groups: { name: string; rules: Obj[
 const allRules = rules.groups.flatMap((g) => g.rules);
 const alerts = allRules.filter((r) => r.alert);
 const testFiles = readdirSync(resolve(dir, 'tests')).filter((f) => /\.ya?ml$/.test(f));
-const ALERTS = ['HighErrorRate', 'HighResponseTime', 'ServiceDown', 'AnchoringBacklog', 'VaultUnavailable', 'DLQGrowth'];
+const ALERTS = ['HighErrorRate', 'HighResponseTime', 'ServiceDown', 'AnchoringBacklog', 'VaultUnavailable', 'DLQGrowth', 'TransparencyLogIntegrity'];
 
 /** Two fake pods as Kubernetes pod discovery would describe them, and one unrelated pod. */
 const DISCOVERED_PODS = [

@@ -86,10 +86,9 @@ describe('delivery checks the address it connects to', () => {
   });
   afterAll(async () => { await app?.close(); await hooks?.close(); await other?.close(); });
 
-  const outbox = () => new PgWebhookOutbox((app.store as unknown as { db: ConstructorParameters<typeof PgWebhookOutbox>[0] }).db);
+  const outbox = () => new PgWebhookOutbox(app.db);
   const enqueue = async (url: string) => {
-    const db = (app.store as unknown as { db: { query(t: string, p: unknown[]): Promise<unknown> } }).db;
-    await db.query(`INSERT INTO webhook_outbox (workflow_id, event, url, body, next_attempt_at) VALUES (gen_random_uuid(), 'completed', $1, '{"id":"x"}', now() - interval '1 second')`, [url]);
+    await app.db.query(`INSERT INTO webhook_outbox (workflow_id, event, url, body, next_attempt_at) VALUES (gen_random_uuid(), 'completed', $1, '{"id":"x"}', now() - interval '1 second')`, [url]);
   };
   const dispatcher = (resolve?: Resolve, policy: WebhookUrlPolicy = LOOPBACK_POLICY) => new WebhookDispatcher({ outbox: outbox(), secret: SECRET, logger: pino({ level: 'silent' }), policy, resolve, maxAttempts: 12 });
 
@@ -100,8 +99,7 @@ describe('delivery checks the address it connects to', () => {
     const strict = { ...LOOPBACK_POLICY, allowLoopbackForTests: false };
     expect(await dispatcher(rebinding, strict).runOnce()).toBe(0);
     expect(hooks.received).toEqual([]);
-    const db = (app.store as unknown as { db: { query<T>(t: string): Promise<{ rows: T[] }> } }).db;
-    const { rows } = await db.query<{ attempts: number; gave_up: boolean; last_error: string }>(
+    const { rows } = await app.db.query<{ attempts: number; gave_up: boolean; last_error: string }>(
       "SELECT attempts, gave_up_at IS NOT NULL AS gave_up, last_error FROM webhook_outbox WHERE url LIKE 'http://rebind.%'");
     expect(rows).toEqual([{ attempts: 1, gave_up: true, last_error: expect.stringMatching(/^refused: rebind\.example\.test resolves to 127\.0\.0\.1/) }]);
   });

@@ -8,6 +8,7 @@ import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-cl
 import { openDatabase } from '../../src/adapters/db/open-database.js';
 import { runAuditVerify } from '../../src/cli/audit-verify.js';
 import { backends, freshPostgresDatabase, openBackend, postgresUrl, skipBackend, tempDir } from '../support/databases.js';
+import { tamper } from '../support/tamper.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const event = (i: number, principal: string | null = 'api_key:k1'): AuditEvent => ({
@@ -63,7 +64,7 @@ describe.each(backends)('hash-chained audit log on %s', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('names the first altered row', async () => {
-    await db.query(`UPDATE audit_log SET details = '{"n":999}' WHERE seq = 17`);
+    await tamper(db, 'audit_log', [[`UPDATE audit_log SET details = '{"n":999}' WHERE seq = 17`]]);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 17, rows: 16, reason: expect.stringMatching(/altered/) });
   });
 
@@ -75,15 +76,16 @@ describe.each(backends)('hash-chained audit log on %s', (backend) => {
       seq: 17, at: (r17.at as Date).toISOString(), event: String(r17.event), outcome: 'success', principal: r17.principal as string,
       details: String(r17.details), prev_hash: String(r17.prev_hash),
     });
-    await db.query('UPDATE audit_log SET hash = $1 WHERE seq = 17', [fixed]);
+    await tamper(db, 'audit_log', [['UPDATE audit_log SET hash = $1 WHERE seq = 17', [fixed]]]);
     expect(fixed).not.toBe(rows[0]!.hash);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 18, reason: expect.stringMatching(/prev_hash/) });
   });
 
   it.skipIf(skipBackend(backend))('names the gap left by a deleted row', async () => {
-    await db.query('DELETE FROM audit_log WHERE seq >= 10');
-    await audit.append(event(100)); // chain continues from 9
-    await db.query('DELETE FROM audit_log WHERE seq = 5');
+    await tamper(db, 'audit_log', [['DELETE FROM audit_log WHERE seq >= 10']]);
+    audit = new SqlAuditLog(db); // a service started after the cut: the chain continues from 9
+    await audit.append(event(100));
+    await tamper(db, 'audit_log', [['DELETE FROM audit_log WHERE seq = 5']]);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 6, rows: 4, reason: expect.stringMatching(/gap/) });
   });
 });
@@ -124,14 +126,15 @@ describe('audit-verify command', () => {
 
     const ok = io();
     expect(await runAuditVerify([], ok.io, { NOTARY_DATA_DIR: dataDir })).toBe(0);
-    expect(ok.lines[0]).toMatch(/^audit chain intact: 5 rows, head [0-9a-f]{64}$/);
+    expect(ok.lines[0]).toMatch(/^audit chain: 5 rows, head seq 5 [0-9a-f]{64}$/);
+    expect(ok.lines.at(-1)).toBe('audit trail intact');
 
     database = await open(dataDir); // the command stopped the server it started, and released the folder
-    await database.db.query("UPDATE audit_log SET principal = 'someone-else' WHERE seq = 3");
+    await tamper(database.db, 'audit_log', [["UPDATE audit_log SET principal = 'someone-else' WHERE seq = 3"]]);
     await database.close();
     const broken = io();
     expect(await runAuditVerify(['--json'], broken.io, { NOTARY_DATA_DIR: dataDir })).toBe(1);
-    expect(JSON.parse(broken.lines[0]!)).toMatchObject({ ok: false, brokenAt: 3, rows: 2 });
+    expect(JSON.parse(broken.lines[0]!)).toMatchObject({ ok: false, problems: [{ kind: 'rewrite', seq: 3 }] });
   });
 
   it('with the service running, reads through its server and sees every committed row', async () => {
@@ -159,6 +162,7 @@ describe('audit-verify command', () => {
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/audit-verify.ts'], {
       cwd: join(import.meta.dirname, '../..'), env: { ...process.env, DATABASE_URL: url },
     });
-    expect(stdout).toMatch(/audit chain intact: 1 rows/);
+    expect(stdout).toMatch(/audit chain: 1 rows/);
+    expect(stdout).toMatch(/audit trail intact/);
   });
 });

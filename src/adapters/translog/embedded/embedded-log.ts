@@ -7,6 +7,7 @@ import { GroupCommitter } from '../../store/group-commit.js';
 import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
+import { checkStoredLog, type IntegrityCheck } from './self-check.js';
 
 export interface EmbeddedLogOptions {
   db: SqlClient;
@@ -38,6 +39,8 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   private readonly appends: GroupCommitter<AnchorRequest, LogEntry>;
   /** serializes integrations in this process: the cached tree is extended before commit */
   private lock: Promise<unknown> = Promise.resolve();
+  /** the last self-check: while it failed, the log signs nothing (no entry, no checkpoint) */
+  private integrity: IntegrityCheck = { ok: true, size: 0, rootHash: '' };
 
   private constructor(private readonly options: EmbeddedLogOptions) {
     this.logID = logIdFromPublicKey(options.key.publicKey);
@@ -45,13 +48,44 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     this.appends = new GroupCommitter((requests) => this.integrate(requests), options.maxBatch ?? 1000);
   }
 
+  /** Opens the log and checks it against its stored bodies and latest checkpoint (see `selfCheck`). */
   static async open(options: EmbeddedLogOptions): Promise<EmbeddedLog> {
     const log = new EmbeddedLog(options);
     await log.catchUp(options.db);
+    await log.selfCheck();
     return log;
   }
 
+  /**
+   * Recomputes the tree from the stored leaf bodies and compares it with the latest signed
+   * checkpoint, and with the tree this process appends to. Until a check passes again, the log
+   * refuses appends and `ping` fails (/ready 503): it must never sign a checkpoint over a tree
+   * someone changed underneath it.
+   */
+  async selfCheck(): Promise<IntegrityCheck> {
+    let result = await checkStoredLog(this.options.db, this.options.key.publicKey, this.options.origin);
+    if (result.ok && this.tree.size >= result.size && this.tree.root(result.size).toString('hex') !== result.rootHash) {
+      result = { ok: false, reason: 'the tree this service appends to is not the stored one' };
+    }
+    this.integrity = result;
+    return result;
+  }
+
+  get integrityFailure(): string | undefined {
+    return this.integrity.ok ? undefined : this.integrity.reason;
+  }
+
+  /** Throws while the last self-check failed: nothing may be signed into this log. */
+  writable(): void {
+    if (!this.integrity.ok) throw new NotaryError('unavailable', `the transparency log failed its integrity check: ${this.integrity.reason}`);
+  }
+
   append(request: AnchorRequest): Promise<LogEntry> {
+    try {
+      this.writable();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.appends.submit(request).catch((err: unknown) => {
       throw new NotaryError('unavailable', 'transparency log append failed', { cause: err });
     });
@@ -62,6 +96,7 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   }
 
   async ping(): Promise<void> {
+    this.writable();
     await this.options.db.query('SELECT 1');
   }
 
@@ -139,6 +174,7 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   }
 
   private async planAppend(tx: SqlQueryable | undefined, requests: AnchorRequest[]): Promise<{ entries: LogEntry[]; statements: Statement[] }> {
+    this.writable();
     if (!this.exclusive) {
       if (!tx) throw new Error('a shared log plans inside the caller\'s transaction');
       await this.catchUp(tx, true);

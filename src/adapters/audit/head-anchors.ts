@@ -1,0 +1,91 @@
+/**
+ * Signed, logged audit heads: what makes the chain tamper-evident against someone who can write the
+ * database. A writer can recompute every hash after an edit, but cannot sign the result with the
+ * notary's key nor remove the statement from the transparency log.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { sha256, sha256Hex } from '../../core/canonical.js';
+import { describeFailures, entryIsValid, verifyLogEntry } from '../../core/transparency/index.js';
+import type { KeySigner } from '../../ports/key-signer.js';
+import type { LogEntry, TransparencyLog } from '../../ports/transparency-log.js';
+import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import { readAuditHead } from './chain-writer.js';
+
+export const AUDIT_HEAD_TYPE = 'afdp-notary/audit-head/v1';
+
+export interface AuditAnchor {
+  seq: number;
+  headHash: string;
+  /** RFC 8785 JSON of {type, seq, head_hash, at}: the bytes signed and logged */
+  statement: string;
+  signature: string; // base64 DER
+  keyId: string;
+  keyVersion: number;
+  logUrl: string;
+  entry: LogEntry;
+}
+
+export function headStatement(seq: number, headHash: string, at: string): string {
+  return canonicalize({ type: AUDIT_HEAD_TYPE, seq, head_hash: headHash, at })!;
+}
+
+/**
+ * Signs the committed head with the notary's key and logs the signature, unless it is already
+ * anchored. Returns the anchor written, or undefined when there was nothing new. A replica racing
+ * another on the same head loses quietly (the first row stays; its log entry is still valid).
+ */
+export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: TransparencyLog, now = new Date()): Promise<AuditAnchor | undefined> {
+  const head = await readAuditHead(db);
+  if (!head) return undefined;
+  const { rows } = await db.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM audit_anchors');
+  if (rows[0]?.seq != null && Number(rows[0].seq) >= head.seq) return undefined;
+  const statement = headStatement(head.seq, head.hash, now.toISOString());
+  const bytes = Buffer.from(statement, 'utf8');
+  const sig = await signer.sign({ canonical: bytes, digest: sha256(bytes) });
+  const entry = await log.append({ digestHex: sha256Hex(bytes), signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+  const anchor: AuditAnchor = {
+    seq: head.seq, headHash: head.hash, statement, signature: sig.signature.toString('base64'),
+    keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry,
+  };
+  await db.query(
+    `INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry)
+     VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (seq) DO NOTHING`,
+    [anchor.seq, anchor.headHash, anchor.statement, anchor.signature, anchor.keyId, anchor.keyVersion, anchor.logUrl, JSON.stringify(anchor.entry)]);
+  return anchor;
+}
+
+export async function readAnchors(db: SqlQueryable): Promise<AuditAnchor[]> {
+  const { rows } = await db.query<{ seq: string; head_hash: string; statement: string; signature: string; key_id: string; key_version: number; log_url: string; entry: string }>(
+    'SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors ORDER BY seq');
+  return rows.map((r) => ({
+    seq: Number(r.seq), headHash: r.head_hash, statement: r.statement, signature: r.signature, keyId: r.key_id,
+    keyVersion: Number(r.key_version), logUrl: r.log_url, entry: JSON.parse(r.entry) as LogEntry,
+  }));
+}
+
+/** The keys an anchor is checked with: the notary's signing keys by version and the log's key. */
+export interface AnchorTrust {
+  signingKey(version: number): string | undefined;
+  logPublicKeyPem: string;
+}
+
+/** Why an anchor is not genuine (its statement, signature or log entry), or undefined when it is. */
+export function anchorForgery(anchor: AuditAnchor, trust: AnchorTrust): string | undefined {
+  let statement: { type?: unknown; seq?: unknown; head_hash?: unknown };
+  try {
+    statement = JSON.parse(anchor.statement) as typeof statement;
+  } catch {
+    return 'its statement is not JSON';
+  }
+  if (statement.type !== AUDIT_HEAD_TYPE || statement.seq !== anchor.seq || statement.head_hash !== anchor.headHash) {
+    return 'its statement does not name this seq and head';
+  }
+  const pem = trust.signingKey(anchor.keyVersion);
+  if (!pem) return `key version ${anchor.keyVersion} is not in the trust root`;
+  const bytes = Buffer.from(anchor.statement, 'utf8');
+  const signature = Buffer.from(anchor.signature, 'base64');
+  if (!verify('sha256', bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
+  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem });
+  return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
+}
