@@ -26,18 +26,18 @@ describe('Idempotency-Key on approval and batch creation', () => {
 
   it('REST approval: a retry under the same key answers with the first workflow, marked replayed; concurrent retries too', async () => {
     const body = { evidence_package: uniquePackage('idem-approval'), approvers: ['alice', 'bob'], quorum: 1 };
-    const before = await workflowsOfType('approval_sign');
+    const before = await workflowsOfType('approval_signing');
     const first = await post('approval', body, 'approval-key-1');
-    expect(first.status).toBe(202);
+    expect(first.status).toBe(200);
     expect(first.replayed).toBeUndefined();
     const again = await Promise.all(Array.from({ length: 5 }, () => post('approval', body, 'approval-key-1')));
-    for (const r of again) expect([r.status, r.body.workflow_id, r.replayed]).toEqual([202, first.body.workflow_id, 'true']);
-    expect(await workflowsOfType('approval_sign')).toBe(before + 1);
+    for (const r of again) expect([r.status, r.body.workflow_id, r.replayed]).toEqual([200, first.body.workflow_id, 'true']);
+    expect(await workflowsOfType('approval_signing')).toBe(before + 1);
   });
 
   it('REST approval: another request under the same key is 422 idempotency_mismatch; a malformed key is 400', async () => {
     const pkg = uniquePackage('idem-approval-2');
-    expect((await post('approval', { evidence_package: pkg, approvers: ['alice'] }, 'approval-key-2')).status).toBe(202);
+    expect((await post('approval', { evidence_package: pkg, approvers: ['alice'] }, 'approval-key-2')).status).toBe(200);
     for (const other of [
       { evidence_package: pkg, approvers: ['alice', 'mallory'] },
       { evidence_package: uniquePackage('idem-approval-2-other'), approvers: ['alice'] },
@@ -52,13 +52,15 @@ describe('Idempotency-Key on approval and batch creation', () => {
 
   it('REST batch: a retry gets the same batch and item workflows, nothing signed twice; another batch under the key is 422', async () => {
     const packages = [uniquePackage('idem-batch-a'), { spec_version: 'nope' }, uniquePackage('idem-batch-b')];
-    const before = await workflowsOfType('batch_sign');
+    const before = await workflowsOfType('batch_signing');
     const first = await post('batch', { evidence_packages: packages }, 'batch-key-1');
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(200);
     const again = await post('batch', { evidence_packages: packages }, 'batch-key-1');
-    expect([again.status, again.body.workflow_id, again.replayed]).toEqual([201, first.body.workflow_id, 'true']);
-    expect(again.body.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual(first.body.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id));
-    expect(await workflowsOfType('batch_sign')).toBe(before + 1);
+    expect([again.status, again.body.batch_workflow_id, again.replayed]).toEqual([200, first.body.batch_workflow_id, 'true']);
+    const ids = (b: { results: { workflow_id: string }[] }) => b.results.map((r) => r.workflow_id);
+    expect(ids(again.body)).toEqual(ids(first.body));
+    expect(ids(first.body).filter(Boolean)).toHaveLength(2);
+    expect(await workflowsOfType('batch_signing')).toBe(before + 1);
     const other = await post('batch', { evidence_packages: packages.slice(0, 2) }, 'batch-key-1');
     expect([other.status, other.body.code]).toEqual([422, 'idempotency_mismatch']);
     // an approval key is not a batch key: the same key for another kind of workflow is refused
