@@ -3,6 +3,20 @@ import { NotaryError } from '../../core/errors.js';
 
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
+/** The header a workflow-creating route takes, and the one its replay answers with (OpenAPI). */
+export const workflowIdempotencySchema = {
+  headers: {
+    type: 'object',
+    properties: {
+      'idempotency-key': {
+        type: 'string', description: 'The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; '
+          + 'the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key.',
+      },
+    },
+  },
+  replayed: { 'idempotent-replayed': { type: 'string', enum: ['true'], description: 'present on a replay' } },
+} as const;
+
 /** The request's Idempotency-Key header, if any: 1-255 printable ASCII characters, else 400. */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const key = request.headers['idempotency-key'];

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotaryError } from '../../../core/errors.js';
 import { MAX_APPROVERS, MAX_EXPIRES_SECONDS, type WorkflowService } from '../../../core/workflows/index.js';
 import { EXAMPLES } from '../openapi/examples.js';
-import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
+import { auditContext, idempotencyKeyOf, markOutcome, workflowIdempotencySchema } from '../idempotency.js';
 import { errorResponses, evidencePackageMember, jsonResponse as json } from '../schemas/index.js';
 import { presentView } from '../workflow-present.js';
 import { workflowIdParams } from './workflows.js';
@@ -31,6 +31,7 @@ export function approvalRoutes(app: FastifyInstance, workflows: WorkflowService)
       tags: ['Evidence'], operationId: 'signEvidenceWithApproval', summary: 'Sign once approvers approve',
       description: 'Stores a pending approval_signing workflow; nothing is signed until `quorum` approvers approve '
         + '(POST /api/v1/workflows/{workflow_id}/approvals). One rejection, or the expiry, fails it. Location: the status URL.',
+      headers: workflowIdempotencySchema.headers,
       body: {
         type: 'object', required: ['evidence_package', 'approvers'], additionalProperties: false,
         properties: {
@@ -45,7 +46,7 @@ export function approvalRoutes(app: FastifyInstance, workflows: WorkflowService)
       response: {
         200: {
           ...json('WorkflowStatusResponse', 'The pending workflow (AFDP\'s SignEvidenceWithApprovalResponse: workflow_id, status, approval_statuses)', EXAMPLES.approvalPending),
-          headers: { location: { type: 'string', description: 'GET it for the status' } },
+          headers: { location: { type: 'string', description: 'GET it for the status' }, ...workflowIdempotencySchema.replayed },
         },
         ...errorResponses(413, 415, 422),
       },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowService } from '../../../core/workflows/index.js';
 import { EXAMPLES } from '../openapi/examples.js';
-import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
+import { auditContext, idempotencyKeyOf, markOutcome, workflowIdempotencySchema } from '../idempotency.js';
 import { CHECKED_BY_CORE, errorResponses, jsonResponse as json, ref } from '../schemas/index.js';
 import { presentBatch } from '../workflow-present.js';
 
@@ -12,6 +12,7 @@ export function batchRoutes(app: FastifyInstance, workflows: WorkflowService): v
       description: 'Stored as a batch_signing workflow before anything is signed, so a restart finishes it. Each package gets its own '
         + 'result: a bad package fails alone (its `error` says why). The whole batch must fit the body limit (NOTARY_MAX_BODY_BYTES) '
         + 'and NOTARY_MAX_BATCH_SIZE packages (413 beyond). `status` is running while an item waits for the signer.',
+      headers: workflowIdempotencySchema.headers,
       body: {
         type: 'object', required: ['evidence_packages'], additionalProperties: false,
         properties: {
@@ -24,7 +25,7 @@ export function batchRoutes(app: FastifyInstance, workflows: WorkflowService): v
       response: {
         200: {
           ...json('BatchSignResponse', 'AFDP\'s BatchSignResponse: one result per package, in request order', EXAMPLES.batchResponse),
-          headers: { location: { type: 'string', description: 'the batch workflow\'s status URL' } },
+          headers: { location: { type: 'string', description: 'the batch workflow\'s status URL' }, ...workflowIdempotencySchema.replayed },
         },
         ...errorResponses(413, 415, 422),
       },
