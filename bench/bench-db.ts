@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/adapters/db/open-database.js';
@@ -15,5 +15,7 @@ export async function benchDatabase(url: string | undefined, dataDir?: string): 
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'notary-bench-'));
   chmodSync(dir, 0o711); // the server's user passes through to dir/pg
   const database = await openDatabase({ dataDir: dir, migrationsDir: MIGRATIONS, role: 'afdp-notary bench', poolSize: 4 });
-  return { db: database.db, close: () => database.close() };
+  // a folder made here is nobody else's: removed with the server (a 100k-entry log is ~0.5 GB)
+  const made = dataDir === undefined;
+  return { db: database.db, close: async () => { await database.close(); if (made) rmSync(dir, { recursive: true, force: true }); } };
 }

@@ -130,6 +130,21 @@ describe('the audit trail against a database writer', () => {
   });
 });
 
+describe('many signed heads', () => {
+  it('are read in seq order past 9 (numbers, not text), and a trail with a dozen verifies', async () => {
+    const env = await backendEnv('postgres');
+    const app = await startTestApp(env);
+    apps.push(app);
+    for (let i = 0; i < 12; i++) {
+      expect((await signOverRest(app.rest, uniquePackage(`many-heads-${i}`))).status).toBe(200);
+      await app.auditAnchors.runOnce();
+    }
+    const lines: string[] = [];
+    expect(await runWith(env, ['audit', 'verify', '--json'], lines)).toBe(0);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ok: true, anchors: 12, last_anchored_seq: 12, unanchored_rows: 0 });
+  });
+});
+
 describe('append-only tables refuse changes in the database itself', () => {
   const TABLES = ['evidence', 'signatures', 'anchors', 'log_leaves', 'log_checkpoints', 'log_keys', 'audit_log', 'audit_anchors', 'approval_decisions'];
 

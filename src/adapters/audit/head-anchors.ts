@@ -57,7 +57,8 @@ export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: Tra
 
 export async function readAnchors(db: SqlQueryable): Promise<AuditAnchor[]> {
   const { rows } = await db.query<{ seq: string; head_hash: string; statement: string; signature: string; key_id: string; key_version: number; log_url: string; entry: string }>(
-    'SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors ORDER BY seq');
+    // ORDER BY the table's column: the output column seq is text ("10" sorts before "5")
+    'SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors ORDER BY audit_anchors.seq');
   return rows.map((r) => ({
     seq: Number(r.seq), headHash: r.head_hash, statement: r.statement, signature: r.signature, keyId: r.key_id,
     keyVersion: Number(r.key_version), logUrl: r.log_url, entry: JSON.parse(r.entry) as LogEntry,

@@ -21,12 +21,13 @@ export async function checkStoredLog(db: SqlClient, publicKey: KeyObject, origin
       'SELECT tree_size::text AS size, root_hash, note FROM log_checkpoints ORDER BY log_checkpoints.tree_size DESC LIMIT 1');
     const builder = new RootBuilder();
     for (;;) {
-      const { rows } = await tx.query<{ idx: string; leaf_hash: string; body: string }>(
-        'SELECT idx::text, leaf_hash, body FROM log_leaves WHERE idx >= $1 ORDER BY idx LIMIT $2', [builder.size, PAGE]);
+      // the text cast under another name: ORDER BY a text column called idx would sort "10" before "2"
+      const { rows } = await tx.query<{ i: string; leaf_hash: string; body: string }>(
+        'SELECT idx::text AS i, leaf_hash, body FROM log_leaves WHERE idx >= $1 ORDER BY log_leaves.idx LIMIT $2', [builder.size, PAGE]);
       for (const r of rows) {
-        if (Number(r.idx) !== builder.size) return fail(`leaf ${builder.size} is missing (the next stored leaf is ${r.idx})`);
+        if (Number(r.i) !== builder.size) return fail(`leaf ${builder.size} is missing (the next stored leaf is ${r.i})`);
         const recomputed = leafHash(Buffer.from(r.body, 'utf8'));
-        if (recomputed.toString('hex') !== r.leaf_hash) return fail(`leaf ${r.idx}: its stored hash is not the hash of its stored body`);
+        if (recomputed.toString('hex') !== r.leaf_hash) return fail(`leaf ${r.i}: its stored hash is not the hash of its stored body`);
         builder.push(recomputed);
       }
       if (rows.length < PAGE) break;
