@@ -18,7 +18,7 @@ const ANY_CREDENTIAL = Object.keys(SECURITY_SCHEMES).map((name) => ({ [name]: []
 function whoMay(permission: Permission): string {
   const roles = Object.entries(ROLE_PERMISSIONS).filter(([, ps]) => ps.includes(permission)).map(([r]) => `\`${r}\``);
   const scopes = Object.entries(SCOPE_PERMISSIONS).filter(([, ps]) => ps.includes(permission)).map(([s]) => `\`${s}\``);
-  const open = OPEN_MODE_PERMISSIONS.has(permission) ? ' With authentication off (the default) anyone may.' : ' Always needs a credential.';
+  const open = OPEN_MODE_PERMISSIONS.has(permission) ? ' With authentication off (the default) anyone may.' : ' Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).';
   return `Needs permission \`${permission}\`: role ${roles.join(', ')}${scopes.length ? `, or scope ${scopes.join(', ')}` : ''}.${open}`;
 }
 
