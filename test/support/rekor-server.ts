@@ -76,7 +76,7 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
   };
 
   const checkpoint = (): string =>
-    signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, host, privateKey);
+    signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, { name: host, privateKey });
 
   /** The entry as Rekor serves it: proof against the current tree, SET over the fixed fields. */
   function entryJson(e: StoredEntry): Record<string, unknown> {

@@ -35,4 +35,5 @@ const notIssued = (): ValidationReport => ({
   is_valid: false,
   validation_error: 'this notary issued no such signature for this evidence package',
   validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: [] },
+  checks: [],
 });

@@ -57,6 +57,8 @@ export interface NotarizationReceiptMsg {
   signed_entry_timestamp?: string;
   rekor_entry_body?: string;
   bundle_json?: string;
+  rfc3161_timestamp?: string;
+  timestamped_at?: TimestampMsg;
 }
 
 /** google.rpc.Status as a message field (SignEvidenceResponse.error). */

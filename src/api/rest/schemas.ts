@@ -24,6 +24,8 @@ export const receiptSchema = {
     integrated_time: nullableInt, log_index: nullableInt,
     inclusion_proof: { anyOf: [inclusionProofSchema, { type: 'null' }] },
     signed_entry_timestamp: nullableStr, rekor_entry_body: nullableStr,
+    // base64 DER RFC 3161 TimeStampResp over the signature, and its genTime
+    rfc3161_timestamp: nullableStr, timestamped_at: nullableStr,
     // Sigstore bundle v0.3 (src/core/bundle): built by us, passed through whole; null while pending
     bundle: { type: ['object', 'null'], additionalProperties: true },
   },

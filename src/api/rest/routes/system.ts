@@ -28,7 +28,23 @@ export function systemRoutes(app: FastifyInstance, notary: Notary): void {
           type: 'object',
           properties: {
             signing_keys: { type: 'array', items: keySchema },
-            transparency_log: { type: 'object', properties: { log_id: { type: 'string' }, url: { type: 'string' }, public_key_pem: { type: 'string' }, origin: { type: 'string' } } },
+            transparency_log: {
+              type: 'object',
+              properties: {
+                log_id: { type: 'string' }, url: { type: 'string' }, public_key_pem: { type: 'string' }, origin: { type: 'string' },
+                api_version: { type: 'integer' }, key_name: { type: 'string' }, vkey: { type: 'string' }, tiles_url: { type: 'string' },
+              },
+            },
+            timestamp_authorities: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  url: { type: 'string' }, cert_chain_pem: { type: 'array', items: { type: 'string' } },
+                  valid_for: { type: 'object', properties: { start: { type: 'string' }, end: { type: 'string' } } },
+                },
+              },
+            },
           },
         },
         ...errorResponses,
@@ -36,9 +52,14 @@ export function systemRoutes(app: FastifyInstance, notary: Notary): void {
     },
   }, async () => {
     const root = await notary.trustRoot();
+    const log = root.transparency_log;
     return {
       signing_keys: root.signing_keys.map((k) => ({ key_id: k.keyId, version: k.version, algorithm: k.algorithm, public_key_pem: k.publicKeyPem, created_at: k.createdAt })),
-      transparency_log: { log_id: root.transparency_log.logID, url: root.transparency_log.url, public_key_pem: root.transparency_log.publicKeyPem, origin: root.transparency_log.origin },
+      transparency_log: {
+        log_id: log.logID, url: log.url, public_key_pem: log.publicKeyPem, origin: log.origin, api_version: log.apiVersion, key_name: log.keyName,
+        ...(log.vkey && { vkey: log.vkey }), ...(log.tilesUrl && { tiles_url: log.tilesUrl }),
+      },
+      timestamp_authorities: root.timestamp_authorities.map((a) => ({ url: a.url, cert_chain_pem: a.certChainPem, valid_for: a.validFor })),
     };
   });
 }

@@ -3,6 +3,7 @@ import type { EmbeddedLog } from '../../../adapters/translog/embedded/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { LogEntry } from '../../../ports/transparency-log.js';
 import { errorResponses } from '../schemas.js';
+import { tileRoutes } from './tiles.js';
 
 /** Rekor v1's JSON for one entry: `{ "<uuid>": { body, integratedTime, logID, logIndex, verification } }`. */
 const toRekorJson = (e: LogEntry) => ({
@@ -12,8 +13,10 @@ const toRekorJson = (e: LogEntry) => ({
   },
 });
 
-/** The embedded log's read API, shaped like Rekor's so Rekor tooling can follow it. */
+/** The embedded log's read API, shaped like Rekor's so Rekor tooling can follow it, and its tiles. */
 export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): void {
+  tileRoutes(app, log);
+
   app.get('/api/v1/log', async () => {
     const cp = await log.checkpoint();
     return { rootHash: cp.rootHash, treeSize: cp.treeSize, signedTreeHead: cp.note, treeID: log.logID };
