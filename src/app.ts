@@ -14,7 +14,7 @@ import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
 import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
-import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
+import { instrumentLog, instrumentSigner, instrumentStore, instrumentTimestamper } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
 import { buildMetricsServer } from './observability/metrics-server.js';
 import { startTracing } from './observability/tracing.js';
@@ -67,7 +67,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       signer: instrumentSigner(signer, metrics),
       log: instrumentLog(log, metrics),
       store: instrumentStore(store, metrics),
-      timestamper,
+      timestamper: timestamper && instrumentTimestamper(timestamper, metrics),
       logger, limits: config.limits, tracer: tracing.tracer,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },

@@ -44,8 +44,7 @@ export function rekorConfig(r: Reader): RekorConfig | undefined {
 
 export function tsaConfig(r: Reader, rekor: RekorConfig | undefined): TsaConfig {
   const url = r.url('NOTARY_TSA_URL', ['http:', 'https:']);
-  const on = r.bool('NOTARY_TIMESTAMPS', true);
-  if (!on) {
+  if (r.oneOf('NOTARY_TIMESTAMPS', ['on', 'off'], 'on') === 'off') {
     if (url) throw new ConfigError('NOTARY_TIMESTAMPS', 'is off but NOTARY_TSA_URL is set');
     // a Rekor v2 entry proves no time: without a timestamp, a rotated key could never be judged
     if (rekor?.apiVersion === 2) throw new ConfigError('NOTARY_TIMESTAMPS', 'cannot be off with REKOR_API_VERSION=2 (Rekor v2 issues no signed time)');

@@ -7,6 +7,7 @@ import { generateEd25519Key, generateP256KeyPair } from '../../src/core/keys.js'
 import { entryIsValid, noteKey, parseHashedRekordBody, verifyLogEntry } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-server.js';
+import { rejection } from '../support/loopback.js';
 
 const signer = generateP256KeyPair();
 const publicKeyPem = signer.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -14,11 +15,6 @@ let counter = 0;
 function anchor(): AnchorRequest {
   const bytes = Buffer.from(`{"evidence":${counter++}}`);
   return { digestHex: createHash('sha256').update(bytes).digest('hex'), signature: sign('sha256', bytes, signer.privateKey), publicKeyPem };
-}
-async function rejection(p: Promise<unknown>): Promise<NotaryError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(NotaryError);
-  return err as NotaryError;
 }
 
 describe('RekorV2Log', () => {
@@ -127,7 +123,7 @@ describe('RekorV2Log', () => {
       expect(info).toMatchObject({ apiVersion: 2, origin: 'ecdsa.rekor.loopback', keyName: 'ecdsa.rekor.loopback', url: ecdsa.url, tilesUrl: ecdsa.url });
       expect(info.vkey).toBeUndefined();
       // C2SP vkey: <name>+<key hint hex>+base64(0x01 || Ed25519 key)
-      const [name, hint, key] = (await log.info()).vkey!.split('+');
+      const [, name, hint, key] = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec((await log.info()).vkey!)!;
       expect(name).toBe('rekor-v2.loopback');
       expect(hint).toBe(noteKey(createPublicKey(server.publicKeyPem), server.origin).id.subarray(0, 4).toString('hex'));
       expect(Buffer.from(key!, 'base64')).toHaveLength(33);

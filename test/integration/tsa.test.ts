@@ -5,21 +5,16 @@ import { EmbeddedTsa } from '../../src/adapters/tsa/embedded/embedded-tsa.js';
 import { HttpTsa } from '../../src/adapters/tsa/rfc3161/http-tsa.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/app.js';
-import { NotaryError } from '../../src/core/errors.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 import { toTrustedAuthorities } from '../../src/core/timestamping.js';
 import { parseTimestampResponse, verifyTimestamp } from '../../src/core/timestamp/index.js';
 import { backends, openBackend, skipBackend } from '../support/databases.js';
 import { startTsaServer, type TsaServer } from '../support/tsa-server.js';
+import { rejection } from '../support/loopback.js';
 
 const key = generateP256KeyPair().privateKey;
 let n = 0;
 const signature = () => sign('sha256', Buffer.from(`evidence ${n++}`), key);
-async function rejection(p: Promise<unknown>): Promise<NotaryError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(NotaryError);
-  return err as NotaryError;
-}
 
 describe('HttpTsa (RFC 3161 over HTTP, Sigstore timestamp-authority API)', () => {
   let server: TsaServer;

@@ -15,6 +15,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import canonicalize from 'canonicalize';
+import { readRequest } from './loopback.js';
 import { generateEd25519Key, generateP256KeyPair } from '../../src/core/keys.js';
 import { decodeTileIndex, encodeEntryBundle, leafHash, MerkleTree, tileWidth } from '../../src/core/merkle/index.js';
 import { noteKey, signCheckpoint, verifyP256Digest } from '../../src/core/transparency/index.js';
@@ -122,17 +123,14 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
 
   const server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const { method, path, body: raw } = await readRequest(req);
     let result: Result;
     if (failures.left > 0) {
       failures.left--;
       result = grpcError(failures.status, 14, 'injected failure');
     } else {
       try {
-        result = route(method, path, chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined);
+        result = route(method, path, raw.length ? JSON.parse(raw.toString('utf8')) : undefined);
       } catch {
         result = grpcError(400, 3, 'proto: syntax error (line 1:1): invalid value');
       }

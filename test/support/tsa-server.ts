@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { PKIFreeText, PKIStatusInfo, TimeStampReq, TimeStampResp } from '@peculiar/asn1-tsp';
+import { readRequest } from './loopback.js';
 import { makeTsaPki, type TsaPki } from './tsa-pki.js';
 
 const run = promisify(execFile);
@@ -82,20 +83,18 @@ export async function startTsaServer(): Promise<TsaServer> {
 
   const server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const { method, path, body: raw } = await readRequest(req);
     const contentType = req.headers['content-type'];
-    state.requests.push({ method: req.method ?? 'GET', path, contentType });
+    state.requests.push({ method, path, contentType });
     let result: [number, Buffer | object | string, string];
     if (failures.left > 0) {
       failures.left--;
       result = [failures.status, { code: failures.status, message: 'injected failure' }, 'application/json'];
-    } else if (req.method === 'GET' && path === '/api/v1/timestamp/certchain') {
+    } else if (method === 'GET' && path === '/api/v1/timestamp/certchain') {
       result = [200, pki.chainPem, 'application/pem-certificate-chain'];
-    } else if (req.method === 'POST' && path === '/api/v1/timestamp') {
+    } else if (method === 'POST' && path === '/api/v1/timestamp') {
       result = (contentType ?? '').split(';')[0]!.trim() === 'application/timestamp-query'
-        ? await timestamp(Buffer.concat(chunks)).catch(() => [500, { code: 500, message: 'Error generating timestamp response' }, 'application/json'] as [number, object, string])
+        ? await timestamp(raw).catch(() => [500, { code: 500, message: 'Error generating timestamp response' }, 'application/json'] as [number, object, string])
         : [415, { code: 415, message: 'Error generating timestamp response' }, 'application/json'];
     } else {
       result = [404, { code: 404, message: 'path not found' }, 'application/json'];

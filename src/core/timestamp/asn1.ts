@@ -104,3 +104,17 @@ AsnProp({ type: AsnPropTypes.Integer })(IntegerValue.prototype, 'value');
 
 export const oidDer = (oid: string): Buffer => der(Object.assign(new ObjectIdentifierValue(), { value: oid }));
 export const integerDer = (value: number): Buffer => der(Object.assign(new IntegerValue(), { value }));
+
+/** A bare INTEGER of any size, from its two's-complement bytes. */
+export class BigIntegerValue {
+  value = new ArrayBuffer(0);
+}
+AsnType({ type: AsnTypeTypes.Choice })(BigIntegerValue);
+AsnProp({ type: AsnPropTypes.Integer, converter: AsnIntegerArrayBufferConverter })(BigIntegerValue.prototype, 'value');
+
+/** A bare GeneralizedTime. */
+export class GeneralizedTimeValue {
+  value = new Date(0);
+}
+AsnType({ type: AsnTypeTypes.Choice })(GeneralizedTimeValue);
+AsnProp({ type: AsnPropTypes.GeneralizedTime })(GeneralizedTimeValue.prototype, 'value');

@@ -24,6 +24,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule | 'public'>> = {
   'GET /api/v1/log/proof': 'public',
   'GET /api/v1/log/entries/:uuid': 'public',
   'GET /api/v1/log/entries': 'public',
+  // C2SP tlog-tiles of the embedded log: witnesses and monitors have no account either
+  'GET /api/v1/log/tiles/checkpoint': 'public',
+  'GET /api/v1/log/tiles/tile/*': 'public',
 
   'POST /api/v1/evidence/sign': { permission: 'evidence.create', audit: 'evidence.created', captureIds: true },
   'POST /api/v1/evidence/sign/approval': { permission: 'evidence.create', audit: 'evidence.approval_requested', captureIds: true },
