@@ -104,8 +104,12 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   let keyOk = true;
   if (key) {
     const k = checkKeyWindow(trust.keys, key.version, times);
-    keyOk = add('key validity', times.length === 0 ? 'skip' : k.ok, k.detail);
-    if (times.length === 0) warnings.push('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
+    if (times.length === 0) {
+      add('key validity', 'skip', k.detail);
+      warnings.push('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
+    } else {
+      keyOk = add('key validity', k.ok, k.detail);
+    }
   }
   const claimed = checkClaimedTime(evidence.pkg.timestamp_utc, times, now);
   const claimedOk = add('timestamp', claimed.ok, claimed.detail);
