@@ -10,6 +10,8 @@ import { noopTracer, type Tracer } from '../ports/tracer.js';
 import { certificatesFromPem, type TrustedTimestampAuthority } from './timestamp/index.js';
 
 export class Timestamping {
+  private cached?: { key: string; authorities: TrustedTimestampAuthority[] };
+
   constructor(
     private readonly tsa: TimestampAuthority | undefined,
     private readonly store: Pick<EvidenceStore, 'saveTimestamp' | 'pendingTimestamps'>,
@@ -50,10 +52,14 @@ export class Timestamping {
     return this.tsa ? this.tsa.authorities() : Promise.resolve([]);
   }
 
-  /** The same authorities as verification trust material. */
+  /** The same authorities as verification trust material (reused until they change: parsing certificates costs). */
   async trusted(): Promise<TrustedTimestampAuthority[]> {
-    return toTrustedAuthorities(await this.authorities());
+    const infos = await this.authorities();
+    const key = JSON.stringify(infos);
+    if (this.cached?.key !== key) this.cached = { key, authorities: toTrustedAuthorities(infos) };
+    return this.cached.authorities;
   }
+
 }
 
 export function toTrustedAuthorities(infos: readonly TimestampAuthorityInfo[]): TrustedTimestampAuthority[] {
