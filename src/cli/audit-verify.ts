@@ -7,9 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { verifyAnchoredAudit, type AuditReport } from '../adapters/audit/verify-anchored.js';
-import { openDatabase, type Database } from '../adapters/db/open-database.js';
-import { MIGRATIONS_DIR } from '../app.js';
+import type { AuditReport } from '../adapters/audit/verify-anchored.js';
+import type { Database } from '../adapters/db/open-database.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { readJsonFile, readState, writeState } from './files.js';
 import { InputError, readTrustRoot } from './inputs.js';
@@ -50,12 +49,15 @@ export async function runAuditVerify(argv: string[], io: Io, env: Record<string,
     const trust = values['trust-root'] ? readTrustRoot(await readJsonFile(values['trust-root']), values['trust-root']) : undefined;
     const previous = values.state ? await readState<{ seq: number; hash: string; verified_at: string }>(values.state) : undefined;
     const config = loadConfig(env);
+    // loaded here, not at the top: `afdp-notary verify` shares this CLI and must not load the service
+    const [{ openDatabase }, { MIGRATIONS_DIR }, { verifyAnchoredAudit }] = await Promise.all([
+      import('../adapters/db/open-database.js'), import('../app.js'), import('../adapters/audit/verify-anchored.js')]);
     database = await openDatabase({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 1, role: 'afdp-notary audit-verify', mode: 'client',
     });
     const report = await verifyAnchoredAudit(database.db, {
       previous,
-      trust: trust && { signingKey: (v) => trust.keys.get(v)?.publicKeyPem, logPublicKeyPem: trust.log.publicKeyPem },
+      trust: trust && { signingKey: (v) => trust.keys.find((k) => k.version === v)?.publicKeyPem, logPublicKeyPem: trust.log.publicKeyPem, logKeyName: trust.log.keyName },
     });
     print(report, values.json ?? false, io);
     if (report.ok && values.state && report.last_anchored_seq !== null) {

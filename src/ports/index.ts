@@ -4,3 +4,4 @@ export type * from './evidence-store.js';
 export type * from './clock.js';
 export type * from './tracer.js';
 export type * from './audit.js';
+export type * from './timestamp-authority.js';

@@ -146,9 +146,10 @@ describe('many signed heads', () => {
 });
 
 describe('append-only tables refuse changes in the database itself', () => {
-  const TABLES = ['evidence', 'signatures', 'anchors', 'log_leaves', 'log_checkpoints', 'log_keys', 'audit_log', 'audit_anchors', 'approval_decisions'];
+  const TABLES = ['evidence', 'signatures', 'anchors', 'log_leaves', 'log_checkpoints', 'log_keys', 'audit_log', 'audit_anchors', 'approval_decisions',
+    'signature_timestamps', 'tsa_keys'];
 
-  it('UPDATE, DELETE and TRUNCATE fail with 42501 on each, also with session_replication_role = replica; the anchorer still marks signatures anchored', async () => {
+  it('UPDATE, DELETE and TRUNCATE fail with 42501 on each, also with session_replication_role = replica; the anchorer and the timestamper still move a signature\'s state', async () => {
     const app = await startTestApp();
     apps.push(app);
     expect((await signOverRest(app.rest, uniquePackage('append-only'))).status).toBe(200);
@@ -168,7 +169,9 @@ describe('append-only tables refuse changes in the database itself', () => {
       const { rows: [n] } = await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
       expect(n!.n, `${table} keeps its rows`).toBeGreaterThan(0);
     }
-    // the one change the service makes to a signature: its anchoring state
-    await app.db.query('UPDATE signatures SET anchored = true');
+    // the changes the service makes to a signature: its anchoring state, its timestamp's (issue #21)
+    await app.db.query('UPDATE signatures SET anchored = true, timestamp_pending = false');
+    expect(await refusal('UPDATE signatures SET anchored = true, signature = signature')).toBe('changed'); // the same value is no change
+    expect(await refusal("UPDATE signatures SET anchored = false, signature = signature || 'x'")).toBe('42501');
   });
 });

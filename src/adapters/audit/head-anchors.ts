@@ -69,6 +69,8 @@ export async function readAnchors(db: SqlQueryable): Promise<AuditAnchor[]> {
 export interface AnchorTrust {
   signingKey(version: number): string | undefined;
   logPublicKeyPem: string;
+  /** the log's checkpoint key name (a Rekor v2 log's Ed25519 key ID commits to it) */
+  logKeyName?: string;
 }
 
 /** Why an anchor is not genuine (its statement, signature or log entry), or undefined when it is. */
@@ -87,6 +89,6 @@ export function anchorForgery(anchor: AuditAnchor, trust: AnchorTrust): string |
   const bytes = Buffer.from(anchor.statement, 'utf8');
   const signature = Buffer.from(anchor.signature, 'base64');
   if (!verify('sha256', bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
-  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem });
+  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem }, { keyName: trust.logKeyName });
   return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
 }

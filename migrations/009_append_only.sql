@@ -24,8 +24,13 @@ CREATE TRIGGER log_checkpoints_append_only BEFORE UPDATE OR DELETE ON log_checkp
 CREATE TRIGGER log_keys_append_only BEFORE UPDATE OR DELETE ON log_keys FOR EACH ROW EXECUTE FUNCTION afdp_append_only();
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION afdp_append_only();
 CREATE TRIGGER approval_decisions_append_only BEFORE UPDATE OR DELETE ON approval_decisions FOR EACH ROW EXECUTE FUNCTION afdp_append_only();
--- A signature is final; only its anchoring state moves (the anchorer sets anchored once logged).
-CREATE TRIGGER signatures_append_only BEFORE UPDATE OR DELETE ON signatures FOR EACH ROW EXECUTE FUNCTION afdp_append_only('anchored');
+-- The embedded TSA's certificates and sealed keys: rotation adds rows, old ones stay (old timestamps verify).
+CREATE TRIGGER tsa_keys_append_only BEFORE UPDATE OR DELETE ON tsa_keys FOR EACH ROW EXECUTE FUNCTION afdp_append_only();
+-- A timestamp is the TSA's answer kept byte for byte: written once (ON CONFLICT DO NOTHING), never changed.
+CREATE TRIGGER signature_timestamps_append_only BEFORE UPDATE OR DELETE ON signature_timestamps FOR EACH ROW EXECUTE FUNCTION afdp_append_only();
+-- A signature is final; only the state of what is filled in later moves: anchored once logged,
+-- timestamp_pending cleared once its timestamp is stored (migration 008).
+CREATE TRIGGER signatures_append_only BEFORE UPDATE OR DELETE ON signatures FOR EACH ROW EXECUTE FUNCTION afdp_append_only('anchored', 'timestamp_pending');
 
 -- The audit chain's head, signed with the notary's key and anchored in the transparency log at
 -- intervals: a database writer who rewrites, deletes or cuts audit rows cannot produce a matching
@@ -52,6 +57,8 @@ CREATE TRIGGER log_keys_no_truncate BEFORE TRUNCATE ON log_keys FOR EACH STATEME
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION afdp_append_only();
 CREATE TRIGGER audit_anchors_no_truncate BEFORE TRUNCATE ON audit_anchors FOR EACH STATEMENT EXECUTE FUNCTION afdp_append_only();
 CREATE TRIGGER approval_decisions_no_truncate BEFORE TRUNCATE ON approval_decisions FOR EACH STATEMENT EXECUTE FUNCTION afdp_append_only();
+CREATE TRIGGER tsa_keys_no_truncate BEFORE TRUNCATE ON tsa_keys FOR EACH STATEMENT EXECUTE FUNCTION afdp_append_only();
+CREATE TRIGGER signature_timestamps_no_truncate BEFORE TRUNCATE ON signature_timestamps FOR EACH STATEMENT EXECUTE FUNCTION afdp_append_only();
 
 -- ALWAYS: they fire under session_replication_role = replica too.
 ALTER TABLE evidence ENABLE ALWAYS TRIGGER evidence_append_only;
@@ -72,6 +79,10 @@ ALTER TABLE log_keys ENABLE ALWAYS TRIGGER log_keys_no_truncate;
 ALTER TABLE audit_log ENABLE ALWAYS TRIGGER audit_log_no_truncate;
 ALTER TABLE audit_anchors ENABLE ALWAYS TRIGGER audit_anchors_no_truncate;
 ALTER TABLE approval_decisions ENABLE ALWAYS TRIGGER approval_decisions_no_truncate;
+ALTER TABLE tsa_keys ENABLE ALWAYS TRIGGER tsa_keys_append_only;
+ALTER TABLE tsa_keys ENABLE ALWAYS TRIGGER tsa_keys_no_truncate;
+ALTER TABLE signature_timestamps ENABLE ALWAYS TRIGGER signature_timestamps_append_only;
+ALTER TABLE signature_timestamps ENABLE ALWAYS TRIGGER signature_timestamps_no_truncate;
 
 -- Issue #16, attack 9: approval and batch workflows created under an Idempotency-Key remember what
 -- was asked (SHA-256 of the request's canonical form), so a repeat with another body is refused.
