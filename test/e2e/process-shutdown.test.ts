@@ -90,7 +90,9 @@ describe('the service process', () => {
       // both gRPC calls are in the audit trail: the refused one and the evidence created
       let rows: { event: string; principal: string | null; details: { door?: string; doors?: { grpc?: number } } }[] = [];
       const grpcRow = (r: (typeof rows)[number]) => r.details.door === 'grpc' || r.details.doors?.grpc !== undefined;
-      for (let i = 0; i < 50 && rows.filter(grpcRow).length < 2; i++) {
+      // the failure's row is written when its 1 s window closes, after the evidence rows (which commit with the evidence)
+      const seen = () => ['auth.failure', 'evidence.created'].every((e) => rows.some((r) => grpcRow(r) && r.event === e));
+      for (let i = 0; i < 100 && !seen(); i++) {
         await new Promise((r) => setTimeout(r, 100));
         rows = (await (await fetch(`${url}/api/v1/audit?page_size=100`, { headers: { authorization: 'Bearer process-admin-token' } })).json()).entries ?? [];
       }
