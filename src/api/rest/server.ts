@@ -7,6 +7,7 @@ import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
 import { packageVersion } from '../../version.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
+import { registerConsole } from './console/plugin.js';
 import { applyHttpLimits, DEFAULT_HTTP_LIMITS, httpServerOptions, type HttpLimits } from './connections.js';
 import { registerJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi/document.js';
@@ -40,6 +41,8 @@ export interface RestServerOptions {
   http?: HttpLimits;
   /** reported by /health and the OpenAPI document; default: package.json's version */
   version?: string;
+  /** the built audit console served at /console; default dist/console */
+  consoleDir?: string;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -98,5 +101,6 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   systemRoutes(app, options.notary, version);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
+  await registerConsole(app, { dir: options.consoleDir });
   return app;
 }

@@ -48,7 +48,8 @@ function run(check: EntryCheck['check'], fn: () => string): EntryCheck {
   }
 }
 
-function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
+/** Exported for the console, which runs it in the browser (it needs no key: the signatures are checked apart). */
+export function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
   const body = parseHashedRekordBody(entry.body);
   // Rekor's entry UUID is the leaf hash, optionally prefixed by a 16-hex-digit tree ID.
   const leaf = leafHash(Buffer.from(entry.body, 'base64')).toString('hex');
@@ -83,7 +84,8 @@ function checkSet(entry: LogEntry, key: KeyObject): string {
   return `SET valid for logIndex ${entry.logIndex}`;
 }
 
-function checkInclusion(entry: LogEntry): string {
+/** Exported for the console, which runs it in the browser. */
+export function checkInclusion(entry: LogEntry): string {
   const p = entry.inclusionProof;
   if (!p) throw new Error('entry has no inclusion proof');
   if (!HEX32.test(p.rootHash ?? '')) throw new Error('inclusion proof rootHash is not 32-byte hex');

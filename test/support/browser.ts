@@ -1,0 +1,44 @@
+/**
+ * Headless Chromium for the console's tests: Debian's `chromium` (installed by .ci/run; no browser
+ * download is possible here) driven by playwright-core. Playwright gives each launch a fresh
+ * --user-data-dir of its own; the flags keep Chromium off the network it would otherwise call home to.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(import.meta.dirname, '../../docs/console');
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** console errors, uncaught exceptions and CSP violations the page reported */
+  problems: string[];
+}
+
+/** A page in a fresh context (its own localStorage), collecting what went wrong in it. */
+export async function openPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage & { context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  // the service's answers that pages show as errors on purpose are not problems
+  page.on('dialog', (d) => void d.accept());
+  return { context, page, problems };
+}
+
+/** Saves a screenshot for the README (docs/console/NAME.png). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}
