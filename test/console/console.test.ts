@@ -114,4 +114,97 @@ describe('the audit console', () => {
     expect(failed).toEqual(['evidence hash', 'signature', 'log entry body']);
     await screenshot(page, 'verify-tampered');
   });
+
+  it('an analyst signed in with an OIDC bearer token sees the approval waiting for them and approves it: the workflow completes', async () => {
+    const analystToken = await issuer.token({ sub: 'sam', name: 'Sam Analyst', roles: ['security_analyst'] });
+    const pkg = uniquePackage('console-approval');
+    const requested = await app.rest.inject({
+      method: 'POST', url: '/api/v1/evidence/sign/approval', headers: { 'x-api-key': engineer.key },
+      payload: { evidence_package: pkg, approvers: ['jwt:sam', 'jwt:someone-else'], quorum: 1 },
+    });
+    expect(requested.statusCode, requested.body).toBe(200);
+    const workflowId = requested.json().workflow_id as string;
+    await page.goto(`${base}/console/#/approve`);
+    await signIn(analystToken);
+    const card = page.locator(`article[data-workflow="${workflowId}"]`);
+    await card.waitFor();
+    expect(await card.getByRole('table', { name: 'Approvers' }).textContent()).toContain('jwt:someone-else');
+    await card.getByText('The evidence package').click();
+    expect(await card.getByLabel('Evidence package awaiting approval').textContent()).toContain('"test_run": "console-approval"');
+    await card.getByLabel('Comment').fill('model card and eval report reviewed');
+    await screenshot(page, 'approve');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => card.getByRole('status').textContent()).toContain('Approved: the workflow is now completed.');
+    const status = await app.rest.inject({ url: `/api/v1/workflows/${workflowId}/status`, headers: { 'x-api-key': engineer.key } });
+    expect(status.json()).toMatchObject({
+      status: 'completed',
+      approval_statuses: [{ approver: 'jwt:sam', status: 'approved', comment: 'model card and eval report reviewed' }, { approver: 'jwt:someone-else', status: 'pending' }],
+    });
+    // the completed workflow's receipt verifies in the browser too
+    await card.getByRole('link', { name: 'Verify its receipt' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Valid: every check passed' }).count()).toBe(1);
+  });
+
+  it('admin: creates and revokes an API key, rotates the signing key, filters the audit trail', async () => {
+    await page.goto(`${base}/console/#/admin`);
+    await signIn(ADMIN_TOKEN);
+    await page.getByLabel('Name').fill('console-made key');
+    await page.getByLabel('security_analyst').check();
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const key = await page.getByTestId('new-api-key').textContent();
+    expect(key).toMatch(/^afdp_/);
+    // the key the page showed works, with the roles chosen
+    const me = await app.rest.inject({ url: '/api/v1/auth/whoami', headers: { 'x-api-key': key! } });
+    expect(me.json()).toMatchObject({ name: 'console-made key', roles: ['ai_engineer', 'security_analyst'] });
+    await page.getByRole('button', { name: 'Rotate the signing key' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Signing-key versions' }).getByRole('row').count()).toBe(3);
+    await page.getByLabel('Event').fill('api_key.created');
+    await page.getByRole('button', { name: 'Filter the audit trail' }).click();
+    const audit = page.getByRole('table', { name: 'Audit entries' });
+    await expect.poll(async () => (await audit.locator('tbody tr').allTextContents()).every((t) => t.includes('api_key.created'))).toBe(true);
+    expect(await audit.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'admin');
+    const row = page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'console-made key' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    expect((await app.rest.inject({ url: '/api/v1/auth/whoami', headers: { 'x-api-key': key! } })).statusCode).toBe(401);
+  });
+
+  it('the log page: first visit pins the checkpoint; after the log grows it verifies a consistency proof', async () => {
+    await page.goto(`${base}/console/#/log`);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'First visit' }).count()).toBe(1);
+    const first = Number(await page.getByTestId('tree-size').textContent());
+    for (let i = 0; i < 3; i++) await sign(uniquePackage(`console-log-${i}`));
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Consistent' }).textContent()).toContain(`grew from ${first} to ${first + 3} entries`);
+    await page.locator('figure.chart svg polyline').waitFor();
+    expect(await page.getByTestId('fork-alarm').count()).toBe(0);
+    await screenshot(page, 'log');
+  });
+
+  it('on a phone: nothing overflows the screen width, and the navigation is reachable by keyboard', async () => {
+    const phone = await openPage(browser, { width: 390, height: 844 });
+    try {
+      for (const route of ['find', 'verify', 'approve', 'log', 'admin']) {
+        await phone.page.goto(`${base}/console/#/${route}`);
+        await phone.page.getByRole('heading', { level: 2 }).first().waitFor();
+        const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, route).toBeLessThanOrEqual(0);
+      }
+      await phone.page.goto(`${base}/console/#/find`);
+      await phone.page.keyboard.press('Tab'); // the skip button comes first
+      await phone.page.keyboard.press('Tab');
+      await phone.page.keyboard.press('Tab');
+      await phone.page.keyboard.press('Enter');
+      await expect.poll(() => phone.page.evaluate(() => location.hash)).toBe('#/find');
+      await screenshot(phone.page, 'find-phone');
+      expect(phone.problems).toEqual([]);
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+  it('reported no script error and no CSP violation on any page', () => {
+    expect(w.problems).toEqual([]);
+  });
 });

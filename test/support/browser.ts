@@ -4,11 +4,16 @@
  * --user-data-dir of its own; the flags keep Chromium off the network it would otherwise call home to.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = join(import.meta.dirname, '../../docs/console');
+/**
+ * Where the screenshots go: docs/console (the README's) with `npm run console:screenshots`, which sets
+ * CONSOLE_SCREENSHOTS; otherwise a temp folder, so a test run leaves the committed images alone.
+ */
+export const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ? resolve(process.env.CONSOLE_SCREENSHOTS) : join(tmpdir(), 'afdp-console-screenshots');
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -30,14 +35,15 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   const context = await browser.newContext({ viewport, colorScheme: 'light' });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  // an API's 4xx answer (a refused credential, say) is shown on the page; Chromium also logs it
+  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  // the service's answers that pages show as errors on purpose are not problems
+  // confirm() before revoking or rotating: yes
   page.on('dialog', (d) => void d.accept());
   return { context, page, problems };
 }
 
-/** Saves a screenshot for the README (docs/console/NAME.png). */
+/** Saves a screenshot (SCREENSHOTS/NAME.png). */
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });

@@ -10,14 +10,14 @@ type Role = (typeof ROLES)[number];
 
 export function AdminPage(props: { me?: Caller }) {
   const can = (p: string) => props.me?.permissions.includes(p as never) ?? false;
-  if (!props.me?.id) return <Notice kind="info">Sign in with an admin credential (or a security_analyst's, for the audit trail).</Notice>;
   return (
     <section aria-labelledby="admin-title">
       <h2 id="admin-title">Administration</h2>
+      {!props.me?.id && <Notice kind="info">Sign in with an admin credential (or a security_analyst's, for the audit trail).</Notice>}
       {can('apikeys.manage') && <ApiKeys />}
       {can('keys.rotate') && <KeyVersions />}
       {can('audit.read') && <AuditTrail />}
-      {!can('apikeys.manage') && !can('audit.read') && <Notice kind="warn">Your roles give no administration rights.</Notice>}
+      {props.me?.id && !can('apikeys.manage') && !can('audit.read') && <Notice kind="warn">Your roles give no administration rights.</Notice>}
     </section>
   );
 }

@@ -37,8 +37,15 @@ export function ApprovePage(props: { me?: Caller }) {
   };
   useEffect(() => { if (me) void load(); }, [me?.id]);
 
-  if (!me) return <Notice kind="info">Sign in to see the approvals waiting for you.</Notice>;
-  if (!me.permissions.includes('evidence.approve')) return <Notice kind="warn">Your roles ({me.roles.join(', ') || 'none'}) cannot approve: approvals need security_analyst.</Notice>;
+  if (!me || !me.permissions.includes('evidence.approve')) {
+    return (
+      <section aria-labelledby="approve-title">
+        <h2 id="approve-title">Approvals</h2>
+        {!me ? <Notice kind="info">Sign in to see the approvals waiting for you.</Notice>
+          : <Notice kind="warn">Your roles ({me.roles.join(', ') || 'none'}) cannot approve: approvals need security_analyst.</Notice>}
+      </section>
+    );
+  }
   const who = me.id ?? actAs.trim();
   const mine = all?.filter((w) => who && waitsFor(w, who)) ?? [];
   return (
