@@ -198,7 +198,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find evidence by artifact hash, event type or actor
+         * Find evidence by artifact hash, event type, actor or time stored
          * @description Newest first; filters combine with AND.
          *
          *     Needs permission `evidence.read`: role `ai_engineer`, `security_analyst`, `admin`, or scope `afdp.notary.read`, `afdp.notary.write`. With authentication off (the default) anyone may.
@@ -985,8 +985,8 @@ export interface components {
         Caller: {
             /** @description the principal id (what approval requests list as approvers); null: anonymous, authentication off */
             id: string | null;
-            /** @enum {string|null} */
-            kind: "api_key" | "jwt" | "mtls" | "admin_token" | null;
+            /** @description api_key, jwt, mtls or admin_token; null: anonymous */
+            kind: string | null;
             /** @description key name, token subject or certificate CN */
             name: string | null;
             roles: ("ai_engineer" | "security_analyst" | "admin")[];
@@ -2181,6 +2181,10 @@ export interface operations {
                 event_type?: string;
                 /** @description actor.id */
                 actor_id?: string;
+                /** @description stored at or after */
+                start_time?: string;
+                /** @description stored before */
+                end_time?: string;
                 page_size?: number;
                 /** @description next_page_token of the previous page */
                 page_token?: string;

@@ -8,7 +8,7 @@ export const whoamiSchemas = [
     $id: 'Caller',
     ...closed({
       id: nullable(str({ description: 'the principal id (what approval requests list as approvers); null: anonymous, authentication off' })),
-      kind: nullable(str({ enum: ['api_key', 'jwt', 'mtls', 'admin_token'] })),
+      kind: nullable(str({ description: 'api_key, jwt, mtls or admin_token; null: anonymous' })),
       name: nullable(str({ description: 'key name, token subject or certificate CN' })),
       roles: arrayOf(str({ enum: [...ROLES] })),
       permissions: arrayOf(str({ enum: [...PERMISSIONS] }), { description: 'what this caller may do here' }),
