@@ -8,21 +8,15 @@ import { matchReceiptBundle } from '../../../src/core/bundle/match.js';
 import { canonicalBytes } from '../../../src/core/canonical.js';
 import type { EntryCheck } from '../../../src/core/transparency/verify-entry.js';
 import { toLogEntry } from '../../../src/core/validate-receipt.js';
+import type { CheckResult, Verification as CliVerification } from '../../../src/cli/verify.js';
 import { verifyEntry } from './entry.js';
 import type { SigningKey, TrustRoot } from './trust-root.js';
 import { sha256, toHex, verifySignature } from './webcrypto.js';
 
-export interface CheckResult {
-  check: string;
-  status: 'pass' | 'fail' | 'skip';
-  detail: string;
-}
+export type { CheckResult };
 
-export interface Verification {
-  ok: boolean;
-  checks: CheckResult[];
-  warnings: string[];
-  /** what the verdict rests on, for the page to say */
+/** The offline CLI's result, plus what the verdict rests on for the page to say. */
+export interface Verification extends CliVerification {
   trusted: { fingerprint: string; key?: Pick<SigningKey, 'keyId' | 'version'>; logId: string; origin: string };
 }
 
