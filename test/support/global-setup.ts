@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,8 +22,13 @@ let embedded: EmbeddedPostgres | undefined;
  * external-style server on a loopback port, per run; each test file makes its own databases in them.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Every temporary folder of the run (data folders, certificates, service processes' files) lives
+  // under one root removed at the end: a run leaves hundreds of megabytes of clusters otherwise.
+  // The workers and the processes they start inherit TMPDIR.
+  const root = mkdtempSync(join(tmpdir(), 'notary-tests-'));
+  process.env.TMPDIR = root;
   [embedded, external] = await Promise.all([
-    EmbeddedPostgres.start({ dir: join(mkdtempSync(join(tmpdir(), 'notary-test-run-')), 'pg'), role: 'afdp-notary test run' }),
+    EmbeddedPostgres.start({ dir: join(root, 'run-pg'), role: 'afdp-notary test run' }),
     process.env.TEST_DATABASE_URL ? undefined : startPostgres(),
   ]);
   const c = embedded.connection('postgres');
@@ -34,5 +39,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     external?.stop();
     await embedded?.stop();
+    if (!process.env.NOTARY_KEEP_TEST_FILES) rmSync(root, { recursive: true, force: true });
   };
 }

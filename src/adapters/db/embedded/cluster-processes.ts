@@ -73,12 +73,26 @@ async function waitGone(dataDir: string, ms: number): Promise<number[]> {
   return pids;
 }
 
+/**
+ * A process that has exited but was not reaped yet (a zombie) still answers kill(pid, 0); an
+ * orphaned server is reparented to whatever reaps orphans here (in a container, often a pid 1 that
+ * reaps late), so its exit is read from /proc where there is one.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
