@@ -5,12 +5,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import { BROWSER_TESTS_NOTE, launchBrowser, openPage, screenshot, SKIP_BROWSER_TESTS } from '../support/browser.js';
 import { startForkingLogServer, type ForkingLogServer } from '../support/forking-log-server.js';
 
 const leaves = (n: number, tag = 'entry') => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 
-describe('the log page against a forking log', () => {
+describe.skipIf(SKIP_BROWSER_TESTS)(`the log page against a forking log${BROWSER_TESTS_NOTE}`, () => {
   let server: ForkingLogServer;
   let browser: Browser;
   beforeAll(async () => { [server, browser] = await Promise.all([startForkingLogServer(), launchBrowser()]); });

@@ -110,11 +110,11 @@ function Result({ result }: { result: Verification }) {
       <ul class="checks" aria-label="Checks">
         {result.checks.map((c) => (
           <li key={c.check} data-check={c.check} data-status={c.status} class={c.status}>
-            <span class="verdict">{c.status.toUpperCase()}</span> <strong>{c.check}</strong>: {c.detail}
+            <span class="verdict">{c.status.toUpperCase()}</span> <strong>{c.check}</strong>: <span class="detail">{c.detail}</span>
           </li>
         ))}
       </ul>
-      {result.warnings.map((w) => <Notice kind="warn">{w}</Notice>)}
+      {result.warnings.length > 0 && <ul class="warnings" aria-label="Warnings">{result.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
       <p class="trusted">
         Trusted: signing key {t.key ? <code>{t.key.keyId} v{t.key.version}</code> : 'none (the receipt\'s version is not pinned)'}, log{' '}
         <code>{t.origin || t.logId}</code> (ID <code>{t.logId.slice(0, 16)}…</code>), trust root <code>{t.fingerprint.slice(0, 16)}…</code>.
