@@ -17,7 +17,7 @@ export const STAMP = join(ROOT, 'dist', '.build-stamp');
 /** What the compiled output depends on. */
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 /** What the console's bundle depends on: its sources and the core code it bundles for the browser verifier. */
-const CONSOLE_INPUTS = ['console', 'src/core', 'src/cli/inputs.ts', 'src/ports', 'package-lock.json'];
+const CONSOLE_INPUTS = ['console', 'src/core', 'src/cli/documents.ts', 'src/ports', 'package-lock.json'];
 const CONSOLE_OUT = join('dist', 'console');
 
 /** The newest input file and its modification time (ms). */

@@ -36,7 +36,7 @@ export async function startForkingLogServer(): Promise<ForkingLogServer> {
     const rootHash = tree.root();
     return {
       rootHash: rootHash.toString('hex'), treeSize: tree.size, treeID: logIdFromPublicKey(publicKey),
-      signedTreeHead: signCheckpoint({ origin: ORIGIN, size: tree.size, rootHash, otherContent: [] }, ORIGIN, privateKey),
+      signedTreeHead: signCheckpoint({ origin: ORIGIN, size: tree.size, rootHash, otherContent: [] }, { name: ORIGIN, privateKey }),
     };
   });
   app.get<{ Querystring: { firstSize: string; lastSize: string } }>('/api/v1/log/proof', async (request, reply) => {

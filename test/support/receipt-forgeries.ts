@@ -12,6 +12,8 @@ export interface Forgery {
   valid: boolean;
   /** verified against another notary's trust root */
   otherTrustRoot?: boolean;
+  /** forges only the RFC 3161 timestamp, which the browser does not check (it says so): valid there */
+  timestampOnly?: boolean;
   make(pkg: Obj, receipt: Obj): { pkg: Obj; receipt: Obj };
 }
 
@@ -39,5 +41,11 @@ export const FORGERIES: readonly Forgery[] = [
   ofReceipt('no log entry (pending)', () => ({ inclusion_proof: null, anchoring: 'pending', bundle: null })),
   ofReceipt('bundle edited', (r) => ({ bundle: { ...r.bundle, mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1' } })),
   { name: 'package claims a time after logging', valid: false, make: (pkg, receipt) => ({ pkg: { ...pkg, timestamp_utc: '2099-01-01T00:00:00Z' }, receipt }) },
+  // the token altered in the receipt and in its bundle alike, so that only its own check can tell
+  { ...ofReceipt('RFC 3161 timestamp altered', (r) => {
+    const token = flip(r.rfc3161_timestamp);
+    const vm = r.bundle.verificationMaterial;
+    return { rfc3161_timestamp: token, bundle: { ...r.bundle, verificationMaterial: { ...vm, timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: token }] } } } };
+  }), timestampOnly: true },
   { name: 'another notary\'s trust root', valid: false, otherTrustRoot: true, make: (pkg, receipt) => ({ pkg, receipt }) },
 ];

@@ -4,11 +4,11 @@
  * pinned trust root.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { readEvidence, readReceipt } from '../../../src/cli/inputs.js';
+import { readEvidence, readReceipt } from '../../../src/cli/documents.js';
 import { api, ok } from '../api/client.js';
 import { TrustPanel } from '../components/trust-panel.js';
 import { Field, message, Notice } from '../components/ui.js';
-import { verifyReceipt, type Verification } from '../verify/receipt.js';
+import { NOT_CHECKED_IN_BROWSER, verifyReceipt, type Verification } from '../verify/receipt.js';
 import type { PinnedRecord, TrustRoot } from '../verify/trust-root.js';
 
 export function VerifyPage(props: { params: URLSearchParams; trust?: TrustRoot; pinned?: PinnedRecord; onPinned: () => Promise<void> }) {
@@ -100,12 +100,13 @@ function TextOrFile(props: { label: string; value: string; onChange: (v: string)
 
 function Result({ result }: { result: Verification }) {
   const failed = result.checks.filter((c) => c.status === 'fail');
+  const notChecked = result.checks.filter((c) => c.detail.startsWith(NOT_CHECKED_IN_BROWSER)).map((c) => c.check);
   const t = result.trusted;
   return (
     <section class="card" aria-labelledby="result-title">
       <h3 id="result-title">Result</h3>
       {result.ok
-        ? <Notice kind="ok">Valid: every check passed in this browser.</Notice>
+        ? <Notice kind="ok">Valid: every check passed in this browser{notChecked.length > 0 ? ` (not checked here: ${notChecked.join(', ')})` : ''}.</Notice>
         : <Notice kind="error">Not valid: {failed.map((c) => c.check).join(', ')} failed.</Notice>}
       <ul class="checks" aria-label="Checks">
         {result.checks.map((c) => (
@@ -118,11 +119,8 @@ function Result({ result }: { result: Verification }) {
       <p class="trusted">
         Trusted: signing key {t.key ? <code>{t.key.keyId} v{t.key.version}</code> : 'none (the receipt\'s version is not pinned)'}, log{' '}
         <code>{t.origin || t.logId}</code> (ID <code>{t.logId.slice(0, 16)}…</code>), trust root <code>{t.fingerprint.slice(0, 16)}…</code>.
-        Not checked here: {NOT_CHECKED}.
+        Not checked here: {notChecked.length > 0 ? notChecked.join(', ') : 'nothing the offline CLI checks for this receipt'}.
       </p>
     </section>
   );
 }
-
-/** What the offline CLI checks that this page leaves out, said where the verdict is shown. */
-const NOT_CHECKED = 'nothing the offline CLI checks for this kind of receipt';

@@ -35,3 +35,9 @@ export const sign = unavailable('sign');
 export const verify = unavailable('verify');
 export const randomUUID = (): string => globalThis.crypto.randomUUID();
 export type KeyObject = never;
+/** Only referenced by code paths the console does not take (Rekor v2 certificate bodies). */
+export class X509Certificate {
+  constructor() {
+    unavailable('X509Certificate')();
+  }
+}
