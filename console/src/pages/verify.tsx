@@ -110,7 +110,7 @@ function Result({ result }: { result: Verification }) {
         : <Notice kind="error">Not valid: {failed.map((c) => c.check).join(', ')} failed.</Notice>}
       <ul class="checks" aria-label="Checks">
         {result.checks.map((c) => (
-          <li key={c.check} data-check={c.check} data-status={c.status} class={c.status}>
+          <li key={c.check} data-check={c.check} data-status={c.status} class={`is-${c.status}`}>
             <span class="verdict">{c.status.toUpperCase()}</span> <strong>{c.check}</strong>: <span class="detail">{c.detail}</span>
           </li>
         ))}

@@ -75,7 +75,7 @@ export async function verifyReceipt(pkg: Obj, receipt: Obj, trust: TrustRoot, no
 
   const times: TrustedTime[] = [];
   const stamp = receipt.rfc3161_timestamp;
-  if (stamp !== undefined && stamp !== null) add('RFC 3161 timestamp', 'skip', `${NOT_CHECKED_IN_BROWSER}: its time is not used here; \`afdp-notary verify\` checks it`);
+  if (stamp !== undefined && stamp !== null) add('RFC 3161 timestamp', 'skip', `${NOT_CHECKED_IN_BROWSER}: its time is not used here; the offline CLI (afdp-notary verify) checks it`);
   else if (entry && isV2(entry)) add('RFC 3161 timestamp', false, 'a Rekor v2 entry carries no time: the receipt needs its RFC 3161 timestamp');
   else add('RFC 3161 timestamp', 'skip', 'none on this receipt');
   if (entry && entryOk && !isV2(entry) && entry.integratedTime !== undefined) times.push({ source: 'log integrated time', at: new Date(entry.integratedTime * 1000) });
