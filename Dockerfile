@@ -22,7 +22,8 @@ COPY scripts ./scripts
 # Dependencies' install scripts run (@embedded-postgres links its binaries' libraries); the
 # project's prepare script finds no src/ yet and leaves the compile to the build below.
 RUN --mount=type=cache,target=/root/.npm npm ci
-# The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, proto/, migrations/.
+# The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, console/, proto/, migrations/.
+# `npm run build` compiles src/ and builds the console (console/ → dist/console, served at /console).
 COPY . .
 RUN mkdir -p proto migrations \
  && npm run build \

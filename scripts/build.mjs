@@ -1,23 +1,27 @@
 /**
  * Compiles src/ to dist/ with the TypeScript compiler (incremental: dist/.tsbuildinfo), then stamps
- * dist/.build-stamp. With --if-stale it compiles only when a source is newer than the stamp, so
- * `npm ci` (prepare) builds once and `npm start` starts at once afterwards.
+ * dist/.build-stamp; builds the audit console (console/, with Vite) into dist/console and stamps
+ * dist/console/.build-stamp. With --if-stale each is built only when one of its sources is newer
+ * than its stamp, so `npm ci` (prepare) builds once and `npm start` starts at once afterwards.
  *   node scripts/build.mjs [--if-stale]
  * Plain JavaScript on purpose: it runs before anything is compiled.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const STAMP = join(ROOT, 'dist', '.build-stamp');
 /** What the compiled output depends on. */
 const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+/** What the console's bundle depends on: its sources and the core code it bundles for the browser verifier. */
+const CONSOLE_INPUTS = ['console', 'src/core', 'src/cli/documents.ts', 'src/ports', 'package-lock.json'];
+const CONSOLE_OUT = join('dist', 'console');
 
 /** The newest input file and its modification time (ms). */
-export function newestInput(root = ROOT) {
+export function newestInput(root = ROOT, inputs = INPUTS) {
   let newest = { file: '', mtimeMs: 0 };
   const visit = (path) => {
     const stat = statSync(path, { throwIfNoEntry: false });
@@ -28,7 +32,7 @@ export function newestInput(root = ROOT) {
       newest = { file: relative(root, path), mtimeMs: stat.mtimeMs };
     }
   };
-  for (const input of INPUTS) visit(join(root, input));
+  for (const input of inputs) visit(join(root, input));
   return newest;
 }
 
@@ -40,34 +44,58 @@ export function staleReason(root = ROOT) {
   return newest.mtimeMs > stamp.mtimeMs ? `${newest.file} changed` : undefined;
 }
 
+/** Why dist/console must be rebuilt, or undefined when it is up to date. */
+export function consoleStaleReason(root = ROOT) {
+  const stamp = statSync(join(root, CONSOLE_OUT, '.build-stamp'), { throwIfNoEntry: false });
+  if (!stamp || !existsSync(join(root, CONSOLE_OUT, 'index.html'))) return 'no build yet';
+  const newest = newestInput(root, CONSOLE_INPUTS);
+  return newest.mtimeMs > stamp.mtimeMs ? `${newest.file} changed` : undefined;
+}
+
 /**
- * Runs tsc as a child process; `signals` lists the signals to pass on to it (the caller's own
- * process must not leave a compiler running behind it when it is told to stop).
+ * Runs a build tool as a child process and stamps its output; SIGTERM and SIGINT are passed on to
+ * it (the caller's own process must not leave a compiler running behind it when it is told to stop).
  */
-export function compile(root = ROOT) {
-  const tsc = typescriptCompiler(root);
-  if (!tsc) return Promise.reject(new Error('the TypeScript compiler is not installed: run `npm ci` (with dev dependencies) to build dist/'));
+function runTool(root, args, name, stamp) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
     const forward = (signal) => child.kill(signal);
     for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, forward);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       for (const s of ['SIGTERM', 'SIGINT']) process.off(s, forward);
       if (code === 0) {
-        writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);
+        writeFileSync(stamp, `${new Date().toISOString()}\n`);
         resolvePromise();
       } else {
-        reject(Object.assign(new Error(signal ? `TypeScript compiler stopped by ${signal}` : `TypeScript compiler failed (exit ${code})`), { exitCode: code ?? 1 }));
+        reject(Object.assign(new Error(signal ? `${name} stopped by ${signal}` : `${name} failed (exit ${code})`), { exitCode: code ?? 1 }));
       }
     });
   });
 }
 
-/** Path of tsc, or undefined where dev dependencies were left out (npm ci --omit=dev). */
-function typescriptCompiler(root) {
+/** Compiles src/ to dist/ with tsc. */
+export function compile(root = ROOT) {
+  const tsc = devTool(root, 'typescript/bin/tsc');
+  if (!tsc) return Promise.reject(new Error('the TypeScript compiler is not installed: run `npm ci` (with dev dependencies) to build dist/'));
+  return runTool(root, [tsc, '-p', join(root, 'tsconfig.build.json')], 'TypeScript compiler', join(root, 'dist', '.build-stamp'));
+}
+
+/** Builds the console (console/vite.config.ts) into dist/console with Vite. */
+export function buildConsole(root = ROOT) {
+  const vite = devTool(root, 'vite/bin/vite.js');
+  if (!vite) return Promise.reject(new Error('Vite is not installed: run `npm ci` (with dev dependencies) to build the console'));
+  return runTool(root, [vite, 'build', '--config', join(root, 'console', 'vite.config.ts')], 'Vite', join(root, CONSOLE_OUT, '.build-stamp'));
+}
+
+/**
+ * Path of a dev dependency's command (`package/path/in/it.js`), or undefined where dev dependencies
+ * were left out (npm ci --omit=dev). Found through package.json: packages need not export their bin.
+ */
+function devTool(root, entry) {
+  const [name, ...rest] = entry.split('/');
   try {
-    return createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+    return join(dirname(createRequire(join(root, 'package.json')).resolve(`${name}/package.json`)), ...rest);
   } catch {
     return undefined;
   }
@@ -80,9 +108,15 @@ export async function buildIfStale(root = ROOT, log = (line) => console.error(li
     log('afdp-notary: no src/ here yet: nothing to compile');
     return false;
   }
+  const compiled = await compileIfStale(root, log);
+  const bundled = await buildConsoleIfStale(root, log);
+  return compiled || bundled;
+}
+
+async function compileIfStale(root, log) {
   const reason = staleReason(root);
   if (!reason) return false;
-  if (!typescriptCompiler(root) && existsSync(join(root, 'dist', 'main.js'))) {
+  if (!devTool(root, 'typescript/bin/tsc') && existsSync(join(root, 'dist', 'main.js'))) {
     log(`afdp-notary: ${reason} but TypeScript is not installed (npm ci --omit=dev?): running dist/ as built`);
     return false;
   }
@@ -93,9 +127,25 @@ export async function buildIfStale(root = ROOT, log = (line) => console.error(li
   return true;
 }
 
+async function buildConsoleIfStale(root, log) {
+  if (!existsSync(join(root, 'console'))) return false; // e.g. a copy of the service without the console's sources
+  const reason = consoleStaleReason(root);
+  if (!reason) return false;
+  if (!devTool(root, 'vite/bin/vite.js')) {
+    // the service still runs; /console says the console is not built
+    log(`afdp-notary: the console needs a build (${reason}) but Vite is not installed (npm ci --omit=dev?): ${existsSync(join(root, CONSOLE_OUT, 'index.html')) ? 'serving it as built' : '/console is unavailable'}`);
+    return false;
+  }
+  log(`afdp-notary: building the console into dist/console (${reason}) …`);
+  const started = Date.now();
+  await buildConsole(root);
+  log(`afdp-notary: console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const ifStale = process.argv.includes('--if-stale');
-  (ifStale ? buildIfStale() : compile()).catch((err) => {
+  (ifStale ? buildIfStale() : compile().then(() => buildConsole())).catch((err) => {
     console.error(`afdp-notary: ${err.message}`);
     process.exit(err.exitCode ?? 1);
   });

@@ -10,32 +10,15 @@ import type { PublicKeyVersion } from '../ports/key-signer.js';
 import type { TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { LogInfo } from '../ports/transparency-log.js';
 
-export class InputError extends Error {}
+import { InputError, isObject } from './documents.js';
 
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { InputError, readEvidence, readReceipt } from './documents.js';
 
 /** The trust root as published, plus its timestamp authorities in both forms. */
 export interface TrustRoot extends ReceiptTrust {
   keys: PublicKeyVersion[];
   log: LogInfo;
   timestampAuthorityInfos: TimestampAuthorityInfo[];
-}
-
-export function readEvidence(value: unknown, file: string): Obj {
-  if (!isObject(value)) throw new InputError(`${file}: the evidence package must be a JSON object`);
-  // A whole sign/validate request body is accepted too: its package is under evidence_package.
-  return isObject(value.evidence_package) ? value.evidence_package : value;
-}
-
-/** A bare receipt, or the sign response `{workflow_id, status, receipt}` that wraps one. */
-export function readReceipt(value: unknown, file: string): Obj {
-  if (!isObject(value)) throw new InputError(`${file}: the receipt must be a JSON object`);
-  const receipt = isObject(value.receipt) ? value.receipt : value;
-  if (typeof receipt.evidence_package_hash !== 'string' || typeof receipt.signature_b64 !== 'string') {
-    throw new InputError(`${file}: not a receipt (no evidence_package_hash / signature_b64)`);
-  }
-  return receipt;
 }
 
 export function readTrustRoot(value: unknown, file: string): TrustRoot {

@@ -7,6 +7,9 @@ import { checkClaimedTime, checkKeyWindow, checkRfc3161, type TrustedTime } from
 import type { TrustedTimestampAuthority } from './timestamp/index.js';
 import { isV2, verifyLogEntry, type EntryCheck } from './transparency/index.js';
 import { verifiesSha256 } from './signature.js';
+import { toLogEntry } from './receipt-entry.js';
+
+export { toLogEntry };
 
 export interface ValidationResult {
   signature_valid: boolean;
@@ -131,32 +134,4 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
     validation_result: { signature_valid, evidence_hash_valid, rekor_entry_valid, timestamp_valid, warnings },
     checks,
   };
-}
-
-/**
- * The log's ID. Receipts issued before `transparency_log_id` existed carried it in `rekor_log_id`,
- * which now holds the entry UUID (AFDP's meaning): such a receipt still verifies.
- */
-function logIdOf(r: Obj, uuid: string | undefined): string | undefined {
-  const id = str(r, 'transparency_log_id');
-  if (id !== undefined) return id;
-  const legacy = str(r, 'rekor_log_id');
-  return legacy !== undefined && legacy !== uuid ? legacy : undefined;
-}
-
-/** The receipt's flat log-entry fields as a LogEntry, or undefined if any is missing (pending). */
-export function toLogEntry(r: Obj): LogEntry | undefined {
-  const proof = r.inclusion_proof as LogEntry['inclusionProof'] | null | undefined;
-  const uuid = str(r, 'rekor_entry_uuid');
-  const logIndex = num(r, 'log_index');
-  const logID = logIdOf(r, uuid);
-  const body = str(r, 'rekor_entry_body');
-  if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || logID === undefined || body === undefined) return undefined;
-  const entry: LogEntry = { uuid, logIndex, logID, body, inclusionProof: proof };
-  // Rekor v2 entries have neither; a v1 entry without them fails its SET check
-  const integratedTime = num(r, 'integrated_time');
-  const set = str(r, 'signed_entry_timestamp');
-  if (integratedTime !== undefined) entry.integratedTime = integratedTime;
-  if (set !== undefined) entry.signedEntryTimestamp = set;
-  return entry;
 }

@@ -61,6 +61,10 @@ export interface EvidenceQuery {
   artifactHash?: string;
   eventType?: string;
   actorId?: string;
+  /** stored at or after (ISO 8601) */
+  startTime?: string;
+  /** stored before (ISO 8601) */
+  endTime?: string;
   pageSize: number;
   pageToken?: string;
 }

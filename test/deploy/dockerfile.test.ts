@@ -98,10 +98,10 @@ describe('Dockerfile', () => {
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     expect(allowed.sort()).toEqual(
-      ['migrations', 'package-lock.json', 'package.json', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
+      ['console', 'migrations', 'package-lock.json', 'package.json', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
     );
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/.env', '**/*.pem']));
-    for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'src']) {
+    for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'src', 'console/vite.config.ts']) {
       expect(existsSync(resolve(root, required)), `${required} exists`).toBe(true);
     }
     const contextCopies = ofKind(instructions, 'COPY').filter((c) => !/--from=/.test(c.getTextContent()));

@@ -13,7 +13,7 @@ import { descendants, portClosed, processRef, stillRunning, type ProcessRef } fr
 import { uniquePackage } from '../support/records.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PROJECT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'proto', 'migrations'];
+const PROJECT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'console', 'proto', 'migrations'];
 
 interface Started {
   child: ChildProcess;
@@ -99,7 +99,12 @@ describe('npm start', () => {
     const s = await npmStart(true);
     await waitReady(s, 240_000);
     expect(s.output()).toMatch(/compiling TypeScript to dist\/ \(no build yet\)/);
+    expect(s.output()).toMatch(/building the console into dist\/console \(no build yet\)/);
     expect(s.output()).toMatch(/first start: creating the database and keys under/);
+    // the console it built is served
+    const consolePage = await fetch(`http://127.0.0.1:${s.http}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toMatch(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js">/);
     const npmPid = await s.npmPid();
     const tree = descendants(npmPid);
     seen.push(...tree);
@@ -121,7 +126,7 @@ describe('npm start', () => {
     await waitReady(s, 120_000);
     const tree = [processRef(s.child.pid!)!, ...descendants(s.child.pid!)];
     seen.push(...tree);
-    expect(s.output()).not.toMatch(/compiling TypeScript/);
+    expect(s.output()).not.toMatch(/compiling TypeScript|building the console/);
     const ready = jsonLines(s.output()).find((l) => String(l.msg).startsWith('AFDP notary ready in '));
     expect(ready?.startup).toMatchObject({
       rest: `http://127.0.0.1:${s.http}`, grpc: `127.0.0.1:${s.grpc}`, store: `embedded PostgreSQL in ${dataDir}/pg`,

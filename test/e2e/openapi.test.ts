@@ -131,6 +131,9 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     await call('DELETE', '/api/v1/auth/api-keys/:id', `/api/v1/auth/api-keys/${key.id}`, undefined, admin);
     await call('POST', '/api/v1/keys/rotate', '/api/v1/keys/rotate', undefined, admin);
     await call('GET', '/api/v1/audit', '/api/v1/audit?page_size=3', undefined, admin);
+    await call('GET', '/api/v1/auth/whoami', '/api/v1/auth/whoami', undefined, admin);
+    await call('GET', '/api/v1/auth/whoami', '/api/v1/auth/whoami');
+    await call('GET', '/api/v1/evidence', `/api/v1/evidence?start_time=${encodeURIComponent(new Date(0).toISOString())}&end_time=${encodeURIComponent(new Date().toISOString())}&page_size=2`);
     // errors, in both content types
     for (const accept of ['application/problem+json', 'application/json']) {
       await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', { evidence_package: { ...pkg, timestamp_utc: 'yesterday' } }, { accept });

@@ -60,6 +60,13 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     expect(await q(`actor_id=actor-${backend}&event_type=ai.model.deployment`)).toEqual([body.receipt.evidence_package_hash]);
     expect(await q(`actor_id=actor-${backend}&event_type=security.vulnerability.scan`)).toEqual([]);
     expect((await app.rest.inject('/api/v1/evidence?artifact_hash=XYZ')).statusCode).toBe(400);
+    // by when it was stored: [start_time, end_time)
+    const stored = (await app.rest.inject(`/api/v1/evidence/${body.receipt.evidence_package_hash}`)).json().created_at as string;
+    const at = (ms: number) => encodeURIComponent(new Date(Date.parse(stored) + ms).toISOString());
+    expect(await q(`actor_id=actor-${backend}&start_time=${at(0)}&end_time=${at(1)}`)).toEqual([body.receipt.evidence_package_hash]);
+    expect(await q(`actor_id=actor-${backend}&start_time=${at(1)}`)).toEqual([]);
+    expect(await q(`actor_id=actor-${backend}&end_time=${at(0)}`)).toEqual([]);
+    expect((await app.rest.inject('/api/v1/evidence?start_time=yesterday')).statusCode).toBe(400);
   });
 
   it.skipIf(skipBackend(backend))('lists workflows page by page with filters', async () => {

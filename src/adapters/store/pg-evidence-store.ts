@@ -132,6 +132,8 @@ export class PgEvidenceStore implements EvidenceStore {
     if (q.artifactHash) where.add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
     if (q.eventType) where.add('e.event_type = ?', q.eventType);
     if (q.actorId) where.add('e.actor_id = ?', q.actorId);
+    if (q.startTime) where.add('e.created_at >= ?', q.startTime);
+    if (q.endTime) where.add('e.created_at < ?', q.endTime);
     const cursor = decodeCursor(q.pageToken, 'hash');
     if (cursor) where.add('(e.created_at, e.hash) < (?, ?)', cursor.t, cursor.k);
     const limit = where.limit(q.pageSize + 1);

@@ -7,6 +7,7 @@ import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
 import { packageVersion } from '../../version.js';
 import { registerSecurity, type RestSecurityOptions } from './auth/index.js';
+import { registerConsole } from './console/plugin.js';
 import { applyHttpLimits, DEFAULT_HTTP_LIMITS, httpServerOptions, type HttpLimits } from './connections.js';
 import { registerJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi/document.js';
@@ -42,6 +43,8 @@ export interface RestServerOptions {
   version?: string;
   /** which peers' X-Forwarded-For names the client (request.ip); default: none, the socket's peer is the client */
   trustProxy?: boolean | string[];
+  /** the built audit console served at /console; default dist/console */
+  consoleDir?: string;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -101,5 +104,6 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   systemRoutes(app, options.notary, version);
   keyRoutes(app, options.notary);
   if (options.embeddedLog) transparencyLogRoutes(app, options.embeddedLog);
+  await registerConsole(app, { dir: options.consoleDir });
   return app;
 }

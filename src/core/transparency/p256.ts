@@ -71,8 +71,11 @@ function twoMul(u1: bigint, q: Point, u2: bigint): Point {
   return r;
 }
 
-/** Minimal DER: SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 signatures are < 128 bytes). */
-function parseDerSignature(der: Uint8Array): [bigint, bigint] | null {
+/**
+ * Minimal DER: SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 signatures are < 128 bytes).
+ * Exported for the console, whose WebCrypto takes r || s rather than DER.
+ */
+export function parseDerSignature(der: Uint8Array): [bigint, bigint] | null {
   if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return null;
   const ints: bigint[] = [];
   let at = 2;

@@ -64,7 +64,8 @@ function run(check: EntryCheck['check'], fn: () => string): EntryCheck {
   }
 }
 
-function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
+/** Exported for the console, which runs it in the browser (it needs no key: the signatures are checked apart). */
+export function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
   const body = parseHashedRekordBody(entry.body);
   // Rekor's entry UUID is the leaf hash, optionally prefixed by a 16-hex-digit tree ID.
   const leaf = leafHash(Buffer.from(entry.body, 'base64')).toString('hex');
@@ -100,7 +101,8 @@ function checkSet(entry: LogEntry, key: KeyObject): string {
   return `SET valid for logIndex ${entry.logIndex}`;
 }
 
-function checkInclusion(entry: LogEntry, v2: boolean): string {
+/** Exported for the console, which runs it in the browser. */
+export function checkInclusion(entry: LogEntry, v2: boolean): string {
   const p = entry.inclusionProof;
   if (!p) throw new Error('entry has no inclusion proof');
   // Rekor v2 has one index per entry (no shard-local index)

@@ -9,6 +9,7 @@ import { registerAccessHooks } from './access-hooks.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { whoamiRoute } from './whoami-route.js';
 
 export { requirePermission } from './request.js';
 export { ROUTE_RULES, routeRule } from './route-permissions.js';
@@ -48,4 +49,5 @@ export async function registerSecurity(app: FastifyInstance, options: RestSecuri
   if (options.rateLimit) await registerRateLimit(app, options.rateLimit);
   apiKeyRoutes(app, options.apiKeys);
   auditRoutes(app, options.audit);
+  whoamiRoute(app, options.mode);
 }

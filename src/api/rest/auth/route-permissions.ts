@@ -36,6 +36,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule | 'public'>> = {
   'GET /swagger-ui/static/index.html': 'public',
   'GET /swagger-ui/static/swagger-initializer.js': 'public',
   'GET /swagger-ui/static/*': 'public',
+  // the audit console's static files (src/api/rest/console): the credential is typed into the page, never needed to load it
+  'GET /console': 'public',
+  'GET /console/*': 'public',
 
   'POST /api/v1/evidence/sign': { permission: 'evidence.create', audit: 'evidence.created', captureIds: true },
   'POST /api/v1/evidence/sign/approval': { permission: 'evidence.create', audit: 'evidence.approval_requested', captureIds: true },
@@ -53,6 +56,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule | 'public'>> = {
   'GET /api/v1/auth/api-keys': { permission: 'apikeys.manage' },
   'DELETE /api/v1/auth/api-keys/:id': { permission: 'apikeys.manage', audit: 'api_key.revoked', captureIds: true },
   'GET /api/v1/audit': { permission: 'audit.read', audit: 'audit.read' },
+  // every role holds evidence.read: anyone with a valid credential may ask who it is
+  'GET /api/v1/auth/whoami': { permission: 'evidence.read' },
 };
 
 export function routeRule(method: string, pattern: string): RouteRule | 'public' | undefined {

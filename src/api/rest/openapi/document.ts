@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { InputLimits } from '../../../core/limits.js';
 import { apiKeySchemas } from '../auth/api-key-routes.js';
 import { auditSchemas } from '../auth/audit-routes.js';
+import { whoamiSchemas } from '../auth/whoami-route.js';
 import { sharedSchemas } from '../schemas/index.js';
 import { trackRoutes, warnUndocumentedRoutes } from './coverage.js';
 import { documentAccess, SECURITY_SCHEMES } from './route-docs.js';
@@ -39,7 +40,7 @@ const SWAGGER_UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self';
  */
 export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
   trackRoutes(app);
-  for (const schema of [...sharedSchemas(options.limits), ...apiKeySchemas, ...auditSchemas]) app.addSchema(schema);
+  for (const schema of [...sharedSchemas(options.limits), ...apiKeySchemas, ...auditSchemas, ...whoamiSchemas]) app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -87,15 +87,17 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
     },
   }, async (request) => presentEvidence(await notary.getEvidence(request.params.hash)));
 
-  app.get<{ Querystring: { artifact_hash?: string; event_type?: string; actor_id?: string; page_size: number; page_token?: string } }>('/api/v1/evidence', {
+  app.get<{ Querystring: { artifact_hash?: string; event_type?: string; actor_id?: string; start_time?: string; end_time?: string; page_size: number; page_token?: string } }>('/api/v1/evidence', {
     schema: {
-      tags: ['Evidence'], operationId: 'findEvidence', summary: 'Find evidence by artifact hash, event type or actor',
+      tags: ['Evidence'], operationId: 'findEvidence', summary: 'Find evidence by artifact hash, event type, actor or time stored',
       description: 'Newest first; filters combine with AND.',
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
           artifact_hash: { ...hashParam, description: 'packages listing an artifact with this hash_sha256' },
           event_type: { type: 'string', maxLength: 256 }, actor_id: { type: 'string', maxLength: 1024, description: 'actor.id' },
+          start_time: { type: 'string', format: 'date-time', description: 'stored at or after' },
+          end_time: { type: 'string', format: 'date-time', description: 'stored before' },
           page_size: pageSize, page_token: { ...pageToken, description: 'next_page_token of the previous page' },
         },
       },
@@ -103,7 +105,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
     },
   }, async (request) => {
     const q = request.query;
-    const page = await notary.findEvidence({ artifactHash: q.artifact_hash, eventType: q.event_type, actorId: q.actor_id, pageSize: q.page_size, pageToken: q.page_token });
+    const page = await notary.findEvidence({ artifactHash: q.artifact_hash, eventType: q.event_type, actorId: q.actor_id, startTime: q.start_time, endTime: q.end_time, pageSize: q.page_size, pageToken: q.page_token });
     return { evidence: page.items.map(presentEvidence), next_page_token: page.nextPageToken };
   });
 }
