@@ -1,11 +1,13 @@
 /**
  * `afdp-notary` commands. Exit codes: 0 every check passed, 1 a check failed, 2 usage or
  * input error (missing option, unreadable file, not JSON, not a receipt / trust root).
- * Nothing here touches the network: verification is offline by construction.
+ * Verification touches no network: it is offline by construction (`sign` is the one command that
+ * talks to a service).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
+import { runSign, SIGN_HELP } from './sign.js';
 import { verifyReceiptOffline, type Verification } from './verify.js';
 
 export interface Io {
@@ -18,6 +20,7 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.json> --trust-root <t.json> [--json]
+       afdp-notary sign <evidence.json> [--url <url>] [--wait anchored] [--out <receipt.json>] [--json] …
 
 Verifies an AFDP Notary receipt offline, trusting only the trust root:
   evidence hash    SHA-256 of the RFC 8785 bytes of the evidence package
@@ -34,9 +37,12 @@ Verifies an AFDP Notary receipt offline, trusting only the trust root:
   --trust-root  the output of GET /api/v1/trust-root
   --json        print {ok, checks, warnings} as JSON instead of lines
 
-Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.`;
+Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.
+
+${SIGN_HELP}`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'sign') return runSign(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
