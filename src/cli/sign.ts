@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createRestClient, NotaryError, type EvidencePackage, type SignResult } from '@afdp-notary/client';
+import { createRestClient, NotaryError, type EvidencePackageInput, type SignResult } from '@afdp-notary/client/rest';
 import { InputError, readEvidence } from './inputs.js';
 import type { Io } from './run.js';
 
@@ -50,9 +50,9 @@ export async function runSign(argv: string[], io: Io, env: Record<string, string
     io.err(`afdp-notary sign: ${error.message}`);
     return code;
   };
-  let evidence: EvidencePackage;
+  let evidence: EvidencePackageInput;
   try {
-    evidence = readEvidence(parseJson(await readInput(opts.file), opts.file), opts.file) as EvidencePackage;
+    evidence = readEvidence(parseJson(await readInput(opts.file), opts.file), opts.file) as unknown as EvidencePackageInput;
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return report(2, { kind: 'input', code: 'input', message: err.message });

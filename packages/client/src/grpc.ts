@@ -14,7 +14,7 @@ import { BadRequest, ErrorInfo, RetryInfo } from './generated/grpc/google/rpc/er
 import { Status } from './generated/grpc/google/rpc/status_pb.js';
 import { newIdempotencyKey } from './idempotency.js';
 import { receiptFromMsg, toEvidencePackageMsg } from './proto-shapes.js';
-import type { Credentials, EvidencePackage, Receipt, SignOptions } from './rest.js';
+import type { Credentials, EvidencePackageInput, Receipt, SignOptions } from './rest.js';
 import { retryPolicy, withRetries, type RetryOptions, type RetryPolicy } from './retry.js';
 
 export interface GrpcClientOptions extends Credentials {
@@ -56,7 +56,7 @@ export class NotaryGrpcClient {
     if (options.bearerToken) this.metadata.set('authorization', `Bearer ${options.bearerToken}`);
   }
 
-  async sign(pkg: EvidencePackage, options: SignOptions = {}): Promise<GrpcSignResult> {
+  async sign(pkg: EvidencePackageInput, options: SignOptions = {}): Promise<GrpcSignResult> {
     const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
     const request = SignEvidenceRequest.fromPartial({
       evidence_package: toEvidencePackageMsg(pkg), idempotency_key: idempotencyKey, wait_anchored_ms: options.waitAnchoredMs ?? 0,
@@ -77,7 +77,7 @@ export class NotaryGrpcClient {
   }
 
   /** The service's own check of a package against a REST-shaped receipt (what sign and receipt return). */
-  async validate(pkg: EvidencePackage, receipt: Receipt): Promise<ValidateEvidenceResponse> {
+  async validate(pkg: EvidencePackageInput, receipt: Receipt): Promise<ValidateEvidenceResponse> {
     const request = ValidateEvidenceRequest.fromPartial({ evidence_package: toEvidencePackageMsg(pkg), receipt: receiptToMsg(receipt) });
     return this.unary<ValidateEvidenceResponse>('ValidateEvidence', (md, o, cb) => this.raw.validateEvidence(request, md, o, cb));
   }

@@ -11,7 +11,7 @@ export { createGrpcClient, NotaryGrpcClient, type GrpcClientOptions, type GrpcSi
 export { newIdempotencyKey } from './idempotency.js';
 export { receiptFromMsg, toEvidencePackageMsg } from './proto-shapes.js';
 export {
-  createRestClient, NotaryRestClient, type Credentials, type EvidencePackage, type Problem, type Receipt, type RestClientOptions,
+  createRestClient, NotaryRestClient, type Credentials, type EvidencePackage, type EvidencePackageInput, type Problem, type Receipt, type RestClientOptions,
   type SignEvidenceResponse, type SignOptions, type SignResult, type TrustRootDocument, type ValidateEvidenceResponse,
 } from './rest.js';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, retryPolicy, withRetries, type RetryOptions, type RetryPolicy } from './retry.js';

@@ -8,9 +8,9 @@
 import {
   AnchoringState, type EvidencePackage as EvidencePackageMsg, type NotarizationReceipt,
 } from './generated/grpc/afdp/notary/v1/notary_pb.js';
-import type { EvidencePackage, Receipt } from './rest.js';
+import type { EvidencePackageInput, Receipt } from './rest.js';
 
-export function toEvidencePackageMsg(pkg: EvidencePackage): EvidencePackageMsg {
+export function toEvidencePackageMsg(pkg: EvidencePackageInput): EvidencePackageMsg {
   const text = pkg.timestamp_utc;
   const ms = Date.parse(text);
   const asTimestamp = !Number.isNaN(ms) && new Date(ms).toISOString() === text;
@@ -21,7 +21,7 @@ export function toEvidencePackageMsg(pkg: EvidencePackage): EvidencePackageMsg {
     event_type: pkg.event_type,
     actor: { actor_type: pkg.actor.actor_type, id: pkg.actor.id, auth_provider: pkg.actor.auth_provider ?? '' },
     artifacts: pkg.artifacts.map((a) => ({ name: a.name, uri: a.uri ?? '', hash_sha256: a.hash_sha256 })),
-    metadata: pkg.metadata,
+    metadata: pkg.metadata as Record<string, unknown> | undefined,
   };
 }
 

@@ -9,7 +9,15 @@ import type { components, paths } from './generated/openapi.js';
 import { newIdempotencyKey } from './idempotency.js';
 import { parseRetryAfter, retryPolicy, withRetries, type RetryOptions, type RetryVerdict } from './retry.js';
 
+// `@afdp-notary/client/rest` is this module alone: REST without loading grpc-js (~0.4 s at start-up)
+export { NotaryError } from './errors.js';
+
+/** The package as the OpenAPI document describes it (unknown fields allowed: signed as sent). */
 export type EvidencePackage = components['schemas']['EvidencePackage'];
+/** Drops index signatures, deeply: what a caller's own interface types (which have none) can satisfy. */
+type Known<T> = T extends readonly (infer U)[] ? Known<U>[] : T extends object ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> } : T;
+/** What the clients take: an EvidencePackage, or any object type with its documented fields. */
+export type EvidencePackageInput = Known<EvidencePackage>;
 export type Receipt = components['schemas']['Receipt'];
 export type SignEvidenceResponse = components['schemas']['SignEvidenceResponse'];
 export type ValidateEvidenceResponse = components['schemas']['ValidateEvidenceResponse'];
@@ -64,14 +72,14 @@ export class NotaryRestClient {
     this.api = createClient<paths>({ baseUrl: options.url.replace(/\/+$/, ''), headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
 
-  async sign(evidence_package: EvidencePackage, options: SignOptions = {}): Promise<SignResult> {
+  async sign(evidence_package: EvidencePackageInput, options: SignOptions = {}): Promise<SignResult> {
     const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
     const wait = options.waitAnchoredMs ? { wait: 'anchored' as const, wait_timeout_ms: options.waitAnchoredMs } : undefined;
     // 409 conflict on sign: an earlier attempt with this key (one whose answer was lost) is still
     // being signed; asking again soon returns its receipt
     return this.call('sign', async (signal) => {
       const { data, error, response } = await this.api.POST('/api/v1/evidence/sign', {
-        params: { header: { 'idempotency-key': idempotencyKey }, ...(wait ? { query: wait } : {}) }, body: { evidence_package }, signal,
+        params: { header: { 'idempotency-key': idempotencyKey }, ...(wait ? { query: wait } : {}) }, body: { evidence_package: evidence_package as EvidencePackage }, signal,
       });
       if (!data) throw refusal(response, error);
       return { ...data, idempotencyKey, replayed: response.headers.get('idempotent-replayed') === 'true' };
@@ -98,7 +106,7 @@ export class NotaryRestClient {
   }
 
   /** The service's own check of a package against a receipt (online; see verifyReceiptOffline for offline). */
-  async validate(evidence_package: EvidencePackage, receipt: Receipt): Promise<ValidateEvidenceResponse> {
+  async validate(evidence_package: EvidencePackageInput, receipt: Receipt): Promise<ValidateEvidenceResponse> {
     return this.call('validate', async (signal) => {
       const { data, error, response } = await this.api.POST('/api/v1/evidence/validate', { body: { evidence_package, receipt } as never, signal });
       if (!data) throw refusal(response, error);
