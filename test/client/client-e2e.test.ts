@@ -4,7 +4,9 @@
  * The service runs with a small per-principal rate limit, so the clients' retries on 429 /
  * RESOURCE_EXHAUSTED are exercised by the real service's answers.
  */
+import { execFile } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   createGrpcClient, createRestClient, NotaryError, readTrustRoot, verifyReceiptOffline, type EvidencePackageInput, type GrpcSignResult, type NotaryGrpcClient,
