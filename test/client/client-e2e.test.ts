@@ -5,9 +5,8 @@
  * RESOURCE_EXHAUSTED are exercised by the real service's answers.
  */
 import { execFile } from 'node:child_process';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import {
   createGrpcClient, createRestClient, NotaryError, readTrustRoot, verifyReceiptOffline, type EvidencePackageInput, type GrpcSignResult, type NotaryGrpcClient,
 } from '@afdp-notary/client';
@@ -111,6 +110,16 @@ describe('the typed client against a running notary', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 200)).toHaveLength(burst.length);
   }, 90_000);
+
+  it('runs examples/grpc-client.ts: signs over gRPC, verifies offline and online', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const { code, out } = await new Promise<{ code: number; out: string }>((done) => {
+      execFile(process.execPath, ['--import', 'tsx', 'examples/grpc-client.ts', `127.0.0.1:${service.grpcPort}`, join(root, '../shared/fixtures/evidence/gpt-4-finetune-evidence.json'), service.url],
+        { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 99) : 0, out: stdout + stderr }));
+    });
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/^workflow [0-9a-f-]{36}: completed\nevidence_package_hash [0-9a-f]{64}\nlog index \d+ \(anchored\) key v1\noffline: verified \(\d+ checks passed\)\nvalid: true\n$/);
+  }, 60_000);
 
   it('refuses a bad package with the service\'s code and field, on both doors', async () => {
     const bad = { ...uniquePackage('client-bad'), spec_version: '' };
