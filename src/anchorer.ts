@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Notary } from './core/notary.js';
 
-/** Background retry of anchors that did not succeed in-request (log down, process restarted). */
+/** Background retry of anchors and timestamps that did not succeed in-request (log or TSA down, process restarted). */
 export type BacklogReporter = () => Promise<void>;
 
 export class Anchorer {
@@ -21,9 +21,10 @@ export class Anchorer {
     this.timer.unref();
   }
 
-  /** One round; concurrent calls share the round in progress. */
+  /** One round; concurrent calls share the round in progress. Resolves to how many anchors it made. */
   runOnce(): Promise<number> {
-    this.running ??= this.notary.anchorPending()
+    this.running ??= this.notary.timestampPending()
+      .then(() => this.notary.anchorPending())
       .then(async (n) => { await this.reportBacklog(); return n; })
       .catch((err) => {
         this.logger.warn({ err }, 'anchoring round failed');

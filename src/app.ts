@@ -1,24 +1,20 @@
-import { randomUUID, scryptSync } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
-import { loadKek } from './adapters/signer/local/key-encryption.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
 import { openDatabase } from './adapters/db/open-database.js';
-import { EmbeddedLog, loadOrCreateLogKey } from './adapters/translog/embedded/index.js';
-import { RekorLog } from './adapters/translog/rekor/index.js';
 import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
 import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
-import { instrumentLog, instrumentSigner, instrumentStore } from './observability/instrument.js';
+import { instrumentLog, instrumentSigner, instrumentStore, instrumentTimestamper } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
 import { buildMetricsServer } from './observability/metrics-server.js';
 import { startTracing } from './observability/tracing.js';
@@ -26,6 +22,7 @@ import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
+import { buildTransparency } from './wire-transparency.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -66,17 +63,17 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     progress('loading the signing keys');
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
-    progress('opening the transparency log');
-    const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db);
+    progress('opening the transparency log and the timestamp authority');
+    const { embedded, log, timestamper } = await buildTransparency(config, db, logger);
     // the embedded log shares the database: evidence, signature and entry commit together
     const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health });
-    const log = config.rekor ? new RekorLog({ url: config.rekor.url, publicKeyPem: config.rekor.publicKeyPem, logger }) : embedded!;
-    closers.unshift(() => log.close());
+    closers.unshift(() => log.close(), async () => timestamper?.close());
     const metrics = createMetrics();
     const notary = new Notary({
       signer: instrumentSigner(signer, metrics),
       log: instrumentLog(log, metrics),
       store: instrumentStore(store, metrics),
+      timestamper: timestamper && instrumentTimestamper(timestamper, metrics),
       logger, limits: config.limits, tracer: tracing.tracer,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },
@@ -119,17 +116,6 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
 async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
   return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
-}
-
-async function openEmbeddedLog(config: Config, db: SqlClient): Promise<EmbeddedLog> {
-  // Replicas sharing a database must derive the same key-encryption key: from the passphrase with
-  // a fixed salt, or (single instance) from the keyring's key file.
-  mkdirSync(join(config.dataDir, 'keyring'), { recursive: true, mode: 0o700 });
-  const kek = config.keyringPassphrase
-    ? scryptSync(config.keyringPassphrase, 'afdp-notary/log-key/v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })
-    : loadKek({ keyFile: join(config.dataDir, 'keyring', 'keyring.key') }, { salt: '', N: 0, r: 0, p: 0 });
-  const key = await loadOrCreateLogKey(db, kek);
-  return EmbeddedLog.open({ db, key, origin: config.logOrigin, url: config.publicUrl, exclusive: db.kind === 'embedded' });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

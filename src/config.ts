@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { isRole } from './core/auth/permissions.js';
 import type { PulsarConfig } from './adapters/events/pulsar/config.js';
 import { pulsarConfig } from './config-pulsar.js';
+import { rekorConfig, tsaConfig, type RekorConfig, type TsaConfig } from './config-transparency.js';
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
 
@@ -77,7 +78,9 @@ export interface Config {
   shutdownGraceMs: number;
   anchorRetryMs: number;
   vault?: VaultConfig;
-  rekor?: { url: string; publicKeyPem?: string };
+  rekor?: RekorConfig;
+  /** RFC 3161 timestamps over every signature: the embedded TSA (default), NOTARY_TSA_URL, or off */
+  tsa: TsaConfig;
   pulsar?: PulsarConfig;
   tracing: { endpoint?: string; serviceName: string };
   auth: AuthConfig;
@@ -114,6 +117,7 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Config {
   const r = reader(env);
   const httpPort = r.int('NOTARY_HTTP_PORT', 3030, 0, 65535);
+  const rekor = rekorConfig(r);
   return {
     host: r.str('NOTARY_HOST', '0.0.0.0'),
     httpPort,
@@ -141,7 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: r.int('NOTARY_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     anchorRetryMs: r.int('NOTARY_ANCHOR_RETRY_MS', 5_000, 100, 3_600_000),
     vault: vaultConfig(r),
-    rekor: rekorConfig(r),
+    rekor,
+    tsa: tsaConfig(r, rekor),
     pulsar: pulsarConfig(r),
     tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
     ...securityConfig(r),
@@ -264,13 +269,6 @@ function vaultConfig(r: Reader): VaultConfig | undefined {
   };
 }
 
-function rekorConfig(r: Reader): Config['rekor'] {
-  const url = r.url('REKOR_URL', ['http:', 'https:']);
-  if (!url) return undefined;
-  const keyFile = r.optional('REKOR_PUBLIC_KEY_FILE');
-  return { url, publicKeyPem: keyFile ? r.file('REKOR_PUBLIC_KEY_FILE', keyFile) : undefined };
-}
-
 export type Reader = ReturnType<typeof reader>;
 
 function reader(env: Env) {
@@ -336,7 +334,8 @@ export function describeConfig(c: Config): Record<string, unknown> {
     httpPort: c.httpPort, grpcPort: c.grpcPort, dataDir: c.dataDir, publicUrl: c.publicUrl,
     store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : `embedded PostgreSQL in ${c.dataDir}/pg`,
     signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})` : 'local keyring',
-    log: c.rekor ? `rekor ${c.rekor.url}` : 'embedded',
+    log: c.rekor ? `rekor v${c.rekor.apiVersion} ${c.rekor.url}` : 'embedded',
+    timestamps: c.tsa.mode === 'remote' ? `tsa ${strip(c.tsa.url)}` : c.tsa.mode,
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     limits: c.limits,

@@ -4,7 +4,10 @@
  * InputErrors (exit 2): they mean "wrong file", not "forged receipt".
  */
 import { createPublicKey } from 'node:crypto';
+import type { ReceiptTrust } from '../core/validate-receipt.js';
+import { toTrustedAuthorities } from '../core/timestamping.js';
 import type { PublicKeyVersion } from '../ports/key-signer.js';
+import type { TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { LogInfo } from '../ports/transparency-log.js';
 
 export class InputError extends Error {}
@@ -12,9 +15,11 @@ export class InputError extends Error {}
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface TrustRoot {
-  keys: Map<number, PublicKeyVersion>;
+/** The trust root as published, plus its timestamp authorities in both forms. */
+export interface TrustRoot extends ReceiptTrust {
+  keys: PublicKeyVersion[];
   log: LogInfo;
+  timestampAuthorityInfos: TimestampAuthorityInfo[];
 }
 
 export function readEvidence(value: unknown, file: string): Obj {
@@ -37,20 +42,45 @@ export function readTrustRoot(value: unknown, file: string): TrustRoot {
   if (!isObject(value) || !Array.isArray(value.signing_keys) || !isObject(value.transparency_log)) {
     throw new InputError(`${file}: not a trust root (expected signing_keys[] and transparency_log, as GET /api/v1/trust-root answers)`);
   }
-  const keys = new Map<number, PublicKeyVersion>();
-  for (const k of value.signing_keys as unknown[]) {
+  const keys = (value.signing_keys as unknown[]).map((k): PublicKeyVersion => {
     if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string') {
       throw new InputError(`${file}: every signing key needs version and public_key_pem`);
     }
     checkPem(k.public_key_pem, `${file}: signing key v${k.version}`);
-    keys.set(k.version, {
-      keyId: String(k.key_id ?? ''), version: k.version, algorithm: 'ecdsa-p256', publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? ''),
-    });
-  }
+    return { keyId: String(k.key_id ?? ''), version: k.version, algorithm: 'ecdsa-p256', publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? '') };
+  });
   const t = value.transparency_log;
   if (typeof t.public_key_pem !== 'string') throw new InputError(`${file}: transparency_log.public_key_pem is missing`);
   checkPem(t.public_key_pem, `${file}: transparency_log.public_key_pem`);
-  return { keys, log: { logID: String(t.log_id ?? ''), url: String(t.url ?? ''), publicKeyPem: t.public_key_pem, origin: String(t.origin ?? '') } };
+  const origin = String(t.origin ?? '');
+  const log: LogInfo = {
+    logID: String(t.log_id ?? ''), url: String(t.url ?? ''), publicKeyPem: t.public_key_pem, origin,
+    // trust roots written before Rekor v2 support name neither: they describe v1-style logs
+    apiVersion: t.api_version === 2 ? 2 : 1, keyName: typeof t.key_name === 'string' ? t.key_name : origin,
+  };
+  const timestampAuthorityInfos = readAuthorities(value.timestamp_authorities, file);
+  let timestampAuthorities;
+  try {
+    timestampAuthorities = toTrustedAuthorities(timestampAuthorityInfos);
+  } catch (err) {
+    throw new InputError(`${file}: timestamp_authorities: ${(err as Error).message}`);
+  }
+  return { keys, log, timestampAuthorityInfos, timestampAuthorities };
+}
+
+function readAuthorities(value: unknown, file: string): TimestampAuthorityInfo[] {
+  if (value === undefined) return []; // a trust root from before timestamps
+  if (!Array.isArray(value)) throw new InputError(`${file}: timestamp_authorities must be a list`);
+  return value.map((a, i) => {
+    const validFor = isObject(a) && isObject(a.valid_for) ? a.valid_for : undefined;
+    if (!isObject(a) || !Array.isArray(a.cert_chain_pem) || !a.cert_chain_pem.every((p) => typeof p === 'string') || typeof validFor?.start !== 'string') {
+      throw new InputError(`${file}: timestamp_authorities[${i}] needs cert_chain_pem[] and valid_for.start`);
+    }
+    return {
+      url: String(a.url ?? ''), certChainPem: a.cert_chain_pem as string[],
+      validFor: { start: validFor.start, ...(typeof validFor.end === 'string' && { end: validFor.end }) },
+    };
+  });
 }
 
 function checkPem(pem: string, what: string): void {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
 import { runSign, SIGN_HELP } from './sign.js';
+import { runTrustRoot, TRUST_ROOT_HELP } from './trust-root.js';
 import { verifyReceiptOffline, type Verification } from './verify.js';
 
 export interface Io {
@@ -25,11 +26,13 @@ export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.
 Verifies an AFDP Notary receipt offline, trusting only the trust root:
   evidence hash    SHA-256 of the RFC 8785 bytes of the evidence package
   signature        ECDSA P-256, with the trust root's key for the receipt's key_version
-  log entry body   the hashedrekord entry holds this hash, signature and key
-  SET              the log's signed entry timestamp, with the trust root's log key
+  log entry body   the hashedrekord entry (0.0.1, or 0.0.2 from Rekor v2) holds this hash, signature and key
+  SET              the log's signed entry timestamp, with the trust root's log key (not on Rekor v2)
   inclusion proof  RFC 6962 proof from the entry to the proof's root hash
   checkpoint       the log's signed checkpoint commits to that root and tree size
-  timestamp        timestamp_utc is not after the time the entry was logged
+  RFC 3161 timestamp  the timestamp over the signature, from a timestamp authority of the trust root
+  key validity     the key version was valid (not yet rotated) when the signature was timestamped or logged
+  timestamp        timestamp_utc is not after the time the signature was timestamped or logged
   bundle           the Sigstore bundle, if any, says exactly what the receipt says
 
   --evidence    the evidence package (or a {"evidence_package": …} request body)
@@ -39,10 +42,13 @@ Verifies an AFDP Notary receipt offline, trusting only the trust root:
 
 Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.
 
-${SIGN_HELP}`;
+${SIGN_HELP}
+
+${TRUST_ROOT_HELP}`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'sign') return runSign(argv.slice(1), io);
+  if (argv[0] === 'trust-root') return runTrustRoot(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -69,7 +75,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const evidence = readEvidence(await readJson(values.evidence!), values.evidence!);
     const receipt = readReceipt(await readJson(values.receipt!), values.receipt!);
     const trust = readTrustRoot(await readJson(values['trust-root']!), values['trust-root']!);
-    const result = await verifyReceiptOffline(evidence, receipt, trust);
+    const result = verifyReceiptOffline(evidence, receipt, trust);
     print(result, values.json!, io);
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } catch (err) {

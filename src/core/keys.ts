@@ -1,4 +1,4 @@
-import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 
 const pad32 = (b: Buffer): Buffer => (b.length >= 32 ? b : Buffer.concat([Buffer.alloc(32 - b.length), b]));
 
@@ -22,4 +22,12 @@ export function generateP256KeyPair(): { privateKey: KeyObject; publicKey: KeyOb
     },
   });
   return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+/** RFC 8410 §7: PKCS#8 of an Ed25519 key is this fixed prefix and the 32-byte seed. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** A new Ed25519 private key, imported from random bytes for the same reason as above. */
+export function generateEd25519Key(): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, randomBytes(32)]), format: 'der', type: 'pkcs8' });
 }

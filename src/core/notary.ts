@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
 import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
+import type { TimestampAuthority, TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
 import { noopTracer, type Tracer } from '../ports/tracer.js';
 import { sha256 } from './canonical.js';
@@ -10,6 +11,7 @@ import type { InputLimits } from './limits.js';
 import { prepareEvidence } from './prepare.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
+import { Timestamping } from './timestamping.js';
 import type { SignedWorkflow, StoredEvidence, Workflow } from './workflow.js';
 import { checkApprovalAttestation } from './workflows/attestation.js';
 import { validateReceipt, type ValidationReport } from './validate-receipt.js';
@@ -26,6 +28,8 @@ export interface NotaryDeps {
   idempotencyWaitMs?: number;
   /** one span per pipeline step */
   tracer?: Tracer;
+  /** RFC 3161 timestamps over every signature (the embedded TSA, or NOTARY_TSA_URL); none when absent */
+  timestamper?: TimestampAuthority;
 }
 
 export interface NotarizeOptions {
@@ -55,14 +59,17 @@ export interface DependencyHealth {
 export interface TrustRoot {
   signing_keys: PublicKeyVersion[];
   transparency_log: LogInfo;
+  timestamp_authorities: TimestampAuthorityInfo[];
 }
 
 /** The one pipeline every door drives: validate → canonicalize → hash → sign → store → anchor. */
 export class Notary {
   private readonly tracer: Tracer;
+  private readonly timestamping: Timestamping;
 
   constructor(private readonly deps: NotaryDeps) {
     this.tracer = deps.tracer ?? noopTracer;
+    this.timestamping = new Timestamping(deps.timestamper, deps.store, deps.logger, this.tracer);
   }
 
   get limits(): InputLimits {
@@ -102,6 +109,7 @@ export class Notary {
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null) {
     const { signer, store, clock } = this.deps;
     const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
+    const timestamp = await this.timestamping.stamp(sig.signature);
     const now = clock.now().toISOString();
     const workflow: SignedWorkflow = {
       id: workflowId,
@@ -114,7 +122,7 @@ export class Notary {
       error_message: null,
       ...(submittedBy !== null && { submitted_by: submittedBy }),
     };
-    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now };
+    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now, timestamp };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
     const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature }));
     const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
@@ -135,7 +143,8 @@ export class Notary {
    */
   async signForWorkflow(workflowId: string, evidence: CanonicalEvidence, persist: (signature: StoredSignature) => Promise<boolean>): Promise<boolean> {
     const sig = await this.tracer.span('notary.sign', () => this.deps.signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
-    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: this.deps.clock.now().toISOString() };
+    const timestamp = await this.timestamping.stamp(sig.signature);
+    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: this.deps.clock.now().toISOString(), timestamp };
     if (!(await this.tracer.span('notary.store', () => persist(signature)))) return false;
     await this.tryAnchor(workflowId, { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem });
     return true;
@@ -170,6 +179,11 @@ export class Notary {
       done++;
     }
     return done;
+  }
+
+  /** Timestamps signatures whose TSA call failed. Returns how many succeeded. */
+  timestampPending(limit = 100): Promise<number> {
+    return this.timestamping.runPending(limit);
   }
 
   private async awaitExisting(workflowId: string): Promise<{ workflow: Workflow; receipt: Receipt }> {
@@ -216,7 +230,8 @@ export class Notary {
     if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
       throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
     }
-    const checked = await validateReceipt(evidence, receipt as Record<string, unknown>, this.deps.signer, await this.deps.log.info(), this.deps.clock.now());
+    const [keys, log, timestampAuthorities] = await Promise.all([this.deps.signer.publicKeys(), this.deps.log.info(), this.timestamping.trusted()]);
+    const checked = validateReceipt(evidence, receipt as Record<string, unknown>, { keys, log, timestampAuthorities }, this.deps.clock.now());
     const report = { ...checked, validation_result: { ...checked.validation_result, warnings: [...(evidence.warnings ?? []), ...checked.validation_result.warnings] } };
     // approval workflows bind their approvals into the receipt with a second signature: checked when present
     const attestationError = await checkApprovalAttestation(evidence, receipt as Record<string, unknown>, this.deps.signer);
@@ -239,6 +254,7 @@ export class Notary {
       is_valid: false,
       validation_error: 'this notary issued no such signature for this evidence package',
       validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: evidence.warnings ?? [] },
+      checks: [],
     };
   }
 
@@ -248,8 +264,10 @@ export class Notary {
   }
 
   async trustRoot(): Promise<TrustRoot> {
-    const [signing_keys, transparency_log] = await Promise.all([this.deps.signer.publicKeys(), this.deps.log.info()]);
-    return { signing_keys, transparency_log };
+    const [signing_keys, transparency_log, timestamp_authorities] = await Promise.all([
+      this.deps.signer.publicKeys(), this.deps.log.info(), this.timestamping.authorities(),
+    ]);
+    return { signing_keys, transparency_log, timestamp_authorities };
   }
 
   /** Readiness: every dependency answers. */

@@ -27,14 +27,22 @@ export interface Receipt {
   log_index: number | null;
   inclusion_proof: InclusionProof | null;
   signed_entry_timestamp: string | null;
-  /** base64 canonical hashedrekord body as logged */
+  /** base64 canonical hashedrekord body as logged (0.0.1, or 0.0.2 from Rekor v2) */
   rekor_entry_body: string | null;
   /**
-   * The same signature and log entry as a Sigstore bundle v0.3 (messageSignature over the RFC 8785
-   * bytes, one hashedrekord tlog entry with SET and inclusion proof, public-key hint
-   * `${key_id}:v${key_version}`), so standard Sigstore verifiers can check it. `null` while
-   * anchoring is pending: a bundle is only handed out once it is complete. Receipts issued before
-   * bundles existed lack the field; they stay valid.
+   * base64 DER RFC 3161 TimeStampResp over the signature bytes (message imprint = SHA-256 of the
+   * DER signature), from the embedded TSA or NOTARY_TSA_URL; null while it is pending or when
+   * timestamps are off. With Rekor v2 it is the only signed time: v2 issues no SET.
+   */
+  rfc3161_timestamp: string | null;
+  /** the timestamp's genTime (RFC 3339) */
+  timestamped_at: string | null;
+  /**
+   * The same signature, log entry and timestamp as a Sigstore bundle v0.3 (messageSignature over
+   * the RFC 8785 bytes, one hashedrekord tlog entry with its inclusion proof — and SET for 0.0.1 —,
+   * the RFC 3161 timestamp, public-key hint `${key_id}:v${key_version}`), so standard Sigstore
+   * verifiers can check it. `null` while anchoring or timestamping is pending: a bundle is only
+   * handed out once it is complete. Receipts issued before bundles existed lack the field.
    */
   bundle: SigstoreBundle | null;
 }

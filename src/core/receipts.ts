@@ -6,6 +6,7 @@ import type { Receipt } from './receipt.js';
 export function toReceipt(record: ReceiptRecord): Receipt {
   const { workflow, signature, anchor } = record;
   const entry = anchor?.entry;
+  const timestamp = typeof signature.timestamp === 'object' ? signature.timestamp : undefined;
   return {
     workflow_id: workflow.id,
     evidence_package_hash: workflow.evidence_package_hash,
@@ -24,8 +25,10 @@ export function toReceipt(record: ReceiptRecord): Receipt {
     inclusion_proof: entry?.inclusionProof ?? null,
     signed_entry_timestamp: entry?.signedEntryTimestamp ?? null,
     rekor_entry_body: entry?.body ?? null,
-    bundle: entry
-      ? toSigstoreBundle({ digestHex: workflow.evidence_package_hash, signature: signature.signature, keyId: signature.keyId, keyVersion: signature.keyVersion, entry })
+    rfc3161_timestamp: timestamp?.response.toString('base64') ?? null,
+    timestamped_at: timestamp?.genTime ?? null,
+    bundle: entry && signature.timestamp !== 'pending'
+      ? toSigstoreBundle({ digestHex: workflow.evidence_package_hash, signature: signature.signature, keyId: signature.keyId, keyVersion: signature.keyVersion, entry, timestamp: timestamp?.response })
       : null,
   };
 }

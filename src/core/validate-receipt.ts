@@ -1,9 +1,11 @@
 import { createPublicKey } from 'node:crypto';
-import type { KeySigner } from '../ports/key-signer.js';
+import type { PublicKeyVersion } from '../ports/key-signer.js';
 import type { LogEntry, LogInfo } from '../ports/transparency-log.js';
 import { matchReceiptBundle } from './bundle/index.js';
 import type { CanonicalEvidence } from './evidence.js';
-import { describeFailures, entryIsValid, verifyLogEntry } from './transparency/index.js';
+import { checkClaimedTime, checkKeyWindow, checkRfc3161, type TrustedTime } from './receipt-time.js';
+import type { TrustedTimestampAuthority } from './timestamp/index.js';
+import { isV2, verifyLogEntry, type EntryCheck } from './transparency/index.js';
 import { verifiesSha256 } from './signature.js';
 
 export interface ValidationResult {
@@ -14,78 +16,122 @@ export interface ValidationResult {
   warnings: string[];
 }
 
+/** One line of what was checked (the offline CLI prints these). */
+export interface ReceiptCheck {
+  check: string;
+  status: 'pass' | 'fail' | 'skip';
+  detail: string;
+}
+
 export interface ValidationReport {
   is_valid: boolean;
   validation_error: string | null;
   validation_result: ValidationResult;
+  checks: ReceiptCheck[];
 }
 
-/** Allowed disagreement between clocks (evidence timestamp vs log integration time). */
-const CLOCK_SKEW_SECONDS = 300;
+/** Everything a verifier trusts: the notary's key versions, its log's key, its timestamp authorities. */
+export interface ReceiptTrust {
+  keys: readonly PublicKeyVersion[];
+  log: LogInfo;
+  timestampAuthorities: readonly TrustedTimestampAuthority[];
+}
 
 type Obj = Record<string, unknown>;
 const str = (o: Obj, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
 const num = (o: Obj, k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+const ENTRY_CHECK_NAMES: Record<EntryCheck['check'], string> = { body: 'log entry body', set: 'SET', inclusion: 'inclusion proof', checkpoint: 'checkpoint' };
 
 /**
- * Checks a receipt against the evidence it claims to cover, trusting only our own key versions
- * and our log's key, never the public key the receipt carries.
+ * Checks a receipt against the evidence it claims to cover, trusting only the trust root's key
+ * versions, log key and timestamp authorities, never the public key the receipt carries.
  */
-export async function validateReceipt(
-  evidence: CanonicalEvidence, receipt: Obj, signer: Pick<KeySigner, 'publicKey'>, log: LogInfo, now: Date,
-): Promise<ValidationReport> {
+export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust: ReceiptTrust, now: Date): ValidationReport {
+  const checks: ReceiptCheck[] = [];
   const warnings: string[] = [];
-  const errors: string[] = [];
-  const fail = (msg: string): false => { errors.push(msg); return false; };
+  const add = (check: string, ok: boolean | 'skip', detail: string): boolean => {
+    checks.push({ check, status: ok === 'skip' ? 'skip' : ok ? 'pass' : 'fail', detail });
+    return ok === true;
+  };
 
   const claimedHash = str(receipt, 'evidence_package_hash');
-  const evidence_hash_valid = claimedHash === evidence.hashHex
-    || fail(`evidence_package_hash ${claimedHash ?? '(missing)'} does not match the package's hash ${evidence.hashHex}`);
+  const evidence_hash_valid = add('evidence hash', claimedHash === evidence.hashHex, claimedHash === evidence.hashHex
+    ? `${evidence.hashHex} (SHA-256 of the RFC 8785 bytes)`
+    : `evidence_package_hash ${claimedHash ?? '(missing)'} does not match the package's hash ${evidence.hashHex}`);
 
   const signature = Buffer.from(str(receipt, 'signature_b64') ?? '', 'base64');
   const version = num(receipt, 'key_version');
-  const key = version === undefined ? undefined : await signer.publicKey(version);
-  let signature_valid = false;
-  if (!key) fail(`key_version ${version ?? '(missing)'} is not a key version of this notary`);
-  else if (signature.length === 0) fail('signature_b64 is missing');
-  else signature_valid = verifiesSha256(evidence.canonical, key.publicKeyPem, signature) || fail(`signature does not verify with key version ${version}`);
+  const key = trust.keys.find((k) => k.version === version);
+  let signatureOk = false;
+  if (!key) add('signature', false, `key_version ${version ?? '(missing)'} is not a key version of this notary`);
+  else if (signature.length === 0) add('signature', false, 'signature_b64 is missing');
+  else {
+    const ok = verifiesSha256(evidence.canonical, key.publicKeyPem, signature);
+    signatureOk = add('signature', ok, ok ? `ECDSA P-256 by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
+  }
   if (key && str(receipt, 'public_key_b64') !== Buffer.from(key.publicKeyPem).toString('base64')) {
     warnings.push('public_key_b64 differs from the trust root\'s key for this version; the trust root was used');
   }
 
   const entry = toLogEntry(receipt);
+  const pending = !entry && receipt.anchoring === 'pending';
   let rekor_entry_valid = false;
-  if (!entry && receipt.anchoring !== 'pending') {
-    fail('the receipt carries no complete transparency log entry');
-  } else if (!entry) {
-    warnings.push('the signature is not anchored in the transparency log yet');
+  if (!entry) {
+    add('transparency log', pending ? 'skip' : false, pending ? 'not anchored yet (anchoring: pending)' : `no complete log entry (anchoring: ${String(receipt.anchoring)})`);
+    if (pending) warnings.push('the signature is not anchored in the transparency log yet');
   } else {
-    const checks = verifyLogEntry(entry, createPublicKey(log.publicKeyPem), { digestHex: evidence.hashHex, signature, publicKeyPem: key?.publicKeyPem ?? '' });
-    rekor_entry_valid = entryIsValid(checks) || fail(`transparency log entry: ${describeFailures(checks)}`);
+    const expected = { digestHex: evidence.hashHex, signature, publicKeyPem: key?.publicKeyPem ?? '' };
+    const entryChecks = verifyLogEntry(entry, createPublicKey(trust.log.publicKeyPem), expected, { keyName: trust.log.apiVersion === 2 ? trust.log.keyName : undefined });
+    rekor_entry_valid = entryChecks.map((c) => add(ENTRY_CHECK_NAMES[c.check], c.ok, c.detail)).every(Boolean);
   }
+
+  const times: TrustedTime[] = [];
+  const stamp = receipt.rfc3161_timestamp;
+  let rfc3161Ok = true;
+  if (stamp !== undefined && stamp !== null) {
+    const r = checkRfc3161(stamp, signature, trust.timestampAuthorities);
+    rfc3161Ok = add('RFC 3161 timestamp', r.ok, r.detail);
+    if (r.ok && r.time) times.push(r.time);
+  } else if (entry && isV2(entry)) {
+    rfc3161Ok = add('RFC 3161 timestamp', false, 'a Rekor v2 entry carries no time: the receipt needs its RFC 3161 timestamp');
+  } else {
+    add('RFC 3161 timestamp', 'skip', 'none on this receipt');
+  }
+  if (entry && rekor_entry_valid && !isV2(entry) && entry.integratedTime !== undefined) {
+    times.push({ source: 'log integrated time', at: new Date(entry.integratedTime * 1000) });
+  }
+
+  let keyOk = true;
+  if (key) {
+    const k = checkKeyWindow(trust.keys, key.version, times);
+    if (times.length === 0) {
+      add('key validity', 'skip', k.detail);
+      warnings.push('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
+    } else {
+      keyOk = add('key validity', k.ok, k.detail);
+    }
+  }
+  const claimed = checkClaimedTime(evidence.pkg.timestamp_utc, times, now);
+  const claimedOk = add('timestamp', claimed.ok, claimed.detail);
 
   // The bundle only restates the fields checked above; one that says otherwise is flagged, not trusted.
   const bundle = matchReceiptBundle(receipt, entry);
   if (bundle.state === 'mismatch') warnings.push(`bundle: ${bundle.detail}; Sigstore verifiers will reject it`);
+  checks.push(bundle.state === 'match' ? { check: 'bundle', status: 'pass', detail: `Sigstore bundle v0.3, hint ${bundle.hint}, matches the receipt` }
+    : bundle.state === 'mismatch' ? { check: 'bundle', status: 'fail', detail: bundle.detail }
+    : { check: 'bundle', status: 'skip', detail: bundle.state === 'absent' ? 'absent (receipt issued before bundles)' : 'none while anchoring or timestamping is pending' });
 
-  const timestamp_valid = checkTime(evidence, entry, now, fail);
-  const anchoredOrPending = rekor_entry_valid || (!entry && receipt.anchoring === 'pending');
-  const is_valid = evidence_hash_valid && signature_valid && timestamp_valid && anchoredOrPending;
+  const signature_valid = signatureOk && keyOk;
+  const timestamp_valid = rfc3161Ok && claimedOk;
+  const is_valid = evidence_hash_valid && signature_valid && timestamp_valid && (rekor_entry_valid || pending);
+  const failed = checks.find((c) => c.status === 'fail' && c.check !== 'bundle');
   return {
     is_valid,
-    validation_error: errors[0] ?? null,
+    validation_error: failed ? `${failed.check}: ${failed.detail}` : null,
     validation_result: { signature_valid, evidence_hash_valid, rekor_entry_valid, timestamp_valid, warnings },
+    checks,
   };
 }
-
-function checkTime(evidence: CanonicalEvidence, entry: LogEntry | undefined, now: Date, fail: (m: string) => false): boolean {
-  const claimed = Date.parse(evidence.pkg.timestamp_utc) / 1000;
-  const limit = (entry?.integratedTime ?? now.getTime() / 1000) + CLOCK_SKEW_SECONDS;
-  if (claimed > limit) return fail(`timestamp_utc ${evidence.pkg.timestamp_utc} is after the time it was logged`);
-  if (entry && entry.integratedTime > now.getTime() / 1000 + CLOCK_SKEW_SECONDS) return fail('integrated_time is in the future');
-  return true;
-}
-
 
 /**
  * The log's ID. Receipts issued before `transparency_log_id` existed carried it in `rekor_log_id`,
@@ -103,11 +149,14 @@ export function toLogEntry(r: Obj): LogEntry | undefined {
   const proof = r.inclusion_proof as LogEntry['inclusionProof'] | null | undefined;
   const uuid = str(r, 'rekor_entry_uuid');
   const logIndex = num(r, 'log_index');
-  const integratedTime = num(r, 'integrated_time');
   const logID = logIdOf(r, uuid);
   const body = str(r, 'rekor_entry_body');
+  if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || logID === undefined || body === undefined) return undefined;
+  const entry: LogEntry = { uuid, logIndex, logID, body, inclusionProof: proof };
+  // Rekor v2 entries have neither; a v1 entry without them fails its SET check
+  const integratedTime = num(r, 'integrated_time');
   const set = str(r, 'signed_entry_timestamp');
-  if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || integratedTime === undefined
-    || logID === undefined || body === undefined || set === undefined) return undefined;
-  return { uuid, logIndex, integratedTime, logID, body, inclusionProof: proof, signedEntryTimestamp: set };
+  if (integratedTime !== undefined) entry.integratedTime = integratedTime;
+  if (set !== undefined) entry.signedEntryTimestamp = set;
+  return entry;
 }

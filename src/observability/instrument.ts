@@ -1,5 +1,6 @@
 import type { EvidenceStore } from '../ports/evidence-store.js';
 import type { KeySigner } from '../ports/key-signer.js';
+import type { TimestampAuthority } from '../ports/timestamp-authority.js';
 import type { TransparencyLog } from '../ports/transparency-log.js';
 import { observeDependency, observeSignature, type NotaryMetrics } from './metrics.js';
 
@@ -24,6 +25,12 @@ export function instrumentSigner(signer: KeySigner, metrics: NotaryMetrics): Key
 export function instrumentLog(log: TransparencyLog, metrics: NotaryMetrics): TransparencyLog {
   const dependency = log.backend === 'rekor' ? 'rekor' : 'db';
   return delegate(log, { append: (request) => observeDependency(metrics, dependency, 'log_append', () => log.append(request)) });
+}
+
+/** A remote TSA is a dependency like Rekor; the embedded one is a local computation and is left alone. */
+export function instrumentTimestamper(tsa: TimestampAuthority, metrics: NotaryMetrics): TimestampAuthority {
+  if (tsa.backend !== 'rfc3161') return tsa;
+  return delegate(tsa, { timestamp: (signature) => observeDependency(metrics, 'tsa', 'timestamp', () => tsa.timestamp(signature)) });
 }
 
 export function instrumentStore(store: EvidenceStore, metrics: NotaryMetrics): EvidenceStore {

@@ -10,7 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type HttpLabel = 'method' | 'route' | 'code';
 export type GrpcLabel = 'grpc_service' | 'grpc_method' | 'grpc_code';
-export type Dependency = 'vault' | 'rekor' | 'db';
+export type Dependency = 'vault' | 'rekor' | 'db' | 'tsa';
 export type DependencyOutcome = 'success' | 'error';
 export type PulsarOutcome = 'consumed' | 'acked' | 'nacked' | 'dlq';
 
@@ -89,11 +89,11 @@ export function createMetrics(options: MetricsOptions = {}): NotaryMetrics {
       registers,
     }),
     dependencyDurationSeconds: new Histogram({
-      name: 'notary_dependency_duration_seconds', help: 'Calls to Vault, Rekor and the database, by operation and outcome.',
+      name: 'notary_dependency_duration_seconds', help: 'Calls to Vault, Rekor, a remote TSA and the database, by operation and outcome.',
       labelNames: ['dependency', 'operation', 'outcome'], buckets: [...SIGN_BUCKETS], registers,
     }),
     dependencyErrorsTotal: new Counter({
-      name: 'notary_dependency_errors_total', help: 'Failed calls to Vault, Rekor and the database.',
+      name: 'notary_dependency_errors_total', help: 'Failed calls to Vault, Rekor, a remote TSA and the database.',
       labelNames: ['dependency', 'operation'], registers,
     }),
     pulsarMessagesTotal: new Counter({

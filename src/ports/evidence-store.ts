@@ -1,5 +1,6 @@
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
+import type { SignedTimestamp } from './timestamp-authority.js';
 import type { LogEntry } from './transparency-log.js';
 
 export interface StoredSignature {
@@ -8,6 +9,11 @@ export interface StoredSignature {
   signature: Buffer;
   publicKeyPem: string;
   signedAt: string;
+  /**
+   * The RFC 3161 timestamp over `signature`; 'pending' while the TSA could not be reached (the
+   * anchorer retries); absent when timestamps are off or the signature predates them.
+   */
+  timestamp?: SignedTimestamp | 'pending';
 }
 
 export interface StoredAnchor {
@@ -60,6 +66,11 @@ export type IdempotencyClaim =
   | { claimed: true }
   | { claimed: false; requestHash: string; workflowId: string };
 
+export interface PendingTimestamp {
+  workflowId: string;
+  signature: Buffer;
+}
+
 export interface PendingAnchor {
   workflowId: string;
   digestHex: string;
@@ -86,6 +97,10 @@ export interface EvidenceStore {
   findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>>;
   /** Signatures whose anchoring has not succeeded yet, oldest first. */
   pendingAnchors(limit: number): Promise<PendingAnchor[]>;
+  /** Stores a timestamp for a signature saved with a pending one; a second one for the same signature is ignored. */
+  saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void>;
+  /** Signatures still waiting for their timestamp, oldest first. */
+  pendingTimestamps(limit: number): Promise<PendingTimestamp[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,3 +3,4 @@ export type * from './transparency-log.js';
 export type * from './evidence-store.js';
 export type * from './clock.js';
 export type * from './tracer.js';
+export type * from './timestamp-authority.js';

@@ -1,4 +1,4 @@
-/** What gets anchored: a hashedrekord 0.0.1 entry's three facts. */
+/** What gets anchored: a hashedrekord entry's three facts (0.0.1 on Rekor v1 and the embedded log, 0.0.2 on Rekor v2). */
 export interface AnchorRequest {
   /** lowercase hex SHA-256 of the canonical evidence bytes */
   digestHex: string;
@@ -14,15 +14,19 @@ export interface InclusionProof {
   checkpoint: string; // C2SP signed note
 }
 
-/** The shape Rekor v1 answers with (camelCase), for both Rekor and the embedded log. */
+/**
+ * One logged entry in Rekor v1's shape (camelCase), for Rekor v1, Rekor v2 and the embedded log.
+ * Rekor v2 issues neither an integrated time nor a SET: both are absent on its entries, and the
+ * time proof is the RFC 3161 timestamp over the signature instead.
+ */
 export interface LogEntry {
-  uuid: string;
+  uuid: string; // hex leaf hash, on Rekor v1 optionally prefixed by a 16-hex-digit tree ID
   logIndex: number;
-  integratedTime: number; // unix seconds
-  logID: string; // hex SHA-256 of the log's public key (DER)
+  integratedTime?: number; // unix seconds
+  logID: string; // hex: SHA-256 of the log key's SPKI DER (v1); the checkpoint key ID (v2)
   body: string; // base64 canonical hashedrekord JSON
   inclusionProof: InclusionProof;
-  signedEntryTimestamp: string; // base64 DER ECDSA over canonical {body,integratedTime,logID,logIndex}
+  signedEntryTimestamp?: string; // base64 DER ECDSA over canonical {body,integratedTime,logID,logIndex}
 }
 
 export interface LogInfo {
@@ -30,6 +34,14 @@ export interface LogInfo {
   url: string;
   publicKeyPem: string;
   origin: string;
+  /** Rekor API generation the log speaks: 1 (and the embedded log) or 2 */
+  apiVersion: 1 | 2;
+  /** the name on the log's checkpoint signature lines (an Ed25519 key ID commits to it) */
+  keyName: string;
+  /** C2SP vkey of an Ed25519 checkpoint key, for witnesses and tile clients */
+  vkey?: string;
+  /** where C2SP tlog-tiles are served (`<prefix>/checkpoint`, `<prefix>/tile/…`) */
+  tilesUrl?: string;
 }
 
 /** Port: appends a signature to a transparency log and returns the verified entry. */

@@ -37,7 +37,7 @@ function loadSchema(): object {
 const CONFIG_ENV = new Set([
   'NOTARY_HTTP_PORT', 'NOTARY_GRPC_PORT', 'NOTARY_DATA_DIR', 'DATABASE_URL', 'VAULT_ADDR', 'VAULT_TOKEN',
   'VAULT_TRANSIT_MOUNT', 'VAULT_TRANSIT_KEY', 'VAULT_AUTH_METHOD', 'VAULT_K8S_ROLE', 'REKOR_URL',
-  'PULSAR_SERVICE_URL', 'REDIS_URL', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'NOTARY_KEYRING_PASSPHRASE',
+  'PULSAR_SERVICE_URL', 'REDIS_URL', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'NOTARY_KEYRING_PASSPHRASE', 'NOTARY_TSA_URL',
 ]);
 
 describe('deploy/docker-compose.yml', () => {
@@ -76,6 +76,7 @@ describe('deploy/docker-compose.yml', () => {
     for (const key of Object.keys(env)) expect(CONFIG_ENV.has(key), key).toBe(true);
     expect(env.VAULT_ADDR).toBe('http://vault:8200');
     expect(env.REKOR_URL).toBe('http://rekor-server:3000');
+    expect(env.NOTARY_TSA_URL).toBe('http://timestamp-server:3004/api/v1/timestamp');
     expect(env.DATABASE_URL).toMatch(/@postgres:5432\//);
     expect(env.PULSAR_SERVICE_URL).toBe('pulsar://pulsar:6650');
     // the image ships pulsar-client (Dockerfile); the consumer starts once the broker answers

@@ -77,6 +77,8 @@ describe('authentication required: each role against each endpoint', () => {
     ['GET', '/metrics', () => undefined, everyone],
     ['GET', '/api/v1/trust-root', () => undefined, everyone],
     ['GET', '/api/v1/log', () => undefined, everyone],
+    ['GET', '/api/v1/log/tiles/checkpoint', () => undefined, everyone],
+    ['GET', '/api/v1/log/tiles/tile/0/000.p/1', () => undefined, everyone],
   ];
 
   it.each(matrix.flatMap(([method, route, body, allowed]) => CALLERS.map((caller) => [method, route, caller, body, allowed.includes(caller)] as const)))(

@@ -1,130 +1,125 @@
 /**
- * The receipt's bundle, checked by sigstore-js's own verifier (@sigstore/verify) — not by our code —
- * with a trusted root that holds only this notary's log key and a key finder over the trust root.
+ * Receipt bundles checked by sigstore-js's own verifier (@sigstore/verify), not by our code, with
+ * the trust material `afdp-notary trust-root --sigstore --keys-out` exports: receipts of the
+ * embedded log (hashedrekord 0.0.1 + SET + RFC 3161 timestamp) and of Rekor v2 (hashedrekord
+ * 0.0.2, no SET, the timestamp as the only time).
  */
-import { createPublicKey } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier, VerificationError, type TrustMaterial } from '@sigstore/verify';
+import { PublicKey, TrustedRoot } from '@sigstore/protobuf-specs';
+import { toSignedEntity, toTrustMaterial, Verifier, VerificationError } from '@sigstore/verify';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseKeyHint, type SigstoreBundle } from '../../src/core/bundle/index.js';
-import type { EvidencePackage } from '../../src/core/evidence.js';
+import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';
+import type { SigstoreBundle } from '../../src/core/bundle/index.js';
+import { readTrustRoot } from '../../src/cli/inputs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { tempDir } from '../support/databases.js';
 import { sign, validate } from '../support/http.js';
 import { fixtures, uniquePackage } from '../support/records.js';
+import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-server.js';
 
-interface TrustRootJson {
-  signing_keys: { key_id: string; version: number; public_key_pem: string; created_at: string }[];
-  transparency_log: { log_id: string; url: string; public_key_pem: string; origin: string };
+type Json = Record<string, any>;
+
+/** What a Sigstore user does with the export: TrustedRoot.fromJSON, and the keys as PublicKeys by hint. */
+function verifierFor(trustRoot: Json): Verifier {
+  const { trustedRoot, keys } = exported(trustRoot);
+  const publicKeys = Object.fromEntries(Object.entries(keys).map(([hint, k]) => [hint, PublicKey.fromJSON(k)]));
+  return new Verifier(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot), publicKeys));
 }
-
-const der = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');
-
-/**
- * GET /api/v1/trust-root as a Sigstore trusted root (protobuf-specs sigstore_trustroot.proto JSON).
- * baseUrl is the checkpoint origin, as TransparencyLogInstance.base_url "SHOULD match the origin on
- * the log checkpoint": sigstore-js picks the checkpoint's log by testing baseUrl against the
- * signature's name, and our embedded log signs its checkpoints with the origin as the name.
- */
-function trustMaterial(trust: TrustRootJson): TrustMaterial {
-  const log = trust.transparency_log;
-  const root = TrustedRoot.fromJSON({
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [{
-      baseUrl: log.origin, hashAlgorithm: 'SHA2_256', logId: { keyId: Buffer.from(log.log_id, 'hex').toString('base64') },
-      publicKey: { rawBytes: der(log.public_key_pem), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: '2020-01-01T00:00:00Z' } },
-    }],
-    certificateAuthorities: [], ctlogs: [], timestampAuthorities: [],
-  });
-  // the public-key hint `${key_id}:v${version}` names one version in the trust root
-  return toTrustMaterial(root, (hint) => {
-    const h = parseKeyHint(hint);
-    const key = trust.signing_keys.find((k) => h && k.key_id === h.keyId && k.version === h.version);
-    if (!key) throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `no key for hint ${hint}` });
-    // integratedTime has whole seconds: the key is valid from the second it was created
-    const from = Math.floor(Date.parse(key.created_at) / 1000) * 1000;
-    return { publicKey: createPublicKey(key.public_key_pem), validFor: (date) => date.getTime() >= from };
-  });
-}
+const exported = (trustRoot: Json) => {
+  const t = readTrustRoot(trustRoot, 'trust-root.json');
+  return toSigstoreTrustMaterial(t.keys, t.log, t.timestampAuthorityInfos);
+};
 
 const flip = (b64: string, at = -1): string => {
   const buf = Buffer.from(b64, 'base64');
   buf[at < 0 ? buf.length + at : at]! ^= 1;
   return buf.toString('base64');
 };
+const artifact = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');
+const codeOf = (verifier: Verifier, b: SigstoreBundle, p: unknown): string => {
+  try {
+    verifier.verify(toSignedEntity(bundleFromJSON(b), artifact(p)));
+    return 'accepted';
+  } catch (err) {
+    return err instanceof VerificationError ? err.code : String(err);
+  }
+};
+const tlog = (b: SigstoreBundle) => b.verificationMaterial.tlogEntries[0]!;
+const stamp = (b: SigstoreBundle) => b.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0]!;
 
-describe('receipt bundles verify with @sigstore/verify', () => {
+describe('embedded log receipts verify with @sigstore/verify', () => {
   let app: TestApp;
-  let trust: TrustRootJson;
+  let trust: Json;
   let verifier: Verifier;
-  let pkg: EvidencePackage;
+  const pkg = uniquePackage('sigstore');
   let bundle: SigstoreBundle;
-  const artifact = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');
-  const verify = (b: SigstoreBundle, p: unknown = pkg) => verifier.verify(toSignedEntity(bundleFromJSON(b), artifact(p)));
-  const codeOf = (b: SigstoreBundle, p?: unknown): string => {
-    try {
-      verify(b, p);
-      return 'accepted';
-    } catch (err) {
-      return err instanceof VerificationError ? err.code : String(err);
-    }
+  const edit = (fn: (b: SigstoreBundle) => void) => {
+    const b = structuredClone(bundle);
+    fn(b);
+    return codeOf(verifier, b, pkg);
   };
 
   beforeAll(async () => {
     app = await startTestApp();
     // a few entries first, so the proof under test has sibling hashes to tamper with
     for (const p of Object.values(fixtures())) await sign(app.rest, p);
-    pkg = uniquePackage('sigstore');
     bundle = (await sign(app.rest, pkg)).body.receipt.bundle;
     trust = (await app.rest.inject('/api/v1/trust-root')).json();
-    verifier = new Verifier(trustMaterial(trust));
+    verifier = verifierFor(trust);
   });
   afterAll(async () => app?.close());
 
-  it('accepts every receipt the app issues: signature, hashedrekord body, SET, checkpoint and inclusion proof', async () => {
-    expect(bundle.verificationMaterial.tlogEntries[0]!.inclusionProof.hashes.length).toBeGreaterThan(0);
-    const signer = verify(bundle);
-    expect(signer.key.export({ type: 'spki', format: 'pem' })).toBe(trust.signing_keys.at(-1)!.public_key_pem);
+  it('accepts every receipt: signature, hashedrekord body, SET, checkpoint, inclusion proof and the RFC 3161 timestamp', async () => {
+    expect(tlog(bundle).inclusionProof.hashes.length).toBeGreaterThan(0);
+    expect(tlog(bundle).kindVersion.version).toBe('0.0.1');
+    expect(bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps).toHaveLength(1);
+    const signer = verifier.verify(toSignedEntity(bundleFromJSON(bundle), artifact(pkg)));
+    expect(signer.key.export({ type: 'spki', format: 'pem' })).toBe(trust.signing_keys.at(-1).public_key_pem);
     for (const p of Object.values(fixtures())) {
       const { receipt } = (await sign(app.rest, p)).body;
-      expect(codeOf(receipt.bundle, p)).toBe('accepted');
+      expect(codeOf(verifier, receipt.bundle, p)).toBe('accepted');
     }
   });
 
-  it('rejects a changed byte in the evidence, signature, body, SET or proof', () => {
+  it('refuses a changed byte in the evidence, signature, timestamp, body, SET or proof', () => {
     const tampered = structuredClone(pkg);
     tampered.metadata = { ...tampered.metadata, test_run: 'other' };
-    expect(codeOf(bundle, tampered)).toBe('SIGNATURE_ERROR');
-
-    const edit = (fn: (b: SigstoreBundle) => void) => {
-      const b = structuredClone(bundle);
-      fn(b);
-      return codeOf(b);
-    };
-    const tlog = (b: SigstoreBundle) => b.verificationMaterial.tlogEntries[0]!;
-    expect(edit((b) => { b.messageSignature.signature = flip(b.messageSignature.signature); })).toBe('TLOG_BODY_ERROR');
+    expect(codeOf(verifier, bundle, tampered)).toBe('SIGNATURE_ERROR');
+    // the timestamp is over the signature: another signature no longer has one
+    expect(edit((b) => { b.messageSignature.signature = flip(b.messageSignature.signature); })).toBe('TIMESTAMP_ERROR');
+    expect(edit((b) => { stamp(b).signedTimestamp = flip(stamp(b).signedTimestamp); })).toBe('TIMESTAMP_ERROR');
     expect(edit((b) => { tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40); })).toBe('TLOG_INCLUSION_PROMISE_ERROR');
-    expect(edit((b) => { tlog(b).inclusionPromise.signedEntryTimestamp = flip(tlog(b).inclusionPromise.signedEntryTimestamp); })).toBe('TLOG_INCLUSION_PROMISE_ERROR');
+    expect(edit((b) => { tlog(b).inclusionPromise!.signedEntryTimestamp = flip(tlog(b).inclusionPromise!.signedEntryTimestamp); })).toBe('TLOG_INCLUSION_PROMISE_ERROR');
     expect(edit((b) => { tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!); })).toBe('TLOG_INCLUSION_PROOF_ERROR');
     expect(edit((b) => { tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n'); }))
       .toBe('TLOG_INCLUSION_PROOF_ERROR');
     expect(edit((b) => { b.verificationMaterial.publicKey.hint = 'afdp-notary-key:v99'; })).toBe('PUBLIC_KEY_ERROR');
   });
 
-  it('rejects the bundle under another log or another signing key', async () => {
+  it('refuses the bundle under another log, another signing key or another TSA', async () => {
     const other = await startTestApp();
     try {
-      const otherTrust: TrustRootJson = (await other.rest.inject('/api/v1/trust-root')).json();
-      const wrongLog = new Verifier(trustMaterial({ ...trust, transparency_log: otherTrust.transparency_log }));
-      expect(() => wrongLog.verify(toSignedEntity(bundleFromJSON(bundle), artifact(pkg)))).toThrow(expect.objectContaining({ code: 'TLOG_INCLUSION_PROMISE_ERROR' }));
+      const otherTrust: Json = (await other.rest.inject('/api/v1/trust-root')).json();
+      expect(codeOf(verifierFor({ ...trust, transparency_log: otherTrust.transparency_log }), bundle, pkg)).toBe('TLOG_INCLUSION_PROMISE_ERROR');
       // same key id, version and dates, another key: only the signature check can tell
-      const swapped = trust.signing_keys.map((k) => ({ ...k, public_key_pem: otherTrust.signing_keys[0]!.public_key_pem }));
-      const wrongKey = new Verifier(trustMaterial({ ...trust, signing_keys: swapped }));
-      expect(() => wrongKey.verify(toSignedEntity(bundleFromJSON(bundle), artifact(pkg)))).toThrow(expect.objectContaining({ code: 'SIGNATURE_ERROR' }));
+      const swapped = trust.signing_keys.map((k: Json) => ({ ...k, public_key_pem: otherTrust.signing_keys[0].public_key_pem }));
+      expect(codeOf(verifierFor({ ...trust, signing_keys: swapped }), bundle, pkg)).toBe('SIGNATURE_ERROR');
+      expect(codeOf(verifierFor({ ...trust, timestamp_authorities: otherTrust.timestamp_authorities }), bundle, pkg)).toBe('TIMESTAMP_ERROR');
     } finally {
       await other.close();
     }
+  });
+
+  it('a receipt signed before a key rotation still verifies after it, by the timestamp', async () => {
+    const before = (await sign(app.rest, uniquePackage('before-rotation'))).body.receipt;
+    await app.signer.rotate();
+    const rotated: Json = (await app.rest.inject('/api/v1/trust-root')).json();
+    const { keys } = exported(rotated);
+    expect(keys[before.bundle.verificationMaterial.publicKey.hint]!.validFor.end).toBeDefined(); // the old version's window is closed
+    expect(codeOf(verifierFor(rotated), before.bundle, uniquePackage('before-rotation'))).toBe('accepted');
   });
 
   it('is flagged by POST /api/v1/evidence/validate when it contradicts the receipt', async () => {
@@ -134,5 +129,49 @@ describe('receipt bundles verify with @sigstore/verify', () => {
     b.messageSignature.signature = flip(b.messageSignature.signature);
     const { body } = await validate(app.rest, uniquePackage('validate-bundle'), { ...receipt, bundle: b });
     expect(body.validation_result.warnings).toEqual([expect.stringMatching(/^bundle: bundle\.messageSignature\.signature differs/)]);
+  });
+});
+
+describe('Rekor v2 receipts verify with @sigstore/verify', () => {
+  let rekor: RekorV2Server;
+  let app: TestApp;
+  let trust: Json;
+  let verifier: Verifier;
+  const pkg = uniquePackage('sigstore-v2');
+  let bundle: SigstoreBundle;
+
+  beforeAll(async () => {
+    rekor = await startRekorV2Server();
+    const keyFile = join(tempDir(), 'rekor-v2.pub');
+    writeFileSync(keyFile, rekor.publicKeyPem);
+    app = await startTestApp({ REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin });
+    for (const p of Object.values(fixtures())) await sign(app.rest, p);
+    bundle = (await sign(app.rest, pkg)).body.receipt.bundle;
+    trust = (await app.rest.inject('/api/v1/trust-root')).json();
+    verifier = verifierFor(trust);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await rekor?.close();
+  });
+
+  it('accepts them: hashedrekord 0.0.2, no SET, the Ed25519-signed checkpoint, the timestamp as the time', () => {
+    expect(tlog(bundle)).toMatchObject({ kindVersion: { kind: 'hashedrekord', version: '0.0.2' } });
+    expect(tlog(bundle).inclusionPromise).toBeUndefined();
+    expect(tlog(bundle).integratedTime).toBeUndefined();
+    expect(codeOf(verifier, bundle, pkg)).toBe('accepted');
+  });
+
+  it('refuses one without its timestamp, or with a changed byte in the body, proof or checkpoint', () => {
+    const edit = (fn: (b: SigstoreBundle) => void) => {
+      const b = structuredClone(bundle);
+      fn(b);
+      return codeOf(verifier, b, pkg);
+    };
+    expect(edit((b) => { delete b.verificationMaterial.timestampVerificationData; })).toBe('TIMESTAMP_ERROR');
+    expect(edit((b) => { tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40); })).toMatch(/^TLOG_(BODY|INCLUSION_PROOF)_ERROR$/);
+    expect(edit((b) => { tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!); })).toBe('TLOG_INCLUSION_PROOF_ERROR');
+    expect(edit((b) => { tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n'); }))
+      .toBe('TLOG_INCLUSION_PROOF_ERROR');
   });
 });

@@ -66,7 +66,7 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
         expect(Object.keys(op.responses[status]?.content ?? {}).sort(), `${where} ${status}`).toEqual(['application/json', 'application/problem+json']);
       }
       const isPublic = op.security!.length === 0;
-      expect(ROUTE_RULES[`${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`] === 'public', where).toBe(isPublic);
+      expect(ROUTE_RULES[`${method} ${path.replace(/\{(\w+)\}/g, ':$1').replace(/\{\*\}$/, '*')}`] === 'public', where).toBe(isPublic);
       if (!isPublic) for (const status of ['401', '403']) expect(op.responses[status], `${where} ${status}`).toBeDefined();
     }
     expect(Object.keys((doc.components as unknown as { securitySchemes: object }).securitySchemes).sort()).toEqual(['apiKeyAuth', 'bearerAuth', 'mutualTLS']);
@@ -123,6 +123,9 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     await call('GET', '/api/v1/log/proof', '/api/v1/log/proof?firstSize=1&lastSize=2');
     await call('GET', '/api/v1/log/entries/:uuid', `/api/v1/log/entries/${signed.receipt.rekor_log_id}`);
     await call('GET', '/api/v1/log/entries', '/api/v1/log/entries?logIndex=0');
+    await call('GET', '/api/v1/log/tiles/checkpoint', '/api/v1/log/tiles/checkpoint');
+    await call('GET', '/api/v1/log/tiles/tile/*', '/api/v1/log/tiles/tile/0/000.p/1');
+    await call('GET', '/api/v1/log/tiles/tile/*', '/api/v1/log/tiles/tile/entries/000.p/1');
     const key = (await call('POST', '/api/v1/auth/api-keys', '/api/v1/auth/api-keys', { name: 'ci', roles: ['ai_engineer'] }, admin)).json();
     await call('GET', '/api/v1/auth/api-keys', '/api/v1/auth/api-keys', undefined, admin);
     await call('DELETE', '/api/v1/auth/api-keys/:id', `/api/v1/auth/api-keys/${key.id}`, undefined, admin);
@@ -138,8 +141,18 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
       await call('GET', '/api/v1/workflows', '/api/v1/workflows?page_size=0', undefined, { accept });
       await call('POST', '/api/v1/keys/rotate', '/api/v1/keys/rotate', undefined, { accept });
       await call('GET', '/api/v1/log/proof', '/api/v1/log/proof?firstSize=5&lastSize=2', undefined, { accept });
+      await call('GET', '/api/v1/log/tiles/tile/*', '/api/v1/log/tiles/tile/0/x000', undefined, { accept });
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('drops nothing from a receipt: the response schema serializes every field the core puts in it', async () => {
+    const signed = (await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('openapi-whole') } })).json();
+    const core = JSON.parse(JSON.stringify(await app.notary.getReceipt(signed.workflow_id)));
+    expect(core.rfc3161_timestamp).toBeTruthy();
+    expect(core.bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
+    expect(signed.receipt).toEqual(core);
+    expect((await app.rest.inject(`/api/v1/workflows/${signed.workflow_id}/receipt`)).json()).toEqual(core);
   });
 
   it('serves Swagger UI at /swagger-ui from this process: page, scripts and styles, no CDN', async () => {

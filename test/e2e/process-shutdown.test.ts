@@ -34,10 +34,14 @@ describe('the service process', () => {
     const proc = startProcess({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, proc);
+    let firstAnswer!: () => void;
+    const answered = new Promise<void>((r) => (firstAnswer = r));
     const inflight = Array.from({ length: 30 }, (_, i) => fetch(`${url}/api/v1/evidence/sign`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`drain-${i}`) }),
-    }).then((r) => r.status, () => 'refused'));
-    await new Promise((r) => setTimeout(r, 20));
+    }).then((r) => (firstAnswer(), r.status), () => 'refused'));
+    // the signal arrives while the server is working on the rest (a fixed delay was too short on a
+    // loaded machine: nothing had reached the server yet)
+    await answered;
     proc.child.kill('SIGTERM');
     proc.child.kill('SIGTERM');
     const statuses = await Promise.all(inflight);

@@ -1,6 +1,6 @@
 // The raw HTTP tier with a scripted fetch: timeouts, Retry-After, typed errors.
 import { describe, expect, it } from 'vitest';
-import { HttpClient, HttpError, parseRetryAfter } from '../../src/adapters/translog/rekor/http.js';
+import { HttpClient, HttpError, parseRetryAfter } from '../../src/adapters/http/http-client.js';
 import { toLogEntry } from '../../src/adapters/translog/rekor/rekor-log.js';
 
 type Step = () => Response | Promise<Response>;

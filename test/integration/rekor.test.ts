@@ -2,12 +2,12 @@
 import { createHash, sign } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RekorLog } from '../../src/adapters/translog/rekor/index.js';
-import { NotaryError } from '../../src/core/errors.js';
 import { entryIsValid, verifyLogEntry } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 import { createPublicKey } from 'node:crypto';
 import { generateP256KeyPair } from '../../src/core/keys.js';
+import { rejection } from '../support/loopback.js';
 
 const signer = generateP256KeyPair();
 const publicKeyPem = signer.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -19,11 +19,6 @@ function anchor(): AnchorRequest {
     signature: sign('sha256', bytes, signer.privateKey),
     publicKeyPem,
   };
-}
-async function rejection(p: Promise<unknown>): Promise<NotaryError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(NotaryError);
-  return err as NotaryError;
 }
 
 let server: RekorServer;

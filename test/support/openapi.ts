@@ -5,6 +5,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { toOpenApiPath } from '../../src/api/rest/openapi/coverage.js';
 
 type Obj = Record<string, unknown>;
 export interface OpenApiDoc { openapi: string; paths: Record<string, Record<string, Obj>>; components: { schemas: Record<string, Obj> } & Obj }
@@ -28,7 +29,7 @@ export function schemaValidator(doc: OpenApiDoc) {
 
 /** The documented schema for a response, or why there is none. */
 export function documentedSchema(doc: OpenApiDoc, method: string, pattern: string, status: number, contentType: string): { schema?: unknown; problem?: string } {
-  const path = pattern.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  const path = toOpenApiPath(pattern);
   const op = doc.paths[path]?.[method.toLowerCase()] as { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> } | undefined;
   if (!op) return { problem: `${method} ${path} is not in the document` };
   const response = op.responses?.[String(status)] ?? op.responses?.[`${String(status)[0]}XX`];

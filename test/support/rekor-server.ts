@@ -9,6 +9,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MerkleTree, leafHash } from '../../src/core/merkle/index.js';
+import { readRequest } from './loopback.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 import {
   hashedRekordBody,
@@ -76,7 +77,7 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
   };
 
   const checkpoint = (): string =>
-    signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, host, privateKey);
+    signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, { name: host, privateKey });
 
   /** The entry as Rekor serves it: proof against the current tree, SET over the fixed fields. */
   function entryJson(e: StoredEntry): Record<string, unknown> {
@@ -177,10 +178,7 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
 
   const server = createServer((req, res) => void handle(req, res));
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const { method, path, body: raw } = await readRequest(req);
     state.requests.push({ method, path });
     let result: [number, unknown, Record<string, string>?];
     if (failures.left > 0) {
@@ -189,7 +187,7 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
     } else {
       let json: unknown;
       try {
-        json = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+        json = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
         result = route(method, path, json);
       } catch {
         result = err(400, 'request body is not JSON');

@@ -20,7 +20,9 @@ describe('alive', () => {
       expect(alive(child)).toBe(false);
       expect(alive(parent.pid!)).toBe(true);
     } finally {
+      const exited = once(parent, 'exit');
       parent.kill('SIGKILL');
+      await exited;
     }
   });
 });

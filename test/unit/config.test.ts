@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
+import { tempDir } from '../support/databases.js';
 
 const errorOf = (env: Record<string, string>) => {
   try {
@@ -55,5 +58,40 @@ describe('Pulsar config', () => {
     expect(c.pulsar?.auth).toEqual({ method: 'token', token: 'tok-secret' });
     expect(JSON.stringify(describeConfig(c))).not.toContain('tok-secret');
     expect(errorOf({ PULSAR_SERVICE_URL: 'http://broker' })?.variable).toBe('PULSAR_SERVICE_URL');
+  });
+});
+
+describe('transparency and timestamp config', () => {
+  const keyFile = (): string => {
+    const path = join(tempDir(), 'log.pub');
+    writeFileSync(path, '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAPn+AREHoBaZ7wgS1zBqpxmLSGnyhxXj4lFxSdWVB8o8=\n-----END PUBLIC KEY-----\n');
+    return path;
+  };
+
+  it('defaults: embedded log, embedded TSA with the documentation-range policy OID', () => {
+    const c = loadConfig({});
+    expect(c.tsa).toEqual({ mode: 'embedded', policyOid: '1.3.6.1.4.1.32473.3161.1' });
+    expect(describeConfig(c)).toMatchObject({ log: 'embedded', timestamps: 'embedded' });
+  });
+
+  it('Rekor v1 stays the default version; v2 needs a pinned key and derives origin and tiles URL from REKOR_URL', () => {
+    expect(loadConfig({ REKOR_URL: 'https://rekor.sigstore.dev/' }).rekor).toEqual({ url: 'https://rekor.sigstore.dev', apiVersion: 1, publicKeyPem: undefined });
+    const v2 = loadConfig({ REKOR_URL: 'https://log2025-1.rekor.sigstore.dev', REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile() }).rekor;
+    expect(v2).toMatchObject({ apiVersion: 2, origin: 'log2025-1.rekor.sigstore.dev', tilesUrl: 'https://log2025-1.rekor.sigstore.dev' });
+    expect(errorOf({ REKOR_URL: 'https://log.example', REKOR_API_VERSION: '2' })?.variable).toBe('REKOR_PUBLIC_KEY_FILE');
+    expect(errorOf({ REKOR_URL: 'https://log.example', REKOR_API_VERSION: '3' })?.variable).toBe('REKOR_API_VERSION');
+    expect(errorOf({ REKOR_API_VERSION: '2' })?.variable).toBe('REKOR_API_VERSION');
+    expect(errorOf({ REKOR_URL: 'https://log.example', REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile(), REKOR_ORIGIN: 'has space' })?.variable).toBe('REKOR_ORIGIN');
+  });
+
+  it('NOTARY_TSA_URL picks a remote TSA; NOTARY_TIMESTAMPS=off turns timestamps off, except with Rekor v2', () => {
+    expect(loadConfig({ NOTARY_TSA_URL: 'https://timestamp.sigstore.dev/api/v1/timestamp' }).tsa).toEqual({ mode: 'remote', url: 'https://timestamp.sigstore.dev/api/v1/timestamp', certChainPem: undefined });
+    expect(loadConfig({ NOTARY_TIMESTAMPS: 'off' }).tsa).toEqual({ mode: 'off' });
+    expect(errorOf({ NOTARY_TIMESTAMPS: 'off', NOTARY_TSA_URL: 'https://tsa.example' })?.variable).toBe('NOTARY_TIMESTAMPS');
+    expect(errorOf({ NOTARY_TIMESTAMPS: 'off', REKOR_URL: 'https://log.example', REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile() })?.variable).toBe('NOTARY_TIMESTAMPS');
+    expect(errorOf({ NOTARY_TSA_URL: 'ftp://tsa' })?.variable).toBe('NOTARY_TSA_URL');
+    expect(errorOf({ NOTARY_TSA_POLICY_OID: '2.25.174099561811637799206070877518513513804' })?.variable).toBe('NOTARY_TSA_POLICY_OID');
+    expect(errorOf({ NOTARY_TSA_POLICY_OID: '1.2.03' })?.variable).toBe('NOTARY_TSA_POLICY_OID');
+    expect(errorOf({ NOTARY_TSA_URL: 'https://tsa.example', NOTARY_TSA_CERT_CHAIN_FILE: '/nonexistent/chain.pem' })?.variable).toBe('NOTARY_TSA_CERT_CHAIN_FILE');
   });
 });

@@ -87,11 +87,15 @@ describe('gRPC ⇄ JSON conversion', () => {
       workflow_id: 'w', evidence_package_hash: 'ab'.repeat(32), signature_b64: 'c2ln', public_key_b64: 'cGs=', key_id: 'k', key_version: 3,
       signed_at: '2024-01-23T14:30:00.123Z', anchoring: 'anchored', rekor_log_id: 'u', rekor_server_url: 'http://x', rekor_entry_uuid: 'u', transparency_log_id: 'log',
       integrated_time: 1706020200, log_index: 9_007_199_254_740_991, inclusion_proof: { logIndex: 5, rootHash: 'r', treeSize: 6, hashes: ['h1', 'h2'], checkpoint: 'cp' },
-      signed_entry_timestamp: 'set', rekor_entry_body: 'body', bundle: { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' } as never,
+      signed_entry_timestamp: 'set', rekor_entry_body: 'body', rfc3161_timestamp: 'dHNy', timestamped_at: '2024-01-23T14:30:01.000Z',
+      bundle: { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' } as never,
     };
     const pending: Receipt = { ...anchored, anchoring: 'pending', rekor_log_id: null, rekor_server_url: null, rekor_entry_uuid: null, transparency_log_id: null, integrated_time: null, log_index: null, inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null, bundle: null };
     const m = method('GetNotarizationReceipt');
-    for (const r of [anchored, pending]) {
+    // Rekor v2: anchored without integrated time and SET
+    const v2: Receipt = { ...anchored, integrated_time: null, signed_entry_timestamp: null };
+    const untimestamped: Receipt = { ...pending, rfc3161_timestamp: null, timestamped_at: null };
+    for (const r of [anchored, pending, v2, untimestamped]) {
       const wire = (m.responseDeserialize(m.responseSerialize({ receipt: toReceiptMsg(r), found: true })) as { receipt: never }).receipt;
       expect(fromReceiptMsg(wire)).toEqual(r);
     }

@@ -21,7 +21,7 @@ const tlog = bundle.verificationMaterial.tlogEntries[0];
 const b64hex = (s: string): string => Buffer.from(s, 'base64').toString('hex');
 
 /** Bundle form → Rekor API form: strings to numbers, base64 to hex. */
-function fromBundle(e: typeof tlog): LogEntry {
+function fromBundle(e: typeof tlog): Required<LogEntry> {
   return {
     uuid: leafHash(Buffer.from(e.canonicalizedBody, 'base64')).toString('hex'),
     logIndex: Number(e.logIndex),

@@ -118,6 +118,8 @@ function receiptToMsg(r: Receipt): NotarizationReceipt {
     anchoring: r.anchoring === 'anchored' ? 1 : 2,
     inclusion_proof: p ? { log_index: String(p.logIndex), root_hash: p.rootHash, tree_size: String(p.treeSize), hashes: p.hashes, checkpoint: p.checkpoint } : undefined,
     bundle_json: r.bundle ? JSON.stringify(r.bundle) : '',
+    rfc3161_timestamp: r.rfc3161_timestamp ?? '',
+    timestamped_at: r.timestamped_at ?? undefined,
   };
 }
 

@@ -57,6 +57,8 @@ export function receiptFromMsg(m: NotarizationReceipt): Receipt {
     inclusion_proof: pending || !p ? null : { logIndex: int(p.log_index), rootHash: p.root_hash, treeSize: int(p.tree_size), hashes: p.hashes, checkpoint: p.checkpoint },
     signed_entry_timestamp: orNull(m.signed_entry_timestamp),
     rekor_entry_body: orNull(m.rekor_entry_body),
+    rfc3161_timestamp: m.rfc3161_timestamp || null,
+    timestamped_at: m.timestamped_at ?? null,
     bundle: pending || !m.bundle_json ? null : JSON.parse(m.bundle_json),
   };
 }

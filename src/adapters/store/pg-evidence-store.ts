@@ -1,13 +1,14 @@
 import type { StoredEvidence, Workflow } from '../../core/workflow.js';
 import type {
-  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
+  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
+import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
-import { asOneStatement, type SqlClient, type SqlQueryable } from './sql-client.js';
-import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, type AnchorWrite } from './writes.js';
+import { asOneStatement, runAll, type SqlClient, type SqlQueryable } from './sql-client.js';
+import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, type AnchorWrite } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
 
@@ -82,8 +83,10 @@ export class PgEvidenceStore implements EvidenceStore {
   async getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined> {
     if (!isUuid(workflowId)) return undefined;
     const { rows } = await this.db.query<WorkflowRow & SignatureRow & { entry: unknown; log_url: string | null }>(
-      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, a.entry, a.log_url
+      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, s.timestamp_pending, a.entry, a.log_url,
+              t.response AS ts_response, t.gen_time AS ts_gen_time, t.tsa_url AS ts_url
          FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
+         LEFT JOIN signature_timestamps t ON t.workflow_id = w.id
         WHERE w.id = $1`, [workflowId]);
     const r = rows[0];
     return r && { workflow: toSignedWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
@@ -137,6 +140,21 @@ export class PgEvidenceStore implements EvidenceStore {
         WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
         ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
     return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem }));
+  }
+
+  async saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void> {
+    await wrap('saveTimestamp', this.db.transaction((tx) => runAll(tx, [
+      timestampRowsStatement([{ workflowId, timestamp }]),
+      { text: 'UPDATE signatures SET timestamp_pending = false WHERE workflow_id = $1', params: [workflowId] },
+    ])));
+  }
+
+  async pendingTimestamps(limit: number): Promise<PendingTimestamp[]> {
+    const { rows } = await this.db.query<{ workflow_id: string; signature: string }>(
+      `SELECT workflow_id::text, signature FROM signatures
+        WHERE timestamp_pending AND signed_at < now() - make_interval(secs => $2)
+        ORDER BY signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
+    return rows.map((r) => ({ workflowId: r.workflow_id, signature: Buffer.from(r.signature, 'base64') }));
   }
 
   /** How many signatures wait for anchoring, and how long the oldest has waited. */

@@ -45,6 +45,11 @@ export interface SignatureRow {
   signature: string; // base64
   public_key_pem: string;
   signed_at: unknown;
+  // from signature_timestamps (LEFT JOIN) and signatures.timestamp_pending
+  timestamp_pending?: boolean;
+  ts_response?: string | null;
+  ts_gen_time?: unknown;
+  ts_url?: string | null;
 }
 
 export const toSignature = (r: SignatureRow): StoredSignature => ({
@@ -53,6 +58,8 @@ export const toSignature = (r: SignatureRow): StoredSignature => ({
   signature: Buffer.from(r.signature, 'base64'),
   publicKeyPem: r.public_key_pem,
   signedAt: iso(r.signed_at),
+  ...(r.ts_response ? { timestamp: { response: Buffer.from(r.ts_response, 'base64'), genTime: iso(r.ts_gen_time), tsaUrl: r.ts_url ?? '' } }
+    : r.timestamp_pending ? { timestamp: 'pending' as const } : {}),
 });
 
 export const toAnchor = (r: { entry: unknown; log_url: string | null }): StoredAnchor | null =>

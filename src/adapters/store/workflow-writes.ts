@@ -4,7 +4,8 @@ import { toNotification } from '../../core/workflows/notifications.js';
 import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import { valuesList } from './group-commit.js';
-import type { SqlQueryable } from './sql-client.js';
+import { runAll, type SqlQueryable } from './sql-client.js';
+import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -32,12 +33,9 @@ export async function insertWorkflow(tx: SqlQueryable, w: Workflow): Promise<voi
     [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, ...by[2]]);
 }
 
-/** Same columns as a simple notarization's signature, so receipts, pending anchors and the anchorer treat it alike. */
-export async function insertSignature(tx: SqlQueryable, workflowId: string, s: StoredSignature): Promise<void> {
-  await tx.query(
-    `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)
-     VALUES ($1, $2, $3, $4, $5, $6, false)`,
-    [workflowId, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt]);
+/** Same rows as a simple notarization's signature, so receipts, pending anchors and timestamps and the anchorer treat it alike. */
+export async function insertSignature(tx: SqlQueryable, workflowId: string, signature: StoredSignature): Promise<void> {
+  await runAll(tx, [signatureRowsStatement([{ workflowId, signature }], false), ...timestampRowsStatements([{ workflowId, signature }])]);
 }
 
 export interface PersistContext {

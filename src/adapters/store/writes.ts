@@ -1,4 +1,5 @@
-import type { NotarizationRecord, StoredAnchor } from '../../ports/evidence-store.js';
+import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
+import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import { valuesList } from './group-commit.js';
 import { runAll, type SqlQueryable, type Statement } from './sql-client.js';
 
@@ -23,11 +24,35 @@ export function notarizationStatements(batch: NotarizationRecord[], anchored = f
     text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
      VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
     params: batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, w.submitted_by ?? null]),
-  }, {
-    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean'])}`,
-    params: batch.flatMap(({ workflow: w, signature: s }) => [w.id, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored]),
-  }];
+  },
+  signatureRowsStatement(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })), anchored),
+  ...timestampRowsStatements(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })))];
+}
+
+/** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
+export function signatureRowsStatement(rows: { workflowId: string; signature: StoredSignature }[], anchored: boolean): Statement {
+  return {
+    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending)
+     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean'])}`,
+    params: rows.flatMap(({ workflowId, signature: s }) => [
+      workflowId, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored, s.timestamp === 'pending',
+    ]),
+  };
+}
+
+/** The timestamps that came with their signatures (none when timestamps are off or pending). */
+export function timestampRowsStatements(rows: { workflowId: string; signature: StoredSignature }[]): Statement[] {
+  const stamped = rows.flatMap((r) => (typeof r.signature.timestamp === 'object' ? [{ workflowId: r.workflowId, timestamp: r.signature.timestamp }] : []));
+  return stamped.length === 0 ? [] : [timestampRowsStatement(stamped)];
+}
+
+/** A timestamp is written once: a second one for the same signature (a retry that raced) is ignored. */
+export function timestampRowsStatement(rows: { workflowId: string; timestamp: SignedTimestamp }[]): Statement {
+  return {
+    text: `INSERT INTO signature_timestamps (workflow_id, tsa_url, gen_time, response)
+     VALUES ${valuesList(rows.length, ['::uuid', '', '::timestamptz', ''])} ON CONFLICT (workflow_id) DO NOTHING`,
+    params: rows.flatMap(({ workflowId, timestamp: t }) => [workflowId, t.tsaUrl, t.genTime, t.response.toString('base64')]),
+  };
 }
 
 export const insertNotarizations = (tx: SqlQueryable, batch: NotarizationRecord[], anchored = false): Promise<void> =>
@@ -49,7 +74,7 @@ export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
      VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
      ON CONFLICT (workflow_id) DO NOTHING`,
     params: unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
-      workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime, JSON.stringify(entry),
+      workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime ?? 0, JSON.stringify(entry), // Rekor v2: no integrated time
     ]),
   };
 }

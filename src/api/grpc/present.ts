@@ -38,6 +38,8 @@ export function toReceiptMsg(r: Receipt): NotarizationReceiptMsg {
     rekor_entry_body: r.rekor_entry_body ?? '',
     bundle_json: r.bundle ? JSON.stringify(r.bundle) : '',
     transparency_log_id: r.transparency_log_id ?? '',
+    rfc3161_timestamp: r.rfc3161_timestamp ?? '',
+    timestamped_at: isoToTimestamp(r.timestamped_at),
   };
 }
 
@@ -62,7 +64,8 @@ export function fromReceiptMsg(m: NotarizationReceiptMsg, path = 'receipt'): Rec
     rekor_server_url: orNull(m.rekor_server_url),
     rekor_entry_uuid: orNull(m.rekor_entry_uuid),
     transparency_log_id: orNull(m.transparency_log_id),
-    integrated_time: pending ? null : int(m.integrated_time, `${path}.integrated_time`),
+    // 0 is proto3's unset: pending, or a Rekor v2 entry (no integrated time)
+    integrated_time: pending ? null : int(m.integrated_time, `${path}.integrated_time`) || null,
     log_index: pending ? null : int(m.log_index, `${path}.log_index`),
     inclusion_proof: pending || !p ? null : {
       logIndex: int(p.log_index, `${path}.inclusion_proof.log_index`), rootHash: p.root_hash ?? '',
@@ -70,6 +73,8 @@ export function fromReceiptMsg(m: NotarizationReceiptMsg, path = 'receipt'): Rec
     },
     signed_entry_timestamp: orNull(m.signed_entry_timestamp),
     rekor_entry_body: orNull(m.rekor_entry_body),
+    rfc3161_timestamp: m.rfc3161_timestamp || null,
+    timestamped_at: m.timestamped_at ? timestampToRfc3339(m.timestamped_at, `${path}.timestamped_at`) : null,
   };
   // no bundle_json: a receipt from before bundles (or from AFDP); the field stays absent
   if (pending) receipt.bundle = null;

@@ -58,6 +58,8 @@ export interface NotarizationReceiptMsg {
   rekor_entry_body?: string;
   bundle_json?: string;
   transparency_log_id?: string;
+  rfc3161_timestamp?: string;
+  timestamped_at?: TimestampMsg;
 }
 
 /** google.rpc.Status as a message field (SignEvidenceResponse.error). */

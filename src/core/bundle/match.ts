@@ -26,6 +26,7 @@ export function matchReceiptBundle(receipt: Obj, entry: LogEntry | undefined): B
       keyId: String(receipt.key_id),
       keyVersion: Number(receipt.key_version),
       entry,
+      timestamp: typeof receipt.rfc3161_timestamp === 'string' ? Buffer.from(receipt.rfc3161_timestamp, 'base64') : undefined,
     });
     const diff = firstDifference(expected, bundle, 'bundle');
     return diff ? { state: 'mismatch', detail: `${diff} differs from the receipt` } : { state: 'match', hint: expected.verificationMaterial.publicKey.hint };

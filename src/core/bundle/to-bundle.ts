@@ -1,5 +1,6 @@
 /** Builds the Sigstore bundle of one notarization from the same facts the receipt is made of. */
 import type { LogEntry } from '../../ports/transparency-log.js';
+import { isV2 } from '../transparency/verify-entry.js';
 import { BUNDLE_V03_MEDIA_TYPE, type BundleTlogEntry, type SigstoreBundle } from './types.js';
 
 export interface BundleInput {
@@ -10,6 +11,8 @@ export interface BundleInput {
   keyVersion: number;
   /** the anchored log entry; a bundle is only made once the signature is anchored */
   entry: LogEntry;
+  /** DER TimeStampResp over the signature */
+  timestamp?: Buffer;
 }
 
 const HEX32 = /^[0-9a-f]{64}$/i;
@@ -36,6 +39,7 @@ export function toSigstoreBundle(input: BundleInput): SigstoreBundle {
     verificationMaterial: {
       publicKey: { hint: formatKeyHint(input.keyId, input.keyVersion) },
       tlogEntries: [toTlogEntry(input.entry)],
+      ...(input.timestamp && { timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: input.timestamp.toString('base64') }] } }),
     },
     messageSignature: {
       messageDigest: { algorithm: 'SHA2_256', digest: hexToB64(input.digestHex, 'digest') },
@@ -46,12 +50,13 @@ export function toSigstoreBundle(input: BundleInput): SigstoreBundle {
 
 function toTlogEntry(e: LogEntry): BundleTlogEntry {
   const p = e.inclusionProof;
+  const v2 = isV2(e);
+  if (!v2 && (e.signedEntryTimestamp === undefined || e.integratedTime === undefined)) throw new Error('a hashedrekord 0.0.1 entry without SET');
   return {
     logIndex: String(e.logIndex),
     logId: { keyId: hexToB64(e.logID, 'logID') },
-    kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
-    integratedTime: String(e.integratedTime),
-    inclusionPromise: { signedEntryTimestamp: e.signedEntryTimestamp },
+    kindVersion: { kind: 'hashedrekord', version: v2 ? '0.0.2' : '0.0.1' },
+    ...(!v2 && { integratedTime: String(e.integratedTime), inclusionPromise: { signedEntryTimestamp: e.signedEntryTimestamp! } }),
     inclusionProof: {
       logIndex: String(p.logIndex),
       rootHash: hexToB64(p.rootHash, 'rootHash'),

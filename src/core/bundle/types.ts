@@ -20,17 +20,24 @@ export interface BundleVerificationMaterial {
    * `signing_keys` — see `formatKeyHint` / `parseKeyHint`.
    */
   publicKey: { hint: string };
-  /** Exactly one entry: the hashedrekord 0.0.1 entry, with SET and inclusion proof. */
+  /**
+   * Exactly one entry: hashedrekord 0.0.1 with SET and inclusion proof (Rekor v1, the embedded
+   * log), or hashedrekord 0.0.2 with inclusion proof only (Rekor v2).
+   */
   tlogEntries: BundleTlogEntry[];
+  /** The RFC 3161 timestamp over the signature, when one was made (always with Rekor v2). */
+  timestampVerificationData?: { rfc3161Timestamps: { signedTimestamp: string }[] }; // base64 DER TimeStampResp
 }
 
 /** dev.sigstore.rekor.v1.TransparencyLogEntry */
 export interface BundleTlogEntry {
   logIndex: string; // global index (int64)
-  logId: { keyId: string }; // base64 of the 32-byte SHA-256 of the log key's SPKI DER
-  kindVersion: { kind: 'hashedrekord'; version: '0.0.1' };
-  integratedTime: string; // unix seconds (int64)
-  inclusionPromise: { signedEntryTimestamp: string }; // base64 DER ECDSA
+  logId: { keyId: string }; // base64, 32 bytes: SHA-256 of the log key's SPKI DER (v1), the checkpoint key ID (v2)
+  kindVersion: { kind: 'hashedrekord'; version: '0.0.1' | '0.0.2' };
+  /** unix seconds (int64); absent (proto3's zero) on Rekor v2 entries, which have none */
+  integratedTime?: string;
+  /** absent on Rekor v2 entries: v2 issues no SET */
+  inclusionPromise?: { signedEntryTimestamp: string }; // base64 DER ECDSA
   inclusionProof: BundleInclusionProof;
   canonicalizedBody: string; // base64 of the body exactly as logged
 }

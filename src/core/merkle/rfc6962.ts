@@ -2,3 +2,4 @@
 export { EMPTY_ROOT, HASH_LEN, isPowerOfTwo, leafHash, nodeHash, splitPoint } from './hash.js';
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.js';
 export { MerkleTree } from './tree.js';
+export { decodeEntryBundle, decodeTileIndex, encodeEntryBundle, encodeTileIndex, entriesPath, inclusionProofFromTiles, TILE_WIDTH, tilePath, tileWidth, type TileReader } from './tiles.js';

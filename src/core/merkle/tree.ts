@@ -112,6 +112,18 @@ export class MerkleTree {
     return proof.reverse().map((h) => Buffer.from(h));
   }
 
+  /**
+   * `count` consecutive complete-subtree hashes at Merkle height `height` from position `first`,
+   * concatenated: a C2SP tile is 256 of them at height 8·level. Throws if one is not complete yet.
+   */
+  hashesAt(height: number, first: number, count: number): Buffer {
+    const level = this.levels[height];
+    if (!level || !Number.isSafeInteger(first) || first < 0 || count < 0 || first + count > level.length) {
+      throw new RangeError(`no ${count} complete nodes at height ${height} from ${first}`);
+    }
+    return Buffer.concat(Array.from({ length: count }, (_, k) => level.at(first + k)));
+  }
+
   /** MTH of leaves [start, start+len); start is always aligned to the largest power of two ≤ len. */
   private subtree(start: number, len: number): Buffer {
     if (isPowerOfTwo(len)) return this.cell(start, len);

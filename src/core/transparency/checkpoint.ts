@@ -1,10 +1,11 @@
 /**
- * C2SP tlog-checkpoint in a C2SP signed note, Rekor's flavour: ECDSA P-256 signatures over the
- * note body, key hint = first 4 bytes of SHA-256(SPKI DER) (rekor pkg/util/signed_note.go).
+ * C2SP tlog-checkpoint in a C2SP signed note. Signatures by ECDSA keys (Rekor v1 and v2, key hint
+ * = first 4 bytes of SHA-256(SPKI DER), rekor pkg/util/signed_note.go) and Ed25519 keys (the C2SP
+ * type: Rekor v2, witnesses); see note-key.ts.
  */
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { spkiDer } from './log-id.js';
-import { verifiesSha256 } from '../signature.js';
+import { noteKey, signNoteBody, type NoteKey } from './note-key.js';
 
 export interface Checkpoint {
   origin: string;
@@ -41,12 +42,21 @@ export function formatCheckpoint(c: Checkpoint): string {
   return `${c.origin}\n${c.size}\n${c.rootHash.toString('base64')}\n${extra.join('')}`;
 }
 
-/** Formats and signs a checkpoint; `name` is the signer's key name (Rekor uses its hostname). */
-export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObject): string {
-  if (!name || /\s|\+/.test(name)) throw new Error('signature name must be non-empty, without spaces or "+"');
+export interface NoteSigner {
+  /** the key name (Rekor uses its hostname, C2SP logs their origin) */
+  name: string;
+  privateKey: KeyObject;
+}
+
+/** Formats a checkpoint and signs it with each signer, one signature line each. */
+export function signCheckpoint(c: Checkpoint, ...signers: NoteSigner[]): string {
   const body = formatCheckpoint(c);
-  const sig = sign('sha256', Buffer.from(body, 'utf8'), privateKey);
-  return `${body}\n${EM_DASH} ${name} ${Buffer.concat([keyHint(privateKey), sig]).toString('base64')}\n`;
+  const lines = signers.map(({ name, privateKey }) => {
+    if (!name || /\s|\+/.test(name)) throw new Error('signature name must be non-empty, without spaces or "+"');
+    const sig = signNoteBody(Buffer.from(body, 'utf8'), privateKey);
+    return `${EM_DASH} ${name} ${Buffer.concat([noteKey(privateKey, name).id.subarray(0, 4), sig]).toString('base64')}\n`;
+  });
+  return `${body}\n${lines.join('')}`;
 }
 
 export function parseSignedNote(text: string): SignedNote {
@@ -85,18 +95,27 @@ export function parseCheckpoint(body: string): Checkpoint {
   return { origin, size: Number(sizeText), rootHash, otherContent };
 }
 
-/** Verifies a signed checkpoint against one log key; throws Error saying what failed. */
-export function verifyCheckpoint(note: string, publicKey: KeyObject, expectedOrigin?: string): Checkpoint {
+export interface VerifiedCheckpoint extends Checkpoint {
+  /** the log key as the verifying signature line named it */
+  key: NoteKey;
+}
+
+/**
+ * Verifies a signed checkpoint against one log key; throws Error saying what failed. `keyName`,
+ * when given, is the name the log's signature line must carry (an Ed25519 key ID commits to it).
+ */
+export function verifyCheckpoint(note: string, publicKey: KeyObject, expectedOrigin?: string, keyName?: string): VerifiedCheckpoint {
   const parsed = parseSignedNote(note);
-  const hint = keyHint(publicKey);
   // Signatures by other keys (witnesses) are ignored, as signed-note verifiers must.
-  const mine = parsed.signatures.filter((s) => s.keyHint.equals(hint));
+  const mine = parsed.signatures
+    .filter((s) => keyName === undefined || s.name === keyName)
+    .map((s) => ({ s, key: noteKey(publicKey, s.name) }))
+    .filter(({ s, key }) => s.keyHint.equals(key.id.subarray(0, 4)));
   if (mine.length === 0) throw new Error('checkpoint has no signature from the log key (key hint mismatch)');
   const data = Buffer.from(parsed.body, 'utf8');
-  if (!mine.some((s) => verifiesSha256(data, publicKey, s.signature))) {
-    throw new Error('checkpoint signature does not verify with the log key');
-  }
-  const checkpoint = parseCheckpoint(parsed.body);
+  const verified = mine.find(({ s, key }) => key.verify(data, s.signature));
+  if (!verified) throw new Error('checkpoint signature does not verify with the log key');
+  const checkpoint = { ...parseCheckpoint(parsed.body), key: verified.key };
   if (expectedOrigin !== undefined && checkpoint.origin !== expectedOrigin) {
     throw new Error(`checkpoint origin ${JSON.stringify(checkpoint.origin)} is not ${JSON.stringify(expectedOrigin)}`);
   }

@@ -1,5 +1,6 @@
-/** Rekor hashedrekord 0.0.1 entry bodies: build the canonical body, and read one back. */
+/** Rekor hashedrekord entry bodies: build the canonical 0.0.1 body, and read a 0.0.1 or 0.0.2 one back. */
 import canonicalize from 'canonicalize';
+import { HASHEDREKORD_V2, parseHashedRekordV2Spec } from './hashedrekord-v2.js';
 
 export interface HashedRekordFields {
   digestHex: string;
@@ -27,8 +28,12 @@ export function hashedRekordBody(f: HashedRekordFields): Buffer {
   return Buffer.from(canonicalize(hashedRekordEntry(f)) as string, 'utf8');
 }
 
-/** Parses a base64 entry body; throws Error naming the first field that is wrong. */
-export function parseHashedRekordBody(b64: string): HashedRekordFields {
+export interface ParsedHashedRekord extends HashedRekordFields {
+  apiVersion: '0.0.1' | '0.0.2';
+}
+
+/** Parses a base64 entry body of either version; throws Error naming the first field that is wrong. */
+export function parseHashedRekordBody(b64: string): ParsedHashedRekord {
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
@@ -36,8 +41,10 @@ export function parseHashedRekordBody(b64: string): HashedRekordFields {
     throw new Error('entry body is not base64 JSON');
   }
   const d = doc as { apiVersion?: unknown; kind?: unknown; spec?: any };
+  // kind and apiVersion first, as Rekor's clients must: an unknown version fails here, cleanly
+  if (d?.kind === 'hashedrekord' && d.apiVersion === HASHEDREKORD_V2) return { apiVersion: HASHEDREKORD_V2, ...parseHashedRekordV2Spec(d.spec) };
   if (d?.kind !== 'hashedrekord' || d.apiVersion !== '0.0.1') {
-    throw new Error(`entry body is ${String(d?.kind)} ${String(d?.apiVersion)}, not hashedrekord 0.0.1`);
+    throw new Error(`entry body is ${String(d?.kind)} ${String(d?.apiVersion)}, not hashedrekord 0.0.1 or 0.0.2`);
   }
   const hash = d.spec?.data?.hash;
   if (hash?.algorithm !== 'sha256' || typeof hash.value !== 'string') throw new Error('body hash is not sha256');
@@ -45,6 +52,7 @@ export function parseHashedRekordBody(b64: string): HashedRekordFields {
   if (typeof sig?.content !== 'string') throw new Error('body has no signature content');
   if (typeof sig.publicKey?.content !== 'string') throw new Error('body has no public key content');
   return {
+    apiVersion: '0.0.1',
     digestHex: hash.value,
     signature: Buffer.from(sig.content, 'base64'),
     publicKeyPem: Buffer.from(sig.publicKey.content, 'base64').toString('utf8'),

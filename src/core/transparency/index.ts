@@ -7,10 +7,14 @@ export {
   verifyCheckpoint,
   type Checkpoint,
   type NoteSignature,
+  type NoteSigner,
   type SignedNote,
+  type VerifiedCheckpoint,
 } from './checkpoint.js';
-export { hashedRekordBody, hashedRekordEntry, parseHashedRekordBody, type HashedRekordFields } from './hashedrekord.js';
+export { noteKey, signNoteBody, vkey, type NoteKey } from './note-key.js';
+export { hashedRekordBody, hashedRekordEntry, parseHashedRekordBody, type HashedRekordFields, type ParsedHashedRekord } from './hashedrekord.js';
 export { logIdFromPublicKey, spkiDer } from './log-id.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
-export { describeFailures, entryIsValid, verifyLogEntry, type EntryCheck } from './verify-entry.js';
+export { describeFailures, entryIsValid, isV2, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
+export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2, KEY_DETAILS } from './hashedrekord-v2.js';
 export { verifyP256Digest } from './p256.js';

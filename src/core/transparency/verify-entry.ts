@@ -1,7 +1,8 @@
 /**
  * Offline verification of one Rekor-shaped log entry against the log's public key. Each check
- * reports separately and never throws, so callers (receipt verifiers, the Rekor adapter) can say
- * exactly what is wrong with an answer.
+ * reports separately and never throws, so callers (receipt verifiers, the Rekor adapters) can say
+ * exactly what is wrong with an answer. A hashedrekord 0.0.2 entry (Rekor v2) has no SET: its
+ * checks are body, inclusion and checkpoint, and its log ID is the checkpoint key's ID.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
@@ -19,13 +20,28 @@ export interface EntryCheck {
 
 const HEX32 = /^[0-9a-f]{64}$/i;
 
-export function verifyLogEntry(entry: LogEntry, logPublicKey: KeyObject, expected?: AnchorRequest): EntryCheck[] {
+export interface EntryVerifyOptions {
+  /** the log's checkpoint key name (Ed25519 key IDs commit to it); any name the key matches otherwise */
+  keyName?: string;
+}
+
+export function verifyLogEntry(entry: LogEntry, logPublicKey: KeyObject, expected?: AnchorRequest, options: EntryVerifyOptions = {}): EntryCheck[] {
+  const v2 = isV2(entry);
   return [
     run('body', () => checkBody(entry, expected)),
-    run('set', () => checkSet(entry, logPublicKey)),
-    run('inclusion', () => checkInclusion(entry)),
-    run('checkpoint', () => checkCheckpoint(entry, logPublicKey)),
+    ...(v2 ? [] : [run('set', () => checkSet(entry, logPublicKey))]),
+    run('inclusion', () => checkInclusion(entry, v2)),
+    run('checkpoint', () => checkCheckpoint(entry, logPublicKey, v2, options.keyName)),
   ];
+}
+
+/** Whether the entry's body is a Rekor v2 hashedrekord 0.0.2 (which then has no SET to check). */
+export function isV2(entry: Pick<LogEntry, 'body'>): boolean {
+  try {
+    return parseHashedRekordBody(entry.body).apiVersion === '0.0.2';
+  } catch {
+    return false;
+  }
 }
 
 export function entryIsValid(checks: readonly EntryCheck[]): boolean {
@@ -78,14 +94,17 @@ function samePublicKey(a: string, b: string): boolean {
 function checkSet(entry: LogEntry, key: KeyObject): string {
   const logId = logIdFromPublicKey(key);
   if (String(entry.logID).toLowerCase() !== logId) throw new Error(`logID ${entry.logID} is not this log's key ID ${logId}`);
-  if (!entry.signedEntryTimestamp) throw new Error('entry has no signedEntryTimestamp');
-  if (!verifySET(entry, key)) throw new Error('SET signature does not verify with the log key');
+  const { signedEntryTimestamp, integratedTime } = entry;
+  if (!signedEntryTimestamp || integratedTime === undefined) throw new Error('entry has no signedEntryTimestamp and integratedTime');
+  if (!verifySET({ ...entry, signedEntryTimestamp, integratedTime }, key)) throw new Error('SET signature does not verify with the log key');
   return `SET valid for logIndex ${entry.logIndex}`;
 }
 
-function checkInclusion(entry: LogEntry): string {
+function checkInclusion(entry: LogEntry, v2: boolean): string {
   const p = entry.inclusionProof;
   if (!p) throw new Error('entry has no inclusion proof');
+  // Rekor v2 has one index per entry (no shard-local index)
+  if (v2 && p.logIndex !== entry.logIndex) throw new Error(`inclusion proof index ${p.logIndex} is not the entry's index ${entry.logIndex}`);
   if (!HEX32.test(p.rootHash ?? '')) throw new Error('inclusion proof rootHash is not 32-byte hex');
   if (!Array.isArray(p.hashes) || !p.hashes.every((h) => HEX32.test(h))) {
     throw new Error('inclusion proof hashes are not 32-byte hex');
@@ -99,10 +118,13 @@ function checkInclusion(entry: LogEntry): string {
   return `leaf included at ${p.logIndex} of ${p.treeSize}`;
 }
 
-function checkCheckpoint(entry: LogEntry, key: KeyObject): string {
+function checkCheckpoint(entry: LogEntry, key: KeyObject, v2: boolean, keyName?: string): string {
   const p = entry.inclusionProof;
   if (!p?.checkpoint) throw new Error('entry has no checkpoint');
-  const cp = verifyCheckpoint(p.checkpoint, key);
+  const cp = verifyCheckpoint(p.checkpoint, key, undefined, keyName);
+  if (v2 && String(entry.logID).toLowerCase() !== cp.key.id.toString('hex')) {
+    throw new Error(`logID ${entry.logID} is not the checkpoint key ID ${cp.key.id.toString('hex')}`);
+  }
   if (cp.size !== p.treeSize) throw new Error(`checkpoint size ${cp.size} is not the proof's tree size ${p.treeSize}`);
   if (cp.rootHash.toString('hex') !== String(p.rootHash).toLowerCase()) {
     throw new Error("checkpoint root hash is not the proof's root hash");

@@ -365,8 +365,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The keys receipts are verified with
-         * @description Every signing-key version (rotation keeps old ones) and the transparency log's ID, URL and key. Publish it out of band; `npx afdp-notary verify` checks receipts offline against it.
+         * The keys, log and timestamp authorities receipts are verified with
+         * @description Every signing-key version (rotation keeps old ones), the transparency log's ID, URL and key, and the RFC 3161 timestamp authorities' certificate chains. Publish it out of band; `npx afdp-notary verify` checks receipts offline against it, and `npx afdp-notary trust-root --sigstore` turns it into a Sigstore trusted root.
          */
         get: operations["getTrustRoot"];
         put?: never;
@@ -393,6 +393,46 @@ export interface paths {
          *     Needs permission `keys.rotate`: role `admin`. Always needs a credential.
          */
         post: operations["rotateSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/tiles/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest checkpoint (c2sp.org/tlog-tiles)
+         * @description A C2SP signed note with two signatures by the log: ECDSA (the trust root's public_key_pem) and Ed25519 (its vkey). Every tile served belongs to the tree it commits to.
+         */
+        get: operations["getTileCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/tiles/tile/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hash tile or entry bundle (c2sp.org/tlog-tiles)
+         * @description `<L>/<N>[.p/<W>]`: level L's tile N, 256 hashes of 32 bytes (W when partial); `entries/<N>[.p/<W>]`: the hashedrekord bodies of those leaves, each after its 2-byte big-endian length. N is written in groups of three digits, all but the last prefixed with x (1234067 → x001/x234/067). Full tiles never change (cached for a year); only what the checkpoint covers is served.
+         */
+        get: operations["getTile"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -544,6 +584,94 @@ export interface components {
             /** @description C2SP signed note */
             checkpoint: string;
         };
+        /** @description dev.sigstore.rekor.v1.TransparencyLogEntry: hashedrekord 0.0.1 with SET (Rekor v1, the embedded log) or 0.0.2 with the inclusion proof only (Rekor v2) */
+        BundleTlogEntry: {
+            /** @description global log index */
+            logIndex: string;
+            logId: {
+                /**
+                 * Format: byte
+                 * @description SHA-256 of the log key (v1); the checkpoint key ID (v2)
+                 */
+                keyId: string;
+            };
+            kindVersion: {
+                /** @enum {string} */
+                kind: "hashedrekord";
+                /** @enum {string} */
+                version: "0.0.1" | "0.0.2";
+            };
+            /** @description unix seconds; absent on Rekor v2 entries */
+            integratedTime?: string;
+            /** @description absent on Rekor v2 entries (v2 issues no SET) */
+            inclusionPromise?: {
+                /**
+                 * Format: byte
+                 * @description DER ECDSA SET
+                 */
+                signedEntryTimestamp: string;
+            };
+            inclusionProof: {
+                /** @description index in the tree the proof is for */
+                logIndex: string;
+                /**
+                 * Format: byte
+                 * @description 32 bytes
+                 */
+                rootHash: string;
+                /** @description tree size of the checkpoint */
+                treeSize: string;
+                /** @description leaf to root */
+                hashes: string[];
+                checkpoint: {
+                    /** @description C2SP signed note */
+                    envelope: string;
+                };
+            };
+            /**
+             * Format: byte
+             * @description the hashedrekord body exactly as logged
+             */
+            canonicalizedBody: string;
+        };
+        /** @description The same signature, log entry and RFC 3161 timestamp as a Sigstore bundle v0.3, for standard Sigstore verifiers */
+        SigstoreBundle: {
+            /** @enum {string} */
+            mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json";
+            verificationMaterial: {
+                publicKey: {
+                    /** @description `<key_id>:v<key_version>`: one signing-key version of the trust root */
+                    hint: string;
+                };
+                tlogEntries: components["schemas"]["BundleTlogEntry"][];
+                /** @description absent when timestamps are off (NOTARY_TIMESTAMPS=off) or on receipts made before timestamps */
+                timestampVerificationData?: {
+                    rfc3161Timestamps: {
+                        /**
+                         * Format: byte
+                         * @description DER TimeStampResp over the signature
+                         */
+                        signedTimestamp: string;
+                    }[];
+                };
+            };
+            messageSignature: {
+                messageDigest: {
+                    /** @enum {string} */
+                    algorithm: "SHA2_256";
+                    /**
+                     * Format: byte
+                     * @description SHA-256 of the RFC 8785 bytes
+                     */
+                    digest: string;
+                };
+                /**
+                 * Format: byte
+                 * @description DER ECDSA P-256
+                 */
+                signature: string;
+            };
+        };
         ApprovalDecision: {
             approver: string;
             /** @enum {string} */
@@ -560,19 +688,19 @@ export interface components {
             key_id: string;
             key_version: number;
         };
-        /** @description AFDP's NotarizationReceipt plus key version, inclusion proof, SET and Sigstore bundle. The log fields are null while anchoring is pending (the log was unreachable; the notary retries). */
+        /** @description AFDP's NotarizationReceipt plus key version, inclusion proof, SET, RFC 3161 timestamp and Sigstore bundle. The log fields are null while anchoring is pending (the log was unreachable; the notary retries). */
         Receipt: {
             /** @description lowercase hex SHA-256 of the RFC 8785 canonical bytes of the evidence package */
             evidence_package_hash: string;
-            /** @description the log entry's UUID: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id} finds it */
+            /** @description the log entry's UUID (its RFC 6962 leaf hash): GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id} finds it. Rekor v2 has no lookup by UUID: its entry is the one at log_index in the tiles (transparency_log.tiles_url of the trust root), whose leaf hash this is */
             rekor_log_id: string | null;
-            /** @description the transparency log: Rekor, or this notary's embedded log (NOTARY_PUBLIC_URL) */
+            /** @description the transparency log: Rekor (REKOR_URL), or this notary's embedded log (NOTARY_PUBLIC_URL) */
             rekor_server_url: string | null;
             /** @description base64 DER ECDSA P-256 signature over the RFC 8785 bytes (SHA-256) */
             signature_b64: string;
             /** @description base64 of the signing key version's SPKI PEM */
             public_key_b64: string;
-            /** @description unix seconds the log integrated the entry */
+            /** @description unix seconds the log integrated the entry; null on Rekor v2, which signs no time */
             integrated_time: number | null;
             log_index: number | null;
             workflow_id: string;
@@ -588,25 +716,18 @@ export interface components {
             /** @description the log's own ID (Rekor's logID: SHA-256 of its public key), as in the trust root */
             transparency_log_id: string | null;
             inclusion_proof: components["schemas"]["InclusionProof"] | null;
-            /** @description base64 DER signed entry timestamp (SET) of the log */
+            /** @description base64 DER signed entry timestamp (SET) of the log; null on Rekor v2, which issues none */
             signed_entry_timestamp: string | null;
-            /** @description base64 canonical hashedrekord 0.0.1 body as logged */
+            /** @description base64 canonical hashedrekord body as logged (0.0.1, or 0.0.2 from Rekor v2) */
             rekor_entry_body: string | null;
-            /** @description The same signature and log entry as a Sigstore bundle v0.3 (application/vnd.dev.sigstore.bundle.v0.3+json), for standard Sigstore verifiers; null while anchoring is pending */
-            bundle: ({
-                /** @example application/vnd.dev.sigstore.bundle.v0.3+json */
-                mediaType: string;
-                /** @description publicKey.hint `<key_id>:v<key_version>` and tlogEntries */
-                verificationMaterial: {
-                    [key: string]: unknown;
-                };
-                /** @description messageDigest (SHA2_256 of the RFC 8785 bytes) and signature */
-                messageSignature: {
-                    [key: string]: unknown;
-                };
-            } & {
-                [key: string]: unknown;
-            }) | null;
+            /** @description base64 DER RFC 3161 TimeStampResp over the signature (message imprint = SHA-256 of the DER signature); null while timestamping is pending or when timestamps are off. On Rekor v2 the only signed time */
+            rfc3161_timestamp: string | null;
+            /**
+             * Format: date-time
+             * @description the timestamp's genTime
+             */
+            timestamped_at: string | null;
+            bundle: components["schemas"]["SigstoreBundle"] | null;
             /** @description approval workflows only: the decisions that authorized the signature */
             approvals?: components["schemas"]["ApprovalDecision"][];
             approval_attestation?: components["schemas"]["ApprovalAttestation"];
@@ -852,18 +973,47 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /** @description Everything a verifier needs, to be published out of band: every signing-key version and the transparency log */
+        /** @description An RFC 3161 timestamp authority whose tokens receipts carry, and the period its certificate was in use */
+        TimestampAuthority: {
+            /** @description `embedded` (this notary's own TSA) or the TSA's URL (NOTARY_TSA_URL) */
+            url: string;
+            /** @description PEM certificates: the TSA's signing certificate first, the root last */
+            cert_chain_pem: string[];
+            valid_for: {
+                /** Format: date-time */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description absent while the certificate is in use
+                 */
+                end?: string;
+            };
+        };
+        /** @description Everything a verifier needs, to be published out of band: every signing-key version, the transparency log and the timestamp authorities */
         TrustRoot: {
             signing_keys: components["schemas"]["SigningKey"][];
             transparency_log: {
-                /** @description hex SHA-256 of the log's public key (DER): the receipts' transparency_log_id */
+                /** @description the receipts' transparency_log_id: hex SHA-256 of the log's public key (DER); on Rekor v2 its checkpoint key ID */
                 log_id: string;
                 /** @description the receipts' rekor_server_url */
                 url: string;
                 public_key_pem: string;
                 /** @description the checkpoint signer name (C2SP signed note) */
                 origin: string;
+                /**
+                 * @description Rekor API generation: 1 (Rekor v1 and the embedded log) or 2 (Rekor v2, rekor-tiles)
+                 * @enum {integer}
+                 */
+                api_version: 1 | 2;
+                /** @description the name on the checkpoint's signature lines */
+                key_name: string;
+                /** @description C2SP vkey of the Ed25519 checkpoint key, for witnesses and tile clients */
+                vkey?: string;
+                /** @description where the log's C2SP tlog-tiles are read (`<tiles_url>/checkpoint`, `/tile/…`) */
+                tiles_url?: string;
             };
+            /** @description empty when timestamps are off (NOTARY_TIMESTAMPS=off) */
+            timestamp_authorities: components["schemas"]["TimestampAuthority"][];
         };
         Health: {
             /**
@@ -1383,7 +1533,7 @@ export interface operations {
                      *             "request_id": "a3c1e1f2-6c1b-4c55-9d8e-2f0b7e4d9a10",
                      *             "ip": "10.0.0.7",
                      *             "status": 200,
-                     *             "workflow_id": "1e40f5b2-e593-4fdb-a7ea-c9ec89977236"
+                     *             "workflow_id": "5a7d46e3-d0c4-41e8-b4fb-748db9c02595"
                      *           },
                      *           "prev_hash": "5d7c0f3b1e2a4c6d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5",
                      *           "hash": "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29181706f5e4d3c2b1a09f8e7d6c5b"
@@ -1551,31 +1701,33 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workflow_id": "1e40f5b2-e593-4fdb-a7ea-c9ec89977236",
+                     *       "workflow_id": "5a7d46e3-d0c4-41e8-b4fb-748db9c02595",
                      *       "receipt": {
                      *         "evidence_package_hash": "893afe19f6c7d1037863ea0a4f396240febde1e5c23999e23c9410216c1d2f81",
-                     *         "rekor_log_id": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
+                     *         "rekor_log_id": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
                      *         "rekor_server_url": "https://notary.example.com",
-                     *         "signature_b64": "MEUCIC8WPhPwnkas2i4O+WoDn1kbrin+OQp3b00tul4J2kuPAiEAouyJ43k5u7IgZdl74vXLJQ1bN/MaU2XMiDHi8fO+5b8=",
-                     *         "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFMllWOC84T1llQWtRTGJrd3d3M1RDdCswQXhlRwpQUGdmelBJVUYzSjVBQUF1N053clY5M2F1NGxxcGE3UUpsM3R2Nng3QzFrTzQ4U0J6eDViRTd0QXNBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
-                     *         "integrated_time": 1796148768,
+                     *         "signature_b64": "MEYCIQCwDk3Me/73L9WVn7u0NIvpCNi0ZiGuIYUPhqzd96zOPQIhAMQH4RkVKbtzrAyEGcSxORav1iK1wEzcUVToNKzujljs",
+                     *         "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRnUzWWt4UFdRVnY0ZHhEdWI2bFNPcEdUaUhFQgpxcEo2em5LVWR4MUN3V3ErQmNxTHlBNUwrY2VQQW5yY0hzNW9sVGxQbHUzMFp4WmJMN1JqS1N2OXZBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
+                     *         "integrated_time": 1796157091,
                      *         "log_index": 0,
-                     *         "workflow_id": "1e40f5b2-e593-4fdb-a7ea-c9ec89977236",
+                     *         "workflow_id": "5a7d46e3-d0c4-41e8-b4fb-748db9c02595",
                      *         "key_id": "afdp-notary-key",
                      *         "key_version": 1,
-                     *         "signed_at": "2026-12-01T18:12:48.210Z",
+                     *         "signed_at": "2026-12-01T20:31:31.748Z",
                      *         "anchoring": "anchored",
-                     *         "rekor_entry_uuid": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
-                     *         "transparency_log_id": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *         "rekor_entry_uuid": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
+                     *         "transparency_log_id": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *         "inclusion_proof": {
                      *           "logIndex": 0,
-                     *           "rootHash": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
+                     *           "rootHash": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
                      *           "treeSize": 1,
                      *           "hashes": [],
-                     *           "checkpoint": "afdp-notary.local/log\n1\n0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=\n\n— afdp-notary.local/log OE34kTBFAiEAxNaBddGBgNDGxZIjVIVo4QC/8yNdRsKpYSAQXugXs9ICIDbSRQ9+P4seeC3RPaQCn/KbGnJGIJJkUzCx4r9fDpyB\n"
+                     *           "checkpoint": "afdp-notary.local/log\n1\nl6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=\n\n— afdp-notary.local/log 9OyVzTBFAiB94mpkg3Gaigm3t+qvZE5o71CE0EAY2rNktZdp5ZWV3AIhAL5fiaEo6aYJPufZnzVWWKaHKcejrBc0dscmS/UMJWJ0\n— afdp-notary.local/log ttmqKCKuy7ljbntqFg7lPaQCfjEDpZEQZiUaJkVwQiCiGnPN3KsznwYpHHq1jVdi9fGcRUNf95HKCXwHpjPuAR5Jogg=\n"
                      *         },
-                     *         "signed_entry_timestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW",
-                     *         "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "signed_entry_timestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE=",
+                     *         "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "rfc3161_timestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWaQipBzTg3L/4gKURwy6fT8SVzVMbUim9nAgHQ6LzkwIQI/5A5XNTOwmL/oAMqIphZBgPMjAyNjEyMDEyMDMxMzFaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMxWjAvBgkqhkiG9w0BCQQxIgQgTs8tN5+FnHeXzA3OXQW/1yQ+LJtXeTORS6KrUqLXka8wgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIhANohXJJdmJukjXRJ5eAZbBjF5GWTW7vYj9GJj09yUzC9AiAEoWdDNSA+Fbmgxvs2jEd/QYWqcmn5ttz/Z3zY2BiVJQ==",
+                     *         "timestamped_at": "2026-12-01T20:31:31.000Z",
                      *         "bundle": {
                      *           "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
                      *           "verificationMaterial": {
@@ -1586,35 +1738,42 @@ export interface operations {
                      *               {
                      *                 "logIndex": "0",
                      *                 "logId": {
-                     *                   "keyId": "OE34kUnJ/4P1ztwFxeom7RD7XtGS8ikVmiogK+tlwzU="
+                     *                   "keyId": "9OyVzUxX0nNkF7sQmd9RU2rB7js1mLd/CbQtvmAvqgA="
                      *                 },
                      *                 "kindVersion": {
                      *                   "kind": "hashedrekord",
                      *                   "version": "0.0.1"
                      *                 },
-                     *                 "integratedTime": "1796148768",
-                     *                 "inclusionPromise": {
-                     *                   "signedEntryTimestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW"
-                     *                 },
                      *                 "inclusionProof": {
                      *                   "logIndex": "0",
-                     *                   "rootHash": "0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=",
+                     *                   "rootHash": "l6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=",
                      *                   "treeSize": "1",
                      *                   "hashes": [],
                      *                   "checkpoint": {
-                     *                     "envelope": "afdp-notary.local/log\n1\n0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=\n\n— afdp-notary.local/log OE34kTBFAiEAxNaBddGBgNDGxZIjVIVo4QC/8yNdRsKpYSAQXugXs9ICIDbSRQ9+P4seeC3RPaQCn/KbGnJGIJJkUzCx4r9fDpyB\n"
+                     *                     "envelope": "afdp-notary.local/log\n1\nl6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=\n\n— afdp-notary.local/log 9OyVzTBFAiB94mpkg3Gaigm3t+qvZE5o71CE0EAY2rNktZdp5ZWV3AIhAL5fiaEo6aYJPufZnzVWWKaHKcejrBc0dscmS/UMJWJ0\n— afdp-notary.local/log ttmqKCKuy7ljbntqFg7lPaQCfjEDpZEQZiUaJkVwQiCiGnPN3KsznwYpHHq1jVdi9fGcRUNf95HKCXwHpjPuAR5Jogg=\n"
                      *                   }
                      *                 },
-                     *                 "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0="
+                     *                 "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *                 "integratedTime": "1796157091",
+                     *                 "inclusionPromise": {
+                     *                   "signedEntryTimestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE="
+                     *                 }
                      *               }
-                     *             ]
+                     *             ],
+                     *             "timestampVerificationData": {
+                     *               "rfc3161Timestamps": [
+                     *                 {
+                     *                   "signedTimestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWaQipBzTg3L/4gKURwy6fT8SVzVMbUim9nAgHQ6LzkwIQI/5A5XNTOwmL/oAMqIphZBgPMjAyNjEyMDEyMDMxMzFaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMxWjAvBgkqhkiG9w0BCQQxIgQgTs8tN5+FnHeXzA3OXQW/1yQ+LJtXeTORS6KrUqLXka8wgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIhANohXJJdmJukjXRJ5eAZbBjF5GWTW7vYj9GJj09yUzC9AiAEoWdDNSA+Fbmgxvs2jEd/QYWqcmn5ttz/Z3zY2BiVJQ=="
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
                      *           "messageSignature": {
                      *             "messageDigest": {
                      *               "algorithm": "SHA2_256",
                      *               "digest": "iTr+GfbH0QN4Y+oKTzliQP694eXCOZniPJQQIWwdL4E="
                      *             },
-                     *             "signature": "MEUCIC8WPhPwnkas2i4O+WoDn1kbrin+OQp3b00tul4J2kuPAiEAouyJ43k5u7IgZdl74vXLJQ1bN/MaU2XMiDHi8fO+5b8="
+                     *             "signature": "MEYCIQCwDk3Me/73L9WVn7u0NIvpCNi0ZiGuIYUPhqzd96zOPQIhAMQH4RkVKbtzrAyEGcSxORav1iK1wEzcUVToNKzujljs"
                      *           }
                      *         }
                      *       },
@@ -1940,9 +2099,9 @@ export interface operations {
                      *       },
                      *       "event_type": "model.deployment.completed",
                      *       "actor_id": "deployer@caiatech.com",
-                     *       "created_at": "2026-12-01T18:12:48.210Z",
+                     *       "created_at": "2026-12-01T20:31:31.748Z",
                      *       "workflow_ids": [
-                     *         "1e40f5b2-e593-4fdb-a7ea-c9ec89977236"
+                     *         "5a7d46e3-d0c4-41e8-b4fb-748db9c02595"
                      *       ],
                      *       "submitted_by": null
                      *     }
@@ -2091,9 +2250,9 @@ export interface operations {
                      *           },
                      *           "event_type": "model.deployment.completed",
                      *           "actor_id": "deployer@caiatech.com",
-                     *           "created_at": "2026-12-01T18:12:48.210Z",
+                     *           "created_at": "2026-12-01T20:31:31.748Z",
                      *           "workflow_ids": [
-                     *             "1e40f5b2-e593-4fdb-a7ea-c9ec89977236"
+                     *             "5a7d46e3-d0c4-41e8-b4fb-748db9c02595"
                      *           ],
                      *           "submitted_by": null
                      *         }
@@ -2196,31 +2355,32 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workflow_id": "07f0a992-44e4-4ac9-bc2a-a6e04d0bcd2e",
+                     *       "workflow_id": "9a04cf48-641a-420c-8a62-0fae6faab036",
                      *       "workflow_type": "approval_signing",
                      *       "status": "pending",
-                     *       "created_at": "2026-12-01T18:12:48.757Z",
+                     *       "created_at": "2026-12-01T20:31:32.291Z",
                      *       "completed_at": null,
                      *       "error_message": null,
                      *       "evidence_package_hash": "6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb",
-                     *       "updated_at": "2026-12-01T18:12:48.757Z",
+                     *       "updated_at": "2026-12-01T20:31:32.291Z",
                      *       "submitted_by": null,
                      *       "approval_statuses": [
                      *         {
                      *           "approver": "security-lead@caiatech.com",
                      *           "status": "pending",
-                     *           "timestamp": "2026-12-01T18:12:48.757Z",
+                     *           "timestamp": "2026-12-01T20:31:32.291Z",
                      *           "comment": null
                      *         },
                      *         {
                      *           "approver": "compliance-officer@caiatech.com",
                      *           "status": "pending",
-                     *           "timestamp": "2026-12-01T18:12:48.757Z",
+                     *           "timestamp": "2026-12-01T20:31:32.291Z",
                      *           "comment": null
                      *         }
                      *       ],
                      *       "quorum": 1,
-                     *       "expires_at": "2026-12-02T18:12:48.757Z"
+                     *       "expires_at": "2026-12-02T20:31:32.291Z",
+                     *       "warnings": []
                      *     }
                      */
                     "application/json": components["schemas"]["WorkflowStatusResponse"];
@@ -2329,28 +2489,30 @@ export interface operations {
                     /**
                      * @example {
                      *       "evidence_package_hash": "893afe19f6c7d1037863ea0a4f396240febde1e5c23999e23c9410216c1d2f81",
-                     *       "rekor_log_id": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
+                     *       "rekor_log_id": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
                      *       "rekor_server_url": "https://notary.example.com",
-                     *       "signature_b64": "MEUCIC8WPhPwnkas2i4O+WoDn1kbrin+OQp3b00tul4J2kuPAiEAouyJ43k5u7IgZdl74vXLJQ1bN/MaU2XMiDHi8fO+5b8=",
-                     *       "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFMllWOC84T1llQWtRTGJrd3d3M1RDdCswQXhlRwpQUGdmelBJVUYzSjVBQUF1N053clY5M2F1NGxxcGE3UUpsM3R2Nng3QzFrTzQ4U0J6eDViRTd0QXNBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
-                     *       "integrated_time": 1796148768,
+                     *       "signature_b64": "MEYCIQCwDk3Me/73L9WVn7u0NIvpCNi0ZiGuIYUPhqzd96zOPQIhAMQH4RkVKbtzrAyEGcSxORav1iK1wEzcUVToNKzujljs",
+                     *       "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRnUzWWt4UFdRVnY0ZHhEdWI2bFNPcEdUaUhFQgpxcEo2em5LVWR4MUN3V3ErQmNxTHlBNUwrY2VQQW5yY0hzNW9sVGxQbHUzMFp4WmJMN1JqS1N2OXZBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
+                     *       "integrated_time": 1796157091,
                      *       "log_index": 0,
-                     *       "workflow_id": "1e40f5b2-e593-4fdb-a7ea-c9ec89977236",
+                     *       "workflow_id": "5a7d46e3-d0c4-41e8-b4fb-748db9c02595",
                      *       "key_id": "afdp-notary-key",
                      *       "key_version": 1,
-                     *       "signed_at": "2026-12-01T18:12:48.210Z",
+                     *       "signed_at": "2026-12-01T20:31:31.748Z",
                      *       "anchoring": "anchored",
-                     *       "rekor_entry_uuid": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
-                     *       "transparency_log_id": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *       "rekor_entry_uuid": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
+                     *       "transparency_log_id": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *       "inclusion_proof": {
                      *         "logIndex": 0,
-                     *         "rootHash": "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4",
+                     *         "rootHash": "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6",
                      *         "treeSize": 1,
                      *         "hashes": [],
-                     *         "checkpoint": "afdp-notary.local/log\n1\n0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=\n\n— afdp-notary.local/log OE34kTBFAiEAxNaBddGBgNDGxZIjVIVo4QC/8yNdRsKpYSAQXugXs9ICIDbSRQ9+P4seeC3RPaQCn/KbGnJGIJJkUzCx4r9fDpyB\n"
+                     *         "checkpoint": "afdp-notary.local/log\n1\nl6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=\n\n— afdp-notary.local/log 9OyVzTBFAiB94mpkg3Gaigm3t+qvZE5o71CE0EAY2rNktZdp5ZWV3AIhAL5fiaEo6aYJPufZnzVWWKaHKcejrBc0dscmS/UMJWJ0\n— afdp-notary.local/log ttmqKCKuy7ljbntqFg7lPaQCfjEDpZEQZiUaJkVwQiCiGnPN3KsznwYpHHq1jVdi9fGcRUNf95HKCXwHpjPuAR5Jogg=\n"
                      *       },
-                     *       "signed_entry_timestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW",
-                     *       "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *       "signed_entry_timestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE=",
+                     *       "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *       "rfc3161_timestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWaQipBzTg3L/4gKURwy6fT8SVzVMbUim9nAgHQ6LzkwIQI/5A5XNTOwmL/oAMqIphZBgPMjAyNjEyMDEyMDMxMzFaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMxWjAvBgkqhkiG9w0BCQQxIgQgTs8tN5+FnHeXzA3OXQW/1yQ+LJtXeTORS6KrUqLXka8wgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIhANohXJJdmJukjXRJ5eAZbBjF5GWTW7vYj9GJj09yUzC9AiAEoWdDNSA+Fbmgxvs2jEd/QYWqcmn5ttz/Z3zY2BiVJQ==",
+                     *       "timestamped_at": "2026-12-01T20:31:31.000Z",
                      *       "bundle": {
                      *         "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
                      *         "verificationMaterial": {
@@ -2361,35 +2523,42 @@ export interface operations {
                      *             {
                      *               "logIndex": "0",
                      *               "logId": {
-                     *                 "keyId": "OE34kUnJ/4P1ztwFxeom7RD7XtGS8ikVmiogK+tlwzU="
+                     *                 "keyId": "9OyVzUxX0nNkF7sQmd9RU2rB7js1mLd/CbQtvmAvqgA="
                      *               },
                      *               "kindVersion": {
                      *                 "kind": "hashedrekord",
                      *                 "version": "0.0.1"
                      *               },
-                     *               "integratedTime": "1796148768",
-                     *               "inclusionPromise": {
-                     *                 "signedEntryTimestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW"
-                     *               },
                      *               "inclusionProof": {
                      *                 "logIndex": "0",
-                     *                 "rootHash": "0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=",
+                     *                 "rootHash": "l6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=",
                      *                 "treeSize": "1",
                      *                 "hashes": [],
                      *                 "checkpoint": {
-                     *                   "envelope": "afdp-notary.local/log\n1\n0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ=\n\n— afdp-notary.local/log OE34kTBFAiEAxNaBddGBgNDGxZIjVIVo4QC/8yNdRsKpYSAQXugXs9ICIDbSRQ9+P4seeC3RPaQCn/KbGnJGIJJkUzCx4r9fDpyB\n"
+                     *                   "envelope": "afdp-notary.local/log\n1\nl6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY=\n\n— afdp-notary.local/log 9OyVzTBFAiB94mpkg3Gaigm3t+qvZE5o71CE0EAY2rNktZdp5ZWV3AIhAL5fiaEo6aYJPufZnzVWWKaHKcejrBc0dscmS/UMJWJ0\n— afdp-notary.local/log ttmqKCKuy7ljbntqFg7lPaQCfjEDpZEQZiUaJkVwQiCiGnPN3KsznwYpHHq1jVdi9fGcRUNf95HKCXwHpjPuAR5Jogg=\n"
                      *                 }
                      *               },
-                     *               "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0="
+                     *               "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *               "integratedTime": "1796157091",
+                     *               "inclusionPromise": {
+                     *                 "signedEntryTimestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE="
+                     *               }
                      *             }
-                     *           ]
+                     *           ],
+                     *           "timestampVerificationData": {
+                     *             "rfc3161Timestamps": [
+                     *               {
+                     *                 "signedTimestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWaQipBzTg3L/4gKURwy6fT8SVzVMbUim9nAgHQ6LzkwIQI/5A5XNTOwmL/oAMqIphZBgPMjAyNjEyMDEyMDMxMzFaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMxWjAvBgkqhkiG9w0BCQQxIgQgTs8tN5+FnHeXzA3OXQW/1yQ+LJtXeTORS6KrUqLXka8wgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIhANohXJJdmJukjXRJ5eAZbBjF5GWTW7vYj9GJj09yUzC9AiAEoWdDNSA+Fbmgxvs2jEd/QYWqcmn5ttz/Z3zY2BiVJQ=="
+                     *               }
+                     *             ]
+                     *           }
                      *         },
                      *         "messageSignature": {
                      *           "messageDigest": {
                      *             "algorithm": "SHA2_256",
                      *             "digest": "iTr+GfbH0QN4Y+oKTzliQP694eXCOZniPJQQIWwdL4E="
                      *           },
-                     *           "signature": "MEUCIC8WPhPwnkas2i4O+WoDn1kbrin+OQp3b00tul4J2kuPAiEAouyJ43k5u7IgZdl74vXLJQ1bN/MaU2XMiDHi8fO+5b8="
+                     *           "signature": "MEYCIQCwDk3Me/73L9WVn7u0NIvpCNi0ZiGuIYUPhqzd96zOPQIhAMQH4RkVKbtzrAyEGcSxORav1iK1wEzcUVToNKzujljs"
                      *         }
                      *       }
                      *     }
@@ -2507,27 +2676,27 @@ export interface operations {
                      * @example {
                      *       "workflows": [
                      *         {
-                     *           "workflow_id": "1e40f5b2-e593-4fdb-a7ea-c9ec89977236",
+                     *           "workflow_id": "5a7d46e3-d0c4-41e8-b4fb-748db9c02595",
                      *           "workflow_type": "simple_signing",
                      *           "status": "completed",
-                     *           "created_at": "2026-12-01T18:12:48.210Z",
-                     *           "completed_at": "2026-12-01T18:12:48.210Z",
+                     *           "created_at": "2026-12-01T20:31:31.748Z",
+                     *           "completed_at": "2026-12-01T20:31:31.748Z",
                      *           "error_message": null,
                      *           "evidence_package_hash": "893afe19f6c7d1037863ea0a4f396240febde1e5c23999e23c9410216c1d2f81",
-                     *           "updated_at": "2026-12-01T18:12:48.210Z",
+                     *           "updated_at": "2026-12-01T20:31:31.748Z",
                      *           "submitted_by": null,
                      *           "event_type": "model.deployment.completed",
                      *           "actor_id": "deployer@caiatech.com"
                      *         },
                      *         {
-                     *           "workflow_id": "c9d1012e-0c15-4a9d-9aae-6750efca2ab8",
+                     *           "workflow_id": "39d90f8f-e983-4674-91a6-a486bc9fe9de",
                      *           "workflow_type": "batch_signing",
                      *           "status": "completed",
-                     *           "created_at": "2026-12-01T18:12:48.629Z",
-                     *           "completed_at": "2026-12-01T18:12:48.668Z",
+                     *           "created_at": "2026-12-01T20:31:32.130Z",
+                     *           "completed_at": "2026-12-01T20:31:32.156Z",
                      *           "error_message": null,
                      *           "evidence_package_hash": null,
-                     *           "updated_at": "2026-12-01T18:12:48.668Z",
+                     *           "updated_at": "2026-12-01T20:31:32.156Z",
                      *           "submitted_by": null,
                      *           "event_type": "",
                      *           "actor_id": ""
@@ -2682,31 +2851,32 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workflow_id": "07f0a992-44e4-4ac9-bc2a-a6e04d0bcd2e",
+                     *       "workflow_id": "9a04cf48-641a-420c-8a62-0fae6faab036",
                      *       "workflow_type": "approval_signing",
                      *       "status": "pending",
-                     *       "created_at": "2026-12-01T18:12:48.757Z",
+                     *       "created_at": "2026-12-01T20:31:32.291Z",
                      *       "completed_at": null,
                      *       "error_message": null,
                      *       "evidence_package_hash": "6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb",
-                     *       "updated_at": "2026-12-01T18:12:48.757Z",
+                     *       "updated_at": "2026-12-01T20:31:32.291Z",
                      *       "submitted_by": null,
                      *       "approval_statuses": [
                      *         {
                      *           "approver": "security-lead@caiatech.com",
                      *           "status": "pending",
-                     *           "timestamp": "2026-12-01T18:12:48.757Z",
+                     *           "timestamp": "2026-12-01T20:31:32.291Z",
                      *           "comment": null
                      *         },
                      *         {
                      *           "approver": "compliance-officer@caiatech.com",
                      *           "status": "pending",
-                     *           "timestamp": "2026-12-01T18:12:48.757Z",
+                     *           "timestamp": "2026-12-01T20:31:32.291Z",
                      *           "comment": null
                      *         }
                      *       ],
                      *       "quorum": 1,
-                     *       "expires_at": "2026-12-02T18:12:48.757Z"
+                     *       "expires_at": "2026-12-02T20:31:32.291Z",
+                     *       "warnings": []
                      *     }
                      */
                     "application/json": components["schemas"]["WorkflowStatusResponse"];
@@ -2851,57 +3021,59 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "workflow_id": "07f0a992-44e4-4ac9-bc2a-a6e04d0bcd2e",
+                     *       "workflow_id": "9a04cf48-641a-420c-8a62-0fae6faab036",
                      *       "workflow_type": "approval_signing",
                      *       "status": "completed",
-                     *       "created_at": "2026-12-01T18:12:48.757Z",
-                     *       "completed_at": "2026-12-01T18:12:48.801Z",
+                     *       "created_at": "2026-12-01T20:31:32.291Z",
+                     *       "completed_at": "2026-12-01T20:31:32.358Z",
                      *       "error_message": null,
                      *       "evidence_package_hash": "6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb",
-                     *       "updated_at": "2026-12-01T18:12:48.801Z",
+                     *       "updated_at": "2026-12-01T20:31:32.358Z",
                      *       "submitted_by": null,
                      *       "approval_statuses": [
                      *         {
                      *           "approver": "security-lead@caiatech.com",
                      *           "status": "approved",
-                     *           "timestamp": "2026-12-01T18:12:48.790Z",
+                     *           "timestamp": "2026-12-01T20:31:32.338Z",
                      *           "comment": "risk review done"
                      *         },
                      *         {
                      *           "approver": "compliance-officer@caiatech.com",
                      *           "status": "pending",
-                     *           "timestamp": "2026-12-01T18:12:48.757Z",
+                     *           "timestamp": "2026-12-01T20:31:32.291Z",
                      *           "comment": null
                      *         }
                      *       ],
                      *       "quorum": 1,
-                     *       "expires_at": "2026-12-02T18:12:48.757Z",
+                     *       "expires_at": "2026-12-02T20:31:32.291Z",
                      *       "receipt": {
                      *         "evidence_package_hash": "6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb",
-                     *         "rekor_log_id": "0f017fa1cf0f440132f49baaf566f34d0e0557709df64248a4b783fa6a4e8164",
+                     *         "rekor_log_id": "25028cbdc5a55b9b08986a689378338c1d022250a48f35cef78cb6653f0d6f5e",
                      *         "rekor_server_url": "https://notary.example.com",
-                     *         "signature_b64": "MEYCIQD8vuM34A4AKmRrUxUCxW8L23qblAXM+YKW4JUSCJpN5wIhAO8RMIMYxZbpV6UoArxxou3RWF0PkEyGBL+AVlVQ1Yk9",
-                     *         "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFMllWOC84T1llQWtRTGJrd3d3M1RDdCswQXhlRwpQUGdmelBJVUYzSjVBQUF1N053clY5M2F1NGxxcGE3UUpsM3R2Nng3QzFrTzQ4U0J6eDViRTd0QXNBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
-                     *         "integrated_time": 1796148768,
+                     *         "signature_b64": "MEUCIQCn6LP9vLGMi2JA1WeI32EhMPHJNskhOMLZOK//5lRKSwIgLgFRUsLqyXsDd0Lpwqq/UYXjipW8xKf4R9lr/F1yGV8=",
+                     *         "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRnUzWWt4UFdRVnY0ZHhEdWI2bFNPcEdUaUhFQgpxcEo2em5LVWR4MUN3V3ErQmNxTHlBNUwrY2VQQW5yY0hzNW9sVGxQbHUzMFp4WmJMN1JqS1N2OXZBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
+                     *         "integrated_time": 1796157092,
                      *         "log_index": 2,
-                     *         "workflow_id": "07f0a992-44e4-4ac9-bc2a-a6e04d0bcd2e",
+                     *         "workflow_id": "9a04cf48-641a-420c-8a62-0fae6faab036",
                      *         "key_id": "afdp-notary-key",
                      *         "key_version": 1,
-                     *         "signed_at": "2026-12-01T18:12:48.801Z",
+                     *         "signed_at": "2026-12-01T20:31:32.358Z",
                      *         "anchoring": "anchored",
-                     *         "rekor_entry_uuid": "0f017fa1cf0f440132f49baaf566f34d0e0557709df64248a4b783fa6a4e8164",
-                     *         "transparency_log_id": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *         "rekor_entry_uuid": "25028cbdc5a55b9b08986a689378338c1d022250a48f35cef78cb6653f0d6f5e",
+                     *         "transparency_log_id": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *         "inclusion_proof": {
                      *           "logIndex": 2,
-                     *           "rootHash": "9cda58caef592d7e618c3d8cbe44bd6c9c813e3897a5894e0fa2225b437dbba3",
+                     *           "rootHash": "c936fdbd6c9f2c33f0db7b682a90e4d16ca0e23d3af68ff333c2b29dee83900d",
                      *           "treeSize": 3,
                      *           "hashes": [
-                     *             "c78bedad32e69ca7d81b192872f5579da759bfc21d5d1929304eb5ed7ae8e5b9"
+                     *             "4839c6d2cb956e69ef7351dbbe61382ce19c7d60ef18c081ec8c7813079027f7"
                      *           ],
-                     *           "checkpoint": "afdp-notary.local/log\n3\nnNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=\n\n— afdp-notary.local/log OE34kTBGAiEAye+RvuZSM6kM1iR0Hst9ekxSFk/dCrQzJN4mhTSls1gCIQDrhEdjl7ZqF/xDTNGhoCS9ANkAAIVYpcC+7hxteEN0fw==\n"
+                     *           "checkpoint": "afdp-notary.local/log\n3\nyTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=\n\n— afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4\n— afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=\n"
                      *         },
-                     *         "signed_entry_timestamp": "MEUCIQCkY4EeHIwwfL9MIynI1jC3OKTp6CIQ9iCeocmZkFWeRwIgf0lW2R9v1QwtrUGjdu5tcxIQTYxycPAkppDx/KE9TGE=",
-                     *         "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI2ZDU0OTU3M2VjYzA5MmU2MGRjYjc1ZDQ3NzMyMjQ4OTk0Y2NhMTA4OTU5YTM0ZTg2Y2M5NWVlNTAwMmI4NGJiIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUQ4dnVNMzRBNEFLbVJyVXhVQ3hXOEwyM3FibEFYTStZS1c0SlVTQ0pwTjV3SWhBTzhSTUlNWXhaYnBWNlVvQXJ4eG91M1JXRjBQa0V5R0JMK0FWbFZRMVlrOSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "signed_entry_timestamp": "MEUCIA05Fa9moFDEYH1Pcckh7Py5T+jeWa3x96/1t5vsFvSIAiEA77b/TKx3topedt8syp4vjxiqqTWoxG0UwS8JtLfGmqI=",
+                     *         "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI2ZDU0OTU3M2VjYzA5MmU2MGRjYjc1ZDQ3NzMyMjQ4OTk0Y2NhMTA4OTU5YTM0ZTg2Y2M5NWVlNTAwMmI4NGJiIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJUUNuNkxQOXZMR01pMkpBMVdlSTMyRWhNUEhKTnNraE9NTFpPSy8vNWxSS1N3SWdMZ0ZSVXNMcXlYc0RkMExwd3FxL1VZWGppcFc4eEtmNFI5bHIvRjF5R1Y4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "rfc3161_timestamp": "MIIEWDADAgEAMIIETwYJKoZIhvcNAQcCoIIEQDCCBDwCAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWLntEF3TKnzhJWS+Xbq+65Z6817JBA7e49bVwtIi3kgIQaPwhSqS3rqiq21BYdMpkYBgPMjAyNjEyMDEyMDMxMzJaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggG/MIIBuwIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMyWjAvBgkqhkiG9w0BCQQxIgQgrvMRkI9Pf/KiltepQcz1sA8NomY6aD+aRmDnM27lJcwwgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEYwRAIgIXVapEHNwY3E7a9CZ83+Z+K7rAQ+/424XC5qk3hDl/4CIBPgeInm2v1RS6o3GdXUqMPa4kLF4UXSHngsDogEk33N",
+                     *         "timestamped_at": "2026-12-01T20:31:32.000Z",
                      *         "bundle": {
                      *           "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
                      *           "verificationMaterial": {
@@ -2912,37 +3084,44 @@ export interface operations {
                      *               {
                      *                 "logIndex": "2",
                      *                 "logId": {
-                     *                   "keyId": "OE34kUnJ/4P1ztwFxeom7RD7XtGS8ikVmiogK+tlwzU="
+                     *                   "keyId": "9OyVzUxX0nNkF7sQmd9RU2rB7js1mLd/CbQtvmAvqgA="
                      *                 },
                      *                 "kindVersion": {
                      *                   "kind": "hashedrekord",
                      *                   "version": "0.0.1"
                      *                 },
-                     *                 "integratedTime": "1796148768",
-                     *                 "inclusionPromise": {
-                     *                   "signedEntryTimestamp": "MEUCIQCkY4EeHIwwfL9MIynI1jC3OKTp6CIQ9iCeocmZkFWeRwIgf0lW2R9v1QwtrUGjdu5tcxIQTYxycPAkppDx/KE9TGE="
-                     *                 },
                      *                 "inclusionProof": {
                      *                   "logIndex": "2",
-                     *                   "rootHash": "nNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=",
+                     *                   "rootHash": "yTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=",
                      *                   "treeSize": "3",
                      *                   "hashes": [
-                     *                     "x4vtrTLmnKfYGxkocvVXnadZv8IdXRkpME617Xro5bk="
+                     *                     "SDnG0suVbmnvc1HbvmE4LOGcfWDvGMCB7Ix4EweQJ/c="
                      *                   ],
                      *                   "checkpoint": {
-                     *                     "envelope": "afdp-notary.local/log\n3\nnNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=\n\n— afdp-notary.local/log OE34kTBGAiEAye+RvuZSM6kM1iR0Hst9ekxSFk/dCrQzJN4mhTSls1gCIQDrhEdjl7ZqF/xDTNGhoCS9ANkAAIVYpcC+7hxteEN0fw==\n"
+                     *                     "envelope": "afdp-notary.local/log\n3\nyTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=\n\n— afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4\n— afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=\n"
                      *                   }
                      *                 },
-                     *                 "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI2ZDU0OTU3M2VjYzA5MmU2MGRjYjc1ZDQ3NzMyMjQ4OTk0Y2NhMTA4OTU5YTM0ZTg2Y2M5NWVlNTAwMmI4NGJiIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUQ4dnVNMzRBNEFLbVJyVXhVQ3hXOEwyM3FibEFYTStZS1c0SlVTQ0pwTjV3SWhBTzhSTUlNWXhaYnBWNlVvQXJ4eG91M1JXRjBQa0V5R0JMK0FWbFZRMVlrOSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0="
+                     *                 "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI2ZDU0OTU3M2VjYzA5MmU2MGRjYjc1ZDQ3NzMyMjQ4OTk0Y2NhMTA4OTU5YTM0ZTg2Y2M5NWVlNTAwMmI4NGJiIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJUUNuNkxQOXZMR01pMkpBMVdlSTMyRWhNUEhKTnNraE9NTFpPSy8vNWxSS1N3SWdMZ0ZSVXNMcXlYc0RkMExwd3FxL1VZWGppcFc4eEtmNFI5bHIvRjF5R1Y4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *                 "integratedTime": "1796157092",
+                     *                 "inclusionPromise": {
+                     *                   "signedEntryTimestamp": "MEUCIA05Fa9moFDEYH1Pcckh7Py5T+jeWa3x96/1t5vsFvSIAiEA77b/TKx3topedt8syp4vjxiqqTWoxG0UwS8JtLfGmqI="
+                     *                 }
                      *               }
-                     *             ]
+                     *             ],
+                     *             "timestampVerificationData": {
+                     *               "rfc3161Timestamps": [
+                     *                 {
+                     *                   "signedTimestamp": "MIIEWDADAgEAMIIETwYJKoZIhvcNAQcCoIIEQDCCBDwCAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCBWLntEF3TKnzhJWS+Xbq+65Z6817JBA7e49bVwtIi3kgIQaPwhSqS3rqiq21BYdMpkYBgPMjAyNjEyMDEyMDMxMzJaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggG/MIIBuwIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMyWjAvBgkqhkiG9w0BCQQxIgQgrvMRkI9Pf/KiltepQcz1sA8NomY6aD+aRmDnM27lJcwwgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEYwRAIgIXVapEHNwY3E7a9CZ83+Z+K7rAQ+/424XC5qk3hDl/4CIBPgeInm2v1RS6o3GdXUqMPa4kLF4UXSHngsDogEk33N"
+                     *                 }
+                     *               ]
+                     *             }
                      *           },
                      *           "messageSignature": {
                      *             "messageDigest": {
                      *               "algorithm": "SHA2_256",
                      *               "digest": "bVSVc+zAkuYNy3XUdzIkiZTMoQiVmjTobMle5QArhLs="
                      *             },
-                     *             "signature": "MEYCIQD8vuM34A4AKmRrUxUCxW8L23qblAXM+YKW4JUSCJpN5wIhAO8RMIMYxZbpV6UoArxxou3RWF0PkEyGBL+AVlVQ1Yk9"
+                     *             "signature": "MEUCIQCn6LP9vLGMi2JA1WeI32EhMPHJNskhOMLZOK//5lRKSwIgLgFRUsLqyXsDd0Lpwqq/UYXjipW8xKf4R9lr/F1yGV8="
                      *           }
                      *         },
                      *         "approvals": [
@@ -2950,12 +3129,12 @@ export interface operations {
                      *             "approver": "security-lead@caiatech.com",
                      *             "decision": "approve",
                      *             "comment": "risk review done",
-                     *             "decided_at": "2026-12-01T18:12:48.790Z"
+                     *             "decided_at": "2026-12-01T20:31:32.338Z"
                      *           }
                      *         ],
                      *         "approval_attestation": {
-                     *           "payload": "{\"approvals\":[{\"approver\":\"security-lead@caiatech.com\",\"comment\":\"risk review done\",\"decided_at\":\"2026-12-01T18:12:48.790Z\",\"decision\":\"approve\"}],\"evidence_package_hash\":\"6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb\",\"type\":\"afdp.approval_attestation/v1\",\"workflow_id\":\"07f0a992-44e4-4ac9-bc2a-a6e04d0bcd2e\"}",
-                     *           "signature_b64": "MEUCIQCZWbmsrY0rQMjmu5cPvRzvIxDlri4ZvltpTwE21h6V0wIgeRqTxDGWkJZG0PwuNYA6OQ6yd2Ea9dajUDA9nLb/B2I=",
+                     *           "payload": "{\"approvals\":[{\"approver\":\"security-lead@caiatech.com\",\"comment\":\"risk review done\",\"decided_at\":\"2026-12-01T20:31:32.338Z\",\"decision\":\"approve\"}],\"evidence_package_hash\":\"6d549573ecc092e60dcb75d47732248994cca108959a34e86cc95ee5002b84bb\",\"type\":\"afdp.approval_attestation/v1\",\"workflow_id\":\"9a04cf48-641a-420c-8a62-0fae6faab036\"}",
+                     *           "signature_b64": "MEUCIAULtOqVULqu9H9jXuCPGPF5uSxLLCHwMEzwb2rQylygAiEAkaUj0TDODQZSPUP+BX2q42PSBSNeKmv7pL8M1nwUpUQ=",
                      *           "key_id": "afdp-notary-key",
                      *           "key_version": 1
                      *         }
@@ -3160,49 +3339,38 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "batch_workflow_id": "c9d1012e-0c15-4a9d-9aae-6750efca2ab8",
-                     *       "status": "completed",
-                     *       "workflow_id": "c9d1012e-0c15-4a9d-9aae-6750efca2ab8",
-                     *       "workflow_type": "batch_signing",
-                     *       "created_at": "2026-12-01T18:12:48.629Z",
-                     *       "completed_at": "2026-12-01T18:12:48.668Z",
-                     *       "error_message": null,
-                     *       "evidence_package_hash": null,
-                     *       "updated_at": "2026-12-01T18:12:48.668Z",
-                     *       "submitted_by": null,
-                     *       "total": 2,
-                     *       "succeeded": 1,
-                     *       "failed": 1,
-                     *       "pending": 0,
+                     *       "batch_workflow_id": "39d90f8f-e983-4674-91a6-a486bc9fe9de",
                      *       "results": [
                      *         {
-                     *           "workflow_id": "4a0f0809-40cd-4173-bfeb-a9cd9daddcda",
+                     *           "workflow_id": "b5754bac-d706-4ec4-897a-a73221ecbeb8",
                      *           "receipt": {
                      *             "evidence_package_hash": "cd3ad5fc3c1691ccd73510810293c7721bae7700e5554515ef90435cffe3f02f",
-                     *             "rekor_log_id": "be41e9685d830b8cc4e30b4457f7bc5d6becb63b5d2afed68a3577ac7bd0082c",
+                     *             "rekor_log_id": "3d05d4501ed9fd5e53a84e7b16de46163171b318d5e414be3e12d00ec546cc0d",
                      *             "rekor_server_url": "https://notary.example.com",
-                     *             "signature_b64": "MEQCIDFQh3W6c60kuuHDmpeqGufA7EGlUyQ5eOetd6cpItoRAiBV/psSrUVOzZjQbxlfV0v5nKRPM3dUcfIbjN1Q/pjXVA==",
-                     *             "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFMllWOC84T1llQWtRTGJrd3d3M1RDdCswQXhlRwpQUGdmelBJVUYzSjVBQUF1N053clY5M2F1NGxxcGE3UUpsM3R2Nng3QzFrTzQ4U0J6eDViRTd0QXNBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
-                     *             "integrated_time": 1796148768,
+                     *             "signature_b64": "MEUCIHFQ49a8KK8aDeAD3cTYQ3hDd8YHHqHlH5Kk6H/5TEFnAiEArRsSGBHa5xNwJJmVnPHU0fpVUdQfszdyc0/tTLiYHQ4=",
+                     *             "public_key_b64": "LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFRnUzWWt4UFdRVnY0ZHhEdWI2bFNPcEdUaUhFQgpxcEo2em5LVWR4MUN3V3ErQmNxTHlBNUwrY2VQQW5yY0hzNW9sVGxQbHUzMFp4WmJMN1JqS1N2OXZBPT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==",
+                     *             "integrated_time": 1796157092,
                      *             "log_index": 1,
-                     *             "workflow_id": "4a0f0809-40cd-4173-bfeb-a9cd9daddcda",
+                     *             "workflow_id": "b5754bac-d706-4ec4-897a-a73221ecbeb8",
                      *             "key_id": "afdp-notary-key",
                      *             "key_version": 1,
-                     *             "signed_at": "2026-12-01T18:12:48.668Z",
+                     *             "signed_at": "2026-12-01T20:31:32.156Z",
                      *             "anchoring": "anchored",
-                     *             "rekor_entry_uuid": "be41e9685d830b8cc4e30b4457f7bc5d6becb63b5d2afed68a3577ac7bd0082c",
-                     *             "transparency_log_id": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *             "rekor_entry_uuid": "3d05d4501ed9fd5e53a84e7b16de46163171b318d5e414be3e12d00ec546cc0d",
+                     *             "transparency_log_id": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *             "inclusion_proof": {
                      *               "logIndex": 1,
-                     *               "rootHash": "c78bedad32e69ca7d81b192872f5579da759bfc21d5d1929304eb5ed7ae8e5b9",
+                     *               "rootHash": "4839c6d2cb956e69ef7351dbbe61382ce19c7d60ef18c081ec8c7813079027f7",
                      *               "treeSize": 2,
                      *               "hashes": [
-                     *                 "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4"
+                     *                 "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6"
                      *               ],
-                     *               "checkpoint": "afdp-notary.local/log\n2\nx4vtrTLmnKfYGxkocvVXnadZv8IdXRkpME617Xro5bk=\n\n— afdp-notary.local/log OE34kTBFAiEA0Sc3fr+zyZvySMaYEfyBfzAMBttx1lDN4gzHE+LEaNECIBgs2ie68NExj8q3nQM0zMuC1P7sA5TpVifOBTeELJ2X\n"
+                     *               "checkpoint": "afdp-notary.local/log\n2\nSDnG0suVbmnvc1HbvmE4LOGcfWDvGMCB7Ix4EweQJ/c=\n\n— afdp-notary.local/log 9OyVzTBFAiBanDi6l6dC2YsHaeGVUzDo6aKDLtwlFLDSwiUSj3dFXQIhAO+dgHI2/1DCPIqNhRg5sLKptT6Qze3wx6e/gHW0C+rE\n— afdp-notary.local/log ttmqKBRJNqGFqhN+DfK3WJiH6eO30snYxbEiKlwhCVOlOq2ShE9xkOUDaA/ip2UtfZ6CF2szGmwr61wP4WaNcNvHvgw=\n"
                      *             },
-                     *             "signed_entry_timestamp": "MEUCIQDPKr5mSHpnWJe5sKQH35F5pb69nk0ckwLGmEVOFgzaGAIgfnDAN1tJ0ssCQDacSY96VxDfN0eYqtGkOHit73nm2AE=",
-                     *             "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiJjZDNhZDVmYzNjMTY5MWNjZDczNTEwODEwMjkzYzc3MjFiYWU3NzAwZTU1NTQ1MTVlZjkwNDM1Y2ZmZTNmMDJmIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FUUNJREZRaDNXNmM2MGt1dUhEbXBlcUd1ZkE3RUdsVXlRNWVPZXRkNmNwSXRvUkFpQlYvcHNTclVWT3paalFieGxmVjB2NW5LUlBNM2RVY2ZJYmpOMVEvcGpYVkE9PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *             "signed_entry_timestamp": "MEQCIEvmPoxIhmHSAPlwTktsqe+qTyTa6fSgCMN7xNRzNawPAiBDAiLmnXXEF88KY+9g/yvoIWCOKbAjc3cD5dY/5fx4SQ==",
+                     *             "rekor_entry_body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiJjZDNhZDVmYzNjMTY5MWNjZDczNTEwODEwMjkzYzc3MjFiYWU3NzAwZTU1NTQ1MTVlZjkwNDM1Y2ZmZTNmMDJmIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJSEZRNDlhOEtLOGFEZUFEM2NUWVEzaERkOFlISHFIbEg1S2s2SC81VEVGbkFpRUFyUnNTR0JIYTV4TndKSm1WblBIVTBmcFZVZFFmc3pkeWMwL3RUTGlZSFE0PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *             "rfc3161_timestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCDwMhzLKmUl64tAqVqhGgoAuBGjLgY9nA91tEHbM2wVLwIQVCXU9SLznnfxKOfq4MPlkRgPMjAyNjEyMDEyMDMxMzJaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMyWjAvBgkqhkiG9w0BCQQxIgQgfH2SEaOdkbfGP08BWh4WxYprQmNv/0FpK+gKBIR9iFwwgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIgbtckYeuBV/M0PlZEyODMi15kr8naRzK4toGaqdlw0FYCIQDoHJKHu0AIB+Wut+PE1RiTmfN2HYQkSxfxYl0jA3j1/g==",
+                     *             "timestamped_at": "2026-12-01T20:31:32.000Z",
                      *             "bundle": {
                      *               "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
                      *               "verificationMaterial": {
@@ -3213,44 +3381,52 @@ export interface operations {
                      *                   {
                      *                     "logIndex": "1",
                      *                     "logId": {
-                     *                       "keyId": "OE34kUnJ/4P1ztwFxeom7RD7XtGS8ikVmiogK+tlwzU="
+                     *                       "keyId": "9OyVzUxX0nNkF7sQmd9RU2rB7js1mLd/CbQtvmAvqgA="
                      *                     },
                      *                     "kindVersion": {
                      *                       "kind": "hashedrekord",
                      *                       "version": "0.0.1"
                      *                     },
-                     *                     "integratedTime": "1796148768",
-                     *                     "inclusionPromise": {
-                     *                       "signedEntryTimestamp": "MEUCIQDPKr5mSHpnWJe5sKQH35F5pb69nk0ckwLGmEVOFgzaGAIgfnDAN1tJ0ssCQDacSY96VxDfN0eYqtGkOHit73nm2AE="
-                     *                     },
                      *                     "inclusionProof": {
                      *                       "logIndex": "1",
-                     *                       "rootHash": "x4vtrTLmnKfYGxkocvVXnadZv8IdXRkpME617Xro5bk=",
+                     *                       "rootHash": "SDnG0suVbmnvc1HbvmE4LOGcfWDvGMCB7Ix4EweQJ/c=",
                      *                       "treeSize": "2",
                      *                       "hashes": [
-                     *                         "0vNhtoCcPi+ExZ9VNXjXryoF7ZUxowtonNR5Np9hCeQ="
+                     *                         "l6ef9lVHGxvi6jE6MC6x9jDpQGhAk/IRw4tT28rvhrY="
                      *                       ],
                      *                       "checkpoint": {
-                     *                         "envelope": "afdp-notary.local/log\n2\nx4vtrTLmnKfYGxkocvVXnadZv8IdXRkpME617Xro5bk=\n\n— afdp-notary.local/log OE34kTBFAiEA0Sc3fr+zyZvySMaYEfyBfzAMBttx1lDN4gzHE+LEaNECIBgs2ie68NExj8q3nQM0zMuC1P7sA5TpVifOBTeELJ2X\n"
+                     *                         "envelope": "afdp-notary.local/log\n2\nSDnG0suVbmnvc1HbvmE4LOGcfWDvGMCB7Ix4EweQJ/c=\n\n— afdp-notary.local/log 9OyVzTBFAiBanDi6l6dC2YsHaeGVUzDo6aKDLtwlFLDSwiUSj3dFXQIhAO+dgHI2/1DCPIqNhRg5sLKptT6Qze3wx6e/gHW0C+rE\n— afdp-notary.local/log ttmqKBRJNqGFqhN+DfK3WJiH6eO30snYxbEiKlwhCVOlOq2ShE9xkOUDaA/ip2UtfZ6CF2szGmwr61wP4WaNcNvHvgw=\n"
                      *                       }
                      *                     },
-                     *                     "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiJjZDNhZDVmYzNjMTY5MWNjZDczNTEwODEwMjkzYzc3MjFiYWU3NzAwZTU1NTQ1MTVlZjkwNDM1Y2ZmZTNmMDJmIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FUUNJREZRaDNXNmM2MGt1dUhEbXBlcUd1ZkE3RUdsVXlRNWVPZXRkNmNwSXRvUkFpQlYvcHNTclVWT3paalFieGxmVjB2NW5LUlBNM2RVY2ZJYmpOMVEvcGpYVkE9PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0="
+                     *                     "canonicalizedBody": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiJjZDNhZDVmYzNjMTY5MWNjZDczNTEwODEwMjkzYzc3MjFiYWU3NzAwZTU1NTQ1MTVlZjkwNDM1Y2ZmZTNmMDJmIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJSEZRNDlhOEtLOGFEZUFEM2NUWVEzaERkOFlISHFIbEg1S2s2SC81VEVGbkFpRUFyUnNTR0JIYTV4TndKSm1WblBIVTBmcFZVZFFmc3pkeWMwL3RUTGlZSFE0PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *                     "integratedTime": "1796157092",
+                     *                     "inclusionPromise": {
+                     *                       "signedEntryTimestamp": "MEQCIEvmPoxIhmHSAPlwTktsqe+qTyTa6fSgCMN7xNRzNawPAiBDAiLmnXXEF88KY+9g/yvoIWCOKbAjc3cD5dY/5fx4SQ=="
+                     *                     }
                      *                   }
-                     *                 ]
+                     *                 ],
+                     *                 "timestampVerificationData": {
+                     *                   "rfc3161Timestamps": [
+                     *                     {
+                     *                       "signedTimestamp": "MIIEWTADAgEAMIIEUAYJKoZIhvcNAQcCoIIEQTCCBD0CAQMxDTALBglghkgBZQMEAgEwfAYLKoZIhvcNAQkQAQSgbQRrMGkCAQEGCysGAQQBgf1ZmFkBMC8wCwYJYIZIAWUDBAIBBCDwMhzLKmUl64tAqVqhGgoAuBGjLgY9nA91tEHbM2wVLwIQVCXU9SLznnfxKOfq4MPlkRgPMjAyNjEyMDEyMDMxMzJaMAMCAQGgggHlMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEUMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2FsL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8GZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgwHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4QhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1JwAItnhgxggHAMIIBvAIBATBTMD8xFDASBgNVBAoMC0FGRFAgTm90YXJ5MScwJQYDVQQDDB5hZmRwLW5vdGFyeS5sb2NhbC9sb2cgVFNBIHJvb3QCEHCIDYPLMtkNg68iECS1WnYwCwYJYIZIAWUDBAIBoIH/MBoGCSqGSIb3DQEJAzENBgsqhkiG9w0BCRABBDAcBgkqhkiG9w0BCQUxDxcNMjYxMjAxMjAzMTMyWjAvBgkqhkiG9w0BCQQxIgQgfH2SEaOdkbfGP08BWh4WxYprQmNv/0FpK+gKBIR9iFwwgZEGCyqGSIb3DQEJEAIvMYGBMH8wfTB7BCDB4sS7PCukho4x901ICK0NXWZGog8BEcK5rnB7I4+vPjBXMEOkQTA/MRQwEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwvbG9nIFRTQSByb290AhBwiA2DyzLZDYOvIhAktVp2MAoGCCqGSM49BAMCBEcwRQIgbtckYeuBV/M0PlZEyODMi15kr8naRzK4toGaqdlw0FYCIQDoHJKHu0AIB+Wut+PE1RiTmfN2HYQkSxfxYl0jA3j1/g=="
+                     *                     }
+                     *                   ]
+                     *                 }
                      *               },
                      *               "messageSignature": {
                      *                 "messageDigest": {
                      *                   "algorithm": "SHA2_256",
                      *                   "digest": "zTrV/DwWkczXNRCBApPHchuudwDlVUUV75BDXP/j8C8="
                      *                 },
-                     *                 "signature": "MEQCIDFQh3W6c60kuuHDmpeqGufA7EGlUyQ5eOetd6cpItoRAiBV/psSrUVOzZjQbxlfV0v5nKRPM3dUcfIbjN1Q/pjXVA=="
+                     *                 "signature": "MEUCIHFQ49a8KK8aDeAD3cTYQ3hDd8YHHqHlH5Kk6H/5TEFnAiEArRsSGBHa5xNwJJmVnPHU0fpVUdQfszdyc0/tTLiYHQ4="
                      *               }
                      *             }
                      *           },
                      *           "status": "completed",
                      *           "index": 0,
                      *           "evidence_package_hash": "cd3ad5fc3c1691ccd73510810293c7721bae7700e5554515ef90435cffe3f02f",
-                     *           "error": null
+                     *           "error": null,
+                     *           "warnings": []
                      *         },
                      *         {
                      *           "workflow_id": "",
@@ -3260,11 +3436,25 @@ export interface operations {
                      *           "evidence_package_hash": null,
                      *           "error": {
                      *             "code": "validation_failed",
-                     *             "message": "evidence_packages[1].spec_version: must look like 1.0 or 1.0.0",
+                     *             "message": "evidence_packages[1].spec_version: must be 1.0 or 1.0.0",
                      *             "field": "evidence_packages[1].spec_version"
-                     *           }
+                     *           },
+                     *           "warnings": []
                      *         }
-                     *       ]
+                     *       ],
+                     *       "status": "completed",
+                     *       "workflow_id": "39d90f8f-e983-4674-91a6-a486bc9fe9de",
+                     *       "workflow_type": "batch_signing",
+                     *       "created_at": "2026-12-01T20:31:32.130Z",
+                     *       "completed_at": "2026-12-01T20:31:32.156Z",
+                     *       "error_message": null,
+                     *       "evidence_package_hash": null,
+                     *       "updated_at": "2026-12-01T20:31:32.156Z",
+                     *       "submitted_by": null,
+                     *       "total": 2,
+                     *       "succeeded": 1,
+                     *       "failed": 1,
+                     *       "pending": 0
                      *     }
                      */
                     "application/json": components["schemas"]["BatchSignResponse"];
@@ -3556,16 +3746,32 @@ export interface operations {
                      *           "key_id": "afdp-notary-key",
                      *           "version": 1,
                      *           "algorithm": "ecdsa-p256",
-                     *           "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2YV8/8OYeAkQLbkwww3TCt+0AxeG\nPPgfzPIUF3J5AAAu7NwrV93au4lqpa7QJl3tv6x7C1kO48SBzx5bE7tAsA==\n-----END PUBLIC KEY-----\n",
-                     *           "created_at": "2026-12-01T18:12:46.562Z"
+                     *           "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFu3YkxPWQVv4dxDub6lSOpGTiHEB\nqpJ6znKUdx1CwWq+BcqLyA5L+cePAnrcHs5olTlPlu30ZxZbL7RjKSv9vA==\n-----END PUBLIC KEY-----\n",
+                     *           "created_at": "2026-12-01T20:31:28.353Z"
                      *         }
                      *       ],
                      *       "transparency_log": {
-                     *         "log_id": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *         "log_id": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *         "url": "https://notary.example.com",
-                     *         "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEI3ZCJal1nabdc9PV+JZqA+pCvSEb\nLo/jS19E3V3YFXsn4o0AmNzTLwZSpyGcD8eOxApcuQCh9Jghmd5PLB0LSw==\n-----END PUBLIC KEY-----\n",
-                     *         "origin": "afdp-notary.local/log"
-                     *       }
+                     *         "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/0XWJ/Fxo+U91p+nmOmO71Rud5uy\nJnLMqhSNrbWu4oz1QOCWEfLutVnvYE0P/FhhjqCP+Z3rSHfsbWPvT2POpQ==\n-----END PUBLIC KEY-----\n",
+                     *         "origin": "afdp-notary.local/log",
+                     *         "api_version": 1,
+                     *         "key_name": "afdp-notary.local/log",
+                     *         "vkey": "afdp-notary.local/log+b6d9aa28+AcOQiBRUTHXapSnzvg1hDFRdRxRbCIaa56DK0ly06yAw",
+                     *         "tiles_url": "https://notary.example.com/api/v1/log/tiles"
+                     *       },
+                     *       "timestamp_authorities": [
+                     *         {
+                     *           "url": "embedded",
+                     *           "cert_chain_pem": [
+                     *             "-----BEGIN CERTIFICATE-----\nMIIB4TCCAYegAwIBAgIQcIgNg8sy2Q2DryIQJLVadjAKBggqhkjOPQQDAjA/MRQw\nEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwv\nbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTMxMTEzMDIwMzEyOFowOjEU\nMBIGA1UECgwLQUZEUCBOb3RhcnkxIjAgBgNVBAMMGWFmZHAtbm90YXJ5LmxvY2Fs\nL2xvZyBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATnBD7ce4GBaqqbnm8G\nZCr/G0cIDLzZHjAovDIh+u9uQKfkJHolB/7B2RlMc9DKvqR/11F1DCc9y2sK51ib\n9JgQo2owaDAOBgNVHQ8BAf8EBAMCB4AwFgYDVR0lAQH/BAwwCgYIKwYBBQUHAwgw\nHQYDVR0OBBYEFGAWJY2tGooOo5Lv24NxzWZUmSHpMB8GA1UdIwQYMBaAFKx7dikn\n2Eo3njRbKlwNeiynSPYtMAoGCCqGSM49BAMCA0gAMEUCIESPSsKT1dokIWWvOH4Q\nhVo5qaVHLDc9TChiOHMLHeB7AiEA6xxXTmawBc3BSzrDwmQMw6KcxsjiqON5Yp1J\nwAItnhg=\n-----END CERTIFICATE-----\n",
+                     *             "-----BEGIN CERTIFICATE-----\nMIIB4zCCAYigAwIBAgIQDj1wp7FEMqp8ct/WYKVnkDAKBggqhkjOPQQDAjA/MRQw\nEgYDVQQKDAtBRkRQIE5vdGFyeTEnMCUGA1UEAwweYWZkcC1ub3RhcnkubG9jYWwv\nbG9nIFRTQSByb290MB4XDTI2MTIwMTIwMjYyOFoXDTQ2MTEyNjIwMzEyOFowPzEU\nMBIGA1UECgwLQUZEUCBOb3RhcnkxJzAlBgNVBAMMHmFmZHAtbm90YXJ5LmxvY2Fs\nL2xvZyBUU0Egcm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABMW5K6UUfRei\nN1F7GFBI1Nrp36BXZ9/acUL8mWRNXt/2RWz0z17+DWTPCcjOirVvfF+xocyxuqkW\nR7RsCOA0CjmjZjBkMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0PAQH/BAQDAgEG\nMB0GA1UdDgQWBBSse3YpJ9hKN540WypcDXosp0j2LTAfBgNVHSMEGDAWgBSse3Yp\nJ9hKN540WypcDXosp0j2LTAKBggqhkjOPQQDAgNJADBGAiEAoOOmg3heH7WOzeQE\nGG21QA6/+yRrJjD8uk00DPzdFzMCIQDV+Z+ufbUe61w6zA9jyl++3BH3T6kQuqSS\n1W9D8nuqMA==\n-----END CERTIFICATE-----\n"
+                     *           ],
+                     *           "valid_for": {
+                     *             "start": "2026-12-01T20:26:28.000Z"
+                     *           }
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["TrustRoot"];
@@ -3643,7 +3849,7 @@ export interface operations {
                      *       "key_id": "afdp-notary-key",
                      *       "version": 2,
                      *       "algorithm": "ecdsa-p256",
-                     *       "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2YV8/8OYeAkQLbkwww3TCt+0AxeG\nPPgfzPIUF3J5AAAu7NwrV93au4lqpa7QJl3tv6x7C1kO48SBzx5bE7tAsA==\n-----END PUBLIC KEY-----\n",
+                     *       "public_key_pem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFu3YkxPWQVv4dxDub6lSOpGTiHEB\nqpJ6znKUdx1CwWq+BcqLyA5L+cePAnrcHs5olTlPlu30ZxZbL7RjKSv9vA==\n-----END PUBLIC KEY-----\n",
                      *       "created_at": "2026-12-01T19:00:00.000Z"
                      *     }
                      */
@@ -3732,6 +3938,180 @@ export interface operations {
             };
         };
     };
+    getTileCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description C2SP checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example afdp-notary.local/log
+                     *     3
+                     *     yTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=
+                     *
+                     *     — afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4
+                     *     — afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description Malformed request: not JSON, or a parameter or body member of the wrong shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the detail only quotes the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other server error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the tile path after tile/, e.g. 0/000, 1/000.p/3 or entries/x001/234.p/17 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Raw bytes (the example is a partial level-0 tile of three leaf hashes, read as Latin-1) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example §öUGâê1:0.±ö0é@h@òÃSÛÊï¶=ÔPÙý^S¨N{ÞF1q³Õä¾>ÐÅFÌ
+                    %½Å¥[jhx3"P¤5Î÷¶e?
+                    o^ */
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Malformed request: not JSON, or a parameter or body member of the wrong shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the detail only quotes the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other server error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLogInfo: {
         parameters: {
             query?: never;
@@ -3749,10 +4129,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rootHash": "9cda58caef592d7e618c3d8cbe44bd6c9c813e3897a5894e0fa2225b437dbba3",
+                     *       "rootHash": "c936fdbd6c9f2c33f0db7b682a90e4d16ca0e23d3af68ff333c2b29dee83900d",
                      *       "treeSize": 3,
-                     *       "signedTreeHead": "afdp-notary.local/log\n3\nnNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=\n\n— afdp-notary.local/log OE34kTBGAiEAye+RvuZSM6kM1iR0Hst9ekxSFk/dCrQzJN4mhTSls1gCIQDrhEdjl7ZqF/xDTNGhoCS9ANkAAIVYpcC+7hxteEN0fw==\n",
-                     *       "treeID": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335"
+                     *       "signedTreeHead": "afdp-notary.local/log\n3\nyTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=\n\n— afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4\n— afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=\n",
+                     *       "treeID": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00"
                      *     }
                      */
                     "application/json": components["schemas"]["LogInfo"];
@@ -3827,8 +4207,8 @@ export interface operations {
                 content: {
                     /**
                      * @example -----BEGIN PUBLIC KEY-----
-                     *     MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEI3ZCJal1nabdc9PV+JZqA+pCvSEb
-                     *     Lo/jS19E3V3YFXsn4o0AmNzTLwZSpyGcD8eOxApcuQCh9Jghmd5PLB0LSw==
+                     *     MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/0XWJ/Fxo+U91p+nmOmO71Rud5uy
+                     *     JnLMqhSNrbWu4oz1QOCWEfLutVnvYE0P/FhhjqCP+Z3rSHfsbWPvT2POpQ==
                      *     -----END PUBLIC KEY-----
                      */
                     "application/x-pem-file": string;
@@ -3906,9 +4286,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "rootHash": "c78bedad32e69ca7d81b192872f5579da759bfc21d5d1929304eb5ed7ae8e5b9",
+                     *       "rootHash": "4839c6d2cb956e69ef7351dbbe61382ce19c7d60ef18c081ec8c7813079027f7",
                      *       "hashes": [
-                     *         "be41e9685d830b8cc4e30b4457f7bc5d6becb63b5d2afed68a3577ac7bd0082c"
+                     *         "3d05d4501ed9fd5e53a84e7b16de46163171b318d5e414be3e12d00ec546cc0d"
                      *       ]
                      *     }
                      */
@@ -3997,23 +4377,23 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4": {
-                     *         "body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
-                     *         "integratedTime": 1796148768,
-                     *         "logID": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *       "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6": {
+                     *         "body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "integratedTime": 1796157091,
+                     *         "logID": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *         "logIndex": 0,
                      *         "verification": {
                      *           "inclusionProof": {
                      *             "logIndex": 0,
-                     *             "rootHash": "9cda58caef592d7e618c3d8cbe44bd6c9c813e3897a5894e0fa2225b437dbba3",
+                     *             "rootHash": "c936fdbd6c9f2c33f0db7b682a90e4d16ca0e23d3af68ff333c2b29dee83900d",
                      *             "treeSize": 3,
                      *             "hashes": [
-                     *               "be41e9685d830b8cc4e30b4457f7bc5d6becb63b5d2afed68a3577ac7bd0082c",
-                     *               "0f017fa1cf0f440132f49baaf566f34d0e0557709df64248a4b783fa6a4e8164"
+                     *               "3d05d4501ed9fd5e53a84e7b16de46163171b318d5e414be3e12d00ec546cc0d",
+                     *               "25028cbdc5a55b9b08986a689378338c1d022250a48f35cef78cb6653f0d6f5e"
                      *             ],
-                     *             "checkpoint": "afdp-notary.local/log\n3\nnNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=\n\n— afdp-notary.local/log OE34kTBGAiEAye+RvuZSM6kM1iR0Hst9ekxSFk/dCrQzJN4mhTSls1gCIQDrhEdjl7ZqF/xDTNGhoCS9ANkAAIVYpcC+7hxteEN0fw==\n"
+                     *             "checkpoint": "afdp-notary.local/log\n3\nyTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=\n\n— afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4\n— afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=\n"
                      *           },
-                     *           "signedEntryTimestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW"
+                     *           "signedEntryTimestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE="
                      *         }
                      *       }
                      *     }
@@ -4102,23 +4482,23 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "d2f361b6809c3e2f84c59f553578d7af2a05ed9531a30b689cd479369f6109e4": {
-                     *         "body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FVUNJQzhXUGhQd25rYXMyaTRPK1dvRG4xa2JyaW4rT1FwM2IwMHR1bDRKMmt1UEFpRUFvdXlKNDNrNXU3SWdaZGw3NHZYTEpRMWJOL01hVTJYTWlESGk4Zk8rNWI4PSIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGTWxsV09DODRUMWxsUVd0UlRHSnJkM2QzTTFSRGRDc3dRWGhsUndwUVVHZG1lbEJKVlVZelNqVkJRVUYxTjA1M2NsWTVNMkYxTkd4eGNHRTNVVXBzTTNSMk5uZzNRekZyVHpRNFUwSjZlRFZpUlRkMFFYTkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
-                     *         "integratedTime": 1796148768,
-                     *         "logID": "384df89149c9ff83f5cedc05c5ea26ed10fb5ed192f229159a2a202beb65c335",
+                     *       "97a79ff655471b1be2ea313a302eb1f630e940684093f211c38b53dbcaef86b6": {
+                     *         "body": "eyJhcGlWZXJzaW9uIjoiMC4wLjEiLCJraW5kIjoiaGFzaGVkcmVrb3JkIiwic3BlYyI6eyJkYXRhIjp7Imhhc2giOnsiYWxnb3JpdGhtIjoic2hhMjU2IiwidmFsdWUiOiI4OTNhZmUxOWY2YzdkMTAzNzg2M2VhMGE0ZjM5NjI0MGZlYmRlMWU1YzIzOTk5ZTIzYzk0MTAyMTZjMWQyZjgxIn19LCJzaWduYXR1cmUiOnsiY29udGVudCI6Ik1FWUNJUUN3RGszTWUvNzNMOVdWbjd1ME5JdnBDTmkwWmlHdUlZVVBocXpkOTZ6T1BRSWhBTVFINFJrVktidHpyQXlFR2NTeE9SYXYxaUsxd0V6Y1VWVG9OS3p1amxqcyIsInB1YmxpY0tleSI6eyJjb250ZW50IjoiTFMwdExTMUNSVWRKVGlCUVZVSk1TVU1nUzBWWkxTMHRMUzBLVFVacmQwVjNXVWhMYjFwSmVtb3dRMEZSV1VsTGIxcEplbW93UkVGUlkwUlJaMEZGUm5VeldXdDRVRmRSVm5ZMFpIaEVkV0kyYkZOUGNFZFVhVWhGUWdweGNFbzJlbTVMVldSNE1VTjNWM0VyUW1OeFRIbEJOVXdyWTJWUVFXNXlZMGh6Tlc5c1ZHeFFiSFV6TUZwNFdtSk1OMUpxUzFOMk9YWkJQVDBLTFMwdExTMUZUa1FnVUZWQ1RFbERJRXRGV1MwdExTMHRDZz09In19fX0=",
+                     *         "integratedTime": 1796157091,
+                     *         "logID": "f4ec95cd4c57d2736417bb1099df51536ac1ee3b3598b77f09b42dbe602faa00",
                      *         "logIndex": 0,
                      *         "verification": {
                      *           "inclusionProof": {
                      *             "logIndex": 0,
-                     *             "rootHash": "9cda58caef592d7e618c3d8cbe44bd6c9c813e3897a5894e0fa2225b437dbba3",
+                     *             "rootHash": "c936fdbd6c9f2c33f0db7b682a90e4d16ca0e23d3af68ff333c2b29dee83900d",
                      *             "treeSize": 3,
                      *             "hashes": [
-                     *               "be41e9685d830b8cc4e30b4457f7bc5d6becb63b5d2afed68a3577ac7bd0082c",
-                     *               "0f017fa1cf0f440132f49baaf566f34d0e0557709df64248a4b783fa6a4e8164"
+                     *               "3d05d4501ed9fd5e53a84e7b16de46163171b318d5e414be3e12d00ec546cc0d",
+                     *               "25028cbdc5a55b9b08986a689378338c1d022250a48f35cef78cb6653f0d6f5e"
                      *             ],
-                     *             "checkpoint": "afdp-notary.local/log\n3\nnNpYyu9ZLX5hjD2MvkS9bJyBPjiXpYlOD6IiW0N9u6M=\n\n— afdp-notary.local/log OE34kTBGAiEAye+RvuZSM6kM1iR0Hst9ekxSFk/dCrQzJN4mhTSls1gCIQDrhEdjl7ZqF/xDTNGhoCS9ANkAAIVYpcC+7hxteEN0fw==\n"
+                     *             "checkpoint": "afdp-notary.local/log\n3\nyTb9vWyfLDPw23toKpDk0Wyg4j069o/zM8Kyne6DkA0=\n\n— afdp-notary.local/log 9OyVzTBFAiB2M1ordAeLJ4qVI7bU+ZtlF5enJJ9PX+yHnUkCV6KpTAIhANeTNSSUkGPlyd7Cam1DbVhubdMcg6HRcNaYyJajNcg4\n— afdp-notary.local/log ttmqKHxTh4H1wo/GNXf6WHcj/ARHPzBpfmpt/Mw6WMYo8tk5/4z82DEDgRP+Tdm3puFznl0tB/ym9fflz+Jzk+lLXQE=\n"
                      *           },
-                     *           "signedEntryTimestamp": "MEYCIQChruzhBaLBT0l2dRCdfMh+dihT3018sp/kStjA5GBXKAIhAKb57nHOIk6304DIGJCpiVgL1QgpVVLfkNSXAEVSBsQW"
+                     *           "signedEntryTimestamp": "MEUCIQCet/vLci7BnVWjl7nRpX8Ivep6dk0rE9K/rgRXvMOUuAIgdsh4Tp0psht6rlXty7+yv+0FeqqTsDJkjkjYLK02jOE="
                      *         }
                      *       }
                      *     }

@@ -1,5 +1,5 @@
-import { leafHash, MerkleTree } from '../../../core/merkle/index.js';
-import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../../../core/transparency/index.js';
+import { leafHash, MerkleTree, TILE_WIDTH, tileWidth } from '../../../core/merkle/index.js';
+import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET, vkey } from '../../../core/transparency/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import type { ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
@@ -7,6 +7,9 @@ import { GroupCommitter } from '../../store/group-commit.js';
 import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
+
+/** where the log's C2SP tlog-tiles are served, below the service URL */
+export const TILES_PATH = '/api/v1/log/tiles';
 
 export interface EmbeddedLogOptions {
   db: SqlClient;
@@ -58,7 +61,16 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
   }
 
   async info(): Promise<LogInfo> {
-    return { logID: this.logID, url: this.options.url, publicKeyPem: this.options.key.publicKeyPem, origin: this.options.origin };
+    const { url, key, origin } = this.options;
+    return {
+      logID: this.logID, url, publicKeyPem: key.publicKeyPem, origin, apiVersion: 1, keyName: this.keyName,
+      vkey: vkey(key.noteKey.publicKey, this.keyName), tilesUrl: `${url}${TILES_PATH}`,
+    };
+  }
+
+  /** the name on checkpoint signature lines: the origin, made a valid key name */
+  get keyName(): string {
+    return this.options.origin.replace(/\s|\+/g, '_');
   }
 
   async ping(): Promise<void> {
@@ -101,6 +113,19 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
 
   get size(): number {
     return this.tree.size;
+  }
+
+  /** `width` tile hashes (c2sp.org/tlog-tiles) of tile `index` at `level`, within a committed tree of `treeSize`. */
+  tileHashes(level: number, index: number, width: number, treeSize: number): Buffer | undefined {
+    if (width < 1 || width > tileWidth(level, index, Math.min(treeSize, this.tree.size))) return undefined;
+    return this.tree.hashesAt(level * 8, index * TILE_WIDTH, width);
+  }
+
+  /** The logged bodies (leaf data) of entries [from, from + count), in order; undefined if one is missing. */
+  async leafData(from: number, count: number): Promise<Buffer[] | undefined> {
+    const { rows } = await this.options.db.query<{ body: string }>(
+      'SELECT body FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, from + count]);
+    return rows.length === count ? rows.map((r) => Buffer.from(r.body, 'utf8')) : undefined;
   }
 
   get exclusive(): boolean {
@@ -162,7 +187,9 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     const { key, origin } = this.options;
     return {
       set: (index, body, time) => signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey),
-      checkpoint: (size, root) => signCheckpoint({ origin, size, rootHash: root, otherContent: [] }, origin.replace(/\s|\+/g, '_'), key.privateKey),
+      // ECDSA for Rekor v1 clients and Sigstore verifiers, Ed25519 for witnesses (c2sp.org/tlog-witness)
+      checkpoint: (size, root) => signCheckpoint({ origin, size, rootHash: root, otherContent: [] },
+        { name: this.keyName, privateKey: key.privateKey }, { name: this.keyName, privateKey: key.noteKey.privateKey }),
     };
   }
 

@@ -4,7 +4,7 @@
  */
 import type { AnchorRequest } from '../../../ports/transparency-log.js';
 import { hashedRekordEntry } from '../../../core/transparency/index.js';
-import { HttpClient, HttpError } from './http.js';
+import { HttpClient, HttpError } from '../../http/http-client.js';
 
 export interface RekorInclusionProofJson {
   checkpoint: string;

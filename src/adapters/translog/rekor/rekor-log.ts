@@ -7,7 +7,8 @@ import { NotaryError } from '../../../core/errors.js';
 import { describeFailures, entryIsValid, logIdFromPublicKey, verifyCheckpoint, verifyLogEntry } from '../../../core/transparency/index.js';
 import type { AnchorRequest, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import { RekorClient } from './client.js';
-import { HttpClient, HttpError } from './http.js';
+import { guard } from '../../http/guard.js';
+import { HttpClient } from '../../http/http-client.js';
 import { toLogEntry } from './to-log-entry.js';
 
 export { toLogEntry };
@@ -59,13 +60,13 @@ export class RekorLog implements TransparencyLog {
   async info(): Promise<LogInfo> {
     const key = await this.logKey();
     const tree = await guard('read Rekor log info', () => this.client.getLogInfo());
-    let origin: string;
+    let checkpoint: ReturnType<typeof verifyCheckpoint>;
     try {
-      origin = verifyCheckpoint(tree.signedTreeHead, key.key).origin;
+      checkpoint = verifyCheckpoint(tree.signedTreeHead, key.key);
     } catch (err) {
       throw new NotaryError('internal', `Rekor signed tree head failed verification: ${(err as Error).message}`, { cause: err });
     }
-    return { logID: key.logID, url: this.options.url, publicKeyPem: key.pem, origin };
+    return { logID: key.logID, url: this.options.url, publicKeyPem: key.pem, origin: checkpoint.origin, apiVersion: 1, keyName: checkpoint.key.name };
   }
 
   async ping(): Promise<void> {
@@ -92,17 +93,5 @@ function toLogKey(pem: string): LogKey {
     return { key, pem, logID: logIdFromPublicKey(key) };
   } catch (err) {
     throw new NotaryError('internal', 'Rekor public key is not a valid PEM public key', { cause: err });
-  }
-}
-
-/** HTTP failures → NotaryError: transient ones 'unavailable' (retryable), the rest 'internal'. */
-async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof NotaryError) throw err;
-    const message = `cannot ${what}: ${err instanceof Error ? err.message : String(err)}`;
-    if (err instanceof HttpError && err.retryable) throw new NotaryError('unavailable', message, { cause: err });
-    throw new NotaryError('internal', message, { cause: err });
   }
 }

@@ -24,6 +24,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule | 'public'>> = {
   'GET /api/v1/log/proof': 'public',
   'GET /api/v1/log/entries/:uuid': 'public',
   'GET /api/v1/log/entries': 'public',
+  // C2SP tlog-tiles of the embedded log: witnesses and monitors have no account either
+  'GET /api/v1/log/tiles/checkpoint': 'public',
+  'GET /api/v1/log/tiles/tile/*': 'public',
   // the API's own description and Swagger UI (its page, assets and the copy of the document it loads)
   'GET /api-docs/openapi.json': 'public',
   'GET /swagger-ui': 'public',

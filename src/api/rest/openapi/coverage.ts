@@ -30,8 +30,8 @@ export function warnUndocumentedRoutes(app: FastifyInstance): void {
 /** Every registered route, as `METHOD /pattern`. */
 export const registeredRoutes = (app: FastifyInstance): string[] => [...(registered.get(app) ?? [])];
 
-/** fastify's `/a/:id` is OpenAPI's `/a/{id}`. */
-export const toOpenApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/** fastify's `/a/:id` is OpenAPI's `/a/{id}`, and its wildcard `/a/*` is `/a/{*}` (as @fastify/swagger writes it). */
+export const toOpenApiPath = (url: string): string => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{*}');
 
 /** Registered routes the OpenAPI document does not describe. */
 export function undocumentedRoutes(app: FastifyInstance): string[] {

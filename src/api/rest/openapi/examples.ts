@@ -6,7 +6,7 @@
  */
 import recorded from './recorded.json' with { type: 'json' };
 
-const { evidencePackage, receipt, approvalPending, approvalCompleted, batchResponse, trustRoot, logInfo, consistencyProof, logEntry } = recorded;
+const { evidencePackage, receipt, approvalPending, approvalCompleted, batchResponse, trustRoot, logInfo, consistencyProof, logEntry, tile } = recorded;
 const workflow = {
   workflow_id: receipt.workflow_id, workflow_type: 'simple_signing', status: 'completed', created_at: receipt.signed_at, completed_at: receipt.signed_at,
   error_message: null, evidence_package_hash: receipt.evidence_package_hash, updated_at: receipt.signed_at, submitted_by: null,
@@ -68,6 +68,7 @@ export const EXAMPLES = {
   logPublicKeyPem: trustRoot.transparency_log.public_key_pem,
   consistencyProof,
   logEntry,
+  tile,
   apiKey,
   apiKeyCreated: { ...apiKey, api_key: 'afdp_3Kx9q2V7mYtR8wLpZ4nB6cD1eF0gH5jK' },
   auditPage: {

@@ -33,16 +33,22 @@ export function systemRoutes(app: FastifyInstance, notary: Notary, version: stri
 
   app.get('/api/v1/trust-root', {
     schema: {
-      tags: ['Verification'], operationId: 'getTrustRoot', summary: 'The keys receipts are verified with',
-      description: 'Every signing-key version (rotation keeps old ones) and the transparency log\'s ID, URL and key. Publish it out of band; '
-        + '`npx afdp-notary verify` checks receipts offline against it.',
+      tags: ['Verification'], operationId: 'getTrustRoot', summary: 'The keys, log and timestamp authorities receipts are verified with',
+      description: 'Every signing-key version (rotation keeps old ones), the transparency log\'s ID, URL and key, and the RFC 3161 '
+        + 'timestamp authorities\' certificate chains. Publish it out of band; `npx afdp-notary verify` checks receipts offline against it, '
+        + 'and `npx afdp-notary trust-root --sigstore` turns it into a Sigstore trusted root.',
       response: { 200: json('TrustRoot', 'The trust root', EXAMPLES.trustRoot), ...errorResponses() },
     },
   }, async () => {
     const root = await notary.trustRoot();
+    const log = root.transparency_log;
     return {
       signing_keys: root.signing_keys.map(presentKey),
-      transparency_log: { log_id: root.transparency_log.logID, url: root.transparency_log.url, public_key_pem: root.transparency_log.publicKeyPem, origin: root.transparency_log.origin },
+      transparency_log: {
+        log_id: log.logID, url: log.url, public_key_pem: log.publicKeyPem, origin: log.origin, api_version: log.apiVersion, key_name: log.keyName,
+        ...(log.vkey && { vkey: log.vkey }), ...(log.tilesUrl && { tiles_url: log.tilesUrl }),
+      },
+      timestamp_authorities: root.timestamp_authorities.map((a) => ({ url: a.url, cert_chain_pem: a.certChainPem, valid_for: a.validFor })),
     };
   });
 }

@@ -4,6 +4,7 @@ import { NotaryError } from '../../../core/errors.js';
 import type { LogEntry } from '../../../ports/transparency-log.js';
 import { EXAMPLES } from '../openapi/examples.js';
 import { errorResponses, jsonResponse as json } from '../schemas/index.js';
+import { tileRoutes } from './tiles.js';
 
 /** Rekor v1's JSON for one entry: `{ "<uuid>": { body, integratedTime, logID, logIndex, verification } }`. */
 const toRekorJson = (e: LogEntry) => ({
@@ -18,8 +19,13 @@ const treeSize = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER
 
 const tags = ['Transparency log'];
 
-/** The embedded log's read API, shaped like Rekor's so Rekor tooling (and AFDP's rekor_log_id lookups) can follow it. */
+/**
+ * The embedded log's read API, shaped like Rekor's so Rekor tooling (and AFDP's rekor_log_id lookups)
+ * can follow it, and its C2SP tiles.
+ */
 export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): void {
+  tileRoutes(app, log);
+
   app.get('/api/v1/log', {
     schema: {
       tags, operationId: 'getLogInfo', summary: 'The log\'s latest signed checkpoint (Rekor: GET /api/v1/log)',

@@ -2,8 +2,9 @@ import type { InputLimits } from '../../../core/limits.js';
 import { evidenceListSchema, evidenceSchemas, storedEvidenceSchema, validateResponseSchema, validationResultSchema } from './evidence.js';
 import type { Schema } from './json.js';
 import { problemSchema } from './problem.js';
+import { bundleTlogEntrySchema, sigstoreBundleSchema } from './bundle.js';
 import { approvalAttestationSchema, approvalDecisionSchema, inclusionProofSchema, receiptSchema } from './receipt.js';
-import { healthSchema, logSchemas, readySchema, signingKeySchema, trustRootSchema } from './system.js';
+import { healthSchema, logSchemas, readySchema, signingKeySchema, timestampAuthoritySchema, trustRootSchema } from './system.js';
 import {
   approvalStatusSchema, batchItemSchema, batchResponseSchema, batchSummarySchema, itemErrorSchema, signResponseSchema,
   workflowListSchema, workflowStatusSchema, workflowSummarySchema,
@@ -16,11 +17,11 @@ export { evidencePackageMember } from './evidence.js';
 /** Every named schema of the REST API: added once to fastify, referenced as `Name#`, listed in the OpenAPI components. */
 export function sharedSchemas(limits: InputLimits): Schema[] {
   return [
-    problemSchema, inclusionProofSchema, approvalDecisionSchema, approvalAttestationSchema, receiptSchema,
+    problemSchema, inclusionProofSchema, bundleTlogEntrySchema, sigstoreBundleSchema, approvalDecisionSchema, approvalAttestationSchema, receiptSchema,
     ...evidenceSchemas(limits), storedEvidenceSchema, evidenceListSchema, validationResultSchema, validateResponseSchema,
     approvalStatusSchema, itemErrorSchema, batchItemSchema, batchSummarySchema, batchResponseSchema,
     workflowStatusSchema, workflowSummarySchema, workflowListSchema, signResponseSchema,
-    signingKeySchema, trustRootSchema, healthSchema, readySchema, ...logSchemas,
+    signingKeySchema, timestampAuthoritySchema, trustRootSchema, healthSchema, readySchema, ...logSchemas,
   ];
 }
 

@@ -12,20 +12,6 @@ export const inclusionProofSchema = {
   }),
 };
 
-/** The Sigstore bundle is built by src/core/bundle and passed through whole: its top level is described. */
-const bundleSchema = {
-  type: ['object', 'null'],
-  description: 'The same signature and log entry as a Sigstore bundle v0.3 (application/vnd.dev.sigstore.bundle.v0.3+json), '
-    + 'for standard Sigstore verifiers; null while anchoring is pending',
-  required: ['mediaType', 'verificationMaterial', 'messageSignature'],
-  properties: {
-    mediaType: str({ examples: ['application/vnd.dev.sigstore.bundle.v0.3+json'] }),
-    verificationMaterial: { type: 'object', additionalProperties: true, description: 'publicKey.hint `<key_id>:v<key_version>` and tlogEntries' },
-    messageSignature: { type: 'object', additionalProperties: true, description: 'messageDigest (SHA2_256 of the RFC 8785 bytes) and signature' },
-  },
-  additionalProperties: true,
-};
-
 export const approvalDecisionSchema = {
   $id: 'ApprovalDecision',
   ...closed({ approver: str(), decision: str({ enum: ['approve', 'reject'] }), comment: nullable(str()), decided_at: dateTime() }),
@@ -43,15 +29,19 @@ export const approvalAttestationSchema = {
 /** AFDP's NotarizationReceipt (its seven fields first) plus what makes it verifiable offline. */
 export const receiptSchema = {
   $id: 'Receipt',
-  description: 'AFDP\'s NotarizationReceipt plus key version, inclusion proof, SET and Sigstore bundle. '
+  description: 'AFDP\'s NotarizationReceipt plus key version, inclusion proof, SET, RFC 3161 timestamp and Sigstore bundle. '
     + 'The log fields are null while anchoring is pending (the log was unreachable; the notary retries).',
   ...closed({
     evidence_package_hash: hex64('lowercase hex SHA-256 of the RFC 8785 canonical bytes of the evidence package'),
-    rekor_log_id: nullable(str({ description: 'the log entry\'s UUID: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id} finds it' })),
-    rekor_server_url: nullable(str({ description: 'the transparency log: Rekor, or this notary\'s embedded log (NOTARY_PUBLIC_URL)' })),
+    rekor_log_id: nullable(str({
+      description: 'the log entry\'s UUID (its RFC 6962 leaf hash): GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id} finds it. '
+        + 'Rekor v2 has no lookup by UUID: its entry is the one at log_index in the tiles (transparency_log.tiles_url of the trust root), '
+        + 'whose leaf hash this is',
+    })),
+    rekor_server_url: nullable(str({ description: 'the transparency log: Rekor (REKOR_URL), or this notary\'s embedded log (NOTARY_PUBLIC_URL)' })),
     signature_b64: str({ description: 'base64 DER ECDSA P-256 signature over the RFC 8785 bytes (SHA-256)' }),
     public_key_b64: str({ description: 'base64 of the signing key version\'s SPKI PEM' }),
-    integrated_time: nullable(int({ description: 'unix seconds the log integrated the entry' })),
+    integrated_time: nullable(int({ description: 'unix seconds the log integrated the entry; null on Rekor v2, which signs no time' })),
     log_index: nullable(int({ minimum: 0 })),
     workflow_id: str(),
     key_id: str(),
@@ -61,9 +51,17 @@ export const receiptSchema = {
     rekor_entry_uuid: nullable(str({ description: 'same as rekor_log_id' })),
     transparency_log_id: nullable(str({ description: 'the log\'s own ID (Rekor\'s logID: SHA-256 of its public key), as in the trust root' })),
     inclusion_proof: nullable(ref('InclusionProof')),
-    signed_entry_timestamp: nullable(str({ description: 'base64 DER signed entry timestamp (SET) of the log' })),
-    rekor_entry_body: nullable(str({ description: 'base64 canonical hashedrekord 0.0.1 body as logged' })),
-    bundle: bundleSchema,
+    signed_entry_timestamp: nullable(str({ description: 'base64 DER signed entry timestamp (SET) of the log; null on Rekor v2, which issues none' })),
+    rekor_entry_body: nullable(str({ description: 'base64 canonical hashedrekord body as logged (0.0.1, or 0.0.2 from Rekor v2)' })),
+    rfc3161_timestamp: nullable(str({
+      description: 'base64 DER RFC 3161 TimeStampResp over the signature (message imprint = SHA-256 of the DER signature); '
+        + 'null while timestamping is pending or when timestamps are off. On Rekor v2 the only signed time',
+    })),
+    timestamped_at: nullable(dateTime('the timestamp\'s genTime')),
+    bundle: nullable(ref('SigstoreBundle', {
+      description: 'The same signature, log entry and timestamp as a Sigstore bundle v0.3 (application/vnd.dev.sigstore.bundle.v0.3+json); '
+        + 'null while anchoring or timestamping is pending',
+    })),
     approvals: arrayOf(ref('ApprovalDecision'), { description: 'approval workflows only: the decisions that authorized the signature' }),
     approval_attestation: ref('ApprovalAttestation'),
   }, ['approvals', 'approval_attestation']),

@@ -8,17 +8,32 @@ export const signingKeySchema = {
   }),
 };
 
+export const timestampAuthoritySchema = {
+  $id: 'TimestampAuthority',
+  description: 'An RFC 3161 timestamp authority whose tokens receipts carry, and the period its certificate was in use',
+  ...closed({
+    url: str({ description: '`embedded` (this notary\'s own TSA) or the TSA\'s URL (NOTARY_TSA_URL)' }),
+    cert_chain_pem: arrayOf(str(), { description: 'PEM certificates: the TSA\'s signing certificate first, the root last' }),
+    valid_for: closed({ start: dateTime(), end: dateTime('absent while the certificate is in use') }, ['end']),
+  }),
+};
+
 export const trustRootSchema = {
   $id: 'TrustRoot',
-  description: 'Everything a verifier needs, to be published out of band: every signing-key version and the transparency log',
+  description: 'Everything a verifier needs, to be published out of band: every signing-key version, the transparency log and the timestamp authorities',
   ...closed({
     signing_keys: arrayOf(ref('SigningKey')),
     transparency_log: closed({
-      log_id: str({ description: 'hex SHA-256 of the log\'s public key (DER): the receipts\' transparency_log_id' }),
+      log_id: str({ description: 'the receipts\' transparency_log_id: hex SHA-256 of the log\'s public key (DER); on Rekor v2 its checkpoint key ID' }),
       url: str({ description: 'the receipts\' rekor_server_url' }),
       public_key_pem: str(),
       origin: str({ description: 'the checkpoint signer name (C2SP signed note)' }),
-    }),
+      api_version: int({ enum: [1, 2], description: 'Rekor API generation: 1 (Rekor v1 and the embedded log) or 2 (Rekor v2, rekor-tiles)' }),
+      key_name: str({ description: 'the name on the checkpoint\'s signature lines' }),
+      vkey: str({ description: 'C2SP vkey of the Ed25519 checkpoint key, for witnesses and tile clients' }),
+      tiles_url: str({ description: 'where the log\'s C2SP tlog-tiles are read (`<tiles_url>/checkpoint`, `/tile/…`)' }),
+    }, ['vkey', 'tiles_url']),
+    timestamp_authorities: arrayOf(ref('TimestampAuthority'), { description: 'empty when timestamps are off (NOTARY_TIMESTAMPS=off)' }),
   }),
 };
 

@@ -252,7 +252,7 @@ export interface NotarizationReceipt {
   signature_b64: string;
   /** Base64-encoded public key used for signing */
   public_key_b64: string;
-  /** Integration timestamp from Rekor (0 while anchoring is pending) */
+  /** Integration timestamp from Rekor (0 while anchoring is pending, and on Rekor v2, which issues none) */
   integrated_time: string;
   /** Log index in Rekor (0 while anchoring is pending; see `anchoring`) */
   log_index: string;
@@ -267,20 +267,29 @@ export interface NotarizationReceipt {
   inclusion_proof:
     | InclusionProof
     | undefined;
-  /** base64 DER signed entry timestamp (SET) of the log */
+  /** base64 DER signed entry timestamp (SET) of the log (empty on Rekor v2, which issues none) */
   signed_entry_timestamp: string;
-  /** base64 canonical hashedrekord body as logged */
+  /** base64 canonical hashedrekord body as logged (0.0.1, or 0.0.2 from Rekor v2) */
   rekor_entry_body: string;
   /**
    * The Sigstore bundle v0.3 in its proto3 JSON form (a `.sigstore.json` file's content); empty
-   * while anchoring is pending.
+   * while anchoring or timestamping is pending.
    */
   bundle_json: string;
   /**
-   * Added. The log's own ID (Rekor's logID: SHA-256 of its public key), as the trust root names it.
-   * rekor_log_id is the entry's UUID, as AFDP means it: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id}.
+   * Added. The log's own ID (Rekor's logID: SHA-256 of its public key; on Rekor v2 its checkpoint
+   * key ID), as the trust root names it. rekor_log_id is the entry's UUID (its RFC 6962 leaf hash),
+   * as AFDP means it: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id}. Rekor v2 has no
+   * lookup by UUID: its entry is the one at log_index in the log's tiles, whose leaf hash this is.
    */
   transparency_log_id: string;
+  /**
+   * Added. base64 DER RFC 3161 TimeStampResp over the signature (message imprint = SHA-256 of the
+   * DER signature); empty while pending or when timestamps are off
+   */
+  rfc3161_timestamp: string;
+  /** Added. The timestamp's genTime */
+  timestamped_at: string | undefined;
 }
 
 /** Added. RFC 6962 inclusion proof of the log entry, as Rekor returns it. */
@@ -1044,6 +1053,8 @@ function createBaseNotarizationReceipt(): NotarizationReceipt {
     rekor_entry_body: "",
     bundle_json: "",
     transparency_log_id: "",
+    rfc3161_timestamp: "",
+    timestamped_at: undefined,
   };
 }
 
@@ -1102,6 +1113,12 @@ export const NotarizationReceipt: MessageFns<NotarizationReceipt> = {
     }
     if (message.transparency_log_id !== "") {
       writer.uint32(146).string(message.transparency_log_id);
+    }
+    if (message.rfc3161_timestamp !== "") {
+      writer.uint32(154).string(message.rfc3161_timestamp);
+    }
+    if (message.timestamped_at !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamped_at), writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1263,6 +1280,22 @@ export const NotarizationReceipt: MessageFns<NotarizationReceipt> = {
             message.transparency_log_id = reader.string();
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.rfc3161_timestamp = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.timestamped_at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1363,6 +1396,16 @@ export const NotarizationReceipt: MessageFns<NotarizationReceipt> = {
         : isSet(object.transparency_log_id)
         ? globalThis.String(object.transparency_log_id)
         : "",
+      rfc3161_timestamp: isSet(object.rfc3161Timestamp)
+        ? globalThis.String(object.rfc3161Timestamp)
+        : isSet(object.rfc3161_timestamp)
+        ? globalThis.String(object.rfc3161_timestamp)
+        : "",
+      timestamped_at: isSet(object.timestampedAt)
+        ? globalThis.String(object.timestampedAt)
+        : isSet(object.timestamped_at)
+        ? globalThis.String(object.timestamped_at)
+        : undefined,
     };
   },
 
@@ -1422,6 +1465,12 @@ export const NotarizationReceipt: MessageFns<NotarizationReceipt> = {
     if (message.transparency_log_id !== "") {
       obj.transparencyLogId = message.transparency_log_id;
     }
+    if (message.rfc3161_timestamp !== "") {
+      obj.rfc3161Timestamp = message.rfc3161_timestamp;
+    }
+    if (message.timestamped_at !== undefined) {
+      obj.timestampedAt = message.timestamped_at;
+    }
     return obj;
   },
 
@@ -1450,6 +1499,8 @@ export const NotarizationReceipt: MessageFns<NotarizationReceipt> = {
     message.rekor_entry_body = object.rekor_entry_body ?? "";
     message.bundle_json = object.bundle_json ?? "";
     message.transparency_log_id = object.transparency_log_id ?? "";
+    message.rfc3161_timestamp = object.rfc3161_timestamp ?? "";
+    message.timestamped_at = object.timestamped_at ?? undefined;
     return message;
   },
 };

@@ -1,7 +1,9 @@
 /**
- * Tier 1: a small fetch-based JSON client. Per-attempt timeout, retries only where a retry can
+ * Tier 1, shared by every outbound vendor client (Rekor v1 and v2, RFC 3161 TSAs): a small
+ * fetch-based client for JSON, text and binary bodies. Per-attempt timeout, retries only where a retry can
  * help (network errors, 408, 429, 5xx) with exponential backoff + full jitter, Retry-After honoured.
- * Retrying POST is safe against Rekor: a repeated create answers 409 with the existing entry.
+ * Retrying POST is safe against Rekor (a repeated create answers 409 with the existing entry) and
+ * against TSAs (each answer is a fresh timestamp).
  */
 export interface HttpClientOptions {
   baseUrl: string;
@@ -14,6 +16,7 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
 }
 
+/** `{code, message}`: Rekor v1 (HTTP status), Rekor v2 via grpc-gateway (gRPC code), Sigstore's TSA. */
 export interface RekorErrorBody {
   code: number;
   message: string;
@@ -22,8 +25,16 @@ export interface RekorErrorBody {
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  body: unknown; // parsed JSON, or text for non-JSON answers
+  body: unknown; // parsed JSON, a Buffer for binary answers, text otherwise
 }
+
+/** A body sent as it is (not JSON), with its media type. */
+export interface RawBody {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+const BINARY = /octet-stream|timestamp-(reply|query)/;
 
 export class HttpError extends Error {
   constructor(
@@ -65,10 +76,14 @@ export class HttpClient {
   }
 
   async request(method: string, path: string, json?: unknown, accept = 'application/json'): Promise<HttpResponse> {
+    return this.send(method, path, json === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(json)), contentType: 'application/json' }, accept);
+  }
+
+  async send(method: string, path: string, body: RawBody | undefined, accept: string): Promise<HttpResponse> {
     for (let attempt = 0; ; attempt++) {
       let err: HttpError;
       try {
-        const res = await this.once(method, path, json, accept);
+        const res = await this.once(method, path, body, accept);
         if (res.status >= 200 && res.status < 300) return res;
         err = toHttpError(method, path, res);
       } catch (cause) {
@@ -82,17 +97,19 @@ export class HttpClient {
     }
   }
 
-  private async once(method: string, path: string, json: unknown, accept: string): Promise<HttpResponse> {
+  private async once(method: string, path: string, sent: RawBody | undefined, accept: string): Promise<HttpResponse> {
     const res = await this.o.fetch(`${this.o.baseUrl}${path}`, {
       method,
-      headers: { accept, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
+      headers: { accept, ...(sent && { 'content-type': sent.contentType }) },
+      body: sent?.bytes as Uint8Array<ArrayBuffer> | undefined,
       signal: AbortSignal.timeout(this.o.timeoutMs),
     });
-    const text = await res.text(); // read inside the attempt so the timeout covers the body too
-    const isJson = (res.headers.get('content-type') ?? '').includes('json');
+    const raw = Buffer.from(await res.arrayBuffer()); // read inside the attempt so the timeout covers the body too
+    const type = res.headers.get('content-type') ?? '';
+    if (BINARY.test(type) || (!type && BINARY.test(accept))) return { status: res.status, headers: res.headers, body: raw };
+    const text = raw.toString('utf8');
     let body: unknown = text;
-    if (isJson && text) {
+    if (type.includes('json') && text) {
       try {
         body = JSON.parse(text);
       } catch {
