@@ -18,12 +18,15 @@ ENV npm_config_update_notifier=false \
 # warns about unapproved dependency install scripts and refuses them with --strict-allow-scripts).
 ARG PULSAR_CLIENT_VERSION=1.18.0
 COPY package.json package-lock.json ./
+# the typed client is a workspace of the lock file (the CLI's sign uses it): npm ci needs its manifest
+COPY packages/client/package.json ./packages/client/
 COPY scripts ./scripts
 # Dependencies' install scripts run (@embedded-postgres links its binaries' libraries); the
 # project's prepare script finds no src/ yet and leaves the compile to the build below.
 RUN --mount=type=cache,target=/root/.npm npm ci
-# The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, console/, proto/, migrations/.
-# `npm run build` compiles src/ and builds the console (console/ → dist/console, served at /console).
+# The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, console/, proto/,
+# migrations/ and packages/client (its sources). `npm run build` compiles the client, then src/, and
+# builds the console (console/ → dist/console, served at /console).
 COPY . .
 RUN mkdir -p proto migrations \
  && npm run build \
@@ -47,6 +50,9 @@ RUN mkdir -p /data \
  && chmod 0750 /data
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# node_modules/@afdp-notary/client links here: `afdp-notary sign` in the image needs it
+COPY --from=build /app/packages/client/package.json ./packages/client/package.json
+COPY --from=build /app/packages/client/dist ./packages/client/dist
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
 COPY --from=build /app/migrations ./migrations

@@ -1,5 +1,6 @@
 /**
- * Compiles src/ to dist/ with the TypeScript compiler (incremental: dist/.tsbuildinfo), then stamps
+ * Compiles the client workspace package (packages/client → packages/client/dist: the service's CLI
+ * imports it) and src/ to dist/ with the TypeScript compiler (incremental: .tsbuildinfo), then stamps
  * dist/.build-stamp; builds the audit console (console/, with Vite) into dist/console and stamps
  * dist/console/.build-stamp. With --if-stale each is built only when one of its sources is newer
  * than its stamp, so `npm ci` (prepare) builds once and `npm start` starts at once afterwards.
@@ -7,7 +8,7 @@
  * Plain JavaScript on purpose: it runs before anything is compiled.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +16,9 @@ import { pathToFileURL } from 'node:url';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const STAMP = join(ROOT, 'dist', '.build-stamp');
 /** What the compiled output depends on. */
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'packages/client/src', 'packages/client/tsconfig.json'];
+/** TypeScript projects in build order: the client first, as src/cli imports it. */
+const PROJECTS = ['packages/client/tsconfig.json', 'tsconfig.build.json'];
 /** What the console's bundle depends on: its sources and the core code it bundles for the browser verifier. */
 const CONSOLE_INPUTS = ['console', 'src/core', 'src/cli/documents.ts', 'src/ports', 'package-lock.json'];
 const CONSOLE_OUT = join('dist', 'console');
@@ -65,7 +68,7 @@ function runTool(root, args, name, stamp) {
     child.on('exit', (code, signal) => {
       for (const s of ['SIGTERM', 'SIGINT']) process.off(s, forward);
       if (code === 0) {
-        writeFileSync(stamp, `${new Date().toISOString()}\n`);
+        if (stamp) writeFileSync(stamp, `${new Date().toISOString()}\n`);
         resolvePromise();
       } else {
         reject(Object.assign(new Error(signal ? `${name} stopped by ${signal}` : `${name} failed (exit ${code})`), { exitCode: code ?? 1 }));
@@ -74,11 +77,15 @@ function runTool(root, args, name, stamp) {
   });
 }
 
-/** Compiles src/ to dist/ with tsc. */
-export function compile(root = ROOT) {
+/** Compiles every TypeScript project in order (the client, then src/ to dist/), then stamps dist/. */
+export async function compile(root = ROOT) {
   const tsc = devTool(root, 'typescript/bin/tsc');
-  if (!tsc) return Promise.reject(new Error('the TypeScript compiler is not installed: run `npm ci` (with dev dependencies) to build dist/'));
-  return runTool(root, [tsc, '-p', join(root, 'tsconfig.build.json')], 'TypeScript compiler', join(root, 'dist', '.build-stamp'));
+  if (!tsc) throw new Error('the TypeScript compiler is not installed: run `npm ci` (with dev dependencies) to build dist/');
+  // a copy of the service without packages/ (the npm start test's) uses the client as installed
+  const projects = PROJECTS.filter((p) => existsSync(join(root, p)));
+  for (const [i, project] of projects.entries()) {
+    await runTool(root, [tsc, '-p', join(root, project)], 'TypeScript compiler', i === projects.length - 1 ? join(root, 'dist', '.build-stamp') : undefined);
+  }
 }
 
 /** Builds the console (console/vite.config.ts) into dist/console with Vite. */
@@ -143,9 +150,25 @@ async function buildConsoleIfStale(root, log) {
   return true;
 }
 
+/**
+ * node_modules/.bin/afdp-notary → dist/cli/afdp-notary.js. npm links the bins of dependencies, not
+ * the project's own, and pipeline steps in a checkout call the CLI from there (or with
+ * `npx --no-install afdp-notary`, which finds the project's own bin). Only in this checkout's own
+ * node_modules: a copy that borrows another checkout's node_modules links nothing.
+ */
+export function linkCheckoutBin(root = ROOT) {
+  const binDir = join(root, 'node_modules', '.bin');
+  const target = join(root, 'dist', 'cli', 'afdp-notary.js');
+  if (!existsSync(binDir) || !existsSync(target) || realpathSync(binDir) !== join(realpathSync(root), 'node_modules', '.bin')) return;
+  chmodSync(target, 0o755);
+  const link = join(binDir, 'afdp-notary');
+  rmSync(link, { force: true });
+  symlinkSync(relative(binDir, target), link);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const ifStale = process.argv.includes('--if-stale');
-  (ifStale ? buildIfStale() : compile().then(() => buildConsole())).catch((err) => {
+  (ifStale ? buildIfStale() : compile().then(() => buildConsole())).then(() => linkCheckoutBin()).catch((err) => {
     console.error(`afdp-notary: ${err.message}`);
     process.exit(err.exitCode ?? 1);
   });

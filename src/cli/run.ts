@@ -1,13 +1,15 @@
 /**
  * `afdp-notary` commands. Exit codes: 0 every check passed, 1 a check failed, 2 usage or
  * input error (missing option, unreadable file, not JSON, not a receipt / trust root).
- * Nothing here touches the network: verification is offline by construction.
+ * Verification touches no network: it is offline by construction (`sign` is the one command that
+ * talks to a service).
  */
 import { parseArgs } from 'node:util';
 import { AUDIT_HELP, runAuditVerify } from './audit-verify.js';
 import { readJsonFile } from './files.js';
 import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
 import { LOG_HELP, runLogVerify } from './log-verify.js';
+import { runSign, SIGN_HELP } from './sign.js';
 import { runTrustRoot, TRUST_ROOT_HELP } from './trust-root.js';
 import { verifyReceiptOffline, type Verification } from './verify.js';
 
@@ -23,6 +25,7 @@ export const EXIT_USAGE = 2;
 export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.json> --trust-root <t.json> [--json]
        afdp-notary audit verify [--trust-root <t.json>] [--state <file>] [--json]
        afdp-notary log verify --url <log URL> --trust-root <t.json> --state <file> [--interval <s>] [--json]
+       afdp-notary sign <evidence.json> [--url <url>] [--wait anchored] [--out <receipt.json>] [--json] …
 
 Verifies an AFDP Notary receipt offline, trusting only the trust root:
   evidence hash    SHA-256 of the RFC 8785 bytes of the evidence package
@@ -46,6 +49,7 @@ Exit status: 0 all checks passed, 1 a check failed, 2 usage or input error.
 ${AUDIT_HELP}
 
 ${LOG_HELP}
+${SIGN_HELP}
 
 ${TRUST_ROOT_HELP}`;
 
@@ -53,6 +57,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   // the other commands have options of their own
   if (argv[0] === 'audit' && argv[1] === 'verify') return runAuditVerify(argv.slice(2), io);
   if (argv[0] === 'log' && argv[1] === 'verify') return runLogVerify(argv.slice(2), io);
+  if (argv[0] === 'sign') return runSign(argv.slice(1), io);
   if (argv[0] === 'trust-root') return runTrustRoot(argv.slice(1), io);
   let parsed;
   try {

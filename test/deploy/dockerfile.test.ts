@@ -98,7 +98,7 @@ describe('Dockerfile', () => {
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     expect(allowed.sort()).toEqual(
-      ['console', 'migrations', 'package-lock.json', 'package.json', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
+      ['console', 'migrations', 'package-lock.json', 'package.json', 'packages/client', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
     );
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/.env', '**/*.pem']));
     for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'src', 'console/vite.config.ts']) {
@@ -106,8 +106,9 @@ describe('Dockerfile', () => {
     }
     const contextCopies = ofKind(instructions, 'COPY').filter((c) => !/--from=/.test(c.getTextContent()));
     const sources = contextCopies.flatMap((c) => args(c).split(/\s+/).slice(0, -1));
-    // scripts/ before npm ci: the prepare script it runs is scripts/build.mjs
-    expect(sources).toEqual(['package.json', 'package-lock.json', 'scripts', '.']);
+    // scripts/ before npm ci: the prepare script it runs is scripts/build.mjs; the client workspace's
+    // manifest too: npm ci installs the lock file's workspaces
+    expect(sources).toEqual(['package.json', 'package-lock.json', 'packages/client/package.json', 'scripts', '.']);
   });
 
   it('installs pulsar-client in the build stage, pinned, after the prune, and fails the build if it cannot load', () => {

@@ -161,7 +161,7 @@ describe('afdp-notary verify', () => {
     const cases: string[][] = [
       [],
       ['verify', '--evidence', e],
-      ['sign', '--evidence', e, '--receipt', r, '--trust-root', t],
+      ['notarize', '--evidence', e, '--receipt', r, '--trust-root', t], // no such command (sign is one now, tested in cli-sign.test.ts)
       ['verify', '--evidence', e, '--receipt', r, '--trust-root', t, '--bogus'],
       ['verify', '--evidence', join(dir, 'missing.json'), '--receipt', r, '--trust-root', t],
       ['verify', '--evidence', e, '--receipt', t, '--trust-root', t],

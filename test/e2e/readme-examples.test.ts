@@ -1,15 +1,18 @@
 /**
- * The README's examples run as written: its Node snippet is examples/verify-signature.mjs word for
- * word, and that file checks a real receipt from a running notary (and refuses a changed package);
- * its shell examples write files only under absolute paths, never into the checkout.
+ * The README's examples run as written: the quick start is the two commands plus one
+ * `afdp-notary sign`, which signs against a listening notary from this checkout; its Node snippet is
+ * examples/verify-signature.mjs word for word, and that file checks a real receipt from a running
+ * notary (and refuses a changed package); its shell examples write files only under absolute paths,
+ * never into the checkout.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
-import { sign } from '../support/http.js';
+import { sign, validate } from '../support/http.js';
 import { fixture } from '../support/records.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,6 +35,28 @@ describe('README examples', () => {
     dir = tempDir('notary-readme-');
   });
   afterAll(async () => app?.close());
+
+  it('quick start: the two commands, then one `afdp-notary sign` that signs a fixture from the checkout', async () => {
+    const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
+    const commands = [...quickStart.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.split('\n').filter((l) => /^(npm|npx|node|curl) /.test(l)));
+    expect(commands.flat().map((l) => l.replace(/\s+#.*$/, ''))).toEqual([
+      'npm ci && npm start', 'npm test',
+      'npx --no-install afdp-notary sign ../shared/fixtures/evidence/gpt-4-finetune-evidence.json --out /tmp/signed.json',
+    ]);
+    const signLine = commands.flat()[2]!;
+    // as written, but with its file under this run's temporary folder and the notary at its test port
+    await app.rest.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.rest.server.address() as AddressInfo;
+    const run = await new Promise<{ code: number; out: string }>((done) => {
+      execFile('bash', ['-c', signLine.replaceAll('/tmp/', `${dir}/`)], { cwd: root, timeout: 60_000, env: { ...process.env, AFDP_NOTARY_URL: `http://127.0.0.1:${port}` } },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }));
+    });
+    expect(run.code, run.out).toBe(0);
+    const signed = JSON.parse(readFileSync(join(dir, 'signed.json'), 'utf8'));
+    expect(run.out).toContain(`evidence_package_hash ${signed.receipt.evidence_package_hash}\n`);
+    const check = await validate(app.rest, fixture(), signed.receipt);
+    expect(check.body.is_valid).toBe(true);
+  });
 
   it('shows examples/verify-signature.mjs as its only Node snippet, complete', () => {
     expect(blocks('js')).toEqual([readFileSync(EXAMPLE, 'utf8')]);
