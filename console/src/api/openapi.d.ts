@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * List API keys (admin)
-         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -38,7 +38,7 @@ export interface paths {
          * Create an API key (admin)
          * @description Send it as `X-API-Key` or `Authorization: Bearer afdp_…`. The answer is the only time the key is shown.
          *
-         *     Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         *     Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -59,7 +59,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key (admin)
-         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -76,7 +76,7 @@ export interface paths {
         };
         /**
          * The hash-chained audit trail, newest first (audit.read)
-         * @description Needs permission `audit.read`: role `security_analyst`, `admin`. Always needs a credential.
+         * @description Needs permission `audit.read`: role `security_analyst`, `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         get: operations["readAuditTrail"];
         put?: never;
@@ -412,7 +412,7 @@ export interface paths {
          * New signing-key version
          * @description New signatures use the new version; earlier versions stay in the trust root so old receipts verify. Admin only.
          *
-         *     Needs permission `keys.rotate`: role `admin`. Always needs a credential.
+         *     Needs permission `keys.rotate`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         post: operations["rotateSigningKey"];
         delete?: never;
@@ -2929,7 +2929,10 @@ export interface operations {
     signEvidenceWithApproval: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2991,6 +2994,8 @@ export interface operations {
                 headers: {
                     /** @description GET it for the status */
                     location?: string;
+                    /** @description present on a replay */
+                    "idempotent-replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,7 +3409,10 @@ export interface operations {
     signEvidenceBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3479,6 +3487,8 @@ export interface operations {
                 headers: {
                     /** @description the batch workflow's status URL */
                     location?: string;
+                    /** @description present on a replay */
+                    "idempotent-replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {

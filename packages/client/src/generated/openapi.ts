@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * List API keys (admin)
-         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -38,7 +38,7 @@ export interface paths {
          * Create an API key (admin)
          * @description Send it as `X-API-Key` or `Authorization: Bearer afdp_…`. The answer is the only time the key is shown.
          *
-         *     Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         *     Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -59,7 +59,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key (admin)
-         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential.
+         * @description Needs permission `apikeys.manage`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -76,9 +76,31 @@ export interface paths {
         };
         /**
          * The hash-chained audit trail, newest first (audit.read)
-         * @description Needs permission `audit.read`: role `security_analyst`, `admin`. Always needs a credential.
+         * @description Needs permission `audit.read`: role `security_analyst`, `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         get: operations["readAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller as this service authenticates it
+         * @description Principal id, roles and permissions of the credential sent. With authentication off and no credential: anonymous (id null) with what anonymous callers may do.
+         *
+         *     Needs permission `evidence.read`: role `ai_engineer`, `security_analyst`, `admin`, or scope `afdp.notary.read`, `afdp.notary.write`. With authentication off (the default) anyone may.
+         */
+        get: operations["whoAmI"];
         put?: never;
         post?: never;
         delete?: never;
@@ -176,7 +198,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Find evidence by artifact hash, event type or actor
+         * Find evidence by artifact hash, event type, actor or time stored
          * @description Newest first; filters combine with AND.
          *
          *     Needs permission `evidence.read`: role `ai_engineer`, `security_analyst`, `admin`, or scope `afdp.notary.read`, `afdp.notary.write`. With authentication off (the default) anyone may.
@@ -390,7 +412,7 @@ export interface paths {
          * New signing-key version
          * @description New signatures use the new version; earlier versions stay in the trust root so old receipts verify. Admin only.
          *
-         *     Needs permission `keys.rotate`: role `admin`. Always needs a credential.
+         *     Needs permission `keys.rotate`: role `admin`. Always needs a credential, even with authentication off (e.g. the bootstrap NOTARY_ADMIN_TOKEN as a bearer token).
          */
         post: operations["rotateSigningKey"];
         delete?: never;
@@ -1110,6 +1132,19 @@ export interface components {
             entries: components["schemas"]["AuditEntry"][];
             next_page_token: string | null;
         };
+        Caller: {
+            /** @description the principal id (what approval requests list as approvers); null: anonymous, authentication off */
+            id: string | null;
+            /** @description api_key, jwt, mtls or admin_token; null: anonymous */
+            kind: string | null;
+            /** @description key name, token subject or certificate CN */
+            name: string | null;
+            roles: ("ai_engineer" | "security_analyst" | "admin")[];
+            /** @description what this caller may do here */
+            permissions: ("evidence.create" | "evidence.read" | "evidence.approve" | "audit.read" | "keys.rotate" | "apikeys.manage")[];
+            /** @enum {string} */
+            auth_mode: "off" | "required";
+        };
     };
     responses: never;
     parameters: never;
@@ -1543,6 +1578,112 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Malformed request: not JSON, or a parameter or body member of the wrong shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials (authentication is on): JWT bearer token, API key or client certificate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but the route needs a permission the caller's roles do not grant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; Retry-After says when to come back */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error; the detail only quotes the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other server error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "api_key:6f1c2a9e-3b7d-4c1e-9a52-8d0f4b2e7c11",
+                     *       "kind": "api_key",
+                     *       "name": "analyst-alice",
+                     *       "roles": [
+                     *         "security_analyst"
+                     *       ],
+                     *       "permissions": [
+                     *         "evidence.read",
+                     *         "evidence.approve",
+                     *         "audit.read"
+                     *       ],
+                     *       "auth_mode": "required"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Caller"];
                 };
             };
             /** @description Malformed request: not JSON, or a parameter or body member of the wrong shape */
@@ -2199,6 +2340,10 @@ export interface operations {
                 event_type?: string;
                 /** @description actor.id */
                 actor_id?: string;
+                /** @description stored at or after */
+                start_time?: string;
+                /** @description stored before */
+                end_time?: string;
                 page_size?: number;
                 /** @description next_page_token of the previous page */
                 page_token?: string;
@@ -2784,7 +2929,10 @@ export interface operations {
     signEvidenceWithApproval: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2846,6 +2994,8 @@ export interface operations {
                 headers: {
                     /** @description GET it for the status */
                     location?: string;
+                    /** @description present on a replay */
+                    "idempotent-replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3259,7 +3409,10 @@ export interface operations {
     signEvidenceBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3334,6 +3487,8 @@ export interface operations {
                 headers: {
                     /** @description the batch workflow's status URL */
                     location?: string;
+                    /** @description present on a replay */
+                    "idempotent-replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {

@@ -365,6 +365,11 @@ export interface SignEvidenceWithApprovalRequest {
   expires_in_seconds: number;
   /** Added. Where to POST this workflow's notifications (needs NOTARY_WEBHOOK_SECRET); empty: none. */
   webhook_url: string;
+  /**
+   * Added. Same role as REST's Idempotency-Key: a retry with the same key and request gets the
+   * workflow the first created (`replayed`); the same key with another request is ALREADY_EXISTS.
+   */
+  idempotency_key: string;
 }
 
 /** Sign evidence with approval response */
@@ -383,6 +388,8 @@ export interface SignEvidenceWithApprovalResponse {
     | undefined;
   /** Added. As SignEvidenceResponse.warnings. */
   warnings: string[];
+  /** Added. True when an earlier request under the same idempotency_key created this workflow. */
+  replayed: boolean;
 }
 
 /** Approval status for individual approver */
@@ -403,6 +410,8 @@ export interface ApprovalStatus {
 export interface SignEvidenceBatchRequest {
   /** Multiple evidence packages to be signed in batch */
   evidence_packages: EvidencePackage[];
+  /** Added. As in SignEvidenceWithApprovalRequest: the same key and packages get the first batch back. */
+  idempotency_key: string;
 }
 
 /** Batch sign response */
@@ -426,6 +435,8 @@ export interface SignEvidenceBatchResponse {
   succeeded_count: number;
   failed_count: number;
   pending_count: number;
+  /** Added. True when an earlier request under the same idempotency_key created this batch. */
+  replayed: boolean;
 }
 
 /** Get workflow status request */
@@ -1923,7 +1934,14 @@ export const SignEvidenceResponse: MessageFns<SignEvidenceResponse> = {
 };
 
 function createBaseSignEvidenceWithApprovalRequest(): SignEvidenceWithApprovalRequest {
-  return { evidence_package: undefined, approvers: [], quorum: 0, expires_in_seconds: 0, webhook_url: "" };
+  return {
+    evidence_package: undefined,
+    approvers: [],
+    quorum: 0,
+    expires_in_seconds: 0,
+    webhook_url: "",
+    idempotency_key: "",
+  };
 }
 
 export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprovalRequest> = {
@@ -1942,6 +1960,9 @@ export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprova
     }
     if (message.webhook_url !== "") {
       writer.uint32(42).string(message.webhook_url);
+    }
+    if (message.idempotency_key !== "") {
+      writer.uint32(50).string(message.idempotency_key);
     }
     return writer;
   },
@@ -1999,6 +2020,14 @@ export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprova
             message.webhook_url = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.idempotency_key = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2032,6 +2061,11 @@ export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprova
         : isSet(object.webhook_url)
         ? globalThis.String(object.webhook_url)
         : "",
+      idempotency_key: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
     };
   },
 
@@ -2052,6 +2086,9 @@ export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprova
     if (message.webhook_url !== "") {
       obj.webhookUrl = message.webhook_url;
     }
+    if (message.idempotency_key !== "") {
+      obj.idempotencyKey = message.idempotency_key;
+    }
     return obj;
   },
 
@@ -2069,12 +2106,21 @@ export const SignEvidenceWithApprovalRequest: MessageFns<SignEvidenceWithApprova
     message.quorum = object.quorum ?? 0;
     message.expires_in_seconds = object.expires_in_seconds ?? 0;
     message.webhook_url = object.webhook_url ?? "";
+    message.idempotency_key = object.idempotency_key ?? "";
     return message;
   },
 };
 
 function createBaseSignEvidenceWithApprovalResponse(): SignEvidenceWithApprovalResponse {
-  return { workflow_id: "", status: 0, approval_statuses: [], quorum: 0, expires_at: undefined, warnings: [] };
+  return {
+    workflow_id: "",
+    status: 0,
+    approval_statuses: [],
+    quorum: 0,
+    expires_at: undefined,
+    warnings: [],
+    replayed: false,
+  };
 }
 
 export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprovalResponse> = {
@@ -2096,6 +2142,9 @@ export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprov
     }
     for (const v of message.warnings) {
       writer.uint32(50).string(v!);
+    }
+    if (message.replayed !== false) {
+      writer.uint32(56).bool(message.replayed);
     }
     return writer;
   },
@@ -2161,6 +2210,14 @@ export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprov
             message.warnings.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2195,6 +2252,7 @@ export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprov
       warnings: globalThis.Array.isArray(object?.warnings)
         ? object.warnings.map((e: any) => globalThis.String(e))
         : [],
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
     };
   },
 
@@ -2218,6 +2276,9 @@ export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprov
     if (message.warnings?.length) {
       obj.warnings = message.warnings;
     }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
     return obj;
   },
 
@@ -2236,6 +2297,7 @@ export const SignEvidenceWithApprovalResponse: MessageFns<SignEvidenceWithApprov
     message.quorum = object.quorum ?? 0;
     message.expires_at = object.expires_at ?? undefined;
     message.warnings = object.warnings?.map((e) => e) || [];
+    message.replayed = object.replayed ?? false;
     return message;
   },
 };
@@ -2358,13 +2420,16 @@ export const ApprovalStatus: MessageFns<ApprovalStatus> = {
 };
 
 function createBaseSignEvidenceBatchRequest(): SignEvidenceBatchRequest {
-  return { evidence_packages: [] };
+  return { evidence_packages: [], idempotency_key: "" };
 }
 
 export const SignEvidenceBatchRequest: MessageFns<SignEvidenceBatchRequest> = {
   encode(message: SignEvidenceBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.evidence_packages) {
       EvidencePackage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.idempotency_key !== "") {
+      writer.uint32(18).string(message.idempotency_key);
     }
     return writer;
   },
@@ -2390,6 +2455,14 @@ export const SignEvidenceBatchRequest: MessageFns<SignEvidenceBatchRequest> = {
             message.evidence_packages.push(EvidencePackage.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.idempotency_key = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2409,6 +2482,11 @@ export const SignEvidenceBatchRequest: MessageFns<SignEvidenceBatchRequest> = {
         : globalThis.Array.isArray(object?.evidence_packages)
         ? object.evidence_packages.map((e: any) => EvidencePackage.fromJSON(e))
         : [],
+      idempotency_key: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
     };
   },
 
@@ -2416,6 +2494,9 @@ export const SignEvidenceBatchRequest: MessageFns<SignEvidenceBatchRequest> = {
     const obj: any = {};
     if (message.evidence_packages?.length) {
       obj.evidencePackages = message.evidence_packages.map((e) => EvidencePackage.toJSON(e));
+    }
+    if (message.idempotency_key !== "") {
+      obj.idempotencyKey = message.idempotency_key;
     }
     return obj;
   },
@@ -2426,12 +2507,21 @@ export const SignEvidenceBatchRequest: MessageFns<SignEvidenceBatchRequest> = {
   fromPartial<I extends Exact<DeepPartial<SignEvidenceBatchRequest>, I>>(object: I): SignEvidenceBatchRequest {
     const message = createBaseSignEvidenceBatchRequest();
     message.evidence_packages = object.evidence_packages?.map((e) => EvidencePackage.fromPartial(e)) || [];
+    message.idempotency_key = object.idempotency_key ?? "";
     return message;
   },
 };
 
 function createBaseSignEvidenceBatchResponse(): SignEvidenceBatchResponse {
-  return { batch_workflow_id: "", results: [], status: 0, succeeded_count: 0, failed_count: 0, pending_count: 0 };
+  return {
+    batch_workflow_id: "",
+    results: [],
+    status: 0,
+    succeeded_count: 0,
+    failed_count: 0,
+    pending_count: 0,
+    replayed: false,
+  };
 }
 
 export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = {
@@ -2453,6 +2543,9 @@ export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = 
     }
     if (message.pending_count !== 0) {
       writer.uint32(48).uint32(message.pending_count);
+    }
+    if (message.replayed !== false) {
+      writer.uint32(56).bool(message.replayed);
     }
     return writer;
   },
@@ -2518,6 +2611,14 @@ export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = 
             message.pending_count = reader.uint32();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2556,6 +2657,7 @@ export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = 
         : isSet(object.pending_count)
         ? globalThis.Number(object.pending_count)
         : 0,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
     };
   },
 
@@ -2579,6 +2681,9 @@ export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = 
     if (message.pending_count !== 0) {
       obj.pendingCount = Math.round(message.pending_count);
     }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
     return obj;
   },
 
@@ -2593,6 +2698,7 @@ export const SignEvidenceBatchResponse: MessageFns<SignEvidenceBatchResponse> = 
     message.succeeded_count = object.succeeded_count ?? 0;
     message.failed_count = object.failed_count ?? 0;
     message.pending_count = object.pending_count ?? 0;
+    message.replayed = object.replayed ?? false;
     return message;
   },
 };
