@@ -23,6 +23,7 @@ import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
 import { buildTransparency } from './wire-transparency.js';
+import { startSiemStream } from './wire-siem.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -59,7 +60,8 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`, minFreeBytes: config.embeddedMinFreeBytes,
     });
     const db = database.db;
-    closers.unshift(() => database.close());
+    const closeDatabase = () => database.close();
+    closers.unshift(closeDatabase);
     progress('loading the signing keys');
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
@@ -97,6 +99,10 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     if (metricsServer) closers.push(() => metricsServer.close()); // last: the final scrape still works while draining
     anchorer.start();
     workflows.runner.start();
+    if (config.siem) {
+      const siem = startSiemStream(config.siem, db, logger);
+      closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
+    }
     if (config.pulsar) {
       // pulsar-client is optional: loaded only here, with a clear error when it is not installed
       const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger,

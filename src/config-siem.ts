@@ -22,6 +22,8 @@ export interface SiemConfig {
   batchSize: number;
   /** wait before reconnecting after the collector failed */
   retryMs: number;
+  /** one replica streams; another takes over when its lease is not renewed for this long */
+  leaseMs: number;
 }
 
 /** NOTARY_SIEM_SYSLOG_HOST switches streaming on; a CA file is then required. */
@@ -48,5 +50,6 @@ export function siemConfig(r: Reader): SiemConfig | undefined {
     pollMs: r.int('NOTARY_SIEM_POLL_MS', 500, 10, 3_600_000),
     batchSize: r.int('NOTARY_SIEM_BATCH_SIZE', 500, 1, 10_000),
     retryMs: r.int('NOTARY_SIEM_RETRY_MS', 2_000, 10, 3_600_000),
+    leaseMs: r.int('NOTARY_SIEM_LEASE_MS', 15_000, 100, 3_600_000),
   };
 }
