@@ -1,17 +1,9 @@
 import { hostname } from 'node:os';
+import type { SyslogTlsOptions } from './adapters/siem/syslog-tls-sink.js';
 import { ConfigError, type Reader } from './config.js';
 
-/** Audit events to a SIEM: syslog (RFC 5424) over TLS with octet-counting framing (RFC 5425). */
-export interface SiemConfig {
-  host: string;
-  port: number;
-  /** CA the collector's certificate must chain to (TLS is not optional: audit events name principals) */
-  caPem: string;
-  /** client certificate, for collectors that authenticate senders */
-  certPem?: string;
-  keyPem?: string;
-  /** name checked against the collector's certificate; default: host */
-  serverName: string;
+/** Audit events to a SIEM: syslog (RFC 5424) over TLS with octet-counting framing (RFC 5425). TLS is not optional: audit events name principals. */
+export interface SiemConfig extends SyslogTlsOptions {
   /** RFC 5424 HOSTNAME field */
   hostname: string;
   /** syslog facility; 13 is "log audit" */

@@ -10,9 +10,12 @@ import { once } from 'node:events';
 export interface SyslogTlsOptions {
   host: string;
   port: number;
+  /** CA the collector's certificate must chain to */
   caPem: string;
+  /** client certificate and key, for collectors that authenticate senders */
   certPem?: string;
   keyPem?: string;
+  /** name checked against the collector's certificate */
   serverName: string;
   connectTimeoutMs?: number;
 }
