@@ -23,7 +23,7 @@ import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
 import { buildTransparency } from './wire-transparency.js';
-import { startSiemStream } from './wire-siem.js';
+import { startSiemStreams } from './wire-siem.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -100,7 +100,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     anchorer.start();
     workflows.runner.start();
     if (config.siem) {
-      const siem = startSiemStream(config.siem, db, logger);
+      const siem = startSiemStreams(config.siem, db, logger);
       closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
     }
     if (config.pulsar) {

@@ -71,7 +71,7 @@ export interface Config {
   logFormat: 'auto' | 'json' | 'pretty';
   /** extra pino redact paths (NOTARY_LOG_REDACT), on top of the built-in credential and evidence paths */
   logRedact: string[];
-  /** audit events streamed to a SIEM (syslog RFC 5424 over TLS); undefined: off */
+  /** audit events streamed to a SIEM (syslog RFC 5424 over TLS, OTLP logs); undefined: off */
   siem?: SiemConfig;
   /** where this service is reachable: the embedded log's URL in receipts */
   publicUrl: string;
@@ -357,7 +357,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     logRedact: c.logRedact.length,
-    siem: c.siem ? `syslog+tls ${c.siem.host}:${c.siem.port}` : 'off',
+    siem: c.siem ? [c.siem.syslog && `syslog+tls ${c.siem.syslog.host}:${c.siem.syslog.port}`, c.siem.otlp && `otlp logs ${strip(c.siem.otlp.endpoint)}`].filter(Boolean) : 'off',
     limits: c.limits,
     http: c.http,
     auth: { mode: c.auth.mode, oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off', mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length, adminToken: c.adminToken ? 'set' : 'unset' },

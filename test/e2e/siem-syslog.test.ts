@@ -107,6 +107,8 @@ describe('SIEM settings', () => {
       expect(caught, JSON.stringify(env)).toBeInstanceOf(ConfigError);
     }
     expect(loadConfig({}).siem).toBeUndefined();
-    expect(loadConfig({ NOTARY_SIEM_SYSLOG_HOST: 'siem.example', NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert }).siem).toMatchObject({ port: 6514, facility: 13, serverName: 'siem.example' });
+    expect(loadConfig({ NOTARY_SIEM_SYSLOG_HOST: 'siem.example', NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert }).siem).toMatchObject({ syslog: { port: 6514, facility: 13, serverName: 'siem.example' }, pollMs: 500 });
+    expect(() => loadConfig({ NOTARY_SIEM_OTLP_LOGS_URL: 'ftp://collector' })).toThrow(ConfigError);
+    expect(loadConfig({ NOTARY_SIEM_OTLP_LOGS_URL: 'http://collector:4318/' }).siem).toMatchObject({ otlp: { endpoint: 'http://collector:4318' } });
   });
 });

@@ -27,11 +27,14 @@ const sdValue = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
 /** MSGID: up to 32 printable US-ASCII characters. */
 const msgId = (event: string) => event.replace(/[^\x21-\x7e]/g, '_').slice(0, 32) || '-';
 
+/** Every hashed column as stored (details as its RFC 8785 text): what a SIEM re-hashes. Both sinks send it. */
+export const auditRecordJson = (r: AuditRecord): string =>
+  JSON.stringify({ seq: r.seq, at: r.at, event: r.event, outcome: r.outcome, principal: r.principal, details: r.details, prev_hash: r.prev_hash, hash: r.hash });
+
 export function toSyslogMessage(r: AuditRecord, o: SyslogOptions): string {
   const pri = o.facility * 8 + severity(r);
   const sd = `[${SD_ID} seq="${r.seq}" hash="${r.hash}" prev_hash="${r.prev_hash}" outcome="${sdValue(r.outcome)}"${r.principal === null ? '' : ` principal="${sdValue(r.principal)}"`}]`;
-  const body = JSON.stringify({ seq: r.seq, at: r.at, event: r.event, outcome: r.outcome, principal: r.principal, details: r.details, prev_hash: r.prev_hash, hash: r.hash });
-  return `<${pri}>1 ${r.at} ${o.hostname} ${o.appName} ${o.procId} ${msgId(r.event)} ${sd} ${BOM}${body}`;
+  return `<${pri}>1 ${r.at} ${o.hostname} ${o.appName} ${o.procId} ${msgId(r.event)} ${sd} ${BOM}${auditRecordJson(r)}`;
 }
 
 /** RFC 5425 octet-counting frame: the length is in bytes of the UTF-8 message. */
