@@ -27,6 +27,7 @@ import type { Periodic } from './periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 import { buildTransparency } from './wire-transparency.js';
 import type { SqlClient } from './adapters/store/sql-client.js';
+import { startSiemStreams } from './wire-siem.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
 
@@ -69,7 +70,8 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`, minFreeBytes: config.embeddedMinFreeBytes,
     });
     const db = database.db;
-    closers.unshift(() => database.close());
+    const closeDatabase = () => database.close();
+    closers.unshift(closeDatabase);
     progress('loading the signing keys');
     const signer = await buildSigner(config);
     closers.unshift(() => signer.close());
@@ -114,6 +116,10 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     selfCheck?.start();
     auditAnchors.start();
     closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); });
+    if (config.siem) {
+      const siem = startSiemStreams(config.siem, db, logger);
+      closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
+    }
     if (config.pulsar) {
       // pulsar-client is optional: loaded only here, with a clear error when it is not installed
       const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger,

@@ -7,6 +7,8 @@ import { rekorConfig, tsaConfig, type RekorConfig, type TsaConfig } from './conf
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
 import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
+import { isRedactPath } from './observability/log-safety.js';
+import { siemConfig, type SiemConfig } from './config-siem.js';
 
 export type VaultAuthConfig =
   | { method: 'token'; token: string }
@@ -71,6 +73,10 @@ export interface Config extends HardeningConfig {
   requestLogLevel: LogLevel;
   /** auto: pretty (pino-pretty) when stdout is a terminal, JSON lines otherwise */
   logFormat: 'auto' | 'json' | 'pretty';
+  /** extra pino redact paths (NOTARY_LOG_REDACT), on top of the built-in credential and evidence paths */
+  logRedact: string[];
+  /** audit events streamed to a SIEM (syslog RFC 5424 over TLS, OTLP logs); undefined: off */
+  siem?: SiemConfig;
   /** where this service is reachable: the embedded log's URL in receipts */
   publicUrl: string;
   logOrigin: string;
@@ -139,6 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     requestLogLevel: r.oneOf('NOTARY_REQUEST_LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: r.oneOf('NOTARY_LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
+    logRedact: logRedact(r),
+    siem: siemConfig(r),
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
     keyringPassphrase: r.optional('NOTARY_KEYRING_PASSPHRASE'),
@@ -163,6 +171,16 @@ export function loadConfig(env: Env = process.env): Config {
     workflows,
     ...hardening,
   };
+}
+
+/** NOTARY_LOG_REDACT: comma-separated pino redact paths, e.g. `patient.*,*.ssn,req.headers["x-patient-id"]`. */
+function logRedact(r: Reader): string[] {
+  const paths = (r.optional('NOTARY_LOG_REDACT') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = paths.find((p) => !isRedactPath(p));
+  // the path itself is an operator's field name, not a secret: safe to name
+  if (bad !== undefined) throw new ConfigError('NOTARY_LOG_REDACT', `"${bad.slice(0, 80)}" is not a redact path (dotted keys, *, ["quoted key"], [index])`);
+  if (paths.length > 200) throw new ConfigError('NOTARY_LOG_REDACT', 'at most 200 paths');
+  return paths;
 }
 
 function httpLimits(r: Reader): HttpLimits {
@@ -349,6 +367,8 @@ export function describeConfig(c: Config): Record<string, unknown> {
     timestamps: c.tsa.mode === 'remote' ? `tsa ${strip(c.tsa.url)}` : c.tsa.mode,
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
+    logRedact: c.logRedact.length,
+    siem: c.siem ? [c.siem.syslog && `syslog+tls ${c.siem.syslog.host}:${c.siem.syslog.port}`, c.siem.otlp && `otlp logs ${strip(c.siem.otlp.endpoint)}`].filter(Boolean) : 'off',
     limits: c.limits,
     http: c.http,
     auth: { mode: c.auth.mode, oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off', mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length, adminToken: c.adminToken ? 'set' : 'unset' },

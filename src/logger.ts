@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { describeRequestLine, REQUEST_MESSAGE, type RequestLine } from './observability/request-log.js';
 import { traceIds } from './observability/tracing.js';
+import { EVIDENCE_REDACT_PATHS, safeError } from './observability/log-safety.js';
 
 /** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
 export const REDACT_PATHS = [
@@ -39,7 +40,14 @@ function prettyStream(destination?: pino.DestinationStream) {
   });
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'afdp-notary' }, mixin: traceIds };
+/**
+ * The service logger. Credentials and evidence fields are censored wherever they are nested
+ * (`extraRedact`: NOTARY_LOG_REDACT), and errors are logged without the input they may quote
+ * (src/observability/log-safety.ts).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json', extraRedact: readonly string[] = []): Logger {
+  const paths = [...new Set([...REDACT_PATHS, ...EVIDENCE_REDACT_PATHS, ...extraRedact])];
+  const serializers = { err: safeError, error: safeError, cause: safeError };
+  const options = { level, redact: { paths, censor: '[redacted]' }, serializers, base: { service: 'afdp-notary' }, mixin: traceIds };
   return pino(options, format === 'pretty' ? prettyStream(destination) : destination);
 }

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat));
+  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat), config.logRedact);
   logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
   const progress = startupProgress(logger, config);
   const app = await buildApp(config, logger, progress.step);

@@ -51,7 +51,12 @@ ${AUDIT_HELP}
 ${LOG_HELP}
 ${SIGN_HELP}
 
-${TRUST_ROOT_HELP}`;
+${TRUST_ROOT_HELP}
+
+Usage: afdp-notary backup --out <dir|file.tar> [--url <service url>]
+       afdp-notary restore <backup> --data-dir <empty dir> [--database-url <url>]
+  a consistent, checksummed backup of the database, keyring, trust root and latest checkpoint, and
+  its restore into an empty folder or database (afdp-notary backup --help)`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   // the other commands have options of their own
@@ -59,6 +64,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'log' && argv[1] === 'verify') return runLogVerify(argv.slice(2), io);
   if (argv[0] === 'sign') return runSign(argv.slice(1), io);
   if (argv[0] === 'trust-root') return runTrustRoot(argv.slice(1), io);
+  // loaded on demand: they pull in the database layer, which `verify` (offline) never needs
+  if (argv[0] === 'backup') return (await import('./backup/backup.js')).runBackup(argv.slice(1), io);
+  if (argv[0] === 'restore') return (await import('./backup/restore.js')).runRestore(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

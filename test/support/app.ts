@@ -15,6 +15,6 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'debug', NOTARY_ANCHOR_RETRY_MS: '100', ...env });
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  const app = await buildApp(config, createLogger(config.logLevel, sink));
+  const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact));
   return Object.assign(app, { config, logLines });
 }

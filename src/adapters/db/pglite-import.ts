@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { migrate } from '../store/migrate.js';
 import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import { ident, resetSequences } from './table-copy.js';
 
 type Log = (obj: object, msg: string) => void;
 
@@ -69,18 +70,6 @@ async function copyTable(source: PgliteLike, tx: SqlQueryable, table: string): P
   return copied;
 }
 
-/** bigserial columns continue after the highest imported value */
-async function resetSequences(tx: SqlQueryable): Promise<void> {
-  const { rows } = await tx.query<{ t: string; c: string; s: string }>(
-    `SELECT c.relname AS t, a.attname AS c, pg_get_serial_sequence(quote_ident(c.relname), a.attname) AS s
-       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-        AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL`);
-  for (const r of rows) {
-    await tx.query(`SELECT setval($1, coalesce((SELECT max(${ident(r.c)}) FROM ${ident(r.t)}), 0) + 1, false)`, [r.s]);
-  }
-}
-
 function moveAside(oldDir: string, log: Log): void {
   const aside = `${oldDir}.imported-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(oldDir, aside);
@@ -107,4 +96,3 @@ function pgliteClient(db: PgliteLike): SqlClient {
   };
 }
 
-const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -9,6 +9,7 @@ import { DATABASE, initCluster, layout, PORT, prepareFolders, readPassword, sock
 import { serverUser, type ServerUser } from './os-user.js';
 import { serverArgs, serverEnv } from './server-settings.js';
 import { acquireServiceLock, type ServiceLock } from './service-lock.js';
+import { scrubMessage } from '../../../observability/log-safety.js';
 
 export interface SupervisorLogger {
   info(obj: object, msg: string): void;
@@ -200,7 +201,8 @@ export class EmbeddedPostgres {
 
   private logTail(): string {
     try {
-      return readFileSync(this.layout.serverLog, 'utf8').trim().split('\n').slice(-5).join(' | ');
+      // the server's own error lines quote the values they refused: they reach our logs without them
+      return readFileSync(this.layout.serverLog, 'utf8').trim().split('\n').slice(-5).map(scrubMessage).join(' | ');
     } catch {
       return '(no server log)';
     }
