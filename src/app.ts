@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
+import { LocalEvidenceCipher } from './adapters/evidence-keys/local-evidence-cipher.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
 import { openDatabase } from './adapters/db/open-database.js';
@@ -22,7 +23,7 @@ import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
-import { auditAnchorLoop, logSelfCheckLoop } from './integrity-loops.js';
+import { auditAnchorLoop, logSelfCheckLoop, retentionLoop } from './integrity-loops.js';
 import type { Periodic } from './periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 import { buildTransparency } from './wire-transparency.js';
@@ -50,6 +51,8 @@ export interface App {
   auditAnchors: Periodic<unknown>;
   /** the embedded log's self-check loop (absent with Rekor) */
   logSelfCheck?: Periodic<void>;
+  /** purges evidence bodies past NOTARY_RETENTION_EVIDENCE_DAYS (absent: kept forever) */
+  retention?: Periodic<number>;
   /** stop intake, drain, close clients; safe to call more than once */
   close(): Promise<void>;
 }
@@ -79,7 +82,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const { embedded, log, timestamper } = await buildTransparency(config, db, logger);
     const audit = new SqlAuditLog(db, logger);
     // the embedded log shares the database: evidence, signature, entry and audit row commit together
-    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain });
+    // evidence bodies are sealed at rest (issue 22): a data key per row, wrapped by the KEK in the keyring folder
+    const cipher = new LocalEvidenceCipher({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain, cipher });
     closers.unshift(() => log.close(), async () => timestamper?.close());
     const metrics = createMetrics();
     const notary = new Notary({
@@ -96,7 +101,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       metrics.anchorQueueDepth.set(backlog.count);
       metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);
     });
-    const workflows = buildWorkflows(config, db, notary, logger, audit.chain);
+    const workflows = buildWorkflows(config, db, notary, logger, audit.chain, cipher);
     closers.unshift(() => workflows.runner.stop());
     const security = await buildSecurity(config, db, logger, audit);
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
@@ -113,9 +118,12 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     // tamper evidence against a database writer: the log checks itself, the audit chain's head is signed and logged
     const selfCheck = embedded ? logSelfCheckLoop(embedded, config.logSelfCheckIntervalMs, metrics, logger) : undefined;
     const auditAnchors = auditAnchorLoop(db, signer, instrumentLog(log, metrics), config.auditAnchorIntervalMs, logger);
+    const retention = config.retentionEvidenceDays === undefined ? undefined : retentionLoop(db, audit.chain, config.retentionEvidenceDays, logger);
     selfCheck?.start();
     auditAnchors.start();
-    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); });
+    retention?.start();
+    void retention?.runOnce();
+    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); await retention?.stop(); });
     if (config.siem) {
       const siem = startSiemStreams(config.siem, db, logger);
       closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
@@ -129,7 +137,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, db, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, close };
+    return { notary, db, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

@@ -66,6 +66,8 @@ export interface Config extends HardeningConfig {
   metricsPort?: number;
   dataDir: string;
   databaseUrl?: string;
+  /** NOTARY_RETENTION_EVIDENCE_DAYS: evidence bodies older than this are purged (unset: kept forever) */
+  retentionEvidenceDays?: number;
   /** embedded PostgreSQL: /ready fails below this much free space on its disk (0: no check) */
   embeddedMinFreeBytes: number;
   logLevel: LogLevel;
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: r.optional('NOTARY_METRICS_PORT') === undefined ? undefined : r.int('NOTARY_METRICS_PORT', 0, 0, 65535),
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    retentionEvidenceDays: r.optional('NOTARY_RETENTION_EVIDENCE_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_EVIDENCE_DAYS', 0, 1, 365_000),
     embeddedMinFreeBytes: r.int('NOTARY_DB_MIN_FREE_MB', 64, 0, 1_048_576) * 1024 * 1024,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     requestLogLevel: r.oneOf('NOTARY_REQUEST_LOG_LEVEL', LOG_LEVELS, 'info'),

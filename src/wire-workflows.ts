@@ -5,6 +5,7 @@ import type { SqlClient } from './adapters/store/sql-client.js';
 import type { AuditChainWriter } from './adapters/audit/chain-writer.js';
 import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from './adapters/webhooks/index.js';
 import type { Config } from './config.js';
+import type { EvidenceCipher } from './ports/evidence-cipher.js';
 import type { Notary } from './core/notary.js';
 import { WorkflowService } from './core/workflows/index.js';
 import { WorkflowRunner } from './workflow-runner.js';
@@ -15,9 +16,9 @@ export interface Workflows {
 }
 
 /** Approval and batch workflows: their store, service, webhook dispatcher and background loop. */
-export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, logger: Logger, audit?: AuditChainWriter): Workflows {
+export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, logger: Logger, audit?: AuditChainWriter, cipher?: EvidenceCipher): Workflows {
   const w = config.workflows;
-  const store = new PgWorkflowStore(db, { globalWebhookUrl: w.webhookUrl, audit });
+  const store = new PgWorkflowStore(db, { globalWebhookUrl: w.webhookUrl, audit, cipher });
   const service = new WorkflowService({
     notary, store, logger,
     clock: { now: () => new Date() },

@@ -56,7 +56,9 @@ ${TRUST_ROOT_HELP}
 Usage: afdp-notary backup --out <dir|file.tar> [--url <service url>]
        afdp-notary restore <backup> --data-dir <empty dir> [--database-url <url>]
   a consistent, checksummed backup of the database, keyring, trust root and latest checkpoint, and
-  its restore into an empty folder or database (afdp-notary backup --help)`;
+  its restore into an empty folder or database (afdp-notary backup --help)
+       afdp-notary rewrap [--rotate]
+  rotates the evidence encryption key and wraps every stored body's data key with the newest version`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   // the other commands have options of their own
@@ -66,6 +68,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (argv[0] === 'trust-root') return runTrustRoot(argv.slice(1), io);
   // loaded on demand: they pull in the database layer, which `verify` (offline) never needs
   if (argv[0] === 'backup') return (await import('./backup/backup.js')).runBackup(argv.slice(1), io);
+  if (argv[0] === 'rewrap') return (await import('./rewrap.js')).runRewrap(argv.slice(1), io);
   if (argv[0] === 'restore') return (await import('./backup/restore.js')).runRestore(argv.slice(1), io);
   let parsed;
   try {

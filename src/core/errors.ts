@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'validation_failed' // well-formed, semantically wrong (bad hash, bad timestamp …)
   | 'payload_too_large'
   | 'not_found'
+  | 'gone' // it existed and was removed on purpose (an evidence body past its retention)
   | 'conflict'
   | 'idempotency_mismatch' // same Idempotency-Key, different body
   | 'workflow_closed' // a decision or step on a workflow that no longer takes it (expired, rejected, signed)

@@ -12,7 +12,7 @@ import { prepareEvidence } from './prepare.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
 import { Timestamping } from './timestamping.js';
-import type { SignedWorkflow, StoredEvidence, Workflow } from './workflow.js';
+import { isPurged, type SignedWorkflow, type StoredEvidence, type Workflow } from './workflow.js';
 import { checkApprovalAttestation } from './workflows/attestation.js';
 import { validateReceipt, type ValidationReport } from './validate-receipt.js';
 
@@ -223,6 +223,7 @@ export class Notary {
   async getEvidence(hashHex: string): Promise<StoredEvidence> {
     const ev = await this.deps.store.getEvidence(hashHex);
     if (!ev) throw new NotaryError('not_found', `no evidence with hash ${hashHex}`);
+    if (isPurged(ev)) throw new NotaryError('gone', `the body of evidence ${hashHex} was purged by retention at ${ev.purged_at}; its receipts still verify`);
     return ev;
   }
 

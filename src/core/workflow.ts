@@ -49,3 +49,10 @@ export interface StoredEvidence {
   /** the authenticated principal that first submitted this package (actor_id is what the package claims) */
   submitted_by?: string | null;
 }
+
+/** Stored evidence whose body retention removed (issue 22): the clear fields, signature, log entry and receipt remain. */
+export interface PurgedEvidence extends Omit<StoredEvidence, 'evidence_package'> {
+  purged_at: string;
+}
+
+export const isPurged = (e: StoredEvidence | PurgedEvidence): e is PurgedEvidence => 'purged_at' in e;

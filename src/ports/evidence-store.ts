@@ -1,5 +1,5 @@
 import type { CanonicalEvidence } from '../core/evidence.js';
-import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
+import type { PurgedEvidence, SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
 import type { AuditEntry } from './audit.js';
 import type { SignedTimestamp } from './timestamp-authority.js';
 import type { LogEntry } from './transparency-log.js';
@@ -100,7 +100,9 @@ export interface EvidenceStore {
   getWorkflow(id: string): Promise<Workflow | undefined>;
   getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined>;
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
-  getEvidence(hashHex: string): Promise<StoredEvidence | undefined>;
+  /** Purged: retention removed the body (issue 22); the clear fields and workflows remain. */
+  getEvidence(hashHex: string): Promise<StoredEvidence | PurgedEvidence | undefined>;
+  /** Bodies that retention purged are left out. */
   findEvidence(query: EvidenceQuery): Promise<Page<StoredEvidence>>;
   /** Signatures whose anchoring has not succeeded yet, oldest first. */
   pendingAnchors(limit: number): Promise<PendingAnchor[]>;

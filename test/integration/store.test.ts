@@ -34,7 +34,7 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
       expect(got?.signature.signature.equals(r.signature.signature)).toBe(true);
       expect(got?.anchor).toBeNull();
       const ev = await store.getEvidence(r.evidence.hashHex);
-      expect(ev?.evidence_package).toEqual(r.evidence.pkg);
+      expect(ev && 'evidence_package' in ev ? ev.evidence_package : undefined).toEqual(r.evidence.pkg);
       expect(ev?.workflow_ids).toEqual([r.workflow.id]);
     }
   });

@@ -1,4 +1,6 @@
-import type { StoredEvidence, Workflow } from '../../core/workflow.js';
+import type { PurgedEvidence, StoredEvidence, Workflow } from '../../core/workflow.js';
+import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
+import { BODY_COLUMNS } from './evidence-body.js';
 import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
@@ -25,6 +27,8 @@ export interface PgEvidenceStoreOptions {
   health?: () => void;
   /** the audit chain: each notarization's row commits in its transaction */
   audit?: AuditChainWriter;
+  /** evidence bodies are sealed with it (issue 22); without one they are written in clear */
+  cipher?: EvidenceCipher;
 }
 
 /** EvidenceStore over PostgreSQL (external, or the embedded server). */
@@ -37,11 +41,11 @@ export class PgEvidenceStore implements EvidenceStore {
     const audited = <T>(work: (planAudit: PlanAudit) => Promise<T>) => (options.audit ? options.audit.atomically(work) : work(async () => undefined));
     // one caller's row that the database refuses must not fail the others committed with it
     this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit)))
+      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit, options.cipher)))
       : (batch) => audited((planAudit) => db.transaction(async (tx) => {
         const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
         if (audit) await tx.query(audit.text, audit.params);
-        await insertNotarizations(tx, batch);
+        await insertNotarizations(tx, batch, false, options.cipher);
         return batch.map(() => null);
       })), undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
@@ -122,13 +126,14 @@ export class PgEvidenceStore implements EvidenceStore {
     return { ...page(summaries, q.pageSize, (w) => ({ t: w.created_at, k: w.id })), totalCount: count.rows[0]?.n ?? 0 };
   }
 
-  async getEvidence(hashHex: string): Promise<StoredEvidence | undefined> {
+  async getEvidence(hashHex: string): Promise<StoredEvidence | PurgedEvidence | undefined> {
     const { rows } = await this.db.query<EvidenceRow>(`${EVIDENCE_SELECT} WHERE e.hash = $1`, [hashHex]);
-    return rows[0] && toEvidence(rows[0]);
+    return rows[0] && toEvidence(rows[0], this.options.cipher);
   }
 
   async findEvidence(q: EvidenceQuery): Promise<Page<StoredEvidence>> {
     const where = new Where();
+    where.add('e.body_purged_at IS NULL'); // a purged body is no longer listed; GET by hash says it is gone
     if (q.artifactHash) where.add('e.artifact_hashes @> ARRAY[?]::text[]', q.artifactHash);
     if (q.eventType) where.add('e.event_type = ?', q.eventType);
     if (q.actorId) where.add('e.actor_id = ?', q.actorId);
@@ -139,7 +144,7 @@ export class PgEvidenceStore implements EvidenceStore {
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(
       `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`, where.params);
-    return page(rows.map(toEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
+    return page(rows.map((r) => toEvidence(r, this.options.cipher) as StoredEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
@@ -189,7 +194,7 @@ export class PgEvidenceStore implements EvidenceStore {
  * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
  * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
  */
-async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit): Promise<StoredAnchor[]> {
+async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit, cipher: EvidenceCipher | undefined): Promise<StoredAnchor[]> {
   const rows = async (tx: SqlQueryable | undefined) => {
     const { entries, statements } = await plan(tx, batch.map(anchorRequest));
     const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
@@ -197,7 +202,7 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
     return {
       anchors,
       statement: asOneStatement([
-        ...notarizationStatements(batch, true),
+        ...notarizationStatements(batch, true, cipher),
         ...statements,
         anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
         ...(audit ? [audit] : []),
@@ -220,7 +225,7 @@ const auditRows = (batch: NotarizationRecord[]): AuditEntry[] => batch.flatMap((
 
 const anchorRequest = (r: NotarizationRecord) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem });
 
-const EVIDENCE_SELECT = `SELECT e.hash, e.canonical, e.event_type, e.actor_id, e.created_at, e.submitted_by,
+const EVIDENCE_SELECT = `SELECT e.hash, ${BODY_COLUMNS.replace(/(\w+)/g, 'e.$1')}, e.body_purged_at, e.event_type, e.actor_id, e.created_at, e.submitted_by,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
   FROM evidence e`;
 

@@ -6,6 +6,8 @@ import type {
 import type { AuditEntry } from '../../ports/audit.js';
 import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
+import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
+import { BODY_COLUMNS, openBody, type BodyRow } from './evidence-body.js';
 import { loadApprovals, loadBatch } from './workflow-rows.js';
 import { advanced, insertEvidence, insertWorkflow, persistTransition } from './workflow-writes.js';
 import { isUuid, storeCall } from './store-calls.js';
@@ -17,6 +19,8 @@ export interface PgWorkflowStoreOptions {
   globalWebhookUrl?: string;
   /** the audit chain: a workflow's creation commits its audit row with it */
   audit?: AuditChainWriter;
+  /** evidence bodies are sealed with it (issue 22); without one they are written in clear */
+  cipher?: EvidenceCipher;
 }
 
 /** WorkflowStore over PostgreSQL. Transitions run under the workflow row's lock. */
@@ -29,7 +33,7 @@ export class PgWorkflowStore implements WorkflowStore {
 
   async createApproval(a: NewApproval, effects: Effect[]): Promise<Created> {
     return this.create('createApproval', a, async (tx) => {
-      await insertEvidence(tx, [a.evidence], a.workflow.created_at);
+      await insertEvidence(tx, [a.evidence], a.workflow.created_at, this.options.cipher);
       await this.insertRun(tx, a.workflow, a.webhookUrl, null, a);
       await tx.query('INSERT INTO approval_requests (workflow_id, approvers, quorum, expires_at) VALUES ($1, $2::text[], $3, $4)',
         [a.workflow.id, a.request.approvers, a.request.quorum, a.request.expires_at]);
@@ -40,7 +44,7 @@ export class PgWorkflowStore implements WorkflowStore {
   createBatch(b: NewBatch, effects: Effect[]): Promise<Created> {
     const at = b.workflow.created_at;
     return this.create('createBatch', b, async (tx) => {
-      await insertEvidence(tx, b.items.flatMap((i) => (i.evidence ? [i.evidence] : [])), at);
+      await insertEvidence(tx, b.items.flatMap((i) => (i.evidence ? [i.evidence] : [])), at, this.options.cipher);
       // the creating request signs at once: it holds the lease so the resume loop leaves the batch alone
       await this.insertRun(tx, b.workflow, b.webhookUrl, this.leaseEnd(at), b);
       for (const i of b.items) {
@@ -114,8 +118,9 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   async getCanonical(hashHex: string): Promise<Buffer | undefined> {
-    const { rows } = await wrap('getCanonical', this.db.query<{ canonical: string }>('SELECT canonical FROM evidence WHERE hash = $1', [hashHex]));
-    return rows[0] && Buffer.from(rows[0].canonical, 'utf8');
+    const { rows } = await wrap('getCanonical', this.db.query<BodyRow>(`SELECT hash, ${BODY_COLUMNS}, body_purged_at FROM evidence WHERE hash = $1`, [hashHex]));
+    const bytes = rows[0] && openBody(this.options.cipher, rows[0]);
+    return bytes === 'purged' ? undefined : bytes; // retention leaves bodies of running workflows alone
   }
 
   async claimRunnable(limit: number, at: string): Promise<Claimed[]> {

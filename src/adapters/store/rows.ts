@@ -1,7 +1,9 @@
 import type { EvidencePackage } from '../../core/evidence.js';
-import type { SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
+import type { PurgedEvidence, SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
 import type { StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { LogEntry } from '../../ports/transparency-log.js';
+import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
+import { openBody, type BodyRow } from './evidence-body.js';
 
 const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
@@ -65,9 +67,7 @@ export const toSignature = (r: SignatureRow): StoredSignature => ({
 export const toAnchor = (r: { entry: unknown; log_url: string | null }): StoredAnchor | null =>
   r.log_url === null || r.entry === null ? null : { entry: json<LogEntry>(r.entry), logUrl: r.log_url };
 
-export interface EvidenceRow {
-  hash: string;
-  canonical: string;
+export interface EvidenceRow extends BodyRow {
   event_type: string;
   actor_id: string;
   created_at: unknown;
@@ -75,12 +75,15 @@ export interface EvidenceRow {
   submitted_by?: string | null;
 }
 
-export const toEvidence = (r: EvidenceRow): StoredEvidence => ({
-  evidence_package_hash: r.hash,
-  evidence_package: JSON.parse(r.canonical) as EvidencePackage,
-  event_type: r.event_type,
-  actor_id: r.actor_id,
-  created_at: iso(r.created_at),
-  workflow_ids: r.workflow_ids ?? [],
-  ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
-});
+export function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): StoredEvidence | PurgedEvidence {
+  const meta = {
+    evidence_package_hash: r.hash,
+    event_type: r.event_type,
+    actor_id: r.actor_id,
+    created_at: iso(r.created_at),
+    workflow_ids: r.workflow_ids ?? [],
+    ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
+  };
+  const body = openBody(cipher, r);
+  return body === 'purged' ? { ...meta, purged_at: iso(r.body_purged_at) } : { ...meta, evidence_package: JSON.parse(body.toString('utf8')) as EvidencePackage };
+}

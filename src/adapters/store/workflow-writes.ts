@@ -3,6 +3,8 @@ import type { Workflow } from '../../core/workflow.js';
 import { toNotification } from '../../core/workflows/notifications.js';
 import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
+import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
+import { BODY_CASTS, BODY_COLUMNS, bodyValues } from './evidence-body.js';
 import { valuesList } from './group-commit.js';
 import { runAll, type SqlQueryable } from './sql-client.js';
 import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
@@ -10,15 +12,15 @@ import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /** Evidence rows are unique by hash: a package already notarized (or twice in one batch) is stored once. */
-export async function insertEvidence(tx: SqlQueryable, evidence: CanonicalEvidence[], createdAt: string): Promise<void> {
+export async function insertEvidence(tx: SqlQueryable, evidence: CanonicalEvidence[], createdAt: string, cipher?: EvidenceCipher): Promise<void> {
   const unique = [...new Map(evidence.map((e) => [e.hashHex, e])).values()];
   if (unique.length === 0) return;
   await tx.query(
-    `INSERT INTO evidence (hash, canonical, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
-     VALUES ${valuesList(unique.length, ['', '', '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
+    `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
+     VALUES ${valuesList(unique.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
      ON CONFLICT (hash) DO NOTHING`,
     unique.flatMap((e) => [
-      e.hashHex, e.canonical.toString('utf8'), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
+      e.hashHex, ...bodyValues(cipher, e), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
       e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, createdAt,
     ]),
   );

@@ -16,6 +16,8 @@ export const GRPC_STATUS: Record<ErrorCode, grpc.status> = {
   // A message over the transport limit gets RESOURCE_EXHAUSTED from grpc-js itself.
   payload_too_large: S.INVALID_ARGUMENT,
   not_found: S.NOT_FOUND,
+  // an evidence body purged by retention: its receipt and log entry remain
+  gone: S.NOT_FOUND,
   // the first request under this idempotency key is still running: retry shortly
   conflict: S.ABORTED,
   // the idempotency key is already bound to another package

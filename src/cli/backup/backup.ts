@@ -56,7 +56,8 @@ export async function runBackup(argv: string[], io: Io, env: Record<string, stri
     // after the snapshot: keys and trust root only grow, so they cover every signature in it
     await writeFile(join(dir, 'trust-root.json'), await fetchTrustRoot(values.url ?? config.publicUrl), { mode: 0o600 });
     const keyring = join(config.dataDir, 'keyring');
-    if (!config.vault && existsSync(keyring)) await cp(keyring, join(dir, 'keyring'), { recursive: true });
+    // with Vault signing the folder still holds the evidence KEKs (issue 22)
+    if (existsSync(keyring)) await cp(keyring, join(dir, 'keyring'), { recursive: true });
     const manifest = await writeManifest(dir, {
       created_at: new Date().toISOString(), notary_version: packageVersion(), database: config.databaseUrl ? 'external' : 'embedded',
       signer: config.vault ? 'vault' : 'local', keyring_kek: config.vault ? undefined : config.keyringPassphrase ? 'passphrase' : 'key file', dump,

@@ -11,7 +11,7 @@ export const problemSchema = {
     detail: str({ description: 'what went wrong; for 5xx other than 503 only a pointer to the request id' }),
     code: str({
       description: 'stable error code',
-      examples: ['invalid_request', 'validation_failed', 'payload_too_large', 'unsupported_media_type', 'not_found', 'conflict', 'idempotency_mismatch',
+      examples: ['invalid_request', 'validation_failed', 'payload_too_large', 'unsupported_media_type', 'not_found', 'gone', 'conflict', 'idempotency_mismatch',
         'workflow_closed', 'unauthenticated', 'forbidden', 'rate_limited', 'unavailable', 'deadline_exceeded', 'internal'],
     }),
     field: str({ description: 'the offending field, for input errors (e.g. evidence_package.artifacts[0].hash_sha256)' }),
@@ -27,6 +27,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'No valid credentials (authentication is on): JWT bearer token, API key or client certificate',
   403: 'Authenticated, but the route needs a permission the caller\'s roles do not grant',
   404: 'No such resource',
+  410: 'The evidence body was purged by retention; its signature, log entry and receipt remain verifiable',
   409: 'Conflict: the same Idempotency-Key is still in flight, or the workflow no longer takes this step',
   413: 'A limit was exceeded (body size, artifacts, nesting, string length, batch size)',
   415: 'The body is not application/json',

@@ -1,0 +1,135 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EvidenceIntegrityError, type EvidenceCipher, type SealedBody } from '../../ports/evidence-cipher.js';
+import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from '../signer/local/key-encryption.js';
+
+interface KekFile {
+  format: 'afdp-notary-evidence-keks/1';
+  kekId: string;
+  scrypt: ScryptParams;
+  keys: { version: number; createdAt: string; key: Sealed }[];
+}
+
+export interface LocalEvidenceCipherOptions {
+  /** the keyring folder: the KEKs are sealed like the signing keys (passphrase or keyring.key) and backed up with them */
+  dir: string;
+  passphrase?: string;
+  now?: () => Date;
+}
+
+const IV = 12;
+const TAG = 16;
+
+/** AES-256-GCM as iv | tag | ciphertext, with associated data. */
+export function gcmSeal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(IV);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ct]);
+}
+
+/** undefined when the tag or the associated data does not match */
+export function gcmOpen(key: Buffer, sealed: Buffer, aad: string): Buffer | undefined {
+  if (sealed.length < IV + TAG) return undefined;
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(sealed.subarray(IV, IV + TAG));
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(IV + TAG)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+// Both layers name the evidence hash: a body or a wrapped key moved to another row does not open.
+const bodyAad = (hashHex: string) => `afdp-evidence-body:${hashHex}`;
+const keyAad = (kekId: string, version: number, hashHex: string) => `${kekId}:v${version}:${hashHex}`;
+
+/**
+ * The embedded default's evidence encryption: one random data key per evidence row, wrapped by a
+ * versioned KEK kept in the keyring folder (`evidence-keks.json`, sealed under the keyring's own
+ * passphrase or key file, so a backup of the keyring carries it).
+ */
+export class LocalEvidenceCipher implements EvidenceCipher {
+  private readonly path: string;
+  private file: KekFile;
+  private readonly seal0: Buffer;
+  private readonly keks = new Map<number, Buffer>();
+  private readonly now: () => Date;
+
+  constructor(options: LocalEvidenceCipherOptions) {
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    this.path = join(options.dir, 'evidence-keks.json');
+    this.now = options.now ?? (() => new Date());
+    this.file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as KekFile)
+      : { format: 'afdp-notary-evidence-keks/1', kekId: 'afdp-evidence-kek', scrypt: newScryptParams(), keys: [] };
+    this.seal0 = loadKek({ passphrase: options.passphrase, keyFile: join(options.dir, 'keyring.key') }, this.file.scrypt);
+    for (const k of this.file.keys) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
+    if (this.file.keys.length === 0) this.rotate();
+  }
+
+  get latestVersion(): number {
+    return this.file.keys.length;
+  }
+
+  seal(hashHex: string, plaintext: Buffer): SealedBody {
+    const dataKey = randomBytes(32);
+    const version = this.latestVersion;
+    return {
+      kekId: this.file.kekId,
+      kekVersion: version,
+      wrappedKey: gcmSeal(this.kek(version), dataKey, keyAad(this.file.kekId, version, hashHex)).toString('base64'),
+      body: gcmSeal(dataKey, plaintext, bodyAad(hashHex)).toString('base64'),
+    };
+  }
+
+  open(hashHex: string, sealed: SealedBody): Buffer {
+    const dataKey = this.unwrap(hashHex, sealed);
+    const plain = gcmOpen(dataKey, Buffer.from(sealed.body, 'base64'), bodyAad(hashHex));
+    if (!plain) throw new EvidenceIntegrityError(hashHex, 'body');
+    return plain;
+  }
+
+  rewrap(hashHex: string, sealed: SealedBody): Pick<SealedBody, 'kekId' | 'kekVersion' | 'wrappedKey'> | undefined {
+    const version = this.latestVersion;
+    if (sealed.kekId === this.file.kekId && sealed.kekVersion === version) return undefined;
+    const dataKey = this.unwrap(hashHex, sealed);
+    return { kekId: this.file.kekId, kekVersion: version, wrappedKey: gcmSeal(this.kek(version), dataKey, keyAad(this.file.kekId, version, hashHex)).toString('base64') };
+  }
+
+  rotate(): number {
+    const version = this.file.keys.length + 1;
+    const kek = randomBytes(32);
+    const next: KekFile = { ...this.file, keys: [...this.file.keys, { version, createdAt: this.now().toISOString(), key: seal(this.seal0, kek, this.aad(version)) }] };
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.path);
+    this.file = next;
+    this.keks.set(version, kek);
+    return version;
+  }
+
+  private unwrap(hashHex: string, sealed: SealedBody): Buffer {
+    if (!this.keks.has(sealed.kekVersion)) this.reload(); // rotated by `afdp-notary rewrap` while this process runs
+    if (sealed.kekId !== this.file.kekId || !this.keks.has(sealed.kekVersion)) throw new EvidenceIntegrityError(hashHex, `data key (unknown KEK ${sealed.kekId} v${sealed.kekVersion})`);
+    const dataKey = gcmOpen(this.kek(sealed.kekVersion), Buffer.from(sealed.wrappedKey, 'base64'), keyAad(sealed.kekId, sealed.kekVersion, hashHex));
+    if (!dataKey) throw new EvidenceIntegrityError(hashHex, 'data key');
+    return dataKey;
+  }
+
+  private reload(): void {
+    const file = JSON.parse(readFileSync(this.path, 'utf8')) as KekFile;
+    for (const k of file.keys) if (!this.keks.has(k.version)) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
+    this.file = file;
+  }
+
+  private kek(version: number): Buffer {
+    return this.keks.get(version)!;
+  }
+
+  private aad(version: number): string {
+    return `${this.file.kekId}:kek:v${version}`;
+  }
+}

@@ -1,0 +1,46 @@
+import type { CanonicalEvidence } from '../../core/evidence.js';
+import type { EvidenceCipher, SealedBody } from '../../ports/evidence-cipher.js';
+import { EvidenceIntegrityError } from '../../ports/evidence-cipher.js';
+import { sha256 } from '../../core/canonical.js';
+
+/** The body columns of an evidence row, in the order `bodyValues` gives them. */
+export const BODY_COLUMNS = 'canonical, body_kek, body_kek_version, body_wrapped_key, body';
+export const BODY_CASTS = ['', '', '::int', '', ''];
+
+export interface BodyRow {
+  hash: string;
+  canonical: string | null;
+  body_kek: string | null;
+  body_kek_version: number | null;
+  body_wrapped_key: string | null;
+  body: string | null;
+  body_purged_at: unknown;
+}
+
+/** Sealed under a fresh data key when a cipher is set (the service always sets one); else clear, as before issue 22. */
+export function bodyValues(cipher: EvidenceCipher | undefined, e: CanonicalEvidence): unknown[] {
+  if (!cipher) return [e.canonical.toString('utf8'), null, null, null, null];
+  const s = cipher.seal(e.hashHex, e.canonical);
+  return [null, s.kekId, s.kekVersion, s.wrappedKey, s.body];
+}
+
+export const sealedOf = (r: BodyRow): SealedBody | undefined =>
+  r.body !== null && r.body_wrapped_key !== null && r.body_kek !== null && r.body_kek_version !== null
+    ? { kekId: r.body_kek, kekVersion: Number(r.body_kek_version), wrappedKey: r.body_wrapped_key, body: r.body }
+    : undefined;
+
+/**
+ * The canonical bytes of a row: decrypted (tag and AAD checked) and checked against the row's hash,
+ * read in clear for rows written before encryption; 'purged' once retention removed the body.
+ */
+export function openBody(cipher: EvidenceCipher | undefined, r: BodyRow): Buffer | 'purged' {
+  if (r.body_purged_at !== null && r.body_purged_at !== undefined) return 'purged';
+  const sealed = sealedOf(r);
+  let bytes: Buffer;
+  if (sealed) {
+    if (!cipher) throw new EvidenceIntegrityError(r.hash, 'body (encrypted, but this store has no evidence key)');
+    bytes = cipher.open(r.hash, sealed);
+  } else bytes = Buffer.from(r.canonical ?? '', 'utf8');
+  if (sha256(bytes).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'body (its SHA-256 is not the row\'s hash)');
+  return bytes;
+}
