@@ -20,7 +20,7 @@ in NOTARY_DATA_DIR/keyring/evidence-keks.json, sealed like the signing keys) and
 in clear before encryption at rest existed. --rotate first adds a new KEK version. Reads
 DATABASE_URL / NOTARY_DATA_DIR / NOTARY_KEYRING_PASSPHRASE like the service; runs while it serves.
 
-Exit status: 0 done, 2 usage, configuration, key or database error.`;
+Exit status: 0 done, 1 some bodies do not authenticate (named, left as they are), 2 usage, configuration, key or database error.`;
 
 export async function runRewrap(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let values;
@@ -41,7 +41,9 @@ export async function runRewrap(argv: string[], io: Io, env: Record<string, stri
     });
     const report = await rewrapBodies(database.db, cipher);
     io.out(`rewrapped ${report.rewrapped} data keys and sealed ${report.sealed} clear bodies under evidence KEK version ${report.kekVersion}`);
-    return 0;
+    if (report.refused.length === 0) return 0;
+    io.err(`afdp-notary rewrap: ${report.refused.length} bodies do not authenticate and were left as they are: ${report.refused.join(', ')}`);
+    return 1;
   } catch (err) {
     io.err(`afdp-notary rewrap: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
     return 2;

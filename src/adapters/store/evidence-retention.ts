@@ -47,6 +47,8 @@ export interface RewrapReport {
   rewrapped: number;
   sealed: number;
   kekVersion: number;
+  /** rows whose data key or clear body does not authenticate: left as they are, for an operator to look at */
+  refused: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ export interface RewrapReport {
  * re-encrypted), and seals rows still in clear from before issue 22. Idempotent and resumable.
  */
 export async function rewrapBodies(db: SqlClient, cipher: EvidenceCipher): Promise<RewrapReport> {
-  const report: RewrapReport = { rewrapped: 0, sealed: 0, kekVersion: cipher.latestVersion };
+  const report: RewrapReport = { rewrapped: 0, sealed: 0, kekVersion: cipher.latestVersion, refused: [] };
   let after = '';
   for (;;) {
     const { rows } = await db.query<BodyRow>(
@@ -63,23 +65,32 @@ export async function rewrapBodies(db: SqlClient, cipher: EvidenceCipher): Promi
     if (rows.length === 0) return report;
     await db.transaction(async (tx) => {
       for (const r of rows) {
-        const sealed = sealedOf(r);
-        if (sealed) {
-          const next = cipher.rewrap(r.hash, sealed);
-          if (!next) continue;
-          await tx.query('UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
-            [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body]);
-          report.rewrapped++;
-        } else if (r.canonical !== null) {
-          const canonical = Buffer.from(r.canonical, 'utf8');
-          if (sha256(canonical).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'clear body (its SHA-256 is not the row\'s hash)');
-          const s = cipher.seal(r.hash, canonical);
-          await tx.query('UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
-            [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body]);
-          report.sealed++;
+        try {
+          await rewrapRow(tx, cipher, r, report);
+        } catch (err) {
+          if (!(err instanceof EvidenceIntegrityError)) throw err;
+          report.refused.push(r.hash);
         }
       }
     });
     after = rows[rows.length - 1]!.hash;
+  }
+}
+
+async function rewrapRow(tx: SqlQueryable, cipher: EvidenceCipher, r: BodyRow, report: RewrapReport): Promise<void> {
+  const sealed = sealedOf(r);
+  if (sealed) {
+    const next = cipher.rewrap(r.hash, sealed);
+    if (!next) return;
+    await tx.query('UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
+      [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body]);
+    report.rewrapped++;
+  } else if (r.canonical !== null) {
+    const canonical = Buffer.from(r.canonical, 'utf8');
+    if (sha256(canonical).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'clear body (its SHA-256 is not the row\'s hash)');
+    const s = cipher.seal(r.hash, canonical);
+    await tx.query('UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
+      [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body]);
+    report.sealed++;
   }
 }
