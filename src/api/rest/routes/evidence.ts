@@ -83,7 +83,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
     schema: {
       tags: ['Evidence'], operationId: 'getEvidence', summary: 'The stored package and the workflows that notarized it',
       params: { type: 'object', required: ['hash'], properties: { hash: { ...hashParam, description: 'evidence_package_hash' } } },
-      response: { 200: json('StoredEvidence', 'The package exactly as signed', EXAMPLES.storedEvidence), ...errorResponses(404) },
+      response: { 200: json('StoredEvidence', 'The package exactly as signed', EXAMPLES.storedEvidence), ...errorResponses(404, 410) },
     },
   }, async (request) => presentEvidence(await notary.getEvidence(request.params.hash)));
 
