@@ -23,6 +23,13 @@ describe('config', () => {
     expect(c.dataDir).toMatch(/\/data$/);
   });
 
+  it('reads the evidence retention in whole days, and refuses audit retention, which is not built, instead of ignoring it', () => {
+    expect(loadConfig({}).retentionEvidenceDays).toBeUndefined();
+    expect(loadConfig({ NOTARY_RETENTION_EVIDENCE_DAYS: '2555' }).retentionEvidenceDays).toBe(2555);
+    for (const v of ['0', '1.5', 'forever', '-3']) expect(errorOf({ NOTARY_RETENTION_EVIDENCE_DAYS: v })?.variable).toBe('NOTARY_RETENTION_EVIDENCE_DAYS');
+    expect(errorOf({ NOTARY_RETENTION_AUDIT_DAYS: '2555' })?.variable).toBe('NOTARY_RETENTION_AUDIT_DAYS');
+  });
+
   it('reads the REST connection bounds, and refuses a headers timeout longer than the request timeout', () => {
     expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, maxDrainBytes: 64 * 1024 * 1024 });
     expect(loadConfig({ NOTARY_HTTP_REQUEST_TIMEOUT_MS: '5000', NOTARY_HTTP_MAX_CONNECTIONS: '10' }).http).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 5000, maxConnections: 10 });
