@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.js';
-import { LocalEvidenceCipher } from '../src/adapters/evidence-keys/local-evidence-cipher.js';
+import { LocalEvidenceCipher } from '../src/adapters/signer/local/evidence-cipher.js';
 import { migrate } from '../src/adapters/store/migrate.js';
 import { notarizationStatements } from '../src/adapters/store/writes.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
-import { LocalEvidenceCipher } from './adapters/evidence-keys/local-evidence-cipher.js';
+import { LocalEvidenceCipher } from './adapters/signer/local/evidence-cipher.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
 import { openDatabase } from './adapters/db/open-database.js';

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../adapters/db/open-database.js';
-import { LocalEvidenceCipher } from '../adapters/evidence-keys/local-evidence-cipher.js';
+import { LocalEvidenceCipher } from '../adapters/signer/local/evidence-cipher.js';
 import { rewrapBodies } from '../adapters/store/evidence-retention.js';
 import { MIGRATIONS_DIR } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainWriter } from '../../src/adapters/audit/chain-writer.js';
-import { LocalEvidenceCipher } from '../../src/adapters/evidence-keys/local-evidence-cipher.js';
+import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-cipher.js';
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';

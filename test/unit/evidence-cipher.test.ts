@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LocalEvidenceCipher } from '../../src/adapters/evidence-keys/local-evidence-cipher.js';
+import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-cipher.js';
 import { EvidenceIntegrityError } from '../../src/ports/evidence-cipher.js';
 import { tempDir } from '../support/databases.js';
 

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EvidenceIntegrityError, type EvidenceCipher, type SealedBody } from '../../ports/evidence-cipher.js';
-import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from '../signer/local/key-encryption.js';
+import { EvidenceIntegrityError, type EvidenceCipher, type SealedBody } from '../../../ports/evidence-cipher.js';
+import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from './key-encryption.js';
 
 interface KekFile {
   format: 'afdp-notary-evidence-keks/1';
