@@ -13,6 +13,13 @@ import { startService, waitReady } from '../support/service-process.js';
 /** An address of this machine other than loopback, if it has one. */
 const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
+/** The start-up line comes once both ports are open, which can be after /ready first answers. */
+async function outputMatches(service: { output(): string }, re: RegExp, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  while (!re.test(service.output()) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return service.output();
+}
+
 const connects = (host: string, port: number) => new Promise<boolean>((resolve) => {
   const socket = connect({ host, port });
   socket.once('connect', () => { socket.destroy(); resolve(true); });
@@ -25,7 +32,8 @@ describe('where the service listens', () => {
     try {
       await waitReady(service);
       const rest = Number(new URL(service.url).port);
-      expect(service.output()).toMatch(/"rest":"http:\/\/127\.0\.0\.1:\d+","grpc":"127\.0\.0\.1:\d+"/);
+      const listening = /"rest":"http:\/\/127\.0\.0\.1:\d+","grpc":"127\.0\.0\.1:\d+"/;
+      expect(await outputMatches(service, listening)).toMatch(listening);
       expect([await connects('127.0.0.1', rest), await connects('127.0.0.1', service.grpcPort)]).toEqual([true, true]);
       if (external) expect([await connects(external, rest), await connects(external, service.grpcPort)]).toEqual([false, false]);
       else console.warn('no non-loopback interface: the listen address is checked from the start-up line only');
@@ -38,7 +46,7 @@ describe('where the service listens', () => {
     const service = await startService({ NOTARY_DATA_DIR: tempDir(), NOTARY_HOST: '0.0.0.0', NOTARY_LOG_FORMAT: 'json' });
     try {
       await waitReady(service);
-      expect(service.output()).toContain('exposes this UNAUTHENTICATED notary beyond this machine');
+      expect(await outputMatches(service, /exposes this UNAUTHENTICATED notary beyond this machine/)).toContain('exposes this UNAUTHENTICATED notary beyond this machine');
       if (external) expect(await connects(external, Number(new URL(service.url).port))).toBe(true);
     } finally {
       const code = await service.stop();
