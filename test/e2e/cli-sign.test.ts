@@ -101,7 +101,7 @@ describe('afdp-notary sign from the checkout', () => {
     expect(body).toMatchObject({ status: 'completed', replayed: false, receipt: { anchoring: 'anchored' } });
     expect(body.idempotency_key).toMatch(/^afdp-client-/);
     expect(Number.isInteger(body.receipt.log_index)).toBe(true);
-  });
+  }, 90_000); // npx resolves the workspace first: seconds on an idle machine, more beside other test runs
 
   it('exits 1 when the service refuses, with the service\'s code and field under --json', async () => {
     const bad = await spawnRun(BIN, ['sign', file('bad.json', { ...uniquePackage('cli-bad'), spec_version: '' }), '--json'], { env });

@@ -570,6 +570,7 @@ export interface components {
              * @example payload_too_large
              * @example unsupported_media_type
              * @example not_found
+             * @example gone
              * @example conflict
              * @example idempotency_mismatch
              * @example workflow_closed
@@ -2282,6 +2283,16 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The evidence body was purged by retention; its signature, log entry and receipt remain verifiable */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
