@@ -7,6 +7,7 @@ import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
 import { LocalEvidenceCipher } from './adapters/signer/local/evidence-cipher.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
+import { createPkcs11Signer } from './adapters/signer/pkcs11/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
 import { openDatabase } from './adapters/db/open-database.js';
 import type { Config } from './config.js';
@@ -146,6 +147,8 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
 
 async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
+  // pkcs11js is optional: loaded only here, with a clear error when it is not installed
+  if (config.pkcs11) return createPkcs11Signer(config.pkcs11);
   return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
 }
 

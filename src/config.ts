@@ -9,6 +9,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js'
 import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
 import { isRedactPath } from './observability/log-safety.js';
 import { siemConfig, type SiemConfig } from './config-siem.js';
+import { pkcs11Config, type Pkcs11Config } from './config-pkcs11.js';
 
 export type VaultAuthConfig =
   | { method: 'token'; token: string }
@@ -90,6 +91,8 @@ export interface Config extends HardeningConfig {
   shutdownGraceMs: number;
   anchorRetryMs: number;
   vault?: VaultConfig;
+  /** HSM signing over PKCS#11 (NOTARY_PKCS11_MODULE); exclusive with vault */
+  pkcs11?: Pkcs11Config;
   rekor?: RekorConfig;
   /** RFC 3161 timestamps over every signature: the embedded TSA (default), NOTARY_TSA_URL, or off */
   tsa: TsaConfig;
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
   checkGlobalWebhookUrl(workflows.webhookUrl, hardening.webhookPolicy);
   const host = r.optional('NOTARY_HOST');
   const rekor = rekorConfig(r);
+  const vault = vaultConfig(r);
   return {
     host: host ?? (security.auth.mode === 'off' ? '127.0.0.1' : '0.0.0.0'),
     hostExplicit: host !== undefined,
@@ -174,7 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpLimits(r),
     shutdownGraceMs: r.int('NOTARY_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     anchorRetryMs: r.int('NOTARY_ANCHOR_RETRY_MS', 5_000, 100, 3_600_000),
-    vault: vaultConfig(r),
+    vault,
+    pkcs11: pkcs11Config(r, vault !== undefined),
     rekor,
     tsa: tsaConfig(r, rekor),
     pulsar: pulsarConfig(r),
@@ -374,7 +379,8 @@ export function describeConfig(c: Config): Record<string, unknown> {
   return {
     httpPort: c.httpPort, grpcPort: c.grpcPort, dataDir: c.dataDir, publicUrl: c.publicUrl,
     store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : `embedded PostgreSQL in ${c.dataDir}/pg`,
-    signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})` : 'local keyring',
+    signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})`
+      : c.pkcs11 ? `pkcs11 ${c.pkcs11.module} ${c.pkcs11.tokenLabel !== undefined ? `token "${c.pkcs11.tokenLabel}"` : `slot ${c.pkcs11.slot}`} key ${c.pkcs11.keyLabel}-vN` : 'local keyring',
     log: c.rekor ? `rekor v${c.rekor.apiVersion} ${c.rekor.url}` : 'embedded',
     timestamps: c.tsa.mode === 'remote' ? `tsa ${strip(c.tsa.url)}` : c.tsa.mode,
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',

@@ -1,0 +1,33 @@
+import { loadPkcs11Binding, Pkcs11StartError, type Pkcs11Binding } from './binding.js';
+import { Pkcs11Signer } from './signer.js';
+import { Pkcs11Token } from './token.js';
+
+export { Pkcs11Signer } from './signer.js';
+export { Pkcs11StartError, type Pkcs11StartCode } from './binding.js';
+
+export interface Pkcs11SignerOptions {
+  /** path of the vendor's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so */
+  module: string;
+  tokenLabel?: string;
+  slot?: number;
+  pin: string;
+  /** key versions are `<keyLabel>-v1`, `-v2`, … */
+  keyLabel: string;
+  sessions: number;
+  rescanMs: number;
+  createKey: boolean;
+}
+
+/** Loads the binding and the module, logs in and finds the key; nothing is left open if that fails. */
+export async function createPkcs11Signer(opts: Pkcs11SignerOptions, binding?: Pkcs11Binding): Promise<Pkcs11Signer> {
+  const token = await Pkcs11Token.open(binding ?? (await loadPkcs11Binding()), opts);
+  const signer = new Pkcs11Signer(token, opts.keyLabel, opts.rescanMs);
+  try {
+    await signer.start(opts.createKey);
+    return signer;
+  } catch (err) {
+    await signer.close();
+    if (err instanceof Pkcs11StartError) throw err;
+    throw new Pkcs11StartError('token_error', `PKCS#11 start-up failed: ${(err as Error).message}`, { cause: err });
+  }
+}
