@@ -58,7 +58,9 @@ Usage: afdp-notary backup --out <dir|file.tar> [--url <service url>]
   a consistent, checksummed backup of the database, keyring, trust root and latest checkpoint, and
   its restore into an empty folder or database (afdp-notary backup --help)
        afdp-notary rewrap [--rotate]
-  rotates the evidence encryption key and wraps every stored body's data key with the newest version`;
+  rotates the evidence encryption key and wraps every stored body's data key with the newest version
+       afdp-notary hsm rotate|keys
+  a new PKCS#11 signing key version generated in the token, or the versions it holds (afdp-notary hsm --help)`;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   // the other commands have options of their own
@@ -69,6 +71,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   // loaded on demand: they pull in the database layer, which `verify` (offline) never needs
   if (argv[0] === 'backup') return (await import('./backup/backup.js')).runBackup(argv.slice(1), io);
   if (argv[0] === 'rewrap') return (await import('./rewrap.js')).runRewrap(argv.slice(1), io);
+  if (argv[0] === 'hsm') return (await import('./hsm.js')).runHsm(argv.slice(1), io);
   if (argv[0] === 'restore') return (await import('./backup/restore.js')).runRestore(argv.slice(1), io);
   let parsed;
   try {

@@ -9,7 +9,13 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { PublicKey, TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import canonicalize from 'canonicalize';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPkcs11Signer, Pkcs11StartError } from '../../src/adapters/signer/pkcs11/index.js';
+import { loadConfig } from '../../src/config.js';
+import { startService, waitReady } from '../support/service-process.js';
 import { run } from '../../src/cli/run.js';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';
@@ -17,9 +23,35 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
-import { freshToken, HSM_TESTS_NOTE, SKIP_HSM_TESTS, type SoftToken } from '../support/softhsm.js';
+import { freshToken, HSM_TESTS_NOTE, SKIP_HSM_TESTS, SOFTHSM_MODULE, type SoftToken } from '../support/softhsm.js';
+
+const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
+const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+
+/** `afdp-notary hsm …` as its own process, as an operator runs it beside the service. */
+async function hsmCli(token: SoftToken, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, CLI, 'hsm', ...args], { env: { ...process.env, ...token.env, SOFTHSM2_CONF: token.conf } });
+  return stdout;
+}
+
+/** The binding itself, as a second Cryptoki user in this process (the service's sessions share its module). */
+function cryptoki(): any {
+  const pkcs11js = createRequire(import.meta.url)('pkcs11js');
+  const p = new pkcs11js.PKCS11();
+  p.load(SOFTHSM_MODULE);
+  try { p.C_Initialize(); } catch (err) { if ((err as { code?: number }).code !== 0x191) throw err; }
+  return Object.assign(p, { consts: pkcs11js });
+}
+
+/** What buildApp does with the settings: the signer is the part that starts or refuses to. */
+const startError = async (env: Record<string, string>): Promise<Pkcs11StartError> => {
+  const err = await createPkcs11Signer(loadConfig(env).pkcs11!).then(async (s) => { await s.close(); return undefined; }, (e: unknown) => e);
+  expect(err).toBeInstanceOf(Pkcs11StartError);
+  return err as Pkcs11StartError;
+};
 
 type Json = Record<string, any>;
+const ADMIN = 'pkcs11-test-admin-token-0123456789';
 
 async function cliVerify(pkg: unknown, receipt: unknown, trust: unknown): Promise<{ code: number; out: string }> {
   const dir = tempDir('pkcs11-cli-');
@@ -61,5 +93,99 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     expect(cli.code, cli.out).toBe(0);
     expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[0].public_key_pem);
     expect((await app.rest.inject('/ready')).statusCode).toBe(200);
+  });
+
+  it('rotation in the token: `afdp-notary hsm rotate` makes v2, the running service signs with it, v1 receipts still verify', async () => {
+    token = freshToken();
+    await hsmCli(token, 'rotate'); // a new token: creates v1
+    app = await startTestApp({ ...token.env, NOTARY_PKCS11_RESCAN_S: '1', NOTARY_ADMIN_TOKEN: ADMIN });
+    const oldPkg = uniquePackage('pkcs11-v1');
+    const old = (await sign(app.rest, oldPkg)).body.receipt;
+    expect(old.key_version).toBe(1);
+
+    expect(await hsmCli(token, 'rotate')).toMatch(/^created notary-signing-v2 ecdsa-p256/);
+    let trust: Json = {};
+    for (let i = 0; i < 100 && trust.signing_keys?.length !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      trust = (await app.rest.inject('/api/v1/trust-root')).json();
+    }
+    expect(trust.signing_keys.map((k: Json) => k.version)).toEqual([1, 2]);
+    const newPkg = uniquePackage('pkcs11-v2');
+    const fresh = (await sign(app.rest, newPkg)).body.receipt;
+    expect(fresh.key_version).toBe(2);
+    for (const [pkg, receipt, version] of [[oldPkg, old, 1], [newPkg, fresh, 2]] as const) {
+      const cli = await cliVerify(pkg, receipt, trust);
+      expect(cli.code, cli.out).toBe(0);
+      expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[version - 1].public_key_pem);
+    }
+    // the REST rotation generates v3 in the token too
+    const rotated = await app.rest.inject({ method: 'POST', url: '/api/v1/keys/rotate', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(rotated.statusCode).toBe(200);
+    expect((await sign(app.rest, uniquePackage('pkcs11-v3'))).body.receipt.key_version).toBe(3);
+    expect((await hsmCli(token, 'keys')).trim().split('\n')).toHaveLength(3);
+  }, 90_000);
+
+  it('the private key is sensitive and never extractable: reading CKA_VALUE fails in the token', async () => {
+    token = freshToken();
+    app = await startTestApp({ ...token.env, NOTARY_PKCS11_CREATE_KEY: 'true' });
+    await app.close();
+    app = undefined;
+    const p = cryptoki();
+    const { consts: c } = p;
+    const slot = p.C_GetSlotList(true).find((s: Buffer) => p.C_GetTokenInfo(s).label.trim() === token.label);
+    const session = p.C_OpenSession(slot, c.CKF_SERIAL_SESSION);
+    try {
+      p.C_Login(session, c.CKU_USER, token.pin);
+      p.C_FindObjectsInit(session, [{ type: c.CKA_CLASS, value: c.CKO_PRIVATE_KEY }, { type: c.CKA_LABEL, value: 'notary-signing-v1' }]);
+      const [key] = p.C_FindObjects(session, 2);
+      p.C_FindObjectsFinal(session);
+      expect(key).toBeDefined();
+      const read = (() => { try { return p.C_GetAttributeValue(session, key, [{ type: c.CKA_VALUE }]); } catch (err) { return err; } })();
+      expect((read as { code?: number }).code).toBe(c.CKR_ATTRIBUTE_SENSITIVE);
+      const [extractable, never] = p.C_GetAttributeValue(session, key, [{ type: c.CKA_EXTRACTABLE }, { type: c.CKA_NEVER_EXTRACTABLE }]);
+      expect([extractable.value[0], never.value[0]]).toEqual([0, 1]);
+    } finally {
+      p.C_CloseSession(session);
+      p.C_Finalize();
+    }
+  });
+
+  it('start-up errors name what to fix, with a code, and never the PIN', async () => {
+    token = freshToken();
+    const wrong = 'wrong-pin-7c1e';
+    const cases: [Record<string, string>, string][] = [
+      [{ ...token.env, NOTARY_PKCS11_PIN: wrong }, 'pin_incorrect'],
+      [{ ...token.env }, 'key_not_found'],
+      [{ ...token.env, NOTARY_PKCS11_TOKEN_LABEL: 'no-such-token' }, 'token_not_found'],
+      [{ ...token.env, NOTARY_PKCS11_MODULE: join(token.dir, 'missing-module.so') }, 'module_not_loadable'],
+    ];
+    for (const [env, code] of cases) {
+      const err = await startError(env);
+      expect(err.code).toBe(code);
+      expect(`${err.message} ${String(err.cause)}`).not.toContain(env.NOTARY_PKCS11_PIN);
+    }
+    // the process: exits non-zero at start-up, with the reason and without the PIN anywhere in its output
+    const service = await startService({ ...token.env, NOTARY_PKCS11_PIN: wrong, NOTARY_DATA_DIR: tempDir(), SOFTHSM2_CONF: token.conf });
+    expect(await service.exited).not.toBe(0);
+    expect(service.output()).toContain('CKR_PIN_INCORRECT');
+    expect(service.output()).not.toContain(wrong);
+  }, 120_000);
+
+  it('a token that drops its sessions: the signature in flight gets 503, the next one logs in again and signs', async () => {
+    token = freshToken();
+    app = await startTestApp({ ...token.env, NOTARY_PKCS11_CREATE_KEY: 'true', NOTARY_AUDIT_ANCHOR_INTERVAL_MS: '0' });
+    expect((await sign(app.rest, uniquePackage('before'))).status).toBe(200);
+    const p = cryptoki();
+    const slot = p.C_GetSlotList(true).find((s: Buffer) => p.C_GetTokenInfo(s).label.trim() === token.label);
+    p.C_CloseAllSessions(slot); // what a network HSM's restart does to every session of this process
+    const failed = await sign(app.rest, uniquePackage('dropped'));
+    expect(failed.status).toBe(503);
+    expect(failed.headers['content-type']).toMatch(/application\/problem\+json/);
+    const pkg = uniquePackage('after');
+    const again = await sign(app.rest, pkg);
+    expect(again.status).toBe(200);
+    const trust = (await app.rest.inject('/api/v1/trust-root')).json();
+    expect((await cliVerify(pkg, again.body.receipt, trust)).code).toBe(0);
+    expect(app.logLines.join('')).not.toContain(token.pin);
   });
 });

@@ -5,7 +5,7 @@ import { ckr, ckrName, Pkcs11StartError } from './binding.js';
 import { generateKeyPair } from './generate.js';
 import { CURVES, digestFor, rawToDer, versionLabel } from './keys.js';
 import { scanKeys, type KeySet, type TokenKey } from './scan.js';
-import type { Pkcs11Token } from './token.js';
+import { isLost, type Pkcs11Token } from './token.js';
 
 /** The curves the signer port and the receipt verifiers accept today (P-384 arrives with issue 22's Suite B part). */
 const PORT_ALGORITHMS: ReadonlySet<string> = new Set(['ecdsa-p256']);
@@ -47,6 +47,8 @@ export class Pkcs11Signer implements KeySigner {
         return this.token.api.C_SignAsync(session, digest, Buffer.alloc(2 * key.curve.size));
       });
     } catch (err) {
+      // object handles do not outlive the login: after a lost session or a stale handle, find the keys again
+      if (isLost(err) || ckr(err) === CKR.KEY_HANDLE_INVALID || ckr(err) === CKR.OBJECT_HANDLE_INVALID) await this.#rescan().catch(() => undefined);
       throw this.#failure('sign', err);
     }
     return { signature: rawToDer(raw, key.curve), keyId: this.keyId, keyVersion: key.version, publicKeyPem: key.publicKeyPem };
@@ -115,9 +117,6 @@ export class Pkcs11Signer implements KeySigner {
 
   #failure(action: string, err: unknown): NotaryError {
     if (err instanceof NotaryError) return err;
-    const code = ckr(err);
-    // a key deleted or replaced under us: look again before the next signature
-    if (code === CKR.KEY_HANDLE_INVALID || code === CKR.OBJECT_HANDLE_INVALID) void this.#rescan().catch(() => undefined);
     // Cryptoki and token failures: the HSM cannot answer now, the caller may retry (503 / UNAVAILABLE)
     return new NotaryError('unavailable', `pkcs11 ${action}: ${ckrName(err)}`, { cause: err });
   }

@@ -51,7 +51,7 @@ export class Pkcs11Token {
       this.#release(session);
       return out;
     } catch (err) {
-      if (isLost(err)) this.#drop(session, err);
+      if (isLost(err)) this.#drop(session);
       else this.#release(session);
       throw err;
     }
@@ -91,9 +91,14 @@ export class Pkcs11Token {
     else this.#idle.push(session);
   }
 
-  #drop(session: Handle, err: unknown): void {
-    if (ckr(err) === CKR.USER_NOT_LOGGED_IN) this.#loggedIn = false;
+  /**
+   * A lost session means the token restarted, was removed or logged us out: the idle sessions went
+   * with it, and so did the login (it ends with the last session). Start over on the next call.
+   */
+  #drop(session: Handle): void {
+    this.#loggedIn = false;
     this.#closeSession(session);
+    for (const s of this.#idle.splice(0)) this.#closeSession(s);
     // whoever waits gets a fresh session (or the error of opening one, from its own call)
     const next = this.#waiting.shift();
     if (next) this.#newSession().then(next.resolve, next.reject);
