@@ -6,7 +6,7 @@
 # With authentication off the service listens on 127.0.0.1 only (unreachable through -p): an open
 # notary is never exposed by default. NOTARY_HOST=0.0.0.0 exposes one anyway, explicitly.
 
-# ---- build: install every dependency, compile TypeScript, drop dev dependencies, add Pulsar ----
+# ---- build: install every dependency (pkcs11js compiled), compile TypeScript, drop dev dependencies, add Pulsar ----
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false \
@@ -21,9 +21,20 @@ COPY package.json package-lock.json ./
 # the typed client is a workspace of the lock file (the CLI's sign uses it): npm ci needs its manifest
 COPY packages/client/package.json ./packages/client/
 COPY scripts ./scripts
-# Dependencies' install scripts run (@embedded-postgres links its binaries' libraries); the
-# project's prepare script finds no src/ yet and leaves the compile to the build below.
-RUN --mount=type=cache,target=/root/.npm npm ci
+# HSM signing over PKCS#11: the optional pkcs11js binding is a native addon that npm ci compiles with
+# node-gyp, against the headers of this image's Node (/usr/local/include/node). The build fails here,
+# rather than ship an image whose NOTARY_PKCS11_MODULE fails at start, if it cannot load. The vendor's
+# PKCS#11 module is not in the image: mount it or derive an image that installs it, and point
+# NOTARY_PKCS11_MODULE at it (README, "HSM signing over PKCS#11"), e.g. /usr/lib/softhsm/libsofthsm2.so,
+# /opt/cloudhsm/lib/libcloudhsm_pkcs11.so, /usr/safenet/lunaclient/lib/libCryptoki2_64.so.
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends g++ make python3 \
+ && rm -rf /var/lib/apt/lists/*
+# Dependencies' install scripts run (@embedded-postgres links its binaries' libraries, pkcs11js
+# compiles); the project's prepare script finds no src/ yet and leaves the compile to the build below.
+RUN --mount=type=cache,target=/root/.npm npm ci \
+ && node -e "require('pkcs11js'); console.log('pkcs11js', require('pkcs11js/package.json').version, 'loads')"
 # The rest of the context: .dockerignore keeps it to tsconfig*.json, scripts/, src/, console/, proto/,
 # migrations/ and packages/client (its sources). `npm run build` compiles the client, then src/, and
 # builds the console (console/ → dist/console, served at /console).
@@ -36,7 +47,7 @@ RUN mkdir -p proto migrations \
 RUN --mount=type=cache,target=/root/.npm npm install --no-save --omit=dev "pulsar-client@${PULSAR_CLIENT_VERSION}" \
  && node -e "require('pulsar-client'); console.log('pulsar-client', require('pulsar-client/package.json').version, 'loads')"
 
-# ---- runtime: only what `node dist/main.js` needs (pulsar-client included, in node_modules) ----
+# ---- runtime: only what `node dist/main.js` needs (pulsar-client and pkcs11js included, in node_modules) ----
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NOTARY_DATA_DIR=/data \

@@ -111,6 +111,17 @@ describe('Dockerfile', () => {
     expect(sources).toEqual(['package.json', 'package-lock.json', 'packages/client/package.json', 'scripts', '.']);
   });
 
+  it('compiles the optional pkcs11js binding in the build stage (build tools, Node headers) and fails the build if it cannot load', () => {
+    const runs = ofKind(instructions.slice(0, instructions.lastIndexOf(froms[froms.length - 1]!)), 'RUN').map(args);
+    const tools = runs.findIndex((r) => /apt-get install[^\n]*\bg\+\+[^\n]*\bmake\b[^\n]*\bpython3\b/.test(r));
+    const ci = runs.findIndex((r) => /\bnpm ci\b/.test(r));
+    expect(tools).toBeGreaterThanOrEqual(0);
+    expect(ci).toBeGreaterThan(tools);
+    expect(runs[ci]).toContain("require('pkcs11js')");
+    expect(ofKind(instructions, 'ENV').map(args).join(' ')).toMatch(/npm_config_nodedir=\/usr\/local\b/);
+    expect(readFileSync(resolve(root, 'package.json'), 'utf8')).toMatch(/"pkcs11js": "\d+\.\d+\.\d+"/);
+  });
+
   it('installs pulsar-client in the build stage, pinned, after the prune, and fails the build if it cannot load', () => {
     const buildStage = instructions.slice(0, instructions.indexOf(froms[1]!));
     const arg = ofKind(buildStage, 'ARG').map(args).find((a) => a.startsWith('PULSAR_CLIENT_VERSION='));

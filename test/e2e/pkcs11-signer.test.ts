@@ -93,6 +93,12 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     expect(cli.code, cli.out).toBe(0);
     expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[0].public_key_pem);
     expect((await app.rest.inject('/ready')).statusCode).toBe(200);
+    // concurrent signatures over the session pool (the module must run multi-threaded: CKF_OS_LOCKING_OK)
+    const pkgs = Array.from({ length: 24 }, (_, i) => uniquePackage(`pkcs11-concurrent-${i}`));
+    const signed = await Promise.all(pkgs.map((p) => sign(app!.rest, p)));
+    expect(signed.map((r) => r.status)).toEqual(pkgs.map(() => 200));
+    const verdict = await cliVerify(pkgs[7], signed[7]!.body.receipt, trust);
+    expect(verdict.code, verdict.out).toBe(0);
   });
 
   it('rotation in the token: `afdp-notary hsm rotate` makes v2, the running service signs with it, v1 receipts still verify', async () => {

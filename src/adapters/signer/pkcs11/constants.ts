@@ -2,6 +2,8 @@
 export const CKF_RW_SESSION = 0x2;
 export const CKF_SERIAL_SESSION = 0x4;
 export const CKU_USER = 1;
+/** C_Initialize: the module may lock with the OS's primitives (our async calls run on libuv's worker threads) */
+export const CKF_OS_LOCKING_OK = 0x2;
 
 export const CKO_PUBLIC_KEY = 2;
 export const CKO_PRIVATE_KEY = 3;

@@ -1,4 +1,4 @@
-import { CKF_RW_SESSION, CKF_SERIAL_SESSION, CKR, CKU_USER } from './constants.js';
+import { CKF_OS_LOCKING_OK, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKR, CKU_USER } from './constants.js';
 import { ckr, ckrName, Pkcs11StartError, type Attribute, type Handle, type Pkcs11Api, type Pkcs11Binding } from './binding.js';
 
 export interface TokenOptions {
@@ -19,6 +19,8 @@ const LOST = new Set<number>([
 export const isLost = (err: unknown): boolean => LOST.has(ckr(err) ?? -1);
 
 // Cryptoki is initialized once per process and module: a second C_Finalize would end every other user's sessions.
+// The binding object is kept for the process's life: collecting it dlclose()s the module, and modules
+// such as SoftHSM2 crash when loaded again after being unloaded.
 const modules = new Map<string, { api: Pkcs11Api; users: number }>();
 
 /** One logged-in token: a small pool of sessions over one login, reopened when the token drops them. */
@@ -138,32 +140,34 @@ export class Pkcs11Token {
 }
 
 function initialize(binding: Pkcs11Binding, module: string): Pkcs11Api {
-  const known = modules.get(module);
-  if (known) {
-    known.users++;
-    return known.api;
+  let known = modules.get(module);
+  if (!known) {
+    const api = new binding.PKCS11();
+    try {
+      api.load(module);
+    } catch (err) {
+      throw new Pkcs11StartError('module_not_loadable', `NOTARY_PKCS11_MODULE: cannot load the PKCS#11 module ${module}: ${(err as Error).message}`, { cause: err });
+    }
+    known = { api, users: 0 };
+    modules.set(module, known);
   }
-  const api = new binding.PKCS11();
-  try {
-    api.load(module);
-  } catch (err) {
-    throw new Pkcs11StartError('module_not_loadable', `NOTARY_PKCS11_MODULE: cannot load the PKCS#11 module ${module}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    api.C_Initialize();
-  } catch (err) {
-    if (ckr(err) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) {
-      throw new Pkcs11StartError('token_error', `C_Initialize of ${module} failed: ${ckrName(err)}`, { cause: err });
+  if (known.users === 0) {
+    try {
+      // without CK_C_INITIALIZE_ARGS a module may assume one thread: concurrent signing on the libuv pool then corrupts it
+      known.api.C_Initialize({ flags: CKF_OS_LOCKING_OK });
+    } catch (err) {
+      if (ckr(err) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) {
+        throw new Pkcs11StartError('token_error', `C_Initialize of ${module} failed: ${ckrName(err)}`, { cause: err });
+      }
     }
   }
-  modules.set(module, { api, users: 1 });
-  return api;
+  known.users++;
+  return known.api;
 }
 
 function release(module: string): void {
   const known = modules.get(module);
   if (!known || --known.users > 0) return;
-  modules.delete(module);
   try {
     known.api.C_Finalize();
   } catch {
