@@ -76,7 +76,7 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
   afterEach(async () => {
     await app?.close();
     app = undefined;
-  });
+  }, 90_000);
 
   it('signs in the token: receipts verify offline and with @sigstore/verify, under the token key of the trust root', async () => {
     token = freshToken();
@@ -99,7 +99,7 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     expect(signed.map((r) => r.status)).toEqual(pkgs.map(() => 200));
     const verdict = await cliVerify(pkgs[7], signed[7]!.body.receipt, trust);
     expect(verdict.code, verdict.out).toBe(0);
-  });
+  }, 90_000);
 
   it('rotation in the token: `afdp-notary hsm rotate` makes v2, the running service signs with it, v1 receipts still verify', async () => {
     token = freshToken();
@@ -154,7 +154,7 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
       p.C_CloseSession(session);
       p.C_Finalize();
     }
-  });
+  }, 90_000);
 
   it('start-up errors name what to fix, with a code, and never the PIN', async () => {
     token = freshToken();
@@ -193,5 +193,5 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
     expect((await cliVerify(pkg, again.body.receipt, trust)).code).toBe(0);
     expect(app.logLines.join('')).not.toContain(token.pin);
-  });
+  }, 90_000);
 });

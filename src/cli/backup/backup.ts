@@ -60,7 +60,7 @@ export async function runBackup(argv: string[], io: Io, env: Record<string, stri
     if (existsSync(keyring)) await cp(keyring, join(dir, 'keyring'), { recursive: true });
     const manifest = await writeManifest(dir, {
       created_at: new Date().toISOString(), notary_version: packageVersion(), database: config.databaseUrl ? 'external' : 'embedded',
-      signer: config.vault ? 'vault' : 'local', keyring_kek: config.vault ? undefined : config.keyringPassphrase ? 'passphrase' : 'key file', dump,
+      signer: config.vault ? 'vault' : config.pkcs11 ? 'pkcs11' : 'local', keyring_kek: config.vault ? undefined : config.keyringPassphrase ? 'passphrase' : 'key file', dump,
     });
     if (tar) {
       execFileSync('tar', ['-C', dir, '-cf', out, '.'], { stdio: 'pipe' });
@@ -70,6 +70,7 @@ export async function runBackup(argv: string[], io: Io, env: Record<string, stri
     io.out(`backup written to ${out}: ${Object.keys(dump.tables).length} tables, ${rows} rows, checkpoint at tree size ${dump.checkpoint?.tree_size ?? 0}, ${Object.keys(manifest.parts).length} parts`);
     if (manifest.keyring_kek === 'passphrase') io.out('the keyring is sealed with NOTARY_KEYRING_PASSPHRASE: keep the passphrase with the backup (not in it)');
     if (manifest.signer === 'vault') io.out('signing keys are in Vault: back Vault up too (README, "Backup and restore")');
+    if (manifest.signer === 'pkcs11') io.out('signing keys are in the HSM and never leave it: back the HSM up with its own tools (README, "HSM signing over PKCS#11")');
     return 0;
   } catch (err) {
     io.err(`afdp-notary backup: ${err instanceof ConfigError || err instanceof BackupError ? err.message : (err as Error).message}`);

@@ -18,7 +18,7 @@ export interface Manifest {
   /** where the database was: the embedded server of a data folder, or an external PostgreSQL */
   database: 'embedded' | 'external';
   /** local: the keyring folder is in the backup; vault: keys stay in Vault (back Vault up on its own) */
-  signer: 'local' | 'vault';
+  signer: 'local' | 'vault' | 'pkcs11';
   /** key file: keyring/keyring.key is in the backup; passphrase: restore needs NOTARY_KEYRING_PASSPHRASE */
   keyring_kek?: 'key file' | 'passphrase';
   dump: DatabaseDump;
