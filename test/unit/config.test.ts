@@ -3,15 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
 import { tempDir } from '../support/databases.js';
+import { configErrorOf } from '../support/config-errors.js';
 
-const errorOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-    return undefined;
-  } catch (err) {
-    return err as ConfigError;
-  }
-};
+const errorOf = configErrorOf;
 
 describe('config', () => {
   it('runs on embedded defaults with no environment at all', () => {

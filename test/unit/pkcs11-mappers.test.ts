@@ -8,6 +8,7 @@ import { loadPkcs11Binding, Pkcs11StartError } from '../../src/adapters/signer/p
 import { createdAtOf, CURVES, publicKeyPem, rawToDer, versionOf } from '../../src/adapters/signer/pkcs11/keys.js';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
 import { tempDir } from '../support/databases.js';
+import { configErrorOf } from '../support/config-errors.js';
 
 describe('PKCS#11 mappers', () => {
   for (const curve of CURVES) {
@@ -60,14 +61,7 @@ describe('PKCS#11 mappers', () => {
 
 describe('PKCS#11 settings', () => {
   const base = { NOTARY_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so', NOTARY_PKCS11_TOKEN_LABEL: 'notary', NOTARY_PKCS11_PIN: 's3cret-PIN-77' };
-  const errorOf = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return undefined;
-    } catch (err) {
-      return err as ConfigError;
-    }
-  };
+  const errorOf = configErrorOf;
 
   it('reads the module, token, PIN (env or file) and key label; the PIN is not in the described config', () => {
     const c = loadConfig(base);
