@@ -3,6 +3,7 @@
  * the token verify with the offline CLI and with sigstore-js's own verifier; rotation in the token;
  * clear start-up errors that never carry the PIN; the private key cannot be read out.
  */
+import { createHash, verify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
@@ -193,5 +194,41 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
     expect((await cliVerify(pkg, again.body.receipt, trust)).code).toBe(0);
     expect(app.logLines.join('')).not.toContain(token.pin);
+  }, 90_000);
+
+  it('closing the signer while signatures run on worker threads: each one signs or fails with a code, and the process survives', async () => {
+    token = freshToken();
+    const signer = await createPkcs11Signer({ ...loadConfig({ ...token.env, NOTARY_PKCS11_SESSIONS: '4' }).pkcs11!, createKey: true });
+    const canonical = Buffer.from('{"close":"during signing"}');
+    const request = { canonical, digest: createHash('sha256').update(canonical).digest() };
+    const inFlight = Array.from({ length: 64 }, () => signer.sign(request).then(() => 'signed', (err: { code?: string }) => err.code ?? 'no code'));
+    await new Promise((r) => setImmediate(r));
+    await signer.close();
+    const outcomes = new Set(await Promise.all(inFlight));
+    expect([...outcomes].every((o) => o === 'signed' || o === 'unavailable')).toBe(true);
+    // Cryptoki was finalized once the last one ended: a new signer initializes it again and signs
+    const again = await createPkcs11Signer(loadConfig(token.env).pkcs11!);
+    expect((await again.sign(request)).keyVersion).toBe(1);
+    await again.close();
+  }, 90_000);
+
+  it('a sustained burst over 4 sessions at once (Cryptoki initialized for multi-threaded callers): every signature verifies', async () => {
+    token = freshToken();
+    const signer = await createPkcs11Signer({ ...loadConfig({ ...token.env, NOTARY_PKCS11_SESSIONS: '4' }).pkcs11!, createKey: true });
+    try {
+      const [key] = await signer.publicKeys();
+      // what bench/pkcs11-sign.ts does: 64 calls in flight for 3 s (it crashed SoftHSM2 without CKF_OS_LOCKING_OK)
+      const canonical = Buffer.from('{"burst":true}');
+      const request = { canonical, digest: createHash('sha256').update(canonical).digest() };
+      const signatures: Buffer[] = [];
+      const until = Date.now() + 3_000;
+      const worker = async () => { while (Date.now() < until) signatures.push((await signer.sign(request)).signature); };
+      await Promise.all(Array.from({ length: 64 }, worker));
+      expect(signatures.length).toBeGreaterThan(100);
+      const bad = signatures.filter((sig, i) => i % 50 === 0 && !verify('sha256', canonical, key!.publicKeyPem, sig)).length;
+      expect(bad).toBe(0);
+    } finally {
+      await signer.close();
+    }
   }, 90_000);
 });

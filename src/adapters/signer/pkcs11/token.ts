@@ -30,6 +30,7 @@ export class Pkcs11Token {
   #open = 0;
   #loggedIn = false;
   #closed = false;
+  #released = false;
 
   private constructor(readonly api: Pkcs11Api, private readonly slot: Handle, private readonly options: TokenOptions) {}
 
@@ -75,6 +76,13 @@ export class Pkcs11Token {
     this.#closed = true;
     for (const s of this.#idle.splice(0)) this.#closeSession(s);
     for (const w of this.#waiting.splice(0)) w.reject(new Error('the PKCS#11 token is closed'));
+    this.#finish();
+  }
+
+  /** Once closed and idle: a signature still running on a worker thread must end before Cryptoki is finalized. */
+  #finish(): void {
+    if (!this.#closed || this.#open > 0 || this.#released) return;
+    this.#released = true;
     release(this.options.module);
   }
 
@@ -113,6 +121,7 @@ export class Pkcs11Token {
     } catch {
       // already gone with the token: nothing to close
     }
+    this.#finish();
   }
 
   async #newSession(): Promise<Handle> {
