@@ -1,12 +1,47 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Process-level fault tests: each runs the service as its own process under load and then breaks
+ * something (SIGKILL, the database's sessions or server, a full tmpfs, the syslog collector), or
+ * packs and installs the package, and asserts counts that need the machine's attention. They run
+ * after the rest, two at a time, instead of beside four other files.
+ */
+const FAULTS = [
+  'test/e2e/process-poison.test.ts',
+  'test/e2e/database-faults.test.ts',
+  'test/e2e/disk-full.test.ts',
+  'test/e2e/siem-syslog.test.ts',
+  'test/e2e/backup-restore.test.ts',
+  'test/e2e/process-shutdown.test.ts',
+  'test/e2e/cli-sign.test.ts',
+  'test/e2e/npm-start.test.ts',
+];
+
+/**
+ * Most files spend their time waiting (a server starting, a process answering, a timer), not
+ * computing: more files at once than cores keeps both cores busy. NOTARY_TEST_WORKERS overrides.
+ */
+const workers = Number(process.env.NOTARY_TEST_WORKERS) || Math.max(2, Math.min(4, availableParallelism() * 2));
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // hang guards, not speed limits: with four files at once on two shared cores a test that starts
+    // several processes (cli-verify starts nine CLIs in one test) can pass 30 s without being stuck
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: FAULTS, maxWorkers: workers, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'faults', include: FAULTS, maxWorkers: 2, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

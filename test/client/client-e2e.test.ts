@@ -1,8 +1,8 @@
 /**
  * @afdp-notary/client against a real service process (`node src/main.ts`, embedded PostgreSQL),
  * over REST and gRPC, as an integrator uses it: the package's public entry, not its sources.
- * The service runs with a small per-principal rate limit, so the clients' retries on 429 /
- * RESOURCE_EXHAUSTED are exercised by the real service's answers.
+ * The service runs with a small per-principal rate limit, so the clients' retries on 429 with
+ * Retry-After and RESOURCE_EXHAUSTED with RetryInfo are exercised by the real service's answers.
  */
 import { execFile } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import {
   createGrpcClient, createRestClient, NotaryError, readTrustRoot, verifyReceiptOffline, type EvidencePackageInput, type GrpcSignResult, type NotaryGrpcClient,
 } from '@afdp-notary/client';
+import { InterceptingCall, status, type Interceptor, type StatusObject } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/databases.js';
+import { decodeRpcStatus } from '../../src/api/grpc/index.js';
+import { seededDataDir } from '../support/databases.js';
 import { startService, waitReady, type ServiceProcess } from '../support/service-process.js';
 import { uniquePackage } from '../support/records.js';
 
@@ -24,13 +26,15 @@ const earlyPkg = uniquePackage('client-early');
 
 beforeAll(async () => {
   service = await startService({
-    NOTARY_DATA_DIR: tempDir(), NOTARY_RATE_LIMIT_MAX: String(RATE.max), NOTARY_RATE_LIMIT_WINDOW_MS: String(RATE.windowMs), NOTARY_ANCHOR_RETRY_MS: '100',
+    NOTARY_DATA_DIR: seededDataDir(), NOTARY_RATE_LIMIT_MAX: String(RATE.max), NOTARY_RATE_LIMIT_WINDOW_MS: String(RATE.windowMs), NOTARY_ANCHOR_RETRY_MS: '100',
   });
   // retries enough to outlast a first start (creating the database) on a loaded machine
   grpc = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 120, baseDelayMs: 250, maxDelayMs: 1000 } });
   earlySign = grpc.sign(earlyPkg);
   earlySign.catch(() => undefined);
   await waitReady(service, 90_000);
+  // the gRPC port can open after /ready first answers: the early sign's success says it is open
+  await earlySign.catch(() => undefined);
 }, 120_000);
 
 afterAll(async () => {
@@ -110,6 +114,73 @@ describe('the typed client against a running notary', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 200)).toHaveLength(burst.length);
   }, 90_000);
+
+  it('rides out the gRPC rate limit: after RESOURCE_EXHAUSTED it waits the RetryInfo delay, then signs', async () => {
+    // every attempt as it went over the wire: its idempotency key (one per logical sign), when it
+    // was answered, the status and the RetryInfo delay the service sent (decoded by the server's own
+    // protobufjs types, not the client's)
+    const attempts: { key: string; sentAt: number; answeredAt: number; code: number; retryDelayMs?: number }[] = [];
+    const record: Interceptor = (options, next) => {
+      let key = '';
+      let sentAt = 0;
+      return new InterceptingCall(next(options), {
+        sendMessage: (message: { idempotency_key?: string }, send) => {
+          key = message.idempotency_key ?? '';
+          sentAt = Date.now();
+          send(message);
+        },
+        start: (metadata, _listener, start) => start(metadata, {
+          onReceiveStatus: (s: StatusObject, receive) => {
+            const bin = s.metadata.get('grpc-status-details-bin')[0];
+            const retry = Buffer.isBuffer(bin) ? decodeRpcStatus(bin).details.find((d) => d.type === 'google.rpc.RetryInfo') as { retry_delay: { seconds: number; nanos: number } } | undefined : undefined;
+            attempts.push({ key, sentAt, answeredAt: Date.now(), code: s.code, retryDelayMs: retry && retry.retry_delay.seconds * 1000 + retry.retry_delay.nanos / 1e6 });
+            receive(s);
+          },
+        }),
+      });
+    };
+    const client = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 10, baseDelayMs: 1 }, channelOptions: { interceptors: [record] } });
+    try {
+      const burst = Array.from({ length: RATE.max * 2 }, (_, i) => uniquePackage(`client-grpc-burst-${i}`));
+      const results = await Promise.all(burst.map((p) => client.sign(p)));
+      expect(results.map((r) => r.status)).toEqual(burst.map(() => 'completed'));
+      expect(new Set(results.map((r) => r.workflow_id)).size).toBe(burst.length);
+
+      const refused = attempts.filter((a) => a.code === status.RESOURCE_EXHAUSTED);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) {
+        // the delay is the time left in the window, never more than the window
+        expect(r.retryDelayMs).toBeGreaterThan(0);
+        expect(r.retryDelayMs).toBeLessThanOrEqual(RATE.windowMs);
+        // the same sign's next attempt came no sooner than the service asked (baseDelayMs is 1 ms:
+        // only RetryInfo can make the client wait this long)
+        const next = attempts.find((a) => a.key === r.key && a.sentAt > r.answeredAt);
+        expect(next, 'a retry of the refused sign').toBeDefined();
+        expect(next!.sentAt - r.answeredAt).toBeGreaterThanOrEqual(r.retryDelayMs! - 1);
+      }
+      expect(attempts.filter((a) => a.code === status.OK)).toHaveLength(burst.length);
+    } finally {
+      client.close();
+    }
+  }, 90_000);
+
+  it('reports the gRPC rate limit once retries run out: unavailable, rate_limited, with the delay the service asked for', async () => {
+    const once = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 1 } });
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: RATE.max * 2 + 1 }, (_, i) => once.sign(uniquePackage(`client-grpc-over-${i}`))));
+      const failures = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
+      expect(failures.length).toBeGreaterThan(0);
+      for (const err of failures) {
+        expect(err).toBeInstanceOf(NotaryError);
+        expect(err).toMatchObject({ kind: 'unavailable', code: 'rate_limited', details: { grpcCode: status.RESOURCE_EXHAUSTED } });
+        const { retryAfterMs } = (err as NotaryError).details;
+        expect(retryAfterMs).toBeGreaterThan(0);
+        expect(retryAfterMs).toBeLessThanOrEqual(RATE.windowMs);
+      }
+    } finally {
+      once.close();
+    }
+  }, 60_000);
 
   it('runs examples/grpc-client.ts: signs over gRPC, verifies offline and online', async () => {
     const root = join(import.meta.dirname, '../..');

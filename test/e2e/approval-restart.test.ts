@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, backendEnv, skipBackend, tempDir } from '../support/databases.js';
+import { backends, backendEnv, skipBackend, seededDataDir } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
@@ -20,7 +20,7 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     if (skipBackend(backend)) return;
     vault = await startVaultServer();
     env = {
-      NOTARY_DATA_DIR: tempDir(), VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
+      NOTARY_DATA_DIR: seededDataDir(), VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
       NOTARY_WORKFLOW_POLL_MS: '50',
       ...(await backendEnv(backend)),
     };

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 import { verifyReceiptOffline } from '../../src/cli/verify.js';
 import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
-import { freshPostgresDatabase, skipBackend, tempDir } from '../support/databases.js';
+import { freshPostgresDatabase, seededDataDir, skipBackend, tempDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 import { expectAllStoredAndValid, startLoad, startService, waitReady, type Acknowledged, type ServiceProcess } from '../support/service-process.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
@@ -34,7 +34,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('afdp-notary backup / restore on the embedded default', () => {
-  const source = tempDir();
+  const source = seededDataDir();
   const backups = tempDir();
   const out = join(backups, 'b1');
   let service: ServiceProcess;

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { createRestClient } from '@afdp-notary/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSign } from '../../src/cli/sign.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir, tempDir } from '../support/databases.js';
 import { freePort } from '../support/postgres-server.js';
 import { FIXTURE_DIR, uniquePackage } from '../support/records.js';
 import { startService, waitReady, type ServiceProcess } from '../support/service-process.js';
@@ -66,7 +66,7 @@ beforeAll(async () => {
     const tgz = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
     return spawnRun('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tgz]);
   })();
-  service = await startService({ NOTARY_DATA_DIR: tempDir(), NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN_TOKEN, NOTARY_ANCHOR_RETRY_MS: '100' });
+  service = await startService({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN_TOKEN, NOTARY_ANCHOR_RETRY_MS: '100' });
   await waitReady(service, 90_000);
   env = { AFDP_NOTARY_URL: service.url, AFDP_NOTARY_TOKEN: ADMIN_TOKEN };
   const admin = createRestClient({ url: service.url, bearerToken: ADMIN_TOKEN });

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from '../../src/adapters/db/embedded/cluster-processes.js';
 import { connectPostgres } from '../../src/adapters/store/sql-client.js';
-import { backendEnv, backends, postgresUrl, skipBackend, tempDir, type Backend } from '../support/databases.js';
+import { backendEnv, backends, postgresUrl, seededDataDir, skipBackend, tempDir, type Backend } from '../support/databases.js';
 import { embeddedPgCtl, embeddedPostmaster, embeddedQuery } from '../support/embedded-server.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { expectAllStoredAndValid, missingAuditRows, startLoad, startService, waitReady, type Load, type ServiceProcess, type Sql } from '../support/service-process.js';
@@ -52,7 +52,7 @@ async function terminateService(backend: Backend, target: { dataDir: string; url
 
 describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
   it.skipIf(skipBackend(backend))('SIGKILL: every acknowledged receipt is there and valid after the restart', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const env: Record<string, string> = { NOTARY_DATA_DIR: dataDir, ...(await backendEnv(backend)) };
     const first = await startService(env);
     await waitReady(first);
@@ -86,7 +86,7 @@ describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
   }, 180_000);
 
   it.skipIf(skipBackend(backend))('pg_terminate_backend of every service session: the process stays up, answers 503 meanwhile, serves again without restart', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const env = await backendEnv(backend);
     const service = await startService({ NOTARY_DATA_DIR: dataDir, ...env });
     try {
@@ -144,7 +144,7 @@ describe('the external PostgreSQL stopped (pg_ctl stop -m fast) and started unde
 
 describe('the embedded server', () => {
   it('stopped under the service (pg_ctl stop -m fast) is restarted by it: 503 meanwhile, then served again, nothing acknowledged lost', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const service = await startService({ NOTARY_DATA_DIR: dataDir });
     try {
       await waitReady(service);
@@ -167,7 +167,7 @@ describe('the embedded server', () => {
   }, 180_000);
 
   it('refuses a second service on the same data folder, naming the running one', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const first = await startService({ NOTARY_DATA_DIR: dataDir });
     try {
       await waitReady(first);

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir } from '../support/databases.js';
 import { startService, waitReady } from '../support/service-process.js';
 
 /** An address of this machine other than loopback, if it has one. */
@@ -28,7 +28,7 @@ const connects = (host: string, port: number) => new Promise<boolean>((resolve) 
 
 describe('where the service listens', () => {
   it('with auth off and no NOTARY_HOST: on 127.0.0.1 only (REST and gRPC), unreachable from another interface', async () => {
-    const service = await startService({ NOTARY_DATA_DIR: tempDir(), NOTARY_LOG_FORMAT: 'json' });
+    const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_LOG_FORMAT: 'json' });
     try {
       await waitReady(service);
       const rest = Number(new URL(service.url).port);
@@ -43,7 +43,7 @@ describe('where the service listens', () => {
   }, 120_000);
 
   it('with auth off and NOTARY_HOST=0.0.0.0: where the operator asked, with a warning that it is exposed', async () => {
-    const service = await startService({ NOTARY_DATA_DIR: tempDir(), NOTARY_HOST: '0.0.0.0', NOTARY_LOG_FORMAT: 'json' });
+    const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_HOST: '0.0.0.0', NOTARY_LOG_FORMAT: 'json' });
     try {
       await waitReady(service);
       expect(await outputMatches(service, /exposes this UNAUTHENTICATED notary beyond this machine/)).toContain('exposes this UNAUTHENTICATED notary beyond this machine');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir, tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { tamper } from '../support/tamper.js';
@@ -38,7 +38,7 @@ describe('the embedded log checks itself', () => {
     ['an edited body with its leaf hash recomputed', "UPDATE log_leaves SET body = replace(body, 'sha256', 'SHA256'), leaf_hash = encode(sha256('\\x00'::bytea || convert_to(replace(body, 'sha256', 'SHA256'), 'UTF8')), 'hex') WHERE idx = 2"],
   ] as const) {
     it(`${what}, then a restart: nothing is signed, /ready 503, notary_log_integrity_ok 0`, async () => {
-      const dataDir = tempDir();
+      const dataDir = seededDataDir();
       const first = await start(dataDir);
       await signSome(first, 5, 'integrity');
       await first.close();
@@ -60,7 +60,7 @@ describe('the embedded log checks itself', () => {
   }
 
   it('a change while running is caught by the next periodic check; once repaired, signing resumes', async () => {
-    const app = await start(tempDir());
+    const app = await start(seededDataDir());
     await signSome(app, 12, 'periodic'); // past 10 leaves: indices compared as numbers, not text
     expect((await app.logSelfCheck!.runOnce(), await gauge(app))).toBe('1');
     const { rows: [leaf] } = await app.db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM log_leaves WHERE idx = 1');
@@ -84,7 +84,7 @@ describe('afdp-notary log verify', () => {
   }
 
   it('follows the log from checkpoint to checkpoint, and catches a log that was cut and grew again (a fork the service cannot see)', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const dir = tempDir('notary-log-monitor-');
     const [trustRoot, state] = [join(dir, 'trust-root.json'), join(dir, 'monitor-state.json')];
     let app = await start(dataDir);
@@ -114,11 +114,11 @@ describe('afdp-notary log verify', () => {
   }, 90_000);
 
   it('refuses a log signed with another key, and an entry whose body was changed in transit', async () => {
-    const app = await start(tempDir());
+    const app = await start(seededDataDir());
     await app.rest.listen({ host: '127.0.0.1', port: 0 });
     const url = `http://127.0.0.1:${(app.rest.server.address() as { port: number }).port}`;
     const dir = tempDir('notary-log-monitor-');
-    const other = await start(tempDir());
+    const other = await start(seededDataDir());
     const foreignTrust = join(dir, 'foreign.json');
     writeFileSync(foreignTrust, (await other.rest.inject('/api/v1/trust-root')).body);
     await signSome(app, 2, 'foreign');

@@ -12,7 +12,7 @@ import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { embeddedQuery } from '../support/embedded-server.js';
-import { openBackend, tempDir } from '../support/databases.js';
+import { openBackend, seededDataDir, tempDir } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { modelDeploymentEvent } from '../../examples/publish-event.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer } from '../../src/adapters/events/index.js';
@@ -48,7 +48,7 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
   let signedHash = '';
 
   beforeAll(async () => {
-    dataDir = tempDir();
+    dataDir = seededDataDir();
     service = await startService({
       NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'trace', NOTARY_REQUEST_LOG_LEVEL: 'trace', NOTARY_LOG_FORMAT: 'json', NOTARY_MAX_BODY_BYTES: '65536',
     });
@@ -111,7 +111,7 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
 
 describe('errors that quote their input', () => {
   it('a real PostgreSQL error quoting the marker is logged without it; other fields keep their value', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const service = await startService({ NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     let pgError: Error | undefined;
     try {

@@ -2,7 +2,7 @@
 // honest clients notarizing back to back and one caller sending packages the database would refuse
 // (impossible dates, year 0000, an offset past ±15:59, NUL) every 20 ms, for 10 s.
 import { describe, expect, it } from 'vitest';
-import { backendEnv, backends, skipBackend, tempDir } from '../support/databases.js';
+import { backendEnv, backends, skipBackend, seededDataDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 import { startLoad, startService, waitReady } from '../support/service-process.js';
 
@@ -18,7 +18,7 @@ const POISONS: ((p: ReturnType<typeof uniquePackage>) => void)[] = [
 
 describe.each(backends)('a poisoning caller next to 16 honest ones (%s, service process)', (backend) => {
   it.skipIf(skipBackend(backend))('fails no honest notarization; the poisoning caller gets 422 every time', async () => {
-    const service = await startService({ NOTARY_DATA_DIR: tempDir(), ...(await backendEnv(backend)) });
+    const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), ...(await backendEnv(backend)) });
     try {
       await waitReady(service);
       const honest = startLoad(() => service.url, 16, `honest-${backend}`);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir } from '../support/databases.js';
 import { freePort } from '../support/postgres-server.js';
 import { uniquePackage } from '../support/records.js';
 
@@ -31,7 +31,7 @@ async function waitReady(url: string, proc: ReturnType<typeof startProcess>): Pr
 describe('the service process', () => {
   it('drains in-flight requests on SIGTERM, then exits 0; a second signal changes nothing', async () => {
     const port = await freePort();
-    const proc = startProcess({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
+    const proc = startProcess({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, proc);
     let firstAnswer!: () => void;
@@ -58,7 +58,7 @@ describe('the service process', () => {
   it('serves gRPC next to REST with authentication, metrics and the same core', async () => {
     const [port, grpcPort] = [await freePort(), await freePort()];
     const proc = startProcess({
-      NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort),
+      NOTARY_DATA_DIR: seededDataDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort),
       NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: 'process-admin-token',
       NOTARY_AUTH_FAILURE_WINDOW_MS: '1000', // failed authentications are written once per address and window
     });

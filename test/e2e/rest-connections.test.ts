@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 import { startService, waitReady } from '../support/service-process.js';
 
@@ -61,7 +61,7 @@ describe('REST connections', () => {
   it('lets Node\'s fetch, still uploading 12 MB, read the 413 (the service as its own process)', async () => {
     // in-process, client and server share one event loop and the upload always finishes first; across
     // processes the server used to answer and close while fetch was still writing: EPIPE, no answer
-    const service = await startService({ NOTARY_DATA_DIR: tempDir() });
+    const service = await startService({ NOTARY_DATA_DIR: seededDataDir() });
     const { url } = service;
     try {
       await waitReady(service);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEntryBundle, entriesPath, leafHash, TILE_WIDTH, tileWidth } from '../../src/core/merkle/index.js';
 import { parseHashedRekordBody } from '../../src/core/transparency/index.js';
 import { startTestApp } from '../support/app.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir, tempDir } from '../support/databases.js';
 import { sign, validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-server.js';
@@ -17,7 +17,7 @@ describe('REST with Rekor v2 as the transparency log', () => {
     rekor = await startRekorV2Server();
     const keyFile = join(tempDir(), 'rekor-v2.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
-    env = { REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin, NOTARY_DATA_DIR: tempDir() };
+    env = { REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin, NOTARY_DATA_DIR: seededDataDir() };
   });
   afterAll(async () => rekor?.close());
 

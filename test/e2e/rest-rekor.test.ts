@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir, tempDir } from '../support/databases.js';
 import { sign, validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
@@ -14,7 +14,7 @@ describe('REST with Rekor as the transparency log', () => {
     rekor = await startRekorServer({ indexOffset: 1000 });
     const keyFile = join(tempDir(), 'rekor.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
-    env = { REKOR_URL: rekor.url, REKOR_PUBLIC_KEY_FILE: keyFile, NOTARY_DATA_DIR: tempDir() };
+    env = { REKOR_URL: rekor.url, REKOR_PUBLIC_KEY_FILE: keyFile, NOTARY_DATA_DIR: seededDataDir() };
   });
   afterAll(async () => rekor?.close());
 

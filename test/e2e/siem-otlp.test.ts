@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashRecord, type AuditRecord } from '../../src/adapters/audit/chain.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir } from '../support/databases.js';
 import { embeddedQuery } from '../support/embedded-server.js';
 import { startOtlpLogsReceiver } from '../support/otlp-logs-receiver.js';
 import { startLoad, startService, waitReady, type ServiceProcess } from '../support/service-process.js';
@@ -20,7 +20,7 @@ describe('audit events streamed as OTLP logs', () => {
 
   it('every committed event arrives across a SIGKILL and a collector outage; attributes carry the chain', async () => {
     receiver = await startOtlpLogsReceiver();
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const env = {
       NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent', NOTARY_SIEM_OTLP_LOGS_URL: receiver.url,
       NOTARY_SIEM_HOSTNAME: 'notary-test', NOTARY_SIEM_POLL_MS: '50', NOTARY_SIEM_RETRY_MS: '200', NOTARY_SIEM_LEASE_MS: '1500',

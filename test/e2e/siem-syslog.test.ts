@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashRecord, GENESIS_HASH, type AuditRecord } from '../../src/adapters/audit/chain.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { makeTestPki } from '../support/certs.js';
-import { tempDir } from '../support/databases.js';
+import { seededDataDir } from '../support/databases.js';
 import { embeddedQuery } from '../support/embedded-server.js';
 import { startRsyslog, type Rsyslog } from '../support/rsyslog-server.js';
 import { startLoad, startService, waitReady, type ServiceProcess } from '../support/service-process.js';
@@ -32,7 +32,7 @@ describe('audit events streamed to rsyslog over TLS', () => {
 
   it('every committed event arrives across service SIGKILL, restart and a collector crash; copies re-hash and link', async () => {
     rsyslog = await startRsyslog(pki);
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const env = {
       NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent',
       NOTARY_SIEM_SYSLOG_HOST: '127.0.0.1', NOTARY_SIEM_SYSLOG_PORT: String(rsyslog.port), NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert,

@@ -7,7 +7,7 @@ import { migrate } from '../../src/adapters/store/migrate.js';
 import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
 import { openDatabase } from '../../src/adapters/db/open-database.js';
 import { runAuditVerify } from '../../src/cli/audit-verify.js';
-import { backends, freshPostgresDatabase, openBackend, postgresUrl, skipBackend, tempDir } from '../support/databases.js';
+import { backends, freshPostgresDatabase, openBackend, postgresUrl, seededDataDir, skipBackend } from '../support/databases.js';
 import { tamper } from '../support/tamper.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
@@ -118,7 +118,7 @@ describe('audit-verify command', () => {
   const open = (dataDir: string) => openDatabase({ dataDir, migrationsDir: MIGRATIONS, role: 'audit-chain test service' });
 
   it('with the service down, starts the embedded server itself: 0 on an intact chain, 1 naming the first broken row', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     let database = await open(dataDir);
     const log = new SqlAuditLog(database.db);
     for (let i = 0; i < 5; i++) await log.append(event(i));
@@ -138,7 +138,7 @@ describe('audit-verify command', () => {
   });
 
   it('with the service running, reads through its server and sees every committed row', async () => {
-    const dataDir = tempDir();
+    const dataDir = seededDataDir();
     const database = await open(dataDir);
     try {
       const log = new SqlAuditLog(database.db);

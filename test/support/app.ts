@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { tempDir } from './databases.js';
+import { seededDataDir, tempDir } from './databases.js';
 
 export interface TestApp extends App {
   config: Config;
@@ -10,9 +10,12 @@ export interface TestApp extends App {
   logLines: string[];
 }
 
-/** The real app, in-process, on a fresh data dir (its own embedded PostgreSQL) unless env says otherwise. */
+/**
+ * The real app, in-process, on a fresh data dir (its own embedded PostgreSQL, its cluster copied
+ * from the run's template) unless env says otherwise.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ NOTARY_DATA_DIR: tempDir(), NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'debug', NOTARY_ANCHOR_RETRY_MS: '100', ...env });
+  const config = loadConfig({ NOTARY_DATA_DIR: env.NOTARY_DATA_DIR ?? (env.DATABASE_URL ? tempDir() : seededDataDir()), NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'debug', NOTARY_ANCHOR_RETRY_MS: '100', ...env });
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
   const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,20 @@ export const freshPostgresDatabase = (): Promise<string> => createDatabase(postg
 export const freshEmbeddedDatabase = (): Promise<string> => createDatabase(embeddedUrl(), name());
 
 export const tempDir = (prefix = 'notary-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/**
+ * A fresh data folder whose embedded cluster already exists: a copy of the run's template (made
+ * once by global-setup through the service's own first start: initdb, migrations, clean stop). The
+ * service still supervises its own server in it, exactly as on a restart; only initdb (seconds per
+ * app on this machine) is not repeated. First starts themselves are tested where they matter
+ * (rest-lifecycle, npm-start, pglite-import, the service-process tests): those pass their own folder.
+ */
+export function seededDataDir(): string {
+  const dir = tempDir();
+  // cp -a keeps the cluster's owner (the server's own user when tests run as root) and its modes
+  execFileSync('cp', ['-a', join(inject('embeddedTemplate'), 'pg'), join(dir, 'pg')]);
+  return dir;
+}
 
 /**
  * 'embedded': the default (the supervised server, one writer: the exclusive fast paths);
