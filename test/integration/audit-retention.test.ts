@@ -57,7 +57,7 @@ async function notaryWithHistory(env?: Record<string, string>) {
   const dir = tempDir('notary-audit-retention-');
   const trustRoot = join(dir, 'trust-root.json');
   writeFileSync(trustRoot, (await app.rest.inject('/api/v1/trust-root')).body);
-  const cliEnv = appEnv.DATABASE_URL ? { DATABASE_URL: appEnv.DATABASE_URL } : { NOTARY_DATA_DIR: app.config.dataDir };
+  const cliEnv: Record<string, string> = appEnv.DATABASE_URL ? { DATABASE_URL: appEnv.DATABASE_URL } : { NOTARY_DATA_DIR: app.config.dataDir };
   const verify = async (...extra: string[]) => {
     const { code, lines } = await runWith(cliEnv, ['audit', 'verify', '--json', ...extra]);
     return { code, report: JSON.parse(lines[0]!) as Report };
