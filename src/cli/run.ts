@@ -57,7 +57,7 @@ Usage: afdp-notary backup --out <dir|file.tar> [--url <service url>]
        afdp-notary restore <backup> --data-dir <empty dir> [--database-url <url>]
   a consistent, checksummed backup of the database, keyring, trust root and latest checkpoint, and
   its restore into an empty folder or database (afdp-notary backup --help)
-       afdp-notary rewrap [--rotate]
+       afdp-notary rewrap [--rotate] [--retire-old]
   rotates the evidence encryption key and wraps every stored body's data key with the newest version`;
 
 export async function run(argv: string[], io: Io): Promise<number> {

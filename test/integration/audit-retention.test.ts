@@ -249,7 +249,7 @@ describe('backup and restore after a purge', () => {
     const { code, lines } = await runWith({ NOTARY_DATA_DIR: target }, ['audit', 'verify', '--json', '--trust-root', trustRoot]);
     expect(code, lines.join('\n')).toBe(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({ ok: true, rows: 4, chain_start: { first_seq: 6, purged_rows: 5, purges: 1 } });
-  });
+  }, 120_000);
 });
 
 /** Change one row's details, recompute its hash and every later one (the owner's triggers off). */
