@@ -13,9 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashRecord, verifyAuditChain, type AuditRecord } from '../../src/adapters/audit/index.js';
 import { purgeExpiredAuditRows } from '../../src/adapters/audit/retention.js';
 import { toRecord, type AuditRow } from '../../src/adapters/audit/rows.js';
-import { run } from '../../src/cli/run.js';
 import { auditRetentionLoop } from '../../src/integrity-loops.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { backendEnv, tempDir } from '../support/databases.js';
 import { sign as signOverRest } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
@@ -27,17 +27,6 @@ const apps: TestApp[] = [];
 afterEach(async () => { for (const a of apps.splice(0)) await a.close(); });
 
 interface Report { ok: boolean; rows: number; chain_start: null | { first_seq: number; purged_rows: number; purged_through: string; purged_at: string; purges: number }; problems: { kind: string; seq: number }[] }
-
-async function runWith(env: Record<string, string>, argv: string[]): Promise<{ code: number; lines: string[] }> {
-  const saved = { DATABASE_URL: process.env.DATABASE_URL, NOTARY_DATA_DIR: process.env.NOTARY_DATA_DIR };
-  Object.assign(process.env, env); // the CLI reads the service's configuration
-  const lines: string[] = [];
-  try {
-    return { code: await run(argv, { out: (l) => lines.push(l), err: (l) => lines.push(l) }), lines };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  }
-}
 
 /**
  * A notary with 5 notarizations, a signed head (seq 5), then — after `boundary` — 3 more and a
@@ -59,7 +48,7 @@ async function notaryWithHistory(env?: Record<string, string>) {
   writeFileSync(trustRoot, (await app.rest.inject('/api/v1/trust-root')).body);
   const cliEnv: Record<string, string> = appEnv.DATABASE_URL ? { DATABASE_URL: appEnv.DATABASE_URL } : { NOTARY_DATA_DIR: app.config.dataDir };
   const verify = async (...extra: string[]) => {
-    const { code, lines } = await runWith(cliEnv, ['audit', 'verify', '--json', ...extra]);
+    const { code, lines } = await runCli(cliEnv, ['audit', 'verify', '--json', ...extra]);
     return { code, report: JSON.parse(lines[0]!) as Report };
   };
   /** the loop as the service runs it with NOTARY_RETENTION_AUDIT_DAYS=2555, its clock at boundary + 7 years */
@@ -91,7 +80,7 @@ describe('audit-row retention', () => {
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, rows: 4, problems: [], chain_start: { first_seq: 6, purged_rows: 5, purges: 1 } });
     expect(new Date(report.chain_start!.purged_through).getTime()).toBeLessThan(boundary.getTime());
-    const text = await runWith({ DATABASE_URL: app.config.databaseUrl! }, ['audit', 'verify', '--trust-root', trustRoot]);
+    const text = await runCli({ DATABASE_URL: app.config.databaseUrl! }, ['audit', 'verify', '--trust-root', trustRoot]);
     expect(text.lines.join('\n')).toMatch(/chain start: seq 6, signed and anchored; 5 older rows purged/);
     expect(await verifyAuditChain(app.db)).toMatchObject({ ok: true, rows: 4 });
 
@@ -242,11 +231,11 @@ describe('backup and restore after a purge', () => {
     await purge();
     const address = await app.rest.listen({ host: '127.0.0.1', port: 0 });
     const out = join(tempDir('notary-backup-'), 'b');
-    expect((await runWith({ NOTARY_DATA_DIR: app.config.dataDir }, ['backup', '--out', out, '--url', address])).code).toBe(0);
+    expect((await runCli({ NOTARY_DATA_DIR: app.config.dataDir }, ['backup', '--out', out, '--url', address])).code).toBe(0);
     const target = tempDir('notary-restore-'); // empty
-    const restored = await runWith({}, ['restore', out, '--data-dir', target]);
+    const restored = await runCli({}, ['restore', out, '--data-dir', target]);
     expect(restored.code, restored.lines.join('\n')).toBe(0);
-    const { code, lines } = await runWith({ NOTARY_DATA_DIR: target }, ['audit', 'verify', '--json', '--trust-root', trustRoot]);
+    const { code, lines } = await runCli({ NOTARY_DATA_DIR: target }, ['audit', 'verify', '--json', '--trust-root', trustRoot]);
     expect(code, lines.join('\n')).toBe(0);
     expect(JSON.parse(lines[0]!)).toMatchObject({ ok: true, rows: 4, chain_start: { first_seq: 6, purged_rows: 5, purges: 1 } });
   }, 120_000);

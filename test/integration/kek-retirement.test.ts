@@ -14,10 +14,10 @@ import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evide
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
-import { run } from '../../src/cli/run.js';
 import type { StoredEvidence } from '../../src/core/workflow.js';
 import type { SealedBody } from '../../src/ports/evidence-cipher.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { openBackend, tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { record, uniquePackage } from '../support/records.js';
@@ -105,18 +105,6 @@ describe('retiring old evidence KEK versions', () => {
   });
 });
 
-async function cli(env: Record<string, string>, argv: string[]): Promise<{ code: number; lines: string[] }> {
-  const saved = process.env.NOTARY_DATA_DIR;
-  Object.assign(process.env, env);
-  const lines: string[] = [];
-  try {
-    return { code: await run(argv, { out: (l) => lines.push(l), err: (l) => lines.push(l) }), lines };
-  } finally {
-    if (saved === undefined) delete process.env.NOTARY_DATA_DIR;
-    else process.env.NOTARY_DATA_DIR = saved;
-  }
-}
-
 describe('afdp-notary rewrap --rotate --retire-old on the embedded default', () => {
   it('is refused beside the running service; stopped, it rotates, re-wraps and retires; a backup from before restores and reads with its own keyring', async () => {
     let app: TestApp = await startTestApp();
@@ -130,19 +118,19 @@ describe('afdp-notary rewrap --rotate --retire-old on the embedded default', () 
     }
     const url = await app.rest.listen({ host: '127.0.0.1', port: 0 });
     const out = join(tempDir('notary-backup-'), 'b');
-    expect((await cli({ NOTARY_DATA_DIR: dataDir }, ['backup', '--out', out, '--url', url])).code).toBe(0);
+    expect((await runCli({ NOTARY_DATA_DIR: dataDir }, ['backup', '--out', out, '--url', url])).code).toBe(0);
     expect(keyFile(join(out, 'keyring')).keys.map((k) => k.version)).toEqual([1]); // the backup carries its KEK
 
-    const beside = await cli({ NOTARY_DATA_DIR: dataDir }, ['rewrap', '--rotate', '--retire-old']);
+    const beside = await runCli({ NOTARY_DATA_DIR: dataDir }, ['rewrap', '--rotate', '--retire-old']);
     expect(beside.code).toBe(2);
     expect(keyFile(join(dataDir, 'keyring')).keys).toHaveLength(1); // nothing rotated
     await app.close();
 
-    const done = await cli({ NOTARY_DATA_DIR: dataDir }, ['rewrap', '--rotate', '--retire-old']);
+    const done = await runCli({ NOTARY_DATA_DIR: dataDir }, ['rewrap', '--rotate', '--retire-old']);
     expect(done.code, done.lines.join('\n')).toBe(0);
     expect(done.lines.join('\n')).toMatch(/retired evidence KEK version 1/);
     expect(keyFile(join(dataDir, 'keyring')).keys.map((k) => [k.version, k.key !== undefined])).toEqual([[1, false], [2, true]]);
-    const audit = await cli({ NOTARY_DATA_DIR: dataDir }, ['audit', 'verify', '--json']);
+    const audit = await runCli({ NOTARY_DATA_DIR: dataDir }, ['audit', 'verify', '--json']);
     expect(audit.code, audit.lines.join('\n')).toBe(0);
 
     app = await startTestApp({ NOTARY_DATA_DIR: dataDir });
@@ -150,7 +138,7 @@ describe('afdp-notary rewrap --rotate --retire-old on the embedded default', () 
     await app.close();
 
     const target = tempDir('notary-restore-');
-    const restored = await cli({}, ['restore', out, '--data-dir', target]);
+    const restored = await runCli({}, ['restore', out, '--data-dir', target]);
     expect(restored.code, restored.lines.join('\n')).toBe(0);
     app = await startTestApp({ NOTARY_DATA_DIR: target });
     for (const h of hashes) expect((await app.rest.inject(`/api/v1/evidence/${h}`)).statusCode).toBe(200);
