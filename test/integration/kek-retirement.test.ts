@@ -52,6 +52,9 @@ describe('retiring old evidence KEK versions', () => {
     for (const r of saved) await store.save(r);
     // the running service loaded the keyring before the CLI rotated: it seals with the new version anyway
     const serviceCipher = new LocalEvidenceCipher({ dir: keyDir });
+    const stale = record(uniquePackage('retire-stale'));
+    const staleSeal = serviceCipher.seal(stale.evidence.hashHex, stale.evidence.canonical); // sealed before the rotation
+    expect(staleSeal.kekVersion).toBe(1);
     const cli = new LocalEvidenceCipher({ dir: keyDir });
     expect(cli.rotate()).toBe(2);
     const late = record(uniquePackage('retire-late'));
@@ -76,6 +79,14 @@ describe('retiring old evidence KEK versions', () => {
       for (const r of [...saved, late]) expect(((await reader.getEvidence(r.evidence.hashHex)) as StoredEvidence).evidence_package).toEqual(r.evidence.pkg);
     }
     expect((await retireOldKeks(db, audit, keyDir)).retired).toEqual([]); // idempotent
+    // a body sealed with v1 just before the retirement (still queued in a group commit) cannot be stored
+    const refused = await db.query(
+      `INSERT INTO evidence (hash, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, body_kek, body_kek_version, body_wrapped_key, body)
+       SELECT $1, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, now(), $2, $3, $4, $5 FROM evidence LIMIT 1`,
+      [stale.evidence.hashHex, staleSeal.kekId, staleSeal.kekVersion, staleSeal.wrappedKey, staleSeal.body])
+      .then(() => 'stored', (err: { code?: string }) => err.code);
+    expect(refused).toBe('23514');
+    expect(await db.query('DELETE FROM evidence_kek_retired').then(() => 'deleted', (err: { code?: string }) => err.code)).toBe('42501');
     // a process that still had the old file in memory rotates: the next version, and v1 stays destroyed
     expect(cipher.rotate()).toBe(3);
     expect(keyFile(keyDir).keys.map((k) => [k.version, k.key !== undefined])).toEqual([[1, false], [2, true], [3, true]]);

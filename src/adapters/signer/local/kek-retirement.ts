@@ -30,8 +30,11 @@ export interface RetireReport {
 /**
  * Destroys every KEK version older than the newest that still has key material, unless a stored
  * body is wrapped by one of them. The check and the change run in one transaction holding a SHARE
- * lock on evidence (no body is sealed, re-wrapped or purged meanwhile) and write an
- * `evidence.kek_retired` audit row; the file is replaced (atomic rename) before the commit.
+ * lock on evidence (no body is sealed, re-wrapped or purged meanwhile), write an
+ * `evidence.kek_retired` audit row and record the versions in evidence_kek_retired, after which
+ * the database refuses any body wrapped by them (a seal made just before, still queued in a group
+ * commit, fails instead of storing a body nobody can open). The file is replaced (atomic rename)
+ * before the commit.
  */
 export async function retireOldKeks(db: SqlClient, chain: AuditChainWriter, keyringDir: string, now: () => Date = () => new Date()): Promise<RetireReport> {
   const path = join(keyringDir, EVIDENCE_KEKS_FILE);
@@ -52,6 +55,8 @@ export async function retireOldKeks(db: SqlClient, chain: AuditChainWriter, keyr
       details: { kek_id: file.kekId, versions: old, latest_version: latestVersion },
     }]);
     if (statement) await tx.query(statement.text, statement.params);
+    // from the commit on, the database refuses a body wrapped by these versions (migration 013)
+    await tx.query('INSERT INTO evidence_kek_retired (kek_id, version) SELECT $1, unnest($2::int[])', [file.kekId, old]);
     const retiredAt = now().toISOString();
     const next: KekFile = { ...file, keys: file.keys.map((k) => (old.includes(k.version) ? { version: k.version, createdAt: k.createdAt, retiredAt } : k)) };
     const tmp = `${path}.${process.pid}.retire.tmp`;
