@@ -24,7 +24,9 @@ import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workflow-runner.js';
 import { buildWorkflows } from './wire-workflows.js';
 import { buildSecurity, type Security } from './wire-security.js';
-import { auditAnchorLoop, logSelfCheckLoop, retentionLoop } from './integrity-loops.js';
+import { auditAnchorLoop, auditRetentionLoop, logSelfCheckLoop, retentionLoop } from './integrity-loops.js';
+import type { AuditPurgeResult } from './adapters/audit/retention.js';
+import type { TransparencyLog } from './ports/transparency-log.js';
 import type { Periodic } from './periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 import { buildTransparency } from './wire-transparency.js';
@@ -40,6 +42,8 @@ export interface App {
   rest: FastifyInstance;
   store: PgEvidenceStore;
   signer: KeySigner;
+  /** the transparency log signatures, audit heads and chain starts are anchored in */
+  log: TransparencyLog;
   anchorer: Anchorer;
   workflows: WorkflowService;
   workflowRunner: WorkflowRunner;
@@ -54,6 +58,8 @@ export interface App {
   logSelfCheck?: Periodic<void>;
   /** purges evidence bodies past NOTARY_RETENTION_EVIDENCE_DAYS (absent: kept forever) */
   retention?: Periodic<number>;
+  /** purges audit rows past NOTARY_RETENTION_AUDIT_DAYS behind a signed chain start (absent: kept forever) */
+  auditRetention?: Periodic<AuditPurgeResult>;
   /** stop intake, drain, close clients; safe to call more than once */
   close(): Promise<void>;
 }
@@ -118,13 +124,18 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     workflows.runner.start();
     // tamper evidence against a database writer: the log checks itself, the audit chain's head is signed and logged
     const selfCheck = embedded ? logSelfCheckLoop(embedded, config.logSelfCheckIntervalMs, metrics, logger) : undefined;
-    const auditAnchors = auditAnchorLoop(db, signer, instrumentLog(log, metrics), config.auditAnchorIntervalMs, logger);
+    const anchoringLog = instrumentLog(log, metrics);
+    const auditAnchors = auditAnchorLoop(db, signer, anchoringLog, config.auditAnchorIntervalMs, logger);
     const retention = config.retentionEvidenceDays === undefined ? undefined : retentionLoop(db, audit.chain, config.retentionEvidenceDays, logger);
+    const auditRetention = config.retentionAuditDays === undefined ? undefined
+      : auditRetentionLoop(db, audit.chain, signer, anchoringLog, config.retentionAuditDays, logger);
     selfCheck?.start();
     auditAnchors.start();
     retention?.start();
     void retention?.runOnce();
-    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); await retention?.stop(); });
+    auditRetention?.start();
+    void auditRetention?.runOnce();
+    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); await retention?.stop(); await auditRetention?.stop(); });
     if (config.siem) {
       const siem = startSiemStreams(config.siem, db, logger);
       closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
@@ -138,7 +149,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, db, rest, store, signer, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, close };
+    return { notary, db, rest, store, signer, log: anchoringLog, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, auditRetention, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

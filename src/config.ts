@@ -69,6 +69,8 @@ export interface Config extends HardeningConfig {
   databaseUrl?: string;
   /** NOTARY_RETENTION_EVIDENCE_DAYS: evidence bodies older than this are purged (unset: kept forever) */
   retentionEvidenceDays?: number;
+  /** NOTARY_RETENTION_AUDIT_DAYS: audit rows older than this are purged behind a signed chain start (unset: kept forever) */
+  retentionAuditDays?: number;
   /** embedded PostgreSQL: /ready fails below this much free space on its disk (0: no check) */
   embeddedMinFreeBytes: number;
   logLevel: LogLevel;
@@ -128,14 +130,6 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** A compliance setting is never silently ignored: audit-row retention is not built (README). */
-function refuseAuditRetention(r: { optional(name: string): string | undefined }): Record<string, never> {
-  if (r.optional('NOTARY_RETENTION_AUDIT_DAYS') !== undefined) {
-    throw new ConfigError('NOTARY_RETENTION_AUDIT_DAYS', 'is not supported yet: audit rows are kept forever (`audit verify` checks the chain from its first row); unset it');
-  }
-  return {};
-}
-
 /** Reads and validates every setting once, at start-up. No other module reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const r = reader(env);
@@ -156,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     retentionEvidenceDays: r.optional('NOTARY_RETENTION_EVIDENCE_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_EVIDENCE_DAYS', 0, 1, 365_000),
-    ...refuseAuditRetention(r),
+    retentionAuditDays: r.optional('NOTARY_RETENTION_AUDIT_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_AUDIT_DAYS', 0, 1, 365_000),
     embeddedMinFreeBytes: r.int('NOTARY_DB_MIN_FREE_MB', 64, 0, 1_048_576) * 1024 * 1024,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     requestLogLevel: r.oneOf('NOTARY_REQUEST_LOG_LEVEL', LOG_LEVELS, 'info'),

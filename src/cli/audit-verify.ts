@@ -23,6 +23,10 @@ the notary signed with its key and anchored in the transparency log (audit_ancho
   deletion       a row missing from the chain
   truncation     rows cut off the end (a signed head, or the head an earlier run verified, is beyond it)
   forged_anchor  a head not signed by the notary, or not in its transparency log
+  forged_chain_start  a chain start (where retention purged older rows) not signed by the notary,
+                 or not in its transparency log
+After a retention purge (NOTARY_RETENTION_AUDIT_DAYS) the chain is checked from its newest signed,
+anchored start, and the report says how many rows were purged before it and when.
 Reads DATABASE_URL / NOTARY_DATA_DIR like the service.
 
   --trust-root  GET /api/v1/trust-root, kept out of band: the keys anchors must verify with
@@ -85,6 +89,10 @@ function print(report: AuditReport, json: boolean, io: Io): void {
     return;
   }
   io.out(`audit chain: ${report.rows} rows, head ${report.head ? `seq ${report.head.seq} ${report.head.hash}` : '(empty)'}`);
+  const start = report.chain_start;
+  io.out(start
+    ? `chain start: seq ${start.first_seq}, signed and anchored; ${start.purged_rows} older rows purged by retention (the last from ${start.purged_through}), newest purge ${start.purged_at} (${start.purges} purge${start.purges === 1 ? '' : 's'})`
+    : 'chain start: genesis (nothing purged)');
   io.out(report.last_anchored_seq === null
     ? 'signed heads: none yet'
     : `signed heads: ${report.anchors}, newest at seq ${report.last_anchored_seq} (${report.unanchored_rows} rows after it not signed yet)`);

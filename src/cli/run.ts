@@ -57,8 +57,8 @@ Usage: afdp-notary backup --out <dir|file.tar> [--url <service url>]
        afdp-notary restore <backup> --data-dir <empty dir> [--database-url <url>]
   a consistent, checksummed backup of the database, keyring, trust root and latest checkpoint, and
   its restore into an empty folder or database (afdp-notary backup --help)
-       afdp-notary rewrap [--rotate]
-  rotates the evidence encryption key and wraps every stored body's data key with the newest version
+       afdp-notary rewrap [--rotate] [--retire-old]
+  rotates the evidence encryption key, wraps every stored body's data key with the newest version and retires old versions
        afdp-notary hsm rotate|keys
   a new PKCS#11 signing key version generated in the token, or the versions it holds (afdp-notary hsm --help)`;
 

@@ -17,11 +17,13 @@ describe('config', () => {
     expect(c.dataDir).toMatch(/\/data$/);
   });
 
-  it('reads the evidence retention in whole days, and refuses audit retention, which is not built, instead of ignoring it', () => {
+  it('reads the evidence and audit retention in whole days (unset: kept forever)', () => {
     expect(loadConfig({}).retentionEvidenceDays).toBeUndefined();
     expect(loadConfig({ NOTARY_RETENTION_EVIDENCE_DAYS: '2555' }).retentionEvidenceDays).toBe(2555);
     for (const v of ['0', '1.5', 'forever', '-3']) expect(errorOf({ NOTARY_RETENTION_EVIDENCE_DAYS: v })?.variable).toBe('NOTARY_RETENTION_EVIDENCE_DAYS');
-    expect(errorOf({ NOTARY_RETENTION_AUDIT_DAYS: '2555' })?.variable).toBe('NOTARY_RETENTION_AUDIT_DAYS');
+    expect(loadConfig({}).retentionAuditDays).toBeUndefined();
+    expect(loadConfig({ NOTARY_RETENTION_AUDIT_DAYS: '2192' }).retentionAuditDays).toBe(2192);
+    for (const v of ['0', '1.5', 'forever', '-3']) expect(errorOf({ NOTARY_RETENTION_AUDIT_DAYS: v })?.variable).toBe('NOTARY_RETENTION_AUDIT_DAYS');
   });
 
   it('reads the REST connection bounds, and refuses a headers timeout longer than the request timeout', () => {

@@ -44,8 +44,11 @@ export function chainEvents(head: { seq: number; hash: string } | undefined, eve
 
 export type ChainCheck = { ok: true } | { ok: false; reason: string };
 
-/** Checks one row against its predecessor (undefined for the first row). */
-export function checkLink(prev: AuditRecord | undefined, row: AuditRecord): ChainCheck {
+/**
+ * Checks one row against its predecessor: undefined for the first row of the chain, or, after a
+ * retention purge, the chain start's {seq: first_seq - 1, hash: prev_hash}.
+ */
+export function checkLink(prev: Pick<AuditRecord, 'seq' | 'hash'> | undefined, row: AuditRecord): ChainCheck {
   const expectedSeq = (prev?.seq ?? 0) + 1;
   if (row.seq !== expectedSeq) return { ok: false, reason: `sequence gap: expected ${expectedSeq}, found ${row.seq} (rows deleted or inserted)` };
   const expectedPrev = prev?.hash ?? GENESIS_HASH;

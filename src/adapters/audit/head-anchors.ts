@@ -14,16 +14,28 @@ import { readAuditHead } from './chain-writer.js';
 
 export const AUDIT_HEAD_TYPE = 'afdp-notary/audit-head/v1';
 
-export interface AuditAnchor {
-  seq: number;
-  headHash: string;
-  /** RFC 8785 JSON of {type, seq, head_hash, at}: the bytes signed and logged */
+/** A statement about the audit chain, signed with the notary's key and logged in the transparency log. */
+export interface SignedStatement {
+  /** RFC 8785 JSON: the bytes signed and logged */
   statement: string;
   signature: string; // base64 DER
   keyId: string;
   keyVersion: number;
   logUrl: string;
   entry: LogEntry;
+}
+
+export interface AuditAnchor extends SignedStatement {
+  seq: number;
+  headHash: string;
+}
+
+/** Signs `statement` with the notary's key and appends the signature to the transparency log. */
+export async function signAndLog(signer: KeySigner, log: TransparencyLog, statement: string): Promise<SignedStatement> {
+  const bytes = Buffer.from(statement, 'utf8');
+  const sig = await signer.sign({ canonical: bytes, digest: sha256(bytes) });
+  const entry = await log.append({ digestHex: sha256Hex(bytes), signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+  return { statement, signature: sig.signature.toString('base64'), keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry };
 }
 
 export function headStatement(seq: number, headHash: string, at: string): string {
@@ -41,13 +53,7 @@ export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: Tra
   const { rows } = await db.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM audit_anchors');
   if (rows[0]?.seq != null && Number(rows[0].seq) >= head.seq) return undefined;
   const statement = headStatement(head.seq, head.hash, now.toISOString());
-  const bytes = Buffer.from(statement, 'utf8');
-  const sig = await signer.sign({ canonical: bytes, digest: sha256(bytes) });
-  const entry = await log.append({ digestHex: sha256Hex(bytes), signature: sig.signature, publicKeyPem: sig.publicKeyPem });
-  const anchor: AuditAnchor = {
-    seq: head.seq, headHash: head.hash, statement, signature: sig.signature.toString('base64'),
-    keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry,
-  };
+  const anchor: AuditAnchor = { seq: head.seq, headHash: head.hash, ...await signAndLog(signer, log, statement) };
   await db.query(
     `INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry)
      VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (seq) DO NOTHING`,
@@ -55,10 +61,12 @@ export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: Tra
   return anchor;
 }
 
-export async function readAnchors(db: SqlQueryable): Promise<AuditAnchor[]> {
+/** Every anchor, in seq order; with `seq`, only that one. */
+export async function readAnchors(db: SqlQueryable, seq?: number): Promise<AuditAnchor[]> {
   const { rows } = await db.query<{ seq: string; head_hash: string; statement: string; signature: string; key_id: string; key_version: number; log_url: string; entry: string }>(
     // ORDER BY the table's column: the output column seq is text ("10" sorts before "5")
-    'SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors ORDER BY audit_anchors.seq');
+    `SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors
+      ${seq === undefined ? '' : 'WHERE seq = $1::bigint'} ORDER BY audit_anchors.seq`, seq === undefined ? [] : [seq]);
   return rows.map((r) => ({
     seq: Number(r.seq), headHash: r.head_hash, statement: r.statement, signature: r.signature, keyId: r.key_id,
     keyVersion: Number(r.key_version), logUrl: r.log_url, entry: JSON.parse(r.entry) as LogEntry,
@@ -84,11 +92,16 @@ export function anchorForgery(anchor: AuditAnchor, trust: AnchorTrust): string |
   if (statement.type !== AUDIT_HEAD_TYPE || statement.seq !== anchor.seq || statement.head_hash !== anchor.headHash) {
     return 'its statement does not name this seq and head';
   }
-  const pem = trust.signingKey(anchor.keyVersion);
-  if (!pem) return `key version ${anchor.keyVersion} is not in the trust root`;
-  const bytes = Buffer.from(anchor.statement, 'utf8');
-  const signature = Buffer.from(anchor.signature, 'base64');
+  return signatureForgery(anchor, trust);
+}
+
+/** Why a signed statement is not the notary's (its signature or its log entry), or undefined when it is. */
+export function signatureForgery(signed: SignedStatement, trust: AnchorTrust): string | undefined {
+  const pem = trust.signingKey(signed.keyVersion);
+  if (!pem) return `key version ${signed.keyVersion} is not in the trust root`;
+  const bytes = Buffer.from(signed.statement, 'utf8');
+  const signature = Buffer.from(signed.signature, 'base64');
   if (!verify('sha256', bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
-  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem }, { keyName: trust.logKeyName });
+  const checks = verifyLogEntry(signed.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem }, { keyName: trust.logKeyName });
   return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
 }

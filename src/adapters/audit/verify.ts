@@ -1,4 +1,5 @@
 import type { SqlQueryable } from '../store/sql-client.js';
+import { latestChainStart } from './chain-start.js';
 import { checkLink, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 
@@ -9,10 +10,12 @@ export type ChainVerification =
 /**
  * Walks the whole chain in seq order, a page at a time, and names the first row that does not
  * link: altered content, a replaced hash, a deleted or inserted row. What it cannot see is the
- * newest rows cut off the end; compare `head` with a copy kept elsewhere for that.
+ * newest rows cut off the end; compare `head` with a copy kept elsewhere for that. After a retention
+ * purge the walk begins at the newest chain start (its signature: verify-anchored.ts).
  */
 export async function verifyAuditChain(db: SqlQueryable, pageSize = 1000): Promise<ChainVerification> {
-  let prev: AuditRecord | undefined;
+  const start = await latestChainStart(db);
+  let prev: Pick<AuditRecord, 'seq' | 'hash'> | undefined = start && { seq: start.firstSeq - 1, hash: start.prevHash };
   let count = 0;
   for (;;) {
     const { rows } = await db.query<AuditRow>(
@@ -24,6 +27,6 @@ export async function verifyAuditChain(db: SqlQueryable, pageSize = 1000): Promi
       prev = row;
       count++;
     }
-    if (rows.length < pageSize) return { ok: true, rows: count, head: prev?.hash ?? null };
+    if (rows.length < pageSize) return { ok: true, rows: count, head: count > 0 ? prev!.hash : null };
   }
 }

@@ -11,6 +11,9 @@ import { AUDIT_COLUMNS, toRecord, type AuditRow } from '../audit/rows.js';
 import type { AuditRecord } from '../audit/chain.js';
 import type { SqlClient } from '../store/sql-client.js';
 
+/** Events re-sent after a connection failure, at most (the default of `resendWindow`). */
+export const SIEM_RESEND_WINDOW = 10_000;
+
 export interface AuditSink {
   send(records: AuditRecord[]): Promise<void>;
   /** a connection is open (or failed and not closed yet); false: the next send opens a new one */
@@ -101,7 +104,7 @@ export class AuditStream {
   /** After a failed connection: back to where it began (bounded), so what it carried is sent again. */
   private async rewind(): Promise<void> {
     if (this.connectionStart === undefined) return;
-    const window = this.o.resendWindow ?? 10_000;
+    const window = this.o.resendWindow ?? SIEM_RESEND_WINDOW;
     await this.o.db.query(
       'UPDATE siem_cursors SET last_seq = GREATEST($2::bigint, last_seq - $3::bigint), updated_at = now() WHERE sink = $1 AND leased_by = $4 AND last_seq > $2',
       [this.o.name, this.connectionStart, window, this.holder]);

@@ -1,14 +1,17 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, type EvidenceCipher, type SealedBody } from '../../../ports/evidence-cipher.js';
 import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from './key-encryption.js';
 
-interface KekFile {
+export const EVIDENCE_KEKS_FILE = 'evidence-keks.json';
+
+export interface KekFile {
   format: 'afdp-notary-evidence-keks/1';
   kekId: string;
   scrypt: ScryptParams;
-  keys: { version: number; createdAt: string; key: Sealed }[];
+  /** every version ever made, in order; a retired one (kek-retirement.ts) keeps its slot but not its key */
+  keys: { version: number; createdAt: string; key?: Sealed; retiredAt?: string }[];
 }
 
 export interface LocalEvidenceCipherOptions {
@@ -58,16 +61,19 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   private readonly seal0: Buffer;
   private readonly keks = new Map<number, Buffer>();
   private readonly now: () => Date;
+  /** the file's mtime and size when last read: a rotation or retirement by the CLI is picked up on the next seal */
+  private seen = '';
 
   constructor(options: LocalEvidenceCipherOptions) {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    this.path = join(options.dir, 'evidence-keks.json');
+    this.path = join(options.dir, EVIDENCE_KEKS_FILE);
     this.now = options.now ?? (() => new Date());
     this.file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as KekFile)
       : { format: 'afdp-notary-evidence-keks/1', kekId: 'afdp-evidence-kek', scrypt: newScryptParams(), keys: [] };
     this.seal0 = loadKek({ passphrase: options.passphrase, keyFile: join(options.dir, 'keyring.key') }, this.file.scrypt);
-    for (const k of this.file.keys) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
+    for (const k of this.file.keys) if (k.key) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
     if (this.file.keys.length === 0) this.rotate();
+    this.seen = this.stamp();
   }
 
   get latestVersion(): number {
@@ -75,6 +81,7 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   }
 
   seal(hashHex: string, plaintext: Buffer): SealedBody {
+    if (this.stamp() !== this.seen) this.reload();
     const dataKey = randomBytes(32);
     const version = this.latestVersion;
     return {
@@ -100,6 +107,7 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   }
 
   rotate(): number {
+    if (this.stamp() !== this.seen) this.reload(); // never write back a version retired meanwhile
     const version = this.file.keys.length + 1;
     const kek = randomBytes(32);
     const next: KekFile = { ...this.file, keys: [...this.file.keys, { version, createdAt: this.now().toISOString(), key: seal(this.seal0, kek, this.aad(version)) }] };
@@ -112,7 +120,8 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   }
 
   private unwrap(hashHex: string, sealed: SealedBody): Buffer {
-    if (!this.keks.has(sealed.kekVersion)) this.reload(); // rotated by `afdp-notary rewrap` while this process runs
+    // rotated or retired by `afdp-notary rewrap` while this process runs
+    if (!this.keks.has(sealed.kekVersion) || this.stamp() !== this.seen) this.reload();
     if (sealed.kekId !== this.file.kekId || !this.keks.has(sealed.kekVersion)) throw new EvidenceIntegrityError(hashHex, `data key (unknown KEK ${sealed.kekId} v${sealed.kekVersion})`);
     const dataKey = gcmOpen(this.kek(sealed.kekVersion), Buffer.from(sealed.wrappedKey, 'base64'), keyAad(sealed.kekId, sealed.kekVersion, hashHex));
     if (!dataKey) throw new EvidenceIntegrityError(hashHex, 'data key');
@@ -120,9 +129,18 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   }
 
   private reload(): void {
+    this.seen = this.stamp();
     const file = JSON.parse(readFileSync(this.path, 'utf8')) as KekFile;
-    for (const k of file.keys) if (!this.keks.has(k.version)) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
+    for (const k of file.keys) {
+      if (!k.key) this.keks.delete(k.version); // retired: forgotten here too
+      else if (!this.keks.has(k.version)) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
+    }
     this.file = file;
+  }
+
+  private stamp(): string {
+    const s = statSync(this.path, { throwIfNoEntry: false });
+    return s ? `${s.mtimeMs}:${s.size}` : '';
   }
 
   private kek(version: number): Buffer {
