@@ -146,7 +146,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
 
 async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
-  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase, algorithm: config.signingAlgorithm });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
 import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
 import { isRedactPath } from './observability/log-safety.js';
+import type { SigningAlgorithm } from './core/signing-algorithm.js';
 import { siemConfig, type SiemConfig } from './config-siem.js';
 
 export type VaultAuthConfig =
@@ -23,6 +24,10 @@ export interface VaultConfig {
   caCertPem?: string;
   auth: VaultAuthConfig;
   createKey: boolean;
+  /** the type NOTARY_VAULT_CREATE_KEY creates: NOTARY_SIGNING_ALGORITHM */
+  keyType: SigningAlgorithm;
+  /** its own transit key (aes256-gcm96) whose data keys encrypt evidence bodies; undefined: the local KEK does */
+  evidenceKey?: string;
 }
 
 export interface OidcConfig {
@@ -83,6 +88,8 @@ export interface Config extends HardeningConfig {
   publicUrl: string;
   logOrigin: string;
   keyringPassphrase?: string;
+  /** the curve of signing keys made from now on (the embedded keyring's first key and rotations, a created Vault key) */
+  signingAlgorithm: SigningAlgorithm;
   adminToken?: string;
   limits: InputLimits;
   /** REST connections: timeouts, connection cap, over-limit drain */
@@ -162,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
     keyringPassphrase: r.optional('NOTARY_KEYRING_PASSPHRASE'),
+    signingAlgorithm: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
     adminToken: r.optional('NOTARY_ADMIN_TOKEN'),
     limits: {
       maxBodyBytes: r.int('NOTARY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1024, 64 * 1024 * 1024),
@@ -307,6 +315,8 @@ function vaultConfig(r: Reader): VaultConfig | undefined {
     caCertPem: caFile ? r.file('VAULT_CACERT', caFile) : undefined,
     auth,
     createKey: r.bool('NOTARY_VAULT_CREATE_KEY', false),
+    keyType: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
+    evidenceKey: r.optional('NOTARY_VAULT_EVIDENCE_KEY'),
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * Loopback Vault that follows the documented HTTP API for the paths the notary uses:
  * sys/health, token lookup-self/renew-self, AppRole and Kubernetes login, transit
- * keys (read/create/rotate) and sign (single and batch_input, real ECDSA P-256).
+ * keys (read/create/rotate) and sign (single and batch_input, real ECDSA P-256 and P-384).
  */
 import { createECDH, createHash, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateP256KeyPair } from '../../src/core/keys.js';
+import { generateEcKeyPair } from '../../src/core/keys.js';
 
 export interface VaultServerOptions {
   /** lease_duration of tokens issued by logins. */
@@ -30,13 +30,18 @@ export interface VaultServer {
   setAppRole(roleId: string, secretId: string): void;
   setKubernetesRole(role: string, jwt: string): void;
   failNext(n: number, status: number): void;
-  createKey(name: string, type: 'ecdsa-p256' | 'aes256-gcm96'): void;
+  createKey(name: string, type: KeyType): void;
 }
 
-// ---- ECDSA P-256 over a precomputed digest --------------------------------------------
+export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'aes256-gcm96';
+const EC: Record<string, { curve: string; n: bigint; size: number; name: string }> = {
+  'ecdsa-p256': { curve: 'prime256v1', n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n, size: 32, name: 'P-256' },
+  'ecdsa-p384': { curve: 'secp384r1', n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n, size: 48, name: 'P-384' },
+};
+
+// ---- ECDSA P-256 / P-384 over a precomputed digest ------------------------------------
 // Node's crypto.sign always hashes its input. ECDH does the one expensive step for us
 // (k·G is the "public key" of private scalar k); the rest is textbook ECDSA (SEC 1 §4.1.3).
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const toBig = (b: Buffer): bigint => BigInt(`0x${b.toString('hex') || '0'}`);
 
 function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
@@ -54,15 +59,20 @@ function derInt(x: bigint): Buffer {
 }
 
 export function signDigestP256(privateKey: KeyObject, digest: Buffer): Buffer {
+  return signDigest('ecdsa-p256', privateKey, digest);
+}
+
+export function signDigest(type: string, privateKey: KeyObject, digest: Buffer): Buffer {
+  const { curve, n: N, size } = EC[type]!;
   const d = toBig(Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url'));
-  const z = toBig(digest.subarray(0, 32)); // leftmost bits of the hash, as SEC 1 truncates
+  const z = toBig(digest.subarray(0, size)); // leftmost bits of the hash, as SEC 1 (and Go's ecdsa.Sign) truncate
   for (;;) {
-    const kBytes = randomBytes(32);
+    const kBytes = randomBytes(size);
     const k = toBig(kBytes);
     if (k === 0n || k >= N) continue;
-    const ecdh = createECDH('prime256v1');
+    const ecdh = createECDH(curve);
     ecdh.setPrivateKey(kBytes);
-    const r = toBig(ecdh.getPublicKey().subarray(1, 33)) % N;
+    const r = toBig(ecdh.getPublicKey().subarray(1, 1 + size)) % N;
     const s = (modPow(k, N - 2n, N) * ((z + r * d) % N)) % N;
     if (r === 0n || s === 0n) continue;
     const seq = Buffer.concat([derInt(r), derInt(s)]);
@@ -99,8 +109,8 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
   let standby = false;
 
   const newVersion = (type: string): KeyVersion => {
-    if (type !== 'ecdsa-p256') return { created: new Date() };
-    const { privateKey, publicKey } = generateP256KeyPair();
+    if (!EC[type]) return { created: new Date() };
+    const { privateKey, publicKey } = generateEcKeyPair(type as 'ecdsa-p256' | 'ecdsa-p384');
     return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string, created: new Date() };
   };
   const createKey = (name: string, type: string) => keys.set(name, { type, versions: [newVersion(type)] });
@@ -127,18 +137,19 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
   const keyData = (name: string, k: TransitKey) => ({
     name, type: k.type, latest_version: k.versions.length, min_decryption_version: 1, min_encryption_version: 0,
     min_available_version: 0, deletion_allowed: false, derived: false, exportable: false,
-    allow_plaintext_backup: false, supports_encryption: k.type !== 'ecdsa-p256',
-    supports_decryption: k.type !== 'ecdsa-p256', supports_derivation: k.type !== 'ecdsa-p256',
-    supports_signing: k.type === 'ecdsa-p256', imported_key: false, auto_rotate_period: 0,
+    allow_plaintext_backup: false, supports_encryption: !EC[k.type],
+    supports_decryption: !EC[k.type], supports_derivation: !EC[k.type],
+    supports_signing: !!EC[k.type], imported_key: false, auto_rotate_period: 0,
+    // path_keys.go: asymmetric versions carry the curve's name (elliptic.P384().Params().Name) and the PEM public key
     keys: Object.fromEntries(k.versions.map((v, i) => [String(i + 1), v.publicKeyPem
-      ? { name: 'P-256', public_key: v.publicKeyPem, certificate_chain: '', creation_time: v.created.toISOString() }
+      ? { name: EC[k.type]!.name, public_key: v.publicKeyPem, certificate_chain: '', creation_time: v.created.toISOString() }
       : Math.floor(v.created.getTime() / 1000)])),
   });
 
   const sign = (name: string, urlHash: string | undefined, body: Record<string, unknown>): Reply => {
     const key = keys.get(name);
     if (!key) return errors(400, 'encryption key not found');
-    if (key.type !== 'ecdsa-p256') return errors(400, `key type ${key.type} does not support signing`);
+    if (!EC[key.type]) return errors(400, `key type ${key.type} does not support signing`);
     const hashName = urlHash ?? (body.hash_algorithm as string | undefined) ?? 'sha2-256';
     if (!HASHES[hashName]) return errors(400, `invalid hash algorithm "${hashName}"`);
     const marshaling = (body.marshaling_algorithm as string | undefined) ?? 'asn1';
@@ -152,7 +163,7 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
       }
       const raw = Buffer.from(item.input, 'base64');
       const digest = body.prehashed === true ? raw : createHash(HASHES[hashName]).update(raw).digest();
-      const der = signDigestP256(key.versions[ver - 1].privateKey!, digest);
+      const der = signDigest(key.type, key.versions[ver - 1].privateKey!, digest);
       return { signature: `vault:v${ver}:${der.toString('base64')}` };
     };
     if (Array.isArray(body.batch_input)) {
@@ -206,7 +217,7 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
     if (op === 'keys' && !extra && method === 'GET') return key ? [200, envelope(keyData(name, key))] : errors(404);
     if (op === 'keys' && !extra && method === 'POST') {
       const type = (body.type as string | undefined) ?? 'aes256-gcm96';
-      if (type !== 'ecdsa-p256' && type !== 'aes256-gcm96') return errors(400, `unknown key type ${type}`);
+      if (!EC[type] && type !== 'aes256-gcm96') return errors(400, `unknown key type ${type}`);
       if (!key) createKey(decodeURIComponent(name), type);
       return [200, envelope(keyData(name, keys.get(decodeURIComponent(name))!))];
     }

@@ -3,9 +3,10 @@
  * database. A writer can recompute every hash after an edit, but cannot sign the result with the
  * notary's key nor remove the statement from the transparency log.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { sha256, sha256Hex } from '../../core/canonical.js';
+import { verifiesWithKey } from '../../core/signature.js';
+import { expectedAnchor, signBytes } from '../../core/signing.js';
 import { describeFailures, entryIsValid, verifyLogEntry } from '../../core/transparency/index.js';
 import type { KeySigner } from '../../ports/key-signer.js';
 import type { LogEntry, TransparencyLog } from '../../ports/transparency-log.js';
@@ -42,8 +43,8 @@ export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: Tra
   if (rows[0]?.seq != null && Number(rows[0].seq) >= head.seq) return undefined;
   const statement = headStatement(head.seq, head.hash, now.toISOString());
   const bytes = Buffer.from(statement, 'utf8');
-  const sig = await signer.sign({ canonical: bytes, digest: sha256(bytes) });
-  const entry = await log.append({ digestHex: sha256Hex(bytes), signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+  const { sig, anchor: request } = await signBytes(signer, bytes);
+  const entry = await log.append(request);
   const anchor: AuditAnchor = {
     seq: head.seq, headHash: head.hash, statement, signature: sig.signature.toString('base64'),
     keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry,
@@ -88,7 +89,7 @@ export function anchorForgery(anchor: AuditAnchor, trust: AnchorTrust): string |
   if (!pem) return `key version ${anchor.keyVersion} is not in the trust root`;
   const bytes = Buffer.from(anchor.statement, 'utf8');
   const signature = Buffer.from(anchor.signature, 'base64');
-  if (!verify('sha256', bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
-  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem }, { keyName: trust.logKeyName });
+  if (!verifiesWithKey(bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
+  const checks = verifyLogEntry(anchor.entry, createPublicKey(trust.logPublicKeyPem), expectedAnchor(bytes, pem, signature), { keyName: trust.logKeyName });
   return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
 }

@@ -5,6 +5,8 @@ import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
+import type { AnchorRequest } from '../../ports/transparency-log.js';
+import type { HashName } from '../../core/signing-algorithm.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
@@ -94,7 +96,7 @@ export class PgEvidenceStore implements EvidenceStore {
   async getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined> {
     if (!isUuid(workflowId)) return undefined;
     const { rows } = await this.db.query<WorkflowRow & SignatureRow & { entry: unknown; log_url: string | null }>(
-      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, s.timestamp_pending, a.entry, a.log_url,
+      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, s.timestamp_pending, s.digest_algorithm, s.digest_hex, a.entry, a.log_url,
               t.response AS ts_response, t.gen_time AS ts_gen_time, t.tsa_url AS ts_url
          FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
          LEFT JOIN signature_timestamps t ON t.workflow_id = w.id
@@ -148,12 +150,15 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
-    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string }>(
-      `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem
+    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string; digest_algorithm: string | null; digest_hex: string | null }>(
+      `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem, s.digest_algorithm, s.digest_hex
          FROM signatures s JOIN workflows w ON w.id = s.workflow_id
         WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
         ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
-    return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem }));
+    return rows.map((r) => ({
+      workflowId: r.workflow_id, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem,
+      ...(r.digest_algorithm && r.digest_hex ? { digestHex: r.digest_hex, hashAlgorithm: r.digest_algorithm as HashName } : { digestHex: r.evidence_hash }),
+    }));
   }
 
   async saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void> {
@@ -223,7 +228,10 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
 
 const auditRows = (batch: NotarizationRecord[]): AuditEntry[] => batch.flatMap((r) => (r.audit ? [r.audit] : []));
 
-const anchorRequest = (r: NotarizationRecord) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem });
+const anchorRequest = (r: NotarizationRecord): AnchorRequest => ({
+  signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem,
+  ...(r.signature.signedDigest ? { digestHex: r.signature.signedDigest.hex, hashAlgorithm: r.signature.signedDigest.hash } : { digestHex: r.evidence.hashHex }),
+});
 
 const EVIDENCE_SELECT = `SELECT e.hash, ${BODY_COLUMNS.replace(/(\w+)/g, 'e.$1')}, e.body_purged_at, e.event_type, e.actor_id, e.created_at, e.submitted_by,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids

@@ -34,10 +34,11 @@ export function notarizationStatements(batch: NotarizationRecord[], anchored = f
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
 export function signatureRowsStatement(rows: { workflowId: string; signature: StoredSignature }[], anchored: boolean): Statement {
   return {
-    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean'])}`,
+    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)
+     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean', '', ''])}`,
     params: rows.flatMap(({ workflowId, signature: s }) => [
       workflowId, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored, s.timestamp === 'pending',
+      s.signedDigest?.hash ?? null, s.signedDigest?.hex ?? null,
     ]),
   };
 }

@@ -4,6 +4,7 @@ import { toNotaryError } from './errors.js';
 import { VaultHttpClient } from './http-client.js';
 import { VaultTransitSigner } from './signer.js';
 import { TransitClient } from './transit-client.js';
+import type { SigningAlgorithm } from '../../../core/signing-algorithm.js';
 
 export { VaultTransitSigner } from './signer.js';
 export { VaultHttpError, VaultNetworkError } from './errors.js';
@@ -17,6 +18,8 @@ export interface VaultSignerOptions {
   caCertPem?: string;
   auth: VaultAuthConfig;
   createKey?: boolean;
+  /** the type of the key createKey makes: ecdsa-p256 (default) or ecdsa-p384 */
+  keyType?: SigningAlgorithm;
   timeoutMs?: number;
   retries?: number;
   batchMaxSize?: number /* default 64 */;
@@ -50,6 +53,7 @@ export async function createVaultSigner(opts: VaultSignerOptions): Promise<Vault
     breaker,
     auth,
     transit: new TransitClient(auth, opts.mount, opts.key),
+    createType: opts.keyType,
     batch: {
       maxSize: opts.batchMaxSize ?? DEFAULTS.batchMaxSize,
       maxDelayMs: opts.batchMaxDelayMs ?? DEFAULTS.batchMaxDelayMs,

@@ -56,9 +56,9 @@ export class TransitClient {
     await this.auth.call({ method: 'POST', path: `${this.#path('keys')}/rotate`, body: {}, idempotent: false });
   }
 
-  /** Signs base64 SHA-256 digests; a single input uses `input`, more use `batch_input`. */
-  async sign(inputs: readonly string[]): Promise<SignItemResult[]> {
-    const params = { prehashed: true, hash_algorithm: 'sha2-256', marshaling_algorithm: 'asn1' };
+  /** Signs base64 digests (SHA-256 for P-256, SHA-384 for P-384); a single input uses `input`, more use `batch_input`. */
+  async sign(inputs: readonly string[], hashAlgorithm: 'sha2-256' | 'sha2-384' = 'sha2-256'): Promise<SignItemResult[]> {
+    const params = { prehashed: true, hash_algorithm: hashAlgorithm, marshaling_algorithm: 'asn1' };
     if (inputs.length === 1) {
       try {
         const res = await this.auth.call<{ data?: SignItemResult }>({
