@@ -77,3 +77,36 @@ describe('the browser verifier agrees with the offline CLI', () => {
     }
   });
 });
+
+describe('the browser verifier agrees with the offline CLI on P-384 receipts (Suite B: WebCrypto ECDSA P-384 / SHA-384)', () => {
+  let pkg: Obj;
+  let receipt: Obj;
+  let trustJson: Obj;
+  let otherTrustJson: Obj;
+  let browserTrust: TrustRoot;
+
+  beforeAll(async () => {
+    const [app, other] = await Promise.all([startTestApp({ NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384' }), startTestApp({ NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384' })]);
+    for (const p of Object.values(fixtures())) await sign(app.rest, p);
+    pkg = uniquePackage('parity-p384');
+    receipt = (await sign(app.rest, pkg)).body.receipt;
+    trustJson = (await app.rest.inject('/api/v1/trust-root')).json();
+    otherTrustJson = (await other.rest.inject('/api/v1/trust-root')).json();
+    browserTrust = await readTrustRoot(trustJson);
+    await Promise.all([app.close(), other.close()]);
+  }, 120_000);
+
+  const cli = (p: Obj, r: Obj, trust: Obj) => verifyReceiptOffline(p, r, readCliTrustRoot(trust, 'trust-root.json'));
+
+  it('pins a P-384 signing key', () => {
+    expect(browserTrust.keys.map((k) => k.key.kind)).toEqual(['ecdsa-p384']);
+    expect(receipt.bundle.messageSignature.messageDigest.algorithm).toBe('SHA2_384');
+  });
+
+  it.each(FORGERIES.map((f) => [f.name, f] as const))('%s: the same checks, statuses and reasons', async (_name, f) => {
+    const { pkg: p, receipt: r } = f.make(pkg, receipt);
+    const trust = f.otherTrustRoot ? otherTrustJson : trustJson;
+    const browser = await verifyReceipt(p, r, f.otherTrustRoot ? await readTrustRoot(trust) : browserTrust);
+    expectAgreement(f, r, browser, cli(p, r, trust), cli(p, r, withoutTimestampAuthorities(trust)));
+  });
+});
