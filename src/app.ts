@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
-import { LocalEvidenceCipher } from './adapters/signer/local/evidence-cipher.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
 import { openDatabase } from './adapters/db/open-database.js';
@@ -13,6 +12,7 @@ import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
+import { buildEvidenceCipher } from './wire-evidence-cipher.js';
 import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore, instrumentTimestamper } from './observability/instrument.js';
@@ -82,8 +82,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const { embedded, log, timestamper } = await buildTransparency(config, db, logger);
     const audit = new SqlAuditLog(db, logger);
     // the embedded log shares the database: evidence, signature, entry and audit row commit together
-    // evidence bodies are sealed at rest (issue 22): a data key per row, wrapped by the KEK in the keyring folder
-    const cipher = new LocalEvidenceCipher({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+    // evidence bodies are sealed at rest (issue 22): data keys wrapped by the local KEK, or made and wrapped by Vault transit
+    const cipher = await buildEvidenceCipher(config);
+    closers.unshift(async () => cipher.close?.());
     const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain, cipher });
     closers.unshift(() => log.close(), async () => timestamper?.close());
     const metrics = createMetrics();

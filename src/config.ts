@@ -28,6 +28,8 @@ export interface VaultConfig {
   keyType: SigningAlgorithm;
   /** its own transit key (aes256-gcm96) whose data keys encrypt evidence bodies; undefined: the local KEK does */
   evidenceKey?: string;
+  /** one data key seals bodies for at most this long and this many bodies */
+  dataKeyWindow: { ms: number; uses: number };
 }
 
 export interface OidcConfig {
@@ -316,8 +318,16 @@ function vaultConfig(r: Reader): VaultConfig | undefined {
     auth,
     createKey: r.bool('NOTARY_VAULT_CREATE_KEY', false),
     keyType: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
-    evidenceKey: r.optional('NOTARY_VAULT_EVIDENCE_KEY'),
+    evidenceKey: evidenceKey(r, r.str('VAULT_TRANSIT_KEY', 'afdp-notary-key')),
+    dataKeyWindow: { ms: r.int('NOTARY_VAULT_DATA_KEY_SECONDS', 300, 1, 86_400) * 1000, uses: r.int('NOTARY_VAULT_DATA_KEY_USES', 100_000, 1, 1_000_000_000) },
   };
+}
+
+/** Never the signing key: a key that signs must not also wrap data keys (and Vault would refuse the type anyway). */
+function evidenceKey(r: Reader, signingKey: string): string | undefined {
+  const key = r.optional('NOTARY_VAULT_EVIDENCE_KEY');
+  if (key === signingKey) throw new ConfigError('NOTARY_VAULT_EVIDENCE_KEY', 'must name its own transit key, not the signing key VAULT_TRANSIT_KEY');
+  return key;
 }
 
 export type Reader = ReturnType<typeof reader>;

@@ -4,10 +4,11 @@
  * wrapped again (bodies are not re-encrypted), and rows stored in clear before encryption existed
  * are sealed. Runs beside the service, like backup; resumable and idempotent.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, type Database } from '../adapters/db/open-database.js';
-import { LocalEvidenceCipher } from '../adapters/signer/local/evidence-cipher.js';
+import { VaultEvidenceCipher } from '../adapters/signer/vault/index.js';
+import type { EvidenceCipher } from '../ports/evidence-cipher.js';
+import { buildEvidenceCipher } from '../wire-evidence-cipher.js';
 import { rewrapBodies } from '../adapters/store/evidence-retention.js';
 import { MIGRATIONS_DIR } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -15,10 +16,12 @@ import type { Io } from './run.js';
 
 export const REWRAP_HELP = `Usage: afdp-notary rewrap [--rotate]
 
-Wraps the data key of every stored evidence body with the newest evidence KEK version (the KEKs live
-in NOTARY_DATA_DIR/keyring/evidence-keks.json, sealed like the signing keys) and seals bodies stored
-in clear before encryption at rest existed. --rotate first adds a new KEK version. Reads
-DATABASE_URL / NOTARY_DATA_DIR / NOTARY_KEYRING_PASSPHRASE like the service; runs while it serves.
+Wraps the data key of every stored evidence body with the newest evidence KEK version and seals
+bodies stored in clear before encryption at rest existed. The KEK is the local one (in
+NOTARY_DATA_DIR/keyring/evidence-keks.json, sealed like the signing keys), or with
+NOTARY_VAULT_EVIDENCE_KEY the Vault transit key (transit/rewrap; the data keys never leave Vault in
+clear). --rotate first adds a new KEK version (transit/keys/:name/rotate with Vault). Reads
+DATABASE_URL / NOTARY_DATA_DIR / NOTARY_KEYRING_PASSPHRASE / VAULT_* like the service; runs while it serves.
 
 Exit status: 0 done, 1 some bodies do not authenticate (named, left as they are), 2 usage, configuration, key or database error.`;
 
@@ -32,10 +35,11 @@ export async function runRewrap(argv: string[], io: Io, env: Record<string, stri
   }
   if (values.help) { io.out(REWRAP_HELP); return 0; }
   let database: Database | undefined;
+  let cipher: EvidenceCipher | undefined;
   try {
     const config = loadConfig(env);
-    const cipher = new LocalEvidenceCipher({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
-    if (values.rotate) io.out(`evidence KEK rotated to version ${cipher.rotate()}`);
+    cipher = await buildEvidenceCipher(config);
+    if (values.rotate) io.out(`evidence KEK ${cipher instanceof VaultEvidenceCipher ? `${cipher.kekId} ` : ''}rotated to version ${await cipher.rotate()}`);
     database = await openDatabase({
       databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 1, role: 'afdp-notary rewrap', mode: 'client',
     });
@@ -49,5 +53,6 @@ export async function runRewrap(argv: string[], io: Io, env: Record<string, stri
     return 2;
   } finally {
     await database?.close().catch(() => undefined);
+    await cipher?.close?.().catch(() => undefined);
   }
 }

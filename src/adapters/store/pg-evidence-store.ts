@@ -12,7 +12,7 @@ import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import { asOneStatement, runAll, type SqlClient, type SqlQueryable } from './sql-client.js';
-import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, type AnchorWrite } from './writes.js';
+import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, withBody, type AnchorWrite, type BodiedNotarization } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
 import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
@@ -35,7 +35,7 @@ export interface PgEvidenceStoreOptions {
 
 /** EvidenceStore over PostgreSQL (external, or the embedded server). */
 export class PgEvidenceStore implements EvidenceStore {
-  private readonly notarizations: GroupCommitter<NotarizationRecord, StoredAnchor | null>;
+  private readonly notarizations: GroupCommitter<BodiedNotarization, StoredAnchor | null>;
   private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
@@ -43,11 +43,11 @@ export class PgEvidenceStore implements EvidenceStore {
     const audited = <T>(work: (planAudit: PlanAudit) => Promise<T>) => (options.audit ? options.audit.atomically(work) : work(async () => undefined));
     // one caller's row that the database refuses must not fail the others committed with it
     this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit, options.cipher)))
+      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit)))
       : (batch) => audited((planAudit) => db.transaction(async (tx) => {
         const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
         if (audit) await tx.query(audit.text, audit.params);
-        await insertNotarizations(tx, batch, false, options.cipher);
+        await insertNotarizations(tx, batch, false);
         return batch.map(() => null);
       })), undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
@@ -56,8 +56,8 @@ export class PgEvidenceStore implements EvidenceStore {
     }, undefined, mayBeOneRow);
   }
 
-  save(record: NotarizationRecord): Promise<StoredAnchor | null> {
-    return wrap('save', this.notarizations.submit(record));
+  async save(record: NotarizationRecord): Promise<StoredAnchor | null> {
+    return wrap('save', this.notarizations.submit(await withBody(record, this.options.cipher)));
   }
 
   saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void> {
@@ -146,7 +146,7 @@ export class PgEvidenceStore implements EvidenceStore {
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(
       `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`, where.params);
-    return page(rows.map((r) => toEvidence(r, this.options.cipher) as StoredEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
+    return page(await Promise.all(rows.map(async (r) => (await toEvidence(r, this.options.cipher)) as StoredEvidence)), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
@@ -199,7 +199,7 @@ export class PgEvidenceStore implements EvidenceStore {
  * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
  * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
  */
-async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit, cipher: EvidenceCipher | undefined): Promise<StoredAnchor[]> {
+async function saveAndAnchor(db: SqlClient, batch: BodiedNotarization[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit): Promise<StoredAnchor[]> {
   const rows = async (tx: SqlQueryable | undefined) => {
     const { entries, statements } = await plan(tx, batch.map(anchorRequest));
     const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
@@ -207,7 +207,7 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
     return {
       anchors,
       statement: asOneStatement([
-        ...notarizationStatements(batch, true, cipher),
+        ...notarizationStatements(batch, true),
         ...statements,
         anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
         ...(audit ? [audit] : []),

@@ -79,7 +79,7 @@ export interface EvidenceRow extends BodyRow {
   submitted_by?: string | null;
 }
 
-export function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): StoredEvidence | PurgedEvidence {
+export async function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): Promise<StoredEvidence | PurgedEvidence> {
   const meta = {
     evidence_package_hash: r.hash,
     event_type: r.event_type,
@@ -88,6 +88,6 @@ export function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): 
     workflow_ids: r.workflow_ids ?? [],
     ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
   };
-  const body = openBody(cipher, r);
+  const body = await openBody(cipher, r);
   return body === 'purged' ? { ...meta, purged_at: iso(r.body_purged_at) } : { ...meta, evidence_package: JSON.parse(body.toString('utf8')) as EvidencePackage };
 }
