@@ -48,7 +48,9 @@ export class VaultEvidenceCipher implements EvidenceCipher {
   }
 
   async seal(hashHex: string, plaintext: Buffer): Promise<SealedBody> {
-    const w = await this.current();
+    let w = await this.current();
+    // sealers that waited for the same new window may use it up: the rest open the next one
+    while (w.uses >= this.policy.windowUses) w = await this.current();
     w.uses++;
     return { kekId: this.kekId, kekVersion: w.version, wrappedKey: w.wrapped, body: gcmSeal(w.key, plaintext, bodyAad(hashHex)).toString('base64') };
   }
