@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.js';
 import { LocalEvidenceCipher } from '../src/adapters/signer/local/evidence-cipher.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { notarizationStatements } from '../src/adapters/store/writes.js';
+import { notarizationStatements, withBody } from '../src/adapters/store/writes.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { prepareEvidence } from '../src/core/prepare.js';
 import { createDatabase } from '../test/support/postgres-server.js';
@@ -29,11 +29,11 @@ for (const [name, pkg] of Object.entries(fixtures())) {
   const sealUs: number[] = [], openUs: number[] = [];
   for (let run = 0; run < 5; run++) {
     let t = performance.now();
-    let sealed = cipher.seal(e.hashHex, e.canonical);
-    for (let i = 0; i < rounds; i++) sealed = cipher.seal(e.hashHex, e.canonical);
+    let sealed = await cipher.seal(e.hashHex, e.canonical);
+    for (let i = 0; i < rounds; i++) sealed = await cipher.seal(e.hashHex, e.canonical);
     sealUs.push(((performance.now() - t) * 1000) / rounds);
     t = performance.now();
-    for (let i = 0; i < rounds; i++) cipher.open(e.hashHex, sealed);
+    for (let i = 0; i < rounds; i++) await cipher.open(e.hashHex, sealed);
     openUs.push(((performance.now() - t) * 1000) / rounds);
   }
   console.log(`  ${name.padEnd(36)} ${String(e.canonical.length).padStart(5)} B  seal ${median(sealUs).toFixed(1)} µs  open ${median(openUs).toFixed(1)} µs`);
@@ -48,7 +48,8 @@ for (let b = 0; b < batches; b++) {
   for (const mode of (b % 2 ? ['clear', 'sealed'] : ['sealed', 'clear']) as ('clear' | 'sealed')[]) {
     const batch = Array.from({ length: size }, () => record(uniquePackage(`enc-cost-${n++}`)));
     const t = performance.now();
-    const [evidence] = notarizationStatements(batch, true, mode === 'sealed' ? cipher : undefined); // sealing is inside the measured time
+    const bodied = await Promise.all(batch.map((r) => withBody(r, mode === 'sealed' ? cipher : undefined)));
+    const [evidence] = notarizationStatements(bodied, true); // sealing is inside the measured time
     await db.query(evidence!.text, evidence!.params);
     cost[mode].push(performance.now() - t);
   }

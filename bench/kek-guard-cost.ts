@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.js';
 import { LocalEvidenceCipher } from '../src/adapters/signer/local/evidence-cipher.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { notarizationStatements } from '../src/adapters/store/writes.js';
+import { notarizationStatements, withBody } from '../src/adapters/store/writes.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
 
@@ -28,7 +28,7 @@ let n = 0;
 for (let b = 0; b < batches; b++) {
   for (const mode of (b % 2 ? ['guarded', 'unguarded'] : ['unguarded', 'guarded']) as ('guarded' | 'unguarded')[]) {
     await db.query(`ALTER TABLE evidence ${mode === 'guarded' ? 'ENABLE' : 'DISABLE'} TRIGGER evidence_kek_live`);
-    const [evidence] = notarizationStatements(Array.from({ length: size }, () => record(uniquePackage(`kek-guard-${n++}`))), true, cipher);
+    const [evidence] = notarizationStatements(await Promise.all(Array.from({ length: size }, () => withBody(record(uniquePackage(`kek-guard-${n++}`)), cipher))), true);
     const t = performance.now();
     await db.query(evidence!.text, evidence!.params);
     cost[mode].push(performance.now() - t);

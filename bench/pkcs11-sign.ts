@@ -22,7 +22,7 @@ const { values: args } = parseArgs({ options: {
 const MODULE = process.env.SOFTHSM2_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const canonical = randomBytes(2048);
-const request = { canonical, digest: createHash('sha256').update(canonical).digest() };
+const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
 
 async function throughput(signer: KeySigner, concurrency: number, seconds: number): Promise<number> {
   const until = performance.now() + seconds * 1000;

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
-import { LocalEvidenceCipher } from './adapters/signer/local/evidence-cipher.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { createPkcs11Signer } from './adapters/signer/pkcs11/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
@@ -14,6 +13,7 @@ import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
 import { Anchorer } from './anchorer.js';
+import { buildEvidenceCipher } from './wire-evidence-cipher.js';
 import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore, instrumentTimestamper } from './observability/instrument.js';
@@ -89,8 +89,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const { embedded, log, timestamper } = await buildTransparency(config, db, logger);
     const audit = new SqlAuditLog(db, logger);
     // the embedded log shares the database: evidence, signature, entry and audit row commit together
-    // evidence bodies are sealed at rest (issue 22): a data key per row, wrapped by the KEK in the keyring folder
-    const cipher = new LocalEvidenceCipher({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+    // evidence bodies are sealed at rest (issue 22): data keys wrapped by the local KEK, or made and wrapped by Vault transit
+    const cipher = await buildEvidenceCipher(config);
+    closers.unshift(async () => cipher.close?.());
     const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain, cipher });
     closers.unshift(() => log.close(), async () => timestamper?.close());
     const metrics = createMetrics();
@@ -160,7 +161,7 @@ async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
   // pkcs11js is optional: loaded only here, with a clear error when it is not installed
   if (config.pkcs11) return createPkcs11Signer(config.pkcs11);
-  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase });
+  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase, algorithm: config.signingAlgorithm });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

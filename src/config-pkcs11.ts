@@ -20,6 +20,8 @@ export function pkcs11Config(r: Reader, vaultSet: boolean): Pkcs11Config | undef
     sessions: r.int('NOTARY_PKCS11_SESSIONS', 4, 1, 64),
     rescanMs: r.int('NOTARY_PKCS11_RESCAN_S', 60, 1, 86_400) * 1000,
     createKey: r.bool('NOTARY_PKCS11_CREATE_KEY', false),
+    // the curve of a key made in an empty token; rotations keep the newest version's curve
+    newKeyAlgorithm: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'] as const, 'ecdsa-p256'),
   };
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
 import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
 import { isRedactPath } from './observability/log-safety.js';
+import type { SigningAlgorithm } from './core/signing-algorithm.js';
 import { siemConfig, type SiemConfig } from './config-siem.js';
 import { pkcs11Config, type Pkcs11Config } from './config-pkcs11.js';
 
@@ -24,6 +25,12 @@ export interface VaultConfig {
   caCertPem?: string;
   auth: VaultAuthConfig;
   createKey: boolean;
+  /** the type NOTARY_VAULT_CREATE_KEY creates: NOTARY_SIGNING_ALGORITHM */
+  keyType: SigningAlgorithm;
+  /** its own transit key (aes256-gcm96) whose data keys encrypt evidence bodies; undefined: the local KEK does */
+  evidenceKey?: string;
+  /** one data key seals bodies for at most this long and this many bodies */
+  dataKeyWindow: { ms: number; uses: number };
 }
 
 export interface OidcConfig {
@@ -86,6 +93,8 @@ export interface Config extends HardeningConfig {
   publicUrl: string;
   logOrigin: string;
   keyringPassphrase?: string;
+  /** the curve of signing keys made from now on (the embedded keyring's first key and rotations, a created Vault key) */
+  signingAlgorithm: SigningAlgorithm;
   adminToken?: string;
   limits: InputLimits;
   /** REST connections: timeouts, connection cap, over-limit drain */
@@ -160,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: r.url('NOTARY_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${httpPort}`,
     logOrigin: r.str('NOTARY_LOG_ORIGIN', 'afdp-notary.local/log'),
     keyringPassphrase: r.optional('NOTARY_KEYRING_PASSPHRASE'),
+    signingAlgorithm: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
     adminToken: r.optional('NOTARY_ADMIN_TOKEN'),
     limits: {
       maxBodyBytes: r.int('NOTARY_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, 1024, 64 * 1024 * 1024),
@@ -306,7 +316,17 @@ function vaultConfig(r: Reader): VaultConfig | undefined {
     caCertPem: caFile ? r.file('VAULT_CACERT', caFile) : undefined,
     auth,
     createKey: r.bool('NOTARY_VAULT_CREATE_KEY', false),
+    keyType: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
+    evidenceKey: evidenceKey(r, r.str('VAULT_TRANSIT_KEY', 'afdp-notary-key')),
+    dataKeyWindow: { ms: r.int('NOTARY_VAULT_DATA_KEY_SECONDS', 300, 1, 86_400) * 1000, uses: r.int('NOTARY_VAULT_DATA_KEY_USES', 100_000, 1, 1_000_000_000) },
   };
+}
+
+/** Never the signing key: a key that signs must not also wrap data keys (and Vault would refuse the type anyway). */
+function evidenceKey(r: Reader, signingKey: string): string | undefined {
+  const key = r.optional('NOTARY_VAULT_EVIDENCE_KEY');
+  if (key === signingKey) throw new ConfigError('NOTARY_VAULT_EVIDENCE_KEY', 'must name its own transit key, not the signing key VAULT_TRANSIT_KEY');
+  return key;
 }
 
 export type Reader = ReturnType<typeof reader>;

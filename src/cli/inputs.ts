@@ -7,6 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import type { ReceiptTrust } from '../core/validate-receipt.js';
 import { toTrustedAuthorities } from '../core/timestamping.js';
 import type { PublicKeyVersion } from '../ports/key-signer.js';
+import { algorithmOfKey, type SigningAlgorithm } from '../core/signing-algorithm.js';
 import type { TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { LogInfo } from '../ports/transparency-log.js';
 
@@ -29,8 +30,8 @@ export function readTrustRoot(value: unknown, file: string): TrustRoot {
     if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string') {
       throw new InputError(`${file}: every signing key needs version and public_key_pem`);
     }
-    checkPem(k.public_key_pem, `${file}: signing key v${k.version}`);
-    return { keyId: String(k.key_id ?? ''), version: k.version, algorithm: 'ecdsa-p256', publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? '') };
+    const algorithm = signingKeyAlgorithm(k.public_key_pem, k.algorithm, `${file}: signing key v${k.version}`);
+    return { keyId: String(k.key_id ?? ''), version: k.version, algorithm, publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? '') };
   });
   const t = value.transparency_log;
   if (typeof t.public_key_pem !== 'string') throw new InputError(`${file}: transparency_log.public_key_pem is missing`);
@@ -64,6 +65,19 @@ function readAuthorities(value: unknown, file: string): TimestampAuthorityInfo[]
       validFor: { start: validFor.start, ...(typeof validFor.end === 'string' && { end: validFor.end }) },
     };
   });
+}
+
+/** The key's own curve; a trust root that labels it otherwise is the wrong file (or a tampered one). */
+function signingKeyAlgorithm(pem: string, label: unknown, what: string): SigningAlgorithm {
+  checkPem(pem, what);
+  let algorithm: SigningAlgorithm;
+  try {
+    algorithm = algorithmOfKey(pem);
+  } catch {
+    throw new InputError(`${what} is not an ECDSA P-256 or P-384 key`);
+  }
+  if (label !== undefined && label !== algorithm) throw new InputError(`${what} is labelled ${String(label)} but is an ${algorithm} key`);
+  return algorithm;
 }
 
 function checkPem(pem: string, what: string): void {

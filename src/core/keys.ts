@@ -1,6 +1,7 @@
 import { createECDH, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from './signing-algorithm.js';
 
-const pad32 = (b: Buffer): Buffer => (b.length >= 32 ? b : Buffer.concat([Buffer.alloc(32 - b.length), b]));
+const pad = (b: Buffer, n: number): Buffer => (b.length >= n ? b : Buffer.concat([Buffer.alloc(n - b.length), b]));
 
 /**
  * A new ECDSA P-256 key pair. Not `generateKeyPairSync`: on Node 20 the garbage collector can
@@ -9,16 +10,23 @@ const pad32 = (b: Buffer): Buffer => (b.length >= 32 ? b : Buffer.concat([Buffer
  * imported from ECDH output has no such job. Kept on Node 22/24: nothing shows the race fixed there.
  */
 export function generateP256KeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-  const ecdh = createECDH('prime256v1');
+  return generateEcKeyPair('ecdsa-p256');
+}
+
+/** The same for either curve (P-384 for Suite B). */
+export function generateEcKeyPair(algorithm: SigningAlgorithm): { privateKey: KeyObject; publicKey: KeyObject } {
+  const spec = SIGNING_ALGORITHMS[algorithm];
+  const size = spec.digestBytes; // the field size: 32 bytes for P-256, 48 for P-384
+  const ecdh = createECDH(spec.curve);
   ecdh.generateKeys();
   const point = ecdh.getPublicKey(); // 0x04 || x || y
   const privateKey = createPrivateKey({
     format: 'jwk',
     key: {
-      kty: 'EC', crv: 'P-256',
-      x: point.subarray(1, 33).toString('base64url'),
-      y: point.subarray(33, 65).toString('base64url'),
-      d: pad32(ecdh.getPrivateKey()).toString('base64url'),
+      kty: 'EC', crv: spec.namedCurve,
+      x: point.subarray(1, 1 + size).toString('base64url'),
+      y: point.subarray(1 + size, 1 + 2 * size).toString('base64url'),
+      d: pad(ecdh.getPrivateKey(), size).toString('base64url'),
     },
   });
   return { privateKey, publicKey: createPublicKey(privateKey) };

@@ -2,9 +2,9 @@ import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
 import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
 import type { TimestampAuthority, TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
-import type { LogInfo, TransparencyLog } from '../ports/transparency-log.js';
+import type { AnchorRequest, LogInfo, TransparencyLog } from '../ports/transparency-log.js';
 import { noopTracer, type Tracer } from '../ports/tracer.js';
-import { sha256 } from './canonical.js';
+import { signBytes } from './signing.js';
 import { NotaryError } from './errors.js';
 import type { CanonicalEvidence } from './evidence.js';
 import type { InputLimits } from './limits.js';
@@ -64,6 +64,14 @@ export interface TrustRoot {
   timestamp_authorities: TimestampAuthorityInfo[];
 }
 
+/** The signature row: a digest other than the evidence hash (SHA-384 for a P-384 key) is kept for the anchorer. */
+function storedSignature(sig: SignatureResult, anchor: AnchorRequest): Omit<StoredSignature, 'signedAt' | 'timestamp'> {
+  return {
+    keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem,
+    ...(anchor.hashAlgorithm && { signedDigest: { hash: anchor.hashAlgorithm, hex: anchor.digestHex } }),
+  };
+}
+
 /** The one pipeline every door drives: validate → canonicalize → hash → sign → store → anchor. */
 export class Notary {
   private readonly tracer: Tracer;
@@ -111,7 +119,7 @@ export class Notary {
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
     const { signer, store, clock } = this.deps;
     this.deps.log.writable?.(); // a log that failed its self-check gets nothing signed to it
-    const sig = await this.tracer.span('notary.sign', () => signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
+    const { sig, anchor: request } = await this.tracer.span('notary.sign', () => signBytes(signer, evidence.canonical, evidence.digest));
     const timestamp = await this.timestamping.stamp(sig.signature);
     const now = clock.now().toISOString();
     const workflow: SignedWorkflow = {
@@ -125,12 +133,11 @@ export class Notary {
       error_message: null,
       ...(submittedBy !== null && { submitted_by: submittedBy }),
     };
-    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: now, timestamp };
+    const signature = { ...storedSignature(sig, request), signedAt: now, timestamp };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
     // Its audit row commits with it: an acknowledged notarization always has one.
     const audit = { event: 'evidence.created', outcome: 'success', principal: submittedBy, details: { ...context, workflow_id: workflowId, evidence_package_hash: evidence.hashHex } } as const;
     const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature, audit }));
-    const request = { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem };
     let anchor = saved ?? await this.tryAnchor(workflowId, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
     for (let delay = 50, deadline = Date.now() + waitAnchoredMs; !anchor && Date.now() + delay < deadline; delay = Math.min(delay * 2, 1000)) {
@@ -148,17 +155,17 @@ export class Notary {
    */
   async signForWorkflow(workflowId: string, evidence: CanonicalEvidence, persist: (signature: StoredSignature) => Promise<boolean>): Promise<boolean> {
     this.deps.log.writable?.();
-    const sig = await this.tracer.span('notary.sign', () => this.deps.signer.sign({ canonical: evidence.canonical, digest: evidence.digest }));
+    const { sig, anchor } = await this.tracer.span('notary.sign', () => signBytes(this.deps.signer, evidence.canonical, evidence.digest));
     const timestamp = await this.timestamping.stamp(sig.signature);
-    const signature = { keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem, signedAt: this.deps.clock.now().toISOString(), timestamp };
+    const signature = { ...storedSignature(sig, anchor), signedAt: this.deps.clock.now().toISOString(), timestamp };
     if (!(await this.tracer.span('notary.store', () => persist(signature)))) return false;
-    await this.tryAnchor(workflowId, { digestHex: evidence.hashHex, signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+    await this.tryAnchor(workflowId, anchor);
     return true;
   }
 
   /** Signs bytes that are not an evidence package (an approval attestation) with the same key. */
-  signDetached(bytes: Buffer): Promise<SignatureResult> {
-    return this.deps.signer.sign({ canonical: bytes, digest: sha256(bytes) });
+  async signDetached(bytes: Buffer): Promise<SignatureResult> {
+    return (await signBytes(this.deps.signer, bytes)).sig;
   }
 
   /** Anchors now if the log answers; otherwise the signature stays pending and the anchorer retries. */

@@ -1,12 +1,15 @@
-import { verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { algorithmOfKey, SIGNING_ALGORITHMS } from './signing-algorithm.js';
 
 /**
- * ECDSA/SHA-256 verification that answers false instead of throwing: a malformed signature or key
- * in an untrusted receipt is a failed check, not an error.
+ * ECDSA verification with the digest the key's curve calls for (P-256: SHA-256, P-384: SHA-384),
+ * answering false instead of throwing: a malformed signature or key in an untrusted receipt is a
+ * failed check, not an error.
  */
-export function verifiesSha256(data: Uint8Array, key: KeyObject | string, signature: Uint8Array): boolean {
+export function verifiesWithKey(data: Uint8Array, key: KeyObject | string, signature: Uint8Array): boolean {
   try {
-    return signature.length > 0 && verify('sha256', data, key, signature);
+    const k = typeof key === 'string' ? createPublicKey(key) : key;
+    return signature.length > 0 && verify(SIGNING_ALGORITHMS[algorithmOfKey(k)].hash, data, k, signature);
   } catch {
     return false;
   }

@@ -6,7 +6,9 @@ import type { CanonicalEvidence } from './evidence.js';
 import { checkClaimedTime, checkKeyWindow, checkRfc3161, type TrustedTime } from './receipt-time.js';
 import type { TrustedTimestampAuthority } from './timestamp/index.js';
 import { isV2, verifyLogEntry, type EntryCheck } from './transparency/index.js';
-import { verifiesSha256 } from './signature.js';
+import { verifiesWithKey } from './signature.js';
+import { expectedAnchor } from './signing.js';
+import { SIGNING_ALGORITHMS } from './signing-algorithm.js';
 import { toLogEntry } from './receipt-entry.js';
 
 export { toLogEntry };
@@ -69,21 +71,22 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   if (!key) add('signature', false, `key_version ${version ?? '(missing)'} is not a key version of this notary`);
   else if (signature.length === 0) add('signature', false, 'signature_b64 is missing');
   else {
-    const ok = verifiesSha256(evidence.canonical, key.publicKeyPem, signature);
-    signatureOk = add('signature', ok, ok ? `ECDSA P-256 by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
+    const ok = verifiesWithKey(evidence.canonical, key.publicKeyPem, signature);
+    signatureOk = add('signature', ok, ok ? `${SIGNING_ALGORITHMS[key.algorithm].label} by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
   }
   if (key && str(receipt, 'public_key_b64') !== Buffer.from(key.publicKeyPem).toString('base64')) {
     warnings.push('public_key_b64 differs from the trust root\'s key for this version; the trust root was used');
   }
 
   const entry = toLogEntry(receipt);
+  // what the log must hold: the digest the trust root's key signs (SHA-384 for a P-384 key)
+  const expected = expectedAnchor(evidence.canonical, key?.publicKeyPem ?? '', signature, evidence.hashHex);
   const pending = !entry && receipt.anchoring === 'pending';
   let rekor_entry_valid = false;
   if (!entry) {
     add('transparency log', pending ? 'skip' : false, pending ? 'not anchored yet (anchoring: pending)' : `no complete log entry (anchoring: ${String(receipt.anchoring)})`);
     if (pending) warnings.push('the signature is not anchored in the transparency log yet');
   } else {
-    const expected = { digestHex: evidence.hashHex, signature, publicKeyPem: key?.publicKeyPem ?? '' };
     const entryChecks = verifyLogEntry(entry, createPublicKey(trust.log.publicKeyPem), expected, { keyName: trust.log.apiVersion === 2 ? trust.log.keyName : undefined });
     rekor_entry_valid = entryChecks.map((c) => add(ENTRY_CHECK_NAMES[c.check], c.ok, c.detail)).every(Boolean);
   }
@@ -118,7 +121,7 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   const claimedOk = add('timestamp', claimed.ok, claimed.detail);
 
   // The bundle only restates the fields checked above; one that says otherwise is flagged, not trusted.
-  const bundle = matchReceiptBundle(receipt, entry);
+  const bundle = matchReceiptBundle(receipt, entry, expected.hashAlgorithm && { hash: expected.hashAlgorithm, hex: expected.digestHex });
   if (bundle.state === 'mismatch') warnings.push(`bundle: ${bundle.detail}; Sigstore verifiers will reject it`);
   checks.push(bundle.state === 'match' ? { check: 'bundle', status: 'pass', detail: `Sigstore bundle v0.3, hint ${bundle.hint}, matches the receipt` }
     : bundle.state === 'mismatch' ? { check: 'bundle', status: 'fail', detail: bundle.detail }

@@ -46,9 +46,10 @@ export function instrumentStore(store: EvidenceStore, metrics: NotaryMetrics): E
 /** An object that answers with `overrides` where given and forwards everything else to `target`. */
 function delegate<T extends object>(target: T, overrides: Partial<T>): T {
   return new Proxy(target, {
-    get(t, prop, receiver) {
+    get(t, prop) {
       if (prop in overrides) return overrides[prop as keyof T];
-      const value = Reflect.get(t, prop, receiver);
+      // the target as receiver: getters that read private #fields (VaultTransitSigner.algorithm) throw on the proxy
+      const value = Reflect.get(t, prop, t);
       return typeof value === 'function' ? value.bind(t) : value;
     },
   });

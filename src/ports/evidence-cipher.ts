@@ -11,17 +11,22 @@ export interface SealedBody {
   body: string;
 }
 
-/** Port: envelope encryption of evidence bodies (the canonical bytes) at rest. */
+/**
+ * Port: envelope encryption of evidence bodies (the canonical bytes) at rest, with the KEK in the
+ * keyring folder (LocalEvidenceCipher) or in Vault transit (VaultEvidenceCipher). Asynchronous: a
+ * remote KEK may have to be asked. A KEK that cannot be reached is a NotaryError 'unavailable'.
+ */
 export interface EvidenceCipher {
-  /** Seals `plaintext` under a fresh data key; `hashHex` is bound in as associated data. */
-  seal(hashHex: string, plaintext: Buffer): SealedBody;
+  /** Seals `plaintext` under a data key; `hashHex` is bound in as associated data. */
+  seal(hashHex: string, plaintext: Buffer): Promise<SealedBody>;
   /** The plaintext, or an EvidenceIntegrityError when a tag or the associated data does not match. */
-  open(hashHex: string, sealed: SealedBody): Buffer;
+  open(hashHex: string, sealed: SealedBody): Promise<Buffer>;
   /** The data key wrapped again by the latest KEK version; undefined when it already is. */
-  rewrap(hashHex: string, sealed: SealedBody): Pick<SealedBody, 'kekId' | 'kekVersion' | 'wrappedKey'> | undefined;
+  rewrap(hashHex: string, sealed: SealedBody): Promise<Pick<SealedBody, 'kekId' | 'kekVersion' | 'wrappedKey'> | undefined>;
   /** Adds a KEK version: new bodies are wrapped by it; `rewrap` moves old ones. */
-  rotate(): number;
-  readonly latestVersion: number;
+  rotate(): Promise<number>;
+  latestVersion(): Promise<number>;
+  close?(): Promise<void>;
 }
 
 /** A stored body whose tag does not verify: altered, swapped with another row's, or the wrong KEK. */

@@ -1,8 +1,14 @@
+import type { HashName } from '../core/signing-algorithm.js';
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { PurgedEvidence, SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
 import type { AuditEntry } from './audit.js';
 import type { SignedTimestamp } from './timestamp-authority.js';
 import type { LogEntry } from './transparency-log.js';
+
+export interface SignedDigest {
+  hash: HashName;
+  hex: string;
+}
 
 export interface StoredSignature {
   keyId: string;
@@ -10,6 +16,8 @@ export interface StoredSignature {
   signature: Buffer;
   publicKeyPem: string;
   signedAt: string;
+  /** what a P-384 (or any non-SHA-256) signature covers; absent: the evidence hash, SHA-256 */
+  signedDigest?: SignedDigest;
   /**
    * The RFC 3161 timestamp over `signature`; 'pending' while the TSA could not be reached (the
    * anchorer retries); absent when timestamps are off or the signature predates them.
@@ -81,6 +89,7 @@ export interface PendingTimestamp {
 export interface PendingAnchor {
   workflowId: string;
   digestHex: string;
+  hashAlgorithm?: HashName;
   signature: Buffer;
   publicKeyPem: string;
 }

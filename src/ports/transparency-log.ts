@@ -1,7 +1,11 @@
+import type { HashName } from '../core/signing-algorithm.js';
+
 /** What gets anchored: a hashedrekord entry's three facts (0.0.1 on Rekor v1 and the embedded log, 0.0.2 on Rekor v2). */
 export interface AnchorRequest {
-  /** lowercase hex SHA-256 of the canonical evidence bytes */
+  /** lowercase hex of the digest the signature covers: SHA-256 of the canonical bytes, SHA-384 for a P-384 key */
   digestHex: string;
+  /** the digest's hash; absent means sha256 */
+  hashAlgorithm?: HashName;
   signature: Buffer; // DER
   publicKeyPem: string;
 }

@@ -22,7 +22,8 @@ import { startRekorV2Server } from '../support/rekor-v2-server.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-describe('the browser verifier agrees with the offline CLI', () => {
+// Suite B: the same on P-384 receipts (WebCrypto ECDSA P-384 / SHA-384, bundles over SHA2_384)
+describe.each([['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384']] as const)('the browser verifier agrees with the offline CLI (%s keys)', (_curve, algorithm) => {
   let pkg: Obj;
   let receipt: Obj;
   let trustJson: Obj;
@@ -30,7 +31,8 @@ describe('the browser verifier agrees with the offline CLI', () => {
   let browserTrust: TrustRoot;
 
   beforeAll(async () => {
-    const [app, other] = await Promise.all([startTestApp(), startTestApp()]);
+    const env = { NOTARY_SIGNING_ALGORITHM: algorithm };
+    const [app, other] = await Promise.all([startTestApp(env), startTestApp(env)]);
     for (const p of Object.values(fixtures())) await sign(app.rest, p); // proofs with sibling hashes
     pkg = uniquePackage('parity');
     receipt = (await sign(app.rest, pkg)).body.receipt;
@@ -44,6 +46,8 @@ describe('the browser verifier agrees with the offline CLI', () => {
 
   it('the receipts carry an RFC 3161 timestamp (the default), which the browser leaves to the CLI', () => {
     expect(typeof receipt.rfc3161_timestamp).toBe('string');
+    expect(browserTrust.keys.map((k) => k.key.kind)).toEqual([algorithm]);
+    expect(receipt.bundle.messageSignature.messageDigest.algorithm).toBe(algorithm === 'ecdsa-p384' ? 'SHA2_384' : 'SHA2_256');
   });
 
   it.each(FORGERIES.map((f) => [f.name, f] as const))('%s: the same checks, statuses and reasons', async (_name, f) => {
@@ -52,6 +56,11 @@ describe('the browser verifier agrees with the offline CLI', () => {
     const browser = await verifyReceipt(p, r, f.otherTrustRoot ? await readTrustRoot(trust) : browserTrust);
     expectAgreement(f, r, browser, cli(p, r, trust), cli(p, r, withoutTimestampAuthorities(trust)));
   });
+
+});
+
+describe('the browser verifier agrees with the offline CLI on Rekor v2', () => {
+  const cli = (p: Obj, r: Obj, trust: Obj) => verifyReceiptOffline(p, r, readCliTrustRoot(trust, 'trust-root.json'));
 
   it('a Rekor v2 receipt (no SET, no integrated time, checkpoint by the v2 log key): the same checks, and no trusted time in the browser', async () => {
     const rekor = await startRekorV2Server();
@@ -77,3 +86,4 @@ describe('the browser verifier agrees with the offline CLI', () => {
     }
   });
 });
+

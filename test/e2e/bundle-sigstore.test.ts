@@ -6,14 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toSignedEntity, type Verifier } from '@sigstore/verify';
 import { bundleFromJSON } from '@sigstore/bundle';
-import { PublicKey, TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier, VerificationError } from '@sigstore/verify';
-import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';
 import type { SigstoreBundle } from '../../src/core/bundle/index.js';
-import { readTrustRoot } from '../../src/cli/inputs.js';
+import { artifact, exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore-verifier.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { sign, validate } from '../support/http.js';
@@ -22,31 +19,13 @@ import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-serv
 
 type Json = Record<string, any>;
 
-/** What a Sigstore user does with the export: TrustedRoot.fromJSON, and the keys as PublicKeys by hint. */
-function verifierFor(trustRoot: Json): Verifier {
-  const { trustedRoot, keys } = exported(trustRoot);
-  const publicKeys = Object.fromEntries(Object.entries(keys).map(([hint, k]) => [hint, PublicKey.fromJSON(k)]));
-  return new Verifier(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot), publicKeys));
-}
-const exported = (trustRoot: Json) => {
-  const t = readTrustRoot(trustRoot, 'trust-root.json');
-  return toSigstoreTrustMaterial(t.keys, t.log, t.timestampAuthorityInfos);
-};
-
+const exported = exportedTrust;
 const flip = (b64: string, at = -1): string => {
   const buf = Buffer.from(b64, 'base64');
   buf[at < 0 ? buf.length + at : at]! ^= 1;
   return buf.toString('base64');
 };
-const artifact = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');
-const codeOf = (verifier: Verifier, b: SigstoreBundle, p: unknown): string => {
-  try {
-    verifier.verify(toSignedEntity(bundleFromJSON(b), artifact(p)));
-    return 'accepted';
-  } catch (err) {
-    return err instanceof VerificationError ? err.code : String(err);
-  }
-};
+const codeOf = sigstoreVerdict;
 const tlog = (b: SigstoreBundle) => b.verificationMaterial.tlogEntries[0]!;
 const stamp = (b: SigstoreBundle) => b.verificationMaterial.timestampVerificationData!.rfc3161Timestamps[0]!;
 

@@ -6,7 +6,7 @@
  * with `afdp-notary verify` and `afdp-notary audit verify` still passes.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../src/cli/backup/dump.js';
@@ -15,34 +15,9 @@ import { retentionLoop } from '../../src/integrity-loops.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
-import { record, uniquePackage } from '../support/records.js';
+import { record } from '../support/records.js';
+import { filesHolding, smallPackage } from '../support/at-rest.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-
-/**
- * A package small enough to stay uncompressed in its heap row: PostgreSQL compresses (pglz) a
- * row over ~2 KB, which would hide a clear-text marker from a byte search and make the check empty.
- */
-function smallPackage(marker: string) {
-  const base = uniquePackage(marker);
-  return { spec_version: base.spec_version, timestamp_utc: base.timestamp_utc, event_type: base.event_type, actor: base.actor, artifacts: base.artifacts.slice(0, 1), metadata: { diagnosis: marker } };
-}
-
-/** Every file under `dir` that holds `needle` in its raw bytes. */
-function filesHolding(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const bytes = Buffer.from(needle);
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const s = statSync(p, { throwIfNoEntry: false });
-      if (!s) continue; // removed while walking (a WAL segment recycled)
-      if (s.isDirectory()) walk(p);
-      else if (s.isFile() && readFileSync(p).includes(bytes)) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
-}
 
 async function cli(app: TestApp, argv: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];

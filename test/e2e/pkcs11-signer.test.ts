@@ -200,7 +200,7 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     token = freshToken();
     const signer = await createPkcs11Signer({ ...loadConfig({ ...token.env, NOTARY_PKCS11_SESSIONS: '4' }).pkcs11!, createKey: true });
     const canonical = Buffer.from('{"close":"during signing"}');
-    const request = { canonical, digest: createHash('sha256').update(canonical).digest() };
+    const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
     const inFlight = Array.from({ length: 64 }, () => signer.sign(request).then(() => 'signed', (err: { code?: string }) => err.code ?? 'no code'));
     await new Promise((r) => setImmediate(r));
     await signer.close();
@@ -219,7 +219,7 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
       const [key] = await signer.publicKeys();
       // what bench/pkcs11-sign.ts does: 64 calls in flight for 3 s (it crashed SoftHSM2 without CKF_OS_LOCKING_OK)
       const canonical = Buffer.from('{"burst":true}');
-      const request = { canonical, digest: createHash('sha256').update(canonical).digest() };
+      const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
       const signatures: Buffer[] = [];
       const until = Date.now() + 3_000;
       const worker = async () => { while (Date.now() < until) signatures.push((await signer.sign(request)).signature); };

@@ -64,7 +64,7 @@ describe('anchoring is decoupled from signing and never lost', () => {
 
   it('acknowledges nothing when the signer fails, and frees the Idempotency-Key for a retry', async () => {
     const { store, signer, notary } = await setup();
-    const broken: KeySigner = { ...signer, backend: 'broken', sign: async () => { throw new NotaryError('unavailable', 'vault sealed'); },
+    const broken: KeySigner = { ...signer, backend: 'broken', algorithm: signer.algorithm, sign: async () => { throw new NotaryError('unavailable', 'vault sealed'); },
       publicKeys: () => signer.publicKeys(), publicKey: (v) => signer.publicKey(v), rotate: () => signer.rotate(), ping: async () => {}, close: async () => {} };
     const pkg = uniquePackage('signer-down');
     const err = await notary({ signer: broken }).notarize(pkg, { idempotencyKey: 'k-1' }).catch((e) => e);

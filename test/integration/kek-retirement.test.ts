@@ -27,7 +27,7 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const c of closers.splice(0).reverse()) await c(); });
 
 const keyFile = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence-keks.json'), 'utf8')) as KekFile;
-const errorCode = (fn: () => unknown) => { try { fn(); return 'opened'; } catch (err) { return (err as { code?: string }).code; } };
+const errorCode = (fn: () => Promise<unknown>) => fn().then(() => 'opened', (err: { code?: string }) => err.code);
 
 async function storeWithKeyring() {
   const db: SqlClient = await openBackend('embedded');
@@ -53,10 +53,10 @@ describe('retiring old evidence KEK versions', () => {
     // the running service loaded the keyring before the CLI rotated: it seals with the new version anyway
     const serviceCipher = new LocalEvidenceCipher({ dir: keyDir });
     const stale = record(uniquePackage('retire-stale'));
-    const staleSeal = serviceCipher.seal(stale.evidence.hashHex, stale.evidence.canonical); // sealed before the rotation
+    const staleSeal = await serviceCipher.seal(stale.evidence.hashHex, stale.evidence.canonical); // sealed before the rotation
     expect(staleSeal.kekVersion).toBe(1);
     const cli = new LocalEvidenceCipher({ dir: keyDir });
-    expect(cli.rotate()).toBe(2);
+    expect(await cli.rotate()).toBe(2);
     const late = record(uniquePackage('retire-late'));
     await new PgEvidenceStore(db, { anchorGraceSeconds: 0, cipher: serviceCipher, audit }).save(late);
     const { rows: [lateRow] } = await db.query<{ v: number }>('SELECT body_kek_version AS v FROM evidence WHERE hash = $1', [late.evidence.hashHex]);
@@ -88,7 +88,7 @@ describe('retiring old evidence KEK versions', () => {
     expect(refused).toBe('23514');
     expect(await db.query('DELETE FROM evidence_kek_retired').then(() => 'deleted', (err: { code?: string }) => err.code)).toBe('42501');
     // a process that still had the old file in memory rotates: the next version, and v1 stays destroyed
-    expect(cipher.rotate()).toBe(3);
+    expect(await cipher.rotate()).toBe(3);
     expect(keyFile(keyDir).keys.map((k) => [k.version, k.key !== undefined])).toEqual([[1, false], [2, true], [3, true]]);
   });
 
@@ -102,17 +102,17 @@ describe('retiring old evidence KEK versions', () => {
     const backup = tempDir();
     cpSync(keyDir, backup, { recursive: true }); // what `afdp-notary backup` carries (keyring/)
     expect(await purgeExpiredBodies(db, audit, new Date(Date.now() - 86_400_000), 1)).toBe(1);
-    expect(cipher.open(old.evidence.hashHex, leftover).toString()).toBe(old.evidence.canonical.toString()); // purging alone is not enough
+    expect((await cipher.open(old.evidence.hashHex, leftover)).toString()).toBe(old.evidence.canonical.toString()); // purging alone is not enough
 
-    new LocalEvidenceCipher({ dir: keyDir }).rotate();
+    await new LocalEvidenceCipher({ dir: keyDir }).rotate();
     await rewrapBodies(db, new LocalEvidenceCipher({ dir: keyDir }));
     expect((await retireOldKeks(db, audit, keyDir)).retired).toEqual([1]);
-    expect(errorCode(() => new LocalEvidenceCipher({ dir: keyDir }).open(old.evidence.hashHex, leftover))).toBe('evidence_integrity');
-    expect(errorCode(() => cipher.open(old.evidence.hashHex, leftover))).toBe('evidence_integrity'); // forgotten in memory too
+    expect(await errorCode(() => new LocalEvidenceCipher({ dir: keyDir }).open(old.evidence.hashHex, leftover))).toBe('evidence_integrity');
+    expect(await errorCode(() => cipher.open(old.evidence.hashHex, leftover))).toBe('evidence_integrity'); // forgotten in memory too
     expect(readFileSync(join(keyDir, 'evidence-keks.json'), 'utf8')).not.toContain(keyFile(backup).keys[0]!.key!.ciphertext); // the sealed v1 is gone from the file
     // the kept body is readable; the backup's own keyring still opens what the backup holds
     expect(((await new PgEvidenceStore(db, { cipher: new LocalEvidenceCipher({ dir: keyDir }) }).getEvidence(kept.evidence.hashHex)) as StoredEvidence).evidence_package).toEqual(kept.evidence.pkg);
-    expect(new LocalEvidenceCipher({ dir: backup }).open(old.evidence.hashHex, leftover).toString()).toBe(old.evidence.canonical.toString());
+    expect((await new LocalEvidenceCipher({ dir: backup }).open(old.evidence.hashHex, leftover)).toString()).toBe(old.evidence.canonical.toString());
   });
 });
 

@@ -68,7 +68,7 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
   it.skipIf(skipBackend(backend))('after a KEK rotation, rewrap moves every data key to the new version and every body stays readable', async () => {
     const saved = Array.from({ length: 40 }, (_, i) => record(uniquePackage(`rotate-${i}-${marker()}`)));
     await Promise.all(saved.map((r) => store.save(r)));
-    expect(cipher.rotate()).toBe(2);
+    expect(await cipher.rotate()).toBe(2);
     const report = await rewrapBodies(db, cipher);
     expect(report.kekVersion).toBe(2);
     expect(report.rewrapped).toBeGreaterThanOrEqual(saved.length);
@@ -142,7 +142,7 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
     // a re-wrap reports the rows it cannot open and moves on with the others
     const d = record(uniquePackage(`swap-d-${marker()}`));
     await store.save(d);
-    cipher.rotate();
+    await cipher.rotate();
     const report = await rewrapBodies(db, cipher);
     expect(report.refused).toEqual(expect.arrayContaining([a.evidence.hashHex, b.evidence.hashHex, c.evidence.hashHex]));
     expect(report.refused).not.toContain(d.evidence.hashHex);

@@ -14,7 +14,7 @@ const SECRET_ID = 'secret-id-d41d8cd98f00b204e980';
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YWZkcDpub3RhcnkifQ.c2ln';
 const evidence = (i: number): SignRequest => {
   const canonical = Buffer.from(JSON.stringify({ evidence: i }));
-  return { canonical, digest: createHash('sha256').update(canonical).digest() };
+  return { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' };
 };
 
 let vault: VaultServer;

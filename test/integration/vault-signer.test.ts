@@ -7,7 +7,7 @@ import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 const KEY = 'afdp-notary-key';
 const evidence = (i: number): SignRequest => {
   const canonical = Buffer.from(JSON.stringify({ evidence: i, kind: 'model-deployment' }));
-  return { canonical, digest: createHash('sha256').update(canonical).digest() };
+  return { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' };
 };
 
 let vault: VaultServer;

@@ -16,7 +16,7 @@ import {
   logIdFromPublicKey,
   signCheckpoint,
   signSET,
-  verifyP256Digest,
+  verifyEcdsaDigest,
 } from '../../src/core/transparency/index.js';
 
 export type Tamper = 'none' | 'set' | 'proof' | 'checkpoint' | 'body';
@@ -102,8 +102,11 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
     const spec = req?.spec;
     if (req?.kind !== 'hashedrekord' || req?.apiVersion !== '0.0.1') return err(400, 'unsupported entry kind or version');
     const value = spec?.data?.hash?.value;
-    if (spec?.data?.hash?.algorithm !== 'sha256' || !/^[0-9a-f]{64}$/.test(value ?? '')) {
-      return err(400, 'validation failure: spec.data.hash.value in body should match ^[0-9a-fA-F]{64}$');
+    // hashedrekord 0.0.1's schema: sha256, sha384 or sha512, with a hex value of that digest's length
+    const hexLength = ({ sha256: 64, sha384: 96, sha512: 128 } as Record<string, number>)[spec?.data?.hash?.algorithm];
+    if (!hexLength) return err(400, 'validation failure: spec.data.hash.algorithm in body should be one of [sha256 sha384 sha512]');
+    if (!new RegExp(`^[0-9a-f]{${hexLength}}$`).test(value ?? '')) {
+      return err(400, `validation failure: spec.data.hash.value in body should match ^[0-9a-fA-F]{${hexLength}}$`);
     }
     let key: KeyObject;
     let pem: string;
@@ -114,10 +117,11 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
       return err(400, 'invalid public key');
     }
     const signature = Buffer.from(String(spec.signature?.content ?? ''), 'base64');
-    if (!verifyP256Digest(Buffer.from(value, 'hex'), signature, key)) {
+    if (!verifyEcdsaDigest(Buffer.from(value, 'hex'), signature, key)) {
       return err(400, 'error verifying signature: invalid signature when validating ASN.1 encoded signature');
     }
-    const body = hashedRekordBody({ digestHex: value, signature, publicKeyPem: pem });
+    const hashAlgorithm = spec.data.hash.algorithm === 'sha256' ? undefined : spec.data.hash.algorithm;
+    const body = hashedRekordBody({ digestHex: value, ...(hashAlgorithm && { hashAlgorithm }), signature, publicKeyPem: pem });
     const leaf = leafHash(body).toString('hex');
     const existing = byLeaf.get(leaf);
     if (existing) {

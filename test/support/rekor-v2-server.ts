@@ -18,7 +18,7 @@ import canonicalize from 'canonicalize';
 import { readRequest } from './loopback.js';
 import { generateEd25519Key, generateP256KeyPair } from '../../src/core/keys.js';
 import { decodeTileIndex, encodeEntryBundle, leafHash, MerkleTree, tileWidth } from '../../src/core/merkle/index.js';
-import { noteKey, signCheckpoint, verifyP256Digest } from '../../src/core/transparency/index.js';
+import { noteKey, signCheckpoint, verifyEcdsaDigest } from '../../src/core/transparency/index.js';
 
 export type RekorV2Tamper = 'none' | 'proof' | 'checkpoint' | 'body' | 'logId' | 'kind' | 'tile' | 'bundle';
 
@@ -162,6 +162,11 @@ function unknownField(v: unknown): string | undefined {
   return undefined;
 }
 
+const KEY_DETAILS: Record<string, { curve: string; hash: string; bytes: number }> = {
+  PKIX_ECDSA_P256_SHA_256: { curve: 'prime256v1', hash: 'SHA2_256', bytes: 32 },
+  PKIX_ECDSA_P384_SHA_384: { curve: 'secp384r1', hash: 'SHA2_384', bytes: 48 },
+};
+
 /** hashedrekord.ToLogEntry: validate, verify the signature over the digest, build the Entry protojson. */
 function toEntry(req: any): object | undefined {
   const std = (b64: unknown) => (typeof b64 === 'string' ? Buffer.from(b64, 'base64') : Buffer.alloc(0));
@@ -171,18 +176,20 @@ function toEntry(req: any): object | undefined {
   const verifier = sig?.verifier;
   const keyDetails = pick(verifier, 'keyDetails', 'key_details');
   const rawKey = std(pick(pick(verifier, 'publicKey', 'public_key'), 'rawBytes', 'raw_bytes'));
-  if (content.length === 0 || !verifier || digest.length !== 32 || rawKey.length === 0 || keyDetails !== 'PKIX_ECDSA_P256_SHA_256') return undefined;
+  // the key details name curve and hash (rekor-tiles takes the digest's algorithm from them)
+  const details = KEY_DETAILS[String(keyDetails)];
+  if (content.length === 0 || !verifier || !details || digest.length !== details.bytes || rawKey.length === 0) return undefined;
   let key: KeyObject;
   try {
     key = createPublicKey({ key: rawKey, format: 'der', type: 'spki' });
   } catch {
     return undefined;
   }
-  if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1' || !verifyP256Digest(digest, content, key)) return undefined;
+  if (key.asymmetricKeyDetails?.namedCurve !== details.curve || !verifyEcdsaDigest(digest, content, key)) return undefined;
   return {
     apiVersion: '0.0.2', kind: 'hashedrekord',
     spec: { hashedRekordV002: {
-      data: { algorithm: 'SHA2_256', digest: digest.toString('base64') },
+      data: { algorithm: details.hash, digest: digest.toString('base64') },
       signature: { content: content.toString('base64'), verifier: { keyDetails, publicKey: { rawBytes: rawKey.toString('base64') } } },
     } },
   };

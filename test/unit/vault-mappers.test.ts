@@ -28,15 +28,24 @@ describe('vault mappers', () => {
     ]);
   });
 
-  it('refuses non-P-256 keys naming the key and its type', () => {
+  it('refuses keys that are neither ecdsa-p256 nor ecdsa-p384, naming the key and its type', () => {
     const aes: TransitKeyData = { name: 'k', type: 'aes256-gcm96', keys: { '1': 1442851412 } };
     expect(() => assertSigningKey(aes, 'afdp-notary-key')).toThrow(/"afdp-notary-key".*"aes256-gcm96"/);
     expect(toPublicKeyVersions('k', aes)).toEqual([]);
+    expect(() => assertSigningKey({ ...aes, type: 'ecdsa-p521' }, 'k')).toThrow(/"ecdsa-p521"/);
+    expect(assertSigningKey({ ...aes, type: 'ecdsa-p384' }, 'k')).toBe('ecdsa-p384');
   });
 
-  it('base64-encodes exactly 32-byte digests, including subarray views', () => {
-    const backing = new Uint8Array(40).fill(7);
+  it('labels every version of an ecdsa-p384 key as P-384', () => {
+    const data: TransitKeyData = { name: 'k', type: 'ecdsa-p384', keys: { '1': { name: 'P-384', public_key: pem(1), creation_time: '2024-01-01T00:00:00Z' } } };
+    expect(toPublicKeyVersions('k', data).map((v) => v.algorithm)).toEqual(['ecdsa-p384']);
+  });
+
+  it('base64-encodes exactly 32-byte digests (48 for P-384), including subarray views', () => {
+    const backing = new Uint8Array(60).fill(7);
     expect(Buffer.from(toBase64Digest(backing.subarray(4, 36)), 'base64')).toHaveLength(32);
     expect(() => toBase64Digest(new Uint8Array(31))).toThrow(/32 bytes/);
+    expect(Buffer.from(toBase64Digest(backing.subarray(4, 52), 'ecdsa-p384'), 'base64')).toHaveLength(48);
+    expect(() => toBase64Digest(new Uint8Array(32), 'ecdsa-p384')).toThrow(/48 bytes/);
   });
 });

@@ -58,7 +58,7 @@ export function VerifyPage(props: { params: URLSearchParams; trust?: TrustRoot; 
   return (
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">Verify in this browser</h2>
-      <p class="lede">RFC 8785 bytes and SHA-256 recomputed here, the ECDSA P-256 signature, SET and checkpoint checked with WebCrypto, the
+      <p class="lede">RFC 8785 bytes and SHA-256 recomputed here, the ECDSA P-256 or P-384 signature, SET and checkpoint checked with WebCrypto, the
         inclusion proof with the service's own Merkle code compiled for the browser: against the pinned trust root only.</p>
       <TrustPanel trust={trust} pinned={props.pinned} onPinned={props.onPinned} />
       <form class="card" aria-label="Package and receipt" onSubmit={(e) => { e.preventDefault(); void run(); }}>

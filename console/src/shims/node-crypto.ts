@@ -1,14 +1,14 @@
 /**
  * node:crypto for the console's bundle of src/core. The core's Merkle proofs, entry UUIDs and
- * canonical bytes hash synchronously; WebCrypto cannot, so SHA-256 comes from @noble/hashes.
+ * canonical bytes hash synchronously; WebCrypto cannot, so SHA-256 (and SHA-384) come from @noble/hashes.
  * Signatures are never checked through this module: console/src/verify does them with WebCrypto,
  * and everything else here throws if the bundle ever reaches it.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256, sha384 } from '@noble/hashes/sha2.js';
 import { Buffer } from 'buffer';
 
 class Sha256 {
-  private readonly h = sha256.create();
+  constructor(private readonly h: { update(b: Uint8Array): unknown; digest(): Uint8Array } = sha256.create()) {}
   update(data: Uint8Array | string): this {
     this.h.update(typeof data === 'string' ? new TextEncoder().encode(data) : data);
     return this;
@@ -22,7 +22,8 @@ class Sha256 {
 }
 
 export function createHash(algorithm: string): Sha256 {
-  if (algorithm !== 'sha256') throw new Error(`only sha256 is available in the browser, not ${algorithm}`);
+  if (algorithm === 'sha384') return new Sha256(sha384.create());
+  if (algorithm !== 'sha256') throw new Error(`only sha256 and sha384 are available in the browser, not ${algorithm}`);
   return new Sha256();
 }
 

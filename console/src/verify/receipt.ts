@@ -3,7 +3,7 @@
  * offline CLI (src/cli/verify.ts → src/core/validate-receipt.ts) under the same names and with the
  * same reasons, against the trust root the user pinned. RFC 8785 bytes, Merkle proofs, entry and note
  * parsing, key windows and the bundle comparison run the service's own code (src/core, bundled);
- * SHA-256 of the evidence and every signature use WebCrypto.
+ * SHA-256 of the evidence (SHA-384 too for a P-384 key) and every signature use WebCrypto.
  *
  * One check is not made here: the RFC 3161 timestamp (a CMS signature under an X.509 chain). A
  * receipt that carries one shows that check as skipped, "not checked in this browser", and its time
@@ -17,7 +17,7 @@ import { isV2, type EntryCheck } from '../../../src/core/transparency/verify-ent
 import type { CheckResult, Verification as CliVerification } from '../../../src/cli/verify.js';
 import { verifyEntry } from './entry.js';
 import type { SigningKey, TrustRoot } from './trust-root.js';
-import { sha256, toHex, verifySignature } from './webcrypto.js';
+import { digest, hashOf, sha256, toHex, verifySignature } from './webcrypto.js';
 
 export type { CheckResult };
 
@@ -54,13 +54,17 @@ export async function verifyReceipt(pkg: Obj, receipt: Obj, trust: TrustRoot, no
   else if (signature.length === 0) add('signature', false, 'signature_b64 is missing');
   else {
     const ok = await verifySignature(key.key, signature, canonical);
-    add('signature', ok, ok ? `ECDSA P-256 by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
+    const label = key.key.kind === 'ecdsa-p384' ? 'ECDSA P-384 / SHA-384' : 'ECDSA P-256 / SHA-256';
+    add('signature', ok, ok ? `${label} by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
   }
   if (key && receipt.public_key_b64 !== Buffer.from(key.publicKeyPem).toString('base64')) {
     warnings.push('public_key_b64 differs from the trust root\'s key for this version; the trust root was used');
   }
 
   const entry = toLogEntry(receipt);
+  // a P-384 key signs SHA-384: the log entry and the bundle hold that digest, not the evidence hash
+  const p384 = key?.key.kind === 'ecdsa-p384';
+  const signedDigest = p384 ? { hash: 'sha384' as const, hex: toHex(await digest(hashOf(key.key.kind), canonical)) } : undefined;
   let entryOk = false;
   if (!entry) {
     // offline a pending receipt has nothing to prove: the CLI fails it too, saying to fetch it again
@@ -68,7 +72,7 @@ export async function verifyReceipt(pkg: Obj, receipt: Obj, trust: TrustRoot, no
       ? 'not anchored yet (anchoring: pending); fetch the receipt again once anchored'
       : `no complete log entry (anchoring: ${String(receipt.anchoring)})`);
   } else {
-    const expected = { digestHex: hashHex, signature, publicKeyPem: key?.publicKeyPem ?? '' };
+    const expected = { digestHex: signedDigest?.hex ?? hashHex, ...(signedDigest && { hashAlgorithm: signedDigest.hash }), signature, publicKeyPem: key?.publicKeyPem ?? '' };
     const entryChecks = await verifyEntry(entry, trust.log, expected);
     entryOk = entryChecks.map((c) => add(ENTRY_CHECK_NAMES[c.check], c.ok, c.detail)).every(Boolean);
   }
@@ -81,7 +85,7 @@ export async function verifyReceipt(pkg: Obj, receipt: Obj, trust: TrustRoot, no
   if (entry && entryOk && !isV2(entry) && entry.integratedTime !== undefined) times.push({ source: 'log integrated time', at: new Date(entry.integratedTime * 1000) });
 
   if (key) {
-    const k = checkKeyWindow(trust.keys.map((v) => ({ ...v, algorithm: 'ecdsa-p256' as const })), key.version, times);
+    const k = checkKeyWindow(trust.keys.map((v) => ({ ...v, algorithm: v.key.kind === 'ecdsa-p384' ? 'ecdsa-p384' as const : 'ecdsa-p256' as const })), key.version, times);
     if (times.length === 0) {
       add('key validity', 'skip', k.detail);
       warnings.push('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
@@ -92,7 +96,7 @@ export async function verifyReceipt(pkg: Obj, receipt: Obj, trust: TrustRoot, no
   const t = checkClaimedTime(pkg.timestamp_utc as string, times, now);
   add('timestamp', t.ok, t.detail);
 
-  const bundle = matchReceiptBundle(receipt, entry);
+  const bundle = matchReceiptBundle(receipt, entry, signedDigest);
   checks.push(bundle.state === 'match' ? { check: 'bundle', status: 'pass', detail: `Sigstore bundle v0.3, hint ${bundle.hint}, matches the receipt` }
     : bundle.state === 'mismatch' ? { check: 'bundle', status: 'fail', detail: bundle.detail }
     : { check: 'bundle', status: 'skip', detail: bundle.state === 'absent' ? 'absent (receipt issued before bundles)' : 'none while anchoring or timestamping is pending' });

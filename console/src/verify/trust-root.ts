@@ -56,7 +56,7 @@ export async function readTrustRoot(value: unknown): Promise<TrustRoot> {
   for (const k of value.signing_keys as unknown[]) {
     if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string') throw new Error('every signing key needs version and public_key_pem');
     const key = await importPublicKey(k.public_key_pem).catch((err: Error) => { throw new Error(`signing key v${String(k.version)}: ${err.message}`); });
-    if (key.kind !== 'ecdsa-p256') throw new Error(`signing key v${k.version} is not ECDSA P-256`);
+    if (key.kind === 'ed25519') throw new Error(`signing key v${k.version} is not ECDSA P-256 or P-384`);
     keys.push({ keyId: String(k.key_id ?? ''), version: k.version, createdAt: String(k.created_at ?? ''), publicKeyPem: k.public_key_pem, key });
   }
   const t = value.transparency_log;

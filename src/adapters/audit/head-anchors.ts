@@ -3,9 +3,10 @@
  * database. A writer can recompute every hash after an edit, but cannot sign the result with the
  * notary's key nor remove the statement from the transparency log.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { sha256, sha256Hex } from '../../core/canonical.js';
+import { verifiesWithKey } from '../../core/signature.js';
+import { expectedAnchor, signBytes } from '../../core/signing.js';
 import { describeFailures, entryIsValid, verifyLogEntry } from '../../core/transparency/index.js';
 import type { KeySigner } from '../../ports/key-signer.js';
 import type { LogEntry, TransparencyLog } from '../../ports/transparency-log.js';
@@ -32,9 +33,8 @@ export interface AuditAnchor extends SignedStatement {
 
 /** Signs `statement` with the notary's key and appends the signature to the transparency log. */
 export async function signAndLog(signer: KeySigner, log: TransparencyLog, statement: string): Promise<SignedStatement> {
-  const bytes = Buffer.from(statement, 'utf8');
-  const sig = await signer.sign({ canonical: bytes, digest: sha256(bytes) });
-  const entry = await log.append({ digestHex: sha256Hex(bytes), signature: sig.signature, publicKeyPem: sig.publicKeyPem });
+  const { sig, anchor: request } = await signBytes(signer, Buffer.from(statement, 'utf8'));
+  const entry = await log.append(request);
   return { statement, signature: sig.signature.toString('base64'), keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry };
 }
 
@@ -101,7 +101,7 @@ export function signatureForgery(signed: SignedStatement, trust: AnchorTrust): s
   if (!pem) return `key version ${signed.keyVersion} is not in the trust root`;
   const bytes = Buffer.from(signed.statement, 'utf8');
   const signature = Buffer.from(signed.signature, 'base64');
-  if (!verify('sha256', bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
-  const checks = verifyLogEntry(signed.entry, createPublicKey(trust.logPublicKeyPem), { digestHex: sha256Hex(bytes), signature, publicKeyPem: pem }, { keyName: trust.logKeyName });
+  if (!verifiesWithKey(bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
+  const checks = verifyLogEntry(signed.entry, createPublicKey(trust.logPublicKeyPem), expectedAnchor(bytes, pem, signature), { keyName: trust.logKeyName });
   return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
 }

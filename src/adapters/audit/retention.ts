@@ -6,7 +6,7 @@
  * destination's cursor (less the events a failed connection re-sends), and never the newest row.
  * The rows about to go are checked first: a purge never destroys the evidence of a tampering.
  */
-import { verify } from 'node:crypto';
+import { verifiesWithKey } from '../../core/signature.js';
 import type { KeySigner } from '../../ports/key-signer.js';
 import type { TransparencyLog } from '../../ports/transparency-log.js';
 import { SIEM_RESEND_WINDOW } from '../siem/audit-stream.js';
@@ -118,7 +118,7 @@ async function checkGenuine(anchor: AuditAnchor, signer: KeySigner, log: Transpa
   const info = await log.info();
   const forged = !pem ? `key version ${anchor.keyVersion} is unknown`
     : anchor.logUrl === info.url ? anchorForgery(anchor, { signingKey: (v) => (v === anchor.keyVersion ? pem : undefined), logPublicKeyPem: info.publicKeyPem, logKeyName: info.keyName })
-      : verify('sha256', Buffer.from(anchor.statement, 'utf8'), pem, Buffer.from(anchor.signature, 'base64')) ? undefined : 'its signature does not verify';
+      : verifiesWithKey(Buffer.from(anchor.statement, 'utf8'), pem, Buffer.from(anchor.signature, 'base64')) ? undefined : 'its signature does not verify';
   if (forged) throw new AuditChainBrokenError(`the audit head at seq ${anchor.seq} is not the notary's (${forged}): nothing purged`);
 }
 

@@ -17,10 +17,13 @@ export interface BodyRow {
   body_purged_at: unknown;
 }
 
-/** Sealed under a fresh data key when a cipher is set (the service always sets one); else clear, as before issue 22. */
-export function bodyValues(cipher: EvidenceCipher | undefined, e: CanonicalEvidence): unknown[] {
+/** The body column values, in BODY_COLUMNS order: sealed before the write (a remote KEK is never asked inside a transaction). */
+export type BodyValues = unknown[];
+
+/** Sealed under a data key when a cipher is set (the service always sets one); else clear, as before issue 22. */
+export async function bodyValues(cipher: EvidenceCipher | undefined, e: CanonicalEvidence): Promise<BodyValues> {
   if (!cipher) return [e.canonical.toString('utf8'), null, null, null, null];
-  const s = cipher.seal(e.hashHex, e.canonical);
+  const s = await cipher.seal(e.hashHex, e.canonical);
   return [null, s.kekId, s.kekVersion, s.wrappedKey, s.body];
 }
 
@@ -33,13 +36,13 @@ export const sealedOf = (r: BodyRow): SealedBody | undefined =>
  * The canonical bytes of a row: decrypted (tag and AAD checked) and checked against the row's hash,
  * read in clear for rows written before encryption; 'purged' once retention removed the body.
  */
-export function openBody(cipher: EvidenceCipher | undefined, r: BodyRow): Buffer | 'purged' {
+export async function openBody(cipher: EvidenceCipher | undefined, r: BodyRow): Promise<Buffer | 'purged'> {
   if (r.body_purged_at !== null && r.body_purged_at !== undefined) return 'purged';
   const sealed = sealedOf(r);
   let bytes: Buffer;
   if (sealed) {
     if (!cipher) throw new EvidenceIntegrityError(r.hash, 'body (encrypted, but this store has no evidence key)');
-    bytes = cipher.open(r.hash, sealed);
+    bytes = await cipher.open(r.hash, sealed);
   } else bytes = Buffer.from(r.canonical ?? '', 'utf8');
   if (sha256(bytes).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'body (its SHA-256 is not the row\'s hash)');
   return bytes;

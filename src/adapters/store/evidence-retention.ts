@@ -3,7 +3,7 @@ import type { AuditChainWriter } from '../audit/chain-writer.js';
 import { sealedOf, type BodyRow } from './evidence-body.js';
 import { sha256 } from '../../core/canonical.js';
 import { EvidenceIntegrityError } from '../../ports/evidence-cipher.js';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
+import { runAll, type SqlClient, type SqlQueryable, type Statement } from './sql-client.js';
 
 const ROUND = 500;
 
@@ -56,41 +56,43 @@ export interface RewrapReport {
  * re-encrypted), and seals rows still in clear from before issue 22. Idempotent and resumable.
  */
 export async function rewrapBodies(db: SqlClient, cipher: EvidenceCipher): Promise<RewrapReport> {
-  const report: RewrapReport = { rewrapped: 0, sealed: 0, kekVersion: cipher.latestVersion, refused: [] };
+  const report: RewrapReport = { rewrapped: 0, sealed: 0, kekVersion: await cipher.latestVersion(), refused: [] };
   let after = '';
   for (;;) {
     const { rows } = await db.query<BodyRow>(
       `SELECT hash, canonical, body_kek, body_kek_version, body_wrapped_key, body, body_purged_at FROM evidence
         WHERE hash > $1 AND body_purged_at IS NULL ORDER BY hash LIMIT $2`, [after, ROUND]);
     if (rows.length === 0) return report;
-    await db.transaction(async (tx) => {
-      for (const r of rows) {
-        try {
-          await rewrapRow(tx, cipher, r, report);
-        } catch (err) {
-          if (!(err instanceof EvidenceIntegrityError)) throw err;
-          report.refused.push(r.hash);
-        }
+    // the KEK (Vault, maybe) is asked before the transaction, which then only writes
+    const updates: Statement[] = [];
+    for (const r of rows) {
+      try {
+        const u = await rewrapRow(cipher, r, report);
+        if (u) updates.push(u);
+      } catch (err) {
+        if (!(err instanceof EvidenceIntegrityError)) throw err;
+        report.refused.push(r.hash);
       }
-    });
+    }
+    if (updates.length > 0) await db.transaction((tx) => runAll(tx, updates));
     after = rows[rows.length - 1]!.hash;
   }
 }
 
-async function rewrapRow(tx: SqlQueryable, cipher: EvidenceCipher, r: BodyRow, report: RewrapReport): Promise<void> {
+async function rewrapRow(cipher: EvidenceCipher, r: BodyRow, report: RewrapReport): Promise<Statement | undefined> {
   const sealed = sealedOf(r);
   if (sealed) {
-    const next = cipher.rewrap(r.hash, sealed);
-    if (!next) return;
-    await tx.query('UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
-      [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body]);
+    const next = await cipher.rewrap(r.hash, sealed);
+    if (!next) return undefined;
     report.rewrapped++;
-  } else if (r.canonical !== null) {
-    const canonical = Buffer.from(r.canonical, 'utf8');
-    if (sha256(canonical).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'clear body (its SHA-256 is not the row\'s hash)');
-    const s = cipher.seal(r.hash, canonical);
-    await tx.query('UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
-      [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body]);
-    report.sealed++;
+    return { text: 'UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
+      params: [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body] };
   }
+  if (r.canonical === null) return undefined;
+  const canonical = Buffer.from(r.canonical, 'utf8');
+  if (sha256(canonical).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'clear body (its SHA-256 is not the row\'s hash)');
+  const s = await cipher.seal(r.hash, canonical);
+  report.sealed++;
+  return { text: 'UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
+    params: [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body] };
 }

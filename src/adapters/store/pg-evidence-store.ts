@@ -5,12 +5,14 @@ import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
+import type { AnchorRequest } from '../../ports/transparency-log.js';
+import type { HashName } from '../../core/signing-algorithm.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
 import { GroupCommitter } from './group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import { asOneStatement, runAll, type SqlClient, type SqlQueryable } from './sql-client.js';
-import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, type AnchorWrite } from './writes.js';
+import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, withBody, type AnchorWrite, type BodiedNotarization } from './writes.js';
 import type { ColocatedLog, PlanAppend } from './colocated-log.js';
 import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
 import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
@@ -33,7 +35,7 @@ export interface PgEvidenceStoreOptions {
 
 /** EvidenceStore over PostgreSQL (external, or the embedded server). */
 export class PgEvidenceStore implements EvidenceStore {
-  private readonly notarizations: GroupCommitter<NotarizationRecord, StoredAnchor | null>;
+  private readonly notarizations: GroupCommitter<BodiedNotarization, StoredAnchor | null>;
   private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
@@ -41,11 +43,11 @@ export class PgEvidenceStore implements EvidenceStore {
     const audited = <T>(work: (planAudit: PlanAudit) => Promise<T>) => (options.audit ? options.audit.atomically(work) : work(async () => undefined));
     // one caller's row that the database refuses must not fail the others committed with it
     this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit, options.cipher)))
+      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit)))
       : (batch) => audited((planAudit) => db.transaction(async (tx) => {
         const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
         if (audit) await tx.query(audit.text, audit.params);
-        await insertNotarizations(tx, batch, false, options.cipher);
+        await insertNotarizations(tx, batch, false);
         return batch.map(() => null);
       })), undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
@@ -54,8 +56,8 @@ export class PgEvidenceStore implements EvidenceStore {
     }, undefined, mayBeOneRow);
   }
 
-  save(record: NotarizationRecord): Promise<StoredAnchor | null> {
-    return wrap('save', this.notarizations.submit(record));
+  async save(record: NotarizationRecord): Promise<StoredAnchor | null> {
+    return wrap('save', this.notarizations.submit(await withBody(record, this.options.cipher)));
   }
 
   saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void> {
@@ -94,7 +96,7 @@ export class PgEvidenceStore implements EvidenceStore {
   async getReceiptRecord(workflowId: string): Promise<ReceiptRecord | undefined> {
     if (!isUuid(workflowId)) return undefined;
     const { rows } = await this.db.query<WorkflowRow & SignatureRow & { entry: unknown; log_url: string | null }>(
-      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, s.timestamp_pending, a.entry, a.log_url,
+      `SELECT w.*, s.key_id, s.key_version, s.signature, s.public_key_pem, s.signed_at, s.timestamp_pending, s.digest_algorithm, s.digest_hex, a.entry, a.log_url,
               t.response AS ts_response, t.gen_time AS ts_gen_time, t.tsa_url AS ts_url
          FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
          LEFT JOIN signature_timestamps t ON t.workflow_id = w.id
@@ -144,16 +146,19 @@ export class PgEvidenceStore implements EvidenceStore {
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(
       `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`, where.params);
-    return page(rows.map((r) => toEvidence(r, this.options.cipher) as StoredEvidence), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
+    return page(await Promise.all(rows.map(async (r) => (await toEvidence(r, this.options.cipher)) as StoredEvidence)), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
-    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string }>(
-      `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem
+    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string; digest_algorithm: string | null; digest_hex: string | null }>(
+      `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem, s.digest_algorithm, s.digest_hex
          FROM signatures s JOIN workflows w ON w.id = s.workflow_id
         WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
         ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
-    return rows.map((r) => ({ workflowId: r.workflow_id, digestHex: r.evidence_hash, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem }));
+    return rows.map((r) => ({
+      workflowId: r.workflow_id, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem,
+      ...(r.digest_algorithm && r.digest_hex ? { digestHex: r.digest_hex, hashAlgorithm: r.digest_algorithm as HashName } : { digestHex: r.evidence_hash }),
+    }));
   }
 
   async saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void> {
@@ -194,7 +199,7 @@ export class PgEvidenceStore implements EvidenceStore {
  * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
  * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
  */
-async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit, cipher: EvidenceCipher | undefined): Promise<StoredAnchor[]> {
+async function saveAndAnchor(db: SqlClient, batch: BodiedNotarization[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit): Promise<StoredAnchor[]> {
   const rows = async (tx: SqlQueryable | undefined) => {
     const { entries, statements } = await plan(tx, batch.map(anchorRequest));
     const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
@@ -202,7 +207,7 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
     return {
       anchors,
       statement: asOneStatement([
-        ...notarizationStatements(batch, true, cipher),
+        ...notarizationStatements(batch, true),
         ...statements,
         anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
         ...(audit ? [audit] : []),
@@ -223,7 +228,10 @@ async function saveAndAnchor(db: SqlClient, batch: NotarizationRecord[], plan: P
 
 const auditRows = (batch: NotarizationRecord[]): AuditEntry[] => batch.flatMap((r) => (r.audit ? [r.audit] : []));
 
-const anchorRequest = (r: NotarizationRecord) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem });
+const anchorRequest = (r: NotarizationRecord): AnchorRequest => ({
+  signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem,
+  ...(r.signature.signedDigest ? { digestHex: r.signature.signedDigest.hex, hashAlgorithm: r.signature.signedDigest.hash } : { digestHex: r.evidence.hashHex }),
+});
 
 const EVIDENCE_SELECT = `SELECT e.hash, ${BODY_COLUMNS.replace(/(\w+)/g, 'e.$1')}, e.body_purged_at, e.event_type, e.actor_id, e.created_at, e.submitted_by,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids

@@ -119,7 +119,7 @@ export class PgWorkflowStore implements WorkflowStore {
 
   async getCanonical(hashHex: string): Promise<Buffer | undefined> {
     const { rows } = await wrap('getCanonical', this.db.query<BodyRow>(`SELECT hash, ${BODY_COLUMNS}, body_purged_at FROM evidence WHERE hash = $1`, [hashHex]));
-    const bytes = rows[0] && openBody(this.options.cipher, rows[0]);
+    const bytes = rows[0] && await openBody(this.options.cipher, rows[0]);
     return bytes === 'purged' ? undefined : bytes; // retention leaves bodies of running workflows alone
   }
 

@@ -1,3 +1,4 @@
+import type { HashName } from '../../core/signing-algorithm.js';
 import type { EvidencePackage } from '../../core/evidence.js';
 import type { PurgedEvidence, SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowType } from '../../core/workflow.js';
 import type { StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
@@ -47,6 +48,8 @@ export interface SignatureRow {
   signature: string; // base64
   public_key_pem: string;
   signed_at: unknown;
+  digest_algorithm?: string | null;
+  digest_hex?: string | null;
   // from signature_timestamps (LEFT JOIN) and signatures.timestamp_pending
   timestamp_pending?: boolean;
   ts_response?: string | null;
@@ -60,6 +63,7 @@ export const toSignature = (r: SignatureRow): StoredSignature => ({
   signature: Buffer.from(r.signature, 'base64'),
   publicKeyPem: r.public_key_pem,
   signedAt: iso(r.signed_at),
+  ...(r.digest_algorithm && r.digest_hex && { signedDigest: { hash: r.digest_algorithm as HashName, hex: r.digest_hex } }),
   ...(r.ts_response ? { timestamp: { response: Buffer.from(r.ts_response, 'base64'), genTime: iso(r.ts_gen_time), tsaUrl: r.ts_url ?? '' } }
     : r.timestamp_pending ? { timestamp: 'pending' as const } : {}),
 });
@@ -75,7 +79,7 @@ export interface EvidenceRow extends BodyRow {
   submitted_by?: string | null;
 }
 
-export function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): StoredEvidence | PurgedEvidence {
+export async function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): Promise<StoredEvidence | PurgedEvidence> {
   const meta = {
     evidence_package_hash: r.hash,
     event_type: r.event_type,
@@ -84,6 +88,6 @@ export function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefined): 
     workflow_ids: r.workflow_ids ?? [],
     ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
   };
-  const body = openBody(cipher, r);
+  const body = await openBody(cipher, r);
   return body === 'purged' ? { ...meta, purged_at: iso(r.body_purged_at) } : { ...meta, evidence_package: JSON.parse(body.toString('utf8')) as EvidencePackage };
 }

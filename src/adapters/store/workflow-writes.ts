@@ -15,12 +15,13 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 export async function insertEvidence(tx: SqlQueryable, evidence: CanonicalEvidence[], createdAt: string, cipher?: EvidenceCipher): Promise<void> {
   const unique = [...new Map(evidence.map((e) => [e.hashHex, e])).values()];
   if (unique.length === 0) return;
+  const bodies = await Promise.all(unique.map((e) => bodyValues(cipher, e)));
   await tx.query(
     `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
      VALUES ${valuesList(unique.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
      ON CONFLICT (hash) DO NOTHING`,
-    unique.flatMap((e) => [
-      e.hashHex, ...bodyValues(cipher, e), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
+    unique.flatMap((e, i) => [
+      e.hashHex, ...bodies[i]!, e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
       e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, createdAt,
     ]),
   );

@@ -1,7 +1,7 @@
 import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_CASTS, BODY_COLUMNS, bodyValues } from './evidence-body.js';
+import { BODY_CASTS, BODY_COLUMNS, bodyValues, type BodyValues } from './evidence-body.js';
 import { valuesList } from './group-commit.js';
 import { runAll, type SqlQueryable, type Statement } from './sql-client.js';
 
@@ -10,16 +10,24 @@ export interface AnchorWrite {
   anchor: StoredAnchor;
 }
 
+/** A notarization whose body was sealed before it reached the write (absent: stored in clear, as before issue 22). */
+export type BodiedNotarization = NotarizationRecord & { body?: BodyValues };
+
+/** Seals the body first: a remote KEK is asked outside the commit, and one that is down fails only this request. */
+export async function withBody(record: NotarizationRecord, cipher: EvidenceCipher | undefined): Promise<BodiedNotarization> {
+  return cipher ? { ...record, body: await bodyValues(cipher, record.evidence) } : record;
+}
+
 /** One multi-row insert per table for a whole batch of notarizations. */
-export function notarizationStatements(batch: NotarizationRecord[], anchored = false, cipher?: EvidenceCipher): Statement[] {
+export function notarizationStatements(batch: BodiedNotarization[], anchored = false): Statement[] {
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   return [{
     text: `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
      VALUES ${valuesList(evidence.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
      ON CONFLICT (hash) DO NOTHING`,
-    params: evidence.flatMap(({ evidence: e, workflow: w }) => [
-      e.hashHex, ...bodyValues(cipher, e), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
+    params: evidence.flatMap(({ evidence: e, workflow: w, body }) => [
+      e.hashHex, ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
       e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at, w.submitted_by ?? null,
     ]),
   }, {
@@ -34,10 +42,11 @@ export function notarizationStatements(batch: NotarizationRecord[], anchored = f
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
 export function signatureRowsStatement(rows: { workflowId: string; signature: StoredSignature }[], anchored: boolean): Statement {
   return {
-    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean'])}`,
+    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)
+     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean', '', ''])}`,
     params: rows.flatMap(({ workflowId, signature: s }) => [
       workflowId, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored, s.timestamp === 'pending',
+      s.signedDigest?.hash ?? null, s.signedDigest?.hex ?? null,
     ]),
   };
 }
@@ -57,8 +66,8 @@ export function timestampRowsStatement(rows: { workflowId: string; timestamp: Si
   };
 }
 
-export const insertNotarizations = (tx: SqlQueryable, batch: NotarizationRecord[], anchored = false, cipher?: EvidenceCipher): Promise<void> =>
-  runAll(tx, notarizationStatements(batch, anchored, cipher));
+export const insertNotarizations = (tx: SqlQueryable, batch: BodiedNotarization[], anchored = false): Promise<void> =>
+  runAll(tx, notarizationStatements(batch, anchored));
 
 /** Anchors are written once: a second anchoring of the same signature (a retry that raced) is ignored. */
 export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Promise<void> {

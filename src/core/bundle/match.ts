@@ -4,6 +4,8 @@
  * then the bundle cannot claim anything the other checks did not cover.
  */
 import type { LogEntry } from '../../ports/transparency-log.js';
+import type { SignedDigest } from '../../ports/evidence-store.js';
+import { parseHashedRekordBody } from '../transparency/hashedrekord.js';
 import { toSigstoreBundle } from './to-bundle.js';
 
 export type BundleMatch =
@@ -14,14 +16,19 @@ export type BundleMatch =
 
 type Obj = Record<string, unknown>;
 
-/** `entry` is the receipt's flat log entry (validate-receipt's toLogEntry), if complete. */
-export function matchReceiptBundle(receipt: Obj, entry: LogEntry | undefined): BundleMatch {
+/**
+ * `entry` is the receipt's flat log entry (validate-receipt's toLogEntry), if complete. A P-384
+ * signature covers SHA-384, which the receipt does not repeat: verifiers pass the one they computed
+ * from the evidence; without it, the (separately checked) entry body's digest is taken.
+ */
+export function matchReceiptBundle(receipt: Obj, entry: LogEntry | undefined, signedDigest?: SignedDigest): BundleMatch {
   const bundle = receipt.bundle;
   if (bundle === undefined) return { state: 'absent' };
   if (!entry) return bundle === null ? { state: 'pending' } : { state: 'mismatch', detail: 'a bundle on a receipt without a log entry' };
   try {
     const expected = toSigstoreBundle({
       digestHex: String(receipt.evidence_package_hash),
+      ...(signedDigest ? { signedDigest } : bodyDigest(entry)),
       signature: Buffer.from(String(receipt.signature_b64), 'base64'),
       keyId: String(receipt.key_id),
       keyVersion: Number(receipt.key_version),
@@ -32,6 +39,15 @@ export function matchReceiptBundle(receipt: Obj, entry: LogEntry | undefined): B
     return diff ? { state: 'mismatch', detail: `${diff} differs from the receipt` } : { state: 'match', hint: expected.verificationMaterial.publicKey.hint };
   } catch (err) {
     return { state: 'mismatch', detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function bodyDigest(entry: LogEntry): { signedDigest?: SignedDigest } {
+  try {
+    const body = parseHashedRekordBody(entry.body);
+    return body.hashAlgorithm ? { signedDigest: { hash: body.hashAlgorithm, hex: body.digestHex } } : {};
+  } catch {
+    return {}; // a body that does not parse fails its own check
   }
 }
 

@@ -1,11 +1,15 @@
 /** Builds the Sigstore bundle of one notarization from the same facts the receipt is made of. */
+import type { SignedDigest } from '../../ports/evidence-store.js';
 import type { LogEntry } from '../../ports/transparency-log.js';
+import { specOfHash } from '../signing-algorithm.js';
 import { isV2 } from '../transparency/verify-entry.js';
 import { BUNDLE_V03_MEDIA_TYPE, type BundleTlogEntry, type SigstoreBundle } from './types.js';
 
 export interface BundleInput {
   /** lowercase hex SHA-256 of the canonical evidence bytes */
   digestHex: string;
+  /** what the signature covers when it is not that SHA-256 (SHA-384 for a P-384 key) */
+  signedDigest?: SignedDigest;
   signature: Buffer; // DER
   keyId: string;
   keyVersion: number;
@@ -15,11 +19,18 @@ export interface BundleInput {
   timestamp?: Buffer;
 }
 
-const HEX32 = /^[0-9a-f]{64}$/i;
-const hexToB64 = (hex: string, what: string): string => {
-  if (!HEX32.test(hex)) throw new Error(`${what} is not 32-byte hex`);
+const hexToB64 = (hex: string, what: string, bytes = 32): string => {
+  if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`, 'i').test(hex)) throw new Error(`${what} is not ${bytes}-byte hex`);
   return Buffer.from(hex, 'hex').toString('base64');
 };
+
+/** The bundle's messageDigest: SHA2_256 of the evidence, or the digest a P-384 key signed. */
+function messageDigest(input: BundleInput): { algorithm: 'SHA2_256' | 'SHA2_384'; digest: string } {
+  if (!input.signedDigest) return { algorithm: 'SHA2_256', digest: hexToB64(input.digestHex, 'digest') };
+  const spec = specOfHash(input.signedDigest.hash);
+  if (!spec) throw new Error(`no Sigstore hash algorithm for ${input.signedDigest.hash}`);
+  return { algorithm: spec.bundleHash, digest: hexToB64(input.signedDigest.hex, 'digest', spec.digestBytes) };
+}
 
 /** `${keyId}:v${version}`: the trust root publishes every version, so the hint names exactly one. */
 export function formatKeyHint(keyId: string, version: number): string {
@@ -42,7 +53,7 @@ export function toSigstoreBundle(input: BundleInput): SigstoreBundle {
       ...(input.timestamp && { timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: input.timestamp.toString('base64') }] } }),
     },
     messageSignature: {
-      messageDigest: { algorithm: 'SHA2_256', digest: hexToB64(input.digestHex, 'digest') },
+      messageDigest: messageDigest(input),
       signature: input.signature.toString('base64'),
     },
   };

@@ -11,6 +11,7 @@ import type { TimestampAuthorityInfo } from '../../ports/timestamp-authority.js'
 import type { LogInfo } from '../../ports/transparency-log.js';
 import { CLOCK_SKEW_SECONDS, keyWindow } from '../receipt-time.js';
 import { noteKey } from '../transparency/index.js';
+import { algorithmOfKey, SIGNING_ALGORITHMS } from '../signing-algorithm.js';
 import { formatKeyHint } from './to-bundle.js';
 
 export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot.v0.2+json';
@@ -48,7 +49,9 @@ export function toSigstoreTrustMaterial(keys: readonly PublicKeyVersion[], log: 
         start: shift(window.start.toISOString(), -CLOCK_SKEW_SECONDS),
         ...(window.end && { end: shift(window.end.toISOString(), CLOCK_SKEW_SECONDS) }),
       };
-      return [formatKeyHint(k.keyId, k.version), { rawBytes: der(k.publicKeyPem).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor }];
+      // the key's own curve, not the label next to it: P-384 keys are PKIX_ECDSA_P384_SHA_384
+      const keyDetails = SIGNING_ALGORITHMS[algorithmOfKey(k.publicKeyPem)].keyDetails;
+      return [formatKeyHint(k.keyId, k.version), { rawBytes: der(k.publicKeyPem).toString('base64'), keyDetails, validFor }];
     })),
   };
 }

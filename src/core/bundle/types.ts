@@ -53,6 +53,7 @@ export interface BundleInclusionProof {
 
 /** dev.sigstore.common.v1.MessageSignature over the RFC 8785 bytes of the evidence package. */
 export interface BundleMessageSignature {
-  messageDigest: { algorithm: 'SHA2_256'; digest: string }; // base64 of the evidence_package_hash bytes
-  signature: string; // base64 ASN.1 DER ECDSA P-256
+  /** SHA2_256: base64 of the evidence_package_hash bytes; SHA2_384: of the SHA-384 a P-384 key signed */
+  messageDigest: { algorithm: 'SHA2_256' | 'SHA2_384'; digest: string };
+  signature: string; // base64 ASN.1 DER ECDSA (P-256 or P-384)
 }

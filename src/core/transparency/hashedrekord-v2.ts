@@ -5,18 +5,22 @@
  */
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { HashedRekordFields } from './hashedrekord.js';
+import { algorithmOfKey, SIGNING_ALGORITHMS, specOfBundleHash } from '../signing-algorithm.js';
+import { checkedDigest, type HashedRekordFields } from './hashedrekord.js';
 
 export const HASHEDREKORD_V2 = '0.0.2';
-/** The only key type this notary signs with. */
-export const KEY_DETAILS = 'PKIX_ECDSA_P256_SHA_256';
 
+/** The key details name the hash too (PKIX_ECDSA_P384_SHA_384): Rekor v2 takes the digest's algorithm from them. */
 function parts(f: HashedRekordFields) {
-  if (!/^[0-9a-f]{64}$/.test(f.digestHex)) throw new Error('digestHex must be 64 lowercase hex characters');
-  const rawBytes = createPublicKey(f.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
+  const hash = checkedDigest(f);
+  const key = createPublicKey(f.publicKeyPem);
+  const spec = SIGNING_ALGORITHMS[algorithmOfKey(key)];
+  if (spec.hash !== hash) throw new Error(`a ${spec.namedCurve} key signs ${spec.hash} digests, not ${hash}`);
+  const rawBytes = key.export({ type: 'spki', format: 'der' }).toString('base64');
   return {
+    algorithm: spec.bundleHash,
     digest: Buffer.from(f.digestHex, 'hex').toString('base64'),
-    signature: { content: f.signature.toString('base64'), verifier: { publicKey: { rawBytes }, keyDetails: KEY_DETAILS } },
+    signature: { content: f.signature.toString('base64'), verifier: { publicKey: { rawBytes }, keyDetails: spec.keyDetails } },
   };
 }
 
@@ -28,17 +32,18 @@ export function hashedRekordV2Request(f: HashedRekordFields): object {
 
 /** The entry Rekor v2 logs for that request, canonicalized: exactly the leaf's bytes. */
 export function hashedRekordV2Body(f: HashedRekordFields): Buffer {
-  const { digest, signature } = parts(f);
-  const entry = { apiVersion: HASHEDREKORD_V2, kind: 'hashedrekord', spec: { hashedRekordV002: { data: { algorithm: 'SHA2_256', digest }, signature } } };
+  const { algorithm, digest, signature } = parts(f);
+  const entry = { apiVersion: HASHEDREKORD_V2, kind: 'hashedrekord', spec: { hashedRekordV002: { data: { algorithm, digest }, signature } } };
   return Buffer.from(canonicalize(entry) as string, 'utf8');
 }
 
 /** The spec of a parsed 0.0.2 body; throws Error naming the first wrong field. */
 export function parseHashedRekordV2Spec(spec: any): HashedRekordFields {
   const v = spec?.hashedRekordV002;
-  if (v?.data?.algorithm !== 'SHA2_256' || typeof v.data.digest !== 'string') throw new Error('body data is not a SHA2_256 digest');
+  const algo = typeof v?.data?.algorithm === 'string' ? specOfBundleHash(v.data.algorithm) : undefined;
+  if (!algo || typeof v.data.digest !== 'string') throw new Error('body data is not a SHA2_256 or SHA2_384 digest');
   const digest = Buffer.from(v.data.digest, 'base64');
-  if (digest.length !== 32) throw new Error('body digest is not 32 bytes');
+  if (digest.length !== algo.digestBytes) throw new Error(`body digest is not ${algo.digestBytes} bytes`);
   const sig = v.signature;
   if (typeof sig?.content !== 'string') throw new Error('body has no signature content');
   const verifier = sig.verifier;
@@ -50,5 +55,5 @@ export function parseHashedRekordV2Spec(spec: any): HashedRekordFields {
   } else {
     throw new Error('body verifier has neither a public key nor a certificate');
   }
-  return { digestHex: digest.toString('hex'), signature: Buffer.from(sig.content, 'base64'), publicKeyPem };
+  return { digestHex: digest.toString('hex'), ...(algo.hash !== 'sha256' && { hashAlgorithm: algo.hash }), signature: Buffer.from(sig.content, 'base64'), publicKeyPem };
 }

@@ -1,21 +1,34 @@
 /** Rekor hashedrekord entry bodies: build the canonical 0.0.1 body, and read a 0.0.1 or 0.0.2 one back. */
 import canonicalize from 'canonicalize';
+import { specOfHash, type HashName } from '../signing-algorithm.js';
 import { HASHEDREKORD_V2, parseHashedRekordV2Spec } from './hashedrekord-v2.js';
 
 export interface HashedRekordFields {
   digestHex: string;
+  /** absent: sha256 (a P-256 key); sha384 for a P-384 key */
+  hashAlgorithm?: HashName;
   signature: Buffer; // DER
   publicKeyPem: string; // PEM public key or certificate, as submitted
 }
 
+/** The digest's hash, checked against its length: 64 lowercase hex for sha256, 96 for sha384. */
+export function checkedDigest(f: Pick<HashedRekordFields, 'digestHex' | 'hashAlgorithm'>): HashName {
+  const hash = f.hashAlgorithm ?? 'sha256';
+  const spec = specOfHash(hash);
+  if (!spec || !new RegExp(`^[0-9a-f]{${spec.digestBytes * 2}}$`).test(f.digestHex)) {
+    throw new Error(`digestHex must be ${(spec?.digestBytes ?? 32) * 2} lowercase hex characters of ${hash}`);
+  }
+  return hash;
+}
+
 /** The proposed entry Rekor accepts at POST /api/v1/log/entries and stores (canonicalized) as the body. */
 export function hashedRekordEntry(f: HashedRekordFields): object {
-  if (!/^[0-9a-f]{64}$/.test(f.digestHex)) throw new Error('digestHex must be 64 lowercase hex characters');
+  const algorithm = checkedDigest(f);
   return {
     apiVersion: '0.0.1',
     kind: 'hashedrekord',
     spec: {
-      data: { hash: { algorithm: 'sha256', value: f.digestHex } },
+      data: { hash: { algorithm, value: f.digestHex } },
       signature: {
         content: f.signature.toString('base64'),
         publicKey: { content: Buffer.from(f.publicKeyPem, 'utf8').toString('base64') },
@@ -47,13 +60,15 @@ export function parseHashedRekordBody(b64: string): ParsedHashedRekord {
     throw new Error(`entry body is ${String(d?.kind)} ${String(d?.apiVersion)}, not hashedrekord 0.0.1 or 0.0.2`);
   }
   const hash = d.spec?.data?.hash;
-  if (hash?.algorithm !== 'sha256' || typeof hash.value !== 'string') throw new Error('body hash is not sha256');
+  const known = typeof hash?.algorithm === 'string' ? specOfHash(hash.algorithm) : undefined;
+  if (!known || typeof hash.value !== 'string') throw new Error('body hash is not sha256 or sha384');
   const sig = d.spec?.signature;
   if (typeof sig?.content !== 'string') throw new Error('body has no signature content');
   if (typeof sig.publicKey?.content !== 'string') throw new Error('body has no public key content');
   return {
     apiVersion: '0.0.1',
     digestHex: hash.value,
+    ...(known.hash !== 'sha256' && { hashAlgorithm: known.hash }),
     signature: Buffer.from(sig.content, 'base64'),
     publicKeyPem: Buffer.from(sig.publicKey.content, 'base64').toString('utf8'),
   };

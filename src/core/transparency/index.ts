@@ -16,5 +16,5 @@ export { hashedRekordBody, hashedRekordEntry, parseHashedRekordBody, type Hashed
 export { logIdFromPublicKey, spkiDer } from './log-id.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
 export { describeFailures, entryIsValid, isV2, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
-export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2, KEY_DETAILS } from './hashedrekord-v2.js';
-export { verifyP256Digest } from './p256.js';
+export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2 } from './hashedrekord-v2.js';
+export { verifyEcdsaDigest, verifyP256Digest } from './ecdsa-digest.js';

@@ -74,6 +74,8 @@ export function checkBody(entry: LogEntry, expected?: AnchorRequest): string {
     throw new Error(`entry uuid ${entry.uuid} is not the leaf hash of the body (${leaf})`);
   }
   if (!expected) return 'hashedrekord body parsed; no expected anchor to compare';
+  const [bodyHash, wantHash] = [body.hashAlgorithm ?? 'sha256', expected.hashAlgorithm ?? 'sha256'];
+  if (bodyHash !== wantHash) throw new Error(`body digest is ${bodyHash}, the anchored one ${wantHash}`);
   if (body.digestHex.toLowerCase() !== expected.digestHex.toLowerCase()) {
     throw new Error(`body digest ${body.digestHex} is not the anchored digest ${expected.digestHex}`);
   }

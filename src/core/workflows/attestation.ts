@@ -2,7 +2,7 @@ import type { KeySigner } from '../../ports/key-signer.js';
 import { canonicalBytes } from '../canonical.js';
 import type { CanonicalEvidence } from '../evidence.js';
 import type { ApprovalDecision } from './types.js';
-import { verifiesSha256 } from '../signature.js';
+import { verifiesWithKey } from '../signature.js';
 
 /**
  * Names what the attestation signature covers. It also separates domains: an attestation payload
@@ -33,7 +33,7 @@ export async function checkApprovalAttestation(evidence: CanonicalEvidence, rece
   const key = await signer.publicKey(att.key_version);
   if (!key) return `approval_attestation: key_version ${att.key_version} is not a key version of this notary`;
   const payload = Buffer.from(att.payload, 'utf8');
-  if (!verifiesSha256(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64'))) return 'approval_attestation: signature does not verify';
+  if (!verifiesWithKey(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64'))) return 'approval_attestation: signature does not verify';
   let claims: unknown;
   try {
     claims = JSON.parse(att.payload);

@@ -137,7 +137,7 @@ export interface paths {
         put?: never;
         /**
          * Sign an evidence package
-         * @description Validates, canonicalizes (RFC 8785), signs (ECDSA P-256) and stores the package, anchors the signature in the transparency log and answers with the receipt. If the log cannot be reached the signature is still stored and the receipt says `anchoring: pending`; the notary anchors it later (GET /api/v1/workflows/{workflow_id}/receipt).
+         * @description Validates, canonicalizes (RFC 8785), signs (ECDSA P-256, or P-384 for Suite B) and stores the package, anchors the signature in the transparency log and answers with the receipt. If the log cannot be reached the signature is still stored and the receipt says `anchoring: pending`; the notary anchors it later (GET /api/v1/workflows/{workflow_id}/receipt).
          *
          *     Needs permission `evidence.create`: role `ai_engineer`, `admin`, or scope `afdp.notary.write`. With authentication off (the default) anyone may.
          */
@@ -681,16 +681,16 @@ export interface components {
             messageSignature: {
                 messageDigest: {
                     /** @enum {string} */
-                    algorithm: "SHA2_256";
+                    algorithm: "SHA2_256" | "SHA2_384";
                     /**
                      * Format: byte
-                     * @description SHA-256 of the RFC 8785 bytes
+                     * @description SHA-256 (P-256 keys) or SHA-384 (P-384 keys) of the RFC 8785 bytes
                      */
                     digest: string;
                 };
                 /**
                  * Format: byte
-                 * @description DER ECDSA P-256
+                 * @description DER ECDSA P-256 or P-384
                  */
                 signature: string;
             };
@@ -719,7 +719,7 @@ export interface components {
             rekor_log_id: string | null;
             /** @description the transparency log: Rekor (REKOR_URL), or this notary's embedded log (NOTARY_PUBLIC_URL) */
             rekor_server_url: string | null;
-            /** @description base64 DER ECDSA P-256 signature over the RFC 8785 bytes (SHA-256) */
+            /** @description base64 DER ECDSA signature over the RFC 8785 bytes: P-256 with SHA-256, or P-384 with SHA-384 (the key version's algorithm in the trust root) */
             signature_b64: string;
             /** @description base64 of the signing key version's SPKI PEM */
             public_key_b64: string;
@@ -990,7 +990,7 @@ export interface components {
             key_id: string;
             version: number;
             /** @enum {string} */
-            algorithm: "ecdsa-p256";
+            algorithm: "ecdsa-p256" | "ecdsa-p384";
             /** @description SPKI PEM */
             public_key_pem: string;
             /** Format: date-time */

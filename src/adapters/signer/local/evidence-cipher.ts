@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvidenceIntegrityError, type EvidenceCipher, type SealedBody } from '../../../ports/evidence-cipher.js';
+import { bodyAad, gcmOpen, gcmSeal } from '../envelope.js';
 import { loadKek, newScryptParams, seal, unseal, type Sealed, type ScryptParams } from './key-encryption.js';
 
 export const EVIDENCE_KEKS_FILE = 'evidence-keks.json';
@@ -21,33 +22,6 @@ export interface LocalEvidenceCipherOptions {
   now?: () => Date;
 }
 
-const IV = 12;
-const TAG = 16;
-
-/** AES-256-GCM as iv | tag | ciphertext, with associated data. */
-export function gcmSeal(key: Buffer, plaintext: Buffer, aad: string): Buffer {
-  const iv = randomBytes(IV);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), ct]);
-}
-
-/** undefined when the tag or the associated data does not match */
-export function gcmOpen(key: Buffer, sealed: Buffer, aad: string): Buffer | undefined {
-  if (sealed.length < IV + TAG) return undefined;
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(sealed.subarray(IV, IV + TAG));
-  try {
-    return Buffer.concat([decipher.update(sealed.subarray(IV + TAG)), decipher.final()]);
-  } catch {
-    return undefined;
-  }
-}
-
-// Both layers name the evidence hash: a body or a wrapped key moved to another row does not open.
-const bodyAad = (hashHex: string) => `afdp-evidence-body:${hashHex}`;
 const keyAad = (kekId: string, version: number, hashHex: string) => `${kekId}:v${version}:${hashHex}`;
 
 /**
@@ -72,18 +46,23 @@ export class LocalEvidenceCipher implements EvidenceCipher {
       : { format: 'afdp-notary-evidence-keks/1', kekId: 'afdp-evidence-kek', scrypt: newScryptParams(), keys: [] };
     this.seal0 = loadKek({ passphrase: options.passphrase, keyFile: join(options.dir, 'keyring.key') }, this.file.scrypt);
     for (const k of this.file.keys) if (k.key) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
-    if (this.file.keys.length === 0) this.rotate();
+    if (this.file.keys.length === 0) this.addVersion();
     this.seen = this.stamp();
   }
 
-  get latestVersion(): number {
+  private get latest(): number {
     return this.file.keys.length;
   }
 
-  seal(hashHex: string, plaintext: Buffer): SealedBody {
+  async latestVersion(): Promise<number> {
+    if (this.stamp() !== this.seen) this.reload();
+    return this.latest;
+  }
+
+  async seal(hashHex: string, plaintext: Buffer): Promise<SealedBody> {
     if (this.stamp() !== this.seen) this.reload();
     const dataKey = randomBytes(32);
-    const version = this.latestVersion;
+    const version = this.latest;
     return {
       kekId: this.file.kekId,
       kekVersion: version,
@@ -92,22 +71,26 @@ export class LocalEvidenceCipher implements EvidenceCipher {
     };
   }
 
-  open(hashHex: string, sealed: SealedBody): Buffer {
+  async open(hashHex: string, sealed: SealedBody): Promise<Buffer> {
     const dataKey = this.unwrap(hashHex, sealed);
     const plain = gcmOpen(dataKey, Buffer.from(sealed.body, 'base64'), bodyAad(hashHex));
     if (!plain) throw new EvidenceIntegrityError(hashHex, 'body');
     return plain;
   }
 
-  rewrap(hashHex: string, sealed: SealedBody): Pick<SealedBody, 'kekId' | 'kekVersion' | 'wrappedKey'> | undefined {
-    const version = this.latestVersion;
+  async rewrap(hashHex: string, sealed: SealedBody): Promise<Pick<SealedBody, 'kekId' | 'kekVersion' | 'wrappedKey'> | undefined> {
+    const version = this.latest;
     if (sealed.kekId === this.file.kekId && sealed.kekVersion === version) return undefined;
     const dataKey = this.unwrap(hashHex, sealed);
     return { kekId: this.file.kekId, kekVersion: version, wrappedKey: gcmSeal(this.kek(version), dataKey, keyAad(this.file.kekId, version, hashHex)).toString('base64') };
   }
 
-  rotate(): number {
+  async rotate(): Promise<number> {
     if (this.stamp() !== this.seen) this.reload(); // never write back a version retired meanwhile
+    return this.addVersion();
+  }
+
+  private addVersion(): number {
     const version = this.file.keys.length + 1;
     const kek = randomBytes(32);
     const next: KekFile = { ...this.file, keys: [...this.file.keys, { version, createdAt: this.now().toISOString(), key: seal(this.seal0, kek, this.aad(version)) }] };

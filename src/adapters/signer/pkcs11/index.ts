@@ -1,3 +1,4 @@
+import type { SigningAlgorithm } from '../../../ports/key-signer.js';
 import { loadPkcs11Binding, Pkcs11StartError, type Pkcs11Binding } from './binding.js';
 import { Pkcs11Signer } from './signer.js';
 import { Pkcs11Token } from './token.js';
@@ -16,12 +17,14 @@ export interface Pkcs11SignerOptions {
   sessions: number;
   rescanMs: number;
   createKey: boolean;
+  /** the curve of a first key made in an empty token (default P-256) */
+  newKeyAlgorithm?: SigningAlgorithm;
 }
 
 /** Loads the binding and the module, logs in and finds the key; nothing is left open if that fails. */
 export async function createPkcs11Signer(opts: Pkcs11SignerOptions, binding?: Pkcs11Binding): Promise<Pkcs11Signer> {
   const token = await Pkcs11Token.open(binding ?? (await loadPkcs11Binding()), opts);
-  const signer = new Pkcs11Signer(token, opts.keyLabel, opts.rescanMs);
+  const signer = new Pkcs11Signer(token, opts.keyLabel, opts.rescanMs, undefined, opts.newKeyAlgorithm);
   try {
     await signer.start(opts.createKey);
     return signer;

@@ -1,14 +1,11 @@
 import { NotaryError } from '../../../core/errors.js';
-import type { KeySigner, PublicKeyVersion, SignRequest, SignatureResult } from '../../../ports/key-signer.js';
+import type { KeySigner, PublicKeyVersion, SignRequest, SignatureResult, SigningAlgorithm } from '../../../ports/key-signer.js';
 import { CKA_CLASS, CKM_ECDSA, CKO_PRIVATE_KEY, CKR } from './constants.js';
 import { ckr, ckrName, Pkcs11StartError } from './binding.js';
 import { generateKeyPair } from './generate.js';
 import { CURVES, digestFor, rawToDer, versionLabel } from './keys.js';
 import { scanKeys, type KeySet, type TokenKey } from './scan.js';
 import { isLost, type Pkcs11Token } from './token.js';
-
-/** The curves the signer port and the receipt verifiers accept today (P-384 arrives with issue 22's Suite B part). */
-const PORT_ALGORITHMS: ReadonlySet<string> = new Set(['ecdsa-p256']);
 
 /**
  * KeySigner port over a PKCS#11 token: the newest `<label>-vN` private key signs the digest inside
@@ -21,7 +18,12 @@ export class Pkcs11Signer implements KeySigner {
   #rescanning: Promise<void> | undefined;
   readonly #timer: NodeJS.Timeout;
 
-  constructor(private readonly token: Pkcs11Token, readonly keyId: string, rescanMs: number, private readonly now: () => Date = () => new Date()) {
+  /**
+   * `newKeys` is the curve of a first key made at start (NOTARY_SIGNING_ALGORITHM); a rotation keeps
+   * the curve of the newest version.
+   */
+  constructor(private readonly token: Pkcs11Token, readonly keyId: string, rescanMs: number,
+    private readonly now: () => Date = () => new Date(), private readonly newKeys: SigningAlgorithm = 'ecdsa-p256') {
     // a failed background rescan keeps the last good key set; sign and ping report the token's state
     this.#timer = setInterval(() => void this.#rescan().catch(() => undefined), rescanMs).unref();
   }
@@ -29,17 +31,22 @@ export class Pkcs11Signer implements KeySigner {
   /** Finds the key versions (creating v1 when asked and none exists); throws Pkcs11StartError otherwise. */
   async start(createKey: boolean): Promise<void> {
     await this.#rescan();
-    if (this.#keys.versions.size === 0 && createKey) await this.#addVersion(1, CURVES[0]!);
+    if (this.#keys.versions.size === 0 && createKey) await this.#addVersion(1, curveFor(this.newKeys));
     if (this.#keys.versions.size === 0) {
       throw new Pkcs11StartError('key_not_found', `the token holds no key labelled "${versionLabel(this.keyId, 1)}" (or any "${this.keyId}-vN"): create one with \`afdp-notary hsm rotate\` or set NOTARY_PKCS11_CREATE_KEY=true`);
     }
+  }
+
+  get algorithm(): SigningAlgorithm {
+    return this.#keys.signing?.key.algorithm ?? this.newKeys;
   }
 
   async sign(request: SignRequest): Promise<SignatureResult> {
     const signing = this.#keys.signing;
     if (!signing) throw new NotaryError('unavailable', 'pkcs11 sign: no signing key version is loaded');
     const { key, handle } = signing;
-    const digest = digestFor(key.curve, request.canonical, request.digest);
+    // a rotation between the core reading `algorithm` and this call may have changed the curve
+    const digest = request.algorithm === key.algorithm ? Buffer.from(request.digest) : digestFor(key.curve, request.canonical, request.digest);
     let raw: Buffer;
     try {
       raw = await this.token.use(async (session) => {
@@ -51,7 +58,7 @@ export class Pkcs11Signer implements KeySigner {
       if (isLost(err) || ckr(err) === CKR.KEY_HANDLE_INVALID || ckr(err) === CKR.OBJECT_HANDLE_INVALID) await this.#rescan().catch(() => undefined);
       throw this.#failure('sign', err);
     }
-    return { signature: rawToDer(raw, key.curve), keyId: this.keyId, keyVersion: key.version, publicKeyPem: key.publicKeyPem };
+    return { signature: rawToDer(raw, key.curve), keyId: this.keyId, keyVersion: key.version, publicKeyPem: key.publicKeyPem, algorithm: key.algorithm };
   }
 
   async publicKeys(): Promise<PublicKeyVersion[]> {
@@ -69,7 +76,7 @@ export class Pkcs11Signer implements KeySigner {
   async rotate(): Promise<PublicKeyVersion> {
     await this.#rescan().catch((err: unknown) => Promise.reject(this.#failure('rotate', err)));
     const newest = this.#keys.signing?.key;
-    const added = await this.#addVersion(this.#newest() + 1, newest?.curve ?? CURVES[0]!);
+    const added = await this.#addVersion(this.#newest() + 1, newest?.curve ?? curveFor(this.newKeys));
     return publicPart(added);
   }
 
@@ -103,8 +110,6 @@ export class Pkcs11Signer implements KeySigner {
     this.#rescanning ??= this.token
       .use((session) => scanKeys(this.token, session, this.keyId))
       .then((keys) => {
-        const other = [...keys.versions.values()].find((k) => !PORT_ALGORITHMS.has(k.algorithm));
-        if (other) throw new Pkcs11StartError('key_unusable', `PKCS#11 key "${versionLabel(this.keyId, other.version)}" is ${other.curve.name}: this build signs with P-256 keys only`);
         this.#keys = keys;
       })
       .finally(() => (this.#rescanning = undefined));
@@ -121,5 +126,7 @@ export class Pkcs11Signer implements KeySigner {
     return new NotaryError('unavailable', `pkcs11 ${action}: ${ckrName(err)}`, { cause: err });
   }
 }
+
+const curveFor = (algorithm: SigningAlgorithm): TokenKey['curve'] => CURVES.find((c) => c.algorithm === algorithm)!;
 
 const publicPart = ({ keyId, version, algorithm, publicKeyPem, createdAt }: TokenKey): PublicKeyVersion => ({ keyId, version, algorithm, publicKeyPem, createdAt });

@@ -3,9 +3,12 @@ import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { toNotaryError } from './errors.js';
 import { VaultHttpClient } from './http-client.js';
 import { VaultTransitSigner } from './signer.js';
+import { VaultEvidenceCipher, type DataKeyPolicy } from './evidence-cipher.js';
 import { TransitClient } from './transit-client.js';
+import type { SigningAlgorithm } from '../../../core/signing-algorithm.js';
 
 export { VaultTransitSigner } from './signer.js';
+export { VaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY, type DataKeyPolicy } from './evidence-cipher.js';
 export { VaultHttpError, VaultNetworkError } from './errors.js';
 export { parseVaultSignature } from './mappers.js';
 
@@ -17,6 +20,8 @@ export interface VaultSignerOptions {
   caCertPem?: string;
   auth: VaultAuthConfig;
   createKey?: boolean;
+  /** the type of the key createKey makes: ecdsa-p256 (default) or ecdsa-p384 */
+  keyType?: SigningAlgorithm;
   timeoutMs?: number;
   retries?: number;
   batchMaxSize?: number /* default 64 */;
@@ -32,9 +37,7 @@ const DEFAULTS = {
   breaker: { failureThreshold: 5, resetMs: 10_000 },
 } as const;
 
-/** Builds the tiers, logs in and checks the key; nothing is left running if that fails. */
-export async function createVaultSigner(opts: VaultSignerOptions): Promise<VaultTransitSigner> {
-  validate(opts);
+function connect(opts: VaultSignerOptions) {
   const http = new VaultHttpClient({
     addr: opts.addr,
     namespace: opts.namespace,
@@ -44,12 +47,51 @@ export async function createVaultSigner(opts: VaultSignerOptions): Promise<Vault
   });
   const breaker = new CircuitBreaker(opts.breaker ?? DEFAULTS.breaker);
   const auth = new VaultAuth((req) => breaker.run(() => http.request(req)), opts.auth);
+  return { http, breaker, auth };
+}
+
+/**
+ * The evidence KEK in Vault: `key` names its own transit key (aes256-gcm96, created when createKey
+ * allows), never the signing key. Its own connection and login, so a signer restart or a breaker
+ * opened by signing does not decide for it.
+ */
+export async function createVaultEvidenceCipher(opts: VaultSignerOptions & { policy?: DataKeyPolicy }): Promise<VaultEvidenceCipher> {
+  validate(opts);
+  const { http, auth } = connect(opts);
+  const closeConnection = () => { auth.close(); http.close(); };
+  try {
+    await auth.start();
+    const transit = new TransitClient(auth, opts.mount, opts.key);
+    let data = await transit.readKey();
+    if (!data && opts.createKey) {
+      await transit.createKey(EVIDENCE_KEY_TYPE);
+      data = await transit.readKey();
+    }
+    if (!data) throw new Error(`Vault transit key "${opts.key}" for evidence encryption does not exist (enable NOTARY_VAULT_CREATE_KEY to create it)`);
+    if (data.type !== EVIDENCE_KEY_TYPE) throw new Error(`Vault transit key "${opts.key}" has type "${data.type}"; evidence encryption needs an "${EVIDENCE_KEY_TYPE}" key`);
+    const cipher = new VaultEvidenceCipher(transit, opts.key, opts.policy);
+    cipher.onClose = closeConnection;
+    return cipher;
+  } catch (err) {
+    closeConnection();
+    if (err instanceof Error && err.constructor === Error) throw err;
+    throw toNotaryError('start', err);
+  }
+}
+
+const EVIDENCE_KEY_TYPE = 'aes256-gcm96';
+
+/** Builds the tiers, logs in and checks the key; nothing is left running if that fails. */
+export async function createVaultSigner(opts: VaultSignerOptions): Promise<VaultTransitSigner> {
+  validate(opts);
+  const { http, breaker, auth } = connect(opts);
   const signer = new VaultTransitSigner({
     keyName: opts.key,
     http,
     breaker,
     auth,
     transit: new TransitClient(auth, opts.mount, opts.key),
+    createType: opts.keyType,
     batch: {
       maxSize: opts.batchMaxSize ?? DEFAULTS.batchMaxSize,
       maxDelayMs: opts.batchMaxDelayMs ?? DEFAULTS.batchMaxDelayMs,

@@ -1,7 +1,9 @@
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../../core/signing-algorithm.js';
 import type { PublicKeyVersion } from '../../../ports/key-signer.js';
 import type { TransitAsymKey, TransitKeyData } from './transit-client.js';
 
-export const REQUIRED_KEY_TYPE = 'ecdsa-p256';
+/** Vault's transit key types are named like our algorithms: ecdsa-p256, ecdsa-p384. */
+export const SIGNING_KEY_TYPES: readonly SigningAlgorithm[] = ['ecdsa-p256', 'ecdsa-p384'];
 
 /** `vault:v3:MEUCIQ…` → version 3 and the DER bytes; undefined when it is not that shape. */
 export function parseVaultSignature(value: string): { version: number; der: Buffer } | undefined {
@@ -12,31 +14,35 @@ export function parseVaultSignature(value: string): { version: number; der: Buff
   return { version, der: Buffer.from(m[2], 'base64') };
 }
 
-/** Refuses anything but P-256 ECDSA: the receipts promise exactly that algorithm. */
-export function assertSigningKey(data: TransitKeyData, keyName: string): void {
-  if (data.type !== REQUIRED_KEY_TYPE) {
+/** Refuses anything but P-256 or P-384 ECDSA: the receipts promise one of them. Returns which. */
+export function assertSigningKey(data: TransitKeyData, keyName: string): SigningAlgorithm {
+  if (!isSigningAlgorithm(data.type)) {
     throw new Error(
-      `Vault transit key "${keyName}" has type "${data.type}"; the notary needs a "${REQUIRED_KEY_TYPE}" key`,
+      `Vault transit key "${keyName}" has type "${data.type}"; the notary needs an "ecdsa-p256" or "ecdsa-p384" key`,
     );
   }
+  return data.type;
 }
 
-/** Every version with its PEM public key, oldest first. */
+/** Every version with its PEM public key, oldest first; a transit key's type is the same for every version. */
 export function toPublicKeyVersions(keyId: string, data: TransitKeyData): PublicKeyVersion[] {
+  if (!isSigningAlgorithm(data.type)) return [];
+  const algorithm = data.type;
   return Object.entries(data.keys)
     .filter((entry): entry is [string, TransitAsymKey] => typeof entry[1] === 'object' && !!entry[1]?.public_key)
     .map(([version, k]) => ({
       keyId,
       version: Number(version),
-      algorithm: 'ecdsa-p256' as const,
+      algorithm,
       publicKeyPem: k.public_key,
       createdAt: toRfc3339(k.creation_time),
     }))
     .sort((a, b) => a.version - b.version);
 }
 
-export function toBase64Digest(digest: Uint8Array): string {
-  if (digest.length !== 32) throw new Error(`SHA-256 digest must be 32 bytes, got ${digest.length}`);
+export function toBase64Digest(digest: Uint8Array, algorithm: SigningAlgorithm = 'ecdsa-p256'): string {
+  const { hash, digestBytes } = SIGNING_ALGORITHMS[algorithm];
+  if (digest.length !== digestBytes) throw new Error(`${hash} digest must be ${digestBytes} bytes, got ${digest.length}`);
   return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('base64');
 }
 

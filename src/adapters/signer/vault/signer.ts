@@ -5,7 +5,8 @@ import { MicroBatcher } from './batcher.js';
 import type { CircuitBreaker } from './breaker.js';
 import { VaultHttpError, toNotaryError } from './errors.js';
 import type { VaultHttpClient } from './http-client.js';
-import { REQUIRED_KEY_TYPE, assertSigningKey, parseVaultSignature, toBase64Digest, toPublicKeyVersions } from './mappers.js';
+import { assertSigningKey, parseVaultSignature, toBase64Digest, toPublicKeyVersions } from './mappers.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../../core/signing-algorithm.js';
 import type { TransitClient } from './transit-client.js';
 
 export interface VaultSignerParts {
@@ -15,6 +16,8 @@ export interface VaultSignerParts {
   auth: VaultAuth;
   transit: TransitClient;
   batch: { maxSize: number; maxDelayMs: number };
+  /** the key type to create when the key does not exist (and creation is allowed) */
+  createType?: SigningAlgorithm;
 }
 
 /** Healthy per Vault's sys/health: active (200), standby (429), DR secondary (472), perf standby (473). */
@@ -28,33 +31,40 @@ export class VaultTransitSigner implements KeySigner {
   #versions = new Map<number, PublicKeyVersion>();
   #refreshing: Promise<void> | undefined;
   readonly #batcher: MicroBatcher<string, string>;
+  // a transit key's type never changes (a new curve means a new key), so every version has this one
+  #algorithm: SigningAlgorithm = 'ecdsa-p256';
 
   constructor(private readonly parts: VaultSignerParts) {
     this.keyId = parts.keyName;
     this.#batcher = new MicroBatcher(
       { ...parts.batch, maxInFlight: MAX_BATCHES_IN_FLIGHT },
       async (inputs) =>
-        (await parts.transit.sign(inputs)).map((r) => r.signature ?? new Error(r.error ?? 'Vault returned no signature')),
+        (await parts.transit.sign(inputs, SIGNING_ALGORITHMS[this.#algorithm].vaultHash)).map((r) => r.signature ?? new Error(r.error ?? 'Vault returned no signature')),
     );
   }
 
-  /** Logs in, then finds (or creates) the key and refuses anything but ecdsa-p256. */
+  get algorithm(): SigningAlgorithm {
+    return this.#algorithm;
+  }
+
+  /** Logs in, then finds (or creates) the key and refuses anything but ecdsa-p256 and ecdsa-p384. */
   async start(createKey: boolean): Promise<void> {
     await this.parts.auth.start();
     let data = await this.parts.transit.readKey();
     if (!data && createKey) {
-      await this.parts.transit.createKey(REQUIRED_KEY_TYPE);
+      await this.parts.transit.createKey(this.parts.createType ?? 'ecdsa-p256');
       data = await this.parts.transit.readKey();
     }
     if (!data) throw new Error(`Vault transit key "${this.keyId}" does not exist (enable createKey to create it)`);
-    assertSigningKey(data, this.keyId);
+    this.#algorithm = assertSigningKey(data, this.keyId);
     this.#store(toPublicKeyVersions(this.keyId, data));
   }
 
   async sign(request: SignRequest): Promise<SignatureResult> {
     let input: string;
     try {
-      input = toBase64Digest(request.digest);
+      if (request.algorithm !== this.#algorithm) throw new Error(`the request is for ${request.algorithm}, the key is ${this.#algorithm}`);
+      input = toBase64Digest(request.digest, this.#algorithm);
     } catch (err) {
       throw new NotaryError('internal', `vault sign: ${(err as Error).message}`, { cause: err });
     }
@@ -63,7 +73,7 @@ export class VaultTransitSigner implements KeySigner {
     if (!parsed) throw new NotaryError('internal', 'vault sign: signature is not in vault:vN:<base64> form');
     const key = await this.publicKey(parsed.version);
     if (!key) throw new NotaryError('internal', `vault sign: key "${this.keyId}" has no version ${parsed.version}`);
-    return { signature: parsed.der, keyId: this.keyId, keyVersion: parsed.version, publicKeyPem: key.publicKeyPem };
+    return { signature: parsed.der, keyId: this.keyId, keyVersion: parsed.version, publicKeyPem: key.publicKeyPem, algorithm: this.#algorithm };
   }
 
   async publicKeys(): Promise<PublicKeyVersion[]> {

@@ -56,9 +56,9 @@ export class TransitClient {
     await this.auth.call({ method: 'POST', path: `${this.#path('keys')}/rotate`, body: {}, idempotent: false });
   }
 
-  /** Signs base64 SHA-256 digests; a single input uses `input`, more use `batch_input`. */
-  async sign(inputs: readonly string[]): Promise<SignItemResult[]> {
-    const params = { prehashed: true, hash_algorithm: 'sha2-256', marshaling_algorithm: 'asn1' };
+  /** Signs base64 digests (SHA-256 for P-256, SHA-384 for P-384); a single input uses `input`, more use `batch_input`. */
+  async sign(inputs: readonly string[], hashAlgorithm: 'sha2-256' | 'sha2-384' = 'sha2-256'): Promise<SignItemResult[]> {
+    const params = { prehashed: true, hash_algorithm: hashAlgorithm, marshaling_algorithm: 'asn1' };
     if (inputs.length === 1) {
       try {
         const res = await this.auth.call<{ data?: SignItemResult }>({
@@ -81,7 +81,43 @@ export class TransitClient {
     return results;
   }
 
-  #path(op: 'keys' | 'sign'): string {
+  /**
+   * `POST {mount}/datakey/wrapped/{name}`: a new 256-bit data key, answered only wrapped by the
+   * named key (`vault:vN:…`); its plaintext is never in the answer (path_datakey.go, "wrapped").
+   */
+  async wrappedDataKey(): Promise<{ ciphertext: string; keyVersion: number }> {
+    // not idempotent in effect (each call makes a new key), but a replay only makes one more: harmless
+    const res = await this.auth.call<{ data?: { ciphertext?: string; key_version?: number } }>({
+      method: 'POST', path: `${this.#base}/datakey/wrapped/${this.#key}`, body: { bits: 256 },
+    });
+    const ciphertext = res.body?.data?.ciphertext;
+    if (typeof ciphertext !== 'string') throw new Error('Vault datakey answered without a ciphertext');
+    return { ciphertext, keyVersion: res.body?.data?.key_version ?? versionOf(ciphertext) };
+  }
+
+  /** `POST {mount}/decrypt/{name}`: the base64 plaintext of a `vault:vN:…` ciphertext. */
+  async decrypt(ciphertext: string): Promise<Buffer> {
+    const res = await this.auth.call<{ data?: { plaintext?: string } }>({ method: 'POST', path: this.#path('decrypt'), body: { ciphertext } });
+    const plaintext = res.body?.data?.plaintext;
+    if (typeof plaintext !== 'string') throw new Error('Vault decrypt answered without a plaintext');
+    return Buffer.from(plaintext, 'base64');
+  }
+
+  /** `POST {mount}/rewrap/{name}`: the same plaintext under the key's latest version, never leaving Vault. */
+  async rewrap(ciphertext: string): Promise<{ ciphertext: string; keyVersion: number }> {
+    const res = await this.auth.call<{ data?: { ciphertext?: string; key_version?: number } }>({ method: 'POST', path: this.#path('rewrap'), body: { ciphertext } });
+    const next = res.body?.data?.ciphertext;
+    if (typeof next !== 'string') throw new Error('Vault rewrap answered without a ciphertext');
+    return { ciphertext: next, keyVersion: res.body?.data?.key_version ?? versionOf(next) };
+  }
+
+  #path(op: 'keys' | 'sign' | 'decrypt' | 'rewrap'): string {
     return `${this.#base}/${op}/${this.#key}`;
   }
+}
+
+/** `vault:v3:…` → 3 (older Vaults answer rewrap and datakey without key_version). */
+export function versionOf(ciphertext: string): number {
+  const m = /^vault:v(\d+):/.exec(ciphertext);
+  return m ? Number(m[1]) : 0;
 }

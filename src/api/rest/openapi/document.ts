@@ -47,7 +47,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       info: {
         title: 'AFDP Notary Service API',
         version: options.version,
-        description: 'Notarizes evidence packages: RFC 8785 canonical JSON, ECDSA P-256 signature (Vault transit or an embedded keyring), '
+        description: 'Notarizes evidence packages: RFC 8785 canonical JSON, ECDSA P-256 or P-384 signature (Vault transit or an embedded keyring), '
           + 'anchored in a transparency log (Rekor or an embedded RFC 6962 log), stored, with a receipt anyone can verify offline. '
           + 'Compatible with the public AFDP notary\'s REST API; what differs is in the README\'s compatibility section.',
         license: { name: 'MIT', identifier: 'MIT' },

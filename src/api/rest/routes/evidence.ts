@@ -15,7 +15,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
   app.post<{ Body: { evidence_package: unknown }; Headers: { 'idempotency-key'?: string }; Querystring: { wait?: 'anchored'; wait_timeout_ms: number } }>('/api/v1/evidence/sign', {
     schema: {
       tags: ['Evidence'], operationId: 'signEvidence', summary: 'Sign an evidence package',
-      description: 'Validates, canonicalizes (RFC 8785), signs (ECDSA P-256) and stores the package, anchors the signature in the '
+      description: 'Validates, canonicalizes (RFC 8785), signs (ECDSA P-256, or P-384 for Suite B) and stores the package, anchors the signature in the '
         + 'transparency log and answers with the receipt. If the log cannot be reached the signature is still stored and the receipt '
         + 'says `anchoring: pending`; the notary anchors it later (GET /api/v1/workflows/{workflow_id}/receipt).',
       headers: {

@@ -42,8 +42,8 @@ export const sigstoreBundleSchema = {
       }, [], { description: 'absent when timestamps are off (NOTARY_TIMESTAMPS=off) or on receipts made before timestamps' }),
     }, ['timestampVerificationData']),
     messageSignature: closed({
-      messageDigest: closed({ algorithm: str({ enum: ['SHA2_256'] }), digest: b64('SHA-256 of the RFC 8785 bytes') }),
-      signature: b64('DER ECDSA P-256'),
+      messageDigest: closed({ algorithm: str({ enum: ['SHA2_256', 'SHA2_384'] }), digest: b64('SHA-256 (P-256 keys) or SHA-384 (P-384 keys) of the RFC 8785 bytes') }),
+      signature: b64('DER ECDSA P-256 or P-384'),
     }),
   }),
 };

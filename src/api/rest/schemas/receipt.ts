@@ -39,7 +39,7 @@ export const receiptSchema = {
         + 'whose leaf hash this is',
     })),
     rekor_server_url: nullable(str({ description: 'the transparency log: Rekor (REKOR_URL), or this notary\'s embedded log (NOTARY_PUBLIC_URL)' })),
-    signature_b64: str({ description: 'base64 DER ECDSA P-256 signature over the RFC 8785 bytes (SHA-256)' }),
+    signature_b64: str({ description: 'base64 DER ECDSA signature over the RFC 8785 bytes: P-256 with SHA-256, or P-384 with SHA-384 (the key version\'s algorithm in the trust root)' }),
     public_key_b64: str({ description: 'base64 of the signing key version\'s SPKI PEM' }),
     integrated_time: nullable(int({ description: 'unix seconds the log integrated the entry; null on Rekor v2, which signs no time' })),
     log_index: nullable(int({ minimum: 0 })),

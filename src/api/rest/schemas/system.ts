@@ -3,7 +3,7 @@ import { arrayOf, closed, dateTime, int, ref, str } from './json.js';
 export const signingKeySchema = {
   $id: 'SigningKey',
   ...closed({
-    key_id: str(), version: int({ minimum: 1 }), algorithm: str({ enum: ['ecdsa-p256'] }),
+    key_id: str(), version: int({ minimum: 1 }), algorithm: str({ enum: ['ecdsa-p256', 'ecdsa-p384'] }),
     public_key_pem: str({ description: 'SPKI PEM' }), created_at: dateTime(),
   }),
 };

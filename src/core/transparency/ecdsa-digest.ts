@@ -1,21 +1,45 @@
 /**
- * ECDSA P-256 verification of a signature over a digest computed elsewhere (FIPS 186-4 §6.4.2).
- * Node's crypto.verify always hashes its input, but Rekor checks hashedrekord signatures against
- * the submitted digest alone, so this small BigInt implementation does it. Jacobian coordinates
- * and Shamir's trick keep it to a few milliseconds; it checks public data only (no secrets, so
- * constant time does not matter).
+ * ECDSA P-256 / P-384 verification of a signature over a digest computed elsewhere (FIPS 186-4
+ * §6.4.2). Node's crypto.verify always hashes its input, but Rekor checks hashedrekord signatures
+ * against the submitted digest alone, so this small BigInt implementation does it. Jacobian
+ * coordinates and Shamir's trick keep it to a few milliseconds; it checks public data only (no
+ * secrets, so constant time does not matter). Both curves have a = -3 (FIPS 186-4 D.1.2.3-4).
  */
 import type { KeyObject } from 'node:crypto';
 
-const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const G: Point = [
-  0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
-  0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n,
-  1n,
-];
 type Point = [bigint, bigint, bigint]; // Jacobian X, Y, Z; Z = 0 is the point at infinity
 
+interface Curve {
+  p: bigint;
+  n: bigint;
+  g: Point;
+  bits: bigint;
+}
+
+const CURVES: Record<string, Curve> = {
+  'P-256': {
+    p: 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn,
+    n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+    g: [
+      0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
+      0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n,
+      1n,
+    ],
+    bits: 256n,
+  },
+  'P-384': {
+    p: 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffffn,
+    n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+    g: [
+      0xaa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7n,
+      0x3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5fn,
+      1n,
+    ],
+    bits: 384n,
+  },
+};
+
+let P = CURVES['P-256']!.p; // the field of the curve being checked (set per call; JavaScript runs one at a time)
 const mod = (a: bigint, m = P): bigint => ((a % m) + m) % m;
 function inv(a: bigint, m: bigint): bigint {
   let [result, base, e] = [1n, mod(a, m), m - 2n];
@@ -57,10 +81,11 @@ function add(a: Point, b: Point): Point {
 }
 
 /** u1·G + u2·Q in one pass over the bits (Shamir's trick). */
-function twoMul(u1: bigint, q: Point, u2: bigint): Point {
+function twoMul(c: Curve, u1: bigint, q: Point, u2: bigint): Point {
+  const G = c.g;
   const gq = add(G, q);
   let r: Point = [0n, 1n, 0n];
-  for (let bit = 255n; bit >= 0n; bit--) {
+  for (let bit = c.bits - 1n; bit >= 0n; bit--) {
     r = double(r);
     const b1 = (u1 >> bit) & 1n;
     const b2 = (u2 >> bit) & 1n;
@@ -72,7 +97,7 @@ function twoMul(u1: bigint, q: Point, u2: bigint): Point {
 }
 
 /**
- * Minimal DER: SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 signatures are < 128 bytes).
+ * Minimal DER: SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 and P-384 signatures are < 128 bytes).
  * Exported for the console, whose WebCrypto takes r || s rather than DER.
  */
 export function parseDerSignature(der: Uint8Array): [bigint, bigint] | null {
@@ -82,25 +107,34 @@ export function parseDerSignature(der: Uint8Array): [bigint, bigint] | null {
   for (let k = 0; k < 2; k++) {
     if (der[at] !== 0x02) return null;
     const len = der[at + 1];
-    if (len === 0 || len > 33 || at + 2 + len > der.length) return null;
+    if (len === 0 || len > 49 || at + 2 + len > der.length) return null;
     ints.push(BigInt('0x' + Buffer.from(der.subarray(at + 2, at + 2 + len)).toString('hex')));
     at += 2 + len;
   }
   return at === der.length ? [ints[0], ints[1]] : null;
 }
 
+/** A P-256 key only (what Rekor's P-256 paths and the older tests ask for). */
 export function verifyP256Digest(digest: Uint8Array, derSignature: Uint8Array, publicKey: KeyObject): boolean {
+  return verifyEcdsaDigest(digest, derSignature, publicKey, 'P-256');
+}
+
+/** A P-256 or P-384 key, the digest used as given (its leftmost bits when longer than the order, SEC 1 §4.1.4). */
+export function verifyEcdsaDigest(digest: Uint8Array, derSignature: Uint8Array, publicKey: KeyObject, only?: 'P-256' | 'P-384'): boolean {
   try {
     const jwk = publicKey.export({ format: 'jwk' });
-    if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) return false;
+    const c = jwk.kty === 'EC' && typeof jwk.crv === 'string' && (!only || jwk.crv === only) ? CURVES[jwk.crv] : undefined;
+    if (!c || !jwk.x || !jwk.y) return false;
+    P = c.p;
+    const N = c.n;
     const q: Point = [b64uInt(jwk.x), b64uInt(jwk.y), 1n];
     const sig = parseDerSignature(derSignature);
     if (!sig || digest.length === 0) return false;
     const [r, s] = sig;
     if (r <= 0n || r >= N || s <= 0n || s >= N) return false;
-    const e = BigInt('0x' + Buffer.from(digest.subarray(0, 32)).toString('hex'));
+    const e = BigInt('0x' + Buffer.from(digest.subarray(0, Number(c.bits / 8n))).toString('hex'));
     const w = inv(s, N);
-    const [x, , z] = twoMul((e * w) % N, q, (r * w) % N);
+    const [x, , z] = twoMul(c, (e * w) % N, q, (r * w) % N);
     if (z === 0n) return false;
     const zi = inv(z, P);
     return ((x * zi * zi) % P) % N === r;
