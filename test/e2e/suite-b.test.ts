@@ -186,6 +186,23 @@ describe('Suite B: a Vault transit ecdsa-p384 key, anchored in Rekor v1', () => 
     // a forged signature is refused by the log's own check as well: Rekor verifies the SHA-384 digest
     expect((await cliVerify(signed[1]!.pkg, { ...signed[1]!.receipt, signature_b64: flip(signed[1]!.receipt.signature_b64) }, trust)).code).toBe(1);
   });
+
+  it('anchors a P-384 signature left pending while Rekor was down with its SHA-384 digest (kept with the signature row)', async () => {
+    rekor.failNext(10_000, 503);
+    const pkg = uniquePackage('p384-pending');
+    const { body: res } = await sign(t.app.rest, pkg);
+    expect(res.receipt.anchoring).toBe('pending');
+    const { rows } = await t.app.db.query<{ digest_algorithm: string; digest_hex: string }>('SELECT digest_algorithm, digest_hex FROM signatures WHERE workflow_id = $1', [res.workflow_id]);
+    expect(rows[0]).toEqual({ digest_algorithm: 'sha384', digest_hex: sha384(pkg).toString('hex') });
+    rekor.failNext(0, 503);
+    let receipt = res.receipt;
+    for (let i = 0; i < 150 && receipt.anchoring === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      receipt = (await t.app.rest.inject(`/api/v1/workflows/${res.workflow_id}/receipt`)).json();
+    }
+    expect(receipt.anchoring).toBe('anchored');
+    expectP384Receipt(pkg, receipt, (await t.app.rest.inject('/api/v1/trust-root')).json());
+  }, 60_000);
 });
 
 describe('Suite B: Rekor v2 takes P-384 entries (PKIX_ECDSA_P384_SHA_384, SHA2_384)', () => {
