@@ -102,6 +102,27 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     expect(verdict.code, verdict.out).toBe(0);
   }, 90_000);
 
+  it('Suite B in the token: a P-384 key (NOTARY_SIGNING_ALGORITHM=ecdsa-p384) signs SHA-384, and its receipts verify offline and with @sigstore/verify', async () => {
+    token = freshToken();
+    app = await startTestApp({ ...token.env, NOTARY_PKCS11_CREATE_KEY: 'true', NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384' });
+    const pkg = uniquePackage('pkcs11-p384');
+    const res = await sign(app.rest, pkg);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const receipt = res.body.receipt;
+    const trust = (await app.rest.inject('/api/v1/trust-root')).json();
+    expect(trust.signing_keys.map((k: Json) => k.algorithm)).toEqual(['ecdsa-p384']);
+    const canonical = Buffer.from(canonicalize(pkg)!, 'utf8');
+    const signature = Buffer.from(receipt.bundle.messageSignature.signature, 'base64');
+    // the token signed the SHA-384 digest (a SHA-256 one would not verify under P-384's hash)
+    expect(verify('sha384', canonical, trust.signing_keys[0].public_key_pem, signature)).toBe(true);
+    expect(receipt.bundle.messageSignature.messageDigest).toEqual({ algorithm: 'SHA2_384', digest: createHash('sha384').update(canonical).digest('base64') });
+    const cli = await cliVerify(pkg, receipt, trust);
+    expect(cli.code, cli.out).toBe(0);
+    expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[0].public_key_pem);
+    // a rotation keeps the newest version's curve
+    expect(await hsmCli(token, 'rotate')).toMatch(/^created notary-signing-v2 ecdsa-p384/);
+  }, 90_000);
+
   it('rotation in the token: `afdp-notary hsm rotate` makes v2, the running service signs with it, v1 receipts still verify', async () => {
     token = freshToken();
     await hsmCli(token, 'rotate'); // a new token: creates v1
