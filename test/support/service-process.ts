@@ -37,7 +37,7 @@ export async function startService(env: Record<string, string>): Promise<Service
 }
 
 /** Waits for /ready 200; fails early if the process exits. */
-export async function waitReady(service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(service: ServiceProcess, timeoutMs = 120_000): Promise<void> {
   let exited = false;
   void service.exited.then(() => { exited = true; });
   const until = Date.now() + timeoutMs;
