@@ -4,7 +4,8 @@
  */
 import createClient from 'openapi-fetch';
 import { authorization } from '../session.js';
-import type { components, paths } from './openapi.js';
+// one generated copy of the API's types: the client package's (test/client/generated.test.ts keeps it current)
+import type { components, paths } from '../../../packages/client/src/generated/openapi.js';
 
 export type Schemas = components['schemas'];
 
