@@ -50,12 +50,11 @@ describe('PKCS#11 mappers', () => {
     expect(createdAtOf(Buffer.from('2026-13-40T00:00:00Z'))).toBeUndefined();
   });
 
-  it('the curve decides the digest: SHA-256 for P-256 (the precomputed one), SHA-384 for P-384', async () => {
-    const { digestFor } = await import('../../src/adapters/signer/pkcs11/keys.js');
+  it('the curve decides the digest: SHA-256 for P-256, SHA-384 for P-384', async () => {
+    const { digestFor } = await import('../../src/core/signing-algorithm.js');
     const canonical = Buffer.from('{"a":1}');
-    const sha256 = createHash('sha256').update(canonical).digest();
-    expect(digestFor(CURVES[0]!, canonical, sha256)).toEqual(sha256);
-    expect(digestFor(CURVES[1]!, canonical, sha256)).toEqual(createHash('sha384').update(canonical).digest());
+    expect(digestFor(CURVES[0]!.algorithm, canonical)).toEqual(createHash('sha256').update(canonical).digest());
+    expect(digestFor(CURVES[1]!.algorithm, canonical)).toEqual(createHash('sha384').update(canonical).digest());
   });
 });
 

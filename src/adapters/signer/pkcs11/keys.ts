@@ -1,5 +1,5 @@
 /** Pure mappers between token objects and the signer port: curves, versions, public keys, signatures. */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 
 export interface Curve {
   name: 'P-256' | 'P-384';
@@ -58,12 +58,6 @@ function unwrapOctetString(der: Buffer, pointLength: number): Buffer {
   const len = long ? der[2]! : der[1]!;
   const start = long ? 3 : 2;
   return len === der.length - start ? der.subarray(start) : der;
-}
-
-/** The digest the token signs: CKM_ECDSA signs a hash it is given, the curve's own (SHA-256 is precomputed). */
-export function digestFor(curve: Curve, canonical: Uint8Array, sha256: Uint8Array): Buffer {
-  if (curve.hash === 'sha256' && sha256.length === 32) return Buffer.from(sha256);
-  return createHash(curve.hash).update(canonical).digest();
 }
 
 /** CKM_ECDSA's raw r||s → the ASN.1 DER ECDSA-Sig-Value receipts carry (what Vault and the keyring return). */

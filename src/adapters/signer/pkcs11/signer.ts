@@ -3,7 +3,8 @@ import type { KeySigner, PublicKeyVersion, SignRequest, SignatureResult, Signing
 import { CKA_CLASS, CKM_ECDSA, CKO_PRIVATE_KEY, CKR } from './constants.js';
 import { ckr, ckrName, Pkcs11StartError } from './binding.js';
 import { generateKeyPair } from './generate.js';
-import { CURVES, digestFor, rawToDer, versionLabel } from './keys.js';
+import { digestFor } from '../../../core/signing-algorithm.js';
+import { CURVES, rawToDer, versionLabel } from './keys.js';
 import { scanKeys, type KeySet, type TokenKey } from './scan.js';
 import { isLost, type Pkcs11Token } from './token.js';
 
@@ -45,8 +46,9 @@ export class Pkcs11Signer implements KeySigner {
     const signing = this.#keys.signing;
     if (!signing) throw new NotaryError('unavailable', 'pkcs11 sign: no signing key version is loaded');
     const { key, handle } = signing;
-    // a rotation between the core reading `algorithm` and this call may have changed the curve
-    const digest = request.algorithm === key.algorithm ? Buffer.from(request.digest) : digestFor(key.curve, request.canonical, request.digest);
+    // CKM_ECDSA signs the digest it is given: the one the core made, unless a rotation between the
+    // core reading `algorithm` and this call changed the curve
+    const digest = request.algorithm === key.algorithm ? Buffer.from(request.digest) : digestFor(key.algorithm, request.canonical);
     let raw: Buffer;
     try {
       raw = await this.token.use(async (session) => {
