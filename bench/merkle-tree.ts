@@ -1,0 +1,30 @@
+/**
+ * In-memory RFC 6962 tree cost at a million leaves: appends, then 1,000 inclusion proofs checked
+ * against a root (the figures the unit test used to assert with a clock, which is flaky beside
+ * other test files).
+ *   npx tsx bench/merkle-tree.ts [--leaves 1000000] [--runs 3]
+ */
+import { parseArgs } from 'node:util';
+import { MerkleTree, leafHash, verifyInclusion } from '../src/core/merkle/index.js';
+
+const { values } = parseArgs({ options: { leaves: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const leaves = Number(values.leaves);
+const runs = Number(values.runs);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const append: number[] = [];
+const proofs: number[] = [];
+for (let r = 0; r < runs; r++) {
+  const tree = new MerkleTree();
+  const leaf = leafHash(Buffer.from('x'));
+  const t0 = performance.now();
+  for (let i = 0; i < leaves; i++) tree.append(leaf);
+  append.push(performance.now() - t0);
+  const t1 = performance.now();
+  for (let i = 0; i < 1000; i++) {
+    const size = leaves - 1000 + i;
+    const idx = (i * 7919) % size;
+    if (!verifyInclusion(leaf, idx, size, tree.inclusionProof(idx, size), tree.root(size))) throw new Error(`proof ${idx}/${size} does not verify`);
+  }
+  proofs.push(performance.now() - t1);
+}
+console.log(`${leaves} appends: median ${median(append).toFixed(0)} ms; 1,000 inclusion proofs: median ${median(proofs).toFixed(0)} ms (${runs} runs)`);
