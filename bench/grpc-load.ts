@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { connectNotary, startGrpcServer, toProtoPackage, type EvidencePackageMsg, type NotaryGrpcClient } from '../src/api/grpc/index.js';
 import type { EvidencePackage } from '../src/core/evidence.js';
 import { percentile } from './rest-load.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { RequestLogController, type RequestLogLevel } from '../src/observability/request-log.js';
 
 const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } } });

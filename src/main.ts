@@ -2,8 +2,8 @@ import { startGrpcServer } from './api/grpc/index.js';
 import { buildApp } from './app.js';
 import { grpcDoorOptions } from './wire-grpc.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
-import { createLogger, resolveLogFormat } from './logger.js';
-import { readyReport, startupProgress } from './startup-report.js';
+import { createLogger, resolveLogFormat } from './observability/logger.js';
+import { readyReport, startupProgress } from './wiring/startup-report.js';
 
 async function main(): Promise<void> {
   let config;

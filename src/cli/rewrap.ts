@@ -11,7 +11,7 @@ import { AuditChainWriter } from '../adapters/audit/chain-writer.js';
 import { KekInUseError, retireOldKeks } from '../adapters/signer/local/kek-retirement.js';
 import { VaultEvidenceCipher } from '../adapters/signer/vault/index.js';
 import type { EvidenceCipher } from '../ports/evidence-cipher.js';
-import { buildEvidenceCipher } from '../wire-evidence-cipher.js';
+import { buildEvidenceCipher } from '../wiring/evidence-cipher.js';
 import { rewrapBodies } from '../adapters/store/evidence-retention.js';
 import { MIGRATIONS_DIR } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';

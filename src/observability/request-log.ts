@@ -53,7 +53,7 @@ export class RequestLogController extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.level === 'silent') return;
-    // the request's child logger carries the route's logLevel (the app's logger is pino, src/logger.ts)
+    // the request's child logger carries the route's logLevel (the app's logger is pino, src/observability/logger.ts)
     if (!(request.log as unknown as Logger).isLevelEnabled(this.level)) return;
     const route = request.routeOptions.url ?? null;
     const line: RequestLine = {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../../src/cli/backup/dump.js';
 import { run } from '../../src/cli/run.js';
-import { retentionLoop } from '../../src/integrity-loops.js';
+import { retentionLoop } from '../../src/workers/integrity-loops.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';

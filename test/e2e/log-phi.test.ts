@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { embeddedQuery } from '../support/embedded-server.js';
 import { openBackend, seededDataDir, tempDir } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';

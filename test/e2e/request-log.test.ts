@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNotary, startGrpcServer, toProtoPackage } from '../../src/api/grpc/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { grpcDoorOptions } from '../../src/wire-grpc.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createApiKey } from '../support/auth.js';

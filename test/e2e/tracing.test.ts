@@ -31,7 +31,7 @@ describe('OpenTelemetry tracing over OTLP/HTTP', () => {
     // log lines written inside a span carry its ids (pino mixin)
     const { Writable } = await import('node:stream');
     const { trace } = await import('@opentelemetry/api');
-    const { createLogger } = await import('../../src/logger.js');
+    const { createLogger } = await import('../../src/observability/logger.js');
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
     const ids = trace.getTracer('t').startActiveSpan('log-test', (span) => {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashRecord, verifyAuditChain, type AuditRecord } from '../../src/adapters/audit/index.js';
 import { purgeExpiredAuditRows } from '../../src/adapters/audit/retention.js';
 import { toRecord, type AuditRow } from '../../src/adapters/audit/rows.js';
-import { auditRetentionLoop } from '../../src/integrity-loops.js';
+import { auditRetentionLoop } from '../../src/workers/integrity-loops.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { backendEnv, tempDir } from '../support/databases.js';

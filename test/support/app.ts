@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { seededDataDir, tempDir } from './databases.js';
 
 export interface TestApp extends App {

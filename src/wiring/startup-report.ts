@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { describeConfig, type Config } from './config.js';
+import { describeConfig, type Config } from '../config.js';
 
 export interface StartupProgress {
   /** start-up entered this step (e.g. "applying database migrations") */

@@ -4,10 +4,10 @@
  * build it here, so they always agree on which one a row was sealed with.
  */
 import { join } from 'node:path';
-import { LocalEvidenceCipher } from './adapters/signer/local/evidence-cipher.js';
-import { createVaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY } from './adapters/signer/vault/index.js';
-import type { Config } from './config.js';
-import type { EvidenceCipher } from './ports/evidence-cipher.js';
+import { LocalEvidenceCipher } from '../adapters/signer/local/evidence-cipher.js';
+import { createVaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY } from '../adapters/signer/vault/index.js';
+import type { Config } from '../config.js';
+import type { EvidenceCipher } from '../ports/evidence-cipher.js';
 
 export async function buildEvidenceCipher(config: Config): Promise<EvidenceCipher> {
   const vault = config.vault;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { WebhookDispatcher } from './adapters/webhooks/index.js';
-import type { WorkflowService } from './core/workflows/index.js';
+import type { WebhookDispatcher } from '../adapters/webhooks/index.js';
+import type { WorkflowService } from '../core/workflows/index.js';
 
 export interface RoundResult {
   expired: number;

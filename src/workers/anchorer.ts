@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Notary } from './core/notary.js';
+import type { Notary } from '../core/notary.js';
 
 /** Background retry of anchors and timestamps that did not succeed in-request (log or TSA down, process restarted). */
 export type BacklogReporter = () => Promise<void>;

@@ -7,16 +7,16 @@ import { scryptSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { loadKek } from './adapters/signer/local/key-encryption.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
-import { EmbeddedLog, loadOrCreateLogKey } from './adapters/translog/embedded/index.js';
-import { RekorLog } from './adapters/translog/rekor/index.js';
-import { RekorV2Log } from './adapters/translog/rekor-v2/index.js';
-import { EmbeddedTsa } from './adapters/tsa/embedded/embedded-tsa.js';
-import { HttpTsa } from './adapters/tsa/rfc3161/http-tsa.js';
-import type { Config } from './config.js';
-import type { TimestampAuthority } from './ports/timestamp-authority.js';
-import type { TransparencyLog } from './ports/transparency-log.js';
+import { loadKek } from '../adapters/signer/local/key-encryption.js';
+import type { SqlClient } from '../adapters/store/sql-client.js';
+import { EmbeddedLog, loadOrCreateLogKey } from '../adapters/translog/embedded/index.js';
+import { RekorLog } from '../adapters/translog/rekor/index.js';
+import { RekorV2Log } from '../adapters/translog/rekor-v2/index.js';
+import { EmbeddedTsa } from '../adapters/tsa/embedded/embedded-tsa.js';
+import { HttpTsa } from '../adapters/tsa/rfc3161/http-tsa.js';
+import type { Config } from '../config.js';
+import type { TimestampAuthority } from '../ports/timestamp-authority.js';
+import type { TransparencyLog } from '../ports/transparency-log.js';
 
 export interface Transparency {
   /** present when the log is the embedded one (it shares the database and serves its read API) */

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { anchorAuditHead } from './adapters/audit/head-anchors.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
-import type { AuditChainWriter } from './adapters/audit/chain-writer.js';
-import { purgeExpiredBodies } from './adapters/store/evidence-retention.js';
-import { purgeExpiredAuditRows, type AuditPurgeResult } from './adapters/audit/retention.js';
-import type { EmbeddedLog } from './adapters/translog/embedded/index.js';
-import type { NotaryMetrics } from './observability/metrics.js';
+import { anchorAuditHead } from '../adapters/audit/head-anchors.js';
+import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { AuditChainWriter } from '../adapters/audit/chain-writer.js';
+import { purgeExpiredBodies } from '../adapters/store/evidence-retention.js';
+import { purgeExpiredAuditRows, type AuditPurgeResult } from '../adapters/audit/retention.js';
+import type { EmbeddedLog } from '../adapters/translog/embedded/index.js';
+import type { NotaryMetrics } from '../observability/metrics.js';
 import { Periodic } from './periodic.js';
-import type { KeySigner } from './ports/key-signer.js';
-import type { TransparencyLog } from './ports/transparency-log.js';
+import type { KeySigner } from '../ports/key-signer.js';
+import type { TransparencyLog } from '../ports/transparency-log.js';
 
 /**
  * The embedded log's self-check, repeated: the gauge notary_log_integrity_ok follows it (alert

@@ -1,14 +1,14 @@
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SqlAuditLog } from './adapters/audit/index.js';
-import { AuthFailureRollup } from './adapters/audit/failure-rollup.js';
-import { Authenticator, JwtVerifier, SqlApiKeyStore } from './adapters/auth/index.js';
-import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from './adapters/ratelimit/index.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
-import type { RestSecurityOptions } from './api/rest/auth/index.js';
-import type { Config } from './config.js';
-import type { AuthMode } from './core/auth/index.js';
+import type { SqlAuditLog } from '../adapters/audit/index.js';
+import { AuthFailureRollup } from '../adapters/audit/failure-rollup.js';
+import { Authenticator, JwtVerifier, SqlApiKeyStore } from '../adapters/auth/index.js';
+import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from '../adapters/ratelimit/index.js';
+import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { RestSecurityOptions } from '../api/rest/auth/index.js';
+import type { Config } from '../config.js';
+import type { AuthMode } from '../core/auth/index.js';
 
 /** What every door needs to authenticate, authorize and audit (the gRPC door takes the same). */
 export interface Security {

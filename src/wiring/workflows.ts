@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { PgWorkflowStore } from './adapters/store/pg-workflow-store.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
-import type { AuditChainWriter } from './adapters/audit/chain-writer.js';
-import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from './adapters/webhooks/index.js';
-import type { Config } from './config.js';
-import type { EvidenceCipher } from './ports/evidence-cipher.js';
-import type { Notary } from './core/notary.js';
-import { WorkflowService } from './core/workflows/index.js';
-import { WorkflowRunner } from './workflow-runner.js';
+import { PgWorkflowStore } from '../adapters/store/pg-workflow-store.js';
+import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { AuditChainWriter } from '../adapters/audit/chain-writer.js';
+import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from '../adapters/webhooks/index.js';
+import type { Config } from '../config.js';
+import type { EvidenceCipher } from '../ports/evidence-cipher.js';
+import type { Notary } from '../core/notary.js';
+import { WorkflowService } from '../core/workflows/index.js';
+import { WorkflowRunner } from '../workers/workflow-runner.js';
 
 export interface Workflows {
   service: WorkflowService;

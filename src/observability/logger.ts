@@ -1,8 +1,8 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import { describeRequestLine, REQUEST_MESSAGE, type RequestLine } from './observability/request-log.js';
-import { traceIds } from './observability/tracing.js';
-import { EVIDENCE_REDACT_PATHS, safeError } from './observability/log-safety.js';
+import { describeRequestLine, REQUEST_MESSAGE, type RequestLine } from './request-log.js';
+import { traceIds } from './tracing.js';
+import { EVIDENCE_REDACT_PATHS, safeError } from './log-safety.js';
 
 /** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
 export const REDACT_PATHS = [
