@@ -1,69 +1,30 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isRole } from './core/auth/permissions.js';
-import type { PulsarConfig } from './adapters/events/pulsar/config.js';
-import { pulsarConfig } from './config-pulsar.js';
-import { rekorConfig, tsaConfig, type RekorConfig, type TsaConfig } from './config-transparency.js';
 import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
-import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './api/rest/connections.js';
-import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config-hardening.js';
-import { isRedactPath } from './observability/log-safety.js';
 import type { SigningAlgorithm } from './core/signing-algorithm.js';
-import { siemConfig, type SiemConfig } from './config-siem.js';
-import { pkcs11Config, type Pkcs11Config } from './config-pkcs11.js';
+import { isRedactPath } from './observability/log-safety.js';
+import { checkGlobalWebhookUrl, hardeningConfig, type HardeningConfig } from './config/hardening.js';
+import { httpLimits, type HttpLimits } from './config/http.js';
+import { pkcs11Config, type Pkcs11Config } from './config/pkcs11.js';
+import { pulsarConfig } from './config/pulsar.js';
+import type { PulsarConfig } from './config/pulsar-settings.js';
+import { ConfigError, reader, type Env, type Reader } from './config/reader.js';
+import { securityConfig, type SecurityConfig } from './config/security.js';
+import { siemConfig, type SiemConfig } from './config/siem.js';
+import { rekorConfig, tsaConfig, type RekorConfig, type TsaConfig } from './config/transparency.js';
+import { vaultConfig, type VaultConfig } from './config/vault.js';
+import { workflowsConfig, type WorkflowsConfig } from './config/workflows.js';
 
-export type VaultAuthConfig =
-  | { method: 'token'; token: string }
-  | { method: 'approle'; roleId: string; secretId: string; mount?: string }
-  | { method: 'kubernetes'; role: string; jwtPath: string; mount?: string };
-
-export interface VaultConfig {
-  addr: string;
-  mount: string;
-  key: string;
-  namespace?: string;
-  caCertPem?: string;
-  auth: VaultAuthConfig;
-  createKey: boolean;
-  /** the type NOTARY_VAULT_CREATE_KEY creates: NOTARY_SIGNING_ALGORITHM */
-  keyType: SigningAlgorithm;
-  /** its own transit key (aes256-gcm96) whose data keys encrypt evidence bodies; undefined: the local KEK does */
-  evidenceKey?: string;
-  /** one data key seals bodies for at most this long and this many bodies */
-  dataKeyWindow: { ms: number; uses: number };
-}
-
-export interface OidcConfig {
-  issuer: string;
-  audience: string[];
-  jwksUrl: string;
-  clockSkewSeconds: number;
-  /** dotted path of the claim holding role names, e.g. `roles` or `realm_access.roles` */
-  rolesClaim: string;
-  algorithms: string[];
-}
-
-export interface AuthConfig {
-  /** off: anonymous callers may notarize and read (the embedded default); required: every non-public route needs a credential */
-  mode: 'off' | 'required';
-  oidc?: OidcConfig;
-  /** mTLS: certificate subject CN → roles */
-  mtlsSubjectRoles: Record<string, string[]>;
-}
-
-export interface TlsConfig {
-  certPem: string;
-  keyPem: string;
-  /** CA that signs client certificates (mTLS) */
-  caPem?: string;
-  /** optional: a client certificate is asked for and, when valid, authenticates; required: the handshake fails without one */
-  clientAuth: 'none' | 'optional' | 'required';
-}
+// The one entry point: the settings' types live in src/config/ (adapters import them from there; config
+// imports no adapter and no door), re-exported here for the composition root.
+export { ConfigError, type Reader } from './config/reader.js';
+export type { AuthConfig, OidcConfig, TlsConfig } from './config/security.js';
+export type { VaultAuthConfig, VaultConfig } from './config/vault.js';
+export type { WorkflowsConfig } from './config/workflows.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export interface Config extends HardeningConfig {
+export interface Config extends HardeningConfig, SecurityConfig {
   /** NOTARY_HOST; unset: 127.0.0.1 while auth is off (nobody else may use an open notary), 0.0.0.0 with auth on */
   host: string;
   /** NOTARY_HOST was set: the operator chose what to expose */
@@ -109,35 +70,8 @@ export interface Config extends HardeningConfig {
   tsa: TsaConfig;
   pulsar?: PulsarConfig;
   tracing: { endpoint?: string; serviceName: string };
-  auth: AuthConfig;
-  tls?: TlsConfig;
-  /** per principal (or per IP when anonymous), shared by all replicas through Redis when redisUrl is set */
-  rateLimit?: { max: number; windowMs: number };
-  redisUrl?: string;
-  /** CORS allow-list; empty: no CORS headers at all, so browsers block cross-origin calls */
-  corsOrigins: string[];
   workflows: WorkflowsConfig;
 }
-
-export interface WorkflowsConfig {
-  maxBatchSize: number;
-  defaultExpiresSeconds: number;
-  /** period of the expiry / resume / webhook loop */
-  pollMs: number;
-  /** HMAC key of webhook signatures; without it no webhook is sent */
-  webhookSecret?: string;
-  /** every workflow notification also goes here */
-  webhookUrl?: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
 
 /** Reads and validates every setting once, at start-up. No other module reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
@@ -202,189 +136,6 @@ function logRedact(r: Reader): string[] {
   if (bad !== undefined) throw new ConfigError('NOTARY_LOG_REDACT', `"${bad.slice(0, 80)}" is not a redact path (dotted keys, *, ["quoted key"], [index])`);
   if (paths.length > 200) throw new ConfigError('NOTARY_LOG_REDACT', 'at most 200 paths');
   return paths;
-}
-
-function httpLimits(r: Reader): HttpLimits {
-  const d = DEFAULT_HTTP_LIMITS;
-  const requestTimeoutMs = r.int('NOTARY_HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 3_600_000);
-  const headersTimeoutMs = r.int('NOTARY_HTTP_HEADERS_TIMEOUT_MS', Math.min(d.headersTimeoutMs, requestTimeoutMs), 100, 3_600_000);
-  // Node checks the headers' deadline within the request's: a longer one would never apply
-  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('NOTARY_HTTP_HEADERS_TIMEOUT_MS', `must not exceed NOTARY_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
-  return {
-    requestTimeoutMs,
-    headersTimeoutMs,
-    keepAliveTimeoutMs: r.int('NOTARY_HTTP_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs, 100, 3_600_000),
-    maxConnections: r.int('NOTARY_HTTP_MAX_CONNECTIONS', d.maxConnections, 1, 1_000_000),
-    maxDrainBytes: r.int('NOTARY_HTTP_MAX_DRAIN_BYTES', d.maxDrainBytes, 0, 1024 * 1024 * 1024),
-  };
-}
-
-function workflowsConfig(r: Reader): WorkflowsConfig {
-  const webhookSecret = r.optional('NOTARY_WEBHOOK_SECRET');
-  const webhookUrl = r.url('NOTARY_WEBHOOK_URL', ['http:', 'https:']);
-  // an unsigned notification could be forged by anyone who can reach the receiver
-  if (webhookUrl && !webhookSecret) throw new ConfigError('NOTARY_WEBHOOK_URL', 'needs NOTARY_WEBHOOK_SECRET to sign deliveries');
-  if (webhookSecret && webhookSecret.length < 16) throw new ConfigError('NOTARY_WEBHOOK_SECRET', 'must be at least 16 characters');
-  return {
-    maxBatchSize: r.int('NOTARY_MAX_BATCH_SIZE', 100, 1, 1000),
-    defaultExpiresSeconds: r.int('NOTARY_APPROVAL_DEFAULT_EXPIRES_S', 86_400, 1, 30 * 86_400),
-    pollMs: r.int('NOTARY_WORKFLOW_POLL_MS', 1_000, 10, 3_600_000),
-    webhookSecret,
-    webhookUrl,
-  };
-}
-
-function securityConfig(r: Reader): Pick<Config, 'auth' | 'tls' | 'rateLimit' | 'redisUrl' | 'corsOrigins'> {
-  const oidc = oidcConfig(r);
-  const mtlsSubjectRoles = subjectRoles(r);
-  const tls = tlsConfig(r);
-  // Any way to authenticate someone other than the bootstrap admin token switches auth on, so a
-  // deployment that configures an issuer cannot stay open by accident. NOTARY_AUTH_MODE overrides.
-  const implied = oidc || Object.keys(mtlsSubjectRoles).length > 0 ? 'required' : 'off';
-  const max = r.optional('NOTARY_RATE_LIMIT_MAX') === undefined ? undefined : r.int('NOTARY_RATE_LIMIT_MAX', 0, 1, 10_000_000);
-  return {
-    auth: { mode: r.oneOf('NOTARY_AUTH_MODE', ['off', 'required'], implied), oidc, mtlsSubjectRoles },
-    tls,
-    rateLimit: max === undefined ? undefined : { max, windowMs: r.int('NOTARY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000) },
-    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
-    corsOrigins: (r.optional('NOTARY_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
-  };
-}
-
-function oidcConfig(r: Reader): OidcConfig | undefined {
-  const issuer = r.optional('NOTARY_OIDC_ISSUER');
-  if (!issuer) return undefined;
-  return {
-    issuer,
-    audience: r.required('NOTARY_OIDC_AUDIENCE').split(',').map((a) => a.trim()).filter(Boolean),
-    jwksUrl: r.url('NOTARY_OIDC_JWKS_URL', ['http:', 'https:']) ?? r.required('NOTARY_OIDC_JWKS_URL'),
-    clockSkewSeconds: r.int('NOTARY_OIDC_CLOCK_SKEW_SECONDS', 30, 0, 600),
-    rolesClaim: r.str('NOTARY_OIDC_ROLES_CLAIM', 'roles'),
-    // asymmetric only: a JWKS never holds shared secrets, and this keeps `none`/HS* out for good
-    algorithms: r.str('NOTARY_OIDC_ALGORITHMS', 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA').split(',').map((a) => a.trim()),
-  };
-}
-
-/** NOTARY_MTLS_SUBJECT_ROLES: JSON object, certificate CN → role names, e.g. {"ci-pipeline":["ai_engineer"]}. */
-function subjectRoles(r: Reader): Record<string, string[]> {
-  const raw = r.optional('NOTARY_MTLS_SUBJECT_ROLES');
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
-  for (const [cn, roles] of Object.entries(parsed)) {
-    if (!Array.isArray(roles) || !roles.every((x) => typeof x === 'string' && isRole(x))) {
-      throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', `roles of "${cn}" must be a list of ai_engineer, security_analyst, admin`);
-    }
-  }
-  return parsed as Record<string, string[]>;
-}
-
-function tlsConfig(r: Reader): TlsConfig | undefined {
-  const certFile = r.optional('NOTARY_TLS_CERT_FILE');
-  if (!certFile) return undefined;
-  const caFile = r.optional('NOTARY_TLS_CA_FILE');
-  const clientAuth = r.oneOf('NOTARY_TLS_CLIENT_AUTH', ['none', 'optional', 'required'], caFile ? 'optional' : 'none');
-  if (clientAuth !== 'none' && !caFile) throw new ConfigError('NOTARY_TLS_CLIENT_AUTH', 'needs NOTARY_TLS_CA_FILE');
-  const keyFile = r.required('NOTARY_TLS_KEY_FILE');
-  return {
-    certPem: r.file('NOTARY_TLS_CERT_FILE', certFile),
-    keyPem: r.file('NOTARY_TLS_KEY_FILE', keyFile),
-    caPem: caFile ? r.file('NOTARY_TLS_CA_FILE', caFile) : undefined,
-    clientAuth,
-  };
-}
-
-function vaultConfig(r: Reader): VaultConfig | undefined {
-  const addr = r.url('VAULT_ADDR', ['http:', 'https:']);
-  if (!addr) return undefined;
-  const method = r.oneOf('VAULT_AUTH_METHOD', ['token', 'approle', 'kubernetes'], 'token');
-  const auth: VaultAuthConfig =
-    method === 'token' ? { method, token: r.required('VAULT_TOKEN') }
-    : method === 'approle' ? { method, roleId: r.required('VAULT_ROLE_ID'), secretId: r.required('VAULT_SECRET_ID'), mount: r.optional('VAULT_AUTH_MOUNT') }
-    : { method, role: r.required('VAULT_K8S_ROLE'), jwtPath: r.str('VAULT_K8S_JWT_PATH', '/var/run/secrets/kubernetes.io/serviceaccount/token'), mount: r.optional('VAULT_AUTH_MOUNT') };
-  const caFile = r.optional('VAULT_CACERT');
-  return {
-    addr,
-    mount: r.str('VAULT_TRANSIT_MOUNT', 'transit'),
-    key: r.str('VAULT_TRANSIT_KEY', 'afdp-notary-key'),
-    namespace: r.optional('VAULT_NAMESPACE'),
-    caCertPem: caFile ? r.file('VAULT_CACERT', caFile) : undefined,
-    auth,
-    createKey: r.bool('NOTARY_VAULT_CREATE_KEY', false),
-    keyType: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
-    evidenceKey: evidenceKey(r, r.str('VAULT_TRANSIT_KEY', 'afdp-notary-key')),
-    dataKeyWindow: { ms: r.int('NOTARY_VAULT_DATA_KEY_SECONDS', 300, 1, 86_400) * 1000, uses: r.int('NOTARY_VAULT_DATA_KEY_USES', 100_000, 1, 1_000_000_000) },
-  };
-}
-
-/** Never the signing key: a key that signs must not also wrap data keys (and Vault would refuse the type anyway). */
-function evidenceKey(r: Reader, signingKey: string): string | undefined {
-  const key = r.optional('NOTARY_VAULT_EVIDENCE_KEY');
-  if (key === signingKey) throw new ConfigError('NOTARY_VAULT_EVIDENCE_KEY', 'must name its own transit key, not the signing key VAULT_TRANSIT_KEY');
-  return key;
-}
-
-export type Reader = ReturnType<typeof reader>;
-
-function reader(env: Env) {
-  const optional = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  return {
-    optional,
-    str: (name: string, def: string) => optional(name) ?? def,
-    required(name: string): string {
-      const v = optional(name);
-      if (v === undefined) throw new ConfigError(name, 'is required with the chosen settings');
-      return v;
-    },
-    int(name: string, def: number, min: number, max: number): number {
-      const v = optional(name);
-      if (v === undefined) return def;
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
-      return n;
-    },
-    bool(name: string, def: boolean): boolean {
-      const v = optional(name)?.toLowerCase();
-      if (v === undefined) return def;
-      if (['true', '1', 'yes'].includes(v)) return true;
-      if (['false', '0', 'no'].includes(v)) return false;
-      throw new ConfigError(name, `must be true or false, got "${v}"`);
-    },
-    oneOf<T extends string>(name: string, allowed: readonly T[], def: T): T {
-      const v = optional(name);
-      if (v === undefined) return def;
-      if (!allowed.includes(v as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
-      return v as T;
-    },
-    url(name: string, protocols: string[]): string | undefined {
-      const v = optional(name);
-      if (v === undefined) return undefined;
-      let u: URL;
-      try {
-        u = new URL(v);
-      } catch {
-        // the value may hold credentials (DATABASE_URL): never echo it
-        throw new ConfigError(name, 'is not a valid URL');
-      }
-      if (!protocols.includes(u.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
-      return v.replace(/\/+$/, '');
-    },
-    file(name: string, path: string): string {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch (err) {
-        throw new ConfigError(name, `cannot read ${path}: ${(err as Error).message}`);
-      }
-    },
-  };
 }
 
 /** What may be logged at start-up: no secrets, no credentials inside URLs. */

@@ -4,7 +4,7 @@ import { OtlpLogsSink } from '../adapters/siem/otlp-logs.js';
 import { frame, toSyslogMessage } from '../adapters/siem/syslog-format.js';
 import { SyslogTlsSink } from '../adapters/siem/syslog-tls-sink.js';
 import type { SqlClient } from '../adapters/store/sql-client.js';
-import type { SiemConfig, SyslogSiemConfig } from '../config-siem.js';
+import type { SiemConfig, SyslogSiemConfig } from '../config/siem.js';
 
 /** One audit stream per configured destination, started; stop() before the database closes. */
 export function startSiemStreams(config: SiemConfig, db: SqlClient, logger: Logger): { stop(): Promise<void> } {

@@ -9,12 +9,9 @@ import { HttpClient } from '../http/http-client.js';
 import type { AuditRecord } from '../audit/chain.js';
 import type { AuditSink } from './audit-stream.js';
 import { auditRecordJson } from './syslog-format.js';
+import type { OtlpLogsSettings } from '../../config/siem.js';
 
-export interface OtlpLogsOptions {
-  /** the collector's OTLP/HTTP base URL, e.g. http://collector:4318 */
-  endpoint: string;
-  serviceName: string;
-  hostname: string;
+export interface OtlpLogsOptions extends OtlpLogsSettings {
   timeoutMs?: number;
 }
 

@@ -6,17 +6,9 @@
  */
 import { connect, type TLSSocket } from 'node:tls';
 import { once } from 'node:events';
+import type { SyslogTlsSettings } from '../../config/siem.js';
 
-export interface SyslogTlsOptions {
-  host: string;
-  port: number;
-  /** CA the collector's certificate must chain to */
-  caPem: string;
-  /** client certificate and key, for collectors that authenticate senders */
-  certPem?: string;
-  keyPem?: string;
-  /** name checked against the collector's certificate */
-  serverName: string;
+export interface SyslogTlsOptions extends SyslogTlsSettings {
   connectTimeoutMs?: number;
 }
 

@@ -3,31 +3,9 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from './problem.js';
+import type { HttpLimits } from '../../config/http.js';
 
-/** How long and how many: every bound on a REST connection, explicit (README, NOTARY_HTTP_*). */
-export interface HttpLimits {
-  /** the whole request, headers and body, must arrive within this; else 408 and the connection closes */
-  requestTimeoutMs: number;
-  /** the headers must arrive within this (≤ requestTimeoutMs) */
-  headersTimeoutMs: number;
-  /** an idle keep-alive connection is closed after this */
-  keepAliveTimeoutMs: number;
-  /** connections open at once; beyond it new ones are closed at once, and the others keep being served */
-  maxConnections: number;
-  /**
-   * A body over the limit is read and thrown away up to this many bytes before the 413 is sent, so
-   * a client still uploading (Node's fetch) reads the answer instead of failing with EPIPE.
-   */
-  maxDrainBytes: number;
-}
-
-export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  requestTimeoutMs: 30_000,
-  headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 72_000,
-  maxConnections: 1024,
-  maxDrainBytes: 64 * 1024 * 1024,
-};
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../config/http.js';
 
 /** Fastify options for these limits (the rest is set on the server once it exists: applyHttpLimits). */
 export function httpServerOptions(limits: HttpLimits) {

@@ -2,7 +2,7 @@ import type { Notary } from '../../../core/notary.js';
 import type { Clock, Logger } from '../../../ports/clock.js';
 import type { EventLedger } from '../ledger.js';
 import type { RequestApproval } from '../start-approval.js';
-import type { PulsarConfig } from './config.js';
+import type { PulsarConfig } from '../../../config/pulsar-settings.js';
 import { defaultClientFactory, type PulsarClientFactory } from './load-client.js';
 import { EventRunner, type Producers } from './runner.js';
 import type { PulsarClient } from './types.js';

@@ -1,4 +1,4 @@
-import type { PulsarConfig } from './config.js';
+import type { PulsarConfig } from '../../../config/pulsar-settings.js';
 import type { ClientConfig, PulsarClient, PulsarModule } from './types.js';
 
 /** Builds a Pulsar client for the config; tests pass one over an in-process fake broker. */

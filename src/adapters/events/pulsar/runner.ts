@@ -2,7 +2,7 @@ import type { Logger } from '../../../ports/clock.js';
 import { backoffDelay } from '../backoff.js';
 import { handleEvent, type Action, type HandleDeps } from '../handle-event.js';
 import type { OutTopic } from '../messages.js';
-import type { PulsarConfig } from './config.js';
+import type { PulsarConfig } from '../../../config/pulsar-settings.js';
 import { Semaphore } from './semaphore.js';
 import { inMessageSpan, traceProperties } from './tracing.js';
 import type { PulsarClient, PulsarConsumer, PulsarMessage, PulsarProducer } from './types.js';

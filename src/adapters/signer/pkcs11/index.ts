@@ -2,24 +2,13 @@ import type { SigningAlgorithm } from '../../../ports/key-signer.js';
 import { loadPkcs11Binding, Pkcs11StartError, type Pkcs11Binding } from './binding.js';
 import { Pkcs11Signer } from './signer.js';
 import { Pkcs11Token } from './token.js';
+import type { Pkcs11Config } from '../../../config/pkcs11.js';
 
 export { Pkcs11Signer } from './signer.js';
 export { Pkcs11StartError, type Pkcs11StartCode } from './binding.js';
 
-export interface Pkcs11SignerOptions {
-  /** path of the vendor's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so */
-  module: string;
-  tokenLabel?: string;
-  slot?: number;
-  pin: string;
-  /** key versions are `<keyLabel>-v1`, `-v2`, … */
-  keyLabel: string;
-  sessions: number;
-  rescanMs: number;
-  createKey: boolean;
-  /** the curve of a first key made in an empty token (default P-256) */
-  newKeyAlgorithm?: SigningAlgorithm;
-}
+/** The token, PIN and key label come from config (NOTARY_PKCS11_*), which owns their type. */
+export type Pkcs11SignerOptions = Pkcs11Config;
 
 /** Loads the binding and the module, logs in and finds the key; nothing is left open if that fails. */
 export async function createPkcs11Signer(opts: Pkcs11SignerOptions, binding?: Pkcs11Binding): Promise<Pkcs11Signer> {

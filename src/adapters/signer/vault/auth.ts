@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { VaultAuthConfig } from '../../../config/vault.js';
 import { VaultHttpError } from './errors.js';
 import type { VaultRequest, VaultResponse } from './http-client.js';
 
-export type VaultAuthConfig =
-  | { method: 'token'; token: string }
-  | { method: 'approle'; roleId: string; secretId: string; mount?: string }
-  | { method: 'kubernetes'; role: string; jwtPath: string; mount?: string };
+export type { VaultAuthConfig };
 
 export type Send = <T>(req: VaultRequest) => Promise<VaultResponse<T>>;
 

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { ConfigError, type Reader } from './config.js';
-import { checkWebhookTarget } from './core/webhook-url.js';
+import { ConfigError, type Reader } from './reader.js';
+import { checkWebhookTarget } from '../core/webhook-url.js';
 
 /** What a webhook URL may point at (src/adapters/webhooks/url-policy.ts enforces it). */
 export interface WebhookPolicyConfig {

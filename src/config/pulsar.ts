@@ -1,5 +1,5 @@
-import { resolvePulsarConfig, type PulsarConfig, type PulsarOptions } from './adapters/events/pulsar/config.js';
-import type { Reader } from './config.js';
+import { resolvePulsarConfig, type PulsarConfig, type PulsarOptions } from './pulsar-settings.js';
+import type { Reader } from './reader.js';
 
 /** Pulsar settings from the environment; the consumer runs only when PULSAR_SERVICE_URL is set. */
 export function pulsarConfig(r: Reader): PulsarConfig | undefined {

@@ -1,10 +1,29 @@
 import { hostname } from 'node:os';
-import type { OtlpLogsOptions } from './adapters/siem/otlp-logs.js';
-import type { SyslogTlsOptions } from './adapters/siem/syslog-tls-sink.js';
-import { ConfigError, type Reader } from './config.js';
+import { ConfigError, type Reader } from './reader.js';
+
+/** Where and how audit events travel as syslog over TLS (what the syslog sink connects with). */
+export interface SyslogTlsSettings {
+  host: string;
+  port: number;
+  /** CA the collector's certificate must chain to */
+  caPem: string;
+  /** client certificate and key, for collectors that authenticate senders */
+  certPem?: string;
+  keyPem?: string;
+  /** name checked against the collector's certificate */
+  serverName: string;
+}
+
+/** An OTLP/HTTP logs collector (what the OTLP sink posts to). */
+export interface OtlpLogsSettings {
+  /** the collector's OTLP/HTTP base URL, e.g. http://collector:4318 */
+  endpoint: string;
+  serviceName: string;
+  hostname: string;
+}
 
 /** Syslog (RFC 5424) over TLS with octet-counting framing (RFC 5425). TLS is not optional: audit events name principals. */
-export interface SyslogSiemConfig extends SyslogTlsOptions {
+export interface SyslogSiemConfig extends SyslogTlsSettings {
   /** RFC 5424 HOSTNAME field */
   hostname: string;
   /** syslog facility; 13 is "log audit" */
@@ -14,7 +33,7 @@ export interface SyslogSiemConfig extends SyslogTlsOptions {
 /** Audit events to a SIEM: one or both destinations, each with its own cursor, and how the streams run. */
 export interface SiemConfig {
   syslog?: SyslogSiemConfig;
-  otlp?: OtlpLogsOptions;
+  otlp?: OtlpLogsSettings;
   /** how often the cursor is polled for newly committed events */
   pollMs: number;
   /** events sent per round, at most */

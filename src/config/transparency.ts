@@ -1,4 +1,4 @@
-import { ConfigError, type Reader } from './config.js';
+import { ConfigError, type Reader } from './reader.js';
 
 export interface RekorConfig {
   url: string;

@@ -1,7 +1,21 @@
-import type { Pkcs11SignerOptions } from './adapters/signer/pkcs11/index.js';
-import { ConfigError, type Reader } from './config.js';
+import type { SigningAlgorithm } from '../core/signing-algorithm.js';
+import { ConfigError, type Reader } from './reader.js';
 
-export type Pkcs11Config = Pkcs11SignerOptions;
+/** HSM signing over PKCS#11: what createPkcs11Signer takes. */
+export interface Pkcs11Config {
+  /** path of the vendor's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so */
+  module: string;
+  tokenLabel?: string;
+  slot?: number;
+  pin: string;
+  /** key versions are `<keyLabel>-v1`, `-v2`, … */
+  keyLabel: string;
+  sessions: number;
+  rescanMs: number;
+  createKey: boolean;
+  /** the curve of a first key made in an empty token (default P-256) */
+  newKeyAlgorithm?: SigningAlgorithm;
+}
 
 /** HSM signing over PKCS#11, on when NOTARY_PKCS11_MODULE is set. The PIN comes from the env or a file and is never echoed. */
 export function pkcs11Config(r: Reader, vaultSet: boolean): Pkcs11Config | undefined {

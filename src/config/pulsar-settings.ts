@@ -1,5 +1,5 @@
-import type { BackoffOptions } from '../backoff.js';
-import type { SubscriptionType } from './types.js';
+/** pulsar-client's subscription types (the consumer passes it through) */
+export type PulsarSubscriptionType = 'Exclusive' | 'Shared' | 'KeyShared' | 'Failover';
 
 export type PulsarAuth =
   | { method: 'token'; token: string }
@@ -20,7 +20,7 @@ export interface PulsarConfig {
   serviceUrl: string;
   topics: { events: string; results: string; status: string; errors: string; dlq: string };
   subscription: string;
-  subscriptionType: SubscriptionType;
+  subscriptionType: PulsarSubscriptionType;
   consumerName?: string;
   receiverQueueSize: number;
   /** messages handled at once; receiving pauses while all slots are busy */
@@ -29,14 +29,15 @@ export interface PulsarConfig {
   maxDeliveries: number;
   /** the client's nAckRedeliverTimeoutMs: the shortest redelivery delay; longer backoffs wait before nacking */
   nackRedeliverMs: number;
-  backoff: BackoffOptions;
+  /** redelivery backoff of a message that failed transiently */
+  backoff: { baseMs: number; maxMs: number };
   /** how long one receive() waits, so stop() is noticed promptly */
   receivePollMs: number;
   auth?: PulsarAuth;
   tls?: PulsarTls;
 }
 
-/** What config.ts reads from the environment; everything but the URL has AFDP's default. */
+/** What config/pulsar.ts reads from the environment; everything but the URL has AFDP's default. */
 export type PulsarOptions = { serviceUrl: string; tenant?: string; namespace?: string } & Partial<Omit<PulsarConfig, 'serviceUrl' | 'topics'>> & {
   topics?: Partial<PulsarConfig['topics']>;
 };
@@ -47,7 +48,7 @@ export const PULSAR_DEFAULTS = {
   namespace: 'default',
   topics: { events: 'afdp.pipeline.events', results: 'afdp.notary.results', status: 'afdp.notary.status', errors: 'afdp.notary.errors', dlq: 'afdp.notary.dlq' },
   subscription: 'afdp-notary-subscription',
-  subscriptionType: 'Shared' as SubscriptionType,
+  subscriptionType: 'Shared' as PulsarSubscriptionType,
   receiverQueueSize: 1000,
   maxInFlight: 32,
   maxDeliveries: 5,
