@@ -12,7 +12,7 @@ import type { Database } from '../adapters/db/open-database.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { readJsonFile, readState, writeState } from './files.js';
 import { InputError, readTrustRoot } from './inputs.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const AUDIT_HELP = `Usage: afdp-notary audit verify [--trust-root <t.json>] [--state <file>] [--json]
 

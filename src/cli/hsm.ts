@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { createPkcs11Signer, Pkcs11StartError } from '../adapters/signer/pkcs11/index.js';
 import { ConfigError, loadConfig } from '../config.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const HSM_HELP = `Usage: afdp-notary hsm rotate [--json]
        afdp-notary hsm keys [--json]

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { LogMonitorError, monitorLog, type MonitorState } from '../adapters/translog/monitor/log-monitor.js';
 import { readJsonFile, readState, writeState } from './files.js';
 import { InputError, readTrustRoot } from './inputs.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const LOG_HELP = `Usage: afdp-notary log verify --url <log URL> --trust-root <t.json> --state <file> [--interval <seconds>] [--json]
 

@@ -15,7 +15,7 @@ import { buildEvidenceCipher } from '../wiring/evidence-cipher.js';
 import { rewrapBodies } from '../adapters/store/evidence-retention.js';
 import { MIGRATIONS_DIR } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const REWRAP_HELP = `Usage: afdp-notary rewrap [--rotate] [--retire-old]
 

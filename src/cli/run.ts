@@ -7,20 +7,14 @@
 import { parseArgs } from 'node:util';
 import { AUDIT_HELP, runAuditVerify } from './audit-verify.js';
 import { readJsonFile } from './files.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Io } from './io.js';
 import { InputError, readEvidence, readReceipt, readTrustRoot } from './inputs.js';
 import { LOG_HELP, runLogVerify } from './log-verify.js';
 import { runSign, SIGN_HELP } from './sign.js';
 import { runTrustRoot, TRUST_ROOT_HELP } from './trust-root.js';
 import { verifyReceiptOffline, type Verification } from './verify.js';
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Io } from './io.js';
 
 export const HELP = `Usage: afdp-notary verify --evidence <e.json> --receipt <r.json> --trust-root <t.json> [--json]
        afdp-notary audit verify [--trust-root <t.json>] [--state <file>] [--json]

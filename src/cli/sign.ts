@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createRestClient, NotaryError, type EvidencePackageInput, type SignResult } from '@afdp-notary/client/rest';
 import { InputError, readEvidence } from './inputs.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const SIGN_HELP = `Usage: afdp-notary sign <evidence.json | -> [--url <url>] [--wait anchored] [--wait-timeout <s>]
                         [--out <receipt.json>] [--idempotency-key <key>] [--api-key <key> | --token <token>] [--json]

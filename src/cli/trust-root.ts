@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { toSigstoreTrustMaterial } from '../core/bundle/trusted-root.js';
 import { InputError, readTrustRoot } from './inputs.js';
-import type { Io } from './run.js';
+import type { Io } from './io.js';
 
 export const TRUST_ROOT_HELP = `Usage: afdp-notary trust-root (--url <service> | --trust-root <t.json>) [--sigstore [--keys-out <keys.json>]]
 

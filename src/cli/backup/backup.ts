@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../../adapters/db/open-database.js'
 import { MIGRATIONS_DIR } from '../../app.js';
 import { ConfigError, loadConfig } from '../../config.js';
 import { packageVersion } from '../../version.js';
-import type { Io } from '../run.js';
+import type { Io } from '../io.js';
 import { dumpDatabase } from './dump.js';
 import { BackupError, writeManifest } from './manifest.js';
 

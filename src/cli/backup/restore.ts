@@ -17,7 +17,7 @@ import { publicTables } from '../../adapters/db/table-copy.js';
 import type { SqlQueryable } from '../../adapters/store/sql-client.js';
 import { MIGRATIONS_DIR } from '../../app.js';
 import { MerkleTree } from '../../core/merkle/index.js';
-import type { Io } from '../run.js';
+import type { Io } from '../io.js';
 import { isEmptyOrAbsent } from './backup.js';
 import { loadDatabase, type DatabaseDump } from './dump.js';
 import { BackupError, readVerifiedManifest } from './manifest.js';

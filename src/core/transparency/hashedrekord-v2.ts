@@ -6,7 +6,7 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { algorithmOfKey, SIGNING_ALGORITHMS, specOfBundleHash } from '../signing-algorithm.js';
-import { checkedDigest, type HashedRekordFields } from './hashedrekord.js';
+import { checkedDigest, type HashedRekordFields } from './hashedrekord-fields.js';
 
 export const HASHEDREKORD_V2 = '0.0.2';
 

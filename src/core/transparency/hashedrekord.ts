@@ -1,25 +1,10 @@
 /** Rekor hashedrekord entry bodies: build the canonical 0.0.1 body, and read a 0.0.1 or 0.0.2 one back. */
 import canonicalize from 'canonicalize';
-import { specOfHash, type HashName } from '../signing-algorithm.js';
+import { specOfHash } from '../signing-algorithm.js';
+import { checkedDigest, type HashedRekordFields } from './hashedrekord-fields.js';
 import { HASHEDREKORD_V2, parseHashedRekordV2Spec } from './hashedrekord-v2.js';
 
-export interface HashedRekordFields {
-  digestHex: string;
-  /** absent: sha256 (a P-256 key); sha384 for a P-384 key */
-  hashAlgorithm?: HashName;
-  signature: Buffer; // DER
-  publicKeyPem: string; // PEM public key or certificate, as submitted
-}
-
-/** The digest's hash, checked against its length: 64 lowercase hex for sha256, 96 for sha384. */
-export function checkedDigest(f: Pick<HashedRekordFields, 'digestHex' | 'hashAlgorithm'>): HashName {
-  const hash = f.hashAlgorithm ?? 'sha256';
-  const spec = specOfHash(hash);
-  if (!spec || !new RegExp(`^[0-9a-f]{${spec.digestBytes * 2}}$`).test(f.digestHex)) {
-    throw new Error(`digestHex must be ${(spec?.digestBytes ?? 32) * 2} lowercase hex characters of ${hash}`);
-  }
-  return hash;
-}
+export { checkedDigest, type HashedRekordFields } from './hashedrekord-fields.js';
 
 /** The proposed entry Rekor accepts at POST /api/v1/log/entries and stores (canonicalized) as the body. */
 export function hashedRekordEntry(f: HashedRekordFields): object {
