@@ -1,9 +1,10 @@
 /**
- * Tier 1, shared by every outbound vendor client (Rekor v1 and v2, RFC 3161 TSAs): a small
- * fetch-based client for JSON, text and binary bodies. Per-attempt timeout, retries only where a retry can
- * help (network errors, 408, 429, 5xx) with exponential backoff + full jitter, Retry-After honoured.
- * Retrying POST is safe against Rekor (a repeated create answers 409 with the existing entry) and
- * against TSAs (each answer is a fresh timestamp).
+ * Tier 1, shared by every outbound vendor client (Rekor v1 and v2, RFC 3161 TSAs, Vault, OTLP logs):
+ * a small fetch-based client for JSON, text and binary bodies. Per-attempt timeout, retries only where
+ * a retry can help (by default network errors, 408, 429, 5xx; a caller may narrow that per request)
+ * with exponential backoff + full jitter, Retry-After honoured. Retrying POST is safe against Rekor (a
+ * repeated create answers 409 with the existing entry) and against TSAs (each answer is a fresh
+ * timestamp); Vault says per request which calls may be replayed.
  */
 export interface HttpClientOptions {
   baseUrl: string;
@@ -13,7 +14,23 @@ export interface HttpClientOptions {
   retryMaxDelayMs?: number;
   /** A Retry-After longer than this is not waited for: the error is returned at once. */
   maxRetryAfterMs?: number;
-  fetch?: typeof fetch;
+  /** Wait at least what a 429/503's Retry-After asks (default true). */
+  honourRetryAfter?: boolean;
+  fetch?: Fetch;
+}
+
+/** What the client needs of fetch: the global one, or agentFetch (own keep-alive agent, private CA). */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Per request: what it sends besides the body, and which of its failures are worth another attempt. */
+export interface SendOptions {
+  headers?: Record<string, string>;
+  /** extra attempts for this request (default: the client's `retries`) */
+  retries?: number;
+  /** default: isRetryableStatus (network error, 408, 429, 5xx) */
+  retryable?: (err: HttpError) => boolean;
+  /** non-2xx statuses handed back as answers instead of thrown (Vault's sys/health: 429, 472, 473) */
+  okStatuses?: readonly number[];
 }
 
 /** `{code, message}`: Rekor v1 (HTTP status), Rekor v2 via grpc-gateway (gRPC code), Sigstore's TSA. */
@@ -42,11 +59,15 @@ export class HttpError extends Error {
     readonly status: number, // 0 = no HTTP answer (network error, timeout)
     readonly headers: Headers = new Headers(),
     readonly body?: RekorErrorBody,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; payload?: unknown },
   ) {
     super(message, options);
     this.name = 'HttpError';
+    this.payload = options?.payload;
   }
+
+  /** the answer's parsed body, whatever its shape (Vault's `{errors: [...]}`) */
+  readonly payload: unknown;
 
   get retryable(): boolean {
     return isRetryableStatus(this.status);
@@ -56,7 +77,7 @@ export class HttpError extends Error {
 export const isRetryableStatus = (s: number): boolean => s === 0 || s === 408 || s === 429 || s >= 500;
 
 export class HttpClient {
-  private readonly o: Required<Omit<HttpClientOptions, 'fetch'>> & { fetch: typeof fetch };
+  private readonly o: Required<Omit<HttpClientOptions, 'fetch'>> & { fetch: Fetch };
 
   constructor(options: HttpClientOptions) {
     // Explicit `undefined` (e.g. from optional config) must not erase a default.
@@ -67,6 +88,7 @@ export class HttpClient {
       retryBaseDelayMs: 200,
       retryMaxDelayMs: 5_000,
       maxRetryAfterMs: 30_000,
+      honourRetryAfter: true,
       ...given,
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       fetch: options.fetch ?? globalThis.fetch,
@@ -79,28 +101,30 @@ export class HttpClient {
     return this.send(method, path, json === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(json)), contentType: 'application/json' }, accept);
   }
 
-  async send(method: string, path: string, body: RawBody | undefined, accept: string): Promise<HttpResponse> {
+  async send(method: string, path: string, body: RawBody | undefined, accept: string, options: SendOptions = {}): Promise<HttpResponse> {
+    const retries = options.retries ?? this.o.retries;
+    const retryable = options.retryable ?? ((e: HttpError) => e.retryable);
     for (let attempt = 0; ; attempt++) {
       let err: HttpError;
       try {
-        const res = await this.once(method, path, body, accept);
-        if (res.status >= 200 && res.status < 300) return res;
+        const res = await this.once(method, path, body, accept, options.headers);
+        if ((res.status >= 200 && res.status < 300) || options.okStatuses?.includes(res.status)) return res;
         err = toHttpError(method, path, res);
       } catch (cause) {
         const reason = cause instanceof Error ? cause.message : String(cause);
         err = new HttpError(`${method} ${path}: ${reason}`, 0, undefined, undefined, { cause });
       }
-      if (!err.retryable || attempt >= this.o.retries) throw err;
-      const wait = this.delay(attempt, err.headers.get('retry-after'));
+      if (attempt >= retries || !retryable(err)) throw err;
+      const wait = this.delay(attempt, this.o.honourRetryAfter ? err.headers.get('retry-after') : null);
       if (wait === undefined) throw err;
       await new Promise((r) => setTimeout(r, wait));
     }
   }
 
-  private async once(method: string, path: string, sent: RawBody | undefined, accept: string): Promise<HttpResponse> {
+  private async once(method: string, path: string, sent: RawBody | undefined, accept: string, headers?: Record<string, string>): Promise<HttpResponse> {
     const res = await this.o.fetch(`${this.o.baseUrl}${path}`, {
       method,
-      headers: { accept, ...(sent && { 'content-type': sent.contentType }) },
+      headers: { accept, ...(sent && { 'content-type': sent.contentType }), ...headers },
       body: sent?.bytes as Uint8Array<ArrayBuffer> | undefined,
       signal: AbortSignal.timeout(this.o.timeoutMs),
     });
@@ -142,5 +166,5 @@ function toHttpError(method: string, path: string, res: HttpResponse): HttpError
       ? { code: typeof b.code === 'number' ? b.code : res.status, message: b.message }
       : undefined;
   const detail = body?.message ?? (typeof b === 'string' ? b.slice(0, 200) : '');
-  return new HttpError(`${method} ${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status, res.headers, body);
+  return new HttpError(`${method} ${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status, res.headers, body, { payload: res.body });
 }

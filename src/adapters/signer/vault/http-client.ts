@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { VaultHttpError, VaultNetworkError, isTransient } from './errors.js';
+import { agentFetch } from '../../http/agent-fetch.js';
+import { HttpClient, HttpError } from '../../http/http-client.js';
+import { VaultHttpError, VaultNetworkError } from './errors.js';
 
 export interface VaultHttpOptions {
   addr: string;
@@ -31,35 +32,49 @@ export interface VaultResponse<T> {
   body: T | undefined;
 }
 
-const BASE_BACKOFF_MS = 50;
-const MAX_BACKOFF_MS = 2_000;
-
-/** Raw tier: one keep-alive agent, per-attempt timeout, backoff with full jitter. */
+/**
+ * Vault over the shared HTTP layer (adapters/http): one keep-alive agent with Vault's CA, per-attempt
+ * timeout, backoff with full jitter. What stays Vault's own: which calls may be replayed, its headers,
+ * and its errors (VaultHttpError with Vault's `errors[]`, VaultNetworkError).
+ */
 export class VaultHttpClient {
-  readonly #base: URL;
   readonly #agent: http.Agent;
-  readonly #transport: typeof http | typeof https;
+  readonly #http: HttpClient;
   readonly #opts: VaultHttpOptions;
 
   constructor(opts: VaultHttpOptions) {
     this.#opts = opts;
-    this.#base = new URL(opts.addr.endsWith('/') ? opts.addr : `${opts.addr}/`);
-    const secure = this.#base.protocol === 'https:';
-    this.#transport = secure ? https : http;
+    const base = new URL(opts.addr.endsWith('/') ? opts.addr : `${opts.addr}/`);
     const agentOpts = { keepAlive: true, maxSockets: 32 };
-    this.#agent = secure ? new https.Agent({ ...agentOpts, ca: opts.caCertPem }) : new http.Agent(agentOpts);
+    this.#agent = base.protocol === 'https:' ? new https.Agent({ ...agentOpts, ca: opts.caCertPem }) : new http.Agent(agentOpts);
+    this.#http = new HttpClient({
+      baseUrl: new URL('v1', base).href,
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      retryBaseDelayMs: 50,
+      retryMaxDelayMs: 2_000,
+      // Vault's backoff is short and its own; a quota's Retry-After is not waited for
+      honourRetryAfter: false,
+      fetch: agentFetch(this.#agent),
+    });
   }
 
   async request<T>(req: VaultRequest): Promise<VaultResponse<T>> {
-    const retries = req.retries ?? this.#opts.retries;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#once<T>(req);
-      } catch (err) {
-        if (attempt >= retries || !retryable(err, req.idempotent ?? true)) throw err;
-        const cap = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
-        await sleep(Math.random() * cap);
-      }
+    const headers: Record<string, string> = {};
+    if (req.token) headers['x-vault-token'] = req.token;
+    if (this.#opts.namespace && !req.rootNamespace) headers['x-vault-namespace'] = this.#opts.namespace;
+    const body = req.body === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(req.body)), contentType: 'application/json' };
+    const idempotent = req.idempotent ?? true;
+    try {
+      const res = await this.#http.send(req.method, `/${req.path}`, body, 'application/json', {
+        headers,
+        retries: req.retries,
+        retryable: (err) => retryable(err.status, idempotent),
+        okStatuses: req.accept,
+      });
+      return { status: res.status, body: jsonOf(res.body) as T | undefined };
+    } catch (err) {
+      throw this.#vaultError(req, err);
     }
   }
 
@@ -67,52 +82,30 @@ export class VaultHttpClient {
     this.#agent.destroy();
   }
 
-  #once<T>(req: VaultRequest): Promise<VaultResponse<T>> {
-    const url = new URL(`v1/${req.path}`, this.#base);
-    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (req.token) headers['x-vault-token'] = req.token;
-    if (this.#opts.namespace && !req.rootNamespace) headers['x-vault-namespace'] = this.#opts.namespace;
-    return new Promise((resolve, reject) => {
-      const r = this.#transport.request(
-        url,
-        { method: req.method, headers, agent: this.#agent, timeout: this.#opts.timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(new VaultNetworkError(req.method, req.path, e)));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            const body = parseJson(Buffer.concat(chunks).toString('utf8'));
-            if ((status >= 200 && status < 300) || req.accept?.includes(status)) {
-              resolve({ status, body: body as T | undefined });
-            } else {
-              reject(new VaultHttpError(req.method, req.path, status, errorsOf(body)));
-            }
-          });
-        },
-      );
-      // The socket timeout fires on inactivity; destroying turns it into a rejection.
-      r.on('timeout', () => r.destroy(new Error(`timed out after ${this.#opts.timeoutMs} ms`)));
-      r.on('error', (e) => reject(new VaultNetworkError(req.method, req.path, e)));
-      r.end(payload);
-    });
+  #vaultError(req: VaultRequest, err: unknown): Error {
+    if (!(err instanceof HttpError)) return err as Error;
+    if (err.status !== 0) return new VaultHttpError(req.method, req.path, err.status, errorsOf(jsonOf(err.payload)));
+    const cause = err.cause;
+    const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
+    return new VaultNetworkError(req.method, req.path, timedOut ? new Error(`timed out after ${this.#opts.timeoutMs} ms`, { cause }) : cause);
   }
 }
 
-function retryable(err: unknown, idempotent: boolean): boolean {
-  if (!isTransient(err)) return false;
-  if (idempotent) return true;
+/** Status 0: no answer (refused, reset, timed out). */
+function retryable(status: number, idempotent: boolean): boolean {
   // 429 and 503 are answered before Vault does any work (rate limit, sealed/standby),
   // so even a non-idempotent call can be replayed safely after them.
-  return err instanceof VaultHttpError && (err.status === 429 || err.status === 503);
+  if (!idempotent) return status === 429 || status === 503;
+  return status === 0 || status === 429 || (status >= 500 && status !== 501);
 }
 
-function parseJson(text: string): unknown {
-  if (text.length === 0) return undefined;
+/** The shared layer parses JSON by content type; Vault's bodies are JSON whatever the header says. */
+function jsonOf(body: unknown): unknown {
+  if (Buffer.isBuffer(body)) body = body.toString('utf8');
+  if (typeof body !== 'string') return body;
+  if (body.length === 0) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch {
     return undefined;
   }
