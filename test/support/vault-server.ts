@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createDecipheriv, createECDH, createHash, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateEcKeyPair } from '../../src/core/keys.js';
 
@@ -15,6 +16,8 @@ export interface VaultServerOptions {
   tokenTtlSeconds?: number;
   renewable?: boolean;
   transitMount?: string;
+  /** serve HTTPS with this certificate (VAULT_CACERT tests) */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export interface VaultServer {
@@ -22,6 +25,8 @@ export interface VaultServer {
   rootToken: string;
   /** Every request seen, with the X-Vault-Namespace header it carried and its JSON body. */
   requests: Array<{ method: string; path: string; namespace?: string; body?: Record<string, unknown> }>;
+  /** TCP connections accepted so far (keep-alive reuses one) */
+  connections(): number;
   close(): Promise<void>;
   seal(): void;
   unseal(): void;
@@ -291,7 +296,7 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
     return errors(405, 'unsupported operation');
   };
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -315,12 +320,16 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
       res.writeHead(reply[0], { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(reply[1]));
     });
-  });
+  };
+  const server = opts.tls ? https.createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler) : http.createServer(handler);
+  let connections = 0;
+  server.on(opts.tls ? 'secureConnection' : 'connection', () => void connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    connections: () => connections,
     rootToken,
     requests,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
