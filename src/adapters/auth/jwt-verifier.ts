@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { makePrincipal, unauthenticated, type Principal } from '../../core/auth/index.js';
 import { NotaryError } from '../../core/errors.js';
-import type { OidcConfig } from '../../config.js';
+import type { OidcConfig } from '../../config/security.js';
 
 /** Exactly the validated OIDC settings: one definition, in config.ts. */
 export type JwtVerifierOptions = OidcConfig;
