@@ -10,17 +10,15 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { connectNotary, rfc3339ToTimestamp, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { afdpText, asEvidencePackage, integrationTestBodies, sampleEvidenceFiles } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { openBackend } from '../support/databases.js';
+import { openMigrated } from '../support/databases.js';
 import { loadDocument, schemaValidator } from '../support/openapi.js';
 import { fixtures } from '../support/records.js';
-import { join } from 'node:path';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const samples = Object.entries(sampleEvidenceFiles()).map(([name, s]) => [name, asEvidencePackage(s)] as const);
@@ -145,8 +143,7 @@ describe('AFDP\'s sample files over gRPC and Pulsar, and the strict setting', ()
     app = await startTestApp();
     server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
     client = connectNotary(`127.0.0.1:${server.port}`);
-    db = await openBackend('embedded');
-    await migrate(db, join(import.meta.dirname, '../../migrations'));
+    db = await openMigrated();
     consumer = await startPulsarConsumer({ config, notary: app.notary, ledger: new PgEventLedger(db), logger: pino({ level: 'silent' }), clientFactory: async () => broker.client() });
   });
   afterAll(async () => {

@@ -9,15 +9,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { AFDP_DIR, rustTypes, serdeMismatches } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { openBackend } from '../support/databases.js';
+import { openMigrated } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const types = rustTypes('pulsar/evidence.rs', 'pulsar/notary.rs', 'pulsar/messages.rs');
 /** AFDP's example producer's event (examples/pulsar/send-model-deployment-event.py), as it sends it. */
 const afdpEvent = (): Json => JSON.parse(readFileSync(join(AFDP_DIR, 'pulsar/model-deployment-event.json'), 'utf8')) as Json;
@@ -31,8 +29,7 @@ describe('AFDP Pulsar producers and consumers against this service', () => {
   const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', nackRedeliverMs: 10, backoff: { baseMs: 10, maxMs: 40 }, receivePollMs: 10 });
   beforeAll(async () => {
     app = await startTestApp();
-    db = await openBackend('embedded');
-    await migrate(db, MIGRATIONS);
+    db = await openMigrated();
     broker = new FakePulsarBroker();
     consumer = await startPulsarConsumer({
       config, notary: app.notary, requestApproval: app.workflows.requestApproval.bind(app.workflows), ledger: new PgEventLedger(db),

@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { backends, backendEnv, skipBackend, seededDataDir } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
+import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 import { decide, requestApproval, signBatch } from '../support/workflow-http.js';
 
@@ -20,7 +21,7 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     if (skipBackend(backend)) return;
     vault = await startVaultServer();
     env = {
-      NOTARY_DATA_DIR: seededDataDir(), VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
+      NOTARY_DATA_DIR: seededDataDir(), ...vaultEnv(vault),
       NOTARY_WORKFLOW_POLL_MS: '50',
       ...(await backendEnv(backend)),
     };

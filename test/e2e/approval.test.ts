@@ -1,29 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, backendEnv, skipBackend } from '../support/databases.js';
+import { backends, skipBackend } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
-import { LOOPBACK_RECEIVER, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { startWorkflowApp, type WorkflowTestApp } from '../support/workflow-app.js';
 import { decide, requestApproval } from '../support/workflow-http.js';
 
-const SECRET = 'approval-test-webhook-secret';
-
 describe.each(backends)('approval workflows over REST (%s)', (backend) => {
-  let app: TestApp;
-  let hooks: WebhookReceiver;
+  let app: WorkflowTestApp;
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    hooks = await startWebhookReceiver(SECRET);
-    app = await startTestApp({
-      ...(await backendEnv(backend)),
-      NOTARY_WEBHOOK_SECRET: SECRET, ...LOOPBACK_RECEIVER, NOTARY_WORKFLOW_POLL_MS: '50',
-    });
+    app = await startWorkflowApp(backend);
   });
-  afterAll(async () => { await app?.close(); await hooks?.close(); });
+  afterAll(async () => app?.close());
 
   it.skipIf(skipBackend(backend))('signs once the quorum approves, binding the approvals into a receipt validate accepts', async () => {
     const pkg = uniquePackage(`approval-${backend}`);
-    const created = await requestApproval(app.rest, { evidence_package: pkg, approvers: ['alice', 'bob', 'carol'], quorum: 2, webhook_url: hooks.url });
+    const created = await requestApproval(app.rest, { evidence_package: pkg, approvers: ['alice', 'bob', 'carol'], quorum: 2, webhook_url: app.hooks.url });
     expect(created.status).toBe(200);
     const id = created.body.workflow_id;
     expect(created.headers.location).toBe(`/api/v1/workflows/${id}/status`);
@@ -54,7 +46,7 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     expect(report.validation_result.signature_valid).toBe(true);
     expect((await validate(app.rest, pkg, { ...receipt, approval_attestation: undefined })).body.is_valid).toBe(false);
 
-    const events = await hooks.waitFor(2, (w) => w.body.workflow_id === id);
+    const events = await app.hooks.waitFor(2, (w) => w.body.workflow_id === id);
     expect(events.map((e) => e.body.event).sort()).toEqual(['approval_required', 'completed']);
     expect(events.every((e) => e.headers['x-afdp-signature']?.toString().startsWith('sha256='))).toBe(true);
   });
@@ -76,14 +68,14 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('one rejection ends the workflow unsigned', async () => {
-    const { body } = await requestApproval(app.rest, { evidence_package: uniquePackage(`reject-${backend}`), approvers: ['alice', 'bob'], quorum: 1, webhook_url: hooks.url });
+    const { body } = await requestApproval(app.rest, { evidence_package: uniquePackage(`reject-${backend}`), approvers: ['alice', 'bob'], quorum: 1, webhook_url: app.hooks.url });
     const rejected = await decide(app.rest, body.workflow_id, { approver: 'bob', decision: 'reject', comment: 'missing eval results' });
     expect(rejected.body).toMatchObject({ status: 'failed', error_message: 'rejected by bob: missing eval results' });
     expect(rejected.body.receipt).toBeUndefined();
     const late = await decide(app.rest, body.workflow_id, { approver: 'alice', decision: 'approve' });
     expect([late.status, late.body.code]).toEqual([409, 'workflow_closed']);
     expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).statusCode).toBe(404);
-    const failed = await hooks.waitFor(1, (w) => w.body.workflow_id === body.workflow_id && w.body.event === 'failed');
+    const failed = await app.hooks.waitFor(1, (w) => w.body.workflow_id === body.workflow_id && w.body.event === 'failed');
     expect(failed[0]!.body).toMatchObject({ status: 'failed', workflow_type: 'approval_signing', error_message: 'rejected by bob: missing eval results' });
   });
 

@@ -1,25 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { backends, backendEnv, skipBackend } from '../support/databases.js';
+import { backends, skipBackend } from '../support/databases.js';
 import { validate } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
-import { LOOPBACK_RECEIVER, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { startWorkflowApp, type WorkflowTestApp } from '../support/workflow-app.js';
 import { signBatch } from '../support/workflow-http.js';
 
-const SECRET = 'batch-test-webhook-secret';
-
 describe.each(backends)('batch signing over REST (%s)', (backend) => {
-  let app: TestApp;
-  let hooks: WebhookReceiver;
+  let app: WorkflowTestApp;
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    hooks = await startWebhookReceiver(SECRET);
-    app = await startTestApp({
-      ...(await backendEnv(backend)),
-      NOTARY_WEBHOOK_SECRET: SECRET, ...LOOPBACK_RECEIVER, NOTARY_WEBHOOK_URL: hooks.url, NOTARY_WORKFLOW_POLL_MS: '50', NOTARY_MAX_BATCH_SIZE: '20',
-    });
+    app = await startWorkflowApp(backend, (hooks) => ({ NOTARY_WEBHOOK_URL: hooks.url, NOTARY_MAX_BATCH_SIZE: '20' }));
   });
-  afterAll(async () => { await app?.close(); await hooks?.close(); });
+  afterAll(async () => app?.close());
 
   it.skipIf(skipBackend(backend))('signs each package with its own receipt; a bad package fails alone', async () => {
     const good = Array.from({ length: 5 }, (_, i) => uniquePackage(`batch-${backend}-${i}`));
@@ -51,7 +43,7 @@ describe.each(backends)('batch signing over REST (%s)', (backend) => {
     expect(results.map((r: { warnings: string[] }) => r.warnings)).toEqual(Array(7).fill([]));
     const again = (await app.rest.inject(`/api/v1/workflows/${body.batch_workflow_id}/status`)).json();
     expect(again.batch).toEqual({ total: 7, succeeded: 5, failed: 2, pending: 0, results: results.map(({ warnings: _, ...r }: { warnings: string[] }) => r) });
-    const done = await hooks.waitFor(1, (w) => w.body.workflow_id === body.batch_workflow_id);
+    const done = await app.hooks.waitFor(1, (w) => w.body.workflow_id === body.batch_workflow_id);
     expect(done[0]!.body).toMatchObject({ event: 'completed', workflow_type: 'batch_signing', details: { total: 7, succeeded: 5, failed: 2 } });
   });
 

@@ -16,6 +16,7 @@ import { filesHolding, smallPackage } from '../support/at-rest.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
+import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
 const EVIDENCE_KEY = 'afdp-evidence';
@@ -32,7 +33,7 @@ describe('evidence encrypted with Vault transit data keys', () => {
   beforeAll(async () => {
     vault = await startVaultServer();
     env = {
-      NOTARY_DATA_DIR: tempDir(), VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
+      NOTARY_DATA_DIR: tempDir(), ...vaultEnv(vault),
       NOTARY_VAULT_EVIDENCE_KEY: EVIDENCE_KEY, NOTARY_VAULT_DATA_KEY_USES: '3',
     };
     app = await startTestApp(env);

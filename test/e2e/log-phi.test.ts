@@ -12,18 +12,16 @@ import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { embeddedQuery } from '../support/embedded-server.js';
-import { openBackend, seededDataDir, tempDir } from '../support/databases.js';
+import { openMigrated, seededDataDir, tempDir } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { modelDeploymentEvent } from '../../examples/publish-event.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer } from '../../src/adapters/events/index.js';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 import { uniquePackage } from '../support/records.js';
 import { startService, waitReady, type ServiceProcess } from '../support/service-process.js';
 
@@ -158,8 +156,7 @@ describe('NOTARY_LOG_REDACT', () => {
 
 describe('the Pulsar door at LOG_LEVEL=trace (real core and store behind the loopback broker)', () => {
   it('events with the marker, a poison one, a driver error quoting it and a failed publish: no line holds it', async () => {
-    const db = await openBackend('embedded');
-    await migrate(db, MIGRATIONS);
+    const db = await openMigrated();
     const lines: string[] = [];
     const logger = createLogger('trace', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });

@@ -23,6 +23,7 @@ import { fixtures, uniquePackage } from '../support/records.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-server.js';
 import { exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore-verifier.js';
+import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -162,7 +163,7 @@ describe('Suite B: a Vault transit ecdsa-p384 key, anchored in Rekor v1', () => 
     const keyFile = join(tempDir(), 'rekor.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
     t = await startGrpcTestApp({
-      VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true', NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384',
+      ...vaultEnv(vault), NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384',
       REKOR_URL: rekor.url, REKOR_PUBLIC_KEY_FILE: keyFile,
     });
   }, 120_000);

@@ -67,7 +67,7 @@ describe('gRPC over TLS 1.3 with the same credentials as REST', () => {
       s.on('error', reject);
     });
     expect(await protocol()).toBe('TLSv1.3');
-    await expect(protocol('TLSv1.2')).rejects.toThrow();
+    await expect(protocol('TLSv1.2')).rejects.toMatchObject({ code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
   });
 
   it('maps a CA-signed client certificate to its principal and applies RBAC', async () => {

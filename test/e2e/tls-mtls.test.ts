@@ -53,7 +53,7 @@ describe('TLS 1.3 and client certificates over a real socket', () => {
 
   it('negotiates TLS 1.3 and refuses a client limited to TLS 1.2', async () => {
     expect(await handshake(port, pki.ca.certPem)).toBe('TLSv1.3');
-    await expect(handshake(port, pki.ca.certPem, 'TLSv1.2')).rejects.toThrow();
+    await expect(handshake(port, pki.ca.certPem, 'TLSv1.2')).rejects.toMatchObject({ code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
   });
 
   it('maps a client certificate\'s CN to a principal with its roles', async () => {
@@ -96,7 +96,7 @@ describe('NOTARY_TLS_CLIENT_AUTH=required', () => {
     });
     try {
       const port = Number(new URL(await app.rest.listen({ host: '127.0.0.1', port: 0 })).port);
-      await expect(call(port, pki.ca.certPem, '/health')).rejects.toThrow();
+      await expect(call(port, pki.ca.certPem, '/health')).rejects.toMatchObject({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
       expect((await call(port, pki.ca.certPem, '/health', { client: pki.client('ci-bot') })).status).toBe(200);
     } finally {
       await app.close();

@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
@@ -12,18 +10,16 @@ import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import type { KeySigner } from '../../src/ports/key-signer.js';
 import type { TransparencyLog } from '../../src/ports/transparency-log.js';
-import { openBackend, tempDir } from '../support/databases.js';
+import { openMigrated, tempDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const logger = pino({ level: 'silent' });
 const opened: SqlClient[] = [];
 afterEach(async () => { await Promise.all(opened.splice(0).map((db) => db.close())); });
 
 async function setup() {
-  const db = await openBackend('embedded');
+  const db = await openMigrated();
   opened.push(db);
-  await migrate(db, MIGRATIONS);
   const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0 });
   const signer = new LocalKeyringSigner({ dir: tempDir() });
   const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });

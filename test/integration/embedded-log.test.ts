@@ -1,5 +1,4 @@
 import { createHash, randomBytes, sign } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
@@ -7,10 +6,9 @@ import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-cl
 import { verifyConsistency } from '../../src/core/merkle/index.js';
 import { entryIsValid, verifyCheckpoint, verifyLogEntry } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
-import { backends, freshPostgresDatabase, openBackend, skipBackend } from '../support/databases.js';
+import { backends, freshPostgresDatabase, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const KEK = randomBytes(32);
 const signer = generateP256KeyPair();
 const signerPem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
@@ -26,8 +24,7 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
 
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    db = await openBackend(backend);
-    await migrate(db, MIGRATIONS);
+    db = await openMigrated(backend);
     log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://127.0.0.1' });
   });
   afterAll(async () => db?.close());
@@ -44,8 +41,7 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('reports the largest checkpoint as latest across a digit boundary (9 → 10)', async () => {
-    const fresh = await openBackend(backend);
-    await migrate(fresh, MIGRATIONS);
+    const fresh = await openMigrated(backend);
     const small = await EmbeddedLog.open({ db: fresh, key: await loadOrCreateLogKey(fresh, KEK), origin: 'o', url: 'u' });
     for (let i = 0; i < 10; i++) await small.append(anchorRequest(7000 + i)); // checkpoints 1 … 10
     expect((await small.checkpoint()).treeSize).toBe(10);
@@ -103,8 +99,7 @@ describe.each([
   it.skipIf(skipBackend(backend))('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
     const { PgEvidenceStore } = await import('../../src/adapters/store/pg-evidence-store.js');
     const { record, uniquePackage } = await import('../support/records.js');
-    const db = await openBackend(backend);
-    await migrate(db, MIGRATIONS);
+    const db = await openMigrated(backend);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log', exclusive });
     const store = new PgEvidenceStore(db, { colocatedLog: log });
     const { publicKey } = await loadOrCreateLogKey(db, KEK);

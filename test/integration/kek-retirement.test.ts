@@ -11,18 +11,16 @@ import { AuditChainWriter } from '../../src/adapters/audit/chain-writer.js';
 import { LocalEvidenceCipher, type KekFile } from '../../src/adapters/signer/local/evidence-cipher.js';
 import { retireOldKeks } from '../../src/adapters/signer/local/kek-retirement.js';
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import type { StoredEvidence } from '../../src/core/workflow.js';
 import type { SealedBody } from '../../src/ports/evidence-cipher.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
-import { openBackend, tempDir } from '../support/databases.js';
+import { openMigrated, tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { record, uniquePackage } from '../support/records.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const c of closers.splice(0).reverse()) await c(); });
 
@@ -30,9 +28,8 @@ const keyFile = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence-kek
 const errorCode = (fn: () => Promise<unknown>) => fn().then(() => 'opened', (err: { code?: string }) => err.code);
 
 async function storeWithKeyring() {
-  const db: SqlClient = await openBackend('embedded');
+  const db: SqlClient = await openMigrated();
   closers.push(() => db.close());
-  await migrate(db, MIGRATIONS);
   const keyDir = tempDir();
   const cipher = new LocalEvidenceCipher({ dir: keyDir });
   const audit = new AuditChainWriter(db);

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { modelDeploymentEvent } from '../../examples/publish-event.js';
@@ -8,7 +7,6 @@ import {
   type EventLedger, type NotaryErrorMessage, type NotaryResultMessage, type PulsarConsumerHandle, type PulsarOptions,
 } from '../../src/adapters/events/index.js';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
@@ -16,10 +14,9 @@ import { NotaryError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import type { EvidenceStore } from '../../src/ports/evidence-store.js';
-import { openBackend, tempDir } from '../support/databases.js';
+import { openMigrated, tempDir } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const logger = pino({ level: 'silent' });
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -38,8 +35,7 @@ interface SetupOptions {
 let shared: Promise<{ db: SqlClient; store: PgEvidenceStore; log: EmbeddedLog; signer: LocalKeyringSigner }> | undefined;
 function base() {
   return (shared ??= (async () => {
-    const db = await openBackend('embedded');
-    await migrate(db, MIGRATIONS);
+    const db = await openMigrated();
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
     return { db, store: new PgEvidenceStore(db), log, signer: new LocalKeyringSigner({ dir: tempDir() }) };
   })());

@@ -106,9 +106,11 @@ describe('RekorV2Log', () => {
   it('refuses answers signed by a key other than the pinned one (same origin)', async () => {
     const other = createPublicKey(generateEd25519Key()).export({ type: 'spki', format: 'pem' }).toString();
     const err = await rejection(logFor(server, { publicKeyPem: other }).append(anchor()));
+    expect(err.code).toBe('internal');
     expect(err.message).toMatch(/checkpoint has no signature from the log key/);
     // an Ed25519 key ID commits to the name: the right key under another origin does not match either
     const renamed = await rejection(logFor(server, { origin: 'other.example' }).append(anchor()));
+    expect(renamed.code).toBe('internal');
     expect(renamed.message).toMatch(/checkpoint has no signature from the log key/);
   });
 

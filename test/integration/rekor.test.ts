@@ -109,6 +109,7 @@ describe('RekorLog', () => {
     const other = generateP256KeyPair().publicKey;
     const pinned = new RekorLog({ url: server.url, publicKeyPem: other.export({ type: 'spki', format: 'pem' }).toString() });
     const err = await rejection(pinned.append(anchor()));
+    expect(err.code).toBe('internal');
     expect(err.message).toMatch(/logID .* is not this log's key ID/);
   });
 

@@ -10,16 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainWriter } from '../../src/adapters/audit/chain-writer.js';
 import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-cipher.js';
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { isPurged, type StoredEvidence } from '../../src/core/workflow.js';
 import { EvidenceIntegrityError } from '../../src/ports/evidence-cipher.js';
-import { backends, openBackend, skipBackend, tempDir } from '../support/databases.js';
+import { backends, openMigrated, skipBackend, tempDir } from '../support/databases.js';
 import { record, uniquePackage } from '../support/records.js';
 import { tamper } from '../support/tamper.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const marker = () => `PHI-MARKER-${randomBytes(12).toString('hex')}`;
 const withMarker = (m: string, n: string) => { const p = uniquePackage(n); return { ...p, metadata: { ...p.metadata, patient_note: m } }; };
 
@@ -42,8 +40,7 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
 
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    db = await openBackend(backend);
-    await migrate(db, MIGRATIONS);
+    db = await openMigrated(backend);
     keyDir = tempDir();
     cipher = new LocalEvidenceCipher({ dir: keyDir });
     audit = new AuditChainWriter(db);

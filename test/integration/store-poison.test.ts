@@ -2,17 +2,13 @@
 // The poisoned records here bypass validation on purpose: they stand for any value validation might
 // miss, so the store's own isolation is what is tested.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import type { NotarizationRecord } from '../../src/ports/evidence-store.js';
-import { backends, openBackend, skipBackend } from '../support/databases.js';
+import { backends, openMigrated, skipBackend } from '../support/databases.js';
 import { record, uniquePackage } from '../support/records.js';
-
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 
 function poisoned(n: number, poison: (r: NotarizationRecord) => void): NotarizationRecord {
   const r = record(uniquePackage(`poison-${n}-${Math.random()}`));
@@ -34,8 +30,7 @@ describe.each(backends)('group commit isolation on %s', (backend) => {
 
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    db = await openBackend(backend);
-    await migrate(db, MIGRATIONS);
+    db = await openMigrated(backend);
     plain = new PgEvidenceStore(db);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test', exclusive: db.kind === 'embedded' });
     colocated = new PgEvidenceStore(db, { colocatedLog: log });

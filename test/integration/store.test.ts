@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
 import { isNotaryError } from '../../src/core/errors.js';
-import { backends, openBackend, skipBackend } from '../support/databases.js';
+import { backends, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
 import { fixture, record, uniquePackage } from '../support/records.js';
-
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 
 describe.each(backends)('PgEvidenceStore on %s', (backend) => {
   let db: SqlClient;
@@ -15,8 +12,7 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
 
   beforeAll(async () => {
     if (skipBackend(backend)) return;
-    db = await openBackend(backend);
-    await migrate(db, MIGRATIONS);
+    db = await openMigrated(backend);
     store = new PgEvidenceStore(db, { anchorGraceSeconds: 0 });
   });
   afterAll(async () => store?.close());

@@ -3,12 +3,10 @@ import { createHash, sign } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedTsa } from '../../src/adapters/tsa/embedded/embedded-tsa.js';
 import { HttpTsa } from '../../src/adapters/tsa/rfc3161/http-tsa.js';
-import { migrate } from '../../src/adapters/store/migrate.js';
-import { MIGRATIONS_DIR } from '../../src/app.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 import { toTrustedAuthorities } from '../../src/core/timestamping.js';
 import { parseTimestampResponse, verifyTimestamp } from '../../src/core/timestamp/index.js';
-import { backends, openBackend, skipBackend } from '../support/databases.js';
+import { backends, openMigrated, skipBackend } from '../support/databases.js';
 import { startTsaServer, type TsaServer } from '../support/tsa-server.js';
 import { rejection } from '../support/loopback.js';
 
@@ -81,9 +79,8 @@ describe('HttpTsa (RFC 3161 over HTTP, Sigstore timestamp-authority API)', () =>
 
 describe.each(backends)('EmbeddedTsa on %s', (backend) => {
   it.skipIf(skipBackend(backend))('creates its root and TSA certificate once, shared by every instance on the database; rotation keeps the old one listed', async () => {
-    const db = await openBackend(backend);
+    const db = await openMigrated(backend);
     try {
-      await migrate(db, MIGRATIONS_DIR);
       const kek = createHash('sha256').update('test kek').digest();
       let clock = new Date('2030-01-01T00:00:00Z');
       const options = { db, kek, name: 'tsa.test', policy: '1.3.6.1.4.1.32473.3161.1', now: () => clock };

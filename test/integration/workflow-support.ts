@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import pino from 'pino';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
@@ -11,9 +10,8 @@ import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
 import { WorkflowService } from '../../src/core/workflows/index.js';
 import type { KeySigner } from '../../src/ports/key-signer.js';
-import { freshPostgresDatabase, openBackend, tempDir, type Backend } from '../support/databases.js';
+import { freshPostgresDatabase, MIGRATIONS, openBackend, tempDir, type Backend } from '../support/databases.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 export const logger = pino({ level: 'silent' });
 
 /** A clock the test moves: expiry and leases are decided on it. */

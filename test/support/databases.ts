@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { migrate } from '../../src/adapters/store/migrate.js';
 import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
 import { createDatabase } from './postgres-server.js';
 
@@ -50,6 +51,16 @@ export async function openBackend(backend: Backend): Promise<SqlClient> {
   return backend === 'postgres'
     ? connectPostgres(await freshPostgresDatabase())
     : connectPostgres(await freshEmbeddedDatabase(), { kind: 'embedded' });
+}
+
+/** The service's migrations folder. */
+export const MIGRATIONS = join(import.meta.dirname, '../../migrations');
+
+/** A fresh database on `backend` with every migration applied: where an adapter test starts. */
+export async function openMigrated(backend: Backend = 'embedded'): Promise<SqlClient> {
+  const db = await openBackend(backend);
+  await migrate(db, MIGRATIONS);
+  return db;
 }
 
 export const skipBackend = (backend: Backend): boolean => backend === 'postgres' && postgresUrl() === '';

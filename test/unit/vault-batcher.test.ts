@@ -31,11 +31,14 @@ describe('MicroBatcher', () => {
   });
 
   it('rejects every item of a batch whose request failed, and everything after close', async () => {
+    const down = new Error('down');
     const b = new MicroBatcher<number, number>({ maxSize: 4, maxDelayMs: 1, maxInFlight: 1 }, async () => {
-      throw new Error('down');
+      throw down;
     });
-    await expect(Promise.all([b.submit(1), b.submit(2)])).rejects.toThrow('down');
-    b.close(new Error('closed'));
-    await expect(b.submit(3)).rejects.toThrow('closed');
+    const items = await Promise.allSettled([b.submit(1), b.submit(2)]);
+    expect(items).toEqual([{ status: 'rejected', reason: down }, { status: 'rejected', reason: down }]);
+    const closed = new Error('closed');
+    b.close(closed);
+    await expect(b.submit(3)).rejects.toBe(closed);
   });
 });
