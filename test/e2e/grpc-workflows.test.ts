@@ -3,9 +3,10 @@ import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNotary, decodeRpcStatus, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
 import { uniquePackage } from '../support/records.js';
 
-type Server = Awaited<ReturnType<typeof startGrpcServer>>;
+type Server = { port: number; close(graceMs?: number): Promise<void> };
 const hashOf = (pkg: unknown) => createHash('sha256').update(canonicalize(pkg)!).digest('hex');
 
 /** Approval and batch workflows through the gRPC door, decisions over REST, on the real app (embedded PostgreSQL). */
@@ -13,8 +14,9 @@ describe('gRPC door: approval and batch workflows', () => {
   let app: TestApp;
   const servers: Server[] = [];
   const clients: NotaryGrpcClient[] = [];
+  // the app's own door; without workflows, the bare door an embedder may run (no workflow service)
   const start = async (withWorkflows: boolean) => {
-    const s = await startGrpcServer({ notary: app.notary, workflows: withWorkflows ? app.workflows : undefined, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    const s = withWorkflows ? await openGrpcDoor(app) : await startGrpcServer({ notary: app.notary, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
     servers.push(s);
     const c = connectNotary(`127.0.0.1:${s.port}`);
     clients.push(c);

@@ -1,7 +1,8 @@
 import { connect } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Authenticator, authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from '../../src/adapters/auth/index.js';
+import { Authenticator } from '../../src/adapters/auth/index.js';
+import { authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from '../../src/api/grpc/index.js';
 import type { TlsConfig } from '../../src/config.js';
 import { isAuthError } from '../../src/core/auth/index.js';
 import { makeTestPki, type CertFiles, type TestPki } from '../support/certs.js';

@@ -8,9 +8,6 @@ import { checkCanonicalSize, idempotencyKeyOf } from './sign.js';
 import { toRawPackage } from './evidence.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
-/** AFDP's batch has no bound; ours is explicit so one call cannot hold the notary for long. */
-export const MAX_BATCH_SIZE = 100;
-
 /**
  * SignEvidenceBatch through the workflow service: the batch is stored before anything is signed,
  * so a restart (or the resume loop, if the signer is down) finishes it. A bad package fails alone.

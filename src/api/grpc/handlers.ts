@@ -1,15 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import { NotaryError } from '../../core/errors.js';
 import { requestApproval, workflowsOf, type ApprovalReq } from './approval.js';
-import { MAX_BATCH_SIZE, signBatch } from './batch.js';
+import { signBatch } from './batch.js';
+import { MAX_BATCH_SIZE } from './method-rules.js';
 import { remainingMs, unary, type Door } from './call.js';
 import { toReceiptMsg } from './present.js';
 import { signOne } from './sign.js';
 import { validateEvidence } from './validate.js';
 import { listWorkflows, workflowStatus } from './workflows.js';
 import type { EvidencePackageMsg } from './wire.js';
-
-export { MAX_BATCH_SIZE } from './batch.js';
 
 interface SignReq { evidence_package?: EvidencePackageMsg; idempotency_key?: string; wait_anchored_ms?: number }
 
