@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectNotary, decodeRpcStatus, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { openGrpcDoor } from '../support/grpc-app.js';
@@ -88,6 +88,28 @@ describe('gRPC door: approval and batch workflows', () => {
       expect(err.code, field).toBe(3);
       const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
       expect(status.details.find((d) => d.type === 'google.rpc.BadRequest'), field).toMatchObject({ field_violations: [{ field }] });
+    }
+  });
+
+  it('canonicalizes each package once (the core also applies the per-package size bound), for approvals and batches', async () => {
+    // 1000 artifacts of ~1.2 KB: under the 4 MiB message bound, over the 1 MiB per-package bound
+    const oversize = { ...toProtoPackage(uniquePackage('grpc-wf-big')), artifacts: Array.from({ length: 1000 }, (_, i) => ({ name: `${i}-${'n'.repeat(1200)}`, hash_sha256: 'a'.repeat(64) })) };
+    const prepare = vi.spyOn(app.notary, 'prepare'); // counts the calls; the real method runs
+    try {
+      await client.unary('SignEvidenceWithApproval', { evidence_package: toProtoPackage(uniquePackage('grpc-wf-once')), approvers: ['a'] });
+      expect(prepare).toHaveBeenCalledTimes(1);
+      const big = await client.unary('SignEvidenceWithApproval', { evidence_package: oversize, approvers: ['a'] }).catch((e) => e);
+      expect(big.code).toBe(3);
+      expect(decodeRpcStatus(big.metadata.get('grpc-status-details-bin')[0] as Buffer).details[0]).toMatchObject({ reason: 'PAYLOAD_TOO_LARGE' });
+      expect(prepare).toHaveBeenCalledTimes(2);
+
+      prepare.mockClear();
+      const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(uniquePackage('grpc-wf-once-1')), oversize, toProtoPackage(uniquePackage('grpc-wf-once-2'))] });
+      expect(prepare).toHaveBeenCalledTimes(3); // items are signed from the stored canonical bytes, not prepared again
+      expect(res).toMatchObject({ succeeded_count: 2, failed_count: 1 });
+      expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1]: canonical form is') });
+    } finally {
+      prepare.mockRestore();
     }
   });
 

@@ -7,7 +7,7 @@ export { grpcPeerCertificate, grpcServerCredentials } from './tls.js';
 export type { Authorize, ObserveCall } from './call.js';
 export { GRPC_STATUS, ERROR_DOMAIN } from './errors.js';
 export { STREAM_WINDOW } from './stream.js';
-export { MAX_WAIT_ANCHORED_MS } from './sign.js';
+export { MAX_WAIT_ANCHORED_MS } from '../../core/request-rules.js';
 // for clients (tests, examples, load generator): same proto, same conversions as the server
 export { LOADER_OPTIONS, NOTARY_PROTO, NOTARY_SERVICE, PROTO_DIR, loadNotaryPackage, notaryClientConstructor } from './proto.js';
 export { toProtoPackage } from './evidence.js';
