@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from './problem.js';
@@ -74,26 +74,4 @@ function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: Fast
   reply.header('x-request-id', request.id);
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, request, 414, 'uri_too_long', 'a path parameter is longer than this server reads');
   else void sendProblem(reply, request, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'invalid_request', err.message);
-}
-
-/**
- * Reads and discards the rest of an over-limit body, up to `maxBytes` and for as long as the
- * request timeout allows (Node ends a slower upload), so the 413 that follows can be read.
- */
-export function drainBody(raw: IncomingMessage, maxBytes: number): Promise<void> {
-  const declared = Number(raw.headers['content-length']);
-  if (raw.complete || raw.destroyed || declared > maxBytes) return Promise.resolve();
-  return new Promise((resolve) => {
-    let seen = 0;
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > maxBytes) finish();
-    };
-    const finish = () => {
-      raw.off('data', onData).off('end', finish).off('error', finish).off('close', finish);
-      resolve();
-    };
-    raw.on('data', onData).once('end', finish).once('error', finish).once('close', finish);
-    raw.resume();
-  });
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import { isNotaryError, type ErrorCode } from '../../core/errors.js';
-import { drainBody } from './connections.js';
+import { drainBody } from './drain-body.js';
 import { UnsupportedMediaType } from './json-body.js';
 
 /** The one table from core error codes to HTTP statuses. */
