@@ -107,7 +107,12 @@ describe('gRPC door: approval and batch workflows', () => {
       const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(uniquePackage('grpc-wf-once-1')), oversize, toProtoPackage(uniquePackage('grpc-wf-once-2'))] });
       expect(prepare).toHaveBeenCalledTimes(3); // items are signed from the stored canonical bytes, not prepared again
       expect(res).toMatchObject({ succeeded_count: 2, failed_count: 1 });
-      expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1]: canonical form is') });
+      const item = decodeRpcStatus(res.results[1].error);
+      expect(item.code).toBe(3);
+      expect(item.details).toEqual(expect.arrayContaining([
+        expect.objectContaining({ type: 'google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE' }),
+        expect.objectContaining({ type: 'google.rpc.BadRequest', field_violations: [expect.objectContaining({ field: 'evidence_packages[1]' })] }),
+      ]));
     } finally {
       prepare.mockRestore();
     }
