@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildRestServer } from './api/rest/server.js';
+import { buildGrpcServer, grpcDoorOptions, type GrpcServerHandle } from './api/grpc/index.js';
 import { LocalKeyringSigner } from './adapters/signer/local/index.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { createPkcs11Signer } from './adapters/signer/pkcs11/index.js';
@@ -40,6 +41,8 @@ export interface App {
   /** the database every store and log of this app writes */
   db: SqlClient;
   rest: FastifyInstance;
+  /** the gRPC door with its production options (auth, budget, audit, TLS, metrics); main listens on it */
+  grpc: GrpcServerHandle;
   store: PgEvidenceStore;
   signer: KeySigner;
   /** the transparency log signatures, audit heads and chain starts are anchored in */
@@ -119,6 +122,10 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
     });
     closers.unshift(() => rest.close(), async () => anchorer.stop());
+    const grpc = buildGrpcServer({
+      ...grpcDoorOptions({ notary, workflows: workflows.service, security, metrics, logger, tls: config.tls, requestLogLevel: config.requestLogLevel }), logger,
+    });
+    closers.unshift(() => grpc.close(config.shutdownGraceMs)); // first: streams drain while the core still runs
     const metricsServer = config.metricsPort === undefined ? undefined : buildMetricsServer(metrics);
     if (metricsServer) closers.push(() => metricsServer.close()); // last: the final scrape still works while draining
     anchorer.start();
@@ -150,7 +157,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, db, rest, store, signer, log: anchoringLog, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, auditRetention, close };
+    return { notary, db, rest, grpc, store, signer, log: anchoringLog, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, auditRetention, close };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;

@@ -1,6 +1,4 @@
-import { startGrpcServer } from './api/grpc/index.js';
 import { buildApp } from './app.js';
-import { grpcDoorOptions } from './wire-grpc.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger, resolveLogFormat } from './observability/logger.js';
 import { readyReport, startupProgress } from './wiring/startup-report.js';
@@ -20,7 +18,6 @@ async function main(): Promise<void> {
   logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
   const progress = startupProgress(logger, config);
   const app = await buildApp(config, logger, progress.step);
-  let grpc: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
   // handlers before the ports open: a SIGTERM right after /ready first answers still drains
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -32,7 +29,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    (grpc?.close(config.shutdownGraceMs) ?? Promise.resolve()).then(() => app.close()).then(
+    app.close().then(
       () => { logger.info('stopped'); process.exit(0); },
       (err) => { logger.error({ err }, 'error while stopping'); process.exit(1); },
     );
@@ -42,9 +39,9 @@ async function main(): Promise<void> {
   progress.step('opening the REST and gRPC ports');
   await app.rest.listen({ host: config.host, port: config.httpPort });
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
-  grpc = await startGrpcServer({ ...grpcDoorOptions(app, config, logger), logger, port: config.grpcPort });
+  const grpcPort = await app.grpc.listen({ host: config.host, port: config.grpcPort });
   progress.done();
-  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpc.port, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
+  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpcPort, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
   logger.info({ startup: ready.fields }, ready.message);
 }
 

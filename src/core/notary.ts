@@ -8,7 +8,7 @@ import { signBytes } from './signing.js';
 import { NotaryError } from './errors.js';
 import type { CanonicalEvidence } from './evidence.js';
 import type { InputLimits } from './limits.js';
-import { prepareEvidence } from './prepare.js';
+import { prepareEvidence, type PrepareOptions } from './prepare.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
 import { Timestamping } from './timestamping.js';
@@ -86,8 +86,8 @@ export class Notary {
     return this.deps.limits;
   }
 
-  prepare(raw: unknown, path?: string): CanonicalEvidence {
-    return this.tracer.spanSync('notary.canonicalize', () => prepareEvidence(raw, this.deps.limits, path));
+  prepare(raw: unknown, path?: string, options?: PrepareOptions): CanonicalEvidence {
+    return this.tracer.spanSync('notary.canonicalize', () => prepareEvidence(raw, this.deps.limits, path, options));
   }
 
   async notarize(raw: unknown, options: NotarizeOptions = {}): Promise<NotarizeResult> {

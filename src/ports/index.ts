@@ -5,3 +5,7 @@ export type * from './clock.js';
 export type * from './tracer.js';
 export type * from './audit.js';
 export type * from './timestamp-authority.js';
+export type * from './api-keys.js';
+export type * from './authenticator.js';
+export type * from './log-reads.js';
+export type * from './request-limits.js';

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
 import type { SqlClient } from '../../src/adapters/store/sql-client.js';
-import { connectNotary, rfc3339ToTimestamp, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { connectNotary, rfc3339ToTimestamp, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { afdpText, asEvidencePackage, integrationTestBodies, sampleEvidenceFiles } from '../support/afdp.js';
@@ -133,7 +134,7 @@ describe('AFDP\'s evidence, signed as AFDP accepts it', () => {
 
 describe('AFDP\'s sample files over gRPC and Pulsar, and the strict setting', () => {
   let app: TestApp;
-  let server: Awaited<ReturnType<typeof startGrpcServer>>;
+  let server: ListeningDoor;
   let client: NotaryGrpcClient;
   let db: SqlClient;
   let consumer: PulsarConsumerHandle;
@@ -141,7 +142,7 @@ describe('AFDP\'s sample files over gRPC and Pulsar, and the strict setting', ()
   const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', receivePollMs: 10 });
   beforeAll(async () => {
     app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    server = await openGrpcDoor(app);
     client = connectNotary(`127.0.0.1:${server.port}`);
     db = await openMigrated();
     consumer = await startPulsarConsumer({ config, notary: app.notary, ledger: new PgEventLedger(db), logger: pino({ level: 'silent' }), clientFactory: async () => broker.client() });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rfc3339ToTimestamp, startGrpcServer, toProtoPackage } from '../../src/api/grpc/index.js';
+import { rfc3339ToTimestamp, toProtoPackage } from '../../src/api/grpc/index.js';
+import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { AFDP_DIR, exampleScriptBody } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -36,11 +37,11 @@ const seconds = (t: Json | null | undefined) => Number(t?.seconds ?? 0);
 
 describe('an AFDP gRPC client (AFDP\'s own proto) against this server', () => {
   let app: TestApp;
-  let server: Awaited<ReturnType<typeof startGrpcServer>>;
+  let server: ListeningDoor;
   let client: AfdpClient;
   beforeAll(async () => {
     app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    server = await openGrpcDoor(app);
     client = afdpClient(`127.0.0.1:${server.port}`);
   });
   afterAll(async () => {

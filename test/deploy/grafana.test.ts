@@ -10,11 +10,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Logger } from 'pino';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNotary, startGrpcServer, toProtoPackage } from '../../src/api/grpc/index.js';
-import { grpcDoorOptions } from '../../src/wire-grpc.js';
+import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
+import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freePort } from '../support/postgres-server.js';
 import { uniquePackage } from '../support/records.js';
@@ -93,7 +92,7 @@ const EMPTY_WITHOUT_FAILURES = new Set(['REST 5xx ratio', 'Dependency errors per
 
 describe.skipIf(!prometheusFound)('dashboard queries on a real Prometheus scraping a running notary', () => {
   let app: TestApp;
-  let grpcServer: Awaited<ReturnType<typeof startGrpcServer>>;
+  let grpcServer: ListeningDoor;
   let prometheus: ChildProcess;
   let promUrl: string;
   let exposed: Set<string>;
@@ -101,8 +100,7 @@ describe.skipIf(!prometheusFound)('dashboard queries on a real Prometheus scrapi
   beforeAll(async () => {
     app = await startTestApp({ LOG_LEVEL: 'warn' });
     const address = await app.rest.listen({ host: '127.0.0.1', port: 0 });
-    const logger = app.rest.log as unknown as Logger;
-    grpcServer = await startGrpcServer({ ...grpcDoorOptions(app, app.config, logger), logger, port: 0, host: '127.0.0.1' });
+    grpcServer = await openGrpcDoor(app);
     const dir = mkdtempSync(join(tmpdir(), 'notary-prometheus-'));
     const promPort = await freePort();
     writeFileSync(join(dir, 'prometheus.yml'), stringify({

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer } from '../support/auth.js';
-import { startWiredGrpc } from '../support/grpc-app.js';
+import { listenGrpc } from '../support/grpc-app.js';
 import { startRedis } from '../support/redis-server.js';
 
 const ADMIN = 'auth-failure-admin-token';
@@ -24,11 +24,11 @@ async function auditRows(app: TestApp, query: string) {
 
 describe('failed authentication from one address', () => {
   let app: TestApp;
-  let door: Awaited<ReturnType<typeof startWiredGrpc>>;
+  let door: Awaited<ReturnType<typeof listenGrpc>>;
   beforeAll(async () => {
     // the service sits behind a proxy on loopback: X-Forwarded-For names the client, on both doors
     app = await startTestApp({ NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN, NOTARY_TRUST_PROXY: '127.0.0.1' });
-    door = await startWiredGrpc(app);
+    door = await listenGrpc(app);
   });
   afterAll(async () => { await door?.close(); await app?.close(); });
 

@@ -1,7 +1,8 @@
 import { createHash, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNotary, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { connectNotary, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { sign, validate } from '../support/http.js';
 import { fixture, fixtures, uniquePackage } from '../support/records.js';
@@ -9,11 +10,11 @@ import { fixture, fixtures, uniquePackage } from '../support/records.js';
 /** Every NotaryService RPC over a real loopback channel, against the real core (embedded PostgreSQL). */
 describe('gRPC NotaryService end to end', () => {
   let app: TestApp;
-  let server: Awaited<ReturnType<typeof startGrpcServer>>;
+  let server: ListeningDoor;
   let client: NotaryGrpcClient;
   beforeAll(async () => {
     app = await startTestApp();
-    server = await startGrpcServer({ notary: app.notary, workflows: app.workflows, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    server = await openGrpcDoor(app);
     client = connectNotary(`127.0.0.1:${server.port}`);
   });
   afterAll(async () => {

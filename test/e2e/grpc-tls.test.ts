@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNotary, startGrpcServer, toProtoPackage } from '../../src/api/grpc/index.js';
+import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
+import { configErrorOf } from '../support/config-errors.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { tempDir } from '../support/databases.js';
 import { fixture } from '../support/records.js';
@@ -23,23 +24,20 @@ function makePki(dir: string) {
   return { ca: f('ca.pem'), serverCert: f('server.pem'), serverKey: f('server.key'), clientCert: f('client.pem'), clientKey: f('client.key') };
 }
 
-describe('gRPC door over TLS and mTLS', () => {
-  let app: TestApp;
+describe('gRPC door over TLS and mTLS (the app\'s own door, TLS from NOTARY_TLS_*)', () => {
   let pki: ReturnType<typeof makePki>;
   const closers: (() => Promise<void> | void)[] = [];
-  beforeAll(async () => {
+  beforeAll(() => {
     pki = makePki(tempDir('grpc-pki-'));
-    app = await startTestApp();
   });
   afterAll(async () => {
     for (const c of closers.reverse()) await c();
-    await app?.close();
   });
 
-  const start = async (tls: Parameters<typeof startGrpcServer>[0]['tls']) => {
-    const s = await startGrpcServer({ notary: app.notary, logger: app.rest.log as unknown as Logger, port: 0, host: '127.0.0.1', tls });
-    closers.push(() => s.close(200));
-    return s.port;
+  const start = async (env: Record<string, string>) => {
+    const app: TestApp = await startTestApp({ NOTARY_TLS_CERT_FILE: pki.serverCert, NOTARY_TLS_KEY_FILE: pki.serverKey, ...env });
+    closers.push(() => app.close());
+    return (await openGrpcDoor(app)).port;
   };
   const sign = (port: number, creds: grpc.ChannelCredentials) => {
     const c = connectNotary(`127.0.0.1:${port}`, creds);
@@ -49,19 +47,20 @@ describe('gRPC door over TLS and mTLS', () => {
   const ca = () => readFileSync(pki.ca);
 
   it('serves TLS to clients trusting the CA, and not to plaintext clients', async () => {
-    const port = await start({ certFile: pki.serverCert, keyFile: pki.serverKey });
+    const port = await start({});
     expect((await sign(port, grpc.credentials.createSsl(ca()))).status).toBe('WORKFLOW_STATUS_COMPLETED');
     expect((await sign(port, grpc.credentials.createInsecure()).catch((e) => e)).code).toBe(grpc.status.UNAVAILABLE);
   });
 
-  it('with requireClientCert, accepts only clients holding a certificate from the CA', async () => {
-    const port = await start({ certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.ca, requireClientCert: true });
+  it('with NOTARY_TLS_CLIENT_AUTH=required, accepts only clients holding a certificate from the CA', async () => {
+    // the production door authenticates the certificate too: its CN needs a role to sign
+    const port = await start({ NOTARY_TLS_CA_FILE: pki.ca, NOTARY_TLS_CLIENT_AUTH: 'required', NOTARY_MTLS_SUBJECT_ROLES: '{"pipeline-7":["ai_engineer"]}' });
     const mtls = grpc.credentials.createSsl(ca(), readFileSync(pki.clientKey), readFileSync(pki.clientCert));
     expect((await sign(port, mtls)).status).toBe('WORKFLOW_STATUS_COMPLETED');
     expect((await sign(port, grpc.credentials.createSsl(ca())).catch((e) => e)).code).toBe(grpc.status.UNAVAILABLE);
   });
 
-  it('refuses to start mTLS without the client CA', async () => {
-    await expect(start({ certFile: pki.serverCert, keyFile: pki.serverKey, requireClientCert: true })).rejects.toThrow(/caFile/);
+  it('refuses to start mTLS without the client CA', () => {
+    expect(configErrorOf({ NOTARY_TLS_CERT_FILE: pki.serverCert, NOTARY_TLS_KEY_FILE: pki.serverKey, NOTARY_TLS_CLIENT_AUTH: 'required' })?.variable).toBe('NOTARY_TLS_CLIENT_AUTH');
   });
 });

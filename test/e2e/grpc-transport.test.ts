@@ -9,6 +9,7 @@ import { AuthError } from '../../src/core/auth/errors.js';
 import { NotaryError } from '../../src/core/errors.js';
 import type { Notary } from '../../src/core/notary.js';
 import { connectNotary, decodeRpcStatus, startGrpcServer, STREAM_WINDOW, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { fixture, uniquePackage } from '../support/records.js';
 
@@ -39,7 +40,8 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
   beforeAll(async () => {
     app = await startTestApp();
     logger = app.rest.log as unknown as Logger;
-    client = (await start(app.notary)).client;
+    client = connectNotary(`127.0.0.1:${(await openGrpcDoor(app)).port}`);
+    clients.push(client);
   });
   afterAll(async () => {
     clients.forEach((c) => c.close());

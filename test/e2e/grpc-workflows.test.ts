@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectNotary, decodeRpcStatus, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
 import { uniquePackage } from '../support/records.js';
 
-type Server = Awaited<ReturnType<typeof startGrpcServer>>;
+type Server = { port: number; close(graceMs?: number): Promise<void> };
 const hashOf = (pkg: unknown) => createHash('sha256').update(canonicalize(pkg)!).digest('hex');
 
 /** Approval and batch workflows through the gRPC door, decisions over REST, on the real app (embedded PostgreSQL). */
@@ -13,8 +14,9 @@ describe('gRPC door: approval and batch workflows', () => {
   let app: TestApp;
   const servers: Server[] = [];
   const clients: NotaryGrpcClient[] = [];
+  // the app's own door; without workflows, the bare door an embedder may run (no workflow service)
   const start = async (withWorkflows: boolean) => {
-    const s = await startGrpcServer({ notary: app.notary, workflows: withWorkflows ? app.workflows : undefined, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    const s = withWorkflows ? await openGrpcDoor(app) : await startGrpcServer({ notary: app.notary, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
     servers.push(s);
     const c = connectNotary(`127.0.0.1:${s.port}`);
     clients.push(c);
@@ -86,6 +88,33 @@ describe('gRPC door: approval and batch workflows', () => {
       expect(err.code, field).toBe(3);
       const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
       expect(status.details.find((d) => d.type === 'google.rpc.BadRequest'), field).toMatchObject({ field_violations: [{ field }] });
+    }
+  });
+
+  it('canonicalizes each package once (the core also applies the per-package size bound), for approvals and batches', async () => {
+    // 1000 artifacts of ~1.2 KB: under the 4 MiB message bound, over the 1 MiB per-package bound
+    const oversize = { ...toProtoPackage(uniquePackage('grpc-wf-big')), artifacts: Array.from({ length: 1000 }, (_, i) => ({ name: `${i}-${'n'.repeat(1200)}`, hash_sha256: 'a'.repeat(64) })) };
+    const prepare = vi.spyOn(app.notary, 'prepare'); // counts the calls; the real method runs
+    try {
+      await client.unary('SignEvidenceWithApproval', { evidence_package: toProtoPackage(uniquePackage('grpc-wf-once')), approvers: ['a'] });
+      expect(prepare).toHaveBeenCalledTimes(1);
+      const big = await client.unary('SignEvidenceWithApproval', { evidence_package: oversize, approvers: ['a'] }).catch((e) => e);
+      expect(big.code).toBe(3);
+      expect(decodeRpcStatus(big.metadata.get('grpc-status-details-bin')[0] as Buffer).details[0]).toMatchObject({ reason: 'PAYLOAD_TOO_LARGE' });
+      expect(prepare).toHaveBeenCalledTimes(2);
+
+      prepare.mockClear();
+      const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(uniquePackage('grpc-wf-once-1')), oversize, toProtoPackage(uniquePackage('grpc-wf-once-2'))] });
+      expect(prepare).toHaveBeenCalledTimes(3); // items are signed from the stored canonical bytes, not prepared again
+      expect(res).toMatchObject({ succeeded_count: 2, failed_count: 1 });
+      const item = decodeRpcStatus(res.results[1].error);
+      expect(item.code).toBe(3);
+      expect(item.details).toEqual(expect.arrayContaining([
+        expect.objectContaining({ type: 'google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE' }),
+        expect.objectContaining({ type: 'google.rpc.BadRequest', field_violations: [expect.objectContaining({ field: 'evidence_packages[1]' })] }),
+      ]));
+    } finally {
+      prepare.mockRestore();
     }
   });
 

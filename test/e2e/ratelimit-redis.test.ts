@@ -4,7 +4,7 @@ import { bearer } from '../support/auth.js';
 import * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { decodeRpcStatus, toProtoPackage } from '../../src/api/grpc/index.js';
-import { startWiredGrpc } from '../support/grpc-app.js';
+import { listenGrpc } from '../support/grpc-app.js';
 import { uniquePackage } from '../support/records.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
@@ -62,7 +62,7 @@ describe.skipIf(!redis)('one budget per principal on every door (issue #16, atta
   // Before: with 100 requests / 10 s, REST gave 100 × 200 then 429 while 300 gRPC calls with the same key all succeeded.
   let a: TestApp;
   let b: TestApp;
-  let door: Awaited<ReturnType<typeof startWiredGrpc>>;
+  let door: Awaited<ReturnType<typeof listenGrpc>>;
   const MAX = 12;
   beforeAll(async () => {
     // the admin token is one principal (admin_token:bootstrap) whose budget the tests above spent
@@ -72,7 +72,7 @@ describe.skipIf(!redis)('one budget per principal on every door (issue #16, atta
     const env = { ...LIMIT, NOTARY_RATE_LIMIT_MAX: String(MAX), REDIS_URL: redis!.url };
     a = await startTestApp(env);
     b = await startTestApp(env);
-    door = await startWiredGrpc(a);
+    door = await listenGrpc(a);
     for (const deadline = Date.now() + 15_000; ![a, b].every((app) => app.logLines.some((l) => l.includes('redis connected')));) {
       if (Date.now() > deadline) throw new Error('the service instances did not connect to Redis');
       await new Promise((r) => setTimeout(r, 50));

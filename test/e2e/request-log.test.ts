@@ -4,11 +4,10 @@
  * string or evidence content. Its level is a setting; at a terminal the lines read as text.
  */
 import { Writable } from 'node:stream';
-import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNotary, startGrpcServer, toProtoPackage } from '../../src/api/grpc/index.js';
+import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { grpcDoorOptions } from '../../src/wire-grpc.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, createApiKey } from '../support/auth.js';
 import { uniquePackage } from '../support/records.js';
@@ -75,8 +74,7 @@ describe('request log (auth required)', () => {
   });
 
   it('logs each gRPC call with its method, status name and principal', async () => {
-    const logger = app.rest.log as unknown as Logger;
-    const server = await startGrpcServer({ ...grpcDoorOptions(app, app.config, logger), logger, port: 0, host: '127.0.0.1' });
+    const server = await openGrpcDoor(app);
     const client = connectNotary(`127.0.0.1:${server.port}`);
     try {
       app.logLines.length = 0;

@@ -1,62 +1,49 @@
 import { connect } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Authenticator, authorizeGrpcCall, grpcPeerCertificate, grpcServerCredentials } from '../../src/adapters/auth/index.js';
-import type { TlsConfig } from '../../src/config.js';
-import { isAuthError } from '../../src/core/auth/index.js';
+import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { makeTestPki, type CertFiles, type TestPki } from '../support/certs.js';
+import { openGrpcDoor } from '../support/grpc-app.js';
+import { uniquePackage } from '../support/records.js';
 
-const identity = (b: Buffer) => b;
-// a one-method service under the notary's real method name, so the gRPC permission table applies
-const METHOD = '/afdp.notary.v1.NotaryService/SignEvidence';
-const service: grpc.ServiceDefinition = {
-  sign: { path: METHOD, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity },
-};
+const ADMIN = 'tls-grpc-admin-token-0123456789abcdef';
 
-/** What the gRPC door is expected to do per call: authorize from metadata + peer certificate, map AuthError to a status. */
-function startServer(tls: TlsConfig, authn: Authenticator): Promise<{ port: number; server: grpc.Server }> {
-  const server = new grpc.Server();
-  server.addService(service, {
-    sign: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-      authorizeGrpcCall(authn, 'required', METHOD, call.metadata.getMap(), grpcPeerCertificate(call, tls)).then(
-        (principal) => callback(null, Buffer.from(principal?.id ?? 'anonymous')),
-        (err: unknown) => callback({
-          code: isAuthError(err) ? (err.code === 'unauthenticated' ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED) : grpc.status.INTERNAL,
-          details: (err as Error).message,
-        }),
-      );
-    },
-  });
-  return new Promise((resolve, reject) => server.bindAsync('127.0.0.1:0', grpcServerCredentials(tls), (err, port) => (err ? reject(err) : resolve({ port, server }))));
-}
-
+/** The app's own gRPC door over TLS 1.3 with optional client certificates, auth required: who signed is its submitted_by. */
 describe('gRPC over TLS 1.3 with the same credentials as REST', () => {
   let pki: TestPki;
+  let app: TestApp;
   let port: number;
-  let server: grpc.Server;
-  const apiKey = `afdp_${'g'.repeat(43)}`;
+  let apiKey: string;
+  let apiKeyId: string;
 
   beforeAll(async () => {
     pki = makeTestPki();
-    const tls: TlsConfig = { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem, clientAuth: 'optional' };
-    const authn = new Authenticator({
-      apiKeys: { findByKey: async (k) => (k === apiKey ? { id: 'k1', name: 'ci', roles: ['ai_engineer'], hint: '', created_at: '', created_by: null, revoked_at: null, revoked_by: null } : undefined) },
-      mtlsSubjectRoles: { 'ci-bot': ['ai_engineer'], auditor: ['security_analyst'] },
+    app = await startTestApp({
+      NOTARY_TLS_CERT_FILE: pki.server.cert, NOTARY_TLS_KEY_FILE: pki.server.key, NOTARY_TLS_CA_FILE: pki.ca.cert, NOTARY_TLS_CLIENT_AUTH: 'optional',
+      NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN, NOTARY_MTLS_SUBJECT_ROLES: '{"ci-bot":["ai_engineer"],"auditor":["security_analyst"]}',
     });
-    ({ port, server } = await startServer(tls, authn));
+    port = (await openGrpcDoor(app)).port;
+    const created = await app.rest.inject({ method: 'POST', url: '/api/v1/auth/api-keys', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'ci', roles: ['ai_engineer'] } });
+    ({ api_key: apiKey, id: apiKeyId } = created.json());
   });
-  afterAll(() => server?.forceShutdown());
+  afterAll(() => app?.close());
 
-  const call = (options: { client?: CertFiles; metadata?: Record<string, string> } = {}) => new Promise<string>((resolve) => {
+  /** SignEvidence over TLS: the principal it was stored under, or the status name it was refused with */
+  const call = async (options: { client?: CertFiles; metadata?: Record<string, string> } = {}): Promise<string> => {
     const creds = grpc.credentials.createSsl(Buffer.from(pki.ca.certPem), options.client && Buffer.from(options.client.keyPem), options.client && Buffer.from(options.client.certPem));
-    const client = new grpc.Client(`localhost:${port}`, creds);
+    const client = connectNotary(`localhost:${port}`, creds);
     const md = new grpc.Metadata();
     for (const [k, v] of Object.entries(options.metadata ?? {})) md.set(k, v);
-    client.makeUnaryRequest(METHOD, identity, identity, Buffer.alloc(0), md, (err, res) => {
+    try {
+      const res = await client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('tls-grpc')) }, { metadata: md, deadlineMs: 5000 });
+      return (await app.notary.getWorkflow(res.workflow_id)).submitted_by ?? 'anonymous';
+    } catch (err) {
+      return grpc.status[(err as grpc.ServiceError).code] ?? String(err);
+    } finally {
       client.close();
-      resolve(err ? `${grpc.status[err.code]}` : res!.toString());
-    });
-  });
+    }
+  };
 
   it('negotiates TLS 1.3 only', async () => {
     const protocol = (maxVersion?: 'TLSv1.2') => new Promise<string>((resolve, reject) => {
@@ -80,8 +67,8 @@ describe('gRPC over TLS 1.3 with the same credentials as REST', () => {
   });
 
   it('takes API keys from metadata, and refuses calls without any credential', async () => {
-    expect(await call({ metadata: { 'x-api-key': apiKey } })).toBe('api_key:k1');
-    expect(await call({ metadata: { authorization: `Bearer ${apiKey}` } })).toBe('api_key:k1');
+    expect(await call({ metadata: { 'x-api-key': apiKey } })).toBe(`api_key:${apiKeyId}`);
+    expect(await call({ metadata: { authorization: `Bearer ${apiKey}` } })).toBe(`api_key:${apiKeyId}`);
     expect(await call()).toBe('UNAUTHENTICATED');
   });
 });

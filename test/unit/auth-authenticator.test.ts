@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
-import { authorizeGrpcCall, Authenticator, JwtVerifier, type ApiKeyInfo } from '../../src/adapters/auth/index.js';
+import { Authenticator, JwtVerifier, type ApiKeyInfo } from '../../src/adapters/auth/index.js';
+import { authorizeGrpcCall } from '../../src/api/grpc/index.js';
 import { AuthError, makePrincipal, type Principal } from '../../src/core/auth/index.js';
 
 const KEY = `afdp_${'a'.repeat(43)}`;

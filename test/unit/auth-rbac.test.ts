@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTE_RULES, routeRule } from '../../src/api/rest/auth/route-permissions.js';
-import { GRPC_METHOD_PERMISSIONS } from '../../src/adapters/auth/grpc.js';
+import { METHOD_RULES, methodRule } from '../../src/api/grpc/method-rules.js';
+import { notaryServiceDefinition } from '../../src/api/grpc/proto.js';
 import {
   AuthError, decideAccess, isPermission, makePrincipal, permissionsFor, PERMISSIONS, ROLE_PERMISSIONS, type Permission,
 } from '../../src/core/auth/index.js';
@@ -74,6 +75,13 @@ describe('permission tables', () => {
 
   it('names only known permissions', () => {
     for (const rule of Object.values(ROUTE_RULES)) if (rule !== 'public') expect(isPermission(rule.permission)).toBe(true);
-    for (const rule of Object.values(GRPC_METHOD_PERMISSIONS)) if (rule !== 'public') expect(isPermission(rule)).toBe(true);
+    for (const rule of Object.values(METHOD_RULES)) if (rule !== 'public') expect(isPermission(rule.permission)).toBe(true);
+  });
+
+  it('gives every NotaryService method of the proto a row in METHOD_RULES (a missing one would be denied)', () => {
+    const paths = Object.values(notaryServiceDefinition()).map((m) => m.path);
+    expect(paths.length).toBeGreaterThanOrEqual(9);
+    for (const path of paths) expect(methodRule(path), path).toBeDefined();
+    expect(methodRule('/afdp.notary.v1.NotaryService/NoSuchMethod')).toBeUndefined();
   });
 });

@@ -2,21 +2,11 @@ import type { Logger } from 'pino';
 import { GroupCommitter } from '../store/group-commit.js';
 import type { SqlClient } from '../store/sql-client.js';
 import { AuditChainWriter } from './chain-writer.js';
-import type { AuditEvent, AuditOutcome, AuditRecord } from './chain.js';
+import type { AuditLog, AuditQuery } from '../../ports/audit.js';
+import type { AuditEvent, AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 import { verifyAuditChain, type ChainVerification } from './verify.js';
 import { Where } from '../store/sql-where.js';
-
-export interface AuditQuery {
-  event?: string;
-  principal?: string;
-  outcome?: AuditOutcome;
-  since?: string;
-  until?: string;
-  /** newest first; continue below this seq */
-  beforeSeq?: number;
-  pageSize: number;
-}
 
 /**
  * The hash-chained audit trail over the SQL store. Appends are group-committed (one transaction per
@@ -24,7 +14,7 @@ export interface AuditQuery {
  * rows other transactions commit with their own (a notarization's evidence.created). `record` does
  * not make the caller wait; `flush` does.
  */
-export class SqlAuditLog {
+export class SqlAuditLog implements AuditLog {
   private readonly committer: GroupCommitter<AuditEvent, undefined>;
   private readonly inflight = new Set<Promise<void>>();
   readonly chain: AuditChainWriter;

@@ -1,26 +1,13 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { AuditEntry, AuditOutcome } from '../../ports/audit.js';
+import type { AuditEntry, AuditRecord } from '../../ports/audit.js';
 
 /** prev_hash of the first row */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type { AuditOutcome } from '../../ports/audit.js';
+export type { AuditOutcome, AuditRecord } from '../../ports/audit.js';
 /** One security-relevant event, as the caller reports it. */
 export type AuditEvent = AuditEntry;
-
-/** A stored row: the event, its position and its links in the chain. */
-export interface AuditRecord {
-  seq: number;
-  at: string; // ISO 8601, millisecond precision (what a JS Date round-trips through timestamptz exactly)
-  event: string;
-  outcome: AuditOutcome;
-  principal: string | null;
-  /** RFC 8785 JSON text, hashed exactly as stored */
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /**
  * hash = SHA-256 over the RFC 8785 form of every column except `hash`, prev_hash included: changing,

@@ -1,21 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isRole, type Role } from '../../core/auth/index.js';
+import type { ApiKeyInfo, ApiKeys } from '../../ports/api-keys.js';
+
+export type { ApiKeyInfo } from '../../ports/api-keys.js';
 import type { SqlQueryable } from '../store/sql-client.js';
 
 /** Every key starts with this: lets the authenticator tell keys from JWTs, and secret scanners find leaked keys. */
 export const API_KEY_PREFIX = 'afdp_';
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  roles: Role[];
-  /** the first characters of the key, to recognise it in a list; not enough to use it */
-  hint: string;
-  created_at: string;
-  created_by: string | null;
-  revoked_at: string | null;
-  revoked_by: string | null;
-}
 
 interface ApiKeyRow {
   id: string; name: string; roles: string[]; hint: string;
@@ -36,7 +27,7 @@ const toInfo = (r: ApiKeyRow): ApiKeyInfo => ({
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
 /** API keys over the SQL store: only hashes are kept; the key itself is returned once, at creation. */
-export class SqlApiKeyStore {
+export class SqlApiKeyStore implements ApiKeys {
   constructor(private readonly db: SqlQueryable) {}
 
   async create(input: { name: string; roles: Role[]; createdBy: string | null }): Promise<{ key: string; info: ApiKeyInfo }> {

@@ -1,16 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { makePrincipal, unauthenticated, type Principal } from '../../core/auth/index.js';
 import { API_KEY_PREFIX, type ApiKeyInfo } from './api-key-store.js';
-import { principalFromCertificate, type PeerCertificate } from './mtls.js';
+import { principalFromCertificate } from './mtls.js';
+import type { CredentialCheck, Credentials } from '../../ports/authenticator.js';
 
-/** The credentials a request carries, whatever the door: REST headers, gRPC metadata, the TLS peer. */
-export interface Credentials {
-  /** `Authorization` value: `Bearer <JWT | API key | admin token>` */
-  authorization?: string;
-  /** `X-API-Key` value */
-  apiKey?: string;
-  peerCertificate?: PeerCertificate;
-}
+export type { Credentials } from '../../ports/authenticator.js';
 
 export interface AuthenticatorOptions {
   /** NOTARY_ADMIN_TOKEN: the bootstrap admin credential, to create the first API keys */
@@ -24,7 +18,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /** Turns credentials into a principal. Returns undefined when none was sent; throws AuthError when one is bad. */
-export class Authenticator {
+export class Authenticator implements CredentialCheck {
   private readonly adminDigest?: Buffer;
 
   constructor(private readonly options: AuthenticatorOptions) {

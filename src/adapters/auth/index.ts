@@ -1,6 +1,4 @@
 export { API_KEY_PREFIX, hashApiKey, SqlApiKeyStore, type ApiKeyInfo } from './api-key-store.js';
 export { Authenticator, type AuthenticatorOptions, type Credentials } from './authenticator.js';
-export { authenticateGrpcMetadata, authorizeGrpcCall, GRPC_METHOD_PERMISSIONS, type MetadataRecord } from './grpc.js';
 export { JwtVerifier, type JwtVerifierOptions } from './jwt-verifier.js';
 export { hasCertificate, principalFromCertificate, type PeerCertificate } from './mtls.js';
-export { grpcPeerCertificate, grpcServerCredentials } from './grpc-tls.js';

@@ -1,11 +1,6 @@
-import { makePrincipal, unauthenticated, type Principal } from '../../core/auth/index.js';
+import { makePrincipal, unauthenticated, type PeerCertificate, type Principal } from '../../core/auth/index.js';
 
-/** What the doors know about the client certificate of a TLS connection (node's `getPeerCertificate()` + `authorized`). */
-export interface PeerCertificate {
-  subject?: { CN?: string | string[] } | Record<string, unknown>;
-  /** the certificate chains to NOTARY_TLS_CA_FILE (tls.TLSSocket#authorized) */
-  authorized: boolean;
-}
+export { hasCertificate, type PeerCertificate } from '../../core/auth/index.js';
 
 /**
  * Subject → principal. Only a certificate the TLS layer verified against our CA counts; an
@@ -19,7 +14,3 @@ export function principalFromCertificate(cert: PeerCertificate, subjectRoles: Re
   if (typeof cn !== 'string' || cn === '') throw unauthenticated('malformed', 'the client certificate has no subject CN');
   return makePrincipal({ kind: 'mtls', subject: cn, roles: Object.hasOwn(subjectRoles, cn) ? subjectRoles[cn]! : [] });
 }
-
-/** Whether a peer certificate was sent at all (node returns `{}` when there is none). */
-export const hasCertificate = (cert: unknown): boolean =>
-  typeof cert === 'object' && cert !== null && Object.keys(cert).length > 0 && 'subject' in cert;

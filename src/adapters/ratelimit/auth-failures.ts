@@ -1,4 +1,5 @@
-import { clientKey } from './client-address.js';
+import { clientKey } from '../../core/client-key.js';
+import type { AuthFailureGuard } from '../../ports/request-limits.js';
 import type { WindowCounter } from './window-counter.js';
 
 /** Where failed authentications are counted for the audit trail (one row per address and window). */
@@ -13,7 +14,7 @@ export interface FailureTally {
  * address is blocked from the shared count its own failures return, so a replica lets at most one
  * failure past the shared limit.
  */
-export class AuthFailureThrottle {
+export class AuthFailureThrottle implements AuthFailureGuard {
   private readonly blocked = new Map<string, number>();
 
   constructor(

@@ -1,5 +1,6 @@
 export { AuthFailureThrottle, type FailureTally } from './auth-failures.js';
-export { clientKey, grpcClientAddress, peerAddress, type TrustProxy } from './client-address.js';
+export { clientKey } from '../../core/client-key.js';
+export type { TrustProxy } from '../../ports/request-limits.js';
 export { RedisWindowCounter } from './redis-counter.js';
 export { RequestBudget, type Admission } from './request-budget.js';
 export { MemoryWindowCounter, type WindowCount, type WindowCounter } from './window-counter.js';

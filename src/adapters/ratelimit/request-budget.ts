@@ -1,12 +1,7 @@
+import type { Admission, RequestBudgetPort } from '../../ports/request-limits.js';
 import type { WindowCounter } from './window-counter.js';
 
-export interface Admission {
-  admitted: boolean;
-  /** requests left in this window */
-  remaining: number;
-  /** milliseconds until the window starts over */
-  resetMs: number;
-}
+export type { Admission } from '../../ports/request-limits.js';
 
 /**
  * One request budget per key (a principal, or an anonymous client's address) for every door: REST
@@ -14,7 +9,7 @@ export interface Admission {
  * the shared counter fails (Redis down) the request is admitted: throttling protects capacity, it
  * is not access control, and notarization must not stop because the limiter's store did.
  */
-export class RequestBudget {
+export class RequestBudget implements RequestBudgetPort {
   constructor(private readonly counter: WindowCounter, readonly max: number, readonly windowMs: number) {}
 
   async take(key: string): Promise<Admission> {

@@ -5,7 +5,8 @@ import type { Notary } from '../../core/notary.js';
 import type { Door } from './call.js';
 import { DoorError } from './errors.js';
 import { toApprovalStatusMsg, workflowStatusName } from './present.js';
-import { checkedRawPackage, idempotencyKeyOf } from './sign.js';
+import { idempotencyKeyOf, sizeBound } from './sign.js';
+import { toRawPackage } from './evidence.js';
 import { isoToTimestamp } from './struct.js';
 import type { EvidencePackageMsg } from './wire.js';
 
@@ -35,13 +36,14 @@ export interface ApprovalReq {
 export async function requestApproval(notary: Notary, workflows: WorkflowService, req: ApprovalReq) {
   const view = await workflows.requestApproval({
     principal: currentPrincipal(),
-    evidencePackage: checkedRawPackage(notary, req.evidence_package, 'evidence_package'),
+    evidencePackage: toRawPackage(req.evidence_package, 'evidence_package', notary.limits.maxMetadataDepth),
     approvers: req.approvers ?? [],
     quorum: req.quorum || undefined,
     expiresInSeconds: req.expires_in_seconds || undefined,
     webhookUrl: req.webhook_url || undefined,
     idempotencyKey: idempotencyKeyOf(req.idempotency_key),
     audit: { door: 'grpc', method: 'SignEvidenceWithApproval' },
+    ...sizeBound(notary),
   });
   return {
     workflow_id: view.id,

@@ -4,12 +4,9 @@ import type { Notary } from '../../core/notary.js';
 import type { BatchItemResult, WorkflowService } from '../../core/workflows/index.js';
 import { GRPC_STATUS, toRpcStatus, type ErrorContext } from './errors.js';
 import { toReceiptMsg, workflowStatusName } from './present.js';
-import { checkCanonicalSize, idempotencyKeyOf } from './sign.js';
+import { idempotencyKeyOf, sizeBound } from './sign.js';
 import { toRawPackage } from './evidence.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
-
-/** AFDP's batch has no bound; ours is explicit so one call cannot hold the notary for long. */
-export const MAX_BATCH_SIZE = 100;
 
 /**
  * SignEvidenceBatch through the workflow service: the batch is stored before anything is signed,
@@ -18,7 +15,7 @@ export const MAX_BATCH_SIZE = 100;
 export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs: EvidencePackageMsg[], ctx: ErrorContext, idempotencyKey?: string) {
   const items = pkgs.map((pkg, i) => toBatchItem(notary, pkg, `evidence_packages[${i}]`));
   const view = await workflows.signBatch(items.map((item) => item.raw), {
-    principal: currentPrincipal(), idempotencyKey: idempotencyKeyOf(idempotencyKey), audit: { door: 'grpc', method: 'SignEvidenceBatch' },
+    principal: currentPrincipal(), idempotencyKey: idempotencyKeyOf(idempotencyKey), audit: { door: 'grpc', method: 'SignEvidenceBatch' }, ...sizeBound(notary),
   });
   const batch = view.batch;
   if (!batch) throw new NotaryError('internal', `batch workflow ${view.id} has no items`);
@@ -37,30 +34,17 @@ export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs
 interface BatchItem { raw: unknown; error?: NotaryError }
 
 /**
- * A package the door cannot hand over (its proto does not convert, or its canonical form is over
- * this door's size bound) still takes its place in the stored batch, so indexes match the request:
- * it goes in as `null`, which the core fails as unreadable; this call's result says the real reason.
- * Validation errors are left to the core, which stores them as they are.
+ * A package whose proto does not convert still takes its place in the stored batch, so indexes match
+ * the request: it goes in as `null`, which the core fails as unreadable; this call's result says the
+ * real reason. Validation and the size bound are the core's (it canonicalizes each package once),
+ * which stores their errors as they are.
  */
 function toBatchItem(notary: Notary, pkg: EvidencePackageMsg, path: string): BatchItem {
   try {
-    const raw = toRawPackage(pkg, path, notary.limits.maxMetadataDepth);
-    const size = canonicalSize(notary, raw, path);
-    if (size !== undefined) checkCanonicalSize(notary, size, path);
-    return { raw };
+    return { raw: toRawPackage(pkg, path, notary.limits.maxMetadataDepth) };
   } catch (err) {
     if (!isNotaryError(err)) throw err;
     return { raw: null, error: err };
-  }
-}
-
-/** undefined when the package is invalid: the core will say why, in the stored item. */
-function canonicalSize(notary: Notary, raw: unknown, path: string): number | undefined {
-  try {
-    return notary.prepare(raw, path).canonical.length;
-  } catch (err) {
-    if (isNotaryError(err)) return undefined;
-    throw err;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { isAuthError } from '../../core/auth/errors.js';
+import { REQUEST_ID_PATTERN } from '../../core/request-rules.js';
 import { isNotaryError, NotaryError, type ErrorCode } from '../../core/errors.js';
 import { encodeRpcStatus, rpcStatus, type Detail } from './status-details.js';
 import type { RpcStatusMsg } from './wire.js';
@@ -43,8 +44,6 @@ export class DoorError extends Error {
 
 export interface ErrorContext { logger: Logger; method: string; metadata?: grpc.Metadata }
 
-const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
-
 /**
  * Any thrown value → google.rpc.Status with readable message and details: ErrorInfo (the core code,
  * for programs), BadRequest (the offending field), RetryInfo (retryable codes). Internal failures
@@ -65,7 +64,7 @@ export function toRpcStatus(err: unknown, ctx: ErrorContext): RpcStatusMsg {
   let message = e.message;
   if (code === S.INTERNAL || code === S.UNAVAILABLE) {
     const incoming = ctx.metadata?.get('x-request-id')[0];
-    const requestId = typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const requestId = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     ctx.logger.error({ err, code: e.code, method: ctx.method, requestId }, 'grpc call failed');
     if (code === S.INTERNAL) message = `internal error; quote request id ${requestId}`;
   }

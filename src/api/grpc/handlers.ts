@@ -1,15 +1,15 @@
 import type * as grpc from '@grpc/grpc-js';
 import { NotaryError } from '../../core/errors.js';
+import { MAX_WORKFLOW_ID_LENGTH } from '../../core/request-rules.js';
 import { requestApproval, workflowsOf, type ApprovalReq } from './approval.js';
-import { MAX_BATCH_SIZE, signBatch } from './batch.js';
+import { signBatch } from './batch.js';
+import { MAX_BATCH_SIZE } from './method-rules.js';
 import { remainingMs, unary, type Door } from './call.js';
 import { toReceiptMsg } from './present.js';
 import { signOne } from './sign.js';
 import { validateEvidence } from './validate.js';
 import { listWorkflows, workflowStatus } from './workflows.js';
 import type { EvidencePackageMsg } from './wire.js';
-
-export { MAX_BATCH_SIZE } from './batch.js';
 
 interface SignReq { evidence_package?: EvidencePackageMsg; idempotency_key?: string; wait_anchored_ms?: number }
 
@@ -63,8 +63,8 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
   };
 }
 
-/** The REST door bounds ids to 64 characters too. */
+/** The REST door bounds ids the same way. */
 function workflowId(id: string | undefined): string {
-  if (!id || id.length > 64) throw new NotaryError('invalid_request', 'workflow_id: must be 1 to 64 characters', { field: 'workflow_id' });
+  if (!id || id.length > MAX_WORKFLOW_ID_LENGTH) throw new NotaryError('invalid_request', `workflow_id: must be 1 to ${MAX_WORKFLOW_ID_LENGTH} characters`, { field: 'workflow_id' });
   return id;
 }

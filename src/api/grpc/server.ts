@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -11,24 +9,13 @@ import type { WorkflowService } from '../../core/workflows/service.js';
 import type { Admit, Authorize, Door, ObserveCall } from './call.js';
 import { notaryHandlers } from './handlers.js';
 import { ReadinessHealth } from './health.js';
-import { loadNotaryPackage, notaryServiceDefinition, PROTO_DIR } from './proto.js';
+import { loadNotaryPackage, notaryServiceDefinition } from './proto.js';
 import { signEvidenceStream, type StreamRegistry } from './stream.js';
 import { strictServiceDefinition } from './strict-wire.js';
-
-export interface GrpcTlsOptions {
-  certFile: string;
-  keyFile: string;
-  /** CA bundle that issues client certificates; required with requireClientCert */
-  caFile?: string;
-  requireClientCert?: boolean;
-}
 
 export interface GrpcServerOptions {
   notary: Notary;
   logger: Logger;
-  port: number;
-  host?: string;
-  tls?: GrpcTlsOptions;
   /** largest message received or sent; default 4 MiB (gRPC's usual receive limit, made explicit) */
   maxMessageBytes?: number;
   /** reported by the AFDP HealthCheck RPC; default: package.json's version */
@@ -37,30 +24,33 @@ export interface GrpcServerOptions {
   readinessIntervalMs?: number;
   /**
    * Runs before every NotaryService call (health and reflection stay open); throw AuthError to
-   * refuse (UNAUTHENTICATED / PERMISSION_DENIED). E.g. with src/adapters/auth/grpc.ts:
-   * `(method, md, call) => authorizeGrpcCall(authn, mode, method, md.getMap(), call.getAuthContext().sslPeerCertificate)`.
+   * refuse (UNAUTHENTICATED / PERMISSION_DENIED). Production's: door.ts, by METHOD_RULES.
    */
   authorize?: Authorize;
-  /** ready-made credentials (e.g. TLS 1.3 shared with REST); when given, `tls` is ignored */
+  /** TLS 1.3 shared with REST (tls.ts); absent: plaintext */
   credentials?: grpc.ServerCredentials;
   /** approval and batch workflows behind SignEvidenceWithApproval / SignEvidenceBatch */
   workflows?: WorkflowService;
   /** per finished unary call: method, status name, seconds (metrics) */
   observe?: ObserveCall;
-  /** the request budget, per unary call and per stream item (wire-grpc.ts) */
+  /** the request budget, per unary call and per stream item (door.ts) */
   admit?: Admit;
 }
 
 export interface GrpcServerHandle {
-  port: number;
   server: grpc.Server;
+  /** Binds and starts serving; answers the bound port (port 0: a free one). Once. */
+  listen(options: { host?: string; port: number }): Promise<number>;
+  /** the bound port; undefined before listen */
+  readonly port: number | undefined;
   /** Stop intake, let calls finish within graceMs (default 10 s), then cut what remains. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServerHandle> {
+/** The door with every service added, not yet bound: buildApp owns it as it owns the REST server. */
+export function buildGrpcServer(opts: GrpcServerOptions): GrpcServerHandle {
   const { notary, logger } = opts;
   const maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const server = new grpc.Server({
@@ -78,16 +68,31 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<GrpcServ
   // reflection describes what is served: the notary and the health service (grpcurl list shows both)
   new ReflectionService({ ...loadNotaryPackage(), ...protoLoader.loadSync(healthProtoPath) }).addToServer(server);
 
-  const host = opts.host ?? '0.0.0.0';
-  const address = host.includes(':') ? `[${host}]:${opts.port}` : `${host}:${opts.port}`;
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, opts.credentials ?? credentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))));
-  await health.start();
-  logger.info({ port, tls: opts.credentials ? 'configured' : opts.tls ? (opts.tls.requireClientCert ? 'mtls' : 'tls') : 'none', maxMessageBytes }, 'grpc server listening');
-
+  let port: number | undefined;
+  let listening = false;
   let closing: Promise<void> | undefined;
-  const close = (graceMs = 10_000) => (closing ??= shutdown(server, health, streams, graceMs));
-  return { port, server, close };
+  return {
+    server,
+    get port() { return port; },
+    async listen({ host = '0.0.0.0', port: wanted }) {
+      if (listening || closing) throw new Error('the gRPC server listens once');
+      listening = true;
+      const address = host.includes(':') ? `[${host}]:${wanted}` : `${host}:${wanted}`;
+      const credentials = opts.credentials ?? grpc.ServerCredentials.createInsecure();
+      port = await new Promise<number>((resolve, reject) => server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+      await health.start();
+      logger.info({ port, tls: opts.credentials ? 'configured' : 'none', maxMessageBytes }, 'grpc server listening');
+      return port;
+    },
+    close: (graceMs = 10_000) => (closing ??= listening ? shutdown(server, health, streams, graceMs) : Promise.resolve(server.forceShutdown())),
+  };
+}
+
+/** Build and listen at once: for embedders and tests of the bare door (no auth, no audit). */
+export async function startGrpcServer(opts: GrpcServerOptions & { host?: string; port: number }): Promise<GrpcServerHandle & { port: number }> {
+  const handle = buildGrpcServer(opts);
+  await handle.listen(opts);
+  return handle as GrpcServerHandle & { port: number };
 }
 
 /** Probes go NOT_SERVING first, then no new calls; streams finish what they read; stragglers are cut. */
@@ -99,12 +104,4 @@ async function shutdown(server: grpc.Server, health: ReadinessHealth, streams: S
   const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), graceMs); });
   if ((await Promise.race([drained, expired])) === 'expired') server.forceShutdown();
   clearTimeout(timer);
-}
-
-function credentials(tls: GrpcTlsOptions | undefined): grpc.ServerCredentials {
-  if (!tls) return grpc.ServerCredentials.createInsecure();
-  if (tls.requireClientCert && !tls.caFile) throw new Error('gRPC TLS: requireClientCert needs caFile, the CA that issues client certificates');
-  const ca = tls.caFile ? readFileSync(tls.caFile) : null;
-  const pair = { cert_chain: readFileSync(tls.certFile), private_key: readFileSync(tls.keyFile) };
-  return grpc.ServerCredentials.createSsl(ca, [pair], tls.requireClientCert ?? false);
 }

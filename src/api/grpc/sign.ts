@@ -1,15 +1,13 @@
 import { currentPrincipal } from './call.js';
-import { NotaryError } from '../../core/errors.js';
+import type { NotaryError } from '../../core/errors.js';
 import type { Notary } from '../../core/notary.js';
+import { checkIdempotencyKey, MAX_WAIT_ANCHORED_MS } from '../../core/request-rules.js';
 import type { ErrorContext } from './errors.js';
 import { toRpcStatus } from './errors.js';
 import { toRawPackage } from './evidence.js';
 import { toReceiptMsg, workflowStatusName } from './present.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
-/** REST's bound on ?wait=anchored, for the same reason: a call must not hold a stream indefinitely. */
-export const MAX_WAIT_ANCHORED_MS = 30_000;
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 export interface SignInput {
   pkg: EvidencePackageMsg | undefined;
@@ -25,21 +23,17 @@ export interface SignInput {
 }
 
 /** proto3's "" is unset; anything else must be a key REST would accept too. */
-export function idempotencyKeyOf(value: string | undefined): string | undefined {
-  const key = value || undefined;
-  if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
-    throw new NotaryError('invalid_request', 'idempotency_key must be 1-255 printable ASCII characters', { field: 'idempotency_key' });
-  }
-  return key;
-}
+export const idempotencyKeyOf = (value: string | undefined): string | undefined => checkIdempotencyKey(value || undefined, 'idempotency_key');
+
+/** REST bounds the body; here a message may hold a batch, so each package's canonical bytes are bounded (by the core, as it canonicalizes). */
+export const sizeBound = (notary: Notary) => ({ maxCanonicalBytes: notary.limits.maxBodyBytes });
 
 /** One package through the core, as every signing RPC does it. Throws core errors. */
 export async function signOne(notary: Notary, input: SignInput): Promise<SignEvidenceResponseMsg> {
   if (input.refused) throw input.refused;
   const key = idempotencyKeyOf(input.idempotencyKey);
   const raw = toRawPackage(input.pkg, input.path, notary.limits.maxMetadataDepth);
-  const evidence = notary.prepare(raw, input.path);
-  checkCanonicalSize(notary, evidence.canonical.length, input.path);
+  const evidence = notary.prepare(raw, input.path, sizeBound(notary));
   const waitAnchoredMs = Math.max(0, Math.min(input.waitAnchoredMs ?? 0, MAX_WAIT_ANCHORED_MS, input.remainingMs - 100));
   const audit = { door: 'grpc', method: input.method ?? 'SignEvidence' };
   const result = await notary.notarizePrepared(evidence, { idempotencyKey: key, waitAnchoredMs, principal: currentPrincipal(), audit });
@@ -50,24 +44,6 @@ export async function signOne(notary: Notary, input: SignInput): Promise<SignEvi
     replayed: result.replayed,
     warnings: result.warnings,
   };
-}
-
-/** REST bounds the body; here the message may hold a batch, so each package's canonical bytes are bounded. */
-export function checkCanonicalSize(notary: Notary, bytes: number, path: string): void {
-  if (bytes > notary.limits.maxBodyBytes) {
-    throw new NotaryError('payload_too_large', `${path}: canonical form is ${bytes} bytes, at most ${notary.limits.maxBodyBytes}`, { field: path });
-  }
-}
-
-/**
- * The package as the JSON the workflow service takes, after the checks signOne makes (conversion,
- * validation, size). The service prepares it again: canonical JSON of one package is cheap next to
- * storing a workflow, and the size bound is this door's, not the core's.
- */
-export function checkedRawPackage(notary: Notary, pkg: EvidencePackageMsg | undefined, path: string): Record<string, unknown> {
-  const raw = toRawPackage(pkg, path, notary.limits.maxMetadataDepth);
-  checkCanonicalSize(notary, notary.prepare(raw, path).canonical.length, path);
-  return raw;
 }
 
 /** For batch and stream items: a failure becomes this item's result instead of the call's status. */

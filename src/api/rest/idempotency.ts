@@ -1,7 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotaryError } from '../../core/errors.js';
-
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+import { checkIdempotencyKey } from '../../core/request-rules.js';
 
 /** The header a workflow-creating route takes, and the one its replay answers with (OpenAPI). */
 export const workflowIdempotencySchema = {
@@ -19,12 +17,7 @@ export const workflowIdempotencySchema = {
 
 /** The request's Idempotency-Key header, if any: 1-255 printable ASCII characters, else 400. */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_RE.test(key)) {
-    throw new NotaryError('invalid_request', 'Idempotency-Key must be 1-255 printable ASCII characters', { field: 'Idempotency-Key' });
-  }
-  return key;
+  return checkIdempotencyKey(request.headers['idempotency-key'], 'Idempotency-Key');
 }
 
 /** What a route hands the core for the audit row it commits with its work. */

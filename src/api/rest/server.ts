@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import type { EmbeddedLog } from '../../adapters/translog/embedded/index.js';
+import { REQUEST_ID_PATTERN } from '../../core/request-rules.js';
+import type { LogReads } from '../../ports/log-reads.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/index.js';
 import { packageVersion } from '../../version.js';
@@ -29,7 +30,7 @@ export interface RestServerOptions {
   workflows: WorkflowService;
   logger: PinoLogger;
   /** present when the embedded log is the transparency log: its read API is served too */
-  embeddedLog?: EmbeddedLog;
+  embeddedLog?: LogReads;
   /** authentication, RBAC, audit, rate limits, secure headers, CORS */
   security: RestSecurityOptions;
   /** TLS (key, cert, ca, requestCert …): served over HTTPS with TLS 1.3 only */
@@ -46,8 +47,6 @@ export interface RestServerOptions {
   /** the built audit console served at /console; default dist/console */
   consoleDir?: string;
 }
-
-const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 export async function buildRestServer(options: RestServerOptions): Promise<FastifyInstance> {
   // the https option switches fastify to node's https server; its types then differ only in the raw server class
@@ -66,7 +65,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     // bodies are never rewritten (no coercion, no defaults); evidence packages are checked by the core (validators.ts)
     schemaController: { compilersFactory: { buildValidator: buildRouteValidator() } },

@@ -13,7 +13,7 @@ import type { ApprovalAttestation, ApprovalRequest } from './types.js';
  * the earlier workflow's (replayed); another request under that key is idempotency_mismatch.
  */
 export async function createApproval(deps: WorkflowDeps, input: ApprovalInput): Promise<{ id: string; replayed: boolean; warnings: string[] }> {
-  const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package');
+  const evidence = deps.notary.prepare(input.evidencePackage, 'evidence_package', { maxCanonicalBytes: input.maxCanonicalBytes });
   const now = deps.clock.now();
   const request = approvalRequest(input, now, deps.limits);
   const webhookUrl = await acceptedWebhookUrl(deps, input.webhookUrl);

@@ -19,7 +19,7 @@ const CONCURRENCY = 8;
 export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; replayed: boolean; itemWarnings: string[][] }> {
   checkBatchSize(packages.length, deps.limits);
   const url = await acceptedWebhookUrl(deps, options.webhookUrl);
-  const items = packages.map((raw, index) => prepareItem(deps, raw, index));
+  const items = packages.map((raw, index) => prepareItem(deps, raw, index, options.maxCanonicalBytes));
   const at = deps.clock.now().toISOString();
   const initial = settle({ status: 'running', error_message: null, items: items.map(toItemState) });
   const workflow: Workflow = {
@@ -67,10 +67,10 @@ async function signItem(deps: WorkflowDeps, batchId: string, item: BatchItemStat
   });
 }
 
-function prepareItem(deps: WorkflowDeps, raw: unknown, index: number): NewBatchItem {
+function prepareItem(deps: WorkflowDeps, raw: unknown, index: number, maxCanonicalBytes: number | undefined): NewBatchItem {
   const itemWorkflowId = deps.ids.next();
   try {
-    return { index, itemWorkflowId, evidence: deps.notary.prepare(raw, `evidence_packages[${index}]`), error: null };
+    return { index, itemWorkflowId, evidence: deps.notary.prepare(raw, `evidence_packages[${index}]`, { maxCanonicalBytes }), error: null };
   } catch (err) {
     if (!isNotaryError(err)) throw err;
     return { index, itemWorkflowId, evidence: null, error: itemError(err) };

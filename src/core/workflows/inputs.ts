@@ -29,6 +29,8 @@ export interface ApprovalInput {
   idempotencyKey?: string;
   /** what the door knows of the request (door, route, request id, client): the audit row's details */
   audit?: Record<string, unknown>;
+  /** bound on the package's canonical bytes, for a door that cannot bound it by its body (gRPC) */
+  maxCanonicalBytes?: number;
 }
 
 export interface BatchOptions {
@@ -37,6 +39,8 @@ export interface BatchOptions {
   /** as for approvals: a repeat with the same key answers with the batch the first created */
   idempotencyKey?: string;
   audit?: Record<string, unknown>;
+  /** as for approvals, per package: one past it fails alone (payload_too_large) */
+  maxCanonicalBytes?: number;
 }
 
 export interface DecisionInput {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SqlAuditLog } from '../../../adapters/audit/index.js';
-import type { Authenticator } from '../../../adapters/auth/index.js';
-import type { AuthFailureThrottle } from '../../../adapters/ratelimit/index.js';
+import type { AuditLog } from '../../../ports/audit.js';
+import type { CredentialCheck } from '../../../ports/authenticator.js';
+import type { AuthFailureGuard } from '../../../ports/request-limits.js';
 import { decideAccess, isAuthError, type AuthError, type AuthMode, type Principal } from '../../../core/auth/index.js';
 import { sendProblem } from '../problem.js';
 import { accessRule, routeRule } from './route-permissions.js';
@@ -9,10 +9,10 @@ import { credentialsOf } from './request.js';
 
 export interface AccessHookOptions {
   mode: AuthMode;
-  authenticator: Authenticator;
-  audit: SqlAuditLog;
+  authenticator: CredentialCheck;
+  audit: AuditLog;
   /** failed authentications per client address: counted (one audit row per address and window), throttled past the limit */
-  authFailures: AuthFailureThrottle;
+  authFailures: AuthFailureGuard;
 }
 
 /** Response fields worth keeping in the audit trail; anything else (receipts, keys) stays out. */

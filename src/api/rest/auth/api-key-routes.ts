@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SqlApiKeyStore } from '../../../adapters/auth/index.js';
+import type { ApiKeys } from '../../../ports/api-keys.js';
 import { ROLES, type Role } from '../../../core/auth/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import { EXAMPLES } from '../openapi/examples.js';
@@ -20,7 +20,7 @@ export const apiKeySchemas = [
 const tags = ['Administration'];
 
 /** Admin API for API keys. The key is in the creation response only: it is never stored, only its hash. */
-export function apiKeyRoutes(app: FastifyInstance, keys: SqlApiKeyStore): void {
+export function apiKeyRoutes(app: FastifyInstance, keys: ApiKeys): void {
   const guard = requirePermission('apikeys.manage');
 
   app.post<{ Body: { name: string; roles: Role[] } }>('/api/v1/auth/api-keys', {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuditOutcome, SqlAuditLog } from '../../../adapters/audit/index.js';
+import type { AuditLog, AuditOutcome } from '../../../ports/audit.js';
 import { EXAMPLES } from '../openapi/examples.js';
 import { arrayOf, closed, dateTime, errorResponses, int, jsonResponse as json, nullable, pageSize, str } from '../schemas/index.js';
 import { requirePermission } from './request.js';
@@ -23,7 +23,7 @@ interface AuditQuerystring { event?: string; principal?: string; outcome?: Audit
  * The audit trail, newest first. `details` is the parsed RFC 8785 text that was hashed, so a client
  * can recompute each row's hash (canonicalize the row, prev_hash included) and check the links itself.
  */
-export function auditRoutes(app: FastifyInstance, audit: SqlAuditLog): void {
+export function auditRoutes(app: FastifyInstance, audit: AuditLog): void {
   app.get<{ Querystring: AuditQuerystring }>('/api/v1/audit', {
     preHandler: requirePermission('audit.read'),
     schema: {

@@ -1,10 +1,11 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import type { SqlAuditLog } from '../../../adapters/audit/index.js';
-import type { Authenticator, SqlApiKeyStore } from '../../../adapters/auth/index.js';
-import type { AuthFailureThrottle } from '../../../adapters/ratelimit/index.js';
 import type { AuthMode } from '../../../core/auth/index.js';
+import type { ApiKeys } from '../../../ports/api-keys.js';
+import type { AuditLog } from '../../../ports/audit.js';
+import type { CredentialCheck } from '../../../ports/authenticator.js';
+import type { AuthFailureGuard } from '../../../ports/request-limits.js';
 import { registerAccessHooks } from './access-hooks.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
@@ -16,10 +17,10 @@ export { ROUTE_RULES, routeRule } from './route-permissions.js';
 
 export interface RestSecurityOptions {
   mode: AuthMode;
-  authenticator: Authenticator;
-  apiKeys: SqlApiKeyStore;
-  audit: SqlAuditLog;
-  authFailures: AuthFailureThrottle;
+  authenticator: CredentialCheck;
+  apiKeys: ApiKeys;
+  audit: AuditLog;
+  authFailures: AuthFailureGuard;
   rateLimit?: RateLimitOptions;
   /** CORS allow-list; empty: no CORS at all */
   corsOrigins: string[];

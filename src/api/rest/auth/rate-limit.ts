@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { clientKey } from '../../../adapters/ratelimit/index.js';
+import { clientKey } from '../../../core/client-key.js';
 import { NotaryError } from '../../../core/errors.js';
 
 export interface RateLimitOptions {

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
-import type { Credentials } from '../../../adapters/auth/index.js';
-import { hasCertificate } from '../../../adapters/auth/index.js';
-import { can, type Permission, type Principal } from '../../../core/auth/index.js';
+import { can, hasCertificate, type Permission, type Principal } from '../../../core/auth/index.js';
+import type { Credentials } from '../../../ports/authenticator.js';
 import { sendProblem } from '../problem.js';
 import type { RouteRule } from './route-permissions.js';
 

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Notary } from '../../../core/notary.js';
+import { MAX_WAIT_ANCHORED_MS } from '../../../core/request-rules.js';
 import type { StoredEvidence } from '../../../core/workflow.js';
 import { auditContext, idempotencyKeyOf, markOutcome } from '../idempotency.js';
 import { EXAMPLES } from '../openapi/examples.js';
 import { CHECKED_BY_CORE, errorResponses, evidencePackageMember, hashParam, jsonResponse as json, pageSize, pageToken, ref, str } from '../schemas/index.js';
-
-/** bound on ?wait=anchored: a request must not hold a connection open indefinitely */
-const MAX_WAIT_MS = 30_000;
 
 /** A stored package as the API shows it: submitted_by always present (null: anonymous). */
 const presentEvidence = (e: StoredEvidence) => ({ ...e, submitted_by: e.submitted_by ?? null });
@@ -29,7 +27,7 @@ export function evidenceRoutes(app: FastifyInstance, notary: Notary): void {
         type: 'object', additionalProperties: false,
         properties: {
           wait: { type: 'string', enum: ['anchored'], description: 'if the log is briefly unreachable, keep retrying the anchor before answering' },
-          wait_timeout_ms: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS, default: 10_000 },
+          wait_timeout_ms: { type: 'integer', minimum: 0, maximum: MAX_WAIT_ANCHORED_MS, default: 10_000 },
         },
       },
       body: {

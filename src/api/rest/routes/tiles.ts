@@ -4,7 +4,7 @@
  * an ECDSA and an Ed25519 signature), `tile/<L>/<N>[.p/<W>]` and `tile/entries/<N>[.p/<W>]`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { TILES_PATH, type EmbeddedLog } from '../../../adapters/translog/embedded/index.js';
+import { TILES_PATH, type LogReads } from '../../../ports/log-reads.js';
 import { decodeTileIndex, encodeEntryBundle, TILE_WIDTH } from '../../../core/merkle/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import { EXAMPLES } from '../openapi/examples.js';
@@ -14,7 +14,7 @@ const TILE = /^(entries|[0-9]|[1-5][0-9]|6[0-3])\/((?:x\d{3}\/)*\d{3})(?:\.p\/([
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const tags = ['Transparency log'];
 
-export function tileRoutes(app: FastifyInstance, log: EmbeddedLog): void {
+export function tileRoutes(app: FastifyInstance, log: LogReads): void {
   app.get(`${TILES_PATH}/checkpoint`, {
     schema: {
       tags, operationId: 'getTileCheckpoint', summary: 'The latest checkpoint (c2sp.org/tlog-tiles)',
@@ -63,7 +63,7 @@ export function tileRoutes(app: FastifyInstance, log: EmbeddedLog): void {
   });
 }
 
-async function entryBundle(log: EmbeddedLog, index: number, width: number, treeSize: number): Promise<Buffer | undefined> {
+async function entryBundle(log: LogReads, index: number, width: number, treeSize: number): Promise<Buffer | undefined> {
   if (!log.tileHashes(0, index, width, treeSize)) return undefined;
   const bodies = await log.leafData(index * TILE_WIDTH, width);
   return bodies && encodeEntryBundle(bodies);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EmbeddedLog } from '../../../adapters/translog/embedded/index.js';
+import type { LogReads } from '../../../ports/log-reads.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { LogEntry } from '../../../ports/transparency-log.js';
 import { EXAMPLES } from '../openapi/examples.js';
@@ -23,7 +23,7 @@ const tags = ['Transparency log'];
  * The embedded log's read API, shaped like Rekor's so Rekor tooling (and AFDP's rekor_log_id lookups)
  * can follow it, and its C2SP tiles.
  */
-export function transparencyLogRoutes(app: FastifyInstance, log: EmbeddedLog): void {
+export function transparencyLogRoutes(app: FastifyInstance, log: LogReads): void {
   tileRoutes(app, log);
 
   app.get('/api/v1/log', {

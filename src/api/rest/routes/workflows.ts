@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_WORKFLOW_ID_LENGTH } from '../../../core/request-rules.js';
 import { WORKFLOW_STATUSES, type WorkflowStatus } from '../../../core/workflow.js';
 import type { WorkflowService } from '../../../core/workflows/index.js';
 import { EXAMPLES } from '../openapi/examples.js';
@@ -6,7 +7,7 @@ import { errorResponses, jsonResponse as json, pageSize, pageToken } from '../sc
 import { presentSummary, presentView } from '../workflow-present.js';
 
 export const workflowIdParams = {
-  type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64, description: 'workflow_id' } },
+  type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: MAX_WORKFLOW_ID_LENGTH, description: 'workflow_id' } },
 } as const;
 
 /** Reads go through the WorkflowService so approval and batch workflows show what their type adds. */

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { TlsConfig } from '../../config.js';
-import type { PeerCertificate } from './mtls.js';
+import type { PeerCertificate } from '../../core/auth/index.js';
 
 /**
  * gRPC over TLS 1.3 from the same files as REST. grpc-js's `createSsl` cannot pin the protocol
