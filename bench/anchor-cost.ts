@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { runAll } from '../src/adapters/store/sql-client.js';
+import { runAll } from '../src/adapters/db/statements.js';
 import { anchorRowsStatement, insertNotarizations, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';

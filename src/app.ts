@@ -30,7 +30,7 @@ import type { TransparencyLog } from './ports/transparency-log.js';
 import type { Periodic } from './periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 import { buildTransparency } from './wire-transparency.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
+import type { SqlClient } from './adapters/db/sql-client.js';
 import { startSiemStreams } from './wire-siem.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { connectNotary, rfc3339ToTimestamp, startGrpcServer, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { prepareEvidence } from '../../src/core/prepare.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgEventLedger, type LedgerEntry } from '../../src/adapters/events/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { backends, openBackend, skipBackend } from '../support/databases.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');

@@ -12,7 +12,7 @@ import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-ci
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { isPurged, type StoredEvidence } from '../../src/core/workflow.js';
 import { EvidenceIntegrityError } from '../../src/ports/evidence-cipher.js';
 import { backends, openBackend, skipBackend, tempDir } from '../support/databases.js';

@@ -1,6 +1,6 @@
 // Group commit isolation: a row the database refuses fails only the request that sent it.
 import { describe, expect, it } from 'vitest';
-import { GroupCommitter } from '../../src/adapters/store/group-commit.js';
+import { GroupCommitter } from '../../src/adapters/db/group-commit.js';
 import { mayBeOneRow, storeCall } from '../../src/adapters/store/store-calls.js';
 
 /** A database that refuses any batch holding a poisoned item, as PostgreSQL refuses 2024-02-30. */

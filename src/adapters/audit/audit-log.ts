@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { GroupCommitter } from '../store/group-commit.js';
-import type { SqlClient } from '../store/sql-client.js';
+import { GroupCommitter } from '../db/group-commit.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { AuditChainWriter } from './chain-writer.js';
 import type { AuditEvent, AuditOutcome, AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isRole, type Role } from '../../core/auth/index.js';
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 
 /** Every key starts with this: lets the authenticator tell keys from JWTs, and secret scanners find leaked keys. */
 export const API_KEY_PREFIX = 'afdp_';

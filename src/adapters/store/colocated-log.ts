@@ -1,5 +1,5 @@
 import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
-import type { SqlQueryable, Statement } from './sql-client.js';
+import type { SqlQueryable, Statement } from '../db/sql-client.js';
 
 /**
  * Plans appending fresh signatures (new ones cannot be in the log yet, so nothing is looked up):

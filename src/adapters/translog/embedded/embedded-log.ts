@@ -3,8 +3,8 @@ import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET, vkey } f
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import type { ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
-import { GroupCommitter } from '../../store/group-commit.js';
-import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
+import { GroupCommitter } from '../../db/group-commit.js';
+import type { SqlClient, SqlQueryable, Statement } from '../../db/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
 import { checkStoredLog, type IntegrityCheck } from './self-check.js';
