@@ -5,3 +5,4 @@ export type * from './clock.js';
 export type * from './tracer.js';
 export type * from './audit.js';
 export type * from './timestamp-authority.js';
+export type * from './colocated-append.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { hashRecord, SqlAuditLog, verifyAuditChain, type AuditEvent } from '../../src/adapters/audit/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { connectPostgres } from '../../src/adapters/db/pg-client.js';
-import { type SqlClient } from '../../src/adapters/db/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { openDatabase } from '../../src/adapters/db/open-database.js';
 import { runAuditVerify } from '../../src/cli/audit-verify.js';
 import { backends, freshPostgresDatabase, openBackend, postgresUrl, seededDataDir, skipBackend } from '../support/databases.js';

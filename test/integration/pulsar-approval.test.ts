@@ -6,7 +6,7 @@ import {
   type NotaryErrorMessage, type NotaryStatusMessage, type PulsarConsumerHandle,
 } from '../../src/adapters/events/index.js';
 import { connectPostgres } from '../../src/adapters/db/pg-client.js';
-import { type SqlClient } from '../../src/adapters/db/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freshPostgresDatabase, skipBackend } from '../support/databases.js';
