@@ -11,6 +11,7 @@ import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { backends, freshPostgresDatabase, openBackend, skipBackend } from '../support/databases.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 import { colocatedStore } from '../support/colocated.js';
+import { NotaryError } from '../../src/core/errors.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const KEK = randomBytes(32);
@@ -129,6 +130,17 @@ describe.each([
     const a = await saveAnchored(next);
     expect(a!.entry.logIndex).toBe(sizeBefore);
     expect(entryIsValid(verifyLogEntry(a!.entry, publicKey))).toBe(true);
+
+    // a unit whose log part never comes (the append failed before handing it over) fails its record
+    // when cancelled, commits nothing, and does not hold up the units after it
+    const orphan = signed('atomic-orphan');
+    const { units } = colocatedStore(db, log);
+    const unit = units.open();
+    const saving = store.save(orphan, unit);
+    unit.cancel(new NotaryError('unavailable', 'the log refused'));
+    await expect(saving).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await store.getWorkflow(orphan.workflow.id)).toBeUndefined();
+    expect((await saveAnchored(signed('atomic-after'))).entry.logIndex).toBe(sizeBefore + 1);
     await db.close();
   });
 });
