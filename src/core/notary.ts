@@ -120,7 +120,7 @@ export class Notary {
   }
 
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
-    const { signer, store, clock } = this.deps;
+    const { signer, clock } = this.deps;
     this.deps.log.writable?.(); // a log that failed its self-check gets nothing signed to it
     const { sig, anchor: request } = await this.tracer.span('notary.sign', () => signBytes(signer, evidence.canonical, evidence.digest));
     const timestamp = await this.timestamping.stamp(sig.signature);

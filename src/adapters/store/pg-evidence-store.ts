@@ -13,7 +13,7 @@ import { Where } from './sql-where.js';
 import { GroupCommitter } from '../db/group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
 import { runAll } from '../db/statements.js';
-import { type SqlClient, type SqlQueryable } from '../db/sql-client.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, withBody, type AnchorWrite, type BodiedNotarization } from './writes.js';
 import { isUuid, storeCall } from './store-calls.js';
 import { mayBeOneRow } from '../db/sql-state.js';
