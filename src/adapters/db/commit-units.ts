@@ -53,10 +53,6 @@ export class CommitUnits<A, E, W> implements ColocatedAppend {
     return new Unit<A, E, W>((joined) => this.commits.submit(joined));
   }
 
-  get depth(): number {
-    return this.commits.depth;
-  }
-
   private flush(batch: Joined<A, W>[]): Promise<E[]> {
     return this.appends.atomically((planAppends) => this.records.atomically(async (planRecords) => {
       const rows = async (tx: SqlQueryable | undefined) => {
