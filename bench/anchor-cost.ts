@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-db.js';
 import { migrate } from '../src/adapters/store/migrate.js';
-import { runAll } from '../src/adapters/store/sql-client.js';
+import { runAll } from '../src/adapters/db/statements.js';
 import { anchorRowsStatement, insertNotarizations, notarizationStatements } from '../src/adapters/store/writes.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
@@ -35,7 +35,7 @@ for (let i = 0; i < batches; i++) {
   const b = batch();
   t = performance.now();
   await log.atomically((plan) => db.transaction(async (tx) => {
-    const { entries, statements } = await plan(tx, b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
+    const { results: entries, statements } = await plan(tx, b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })), []);
     await runAll(tx, [...notarizationStatements(b, true), ...statements,
       anchorRowsStatement(b.map((r, j) => ({ workflowId: r.workflow.id, anchor: { entry: entries[j]!, logUrl: 'http://bench' } })))]);
   }));

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/adapters/db/open-database.js';
-import { connectPostgres, type SqlClient } from '../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../src/adapters/db/pg-client.js';
+import type { SqlClient } from '../src/adapters/db/sql-client.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../migrations');
 

@@ -27,7 +27,7 @@ let n = 0;
 for (let b = 0; b < batches; b++) {
   const batch = Array.from({ length: size }, () => record(uniquePackage(`stmt-cost-${n++}`)));
   await log.atomically(async (plan) => {
-    const { entries, statements } = await plan(undefined, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })));
+    const { results: entries, statements } = await plan(undefined, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })), []);
     const all = [...notarizationStatements(batch, true), ...statements,
       anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } })))];
     await db.transaction(async (tx) => {

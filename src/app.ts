@@ -10,6 +10,7 @@ import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { createPkcs11Signer } from './adapters/signer/pkcs11/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
 import { openDatabase } from './adapters/db/open-database.js';
+import { CommitUnits } from './adapters/db/commit-units.js';
 import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
@@ -31,7 +32,7 @@ import type { TransparencyLog } from './ports/transparency-log.js';
 import type { Periodic } from './workers/periodic.js';
 import { SqlAuditLog } from './adapters/audit/index.js';
 import { buildTransparency } from './wiring/transparency.js';
-import type { SqlClient } from './adapters/store/sql-client.js';
+import type { SqlClient } from './adapters/db/sql-client.js';
 import { startSiemStreams } from './wiring/siem.js';
 
 export const MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations');
@@ -91,11 +92,12 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     progress('opening the transparency log and the timestamp authority');
     const { embedded, log, timestamper } = await buildTransparency(config, db, logger);
     const audit = new SqlAuditLog(db, logger);
-    // the embedded log shares the database: evidence, signature, entry and audit row commit together
     // evidence bodies are sealed at rest (issue 22): data keys wrapped by the local KEK, or made and wrapped by Vault transit
     const cipher = await buildEvidenceCipher(config);
     closers.unshift(async () => cipher.close?.());
-    const store = new PgEvidenceStore(db, { colocatedLog: embedded, health: database.health, audit: audit.chain, cipher });
+    const store = new PgEvidenceStore(db, { health: database.health, audit: audit.chain, cipher });
+    // the embedded log shares the database: evidence, signature, entry, anchor and audit row commit together
+    const colocated = embedded && new CommitUnits(db, embedded, store.anchoredWriter(embedded.url));
     closers.unshift(() => log.close(), async () => timestamper?.close());
     const metrics = createMetrics();
     const notary = new Notary({
@@ -103,6 +105,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       log: instrumentLog(log, metrics),
       store: instrumentStore(store, metrics),
       timestamper: timestamper && instrumentTimestamper(timestamper, metrics),
+      colocated,
       logger, limits: config.limits, tracer: tracing.tracer,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },

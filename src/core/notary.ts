@@ -1,5 +1,6 @@
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
-import type { EvidenceQuery, EvidenceStore, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
+import type { ColocatedAppend } from '../ports/colocated-append.js';
+import type { EvidenceQuery, EvidenceStore, NotarizationRecord, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
 import type { TimestampAuthority, TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { AnchorRequest, LogInfo, TransparencyLog } from '../ports/transparency-log.js';
@@ -30,6 +31,8 @@ export interface NotaryDeps {
   tracer?: Tracer;
   /** RFC 3161 timestamps over every signature (the embedded TSA, or NOTARY_TSA_URL); none when absent */
   timestamper?: TimestampAuthority;
+  /** the log lives in the store's database: a notarization and its anchor commit in one transaction */
+  colocated?: ColocatedAppend;
 }
 
 export interface NotarizeOptions {
@@ -117,7 +120,7 @@ export class Notary {
   }
 
   private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
-    const { signer, store, clock } = this.deps;
+    const { signer, clock } = this.deps;
     this.deps.log.writable?.(); // a log that failed its self-check gets nothing signed to it
     const { sig, anchor: request } = await this.tracer.span('notary.sign', () => signBytes(signer, evidence.canonical, evidence.digest));
     const timestamp = await this.timestamping.stamp(sig.signature);
@@ -137,8 +140,7 @@ export class Notary {
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
     // Its audit row commits with it: an acknowledged notarization always has one.
     const audit = { event: 'evidence.created', outcome: 'success', principal: submittedBy, details: { ...context, workflow_id: workflowId, evidence_package_hash: evidence.hashHex } } as const;
-    const saved = await this.tracer.span('notary.store', () => store.save({ workflow, evidence, signature, audit }));
-    let anchor = saved ?? await this.tryAnchor(workflowId, request);
+    let anchor = await this.saveAndAnchor({ workflow, evidence, signature, audit }, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
     for (let delay = 50, deadline = Date.now() + waitAnchoredMs; !anchor && Date.now() + delay < deadline; delay = Math.min(delay * 2, 1000)) {
       await new Promise((r) => setTimeout(r, delay));
@@ -161,6 +163,32 @@ export class Notary {
     if (!(await this.tracer.span('notary.store', () => persist(signature)))) return false;
     await this.tryAnchor(workflowId, anchor);
     return true;
+  }
+
+  /**
+   * Stores a notarization and anchors its signature. With a colocated log both commit in one
+   * transaction, and its failure is the request's; otherwise the signature is durable first and a
+   * log that does not answer leaves it pending (null) for the anchorer.
+   */
+  private async saveAndAnchor(record: NotarizationRecord, request: AnchorRequest): Promise<StoredAnchor | null> {
+    const { store, log, colocated } = this.deps;
+    if (!colocated) {
+      await this.tracer.span('notary.store', () => store.save(record));
+      return this.tryAnchor(record.workflow.id, request);
+    }
+    const unit = colocated.open();
+    const handOver = <T>(call: () => Promise<T>) => call().catch((err: unknown) => {
+      unit.cancel(err);
+      throw err;
+    });
+    const [saved, appended] = await Promise.allSettled([
+      this.tracer.span('notary.store', () => handOver(() => store.save(record, unit))),
+      this.tracer.span('notary.anchor', () => handOver(() => log.append(request, unit))),
+    ]);
+    // the store's error first: it tells a value the database refused from an outage
+    if (saved.status === 'rejected') throw saved.reason;
+    if (appended.status === 'rejected') throw appended.reason;
+    return { entry: appended.value, logUrl: (await log.info()).url };
   }
 
   /** Signs bytes that are not an evidence package (an approval attestation) with the same key. */

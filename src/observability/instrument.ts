@@ -24,7 +24,7 @@ export function instrumentSigner(signer: KeySigner, metrics: NotaryMetrics): Key
 
 export function instrumentLog(log: TransparencyLog, metrics: NotaryMetrics): TransparencyLog {
   const dependency = log.backend === 'rekor' ? 'rekor' : 'db';
-  return delegate(log, { append: (request) => observeDependency(metrics, dependency, 'log_append', () => log.append(request)) });
+  return delegate(log, { append: (request, unit) => observeDependency(metrics, dependency, 'log_append', () => log.append(request, unit)) });
 }
 
 /** A remote TSA is a dependency like Rekor; the embedded one is a local computation and is left alone. */
@@ -35,10 +35,9 @@ export function instrumentTimestamper(tsa: TimestampAuthority, metrics: NotaryMe
 
 export function instrumentStore(store: EvidenceStore, metrics: NotaryMetrics): EvidenceStore {
   return delegate(store, {
-    async save(record) {
-      const anchor = await observeDependency(metrics, 'db', 'save', () => store.save(record));
+    async save(record, unit) {
+      await observeDependency(metrics, 'db', 'save', () => store.save(record, unit));
       metrics.evidenceStoredTotal.inc();
-      return anchor;
     },
   });
 }

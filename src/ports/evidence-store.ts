@@ -2,6 +2,7 @@ import type { HashName } from '../core/signing-algorithm.js';
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { PurgedEvidence, SignedWorkflow, StoredEvidence, Workflow, WorkflowStatus, WorkflowSummary } from '../core/workflow.js';
 import type { AuditEntry } from './audit.js';
+import type { CommitUnit } from './colocated-append.js';
 import type { SignedTimestamp } from './timestamp-authority.js';
 import type { LogEntry } from './transparency-log.js';
 
@@ -97,11 +98,11 @@ export interface PendingAnchor {
 /** Port: durable storage of evidence, workflows, signatures and anchors. */
 export interface EvidenceStore {
   /**
-   * Resolves once the record is durably committed (adapters may group-commit). A store whose
-   * database also holds the transparency log anchors in the same transaction and returns the
-   * anchor; otherwise it returns null and the caller anchors.
+   * Resolves once the record is durably committed (adapters may group-commit). With `unit` (from a
+   * ColocatedAppend), it commits with the log entry handed to `TransparencyLog.append` under the
+   * same unit, and the store records that entry as its anchor.
    */
-  save(record: NotarizationRecord): Promise<StoredAnchor | null>;
+  save(record: NotarizationRecord, unit?: CommitUnit): Promise<void>;
   saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void>;
   /** Claims an idempotency key for a workflow before any signature is made. */
   claimIdempotencyKey(key: string, requestHash: string, workflowId: string): Promise<IdempotencyClaim>;

@@ -9,3 +9,4 @@ export type * from './api-keys.js';
 export type * from './authenticator.js';
 export type * from './log-reads.js';
 export type * from './request-limits.js';
+export type * from './colocated-append.js';

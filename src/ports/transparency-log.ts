@@ -1,4 +1,5 @@
 import type { HashName } from '../core/signing-algorithm.js';
+import type { CommitUnit } from './colocated-append.js';
 
 /** What gets anchored: a hashedrekord entry's three facts (0.0.1 on Rekor v1 and the embedded log, 0.0.2 on Rekor v2). */
 export interface AnchorRequest {
@@ -51,7 +52,11 @@ export interface LogInfo {
 /** Port: appends a signature to a transparency log and returns the verified entry. */
 export interface TransparencyLog {
   readonly backend: string;
-  append(request: AnchorRequest): Promise<LogEntry>;
+  /**
+   * `unit` (only from a ColocatedAppend, only for a log in the store's database): the entry commits
+   * with the notarization handed to `EvidenceStore.save` under the same unit.
+   */
+  append(request: AnchorRequest, unit?: CommitUnit): Promise<LogEntry>;
   info(): Promise<LogInfo>;
   ping(): Promise<void>;
   /** Throws when the log must not be written now (the embedded log failed its self-check): nothing is signed then. */

@@ -5,7 +5,7 @@ import type { SqlAuditLog } from '../adapters/audit/index.js';
 import { AuthFailureRollup } from '../adapters/audit/failure-rollup.js';
 import { Authenticator, JwtVerifier, SqlApiKeyStore } from '../adapters/auth/index.js';
 import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from '../adapters/ratelimit/index.js';
-import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { SqlClient } from '../adapters/db/sql-client.js';
 import type { RestSecurityOptions } from '../api/rest/auth/index.js';
 import type { Config } from '../config.js';
 import type { AuthMode } from '../core/auth/index.js';

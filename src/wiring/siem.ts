@@ -3,7 +3,7 @@ import { AuditStream, type AuditSink } from '../adapters/siem/audit-stream.js';
 import { OtlpLogsSink } from '../adapters/siem/otlp-logs.js';
 import { frame, toSyslogMessage } from '../adapters/siem/syslog-format.js';
 import { SyslogTlsSink } from '../adapters/siem/syslog-tls-sink.js';
-import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { SqlClient } from '../adapters/db/sql-client.js';
 import type { SiemConfig, SyslogSiemConfig } from '../config/siem.js';
 
 /** One audit stream per configured destination, started; stop() before the database closes. */

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadKek } from '../adapters/signer/local/key-encryption.js';
-import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { SqlClient } from '../adapters/db/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../adapters/translog/embedded/index.js';
 import { RekorLog } from '../adapters/translog/rekor/index.js';
 import { RekorV2Log } from '../adapters/translog/rekor-v2/index.js';

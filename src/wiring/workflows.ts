@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { PgWorkflowStore } from '../adapters/store/pg-workflow-store.js';
-import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { SqlClient } from '../adapters/db/sql-client.js';
 import type { AuditChainWriter } from '../adapters/audit/chain-writer.js';
 import { checkResolvable, PgWebhookOutbox, WebhookDispatcher } from '../adapters/webhooks/index.js';
 import type { Config } from '../config.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { anchorAuditHead } from '../adapters/audit/head-anchors.js';
-import type { SqlClient } from '../adapters/store/sql-client.js';
+import type { SqlClient } from '../adapters/db/sql-client.js';
 import type { AuditChainWriter } from '../adapters/audit/chain-writer.js';
 import { purgeExpiredBodies } from '../adapters/store/evidence-retention.js';
 import { purgeExpiredAuditRows, type AuditPurgeResult } from '../adapters/audit/retention.js';

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { connectNotary, rfc3339ToTimestamp, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
 import { prepareEvidence } from '../../src/core/prepare.js';

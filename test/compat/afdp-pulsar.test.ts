@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarConsumerHandle } from '../../src/adapters/events/index.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { AFDP_DIR, rustTypes, serdeMismatches } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { openMigrated } from '../support/databases.js';

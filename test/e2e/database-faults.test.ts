@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from '../../src/adapters/db/embedded/cluster-processes.js';
-import { connectPostgres } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import { backendEnv, backends, postgresUrl, seededDataDir, skipBackend, tempDir, type Backend } from '../support/databases.js';
 import { embeddedPgCtl, embeddedPostmaster, embeddedQuery } from '../support/embedded-server.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';

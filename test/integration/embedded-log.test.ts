@@ -2,12 +2,15 @@ import { createHash, randomBytes, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
 import { entryIsValid, verifyCheckpoint, verifyLogEntry } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { backends, freshPostgresDatabase, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
+import { colocatedStore } from '../support/colocated.js';
+import { NotaryError } from '../../src/core/errors.js';
 
 const KEK = randomBytes(32);
 const signer = generateP256KeyPair();
@@ -97,15 +100,14 @@ describe.each([
   ['shared (locks and catches up in the transaction)', 'postgres', false],
 ] as const)('store and embedded log in one transaction, log %s, on %s', (_name, backend, exclusive) => {
   it.skipIf(skipBackend(backend))('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
-    const { PgEvidenceStore } = await import('../../src/adapters/store/pg-evidence-store.js');
     const { record, uniquePackage } = await import('../support/records.js');
     const db = await openMigrated(backend);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log', exclusive });
-    const store = new PgEvidenceStore(db, { colocatedLog: log });
+    const { store, saveAnchored } = colocatedStore(db, log);
     const { publicKey } = await loadOrCreateLogKey(db, KEK);
     const signed = (n: string) => record(uniquePackage(n));
     const batch = Array.from({ length: 50 }, (_, i) => signed(`atomic-${i}`));
-    const anchors = await Promise.all(batch.map((r) => store.save(r)));
+    const anchors = await Promise.all(batch.map(saveAnchored));
     anchors.forEach((a, i) => expect(entryIsValid(verifyLogEntry(a!.entry, publicKey, {
       digestHex: batch[i]!.evidence.hashHex, signature: batch[i]!.signature.signature, publicKeyPem: batch[i]!.signature.publicKeyPem,
     }))).toBe(true));
@@ -115,14 +117,25 @@ describe.each([
     // a batch whose workflow insert fails (duplicate id) must leave no leaf, no evidence, no checkpoint behind
     const sizeBefore = (await log.checkpoint()).treeSize;
     const dup = { ...signed('atomic-dup'), workflow: batch[0]!.workflow };
-    await expect(store.save(dup)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(saveAnchored(dup)).rejects.toMatchObject({ code: 'unavailable' });
     expect((await log.checkpoint()).treeSize).toBe(sizeBefore);
     expect(await store.getEvidence(dup.evidence.hashHex)).toBeUndefined();
     // and the log's cached tree recovered: the next entry lands at the next index and verifies
     const next = signed('atomic-next');
-    const a = await store.save(next);
+    const a = await saveAnchored(next);
     expect(a!.entry.logIndex).toBe(sizeBefore);
     expect(entryIsValid(verifyLogEntry(a!.entry, publicKey))).toBe(true);
+
+    // a unit whose log part never comes (the append failed before handing it over) fails its record
+    // when cancelled, commits nothing, and does not hold up the units after it
+    const orphan = signed('atomic-orphan');
+    const { units } = colocatedStore(db, log);
+    const unit = units.open();
+    const saving = store.save(orphan, unit);
+    unit.cancel(new NotaryError('unavailable', 'the log refused'));
+    await expect(saving).rejects.toMatchObject({ code: 'unavailable' });
+    expect(await store.getWorkflow(orphan.workflow.id)).toBeUndefined();
+    expect((await saveAnchored(signed('atomic-after'))).entry.logIndex).toBe(sizeBefore + 1);
     await db.close();
   });
 });

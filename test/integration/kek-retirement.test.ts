@@ -12,7 +12,7 @@ import { LocalEvidenceCipher, type KekFile } from '../../src/adapters/signer/loc
 import { retireOldKeks } from '../../src/adapters/signer/local/kek-retirement.js';
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import type { StoredEvidence } from '../../src/core/workflow.js';
 import type { SealedBody } from '../../src/ports/evidence-cipher.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { connectPostgres } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import { isUnavailable } from '../../src/adapters/db/unavailable.js';
 import { backends, freshEmbeddedDatabase, freshPostgresDatabase, skipBackend } from '../support/databases.js';
 

@@ -5,7 +5,8 @@ import {
   decodeEvent, PgEventLedger, resolvePulsarConfig, startPulsarConsumer, toEvidencePackages,
   type NotaryErrorMessage, type NotaryStatusMessage, type PulsarConsumerHandle,
 } from '../../src/adapters/events/index.js';
-import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freshPostgresDatabase, skipBackend } from '../support/databases.js';

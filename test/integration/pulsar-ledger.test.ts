@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgEventLedger, type LedgerEntry } from '../../src/adapters/events/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { backends, MIGRATIONS, openBackend, skipBackend } from '../support/databases.js';
 
 const opened: SqlClient[] = [];

@@ -11,7 +11,7 @@ import { AuditChainWriter } from '../../src/adapters/audit/chain-writer.js';
 import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-cipher.js';
 import { purgeExpiredBodies, rewrapBodies } from '../../src/adapters/store/evidence-retention.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { isPurged, type StoredEvidence } from '../../src/core/workflow.js';
 import { EvidenceIntegrityError } from '../../src/ports/evidence-cipher.js';
 import { backends, openMigrated, skipBackend, tempDir } from '../support/databases.js';

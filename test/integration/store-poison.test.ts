@@ -4,11 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import type { NotarizationRecord } from '../../src/ports/evidence-store.js';
 import { backends, openMigrated, skipBackend } from '../support/databases.js';
 import { record, uniquePackage } from '../support/records.js';
+import { colocatedStore } from '../support/colocated.js';
 
 function poisoned(n: number, poison: (r: NotarizationRecord) => void): NotarizationRecord {
   const r = record(uniquePackage(`poison-${n}-${Math.random()}`));
@@ -26,25 +27,26 @@ const POISONS: [string, (r: NotarizationRecord) => void][] = [
 describe.each(backends)('group commit isolation on %s', (backend) => {
   let db: SqlClient;
   let plain: PgEvidenceStore;
-  let colocated: PgEvidenceStore;
+  let colocated: ReturnType<typeof colocatedStore>;
 
   beforeAll(async () => {
     if (skipBackend(backend)) return;
     db = await openMigrated(backend);
     plain = new PgEvidenceStore(db);
     const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test', exclusive: db.kind === 'embedded' });
-    colocated = new PgEvidenceStore(db, { colocatedLog: log });
+    colocated = colocatedStore(db, log);
   });
   afterAll(async () => db?.close());
 
   for (const variant of ['plain', 'colocated with the embedded log'] as const) {
     it.skipIf(skipBackend(backend))(`${variant}: honest notarizations commit next to every kind of poisoned one; the poisoned fail alone, leaving no row`, async () => {
-      const store = variant === 'plain' ? plain : colocated;
+      const store = variant === 'plain' ? plain : colocated.store;
+      const save: (r: NotarizationRecord) => Promise<unknown> = variant === 'plain' ? (r) => plain.save(r) : colocated.saveAnchored;
       const honest = Array.from({ length: 60 }, (_, i) => record(uniquePackage(`honest-${variant}-${i}`)));
       const bad = POISONS.map(([, poison], i) => poisoned(i, poison));
       // interleaved, all at once: they land in the same group-commit batches
       const all = honest.flatMap((r, i) => (i % 15 === 0 && bad[i / 15] ? [bad[i / 15]!, r] : [r]));
-      const results = await Promise.allSettled(all.map((r) => store.save(r)));
+      const results = await Promise.allSettled(all.map(save));
       results.forEach((res, i) => {
         const r = all[i]!;
         if (bad.includes(r)) expect(res, POISONS[bad.indexOf(r)]![0]).toMatchObject({ status: 'rejected', reason: { code: 'validation_failed', retryable: false } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/adapters/store/migrate.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
-import type { SqlClient } from '../../src/adapters/store/sql-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { isNotaryError } from '../../src/core/errors.js';
 import { backends, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
 import { fixture, record, uniquePackage } from '../support/records.js';

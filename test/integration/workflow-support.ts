@@ -2,9 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
+import { colocatedStore } from '../support/colocated.js';
 import { PgWorkflowStore } from '../../src/adapters/store/pg-workflow-store.js';
-import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../../src/adapters/translog/embedded/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { Notary } from '../../src/core/notary.js';
@@ -56,7 +57,8 @@ export async function openCluster(backend: Backend, replicas = 2, options: { lea
   const logKey = await loadOrCreateLogKey(clients[0]!, randomBytes(32));
   const nodes = await Promise.all(clients.map(async (db) => {
     const log = await EmbeddedLog.open({ db, key: logKey, origin: 'test/log', url: 'http://log.test' });
-    const notary = new Notary({ signer, log, store: new PgEvidenceStore(db, { colocatedLog: log }), logger, limits: DEFAULT_LIMITS, clock, ids: { next: randomUUID } });
+    const { store: evidenceStore, units: colocated } = colocatedStore(db, log);
+    const notary = new Notary({ signer, log, store: evidenceStore, colocated, logger, limits: DEFAULT_LIMITS, clock, ids: { next: randomUUID } });
     const store = new PgWorkflowStore(db, { leaseMs: options.leaseMs ?? 60_000, globalWebhookUrl: options.webhookUrl });
     const service = new WorkflowService({
       notary, store, clock, logger, ids: { next: randomUUID }, limits: { maxBatchSize: 100, defaultExpiresSeconds: 3600 },

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { migrate } from '../../src/adapters/store/migrate.js';
-import { connectPostgres, type SqlClient } from '../../src/adapters/store/sql-client.js';
+import { connectPostgres } from '../../src/adapters/db/pg-client.js';
+import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { createDatabase } from './postgres-server.js';
 
 /** The run's external-style PostgreSQL (a loopback server, or TEST_DATABASE_URL). */

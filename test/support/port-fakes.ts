@@ -155,12 +155,11 @@ export class MemoryStore implements EvidenceStore {
   /** set: saveAnchor fails with it */
   anchorFailure: Error | null = null;
 
-  async save(record: NotarizationRecord): Promise<StoredAnchor | null> {
+  async save(record: NotarizationRecord): Promise<void> {
     if (this.saveFailure) throw this.saveFailure;
     // a copy, as rows are: later changes to the caller's objects do not reach what was stored
     this.kept.set(record.workflow.id, { record: { ...record, workflow: { ...record.workflow }, signature: { ...record.signature } }, anchor: null });
     if (record.audit) this.audit.push(record.audit);
-    return null;
   }
 
   async saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void> {

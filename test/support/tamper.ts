@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '../../src/adapters/store/sql-client.js';
+import type { SqlQueryable } from '../../src/adapters/db/sql-client.js';
 
 /**
  * What a database writer with the owner's rights can do: switch the append-only triggers of

@@ -1,7 +1,8 @@
 // Group commit isolation: a row the database refuses fails only the request that sent it.
 import { describe, expect, it } from 'vitest';
-import { GroupCommitter } from '../../src/adapters/store/group-commit.js';
-import { mayBeOneRow, storeCall } from '../../src/adapters/store/store-calls.js';
+import { GroupCommitter } from '../../src/adapters/db/group-commit.js';
+import { mayBeOneRow } from '../../src/adapters/db/sql-state.js';
+import { storeCall } from '../../src/adapters/store/store-calls.js';
 
 /** A database that refuses any batch holding a poisoned item, as PostgreSQL refuses 2024-02-30. */
 function database(failure = (batch: string[]) => (batch.some((i) => i.startsWith('poison')) ? Object.assign(new Error('date/time field value out of range'), { code: '22008' }) : undefined)) {

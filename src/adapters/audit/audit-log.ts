@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { GroupCommitter } from '../store/group-commit.js';
-import type { SqlClient } from '../store/sql-client.js';
+import { GroupCommitter } from '../db/group-commit.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { AuditChainWriter } from './chain-writer.js';
 import type { AuditLog, AuditQuery } from '../../ports/audit.js';
 import type { AuditEvent, AuditRecord } from './chain.js';

@@ -6,7 +6,7 @@
  */
 import canonicalize from 'canonicalize';
 import type { LogEntry } from '../../ports/transparency-log.js';
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 import { signatureForgery, type AnchorTrust, type SignedStatement } from './head-anchors.js';
 
 export const AUDIT_CHAIN_START_TYPE = 'afdp-notary/audit-chain-start/v1';

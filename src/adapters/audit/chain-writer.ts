@@ -1,5 +1,5 @@
-import { valuesList } from '../store/group-commit.js';
-import type { SqlClient, SqlQueryable, Statement } from '../store/sql-client.js';
+import { valuesList } from '../db/group-commit.js';
+import type { SqlClient, SqlQueryable, Statement } from '../db/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS } from './rows.js';
 

@@ -10,7 +10,7 @@ import { expectedAnchor, signBytes } from '../../core/signing.js';
 import { describeFailures, entryIsValid, verifyLogEntry } from '../../core/transparency/index.js';
 import type { KeySigner } from '../../ports/key-signer.js';
 import type { LogEntry, TransparencyLog } from '../../ports/transparency-log.js';
-import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import type { SqlClient, SqlQueryable } from '../db/sql-client.js';
 import { readAuditHead } from './chain-writer.js';
 
 export const AUDIT_HEAD_TYPE = 'afdp-notary/audit-head/v1';

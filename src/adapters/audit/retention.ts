@@ -10,7 +10,7 @@ import { verifiesWithKey } from '../../core/signature.js';
 import type { KeySigner } from '../../ports/key-signer.js';
 import type { TransparencyLog } from '../../ports/transparency-log.js';
 import { SIEM_RESEND_WINDOW } from '../siem/audit-stream.js';
-import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import type { SqlClient, SqlQueryable } from '../db/sql-client.js';
 import type { AuditChainWriter } from './chain-writer.js';
 import { chainStartStatement, insertChainStart, latestChainStart, type ChainStartFacts } from './chain-start.js';
 import { checkLink, GENESIS_HASH } from './chain.js';

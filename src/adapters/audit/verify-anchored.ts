@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 import { checkLink, type AuditRecord } from './chain.js';
 import { chainStartForgery, readChainStarts, type ChainStart } from './chain-start.js';
 import { anchorForgery, readAnchors, type AnchorTrust, type AuditAnchor } from './head-anchors.js';

@@ -1,4 +1,4 @@
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 import { latestChainStart } from './chain-start.js';
 import { checkLink, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';

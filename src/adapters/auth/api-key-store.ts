@@ -3,7 +3,7 @@ import { isRole, type Role } from '../../core/auth/index.js';
 import type { ApiKeyInfo, ApiKeys } from '../../ports/api-keys.js';
 
 export type { ApiKeyInfo } from '../../ports/api-keys.js';
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 
 /** Every key starts with this: lets the authenticator tell keys from JWTs, and secret scanners find leaked keys. */
 export const API_KEY_PREFIX = 'afdp_';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 import { migrate } from '../store/migrate.js';
-import type { SqlClient } from '../store/sql-client.js';
+import type { SqlClient } from './sql-client.js';
 import { EmbeddedPostgres, layout, liveHolder, readPassword, DATABASE, PORT, SUPERUSER, type SupervisorLogger } from './embedded/index.js';
 import { connectPostgres } from './pg-client.js';
 import { importPgliteFolder } from './pglite-import.js';

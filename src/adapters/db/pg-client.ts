@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
-import { runAll } from '../store/statements.js';
+import type { SqlClient, SqlQueryable } from './sql-client.js';
+import { runAll } from './statements.js';
 import { asUnavailable, isUnavailable } from './unavailable.js';
 
 export interface PostgresClientOptions {

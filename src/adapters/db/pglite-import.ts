@@ -1,6 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { migrate } from '../store/migrate.js';
-import type { SqlClient, SqlQueryable } from '../store/sql-client.js';
+import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { ident, resetSequences } from './table-copy.js';
 
 type Log = (obj: object, msg: string) => void;

@@ -3,7 +3,7 @@
  * `json_populate_recordset`, so PostgreSQL's own text forms round-trip (bytea, timestamptz to the
  * microsecond, jsonb, numeric). Used by the PGlite import and by `afdp-notary backup/restore`.
  */
-import type { SqlQueryable } from '../store/sql-client.js';
+import type { SqlQueryable } from './sql-client.js';
 
 export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

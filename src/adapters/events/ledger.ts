@@ -1,5 +1,5 @@
 import { NotaryError } from '../../core/errors.js';
-import type { SqlClient } from '../store/sql-client.js';
+import type { SqlClient } from '../db/sql-client.js';
 import type { Publication, WorkflowKind } from './messages.js';
 
 /** What was decided for one pipeline event_id, kept so a redelivery re-publishes it instead of re-signing. */

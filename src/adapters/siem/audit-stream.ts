@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from '../audit/rows.js';
 import type { AuditRecord } from '../audit/chain.js';
-import type { SqlClient } from '../store/sql-client.js';
+import type { SqlClient } from '../db/sql-client.js';
 
 /** Events re-sent after a connection failure, at most (the default of `resendWindow`). */
 export const SIEM_RESEND_WINDOW = 10_000;

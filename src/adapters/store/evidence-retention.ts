@@ -3,7 +3,8 @@ import type { AuditChainWriter } from '../audit/chain-writer.js';
 import { sealedOf, type BodyRow } from './evidence-body.js';
 import { sha256 } from '../../core/canonical.js';
 import { EvidenceIntegrityError } from '../../ports/evidence-cipher.js';
-import { runAll, type SqlClient, type SqlQueryable, type Statement } from './sql-client.js';
+import { runAll } from '../db/statements.js';
+import { type SqlClient, type SqlQueryable, type Statement } from '../db/sql-client.js';
 
 const ROUND = 500;
 

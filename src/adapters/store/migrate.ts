@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient } from '../db/sql-client.js';
 
 // Any constant: replicas starting together queue on it so each migration runs exactly once.
 const MIGRATION_LOCK = 7_414_2024;

@@ -5,16 +5,19 @@ import type {
   EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
-import type { AnchorRequest } from '../../ports/transparency-log.js';
+import type { CommitUnit } from '../../ports/colocated-append.js';
+import type { LogEntry } from '../../ports/transparency-log.js';
 import type { HashName } from '../../core/signing-algorithm.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter } from '../db/group-commit.js';
 import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
-import { asOneStatement, runAll, type SqlClient, type SqlQueryable } from './sql-client.js';
+import { runAll } from '../db/statements.js';
+import type { SqlClient } from '../db/sql-client.js';
 import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, withBody, type AnchorWrite, type BodiedNotarization } from './writes.js';
-import type { ColocatedLog, PlanAppend } from './colocated-log.js';
-import { isUuid, mayBeOneRow, storeCall } from './store-calls.js';
+import { isUuid, storeCall } from './store-calls.js';
+import { mayBeOneRow } from '../db/sql-state.js';
+import { joinRecord, type BatchWriter } from '../db/commit-units.js';
 import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
 import type { AuditEntry } from '../../ports/audit.js';
 
@@ -23,8 +26,6 @@ export interface PgEvidenceStoreOptions {
   staleClaimSeconds?: number;
   /** a signature is left to the request that made it for this long before the anchorer retries it */
   anchorGraceSeconds?: number;
-  /** the transparency log shares this database: anchor in the same transaction as the save */
-  colocatedLog?: ColocatedLog;
   /** more to check before a write is tried (the embedded server's state and free disk) */
   health?: () => void;
   /** the audit chain: each notarization's row commits in its transaction */
@@ -35,29 +36,51 @@ export interface PgEvidenceStoreOptions {
 
 /** EvidenceStore over PostgreSQL (external, or the embedded server). */
 export class PgEvidenceStore implements EvidenceStore {
-  private readonly notarizations: GroupCommitter<BodiedNotarization, StoredAnchor | null>;
+  private readonly notarizations: GroupCommitter<BodiedNotarization, undefined>;
   private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
 
   constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
-    const log = options.colocatedLog;
-    const audited = <T>(work: (planAudit: PlanAudit) => Promise<T>) => (options.audit ? options.audit.atomically(work) : work(async () => undefined));
     // one caller's row that the database refuses must not fail the others committed with it
-    this.notarizations = new GroupCommitter(log
-      ? (batch) => log.atomically((plan) => audited((planAudit) => saveAndAnchor(db, batch, plan, log, planAudit)))
-      : (batch) => audited((planAudit) => db.transaction(async (tx) => {
-        const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
-        if (audit) await tx.query(audit.text, audit.params);
-        await insertNotarizations(tx, batch, false);
-        return batch.map(() => null);
-      })), undefined, mayBeOneRow);
+    this.notarizations = new GroupCommitter((batch) => this.audited((planAudit) => db.transaction(async (tx) => {
+      const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
+      if (audit) await tx.query(audit.text, audit.params);
+      await insertNotarizations(tx, batch, false);
+      return batch.map(() => undefined);
+    })), undefined, mayBeOneRow);
     this.anchors = new GroupCommitter(async (batch) => {
       await db.transaction((tx) => insertAnchors(tx, batch));
       return batch.map(() => undefined);
     }, undefined, mayBeOneRow);
   }
 
-  async save(record: NotarizationRecord): Promise<StoredAnchor | null> {
-    return wrap('save', this.notarizations.submit(await withBody(record, this.options.cipher)));
+  async save(record: NotarizationRecord, unit?: CommitUnit): Promise<void> {
+    const bodied = await withBody(record, this.options.cipher);
+    await wrap('save', unit ? joinRecord(unit, bodied) : this.notarizations.submit(bodied));
+  }
+
+  /**
+   * The store's writer for notarizations that commit with their log entry (see CommitUnits): its
+   * rows, the anchor rows of the entries the log planned (logged at `logUrl`), and the audit rows.
+   */
+  anchoredWriter(logUrl: string): BatchWriter<BodiedNotarization, undefined, LogEntry> {
+    return {
+      exclusive: this.options.audit?.exclusive ?? true,
+      atomically: (work) => this.audited((planAudit) => work(async (tx, batch, entries) => {
+        const audit = await planAudit(tx, auditRows(batch));
+        return {
+          results: batch.map(() => undefined),
+          statements: [
+            ...notarizationStatements(batch, true),
+            anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl } }))),
+            ...(audit ? [audit] : []),
+          ],
+        };
+      })),
+    };
+  }
+
+  private audited<T>(work: (planAudit: PlanAudit) => Promise<T>): Promise<T> {
+    return this.options.audit ? this.options.audit.atomically(work) : work(async () => undefined);
   }
 
   saveAnchor(workflowId: string, anchor: StoredAnchor): Promise<void> {
@@ -195,43 +218,7 @@ export class PgEvidenceStore implements EvidenceStore {
   }
 }
 
-/**
- * Evidence, signatures, log leaves and anchors of a batch in one transaction: one round trip where
- * the log is exclusive, else lock and catch-up, then one statement for every row, then commit.
- */
-async function saveAndAnchor(db: SqlClient, batch: BodiedNotarization[], plan: PlanAppend, log: ColocatedLog, planAudit: PlanAudit): Promise<StoredAnchor[]> {
-  const rows = async (tx: SqlQueryable | undefined) => {
-    const { entries, statements } = await plan(tx, batch.map(anchorRequest));
-    const anchors = entries.map((entry) => ({ entry, logUrl: log.url }));
-    const audit = await planAudit(tx, auditRows(batch));
-    return {
-      anchors,
-      statement: asOneStatement([
-        ...notarizationStatements(batch, true),
-        ...statements,
-        anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: anchors[i]! }))),
-        ...(audit ? [audit] : []),
-      ]),
-    };
-  };
-  if (log.exclusive) {
-    const { anchors, statement } = await rows(undefined);
-    await db.batch([statement]);
-    return anchors;
-  }
-  return db.transaction(async (tx) => {
-    const { anchors, statement } = await rows(tx);
-    await tx.query(statement.text, statement.params);
-    return anchors;
-  });
-}
-
 const auditRows = (batch: NotarizationRecord[]): AuditEntry[] => batch.flatMap((r) => (r.audit ? [r.audit] : []));
-
-const anchorRequest = (r: NotarizationRecord): AnchorRequest => ({
-  signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem,
-  ...(r.signature.signedDigest ? { digestHex: r.signature.signedDigest.hex, hashAlgorithm: r.signature.signedDigest.hash } : { digestHex: r.evidence.hashHex }),
-});
 
 const EVIDENCE_SELECT = `SELECT e.hash, ${BODY_COLUMNS.replace(/(\w+)/g, 'e.$1')}, e.body_purged_at, e.event_type, e.actor_id, e.created_at, e.submitted_by,
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids

@@ -5,7 +5,7 @@ import type {
 } from '../../ports/workflow-store.js';
 import type { AuditEntry } from '../../ports/audit.js';
 import type { AuditChainWriter, PlanAudit } from '../audit/chain-writer.js';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
+import type { SqlClient, SqlQueryable } from '../db/sql-client.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_COLUMNS, openBody, type BodyRow } from './evidence-body.js';
 import { loadApprovals, loadBatch } from './workflow-rows.js';

@@ -1,4 +1,5 @@
 import { NotaryError } from '../../core/errors.js';
+import { sqlState } from '../db/sql-state.js';
 
 /**
  * Database failures surface as typed errors, never as a raw driver error: a value the database
@@ -16,19 +17,6 @@ export async function storeCall<T>(store: string, operation: string, p: Promise<
     throw new NotaryError('unavailable', `${store} ${operation} failed`, { cause: err });
   }
 }
-
-/** The SQLSTATE of a database error ('' for anything else: a dropped connection, a driver error). */
-export function sqlState(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : '';
-}
-
-/**
- * Whether a failed batch write may have been caused by one of its rows: a data exception (22), an
- * integrity violation (23) or a program limit (54). Those batches are split to find the row; a
- * dropped connection or a full disk fails every row alike and is not.
- */
-export const mayBeOneRow = (err: unknown): boolean => /^(22|23|54)/.test(sqlState(err));
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,7 +1,7 @@
 import type { ApprovalAttestation, ApprovalDecision, ApprovalState, BatchItemState, BatchState, Decision, ItemError } from '../../core/workflows/types.js';
 import type { ApprovalRecord, BatchRecord } from '../../ports/workflow-store.js';
 import { toWorkflow, type WorkflowRow } from './rows.js';
-import type { SqlQueryable } from './sql-client.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 
 const iso = (v: unknown): string => (v instanceof Date ? v : new Date(String(v))).toISOString();
 

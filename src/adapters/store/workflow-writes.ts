@@ -5,8 +5,9 @@ import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_CASTS, BODY_COLUMNS, bodyValues } from './evidence-body.js';
-import { valuesList } from './group-commit.js';
-import { runAll, type SqlQueryable } from './sql-client.js';
+import { valuesList } from '../db/group-commit.js';
+import { runAll } from '../db/statements.js';
+import type { SqlQueryable } from '../db/sql-client.js';
 import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);

@@ -2,8 +2,9 @@ import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../po
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_CASTS, BODY_COLUMNS, bodyValues, type BodyValues } from './evidence-body.js';
-import { valuesList } from './group-commit.js';
-import { runAll, type SqlQueryable, type Statement } from './sql-client.js';
+import { valuesList } from '../db/group-commit.js';
+import { runAll } from '../db/statements.js';
+import { type SqlQueryable, type Statement } from '../db/sql-client.js';
 
 export interface AnchorWrite {
   workflowId: string;

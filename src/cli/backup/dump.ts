@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ident, insertRows, publicTables, resetSequences, writableColumns } from '../../adapters/db/table-copy.js';
-import type { SqlClient, SqlQueryable } from '../../adapters/store/sql-client.js';
+import type { SqlClient, SqlQueryable } from '../../adapters/db/sql-client.js';
 
 export interface TableDump { file: string; rows: number; columns: string[] }
 

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../adapters/db/open-database.js';
 import { publicTables } from '../../adapters/db/table-copy.js';
-import type { SqlQueryable } from '../../adapters/store/sql-client.js';
+import type { SqlQueryable } from '../../adapters/db/sql-client.js';
 import { MIGRATIONS_DIR } from '../../app.js';
 import { MerkleTree } from '../../core/merkle/index.js';
 import type { Io } from '../io.js';

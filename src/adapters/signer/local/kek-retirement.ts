@@ -8,7 +8,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditChainWriter } from '../../audit/chain-writer.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import type { SqlClient } from '../../db/sql-client.js';
 import { EVIDENCE_KEKS_FILE, type KekFile } from './evidence-cipher.js';
 
 /** Some stored bodies are still wrapped by a version to retire: nothing was retired. */

@@ -2,9 +2,10 @@ import { leafHash, MerkleTree, TILE_WIDTH, tileWidth } from '../../../core/merkl
 import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET, vkey } from '../../../core/transparency/index.js';
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
-import type { ColocatedLog, PlanAppend } from '../../store/colocated-log.js';
-import { GroupCommitter } from '../../store/group-commit.js';
-import type { SqlClient, SqlQueryable, Statement } from '../../store/sql-client.js';
+import type { CommitUnit } from '../../../ports/colocated-append.js';
+import { joinAppend, type BatchWriter, type PlanBatch, type Planned } from '../../db/commit-units.js';
+import { GroupCommitter } from '../../db/group-commit.js';
+import type { SqlClient, SqlQueryable } from '../../db/sql-client.js';
 import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
 import { checkStoredLog, type IntegrityCheck } from './self-check.js';
@@ -34,7 +35,7 @@ export interface EmbeddedLogOptions {
  * The Merkle tree is cached in memory and caught up from the database under the log lock,
  * so several replicas appending to one database extend the same tree and never fork it.
  */
-export class EmbeddedLog implements TransparencyLog, ColocatedLog {
+export class EmbeddedLog implements TransparencyLog, BatchWriter<AnchorRequest, LogEntry> {
   readonly backend = 'embedded';
   readonly logID: string;
   readonly url: string;
@@ -83,13 +84,14 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     if (!this.integrity.ok) throw new NotaryError('unavailable', `the transparency log failed its integrity check: ${this.integrity.reason}`);
   }
 
-  append(request: AnchorRequest): Promise<LogEntry> {
+  /** With a unit (see CommitUnits), the entry commits in the transaction of the record it anchors; without one, on its own. */
+  append(request: AnchorRequest, unit?: CommitUnit): Promise<LogEntry> {
     try {
       this.writable();
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.appends.submit(request).catch((err: unknown) => {
+    return (unit ? joinAppend<AnchorRequest, LogEntry>(unit, request) : this.appends.submit(request)).catch((err: unknown) => {
       throw new NotaryError('unavailable', 'transparency log append failed', { cause: err });
     });
   }
@@ -167,7 +169,8 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     return this.options.exclusive ?? false;
   }
 
-  async atomically<T>(work: (plan: PlanAppend) => Promise<T>): Promise<T> {
+  /** Plans fresh appends (new signatures cannot be in the log yet: nothing is looked up) for a transaction its caller commits. */
+  async atomically<T>(work: (plan: PlanBatch<AnchorRequest, LogEntry, never>) => Promise<T>): Promise<T> {
     return this.locked(() => work((tx, requests) => this.planAppend(tx, requests)));
   }
 
@@ -198,14 +201,14 @@ export class EmbeddedLog implements TransparencyLog, ColocatedLog {
     return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
   }
 
-  private async planAppend(tx: SqlQueryable | undefined, requests: AnchorRequest[]): Promise<{ entries: LogEntry[]; statements: Statement[] }> {
+  private async planAppend(tx: SqlQueryable | undefined, requests: AnchorRequest[]): Promise<Planned<LogEntry>> {
     this.writable();
     if (!this.exclusive) {
       if (!tx) throw new Error('a shared log plans inside the caller\'s transaction');
       await this.catchUp(tx, true);
     }
     const { integrated, treeSize, note, statements } = planIntegration(this.tree, this.leaves(requests), new Map(), this.integratedTime(), this.signers());
-    return { entries: integrated.map((leaf) => this.toEntry(leaf, treeSize, note)), statements };
+    return { results: integrated.map((leaf) => this.toEntry(leaf, treeSize, note)), statements };
   }
 
   private leaves(requests: AnchorRequest[]): { body: Buffer; hash: Buffer }[] {

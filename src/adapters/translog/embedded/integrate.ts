@@ -1,6 +1,7 @@
 import type { MerkleTree } from '../../../core/merkle/index.js';
-import { valuesList } from '../../store/group-commit.js';
-import { runAll, type SqlQueryable, type Statement } from '../../store/sql-client.js';
+import { valuesList } from '../../db/group-commit.js';
+import { runAll } from '../../db/statements.js';
+import { type SqlQueryable, type Statement } from '../../db/sql-client.js';
 
 export interface Integrated {
   index: number;

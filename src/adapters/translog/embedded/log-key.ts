@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
+import type { SqlClient, SqlQueryable } from '../../db/sql-client.js';
 import { seal, unseal, type Sealed } from '../../signer/local/key-encryption.js';
 import { generateEd25519Key, generateP256KeyPair } from '../../../core/keys.js';
 

@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { leafHash, RootBuilder } from '../../../core/merkle/index.js';
 import { verifyCheckpoint } from '../../../core/transparency/index.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import type { SqlClient } from '../../db/sql-client.js';
 
 export type IntegrityCheck = { ok: true; size: number; rootHash: string } | { ok: false; reason: string };
 

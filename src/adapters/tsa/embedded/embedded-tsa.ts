@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SignedTimestamp, TimestampAuthority, TimestampAuthorityInfo } from '../../../ports/timestamp-authority.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import type { SqlClient } from '../../db/sql-client.js';
 import { issueTimestampResponse } from './issue.js';
 import { currentTsaKey, loadTsaKeys, renewalTime, type TsaKey, type TsaKeyPolicy } from './tsa-keys.js';
 

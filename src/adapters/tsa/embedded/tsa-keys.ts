@@ -6,7 +6,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { generateP256KeyPair } from '../../../core/keys.js';
 import { seal, unseal, type Sealed } from '../../signer/local/key-encryption.js';
-import type { SqlClient, SqlQueryable } from '../../store/sql-client.js';
+import type { SqlClient, SqlQueryable } from '../../db/sql-client.js';
 import { makeCertificate } from './certificates.js';
 
 export interface TsaKey {

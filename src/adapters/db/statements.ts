@@ -1,10 +1,4 @@
-import type { SqlQueryable } from './sql-client.js';
-
-/** One parameterized SQL statement, built before it is sent (so a batch can go in one message). */
-export interface Statement {
-  text: string;
-  params: unknown[];
-}
+import type { SqlQueryable, Statement } from './sql-client.js';
 
 /**
  * Several INSERT/UPDATE statements as one, through data-modifying CTEs: one round trip and one

@@ -1,12 +1,14 @@
-import type { Statement } from './statements.js';
-
-export { asOneStatement, runAll, type Statement } from './statements.js';
+/** One parameterized SQL statement, built before it is sent (so a batch can go in one message). */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
 
 export interface SqlQueryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
 }
 
-/** What the store needs from a database: queries, multi-statement scripts and transactions. */
+/** What the store, the embedded log and the other writers need from a database: queries, multi-statement scripts and transactions. */
 export interface SqlClient extends SqlQueryable {
   /** 'embedded' is the server this service supervises and alone writes to (a second service refuses to start) */
   readonly kind: 'postgres' | 'embedded';
@@ -16,5 +18,3 @@ export interface SqlClient extends SqlQueryable {
   batch(statements: Statement[]): Promise<void>;
   close(): Promise<void>;
 }
-
-export { connectPostgres, type PostgresClientOptions } from '../db/pg-client.js';
