@@ -3,6 +3,7 @@ import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET, vkey } f
 import { NotaryError } from '../../../core/errors.js';
 import type { AnchorRequest, InclusionProof, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import type { CommitUnit } from '../../../ports/colocated-append.js';
+import { TILES_PATH, type LogReads } from '../../../ports/log-reads.js';
 import { joinAppend, type BatchWriter, type PlanBatch, type Planned } from '../../db/commit-units.js';
 import { GroupCommitter } from '../../db/group-commit.js';
 import type { SqlClient, SqlQueryable } from '../../db/sql-client.js';
@@ -10,8 +11,6 @@ import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
 import { checkStoredLog, type IntegrityCheck } from './self-check.js';
 
-/** where the log's C2SP tlog-tiles are served, below the service URL */
-export const TILES_PATH = '/api/v1/log/tiles';
 
 export interface EmbeddedLogOptions {
   db: SqlClient;
@@ -35,7 +34,7 @@ export interface EmbeddedLogOptions {
  * The Merkle tree is cached in memory and caught up from the database under the log lock,
  * so several replicas appending to one database extend the same tree and never fork it.
  */
-export class EmbeddedLog implements TransparencyLog, BatchWriter<AnchorRequest, LogEntry> {
+export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<AnchorRequest, LogEntry> {
   readonly backend = 'embedded';
   readonly logID: string;
   readonly url: string;
