@@ -25,7 +25,7 @@ import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-serv
 import { exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore-verifier.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const ROOT = join(import.meta.dirname, '../..');
 const canonical = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');
