@@ -4,6 +4,7 @@
  *   core  ← ports          the domain and the interfaces it talks through (no I/O library)
  *   api   → core, ports    the doors (REST, gRPC); never an adapter
  *   adapters → core, ports  vendors and storage; never a door
+ *   config.ts, config/     reads and validates the environment; owns the settings' types (imports core only)
  *   app.ts, main.ts, wiring/  the composition root: the only place that knows every layer
  * Import circles are refused everywhere. Formatting is Prettier's (`.prettierrc.json`), not ESLint's.
  */
@@ -37,6 +38,10 @@ export default tseslint.config(
           { target: './src/ports', from: './src', except: ['./core', './ports'], message: 'ports import only core' },
           { target: './src/api', from: './src/adapters', message: 'a door talks to adapters through ports (wired in src/app.ts)' },
           { target: './src/adapters', from: './src/api', message: 'adapters never import a door' },
+          {
+            target: ['./src/config.ts', './src/config'], from: ['./src/adapters', './src/api'],
+            message: 'config owns its types: adapters and doors import them from src/config/, never the reverse',
+          },
           {
             target: './src', from: ['./src/app.ts', './src/main.ts', './src/wiring'],
             except: [], message: 'only the composition root imports the composition root',
