@@ -66,7 +66,7 @@ export async function grpcUnaryLoad(address: string, packages: EvidencePackage[]
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
 
-export interface StreamLoadResult { itemsPerSec: number; p50: number; p99: number; errors: number; total: number }
+export interface StreamLoadResult { itemsPerSec: number; p50: number; p95: number; p99: number; errors: number; total: number }
 
 /** `streams` SignEvidenceStream calls, each writing as fast as the server's flow control lets it for `seconds`. */
 export async function grpcStreamLoad(address: string, packages: EvidencePackage[], seconds: number, opts: { streams?: number } = {}): Promise<StreamLoadResult> {
@@ -79,7 +79,7 @@ export async function grpcStreamLoad(address: string, packages: EvidencePackage[
   const elapsed = (performance.now() - started) / 1000;
   client.close();
   latencies.sort((a, b) => a - b);
-  return { itemsPerSec: Math.round(latencies.length / elapsed), p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, total: latencies.length };
+  return { itemsPerSec: Math.round(latencies.length / elapsed), p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), errors, total: latencies.length };
 }
 
 async function oneStream(client: NotaryGrpcClient, next: () => EvidencePackageMsg, ms: number, latencies: number[], onError: () => void) {

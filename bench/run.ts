@@ -96,7 +96,7 @@ function printLevel(m: Level, connections: number, seconds: number, runs: number
   if (typeof m.grpc !== 'string') {
     const [g, st] = [m.grpc.unary.median, m.grpc.stream.median];
     table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors };
-    table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': NaN, 'p99 ms': st.p99, errors: st.errors };
+    table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': st.p95, 'p99 ms': st.p99, errors: st.errors };
   }
   console.table(table);
   console.log(`in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s; REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`);

@@ -32,7 +32,7 @@ export function validateEvidencePackage(value: unknown, limits: InputLimits, pat
   const spec_version = requireString(value, 'spec_version', path, limits);
   if (!SPEC_VERSION_RE.test(spec_version)) throw invalid(`${path}.spec_version`, 'must be 1.0 or 1.0.0');
 
-  const timestamp_utc = requireString(value, 'timestamp_utc', path, limits);
+  requireString(value, 'timestamp_utc', path, limits);
 
   // AFDP: any string (dot notation such as ai.model.deployment is the convention)
   requireString(value, 'event_type', path, limits);

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { PublicKeyVersion } from '../ports/key-signer.js';
-import type { LogEntry, LogInfo } from '../ports/transparency-log.js';
+import type { LogInfo } from '../ports/transparency-log.js';
 import { matchReceiptBundle } from './bundle/index.js';
 import type { CanonicalEvidence } from './evidence.js';
 import { checkClaimedTime, checkKeyWindow, checkRfc3161, type TrustedTime } from './receipt-time.js';

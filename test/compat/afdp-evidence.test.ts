@@ -21,7 +21,7 @@ import { openMigrated } from '../support/databases.js';
 import { loadDocument, schemaValidator } from '../support/openapi.js';
 import { fixtures } from '../support/records.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 const samples = Object.entries(sampleEvidenceFiles()).map(([name, s]) => [name, asEvidencePackage(s)] as const);
 const hashOf = (pkg: unknown) => createHash('sha256').update(canonicalize(pkg)!).digest('hex');
 const oddHashes = (pkg: Json) => (pkg.artifacts as Json[]).filter((a) => !/^[0-9a-f]{64}$/.test(a.hash_sha256)).length;

@@ -13,7 +13,7 @@ import type { EvidencePackage } from '../../src/core/evidence.js';
 import { AFDP_DIR, exampleScriptBody } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 type AfdpClient = grpc.Client & Record<string, (req: unknown, cb: (err: grpc.ServiceError | null, res: Json) => void) => void>;
 
 function afdpClient(address: string): AfdpClient {

@@ -15,7 +15,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { openMigrated } from '../support/databases.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const types = rustTypes('pulsar/evidence.rs', 'pulsar/notary.rs', 'pulsar/messages.rs');
 /** AFDP's example producer's event (examples/pulsar/send-model-deployment-event.py), as it sends it. */
 const afdpEvent = (): Json => JSON.parse(readFileSync(join(AFDP_DIR, 'pulsar/model-deployment-event.json'), 'utf8')) as Json;

@@ -14,7 +14,7 @@ import { freePort } from '../support/postgres-server.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 
 const models = rustTypes('rest/models.rs');
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 /** A client as AFDP's scripts and Python tester are: JSON in, `Accept: application/json`. */
 function afdpClient(base: string) {

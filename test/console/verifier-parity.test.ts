@@ -20,7 +20,7 @@ import { FORGERIES } from '../support/receipt-forgeries.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 import { startRekorV2Server } from '../support/rekor-v2-server.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 // Suite B: the same on P-384 receipts (WebCrypto ECDSA P-384 / SHA-384, bundles over SHA2_384)
 describe.each([['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384']] as const)('the browser verifier agrees with the offline CLI (%s keys)', (_curve, algorithm) => {

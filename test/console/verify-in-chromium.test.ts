@@ -18,7 +18,7 @@ import { expectAgreement, withoutTimestampAuthorities, type Verdict } from '../s
 import { FORGERIES } from '../support/receipt-forgeries.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 /** The CLI as a user runs it, on files: its --json output. */
 async function cliVerify(pkg: Obj, receipt: Obj, trust: Obj): Promise<Verdict> {

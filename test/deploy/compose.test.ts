@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const compose = parse(readFileSync(resolve(root, 'deploy/docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  services: Record<string, Record<string, any>>;  
   volumes: Record<string, unknown>;
 };
 const services = compose.services;

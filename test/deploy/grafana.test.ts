@@ -20,7 +20,7 @@ import { uniquePackage } from '../support/records.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(resolve(root, file), 'utf8');
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 const dashboard = JSON.parse(read('monitoring/grafana/dashboards/afdp-notary.json')) as Obj;
 const panels = (dashboard.panels as Obj[]).filter((p) => p.type !== 'row');

@@ -44,7 +44,7 @@ function render(overlay: string): K8sObject[] {
   return parseYaml(execFileSync(cmd, [sub, resolve(k8s, overlay)], { encoding: 'utf8' }));
 }
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 const one = (objects: K8sObject[], kind: string, name = 'afdp-notary'): Obj => {
   const found = objects.filter((o) => o.kind === kind && (o.metadata.name === name || kind === 'ConfigMap' || kind === 'Namespace'));
   expect(found, `${kind} ${name}`).toHaveLength(1);

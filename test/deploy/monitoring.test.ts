@@ -15,7 +15,7 @@ import { createMetrics } from '../../src/observability/metrics.js';
 const root = resolve(import.meta.dirname, '../..');
 const dir = resolve(root, 'monitoring');
 const read = (file: string) => readFileSync(resolve(dir, file), 'utf8');
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 const promtoolFound = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
 if (!promtoolFound && process.env.CI) {

@@ -81,7 +81,7 @@ async function waitReady(s: Started, timeoutMs: number): Promise<void> {
 }
 
 /** JSON log lines of the service (npm's own banner lines are not JSON). */
-const jsonLines = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+const jsonLines = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);  
 
 async function stopAndCheck(s: Started, signal: NodeJS.Signals, tree: ProcessRef[]): Promise<void> {
   process.kill(await s.npmPid(), signal);

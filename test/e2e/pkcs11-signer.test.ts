@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPkcs11Signer, Pkcs11StartError } from '../../src/adapters/signer/pkcs11/index.js';
 import { loadConfig } from '../../src/config.js';
-import { startService, waitReady } from '../support/service-process.js';
+import { startService } from '../support/service-process.js';
 import { run } from '../../src/cli/run.js';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';

@@ -26,7 +26,7 @@ import { exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore
 import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const ROOT = join(import.meta.dirname, '../..');
 const canonical = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');

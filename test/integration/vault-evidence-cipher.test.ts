@@ -108,7 +108,7 @@ describe('VaultEvidenceCipher', () => {
 describe('the loopback Vault speaks transit as Vault documents it', () => {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${vault.url}/v1/${path}`, { method: 'POST', headers: { 'x-vault-token': vault.rootToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: res.status, body: await res.json() as Record<string, any> };  
   };
 
   it('datakey/plaintext answers the key and its wrapped form, decrypt gives it back, errors are 400 {"errors":[…]}', async () => {

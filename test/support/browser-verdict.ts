@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import type { Forgery } from './receipt-forgeries.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 export interface Verdict { ok: boolean; checks: { check: string; status: string; detail: string }[]; warnings: string[] }
 
 /** The trust root without its timestamp authorities. */

@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { MIGRATIONS_DIR } from '../../src/app.js';
 import { EmbeddedPostgres } from '../../src/adapters/db/embedded/index.js';
 import { openDatabase } from '../../src/adapters/db/open-database.js';
-import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { startPostgres } from './postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

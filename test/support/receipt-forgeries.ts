@@ -4,7 +4,7 @@
  * is handed, a package and a receipt, from genuine ones; some are verified against another notary's
  * trust root instead.
  */
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 export interface Forgery {
   name: string;

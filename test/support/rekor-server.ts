@@ -150,7 +150,10 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
     if (method === 'POST' && path === '/api/v1/log/entries') return create(json);
     if (method === 'POST' && path === '/api/v1/log/entries/retrieve') {
       const found: StoredEntry[] = [];
-      for (const u of json?.entryUUIDs ?? []) find(String(u)) && found.push(find(String(u))!);
+      for (const u of json?.entryUUIDs ?? []) {
+        const entry = find(String(u));
+        if (entry) found.push(entry);
+      }
       for (const i of json?.logIndexes ?? []) state.entries.filter((e) => e.logIndex === i).forEach((e) => found.push(e));
       for (const p of json?.entries ?? []) {
         const spec = p?.spec;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
+import { describeConfig, loadConfig } from '../../src/config.js';
 import { tempDir } from '../support/databases.js';
 import { configErrorOf } from '../support/config-errors.js';
 

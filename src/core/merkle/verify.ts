@@ -25,7 +25,10 @@ export function rootFromInclusionProof(
     if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
       // Skip the levels where this node has no right sibling (the right edge of the tree).
-      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) (fn = half(fn)), (sn = half(sn));
+      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
     } else {
       r = nodeHash(r, p);
     }
@@ -62,7 +65,10 @@ export function verifyConsistency(
   const path = isPowerOfTwo(m) ? [rootM, ...proof] : [...proof];
   let fn = m - 1;
   let sn = n - 1;
-  while (isOdd(fn)) (fn = half(fn)), (sn = half(sn));
+  while (isOdd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
   let fr: Buffer = Buffer.from(path[0]);
   let sr: Buffer = Buffer.from(path[0]);
   for (const c of path.slice(1)) {
@@ -70,7 +76,10 @@ export function verifyConsistency(
     if (isOdd(fn) || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) (fn = half(fn)), (sn = half(sn));
+      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
     } else {
       sr = nodeHash(sr, c);
     }

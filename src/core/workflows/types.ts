@@ -1,7 +1,7 @@
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import type { NotaryError } from '../errors.js';
 import type { Receipt } from '../receipt.js';
-import type { Workflow, WorkflowStatus, WorkflowType } from '../workflow.js';
+import type { Workflow, WorkflowStatus } from '../workflow.js';
 
 export type Decision = 'approve' | 'reject';
 
