@@ -5,7 +5,6 @@
  * still get it back. NOTARY_LOG_REDACT adds the operator's own paths.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNotary, toProtoPackage } from '../../src/api/grpc/index.js';

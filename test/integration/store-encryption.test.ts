@@ -5,7 +5,6 @@
  * purges a body (with its audit row) while everything a receipt needs stays.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditChainWriter } from '../../src/adapters/audit/chain-writer.js';
 import { LocalEvidenceCipher } from '../../src/adapters/signer/local/evidence-cipher.js';

@@ -7,7 +7,12 @@ export interface CallOptions {
   metadata?: grpc.Metadata;
 }
 
-/** A thin promise wrapper over the generated client, for tests, examples and the load generator. */
+/**
+ * A thin promise wrapper over the generated client, for tests, examples and the load generator.
+ * Answers are proto-loader's plain objects, untyped on purpose (integrators use the typed client
+ * in packages/client).
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface NotaryGrpcClient {
   unary<Res = Record<string, any>>(method: string, request: object, options?: CallOptions): Promise<Res>;
   /** SignEvidenceStream (bidi) */
@@ -15,6 +20,10 @@ export interface NotaryGrpcClient {
   raw: grpc.Client;
   close(): void;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+type UnaryMethod = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions, done: (err: grpc.ServiceError | null, res: any) => void) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type StreamMethod = (metadata: grpc.Metadata, options: grpc.CallOptions) => grpc.ClientDuplexStream<object, Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function connectNotary(address: string, creds = grpc.credentials.createInsecure(), channelOptions: grpc.ChannelOptions = {}): NotaryGrpcClient {
   const Client = notaryClientConstructor();
@@ -23,11 +32,11 @@ export function connectNotary(address: string, creds = grpc.credentials.createIn
   return {
     raw,
     unary: (method, request, options = {}) => new Promise((resolve, reject) => {
-      const fn = (raw as unknown as Record<string, Function>)[method];
+      const fn = (raw as unknown as Record<string, UnaryMethod | undefined>)[method];
       if (typeof fn !== 'function') return reject(new Error(`no method ${method}`));
-      fn.call(raw, request, options.metadata ?? new grpc.Metadata(), callOptions(options), (err: grpc.ServiceError | null, res: any) => (err ? reject(err) : resolve(res)));
+      fn.call(raw, request, options.metadata ?? new grpc.Metadata(), callOptions(options), (err, res) => (err ? reject(err) : resolve(res)));
     }),
-    stream: (options = {}) => (raw as unknown as { SignEvidenceStream: Function }).SignEvidenceStream(options.metadata ?? new grpc.Metadata(), callOptions(options)),
+    stream: (options = {}) => (raw as unknown as { SignEvidenceStream: StreamMethod }).SignEvidenceStream.call(raw, options.metadata ?? new grpc.Metadata(), callOptions(options)),
     close: () => raw.close(),
   };
 }

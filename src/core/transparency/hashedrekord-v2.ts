@@ -38,6 +38,7 @@ export function hashedRekordV2Body(f: HashedRekordFields): Buffer {
 }
 
 /** The spec of a parsed 0.0.2 body; throws Error naming the first wrong field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untrusted JSON, every field type-checked before use
 export function parseHashedRekordV2Spec(spec: any): HashedRekordFields {
   const v = spec?.hashedRekordV002;
   const algo = typeof v?.data?.algorithm === 'string' ? specOfBundleHash(v.data.algorithm) : undefined;

@@ -38,7 +38,8 @@ export function parseHashedRekordBody(b64: string): ParsedHashedRekord {
   } catch {
     throw new Error('entry body is not base64 JSON');
   }
-  const d = doc as { apiVersion?: unknown; kind?: unknown; spec?: any };
+  // untrusted JSON, walked field by field: every field is type-checked before use
+  const d = doc as { apiVersion?: unknown; kind?: unknown; spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   // kind and apiVersion first, as Rekor's clients must: an unknown version fails here, cleanly
   if (d?.kind === 'hashedrekord' && d.apiVersion === HASHEDREKORD_V2) return { apiVersion: HASHEDREKORD_V2, ...parseHashedRekordV2Spec(d.spec) };
   if (d?.kind !== 'hashedrekord' || d.apiVersion !== '0.0.1') {

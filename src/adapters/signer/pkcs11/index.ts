@@ -1,4 +1,3 @@
-import type { SigningAlgorithm } from '../../../ports/key-signer.js';
 import { loadPkcs11Binding, Pkcs11StartError, type Pkcs11Binding } from './binding.js';
 import { Pkcs11Signer } from './signer.js';
 import { Pkcs11Token } from './token.js';
