@@ -15,42 +15,93 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 /** I/O libraries the core must reach through a port, never import. */
 const CORE_FORBIDDEN_PACKAGES = [
-  'fastify', '@fastify/*', '@grpc/*', 'grpc-health-check', 'pulsar-client', 'pg', 'pg-*', 'ioredis', '@electric-sql/*',
-  'pkcs11js', '@opentelemetry/*', 'pino', 'pino-*', 'prom-client', 'undici', 'node:fs', 'node:fs/*', 'node:net', 'node:http',
-  'node:https', 'node:child_process', 'node:dgram', 'node:tls', 'fs', 'net', 'http', 'https', 'child_process',
+  'fastify',
+  '@fastify/*',
+  '@grpc/*',
+  'grpc-health-check',
+  'pulsar-client',
+  'pg',
+  'pg-*',
+  'ioredis',
+  '@electric-sql/*',
+  'pkcs11js',
+  '@opentelemetry/*',
+  'pino',
+  'pino-*',
+  'prom-client',
+  'undici',
+  'node:fs',
+  'node:fs/*',
+  'node:net',
+  'node:http',
+  'node:https',
+  'node:child_process',
+  'node:dgram',
+  'node:tls',
+  'fs',
+  'net',
+  'http',
+  'https',
+  'child_process',
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'packages/*/dist/**', 'packages/*/node_modules/**', 'console/dist/**', 'coverage/**', '**/generated/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'packages/*/dist/**',
+      'packages/*/node_modules/**',
+      'console/dist/**',
+      'coverage/**',
+      '**/generated/**',
+      'bench/results/**',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' },
     plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'console/tsconfig.json'], noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: ['tsconfig.json', 'console/tsconfig.json'], noWarnOnMultipleProjects: true }),
+      ],
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
-      'import-x/no-restricted-paths': ['error', {
-        zones: [
-          { target: './src/core', from: './src', except: ['./core', './ports'], message: 'core imports only core and its ports' },
-          { target: './src/ports', from: './src', except: ['./core', './ports'], message: 'ports import only core' },
-          { target: './src/api', from: './src/adapters', message: 'a door talks to adapters through ports (wired in src/app.ts)' },
-          { target: './src/adapters', from: './src/api', message: 'adapters never import a door' },
-          {
-            target: ['./src/config.ts', './src/config'], from: ['./src/adapters', './src/api'],
-            message: 'config owns its types: adapters and doors import them from src/config/, never the reverse',
-          },
-          {
-            // the CLI is a composition root of its own (backup, restore, rewrap build an app)
-            target: ['./src/core', './src/ports', './src/api', './src/adapters', './src/observability', './src/config', './src/config.ts', './src/workers'],
-            from: ['./src/app.ts', './src/main.ts', './src/wiring'],
-            message: 'only a composition root (app.ts, main.ts, wiring/, cli/) imports the composition root',
-          },
-        ],
-      }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/core', from: './src', except: ['./core', './ports'], message: 'core imports only core and its ports' },
+            { target: './src/ports', from: './src', except: ['./core', './ports'], message: 'ports import only core' },
+            { target: './src/api', from: './src/adapters', message: 'a door talks to adapters through ports (wired in src/app.ts)' },
+            { target: './src/adapters', from: './src/api', message: 'adapters never import a door' },
+            {
+              target: ['./src/config.ts', './src/config'],
+              from: ['./src/adapters', './src/api'],
+              message: 'config owns its types: adapters and doors import them from src/config/, never the reverse',
+            },
+            {
+              // the CLI is a composition root of its own (backup, restore, rewrap build an app)
+              target: [
+                './src/core',
+                './src/ports',
+                './src/api',
+                './src/adapters',
+                './src/observability',
+                './src/config',
+                './src/config.ts',
+                './src/workers',
+              ],
+              from: ['./src/app.ts', './src/main.ts', './src/wiring'],
+              message: 'only a composition root (app.ts, main.ts, wiring/, cli/) imports the composition root',
+            },
+          ],
+        },
+      ],
     },
   },
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.tsx'] })),
@@ -58,7 +109,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // `const { secret: _, ...rest } = x` drops a field on purpose
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -69,7 +123,10 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: CORE_FORBIDDEN_PACKAGES, message: 'the core is pure: reach I/O through a port in src/ports/' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: CORE_FORBIDDEN_PACKAGES, message: 'the core is pure: reach I/O through a port in src/ports/' }] },
+      ],
     },
   },
 );

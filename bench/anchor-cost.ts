@@ -15,8 +15,15 @@ import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedd
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '40' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
-const batches = Number(args.batches), size = Number(args['batch-size']);
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '40' },
+    'batch-size': { type: 'string', default: '64' },
+    'database-url': { type: 'string' },
+  },
+});
+const batches = Number(args.batches),
+  size = Number(args['batch-size']);
 const server = args['database-url'];
 const { db, close: closeDb } = await benchDatabase(server ? await createDatabase(server, `anchorcost_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
@@ -34,13 +41,24 @@ for (let i = 0; i < batches; i++) {
   storeOnly.push(performance.now() - t);
   const b = batch();
   t = performance.now();
-  await log.atomically((plan) => db.transaction(async (tx) => {
-    const { results: entries, statements } = await plan(tx, b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })), []);
-    await runAll(tx, [...notarizationStatements(b, true), ...statements,
-      anchorRowsStatement(b.map((r, j) => ({ workflowId: r.workflow.id, anchor: { entry: entries[j]!, logUrl: 'http://bench' } })))]);
-  }));
+  await log.atomically((plan) =>
+    db.transaction(async (tx) => {
+      const { results: entries, statements } = await plan(
+        tx,
+        b.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })),
+        [],
+      );
+      await runAll(tx, [
+        ...notarizationStatements(b, true),
+        ...statements,
+        anchorRowsStatement(b.map((r, j) => ({ workflowId: r.workflow.id, anchor: { entry: entries[j]!, logUrl: 'http://bench' } }))),
+      ]);
+    }),
+  );
   storeAndAnchor.push(performance.now() - t);
 }
 const [s, sa] = [median(storeOnly), median(storeAndAnchor)];
-console.log(`${server ? 'postgres' : 'embedded PostgreSQL'}, ${size} per batch, median of ${batches}: store ${s.toFixed(1)} ms, store+anchor ${sa.toFixed(1)} ms, anchoring adds ${(sa - s).toFixed(1)} ms per batch (${((sa - s) / size * 1000).toFixed(0)} µs per notarization)`);
+console.log(
+  `${server ? 'postgres' : 'embedded PostgreSQL'}, ${size} per batch, median of ${batches}: store ${s.toFixed(1)} ms, store+anchor ${sa.toFixed(1)} ms, anchoring adds ${(sa - s).toFixed(1)} ms per batch (${(((sa - s) / size) * 1000).toFixed(0)} µs per notarization)`,
+);
 await closeDb();

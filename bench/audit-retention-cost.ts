@@ -21,8 +21,15 @@ import { migrate } from '../src/adapters/store/migrate.js';
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, 'anchor-every': { type: 'string', default: '10000' }, 'database-url': { type: 'string' } } });
-const rows = Number(args.rows), every = Number(args['anchor-every']);
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    'anchor-every': { type: 'string', default: '10000' },
+    'database-url': { type: 'string' },
+  },
+});
+const rows = Number(args.rows),
+  every = Number(args['anchor-every']);
 const server = args['database-url'];
 const { db, close } = await benchDatabase(server ? await createDatabase(server, `auditret_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
@@ -32,9 +39,14 @@ const chain = new AuditChainWriter(db);
 
 let t = performance.now();
 for (let n = 0; n < rows; n += 1000) {
-  await chain.append(Array.from({ length: Math.min(1000, rows - n) }, (_, i) => ({
-    event: 'evidence.created', outcome: 'success' as const, principal: 'api_key:bench', details: { evidence_hash: randomBytes(32).toString('hex'), n: n + i },
-  })));
+  await chain.append(
+    Array.from({ length: Math.min(1000, rows - n) }, (_, i) => ({
+      event: 'evidence.created',
+      outcome: 'success' as const,
+      principal: 'api_key:bench',
+      details: { evidence_hash: randomBytes(32).toString('hex'), n: n + i },
+    })),
+  );
   if ((n + 1000) % every === 0) await anchorAuditHead(db, signer, log);
 }
 await anchorAuditHead(db, signer, log);
@@ -51,5 +63,9 @@ const after = await verifyAnchoredAudit(db);
 const verifyAfter = performance.now() - t;
 await close();
 console.log(`audit verify (walk + heads), ${before.rows} rows: ${(verifyBefore / 1000).toFixed(2)} s, ok=${before.ok}`);
-console.log(`purge of ${purge.deleted} rows (check, sign + log the start, delete): ${(purgeMs / 1000).toFixed(2)} s = ${((purgeMs * 1000) / purge.deleted).toFixed(1)} µs per row; first kept seq ${purge.firstSeq}`);
-console.log(`audit verify after the purge, ${after.rows} rows from the start: ${(verifyAfter / 1000).toFixed(2)} s, ok=${after.ok}, chain_start=${JSON.stringify(after.chain_start)}`);
+console.log(
+  `purge of ${purge.deleted} rows (check, sign + log the start, delete): ${(purgeMs / 1000).toFixed(2)} s = ${((purgeMs * 1000) / purge.deleted).toFixed(1)} µs per row; first kept seq ${purge.firstSeq}`,
+);
+console.log(
+  `audit verify after the purge, ${after.rows} rows from the start: ${(verifyAfter / 1000).toFixed(2)} s, ok=${after.ok}, chain_start=${JSON.stringify(after.chain_start)}`,
+);

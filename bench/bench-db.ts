@@ -18,5 +18,11 @@ export async function benchDatabase(url: string | undefined, dataDir?: string): 
   const database = await openDatabase({ dataDir: dir, migrationsDir: MIGRATIONS, role: 'afdp-notary bench', poolSize: 4 });
   // a folder made here is nobody else's: removed with the server (a 100k-entry log is ~0.5 GB)
   const made = dataDir === undefined;
-  return { db: database.db, close: async () => { await database.close(); if (made) rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db: database.db,
+    close: async () => {
+      await database.close();
+      if (made) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

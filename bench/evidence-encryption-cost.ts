@@ -18,15 +18,25 @@ import { prepareEvidence } from '../src/core/prepare.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { fixtures, record, uniquePackage } from '../test/support/records.js';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20000' }, batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
-const rounds = Number(args.rounds), batches = Number(args.batches), size = Number(args['batch-size']);
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '20000' },
+    batches: { type: 'string', default: '60' },
+    'batch-size': { type: 'string', default: '64' },
+    'database-url': { type: 'string' },
+  },
+});
+const rounds = Number(args.rounds),
+  batches = Number(args.batches),
+  size = Number(args['batch-size']);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const cipher = new LocalEvidenceCipher({ dir: mkdtempSync(join(tmpdir(), 'enc-bench-')) });
 
 console.log('seal / open per package (median of 5 runs of', rounds, 'each):');
 for (const [name, pkg] of Object.entries(fixtures())) {
   const e = prepareEvidence(pkg, DEFAULT_LIMITS);
-  const sealUs: number[] = [], openUs: number[] = [];
+  const sealUs: number[] = [],
+    openUs: number[] = [];
   for (let run = 0; run < 5; run++) {
     let t = performance.now();
     let sealed = await cipher.seal(e.hashHex, e.canonical);
@@ -36,7 +46,9 @@ for (const [name, pkg] of Object.entries(fixtures())) {
     for (let i = 0; i < rounds; i++) await cipher.open(e.hashHex, sealed);
     openUs.push(((performance.now() - t) * 1000) / rounds);
   }
-  console.log(`  ${name.padEnd(36)} ${String(e.canonical.length).padStart(5)} B  seal ${median(sealUs).toFixed(1)} µs  open ${median(openUs).toFixed(1)} µs`);
+  console.log(
+    `  ${name.padEnd(36)} ${String(e.canonical.length).padStart(5)} B  seal ${median(sealUs).toFixed(1)} µs  open ${median(openUs).toFixed(1)} µs`,
+  );
 }
 
 const server = args['database-url'];

@@ -20,7 +20,14 @@ import { connectNotary, startGrpcServer, toProtoPackage, type EvidencePackageMsg
 import type { EvidencePackage } from '../src/core/evidence.js';
 import { percentile } from './rest-load.js';
 
-export interface GrpcLoadResult { callsPerSec: number; p50: number; p95: number; p99: number; errors: number; total: number }
+export interface GrpcLoadResult {
+  callsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  total: number;
+}
 
 /** Each message a new notarization: the fixture plus a sequence number in metadata. */
 function payloads(packages: EvidencePackage[]) {
@@ -34,29 +41,46 @@ function payloads(packages: EvidencePackage[]) {
 
 const summarize = (latencies: number[], errors: number, seconds: number): GrpcLoadResult => {
   latencies.sort((a, b) => a - b);
-  return { callsPerSec: Math.round(latencies.length / seconds), p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), errors, total: latencies.length };
+  return {
+    callsPerSec: Math.round(latencies.length / seconds),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors,
+    total: latencies.length,
+  };
 };
 
 /** `inFlight` SignEvidence calls kept outstanding for `seconds` (after a warm-up), spread over `channels` connections. */
-export async function grpcUnaryLoad(address: string, packages: EvidencePackage[], inFlight: number, seconds: number, opts: { channels?: number; warmupSeconds?: number } = {}): Promise<GrpcLoadResult> {
-  const clients = Array.from({ length: opts.channels ?? 1 }, () => connectNotary(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }));
+export async function grpcUnaryLoad(
+  address: string,
+  packages: EvidencePackage[],
+  inFlight: number,
+  seconds: number,
+  opts: { channels?: number; warmupSeconds?: number } = {},
+): Promise<GrpcLoadResult> {
+  const clients = Array.from({ length: opts.channels ?? 1 }, () =>
+    connectNotary(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }),
+  );
   const next = payloads(packages);
   const run = async (ms: number) => {
     const latencies: number[] = [];
     let errors = 0;
     const until = Date.now() + ms;
-    await Promise.all(Array.from({ length: inFlight }, async (_, i) => {
-      const client = clients[i % clients.length]!;
-      while (Date.now() < until) {
-        const t0 = performance.now();
-        try {
-          await client.unary('SignEvidence', { evidence_package: next() }, { deadlineMs: 30_000 });
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
+    await Promise.all(
+      Array.from({ length: inFlight }, async (_, i) => {
+        const client = clients[i % clients.length]!;
+        while (Date.now() < until) {
+          const t0 = performance.now();
+          try {
+            await client.unary('SignEvidence', { evidence_package: next() }, { deadlineMs: 30_000 });
+            latencies.push(performance.now() - t0);
+          } catch {
+            errors++;
+          }
         }
-      }
-    }));
+      }),
+    );
     return { latencies, errors };
   };
   await run((opts.warmupSeconds ?? 2) * 1000);
@@ -66,10 +90,22 @@ export async function grpcUnaryLoad(address: string, packages: EvidencePackage[]
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
 
-export interface StreamLoadResult { itemsPerSec: number; p50: number; p95: number; p99: number; errors: number; total: number }
+export interface StreamLoadResult {
+  itemsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  total: number;
+}
 
 /** `streams` SignEvidenceStream calls, each writing as fast as the server's flow control lets it for `seconds`. */
-export async function grpcStreamLoad(address: string, packages: EvidencePackage[], seconds: number, opts: { streams?: number } = {}): Promise<StreamLoadResult> {
+export async function grpcStreamLoad(
+  address: string,
+  packages: EvidencePackage[],
+  seconds: number,
+  opts: { streams?: number } = {},
+): Promise<StreamLoadResult> {
   const client = connectNotary(address);
   const next = payloads(packages);
   const latencies: number[] = [];
@@ -79,7 +115,14 @@ export async function grpcStreamLoad(address: string, packages: EvidencePackage[
   const elapsed = (performance.now() - started) / 1000;
   client.close();
   latencies.sort((a, b) => a - b);
-  return { itemsPerSec: Math.round(latencies.length / elapsed), p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), errors, total: latencies.length };
+  return {
+    itemsPerSec: Math.round(latencies.length / elapsed),
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors,
+    total: latencies.length,
+  };
 }
 
 async function oneStream(client: NotaryGrpcClient, next: () => EvidencePackageMsg, ms: number, latencies: number[], onError: () => void) {
@@ -111,30 +154,56 @@ async function serve(port: number, dataDir: string) {
   const app = await buildApp(config, logger);
   const grpc = await startGrpcServer({ notary: app.notary, logger, port, host: '127.0.0.1' });
   process.stdout.write(`READY ${grpc.port}\n`);
-  process.once('SIGTERM', () => void grpc.close(2000).then(() => app.close()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void grpc
+        .close(2000)
+        .then(() => app.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 async function spawnServer(): Promise<{ address: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'notary-grpc-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', '--data-dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => { const m = /READY (\d+)/.exec(String(b)); if (m) resolve(m[1]!); });
+    child.stdout!.on('data', (b: Buffer) => {
+      const m = /READY (\d+)/.exec(String(b));
+      if (m) resolve(m[1]!);
+    });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {
     address: `127.0.0.1:${port}`,
-    stop: async () => { const exited = new Promise((r) => child.once('exit', r)); child.kill('SIGTERM'); await exited; rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const { values: a } = parseArgs({ options: {
-    serve: { type: 'boolean' }, 'data-dir': { type: 'string' }, port: { type: 'string', default: '0' }, target: { type: 'string' },
-    mode: { type: 'string', default: 'both' }, 'in-flight': { type: 'string', default: '64' }, seconds: { type: 'string', default: '20' },
-    runs: { type: 'string', default: '3' }, streams: { type: 'string', default: '1' }, channels: { type: 'string', default: '1' },
-  } });
+  const { values: a } = parseArgs({
+    options: {
+      serve: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string', default: '0' },
+      target: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      'in-flight': { type: 'string', default: '64' },
+      seconds: { type: 'string', default: '20' },
+      runs: { type: 'string', default: '3' },
+      streams: { type: 'string', default: '1' },
+      channels: { type: 'string', default: '1' },
+    },
+  });
   if (a.serve) return serve(Number(a.port), a['data-dir'] ?? mkdtempSync(join(tmpdir(), 'notary-grpc-')));
   const { fixtures } = await import('../test/support/records.js');
   const packages = Object.values(fixtures());
@@ -145,7 +214,8 @@ async function main() {
     for (const mode of a.mode === 'both' ? ['unary', 'stream'] : [a.mode!]) {
       const server = a.target ? { address: a.target, stop: async () => {} } : await spawnServer();
       try {
-        if (mode === 'unary') unary.push(await grpcUnaryLoad(server.address, packages, inFlight, seconds, { channels: Number(a.channels) }));
+        if (mode === 'unary')
+          unary.push(await grpcUnaryLoad(server.address, packages, inFlight, seconds, { channels: Number(a.channels) }));
         else stream.push(await grpcStreamLoad(server.address, packages, seconds, { streams: Number(a.streams) }));
         console.log(`run ${run} ${mode}:`, JSON.stringify(mode === 'unary' ? unary.at(-1) : stream.at(-1)));
       } finally {
@@ -153,8 +223,14 @@ async function main() {
       }
     }
   }
-  if (unary.length) console.log(`unary SignEvidence, ${inFlight} in flight, ${seconds}s, median of ${unary.length}: ${median(unary.map((r) => r.callsPerSec))} calls/s, p50 ${median(unary.map((r) => r.p50))} ms, p95 ${median(unary.map((r) => r.p95))} ms, p99 ${median(unary.map((r) => r.p99))} ms`);
-  if (stream.length) console.log(`SignEvidenceStream x${a.streams}, ${seconds}s, median of ${stream.length}: ${median(stream.map((r) => r.itemsPerSec))} items/s, item p50 ${median(stream.map((r) => r.p50))} ms, p99 ${median(stream.map((r) => r.p99))} ms`);
+  if (unary.length)
+    console.log(
+      `unary SignEvidence, ${inFlight} in flight, ${seconds}s, median of ${unary.length}: ${median(unary.map((r) => r.callsPerSec))} calls/s, p50 ${median(unary.map((r) => r.p50))} ms, p95 ${median(unary.map((r) => r.p95))} ms, p99 ${median(unary.map((r) => r.p99))} ms`,
+    );
+  if (stream.length)
+    console.log(
+      `SignEvidenceStream x${a.streams}, ${seconds}s, median of ${stream.length}: ${median(stream.map((r) => r.itemsPerSec))} items/s, item p50 ${median(stream.map((r) => r.p50))} ms, p99 ${median(stream.map((r) => r.p99))} ms`,
+    );
 }
 
 if (process.argv[1] === import.meta.filename) await main();

@@ -15,8 +15,15 @@ import { notarizationStatements, withBody } from '../src/adapters/store/writes.j
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
-const batches = Number(args.batches), size = Number(args['batch-size']);
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '60' },
+    'batch-size': { type: 'string', default: '64' },
+    'database-url': { type: 'string' },
+  },
+});
+const batches = Number(args.batches),
+  size = Number(args['batch-size']);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const cipher = new LocalEvidenceCipher({ dir: mkdtempSync(join(tmpdir(), 'kek-guard-bench-')) });
 const server = args['database-url'];
@@ -28,7 +35,10 @@ let n = 0;
 for (let b = 0; b < batches; b++) {
   for (const mode of (b % 2 ? ['guarded', 'unguarded'] : ['unguarded', 'guarded']) as ('guarded' | 'unguarded')[]) {
     await db.query(`ALTER TABLE evidence ${mode === 'guarded' ? 'ENABLE' : 'DISABLE'} TRIGGER evidence_kek_live`);
-    const [evidence] = notarizationStatements(await Promise.all(Array.from({ length: size }, () => withBody(record(uniquePackage(`kek-guard-${n++}`)), cipher))), true);
+    const [evidence] = notarizationStatements(
+      await Promise.all(Array.from({ length: size }, () => withBody(record(uniquePackage(`kek-guard-${n++}`)), cipher))),
+      true,
+    );
     const t = performance.now();
     await db.query(evidence!.text, evidence!.params);
     cost[mode].push(performance.now() - t);
@@ -36,4 +46,7 @@ for (let b = 0; b < batches; b++) {
 }
 await close();
 const warm = Math.min(10, batches >> 2);
-for (const [mode, xs] of Object.entries(cost)) console.log(`evidence INSERT of ${size} sealed rows, ${mode}: median ${median(xs.slice(warm)).toFixed(2)} ms (${batches - warm} batches)`);
+for (const [mode, xs] of Object.entries(cost))
+  console.log(
+    `evidence INSERT of ${size} sealed rows, ${mode}: median ${median(xs.slice(warm)).toFixed(2)} ms (${batches - warm} batches)`,
+  );

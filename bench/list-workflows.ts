@@ -51,10 +51,17 @@ for (const rows of values.rows.split(',').map(Number)) {
       const withCount = await time(() => store.listWorkflows(q));
       const where = q.status ? 'WHERE w.status = $1' : q.startTime ? 'WHERE w.created_at >= $1' : '';
       const params = q.status ? [q.status] : q.startTime ? [q.startTime] : [];
-      const pageOnly = await time(() => db.query(`SELECT w.*, e.event_type, e.actor_id FROM workflows w LEFT JOIN evidence e ON e.hash = w.evidence_hash
-        ${where} ORDER BY w.created_at DESC, w.id DESC LIMIT ${q.pageSize + 1}`, params));
+      const pageOnly = await time(() =>
+        db.query(
+          `SELECT w.*, e.event_type, e.actor_id FROM workflows w LEFT JOIN evidence e ON e.hash = w.evidence_hash
+        ${where} ORDER BY w.created_at DESC, w.id DESC LIMIT ${q.pageSize + 1}`,
+          params,
+        ),
+      );
       const total = (await store.listWorkflows(q)).totalCount;
-      console.log(`${rows} rows (prefill ${filled.toFixed(0)} s) | ${name} | total_count ${total} | page+count ${withCount.toFixed(1)} ms | page alone ${pageOnly.toFixed(1)} ms`);
+      console.log(
+        `${rows} rows (prefill ${filled.toFixed(0)} s) | ${name} | total_count ${total} | page+count ${withCount.toFixed(1)} ms | page alone ${pageOnly.toFixed(1)} ms`,
+      );
     }
   } finally {
     await close();

@@ -23,8 +23,11 @@ for (let r = 0; r < runs; r++) {
   for (let i = 0; i < 1000; i++) {
     const size = leaves - 1000 + i;
     const idx = (i * 7919) % size;
-    if (!verifyInclusion(leaf, idx, size, tree.inclusionProof(idx, size), tree.root(size))) throw new Error(`proof ${idx}/${size} does not verify`);
+    if (!verifyInclusion(leaf, idx, size, tree.inclusionProof(idx, size), tree.root(size)))
+      throw new Error(`proof ${idx}/${size} does not verify`);
   }
   proofs.push(performance.now() - t1);
 }
-console.log(`${leaves} appends: median ${median(append).toFixed(0)} ms; 1,000 inclusion proofs: median ${median(proofs).toFixed(0)} ms (${runs} runs)`);
+console.log(
+  `${leaves} appends: median ${median(append).toFixed(0)} ms; 1,000 inclusion proofs: median ${median(proofs).toFixed(0)} ms (${runs} runs)`,
+);

@@ -9,8 +9,11 @@ import { parseIJson } from '../src/core/ijson.js';
 import { DEFAULT_LIMITS, parseDepth } from '../src/core/limits.js';
 import { fixtures } from '../test/support/records.js';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, iterations: { type: 'string', default: '20000' } } });
-const runs = Number(args.runs), iterations = Number(args.iterations);
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, iterations: { type: 'string', default: '20000' } },
+});
+const runs = Number(args.runs),
+  iterations = Number(args.iterations);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const maxDepth = parseDepth(DEFAULT_LIMITS);
 
@@ -28,5 +31,7 @@ for (const [name, pkg] of Object.entries(fixtures())) {
     native.push(perParse(() => JSON.parse(body.toString('utf8'))));
     strict.push(perParse(() => parseIJson(body, { maxDepth })));
   }
-  console.log(`${name} (${body.length} B): JSON.parse ${median(native).toFixed(1)} µs, parseIJson ${median(strict).toFixed(1)} µs (medians of ${runs} runs × ${iterations})`);
+  console.log(
+    `${name} (${body.length} B): JSON.parse ${median(native).toFixed(1)} µs, parseIJson ${median(strict).toFixed(1)} µs (medians of ${runs} runs × ${iterations})`,
+  );
 }

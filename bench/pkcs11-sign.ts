@@ -15,10 +15,14 @@ import { createPkcs11Signer } from '../src/adapters/signer/pkcs11/index.js';
 import { LocalKeyringSigner } from '../src/adapters/signer/local/index.js';
 import type { KeySigner } from '../src/ports/key-signer.js';
 
-const { values: args } = parseArgs({ options: {
-  sessions: { type: 'string', default: '1,2,4,8' }, concurrency: { type: 'string', default: '64' },
-  seconds: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '1,2,4,8' },
+    concurrency: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+  },
+});
 const MODULE = process.env.SOFTHSM2_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const canonical = randomBytes(2048);
@@ -27,7 +31,12 @@ const request = { canonical, digest: createHash('sha256').update(canonical).dige
 async function throughput(signer: KeySigner, concurrency: number, seconds: number): Promise<number> {
   const until = performance.now() + seconds * 1000;
   let done = 0;
-  const worker = async () => { while (performance.now() < until) { await signer.sign(request); done++; } };
+  const worker = async () => {
+    while (performance.now() < until) {
+      await signer.sign(request);
+      done++;
+    }
+  };
   const t = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   return done / ((performance.now() - t) / 1000);
@@ -46,9 +55,19 @@ writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${join(dir, 't
 process.env.SOFTHSM2_CONF = join(dir, 'softhsm2.conf');
 execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'bench', '--pin', '1234', '--so-pin', '5678'], { stdio: 'ignore' });
 
-console.log(`node ${process.version}, libuv threadpool ${process.env.UV_THREADPOOL_SIZE ?? 4}, ${args.concurrency} calls in flight, ${args.seconds} s × ${args.runs} runs`);
+console.log(
+  `node ${process.version}, libuv threadpool ${process.env.UV_THREADPOOL_SIZE ?? 4}, ${args.concurrency} calls in flight, ${args.seconds} s × ${args.runs} runs`,
+);
 for (const sessions of args.sessions!.split(',').map(Number)) {
-  const signer = await createPkcs11Signer({ module: MODULE, tokenLabel: 'bench', pin: '1234', keyLabel: 'bench-signing', sessions, rescanMs: 60_000, createKey: true });
+  const signer = await createPkcs11Signer({
+    module: MODULE,
+    tokenLabel: 'bench',
+    pin: '1234',
+    keyLabel: 'bench-signing',
+    sessions,
+    rescanMs: 60_000,
+    createKey: true,
+  });
   await measure(`PKCS#11 SoftHSM2, ${sessions} session${sessions === 1 ? '' : 's'}`, signer);
   await signer.close();
 }

@@ -12,7 +12,10 @@ const CHUNK = 50_000;
  * anchor entry ~2.5 KB, log leaf ~0.7 KB) and real index keys; the contents are not signed data.
  */
 export async function prefill(target: { dataDir: string } | { databaseUrl: string }, rows: number): Promise<void> {
-  const { db, close } = await benchDatabase('databaseUrl' in target ? target.databaseUrl : undefined, 'dataDir' in target ? target.dataDir : undefined);
+  const { db, close } = await benchDatabase(
+    'databaseUrl' in target ? target.databaseUrl : undefined,
+    'dataDir' in target ? target.dataDir : undefined,
+  );
   try {
     await migrate(db, MIGRATIONS);
     for (let from = 0; from < rows; from += CHUNK) {

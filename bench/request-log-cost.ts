@@ -14,7 +14,9 @@ import pino from 'pino';
 import { createLogger } from '../src/observability/logger.js';
 import { RequestLogController, type RequestLogLevel } from '../src/observability/request-log.js';
 
-const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } },
+});
 const requests = Number(args.requests);
 const dir = mkdtempSync(join(tmpdir(), 'notary-request-log-'));
 
@@ -44,6 +46,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const [on, off] = [median(results.info), median(results.silent)];
 console.table({
   'request log off (silent)': { 'CPU µs/request (median)': off.toFixed(2), runs: results.silent.map((x) => x.toFixed(1)).join(' ') },
-  'request log on (info, JSON to a file)': { 'CPU µs/request (median)': on.toFixed(2), runs: results.info.map((x) => x.toFixed(1)).join(' ') },
+  'request log on (info, JSON to a file)': {
+    'CPU µs/request (median)': on.toFixed(2),
+    runs: results.info.map((x) => x.toFixed(1)).join(' '),
+  },
 });
 console.log(`one request line costs ${(on - off).toFixed(2)} µs of CPU (${requests} requests per run, ${args.rounds} rounds)`);

@@ -14,25 +14,40 @@ export interface LoadResult {
  * Drives POST /api/v1/evidence/sign with the fixtures as bodies, each made unique by a sequence
  * number in metadata, so every request is a new notarization (no dedupe shortcut in the store).
  */
-export async function restLoad(url: string, packages: Record<string, unknown>[], connections: number, seconds: number): Promise<LoadResult> {
+export async function restLoad(
+  url: string,
+  packages: Record<string, unknown>[],
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   let seq = 0;
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-    url: `${url}/api/v1/evidence/sign`,
-    connections,
-    duration: seconds,
-    requests: [{
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        const pkg = packages[seq % packages.length]!;
-        const n = seq++;
-        return { ...req, body: JSON.stringify({ evidence_package: { ...pkg, metadata: { ...(pkg.metadata as object), bench_seq: n } } }) };
+    const instance = autocannon(
+      {
+        url: `${url}/api/v1/evidence/sign`,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              const pkg = packages[seq % packages.length]!;
+              const n = seq++;
+              return {
+                ...req,
+                body: JSON.stringify({ evidence_package: { ...pkg, metadata: { ...(pkg.metadata as object), bench_seq: n } } }),
+              };
+            },
+          },
+        ],
       },
-    }],
-    }, (err, res) => (err ? reject(err) : resolve(res)));
-    instance.on('response', (_client, status, _bytes, ms) => { if (status < 300) latencies.push(ms); });
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status < 300) latencies.push(ms);
+    });
   });
   const ok = result['2xx'];
   latencies.sort((a, b) => a - b);

@@ -21,37 +21,70 @@ import { serverMemory, startServer } from './server.js';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '20' }, connections: { type: 'string', default: '64' }, runs: { type: 'string', default: '3' },
-    soak: { type: 'string' }, 'database-url': { type: 'string' }, 'skip-grpc': { type: 'boolean', default: false },
-    'stored-rows': { type: 'string' }, 'service-log-level': { type: 'string' },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '64' },
+    runs: { type: 'string', default: '3' },
+    soak: { type: 'string' },
+    'database-url': { type: 'string' },
+    'skip-grpc': { type: 'boolean', default: false },
+    'stored-rows': { type: 'string' },
+    'service-log-level': { type: 'string' },
   },
 });
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
-const packages = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')));
+const packages = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const seconds = Number(args.duration), connections = Number(args.connections), runs = Number(args.runs);
+  const seconds = Number(args.duration),
+    connections = Number(args.connections),
+    runs = Number(args.runs);
   const env: Record<string, string> = args['database-url'] ? { DATABASE_URL: args['database-url'] } : {};
   if (args['service-log-level']) env.LOG_LEVEL = args['service-log-level'];
   const ceiling = measureCeiling(packages.map((p) => JSON.stringify({ evidence_package: p })));
   const levels = args['stored-rows']?.split(',').map(Number) ?? [0];
   const measured = [];
-  for (const storedRows of levels) measured.push({ storedRows, ...await measureLevel(env, storedRows, runs, seconds, connections) });
+  for (const storedRows of levels) measured.push({ storedRows, ...(await measureLevel(env, storedRows, runs, seconds, connections)) });
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { seconds, connections, runs, store: args['database-url'] ? 'postgres' : 'embedded PostgreSQL', signer: 'local keyring', log: 'embedded', service_log_level: env.LOG_LEVEL ?? 'warn' },
+    settings: {
+      seconds,
+      connections,
+      runs,
+      store: args['database-url'] ? 'postgres' : 'embedded PostgreSQL',
+      signer: 'local keyring',
+      log: 'embedded',
+      service_log_level: env.LOG_LEVEL ?? 'warn',
+    },
     ceiling_per_core_ops: ceiling.opsPerSec,
     ...withoutLevel(measured[0]!),
-    levels: measured.length > 1 ? measured.map((m) => ({ stored_rows: m.storedRows, rest: m.rest.median, grpc: typeof m.grpc === 'string' ? m.grpc : m.grpc.unary.median })) : undefined,
+    levels:
+      measured.length > 1
+        ? measured.map((m) => ({
+            stored_rows: m.storedRows,
+            rest: m.rest.median,
+            grpc: typeof m.grpc === 'string' ? m.grpc : m.grpc.unary.median,
+          }))
+        : undefined,
   };
   for (const m of measured) printLevel(m, connections, seconds, runs, ceiling.opsPerSec, measured.length > 1);
   if (measured.length > 1) {
     const base = measured[0]!.rest.median.requestsPerSec;
-    console.table(Object.fromEntries(measured.map((m) => [`${m.storedRows} stored`, {
-      'REST per s': m.rest.median.requestsPerSec, 'vs first': `${((m.rest.median.requestsPerSec / base - 1) * 100).toFixed(1)} %`, 'p99 ms': m.rest.median.p99,
-    }])));
+    console.table(
+      Object.fromEntries(
+        measured.map((m) => [
+          `${m.storedRows} stored`,
+          {
+            'REST per s': m.rest.median.requestsPerSec,
+            'vs first': `${((m.rest.median.requestsPerSec / base - 1) * 100).toFixed(1)} %`,
+            'p99 ms': m.rest.median.p99,
+          },
+        ]),
+      ),
+    );
   }
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   const file = join(import.meta.dirname, 'results', `${summary.date.replace(/[:.]/g, '-')}.json`);
@@ -84,22 +117,30 @@ async function measureLevel(env: Record<string, string>, storedRows: number, run
   }
   return {
     rest: { runs: rest, median: medianOf(rest) },
-    grpc: grpc.length ? { unary: { runs: grpc, median: medianOf(grpc) }, stream: { runs: stream, median: medianOf(stream) } } : 'not measured' as const,
+    grpc: grpc.length
+      ? { unary: { runs: grpc, median: medianOf(grpc) }, stream: { runs: stream, median: medianOf(stream) } }
+      : ('not measured' as const),
     soak,
   };
 }
 
 function printLevel(m: Level, connections: number, seconds: number, runs: number, ceiling: number, named: boolean) {
   const med = m.rest.median;
-  console.log(`\n${named ? `${m.storedRows} rows stored before each run: ` : ''}notarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`);
-  const table: Record<string, object> = { REST: { 'per s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors + med.non2xx } };
+  console.log(
+    `\n${named ? `${m.storedRows} rows stored before each run: ` : ''}notarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`,
+  );
+  const table: Record<string, object> = {
+    REST: { 'per s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors + med.non2xx },
+  };
   if (typeof m.grpc !== 'string') {
     const [g, st] = [m.grpc.unary.median, m.grpc.stream.median];
     table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors };
     table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': st.p95, 'p99 ms': st.p99, errors: st.errors };
   }
   console.table(table);
-  console.log(`in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s; REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`);
+  console.log(
+    `in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s; REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`,
+  );
 }
 
 /** Field-by-field median of several runs. */
@@ -114,7 +155,14 @@ async function soakRun(url: string, seconds: number, connections: number) {
   const load = await restLoad(url, packages, connections, seconds);
   await new Promise((r) => setTimeout(r, 2000));
   const after = await serverMemory(url);
-  return { seconds, load, before, after, rssGrowthMiB: (after.rssBytes - before.rssBytes) / 2 ** 20, heapGrowthMiB: (after.heapUsedBytes - before.heapUsedBytes) / 2 ** 20 };
+  return {
+    seconds,
+    load,
+    before,
+    after,
+    rssGrowthMiB: (after.rssBytes - before.rssBytes) / 2 ** 20,
+    heapGrowthMiB: (after.heapUsedBytes - before.heapUsedBytes) / 2 ** 20,
+  };
 }
 
 main().catch((err) => {

@@ -24,21 +24,40 @@ export async function startServer(
   if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
   await prepare?.(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
   // below warn the service logs a line per request: those go to a file, as to a log collector
-  const logFile = env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL) ? openSync(join(dataDir, 'service.log'), 'a') : undefined;
+  const logFile =
+    env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL)
+      ? openSync(join(dataDir, 'service.log'), 'a')
+      : undefined;
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: { ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), LOG_LEVEL: 'warn', NOTARY_LOG_FORMAT: 'json', ...env },
+    env: {
+      ...process.env,
+      NOTARY_DATA_DIR: dataDir,
+      NOTARY_HTTP_PORT: String(httpPort),
+      NOTARY_GRPC_PORT: String(grpcPort),
+      LOG_LEVEL: 'warn',
+      NOTARY_LOG_FORMAT: 'json',
+      ...env,
+    },
     stdio: ['ignore', logFile ?? 'inherit', 'inherit'],
   });
   if (logFile !== undefined) closeSync(logFile);
   const url = `http://127.0.0.1:${httpPort}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was ready`);
-    if (await fetch(`${url}/ready`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 1800) throw new Error('service not ready after 3 min');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url, grpcPort, pid: child.pid!,
+    url,
+    grpcPort,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -15,21 +15,41 @@ import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedd
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
 
-const { values: args } = parseArgs({ options: { batches: { type: 'string', default: '60' }, 'batch-size': { type: 'string', default: '64' }, 'database-url': { type: 'string' } } });
-const batches = Number(args.batches), size = Number(args['batch-size']);
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '60' },
+    'batch-size': { type: 'string', default: '64' },
+    'database-url': { type: 'string' },
+  },
+});
+const batches = Number(args.batches),
+  size = Number(args['batch-size']);
 const server = args['database-url'];
 const { db, close: closeDb } = await benchDatabase(server ? await createDatabase(server, `stmtcost_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
-const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'bench/log', url: 'http://bench', exclusive: true });
+const log = await EmbeddedLog.open({
+  db,
+  key: await loadOrCreateLogKey(db, randomBytes(32)),
+  origin: 'bench/log',
+  url: 'http://bench',
+  exclusive: true,
+});
 const NAMES = ['evidence', 'workflows', 'signatures', 'log leaves', 'checkpoint', 'anchors'];
 const cost: Record<string, number[]> = {};
 let n = 0;
 for (let b = 0; b < batches; b++) {
   const batch = Array.from({ length: size }, () => record(uniquePackage(`stmt-cost-${n++}`)));
   await log.atomically(async (plan) => {
-    const { results: entries, statements } = await plan(undefined, batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })), []);
-    const all = [...notarizationStatements(batch, true), ...statements,
-      anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } })))];
+    const { results: entries, statements } = await plan(
+      undefined,
+      batch.map((r) => ({ digestHex: r.evidence.hashHex, signature: r.signature.signature, publicKeyPem: r.signature.publicKeyPem })),
+      [],
+    );
+    const all = [
+      ...notarizationStatements(batch, true),
+      ...statements,
+      anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl: 'http://bench' } }))),
+    ];
     await db.transaction(async (tx) => {
       for (const [i, s] of all.entries()) {
         const t = performance.now();

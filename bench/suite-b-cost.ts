@@ -20,7 +20,9 @@ console.log(`ECDSA per signature, ${e.canonical.length} B package, median of 5 r
 for (const algorithm of ['ecdsa-p256', 'ecdsa-p384'] as SigningAlgorithm[]) {
   const { privateKey, publicKey } = generateEcKeyPair(algorithm);
   const { hash } = SIGNING_ALGORITHMS[algorithm];
-  const signUs: number[] = [], verifyUs: number[] = [], digestUs: number[] = [];
+  const signUs: number[] = [],
+    verifyUs: number[] = [],
+    digestUs: number[] = [];
   let sig = sign(hash, e.canonical, privateKey);
   for (let run = 0; run < 5; run++) {
     let t = performance.now();
@@ -33,5 +35,7 @@ for (const algorithm of ['ecdsa-p256', 'ecdsa-p384'] as SigningAlgorithm[]) {
     for (let i = 0; i < rounds; i++) digestFor(algorithm, e.canonical);
     digestUs.push(((performance.now() - t) * 1000) / rounds);
   }
-  console.log(`  ${SIGNING_ALGORITHMS[algorithm].label.padEnd(22)} sign ${median(signUs).toFixed(1)} µs  verify ${median(verifyUs).toFixed(1)} µs  digest ${median(digestUs).toFixed(2)} µs`);
+  console.log(
+    `  ${SIGNING_ALGORITHMS[algorithm].label.padEnd(22)} sign ${median(signUs).toFixed(1)} µs  verify ${median(verifyUs).toFixed(1)} µs  digest ${median(digestUs).toFixed(2)} µs`,
+  );
 }

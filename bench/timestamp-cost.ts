@@ -14,13 +14,32 @@ import { generateP256KeyPair } from '../src/core/keys.js';
 import { timestampRequest, verifyTimestamp } from '../src/core/timestamp/index.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, iterations: { type: 'string', default: '500' } } });
-const runs = Number(args.runs), iterations = Number(args.iterations);
+const runs = Number(args.runs),
+  iterations = Number(args.iterations);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const root = generateP256KeyPair(), tsa = generateP256KeyPair();
+const root = generateP256KeyPair(),
+  tsa = generateP256KeyPair();
 const now = new Date();
-const rootCert = makeCertificate({ commonName: 'bench TSA root', organization: 'AFDP Notary', publicKey: root.publicKey, signingKey: root.privateKey, notBefore: now, notAfter: new Date(now.getTime() + 1e11), kind: 'root' });
-const tsaCert = makeCertificate({ commonName: 'bench TSA', organization: 'AFDP Notary', publicKey: tsa.publicKey, signingKey: root.privateKey, issuer: rootCert, notBefore: now, notAfter: new Date(now.getTime() + 1e11), kind: 'tsa' });
+const rootCert = makeCertificate({
+  commonName: 'bench TSA root',
+  organization: 'AFDP Notary',
+  publicKey: root.publicKey,
+  signingKey: root.privateKey,
+  notBefore: now,
+  notAfter: new Date(now.getTime() + 1e11),
+  kind: 'root',
+});
+const tsaCert = makeCertificate({
+  commonName: 'bench TSA',
+  organization: 'AFDP Notary',
+  publicKey: tsa.publicKey,
+  signingKey: root.privateKey,
+  issuer: rootCert,
+  notBefore: now,
+  notAfter: new Date(now.getTime() + 1e11),
+  kind: 'tsa',
+});
 const key = { privateKey: tsa.privateKey, certificate: tsaCert, policy: '1.3.6.1.4.1.32473.3161.1' };
 const signature = sign('sha256', Buffer.from('evidence'), generateP256KeyPair().privateKey);
 const embedded = issueTimestampResponse(key, { sha256: createHash('sha256').update(signature).digest(), certReq: true }, now);
@@ -30,7 +49,11 @@ const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/sigstore-rekor
 const trusted = JSON.parse(readFileSync(new URL('../test/fixtures/sigstore-rekor-v2/trusted_root.json', import.meta.url), 'utf8'));
 const sigstoreToken = Buffer.from(fixture.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64');
 const sigstoreSignature = Buffer.from(fixture.messageSignature.signature, 'base64');
-const sigstoreAuthority = trusted.timestampAuthorities.map((a: any) => ({ name: a.uri, chain: a.certChain.certificates.map((c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64'))), validFor: { start: new Date(a.validFor.start) } }));
+const sigstoreAuthority = trusted.timestampAuthorities.map((a: any) => ({
+  name: a.uri,
+  chain: a.certChain.certificates.map((c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64'))),
+  validFor: { start: new Date(a.validFor.start) },
+}));
 
 function measure(name: string, fn: () => unknown): void {
   for (let i = 0; i < Math.min(iterations, 100); i++) fn(); // warm up
@@ -43,7 +66,9 @@ function measure(name: string, fn: () => unknown): void {
   console.log(`${name}: ${median(perRun).toFixed(0)} µs (runs: ${perRun.map((x) => x.toFixed(0)).join(', ')})`);
 }
 
-measure('embedded TSA: issue a token', () => issueTimestampResponse(key, { sha256: createHash('sha256').update(signature).digest(), certReq: true }, new Date()));
+measure('embedded TSA: issue a token', () =>
+  issueTimestampResponse(key, { sha256: createHash('sha256').update(signature).digest(), certReq: true }, new Date()),
+);
 measure('remote TSA: build a request', () => timestampRequest(signature));
 measure('verify an embedded-TSA token', () => verifyTimestamp(embedded, signature, embeddedAuthority));
 measure('verify a timestamp.sigstage.dev token', () => verifyTimestamp(sigstoreToken, sigstoreSignature, sigstoreAuthority));

@@ -12,25 +12,39 @@ import { createVaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY } from '../src/adapt
 import { startVaultServer } from '../test/support/vault-server.js';
 
 const { values: args } = parseArgs({ options: { bodies: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } } });
-const bodies = Number(args.bodies), runs = Number(args.runs);
+const bodies = Number(args.bodies),
+  runs = Number(args.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const vault = await startVaultServer();
 const plain = randomBytes(2048);
-const cipherWith = (windowUses: number) => createVaultEvidenceCipher({
-  addr: vault.url, mount: 'transit', key: 'afdp-evidence', auth: { method: 'token', token: vault.rootToken }, createKey: true,
-  policy: { ...DEFAULT_DATA_KEY_POLICY, windowUses },
-});
+const cipherWith = (windowUses: number) =>
+  createVaultEvidenceCipher({
+    addr: vault.url,
+    mount: 'transit',
+    key: 'afdp-evidence',
+    auth: { method: 'token', token: vault.rootToken },
+    createKey: true,
+    policy: { ...DEFAULT_DATA_KEY_POLICY, windowUses },
+  });
 
 async function inParallel<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { for (let i = next++; i < n; i = next++) out[i] = await fn(i); }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < n; i = next++) out[i] = await fn(i);
+    }),
+  );
   return out;
 }
 
 console.log(`Vault data keys, ${bodies} bodies of ${plain.length} B, 64 at once, median of ${runs} runs:`);
-for (const [name, uses] of [['a data key per window (default)', DEFAULT_DATA_KEY_POLICY.windowUses], ['a data key per body', 1]] as const) {
-  const rates: number[] = [], calls: number[] = [];
+for (const [name, uses] of [
+  ['a data key per window (default)', DEFAULT_DATA_KEY_POLICY.windowUses],
+  ['a data key per body', 1],
+] as const) {
+  const rates: number[] = [],
+    calls: number[] = [];
   for (let r = 0; r < runs; r++) {
     const cipher = await cipherWith(uses);
     const before = vault.requests.length;
@@ -43,7 +57,9 @@ for (const [name, uses] of [['a data key per window (default)', DEFAULT_DATA_KEY
   console.log(`  seal, ${name.padEnd(32)} ${Math.round(median(rates))} bodies/s, ${median(calls)} Vault calls`);
 }
 const writer = await cipherWith(100);
-const sealed = await inParallel(bodies, 64, (i) => writer.seal(i.toString(16).padStart(64, '0'), plain).then((s) => ({ h: i.toString(16).padStart(64, '0'), s })));
+const sealed = await inParallel(bodies, 64, (i) =>
+  writer.seal(i.toString(16).padStart(64, '0'), plain).then((s) => ({ h: i.toString(16).padStart(64, '0'), s })),
+);
 await writer.close();
 for (const phase of ['cold', 'warm'] as const) {
   const rates: number[] = [];

@@ -31,7 +31,9 @@ try {
   // Offline: trust only the trust root (fetched here for the example; publish it out of band).
   const trust = readTrustRoot(await createRestClient({ url: restUrl, ...credentials }).trustRoot(), restUrl);
   const offline = await verifyReceiptOffline(pkg, signed.receipt, trust);
-  console.log(`offline: ${offline.ok ? 'verified' : 'NOT verified'} (${offline.checks.filter((c) => c.status === 'pass').length} checks passed)`);
+  console.log(
+    `offline: ${offline.ok ? 'verified' : 'NOT verified'} (${offline.checks.filter((c) => c.status === 'pass').length} checks passed)`,
+  );
 
   // Online: anyone holding the package and the receipt can ask the notary to check both.
   const check = await client.validate(pkg, signed.receipt);

@@ -16,7 +16,13 @@ export function modelDeploymentEvent(overrides: Record<string, unknown> = {}): R
   return {
     event_id: `deploy-${randomUUID()}`,
     event_type: {
-      model_deployment: { model_id: 'fraud-detection-v2', version: '2.1.0', environment: 'production', strategy: 'blue_green', previous_version: '2.0.3' },
+      model_deployment: {
+        model_id: 'fraud-detection-v2',
+        version: '2.1.0',
+        environment: 'production',
+        strategy: 'blue_green',
+        previous_version: '2.0.3',
+      },
     },
     timestamp: '2024-01-15T10:30:00Z',
     source: 'ci-cd-pipeline',
@@ -40,13 +46,18 @@ async function main(): Promise<void> {
   });
   // subscribe to results first, so the answer cannot slip past us
   const results = await client.subscribe({
-    topic: topic('PULSAR_RESULTS_TOPIC', PULSAR_DEFAULTS.topics.results), subscription: `publish-event-${randomUUID()}`, subscriptionType: 'Exclusive',
+    topic: topic('PULSAR_RESULTS_TOPIC', PULSAR_DEFAULTS.topics.results),
+    subscription: `publish-event-${randomUUID()}`,
+    subscriptionType: 'Exclusive',
   });
   const producer = await client.createProducer({ topic: topic('PULSAR_EVENTS_TOPIC', PULSAR_DEFAULTS.topics.events) });
   const event = modelDeploymentEvent();
   // event_id as a property lets the notary name the event even if the body cannot be parsed;
   // traceparent (W3C) would continue the producer's trace
-  await producer.send({ data: Buffer.from(JSON.stringify(event)), properties: { event_id: String(event.event_id), trace_id: String(event.trace_id) } });
+  await producer.send({
+    data: Buffer.from(JSON.stringify(event)),
+    properties: { event_id: String(event.event_id), trace_id: String(event.trace_id) },
+  });
   console.log(`published ${event.event_id}; waiting for its result…`);
   try {
     for (;;) {
@@ -54,7 +65,9 @@ async function main(): Promise<void> {
       await results.acknowledge(msg);
       if (msg.getProperties().event_id !== event.event_id) continue;
       const result = JSON.parse(msg.getData().toString('utf8'));
-      console.log(JSON.stringify({ workflow_id: result.workflow_id, evidence_package_hash: result.receipt?.evidence_package_hash }, null, 2));
+      console.log(
+        JSON.stringify({ workflow_id: result.workflow_id, evidence_package_hash: result.receipt?.evidence_package_hash }, null, 2),
+      );
       break;
     }
   } finally {

@@ -13,7 +13,8 @@ const signed = readJson(signedFile); // the sign response, or the receipt alone
 const receipt = signed.receipt ?? signed;
 // trust the trust root's key for the receipt's key version, not the copy inside the receipt
 const key = readJson(trustRootFile).signing_keys.find((k) => k.version === receipt.key_version);
-const valid = key !== undefined && verify('sha256', Buffer.from(canonicalize(evidencePackage)), key.public_key_pem,
-  Buffer.from(receipt.signature_b64, 'base64'));
+const valid =
+  key !== undefined &&
+  verify('sha256', Buffer.from(canonicalize(evidencePackage)), key.public_key_pem, Buffer.from(receipt.signature_b64, 'base64'));
 console.log(valid ? `signature valid: ${key.key_id} v${key.version}` : 'signature NOT valid');
 process.exit(valid ? 0 : 1);

@@ -71,7 +71,9 @@ function runTool(root, args, name, stamp) {
         if (stamp) writeFileSync(stamp, `${new Date().toISOString()}\n`);
         resolvePromise();
       } else {
-        reject(Object.assign(new Error(signal ? `${name} stopped by ${signal}` : `${name} failed (exit ${code})`), { exitCode: code ?? 1 }));
+        reject(
+          Object.assign(new Error(signal ? `${name} stopped by ${signal}` : `${name} failed (exit ${code})`), { exitCode: code ?? 1 }),
+        );
       }
     });
   });
@@ -84,7 +86,12 @@ export async function compile(root = ROOT) {
   // a copy of the service without packages/ (the npm start test's) uses the client as installed
   const projects = PROJECTS.filter((p) => existsSync(join(root, p)));
   for (const [i, project] of projects.entries()) {
-    await runTool(root, [tsc, '-p', join(root, project)], 'TypeScript compiler', i === projects.length - 1 ? join(root, 'dist', '.build-stamp') : undefined);
+    await runTool(
+      root,
+      [tsc, '-p', join(root, project)],
+      'TypeScript compiler',
+      i === projects.length - 1 ? join(root, 'dist', '.build-stamp') : undefined,
+    );
   }
 }
 
@@ -92,7 +99,12 @@ export async function compile(root = ROOT) {
 export function buildConsole(root = ROOT) {
   const vite = devTool(root, 'vite/bin/vite.js');
   if (!vite) return Promise.reject(new Error('Vite is not installed: run `npm ci` (with dev dependencies) to build the console'));
-  return runTool(root, [vite, 'build', '--config', join(root, 'console', 'vite.config.ts')], 'Vite', join(root, CONSOLE_OUT, '.build-stamp'));
+  return runTool(
+    root,
+    [vite, 'build', '--config', join(root, 'console', 'vite.config.ts')],
+    'Vite',
+    join(root, CONSOLE_OUT, '.build-stamp'),
+  );
 }
 
 /**
@@ -140,7 +152,9 @@ async function buildConsoleIfStale(root, log) {
   if (!reason) return false;
   if (!devTool(root, 'vite/bin/vite.js')) {
     // the service still runs; /console says the console is not built
-    log(`afdp-notary: the console needs a build (${reason}) but Vite is not installed (npm ci --omit=dev?): ${existsSync(join(root, CONSOLE_OUT, 'index.html')) ? 'serving it as built' : '/console is unavailable'}`);
+    log(
+      `afdp-notary: the console needs a build (${reason}) but Vite is not installed (npm ci --omit=dev?): ${existsSync(join(root, CONSOLE_OUT, 'index.html')) ? 'serving it as built' : '/console is unavailable'}`,
+    );
     return false;
   }
   log(`afdp-notary: building the console into dist/console (${reason}) …`);
@@ -168,8 +182,10 @@ export function linkCheckoutBin(root = ROOT) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const ifStale = process.argv.includes('--if-stale');
-  (ifStale ? buildIfStale() : compile().then(() => buildConsole())).then(() => linkCheckoutBin()).catch((err) => {
-    console.error(`afdp-notary: ${err.message}`);
-    process.exit(err.exitCode ?? 1);
-  });
+  (ifStale ? buildIfStale() : compile().then(() => buildConsole()))
+    .then(() => linkCheckoutBin())
+    .catch((err) => {
+      console.error(`afdp-notary: ${err.message}`);
+      process.exit(err.exitCode ?? 1);
+    });
 }

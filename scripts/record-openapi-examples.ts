@@ -19,14 +19,27 @@ const evidencePackage = {
   event_type: 'model.deployment.completed',
   actor: { actor_type: 'human_user', id: 'deployer@caiatech.com', auth_provider: 'oauth2' },
   artifacts: [
-    { name: 'fraud-detector-v3.pkl', uri: 's3://afdp-models/fraud-detector-v3.pkl', hash_sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
-    { name: 'model-config.yaml', uri: 's3://afdp-models/fraud-detector-v3-config.yaml', hash_sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+    {
+      name: 'fraud-detector-v3.pkl',
+      uri: 's3://afdp-models/fraud-detector-v3.pkl',
+      hash_sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    },
+    {
+      name: 'model-config.yaml',
+      uri: 's3://afdp-models/fraud-detector-v3-config.yaml',
+      hash_sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+    },
   ],
   metadata: { model_id: 'fraud-detector-v3', version: '3.0.0', environment: 'production', replicas: 3 },
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'notary-record-'));
-const config = loadConfig({ NOTARY_DATA_DIR: dir, NOTARY_HTTP_PORT: '0', NOTARY_PUBLIC_URL: 'https://notary.example.com', LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  NOTARY_DATA_DIR: dir,
+  NOTARY_HTTP_PORT: '0',
+  NOTARY_PUBLIC_URL: 'https://notary.example.com',
+  LOG_LEVEL: 'warn',
+});
 const app = await buildApp(config, createLogger(config.logLevel));
 try {
   const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
@@ -44,15 +57,19 @@ try {
   });
   const approvalPending = await json('POST', '/api/v1/evidence/sign/approval', {
     evidence_package: { ...evidencePackage, event_type: 'model.deployment.production.approval_required' },
-    approvers: ['security-lead@caiatech.com', 'compliance-officer@caiatech.com'], quorum: 1,
+    approvers: ['security-lead@caiatech.com', 'compliance-officer@caiatech.com'],
+    quorum: 1,
   });
   const approvalCompleted = await json('POST', `/api/v1/workflows/${approvalPending.workflow_id}/approvals`, {
-    approver: 'security-lead@caiatech.com', decision: 'approve', comment: 'risk review done',
+    approver: 'security-lead@caiatech.com',
+    decision: 'approve',
+    comment: 'risk review done',
   });
   const recorded = {
-    $comment: 'Responses recorded from a real run of this service (embedded defaults, NOTARY_PUBLIC_URL=https://notary.example.com) signing '
-      + 'AFDP\'s documented model-deployment package, by scripts/record-openapi-examples.ts; examples.ts builds the OpenAPI examples from them. '
-      + '`tile` is the level-0 tile of the three entries, its bytes read as Latin-1.',
+    $comment:
+      'Responses recorded from a real run of this service (embedded defaults, NOTARY_PUBLIC_URL=https://notary.example.com) signing ' +
+      "AFDP's documented model-deployment package, by scripts/record-openapi-examples.ts; examples.ts builds the OpenAPI examples from them. " +
+      '`tile` is the level-0 tile of the three entries, its bytes read as Latin-1.',
     evidencePackage,
     receipt,
     approvalPending,

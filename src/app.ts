@@ -80,8 +80,12 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     progress('opening the database');
     const database = await openDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, logger,
-      role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`, minFreeBytes: config.embeddedMinFreeBytes,
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrationsDir: MIGRATIONS_DIR,
+      logger,
+      role: `afdp-notary service (REST ${config.httpPort}, gRPC ${config.grpcPort})`,
+      minFreeBytes: config.embeddedMinFreeBytes,
     });
     const db = database.db;
     const closeDatabase = () => database.close();
@@ -98,7 +102,10 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const store = new PgEvidenceStore(db, { health: database.health, audit: audit.chain, cipher });
     // the embedded log shares the database: evidence, signature, entry, anchor and audit row commit together
     const colocated = embedded && new CommitUnits(db, embedded, store.anchoredWriter(embedded.url));
-    closers.unshift(() => log.close(), async () => timestamper?.close());
+    closers.unshift(
+      () => log.close(),
+      async () => timestamper?.close(),
+    );
     const metrics = createMetrics();
     const notary = new Notary({
       signer: instrumentSigner(signer, metrics),
@@ -106,7 +113,9 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       store: instrumentStore(store, metrics),
       timestamper: timestamper && instrumentTimestamper(timestamper, metrics),
       colocated,
-      logger, limits: config.limits, tracer: tracing.tracer,
+      logger,
+      limits: config.limits,
+      tracer: tracing.tracer,
       clock: { now: () => new Date() },
       ids: { next: randomUUID },
     });
@@ -120,13 +129,36 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const security = await buildSecurity(config, db, logger, audit);
     closers.splice(closers.length - 2, 0, () => security.close()); // after intake stops, before the database closes
     const rest = await buildRestServer({
-      notary, workflows: workflows.service, logger, embeddedLog: embedded, security: security.rest, https: security.https,
-      requestLogLevel: config.requestLogLevel, http: config.http, trustProxy: config.trustProxy,
-      plugins: [async (app) => { await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false }); }],
+      notary,
+      workflows: workflows.service,
+      logger,
+      embeddedLog: embedded,
+      security: security.rest,
+      https: security.https,
+      requestLogLevel: config.requestLogLevel,
+      http: config.http,
+      trustProxy: config.trustProxy,
+      plugins: [
+        async (app) => {
+          await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false });
+        },
+      ],
     });
-    closers.unshift(() => rest.close(), async () => anchorer.stop());
+    closers.unshift(
+      () => rest.close(),
+      async () => anchorer.stop(),
+    );
     const grpc = buildGrpcServer({
-      ...grpcDoorOptions({ notary, workflows: workflows.service, security, metrics, logger, tls: config.tls, requestLogLevel: config.requestLogLevel }), logger,
+      ...grpcDoorOptions({
+        notary,
+        workflows: workflows.service,
+        security,
+        metrics,
+        logger,
+        tls: config.tls,
+        requestLogLevel: config.requestLogLevel,
+      }),
+      logger,
     });
     closers.unshift(() => grpc.close(config.shutdownGraceMs)); // first: streams drain while the core still runs
     const metricsServer = config.metricsPort === undefined ? undefined : buildMetricsServer(metrics);
@@ -137,30 +169,62 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     const selfCheck = embedded ? logSelfCheckLoop(embedded, config.logSelfCheckIntervalMs, metrics, logger) : undefined;
     const anchoringLog = instrumentLog(log, metrics);
     const auditAnchors = auditAnchorLoop(db, signer, anchoringLog, config.auditAnchorIntervalMs, logger);
-    const retention = config.retentionEvidenceDays === undefined ? undefined : retentionLoop(db, audit.chain, config.retentionEvidenceDays, logger);
-    const auditRetention = config.retentionAuditDays === undefined ? undefined
-      : auditRetentionLoop(db, audit.chain, signer, anchoringLog, config.retentionAuditDays, logger);
+    const retention =
+      config.retentionEvidenceDays === undefined ? undefined : retentionLoop(db, audit.chain, config.retentionEvidenceDays, logger);
+    const auditRetention =
+      config.retentionAuditDays === undefined
+        ? undefined
+        : auditRetentionLoop(db, audit.chain, signer, anchoringLog, config.retentionAuditDays, logger);
     selfCheck?.start();
     auditAnchors.start();
     retention?.start();
     void retention?.runOnce();
     auditRetention?.start();
     void auditRetention?.runOnce();
-    closers.unshift(async () => { await selfCheck?.stop(); await auditAnchors.stop(); await retention?.stop(); await auditRetention?.stop(); });
+    closers.unshift(async () => {
+      await selfCheck?.stop();
+      await auditAnchors.stop();
+      await retention?.stop();
+      await auditRetention?.stop();
+    });
     if (config.siem) {
       const siem = startSiemStreams(config.siem, db, logger);
       closers.splice(closers.indexOf(closeDatabase), 0, () => siem.stop()); // after the audit log flushes, before the database closes
     }
     if (config.pulsar) {
       // pulsar-client is optional: loaded only here, with a clear error when it is not installed
-      const consumer = await startPulsarConsumer({ config: config.pulsar, notary, requestApproval: workflows.service.requestApproval.bind(workflows.service), ledger: new PgEventLedger(db), logger,
+      const consumer = await startPulsarConsumer({
+        config: config.pulsar,
+        notary,
+        requestApproval: workflows.service.requestApproval.bind(workflows.service),
+        ledger: new PgEventLedger(db),
+        logger,
         onOutcome: (outcome) => metrics.pulsarMessagesTotal.inc({ outcome }),
       });
       closers.unshift(() => consumer.stop(config.shutdownGraceMs));
     }
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= runClosers(closers));
-    return { notary, db, rest, grpc, store, signer, log: anchoringLog, anchorer, workflows: workflows.service, workflowRunner: workflows.runner, metrics, metricsServer, security, auditAnchors, logSelfCheck: selfCheck, retention, auditRetention, close };
+    return {
+      notary,
+      db,
+      rest,
+      grpc,
+      store,
+      signer,
+      log: anchoringLog,
+      anchorer,
+      workflows: workflows.service,
+      workflowRunner: workflows.runner,
+      metrics,
+      metricsServer,
+      security,
+      auditAnchors,
+      logSelfCheck: selfCheck,
+      retention,
+      auditRetention,
+      close,
+    };
   } catch (err) {
     await runClosers(closers).catch(() => undefined);
     throw err;
@@ -171,7 +235,11 @@ async function buildSigner(config: Config): Promise<KeySigner> {
   if (config.vault) return createVaultSigner(config.vault);
   // pkcs11js is optional: loaded only here, with a clear error when it is not installed
   if (config.pkcs11) return createPkcs11Signer(config.pkcs11);
-  return new LocalKeyringSigner({ dir: join(config.dataDir, 'keyring'), passphrase: config.keyringPassphrase, algorithm: config.signingAlgorithm });
+  return new LocalKeyringSigner({
+    dir: join(config.dataDir, 'keyring'),
+    passphrase: config.keyringPassphrase,
+    algorithm: config.signingAlgorithm,
+  });
 }
 
 async function runClosers(closers: (() => Promise<void>)[]): Promise<void> {

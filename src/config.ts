@@ -92,8 +92,10 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: r.optional('NOTARY_METRICS_PORT') === undefined ? undefined : r.int('NOTARY_METRICS_PORT', 0, 0, 65535),
     dataDir: resolve(r.str('NOTARY_DATA_DIR', './data')),
     databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
-    retentionEvidenceDays: r.optional('NOTARY_RETENTION_EVIDENCE_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_EVIDENCE_DAYS', 0, 1, 365_000),
-    retentionAuditDays: r.optional('NOTARY_RETENTION_AUDIT_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_AUDIT_DAYS', 0, 1, 365_000),
+    retentionEvidenceDays:
+      r.optional('NOTARY_RETENTION_EVIDENCE_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_EVIDENCE_DAYS', 0, 1, 365_000),
+    retentionAuditDays:
+      r.optional('NOTARY_RETENTION_AUDIT_DAYS') === undefined ? undefined : r.int('NOTARY_RETENTION_AUDIT_DAYS', 0, 1, 365_000),
     embeddedMinFreeBytes: r.int('NOTARY_DB_MIN_FREE_MB', 64, 0, 1_048_576) * 1024 * 1024,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     requestLogLevel: r.oneOf('NOTARY_REQUEST_LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -121,7 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
     rekor,
     tsa: tsaConfig(r, rekor),
     pulsar: pulsarConfig(r),
-    tracing: { endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']), serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary') },
+    tracing: {
+      endpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+      serviceName: r.str('OTEL_SERVICE_NAME', 'afdp-notary'),
+    },
     ...security,
     workflows,
     ...hardening,
@@ -130,10 +135,14 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** NOTARY_LOG_REDACT: comma-separated pino redact paths, e.g. `patient.*,*.ssn,req.headers["x-patient-id"]`. */
 function logRedact(r: Reader): string[] {
-  const paths = (r.optional('NOTARY_LOG_REDACT') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const paths = (r.optional('NOTARY_LOG_REDACT') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const bad = paths.find((p) => !isRedactPath(p));
   // the path itself is an operator's field name, not a secret: safe to name
-  if (bad !== undefined) throw new ConfigError('NOTARY_LOG_REDACT', `"${bad.slice(0, 80)}" is not a redact path (dotted keys, *, ["quoted key"], [index])`);
+  if (bad !== undefined)
+    throw new ConfigError('NOTARY_LOG_REDACT', `"${bad.slice(0, 80)}" is not a redact path (dotted keys, *, ["quoted key"], [index])`);
   if (paths.length > 200) throw new ConfigError('NOTARY_LOG_REDACT', 'at most 200 paths');
   return paths;
 }
@@ -142,22 +151,44 @@ function logRedact(r: Reader): string[] {
 export function describeConfig(c: Config): Record<string, unknown> {
   const strip = (u?: string) => (u ? u.replace(/\/\/[^@/]*@/, '//***@') : undefined);
   return {
-    httpPort: c.httpPort, grpcPort: c.grpcPort, dataDir: c.dataDir, publicUrl: c.publicUrl,
+    httpPort: c.httpPort,
+    grpcPort: c.grpcPort,
+    dataDir: c.dataDir,
+    publicUrl: c.publicUrl,
     store: c.databaseUrl ? `postgres ${strip(c.databaseUrl)}` : `embedded PostgreSQL in ${c.dataDir}/pg`,
-    signer: c.vault ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})`
-      : c.pkcs11 ? `pkcs11 ${c.pkcs11.module} ${c.pkcs11.tokenLabel !== undefined ? `token "${c.pkcs11.tokenLabel}"` : `slot ${c.pkcs11.slot}`} key ${c.pkcs11.keyLabel}-vN` : 'local keyring',
+    signer: c.vault
+      ? `vault ${c.vault.addr} ${c.vault.mount}/${c.vault.key} (${c.vault.auth.method})`
+      : c.pkcs11
+        ? `pkcs11 ${c.pkcs11.module} ${c.pkcs11.tokenLabel !== undefined ? `token "${c.pkcs11.tokenLabel}"` : `slot ${c.pkcs11.slot}`} key ${c.pkcs11.keyLabel}-vN`
+        : 'local keyring',
     log: c.rekor ? `rekor v${c.rekor.apiVersion} ${c.rekor.url}` : 'embedded',
     timestamps: c.tsa.mode === 'remote' ? `tsa ${strip(c.tsa.url)}` : c.tsa.mode,
     pulsar: c.pulsar ? `${strip(c.pulsar.serviceUrl)} ${c.pulsar.topics.events} (${c.pulsar.auth?.method ?? 'no auth'})` : 'off',
     tracing: c.tracing.endpoint ? `otlp ${strip(c.tracing.endpoint)}` : 'off',
     logRedact: c.logRedact.length,
-    siem: c.siem ? [c.siem.syslog && `syslog+tls ${c.siem.syslog.host}:${c.siem.syslog.port}`, c.siem.otlp && `otlp logs ${strip(c.siem.otlp.endpoint)}`].filter(Boolean) : 'off',
+    siem: c.siem
+      ? [
+          c.siem.syslog && `syslog+tls ${c.siem.syslog.host}:${c.siem.syslog.port}`,
+          c.siem.otlp && `otlp logs ${strip(c.siem.otlp.endpoint)}`,
+        ].filter(Boolean)
+      : 'off',
     limits: c.limits,
     http: c.http,
-    auth: { mode: c.auth.mode, oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off', mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length, adminToken: c.adminToken ? 'set' : 'unset' },
+    auth: {
+      mode: c.auth.mode,
+      oidc: c.auth.oidc ? `${c.auth.oidc.issuer} aud=${c.auth.oidc.audience.join(',')}` : 'off',
+      mtlsSubjects: Object.keys(c.auth.mtlsSubjectRoles).length,
+      adminToken: c.adminToken ? 'set' : 'unset',
+    },
     tls: c.tls ? `TLS 1.3, client certificates ${c.tls.clientAuth}` : 'off',
-    rateLimit: c.rateLimit ? `${c.rateLimit.max}/${c.rateLimit.windowMs}ms per principal (${c.redisUrl ? `redis ${strip(c.redisUrl)}` : 'in-memory'})` : 'off',
+    rateLimit: c.rateLimit
+      ? `${c.rateLimit.max}/${c.rateLimit.windowMs}ms per principal (${c.redisUrl ? `redis ${strip(c.redisUrl)}` : 'in-memory'})`
+      : 'off',
     cors: c.corsOrigins.length ? c.corsOrigins : 'closed',
-    workflows: { maxBatchSize: c.workflows.maxBatchSize, pollMs: c.workflows.pollMs, webhooks: c.workflows.webhookSecret ? strip(c.workflows.webhookUrl) ?? 'per workflow' : 'off' },
+    workflows: {
+      maxBatchSize: c.workflows.maxBatchSize,
+      pollMs: c.workflows.pollMs,
+      webhooks: c.workflows.webhookSecret ? (strip(c.workflows.webhookUrl) ?? 'per workflow') : 'off',
+    },
   };
 }

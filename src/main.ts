@@ -30,8 +30,14 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     app.close().then(
-      () => { logger.info('stopped'); process.exit(0); },
-      (err) => { logger.error({ err }, 'error while stopping'); process.exit(1); },
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -41,7 +47,11 @@ async function main(): Promise<void> {
   if (app.metricsServer) await app.metricsServer.listen({ host: config.host, port: config.metricsPort });
   const grpcPort = await app.grpc.listen({ host: config.host, port: config.grpcPort });
   progress.done();
-  const ready = readyReport(config, { http: portOf(app.rest), grpc: grpcPort, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined }, progress.elapsedMs());
+  const ready = readyReport(
+    config,
+    { http: portOf(app.rest), grpc: grpcPort, metrics: app.metricsServer ? portOf(app.metricsServer) : undefined },
+    progress.elapsedMs(),
+  );
   logger.info({ startup: ready.fields }, ready.message);
 }
 

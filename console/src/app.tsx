@@ -43,18 +43,31 @@ export function App() {
       setTrust(undefined);
     }
   };
-  useEffect(() => { void refreshMe(); void refreshTrust(); }, []);
-  useEffect(() => { document.title = `${TITLES[route.page]} · AFDP Notary console`; }, [route.page]);
+  useEffect(() => {
+    void refreshMe();
+    void refreshTrust();
+  }, []);
+  useEffect(() => {
+    document.title = `${TITLES[route.page]} · AFDP Notary console`;
+  }, [route.page]);
 
   return (
     <>
-      <button type="button" class="skip" onClick={() => main.current?.focus()}>Skip to the page</button>
+      <button type="button" class="skip" onClick={() => main.current?.focus()}>
+        Skip to the page
+      </button>
       <header class="top">
-        <h1><a href={href('find')}>AFDP Notary console</a></h1>
+        <h1>
+          <a href={href('find')}>AFDP Notary console</a>
+        </h1>
         <nav aria-label="Pages">
           <ul>
             {(Object.keys(TITLES) as Page[]).map((p) => (
-              <li key={p}><a href={href(p)} aria-current={route.page === p ? 'page' : undefined}>{TITLES[p]}</a></li>
+              <li key={p}>
+                <a href={href(p)} aria-current={route.page === p ? 'page' : undefined}>
+                  {TITLES[p]}
+                </a>
+              </li>
             ))}
           </ul>
         </nav>

@@ -39,7 +39,15 @@ Exit status: 0 intact, 1 tampered, 2 usage or database error.`;
 export async function runAuditVerify(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let values: { json?: boolean; help?: boolean; 'trust-root'?: string; state?: string };
   try {
-    values = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false }, 'trust-root': { type: 'string' }, state: { type: 'string' } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        'trust-root': { type: 'string' },
+        state: { type: 'string' },
+      },
+    }).values;
   } catch (err) {
     io.err(`audit verify: ${(err as Error).message}\n\n${AUDIT_HELP}`);
     return 2;
@@ -55,17 +63,33 @@ export async function runAuditVerify(argv: string[], io: Io, env: Record<string,
     const config = loadConfig(env);
     // loaded here, not at the top: `afdp-notary verify` shares this CLI and must not load the service
     const [{ openDatabase }, { MIGRATIONS_DIR }, { verifyAnchoredAudit }] = await Promise.all([
-      import('../adapters/db/open-database.js'), import('../app.js'), import('../adapters/audit/verify-anchored.js')]);
+      import('../adapters/db/open-database.js'),
+      import('../app.js'),
+      import('../adapters/audit/verify-anchored.js'),
+    ]);
     database = await openDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 1, role: 'afdp-notary audit-verify', mode: 'client',
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrationsDir: MIGRATIONS_DIR,
+      poolSize: 1,
+      role: 'afdp-notary audit-verify',
+      mode: 'client',
     });
     const report = await verifyAnchoredAudit(database.db, {
       previous,
-      trust: trust && { signingKey: (v) => trust.keys.find((k) => k.version === v)?.publicKeyPem, logPublicKeyPem: trust.log.publicKeyPem, logKeyName: trust.log.keyName },
+      trust: trust && {
+        signingKey: (v) => trust.keys.find((k) => k.version === v)?.publicKeyPem,
+        logPublicKeyPem: trust.log.publicKeyPem,
+        logKeyName: trust.log.keyName,
+      },
     });
     print(report, values.json ?? false, io);
     if (report.ok && values.state && report.last_anchored_seq !== null) {
-      const anchor = { seq: report.last_anchored_seq, hash: await hashAt(database, report.last_anchored_seq), verified_at: new Date().toISOString() };
+      const anchor = {
+        seq: report.last_anchored_seq,
+        hash: await hashAt(database, report.last_anchored_seq),
+        verified_at: new Date().toISOString(),
+      };
       await writeState(values.state, anchor);
     }
     return report.ok ? 0 : 1;
@@ -90,20 +114,31 @@ function print(report: AuditReport, json: boolean, io: Io): void {
   }
   io.out(`audit chain: ${report.rows} rows, head ${report.head ? `seq ${report.head.seq} ${report.head.hash}` : '(empty)'}`);
   const start = report.chain_start;
-  io.out(start
-    ? `chain start: seq ${start.first_seq}, signed and anchored; ${start.purged_rows} older rows purged by retention (the last from ${start.purged_through}), newest purge ${start.purged_at} (${start.purges} purge${start.purges === 1 ? '' : 's'})`
-    : 'chain start: genesis (nothing purged)');
-  io.out(report.last_anchored_seq === null
-    ? 'signed heads: none yet'
-    : `signed heads: ${report.anchors}, newest at seq ${report.last_anchored_seq} (${report.unanchored_rows} rows after it not signed yet)`);
+  io.out(
+    start
+      ? `chain start: seq ${start.first_seq}, signed and anchored; ${start.purged_rows} older rows purged by retention (the last from ${start.purged_through}), newest purge ${start.purged_at} (${start.purges} purge${start.purges === 1 ? '' : 's'})`
+      : 'chain start: genesis (nothing purged)',
+  );
+  io.out(
+    report.last_anchored_seq === null
+      ? 'signed heads: none yet'
+      : `signed heads: ${report.anchors}, newest at seq ${report.last_anchored_seq} (${report.unanchored_rows} rows after it not signed yet)`,
+  );
   for (const p of report.problems) io.out(`✗ ${p.kind} at seq ${p.seq}: ${p.detail}`);
   for (const w of report.warnings) io.out(`! ${w}`);
-  io.out(report.ok ? 'audit trail intact' : `audit trail TAMPERED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`);
+  io.out(
+    report.ok ? 'audit trail intact' : `audit trail TAMPERED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   runAuditVerify(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
-    (code) => { process.exitCode = code; },
-    (err: unknown) => { console.error('audit verify: unexpected error:', err); process.exitCode = 2; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error('audit verify: unexpected error:', err);
+      process.exitCode = 2;
+    },
   );
 }

@@ -23,13 +23,20 @@ Exit status: 0 done, 2 usage, configuration or token error.`;
 export async function runHsm(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
   } catch (err) {
     io.err(`afdp-notary hsm: ${(err as Error).message}\n\n${HSM_HELP}`);
     return 2;
   }
   const [command, ...rest] = parsed.positionals;
-  if (parsed.values.help) { io.out(HSM_HELP); return 0; }
+  if (parsed.values.help) {
+    io.out(HSM_HELP);
+    return 0;
+  }
   if (rest.length > 0 || (command !== 'rotate' && command !== 'keys')) {
     io.err(`afdp-notary hsm: unknown command: ${parsed.positionals.join(' ') || '(none)'}\n\n${HSM_HELP}`);
     return 2;
@@ -48,7 +55,9 @@ export async function runHsm(argv: string[], io: Io, env: Record<string, string 
       const keys = command === 'rotate' && !created ? [await signer.rotate()] : await signer.publicKeys();
       const shown = command === 'rotate' ? keys.slice(-1) : keys;
       if (parsed.values.json) io.out(JSON.stringify(shown, null, 2));
-      else for (const k of shown) io.out(`${command === 'rotate' ? 'created ' : ''}${k.keyId}-v${k.version} ${k.algorithm} created ${k.createdAt}`);
+      else
+        for (const k of shown)
+          io.out(`${command === 'rotate' ? 'created ' : ''}${k.keyId}-v${k.version} ${k.algorithm} created ${k.createdAt}`);
       return 0;
     } finally {
       await signer.close();

@@ -31,16 +31,26 @@ export function readTrustRoot(value: unknown, file: string): TrustRoot {
       throw new InputError(`${file}: every signing key needs version and public_key_pem`);
     }
     const algorithm = signingKeyAlgorithm(k.public_key_pem, k.algorithm, `${file}: signing key v${k.version}`);
-    return { keyId: String(k.key_id ?? ''), version: k.version, algorithm, publicKeyPem: k.public_key_pem, createdAt: String(k.created_at ?? '') };
+    return {
+      keyId: String(k.key_id ?? ''),
+      version: k.version,
+      algorithm,
+      publicKeyPem: k.public_key_pem,
+      createdAt: String(k.created_at ?? ''),
+    };
   });
   const t = value.transparency_log;
   if (typeof t.public_key_pem !== 'string') throw new InputError(`${file}: transparency_log.public_key_pem is missing`);
   checkPem(t.public_key_pem, `${file}: transparency_log.public_key_pem`);
   const origin = String(t.origin ?? '');
   const log: LogInfo = {
-    logID: String(t.log_id ?? ''), url: String(t.url ?? ''), publicKeyPem: t.public_key_pem, origin,
+    logID: String(t.log_id ?? ''),
+    url: String(t.url ?? ''),
+    publicKeyPem: t.public_key_pem,
+    origin,
     // trust roots written before Rekor v2 support name neither: they describe v1-style logs
-    apiVersion: t.api_version === 2 ? 2 : 1, keyName: typeof t.key_name === 'string' ? t.key_name : origin,
+    apiVersion: t.api_version === 2 ? 2 : 1,
+    keyName: typeof t.key_name === 'string' ? t.key_name : origin,
   };
   const timestampAuthorityInfos = readAuthorities(value.timestamp_authorities, file);
   let timestampAuthorities;
@@ -57,11 +67,17 @@ function readAuthorities(value: unknown, file: string): TimestampAuthorityInfo[]
   if (!Array.isArray(value)) throw new InputError(`${file}: timestamp_authorities must be a list`);
   return value.map((a, i) => {
     const validFor = isObject(a) && isObject(a.valid_for) ? a.valid_for : undefined;
-    if (!isObject(a) || !Array.isArray(a.cert_chain_pem) || !a.cert_chain_pem.every((p) => typeof p === 'string') || typeof validFor?.start !== 'string') {
+    if (
+      !isObject(a) ||
+      !Array.isArray(a.cert_chain_pem) ||
+      !a.cert_chain_pem.every((p) => typeof p === 'string') ||
+      typeof validFor?.start !== 'string'
+    ) {
       throw new InputError(`${file}: timestamp_authorities[${i}] needs cert_chain_pem[] and valid_for.start`);
     }
     return {
-      url: String(a.url ?? ''), certChainPem: a.cert_chain_pem as string[],
+      url: String(a.url ?? ''),
+      certChainPem: a.cert_chain_pem as string[],
       validFor: { start: validFor.start, ...(typeof validFor.end === 'string' && { end: validFor.end }) },
     };
   });

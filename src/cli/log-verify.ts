@@ -29,7 +29,14 @@ export async function runLogVerify(argv: string[], io: Io): Promise<number> {
   try {
     values = parseArgs({
       args: argv,
-      options: { url: { type: 'string' }, 'trust-root': { type: 'string' }, state: { type: 'string' }, interval: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        url: { type: 'string' },
+        'trust-root': { type: 'string' },
+        state: { type: 'string' },
+        interval: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     }).values;
   } catch (err) {
     io.err(`log verify: ${(err as Error).message}\n\n${LOG_HELP}`);
@@ -42,7 +49,9 @@ export async function runLogVerify(argv: string[], io: Io): Promise<number> {
   const missing = (['url', 'trust-root', 'state'] as const).filter((k) => !values[k]);
   const interval = values.interval === undefined ? undefined : Number(values.interval);
   if (missing.length || (interval !== undefined && !(interval >= 1))) {
-    io.err(`log verify: ${missing.length ? `missing ${missing.map((k) => `--${k}`).join(', ')}` : '--interval must be a number of seconds ≥ 1'}\n\n${LOG_HELP}`);
+    io.err(
+      `log verify: ${missing.length ? `missing ${missing.map((k) => `--${k}`).join(', ')}` : '--interval must be a number of seconds ≥ 1'}\n\n${LOG_HELP}`,
+    );
     return 2;
   }
   for (;;) {
@@ -58,7 +67,10 @@ async function once(url: string, trustFile: string, stateFile: string, json: boo
     const previous = await readState<MonitorState>(stateFile);
     const run = await monitorLog({ url, logKey: createPublicKey(trust.log.publicKeyPem), origin: trust.log.origin || undefined, previous });
     await writeState(stateFile, run.state);
-    if (json) io.out(JSON.stringify({ ok: true, size: run.state.size, root_hash: run.state.root_hash, from: run.from, entries_checked: run.entries }));
+    if (json)
+      io.out(
+        JSON.stringify({ ok: true, size: run.state.size, root_hash: run.state.root_hash, from: run.from, entries_checked: run.entries }),
+      );
     else io.out(`✓ log consistent: size ${run.from} → ${run.state.size}, root ${run.state.root_hash}, ${run.entries} new entries checked`);
     return 0;
   } catch (err) {

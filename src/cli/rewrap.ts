@@ -39,40 +39,67 @@ still in use (nothing retired), 2 usage, configuration, key or database error.`;
 export async function runRewrap(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { rotate: { type: 'boolean', default: false }, 'retire-old': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: {
+        rotate: { type: 'boolean', default: false },
+        'retire-old': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
   } catch (err) {
     io.err(`afdp-notary rewrap: ${(err as Error).message}\n\n${REWRAP_HELP}`);
     return 2;
   }
-  if (values.help) { io.out(REWRAP_HELP); return 0; }
+  if (values.help) {
+    io.out(REWRAP_HELP);
+    return 0;
+  }
   let database: Database | undefined;
   let cipher: EvidenceCipher | undefined;
   try {
     const config = loadConfig(env);
     if (values['retire-old'] && config.vault?.evidenceKey) {
       // Vault keeps the versions of a transit key: old ones are retired there (min_decryption_version, then trim)
-      io.err(`afdp-notary rewrap: --retire-old retires local KEK versions; with NOTARY_VAULT_EVIDENCE_KEY raise the key's min_decryption_version (transit/keys/${config.vault?.evidenceKey}/config) and trim it (transit/keys/${config.vault?.evidenceKey}/trim) in Vault after this rewrap`);
+      io.err(
+        `afdp-notary rewrap: --retire-old retires local KEK versions; with NOTARY_VAULT_EVIDENCE_KEY raise the key's min_decryption_version (transit/keys/${config.vault?.evidenceKey}/config) and trim it (transit/keys/${config.vault?.evidenceKey}/trim) in Vault after this rewrap`,
+      );
       return 2;
     }
     cipher = await buildEvidenceCipher(config);
     database = await openDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 2, role: 'afdp-notary rewrap', mode: 'client',
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrationsDir: MIGRATIONS_DIR,
+      poolSize: 2,
+      role: 'afdp-notary rewrap',
+      mode: 'client',
     });
     if (values['retire-old'] && !config.databaseUrl && !database.server) {
-      io.err('afdp-notary rewrap: --retire-old writes an audit row: stop the service first (on the embedded default it is the audit chain\'s only writer)');
+      io.err(
+        "afdp-notary rewrap: --retire-old writes an audit row: stop the service first (on the embedded default it is the audit chain's only writer)",
+      );
       return 2;
     }
-    if (values.rotate) io.out(`evidence KEK ${cipher instanceof VaultEvidenceCipher ? `${cipher.kekId} ` : ''}rotated to version ${await cipher.rotate()}`);
+    if (values.rotate)
+      io.out(`evidence KEK ${cipher instanceof VaultEvidenceCipher ? `${cipher.kekId} ` : ''}rotated to version ${await cipher.rotate()}`);
     const report = await rewrapBodies(database.db, cipher);
-    io.out(`rewrapped ${report.rewrapped} data keys and sealed ${report.sealed} clear bodies under evidence KEK version ${report.kekVersion}`);
+    io.out(
+      `rewrapped ${report.rewrapped} data keys and sealed ${report.sealed} clear bodies under evidence KEK version ${report.kekVersion}`,
+    );
     if (report.refused.length > 0) {
-      io.err(`afdp-notary rewrap: ${report.refused.length} bodies do not authenticate and were left as they are: ${report.refused.join(', ')}`);
+      io.err(
+        `afdp-notary rewrap: ${report.refused.length} bodies do not authenticate and were left as they are: ${report.refused.join(', ')}`,
+      );
       return 1;
     }
     if (!values['retire-old']) return 0;
     const retired = await retireOldKeks(database.db, new AuditChainWriter(database.db), join(config.dataDir, 'keyring'));
-    io.out(retired.retired.length === 0 ? `no evidence KEK version to retire (newest: ${retired.latestVersion})`
-      : `retired evidence KEK version${retired.retired.length === 1 ? '' : 's'} ${retired.retired.join(', ')}: key material destroyed (newest: ${retired.latestVersion})`);
+    io.out(
+      retired.retired.length === 0
+        ? `no evidence KEK version to retire (newest: ${retired.latestVersion})`
+        : `retired evidence KEK version${retired.retired.length === 1 ? '' : 's'} ${retired.retired.join(', ')}: key material destroyed (newest: ${retired.latestVersion})`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof KekInUseError) {

@@ -73,8 +73,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        evidence: { type: 'string' }, receipt: { type: 'string' }, 'trust-root': { type: 'string' },
-        json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        evidence: { type: 'string' },
+        receipt: { type: 'string' },
+        'trust-root': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (err) {

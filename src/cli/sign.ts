@@ -60,7 +60,10 @@ export async function runSign(argv: string[], io: Io, env: Record<string, string
   const client = createRestClient({ url: opts.url, apiKey: opts.apiKey, bearerToken: opts.token });
   let signed: SignResult;
   try {
-    signed = await client.sign(evidence, { idempotencyKey: opts.idempotencyKey, waitAnchoredMs: opts.waitMs ? Math.min(opts.waitMs, 30_000) : undefined });
+    signed = await client.sign(evidence, {
+      idempotencyKey: opts.idempotencyKey,
+      waitAnchoredMs: opts.waitMs ? Math.min(opts.waitMs, 30_000) : undefined,
+    });
     if (opts.waitMs && signed.receipt.anchoring !== 'anchored') {
       // the service waits at most 30 s in one request; the rest of --wait-timeout is spent polling
       signed = { ...signed, receipt: await client.waitAnchored(signed.workflow_id, { timeoutMs: Math.max(0, opts.waitMs - 30_000) }) };
@@ -68,7 +71,13 @@ export async function runSign(argv: string[], io: Io, env: Record<string, string
   } catch (err) {
     if (!(err instanceof NotaryError)) throw err;
     const code = err.kind === 'refused' || err.code === 'not_anchored' ? 1 : 2;
-    return report(code, { kind: err.kind, code: err.code, http_status: err.details.httpStatus, field: err.details.field, message: err.message });
+    return report(code, {
+      kind: err.kind,
+      code: err.code,
+      http_status: err.details.httpStatus,
+      field: err.details.field,
+      message: err.message,
+    });
   }
   const response = { workflow_id: signed.workflow_id, status: signed.status, receipt: signed.receipt, warnings: signed.warnings };
   if (opts.out) await writeFile(opts.out, `${JSON.stringify(response, null, 2)}\n`);
@@ -78,7 +87,9 @@ export async function runSign(argv: string[], io: Io, env: Record<string, string
     const r = signed.receipt;
     io.out(`signed${signed.replayed ? ' (replayed: this idempotency key was signed before)' : ''}: workflow ${signed.workflow_id}`);
     io.out(`evidence_package_hash ${r.evidence_package_hash}`);
-    io.out(`key ${r.key_id} v${r.key_version} · ${r.anchoring === 'anchored' ? `anchored at log index ${r.log_index}` : 'anchoring pending'}`);
+    io.out(
+      `key ${r.key_id} v${r.key_version} · ${r.anchoring === 'anchored' ? `anchored at log index ${r.log_index}` : 'anchoring pending'}`,
+    );
     for (const w of signed.warnings) io.out(`! ${w}`);
     if (opts.out) io.out(`receipt written to ${opts.out}`);
   }
@@ -86,7 +97,14 @@ export async function runSign(argv: string[], io: Io, env: Record<string, string
 }
 
 interface SignArgs {
-  file: string; url: string; waitMs: number; out?: string; idempotencyKey?: string; apiKey?: string; token?: string; json: boolean;
+  file: string;
+  url: string;
+  waitMs: number;
+  out?: string;
+  idempotencyKey?: string;
+  apiKey?: string;
+  token?: string;
+  json: boolean;
 }
 
 function parseSignArgs(argv: string[], env: Record<string, string | undefined>): SignArgs | 'help' {
@@ -94,23 +112,37 @@ function parseSignArgs(argv: string[], env: Record<string, string | undefined>):
     args: argv,
     allowPositionals: true,
     options: {
-      url: { type: 'string' }, wait: { type: 'string' }, 'wait-timeout': { type: 'string' }, out: { type: 'string' },
-      'idempotency-key': { type: 'string' }, 'api-key': { type: 'string' }, token: { type: 'string' },
-      json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+      url: { type: 'string' },
+      wait: { type: 'string' },
+      'wait-timeout': { type: 'string' },
+      out: { type: 'string' },
+      'idempotency-key': { type: 'string' },
+      'api-key': { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new Error(positionals.length ? `one evidence file, got ${positionals.length}` : 'missing <evidence.json>');
+  if (positionals.length !== 1)
+    throw new Error(positionals.length ? `one evidence file, got ${positionals.length}` : 'missing <evidence.json>');
   if (values.wait !== undefined && values.wait !== 'anchored') throw new Error(`--wait takes "anchored", got "${values.wait}"`);
   const timeoutS = values['wait-timeout'] === undefined ? 60 : Number(values['wait-timeout']);
   if (!(timeoutS > 0 && timeoutS <= 3600)) throw new Error('--wait-timeout takes seconds, 1 to 3600');
   const url = values.url ?? env.AFDP_NOTARY_URL ?? DEFAULT_URL;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new Error(`--url must be an http(s) URL, got "${url}"`);
   const key = values['idempotency-key'];
-  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) throw new Error('--idempotency-key takes 1 to 255 printable ASCII characters');
+  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new Error('--idempotency-key takes 1 to 255 printable ASCII characters');
   return {
-    file: positionals[0]!, url, waitMs: values.wait ? timeoutS * 1000 : 0, out: values.out, idempotencyKey: key,
-    apiKey: values['api-key'] ?? env.AFDP_NOTARY_API_KEY, token: values.token ?? env.AFDP_NOTARY_TOKEN, json: values.json!,
+    file: positionals[0]!,
+    url,
+    waitMs: values.wait ? timeoutS * 1000 : 0,
+    out: values.out,
+    idempotencyKey: key,
+    apiKey: values['api-key'] ?? env.AFDP_NOTARY_API_KEY,
+    token: values.token ?? env.AFDP_NOTARY_TOKEN,
+    json: values.json!,
   };
 }
 

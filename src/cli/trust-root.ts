@@ -27,7 +27,13 @@ export async function runTrustRoot(argv: string[], io: Io): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { url: { type: 'string' }, 'trust-root': { type: 'string' }, sigstore: { type: 'boolean', default: false }, 'keys-out': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        url: { type: 'string' },
+        'trust-root': { type: 'string' },
+        sigstore: { type: 'boolean', default: false },
+        'keys-out': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     }));
   } catch (err) {
     return usage(io, (err as Error).message);

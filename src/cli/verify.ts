@@ -26,8 +26,13 @@ export function verifyReceiptOffline(pkg: Obj, receipt: Obj, trust: TrustRoot, n
   const report = validateReceipt(evidence, receipt, trust, now);
   const checks = report.checks.map((c) =>
     // offline, a receipt still pending has nothing to prove: fetch it again once anchored
-    (c.check === 'transparency log' && c.status === 'skip' ? { ...c, status: 'fail' as const, detail: `${c.detail}; fetch the receipt again once anchored` } : c));
+    c.check === 'transparency log' && c.status === 'skip'
+      ? { ...c, status: 'fail' as const, detail: `${c.detail}; fetch the receipt again once anchored` }
+      : c,
+  );
   // validate-receipt only warns about a mismatched bundle; here it is a failed check already
-  const warnings = report.validation_result.warnings.filter((w) => !w.startsWith('bundle: ') && !w.startsWith('the signature is not anchored'));
+  const warnings = report.validation_result.warnings.filter(
+    (w) => !w.startsWith('bundle: ') && !w.startsWith('the signature is not anchored'),
+  );
   return { ok: checks.every((c) => c.status !== 'fail'), checks, warnings };
 }

@@ -55,28 +55,37 @@ function trustProxy(r: Reader): HardeningConfig['trustProxy'] {
   const raw = r.optional('NOTARY_TRUST_PROXY');
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of list) {
-    if (!isAddressOrCidr(entry)) throw new ConfigError('NOTARY_TRUST_PROXY', `"${entry}" is not an IP address or CIDR (or use true, false)`);
+    if (!isAddressOrCidr(entry))
+      throw new ConfigError('NOTARY_TRUST_PROXY', `"${entry}" is not an IP address or CIDR (or use true, false)`);
   }
   return list;
 }
 
-const isAddressOrCidr = (s: string): boolean => ipaddr.isValid(s) || (() => {
-  try {
-    ipaddr.parseCIDR(s);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const isAddressOrCidr = (s: string): boolean =>
+  ipaddr.isValid(s) ||
+  (() => {
+    try {
+      ipaddr.parseCIDR(s);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 /** Ranges no webhook may reach even when listed: the host itself, link-local (cloud metadata), unspecified, multicast. */
 const NEVER = new Set(['loopback', 'linkLocal', 'unspecified', 'multicast', 'broadcast']);
 
 function webhookPolicy(r: Reader, env: Record<string, string | undefined>): WebhookPolicyConfig {
   const hosts = r.optional('NOTARY_WEBHOOK_ALLOWED_HOSTS');
-  const networks = (r.optional('NOTARY_WEBHOOK_ALLOWED_NETWORKS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const networks = (r.optional('NOTARY_WEBHOOK_ALLOWED_NETWORKS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const cidr of networks) {
     let range: string;
     try {
@@ -92,7 +101,13 @@ function webhookPolicy(r: Reader, env: Record<string, string | undefined>): Webh
   }
   return {
     allowHttp: r.bool('NOTARY_WEBHOOK_ALLOW_HTTP', false),
-    allowedHosts: hosts === undefined ? undefined : hosts.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    allowedHosts:
+      hosts === undefined
+        ? undefined
+        : hosts
+            .split(',')
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean),
     allowedNetworks: networks,
     allowLoopbackForTests,
   };

@@ -30,7 +30,8 @@ export function httpLimits(r: Reader): HttpLimits {
   const requestTimeoutMs = r.int('NOTARY_HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 3_600_000);
   const headersTimeoutMs = r.int('NOTARY_HTTP_HEADERS_TIMEOUT_MS', Math.min(d.headersTimeoutMs, requestTimeoutMs), 100, 3_600_000);
   // Node checks the headers' deadline within the request's: a longer one would never apply
-  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('NOTARY_HTTP_HEADERS_TIMEOUT_MS', `must not exceed NOTARY_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new ConfigError('NOTARY_HTTP_HEADERS_TIMEOUT_MS', `must not exceed NOTARY_HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   return {
     requestTimeoutMs,
     headersTimeoutMs,

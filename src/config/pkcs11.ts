@@ -42,16 +42,19 @@ export function pkcs11Config(r: Reader, vaultSet: boolean): Pkcs11Config | undef
 function pin(r: Reader): string {
   const value = r.optional('NOTARY_PKCS11_PIN');
   const file = r.optional('NOTARY_PKCS11_PIN_FILE');
-  if ((value === undefined) === (file === undefined)) throw new ConfigError('NOTARY_PKCS11_PIN', 'or NOTARY_PKCS11_PIN_FILE (exactly one) gives the user PIN');
+  if ((value === undefined) === (file === undefined))
+    throw new ConfigError('NOTARY_PKCS11_PIN', 'or NOTARY_PKCS11_PIN_FILE (exactly one) gives the user PIN');
   // a file's trailing newline is not part of the PIN; the PIN itself is never part of a message
   const pin = value ?? r.file('NOTARY_PKCS11_PIN_FILE', file!).replace(/\r?\n$/, '');
-  if (pin.length === 0 || pin.length > 255) throw new ConfigError(value ? 'NOTARY_PKCS11_PIN' : 'NOTARY_PKCS11_PIN_FILE', 'must hold a PIN of 1 to 255 characters');
+  if (pin.length === 0 || pin.length > 255)
+    throw new ConfigError(value ? 'NOTARY_PKCS11_PIN' : 'NOTARY_PKCS11_PIN_FILE', 'must hold a PIN of 1 to 255 characters');
   return pin;
 }
 
 function keyLabel(r: Reader): string {
   const label = r.str('NOTARY_PKCS11_KEY_LABEL', 'afdp-notary-signing');
   // CKA_LABEL is UTF-8; versions are appended as -vN
-  if (!/^[\x21-\x7e]{1,100}$/.test(label)) throw new ConfigError('NOTARY_PKCS11_KEY_LABEL', 'must be 1 to 100 printable ASCII characters without spaces');
+  if (!/^[\x21-\x7e]{1,100}$/.test(label))
+    throw new ConfigError('NOTARY_PKCS11_KEY_LABEL', 'must be 1 to 100 printable ASCII characters without spaces');
   return label;
 }

@@ -4,7 +4,15 @@ export type PulsarSubscriptionType = 'Exclusive' | 'Shared' | 'KeyShared' | 'Fai
 export type PulsarAuth =
   | { method: 'token'; token: string }
   /** OAuth2 client credentials: client id + secret, or a key file (`privateKey`: path or data: URL) holding them */
-  | { method: 'oauth2'; issuerUrl: string; clientId?: string; clientSecret?: string; privateKey?: string; audience?: string; scope?: string };
+  | {
+      method: 'oauth2';
+      issuerUrl: string;
+      clientId?: string;
+      clientSecret?: string;
+      privateKey?: string;
+      audience?: string;
+      scope?: string;
+    };
 
 export interface PulsarTls {
   trustCertsFile?: string;
@@ -38,15 +46,23 @@ export interface PulsarConfig {
 }
 
 /** What config/pulsar.ts reads from the environment; everything but the URL has AFDP's default. */
-export type PulsarOptions = { serviceUrl: string; tenant?: string; namespace?: string } & Partial<Omit<PulsarConfig, 'serviceUrl' | 'topics'>> & {
-  topics?: Partial<PulsarConfig['topics']>;
-};
+export type PulsarOptions = { serviceUrl: string; tenant?: string; namespace?: string } & Partial<
+  Omit<PulsarConfig, 'serviceUrl' | 'topics'>
+> & {
+    topics?: Partial<PulsarConfig['topics']>;
+  };
 
 /** AFDP's defaults (the Rust notary's `pulsar/config.rs`), except maxDeliveries (issue #6: 5). */
 export const PULSAR_DEFAULTS = {
   tenant: 'afdp',
   namespace: 'default',
-  topics: { events: 'afdp.pipeline.events', results: 'afdp.notary.results', status: 'afdp.notary.status', errors: 'afdp.notary.errors', dlq: 'afdp.notary.dlq' },
+  topics: {
+    events: 'afdp.pipeline.events',
+    results: 'afdp.notary.results',
+    status: 'afdp.notary.status',
+    errors: 'afdp.notary.errors',
+    dlq: 'afdp.notary.dlq',
+  },
   subscription: 'afdp-notary-subscription',
   subscriptionType: 'Shared' as PulsarSubscriptionType,
   receiverQueueSize: 1000,

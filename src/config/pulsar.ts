@@ -10,8 +10,11 @@ export function pulsarConfig(r: Reader): PulsarConfig | undefined {
     tenant: r.optional('PULSAR_TENANT'),
     namespace: r.optional('PULSAR_NAMESPACE'),
     topics: {
-      events: r.optional('PULSAR_EVENTS_TOPIC'), results: r.optional('PULSAR_RESULTS_TOPIC'), status: r.optional('PULSAR_STATUS_TOPIC'),
-      errors: r.optional('PULSAR_ERRORS_TOPIC'), dlq: r.optional('PULSAR_DLQ_TOPIC'),
+      events: r.optional('PULSAR_EVENTS_TOPIC'),
+      results: r.optional('PULSAR_RESULTS_TOPIC'),
+      status: r.optional('PULSAR_STATUS_TOPIC'),
+      errors: r.optional('PULSAR_ERRORS_TOPIC'),
+      dlq: r.optional('PULSAR_DLQ_TOPIC'),
     },
     subscription: r.optional('PULSAR_SUBSCRIPTION'),
     consumerName: r.optional('PULSAR_CONSUMER_NAME'),
@@ -20,8 +23,11 @@ export function pulsarConfig(r: Reader): PulsarConfig | undefined {
     receiverQueueSize: r.int('NOTARY_PULSAR_RECEIVER_QUEUE_SIZE', 1000, 1, 100_000),
     auth: pulsarAuth(r),
     tls: {
-      trustCertsFile: r.optional('PULSAR_TLS_TRUST_CERTS_FILE'), certFile: r.optional('PULSAR_TLS_CERT_FILE'), keyFile: r.optional('PULSAR_TLS_KEY_FILE'),
-      validateHostname: r.bool('PULSAR_TLS_VALIDATE_HOSTNAME', true), allowInsecureConnection: r.bool('PULSAR_TLS_ALLOW_INSECURE', false),
+      trustCertsFile: r.optional('PULSAR_TLS_TRUST_CERTS_FILE'),
+      certFile: r.optional('PULSAR_TLS_CERT_FILE'),
+      keyFile: r.optional('PULSAR_TLS_KEY_FILE'),
+      validateHostname: r.bool('PULSAR_TLS_VALIDATE_HOSTNAME', true),
+      allowInsecureConnection: r.bool('PULSAR_TLS_ALLOW_INSECURE', false),
     },
   };
   // unset topic names keep AFDP's defaults
@@ -35,8 +41,12 @@ function pulsarAuth(r: Reader): PulsarOptions['auth'] {
   const issuerUrl = r.url('PULSAR_OAUTH2_ISSUER_URL', ['http:', 'https:']);
   if (!issuerUrl) return undefined;
   return {
-    method: 'oauth2', issuerUrl,
-    clientId: r.optional('PULSAR_OAUTH2_CLIENT_ID'), clientSecret: r.optional('PULSAR_OAUTH2_CLIENT_SECRET'),
-    privateKey: r.optional('PULSAR_OAUTH2_PRIVATE_KEY'), audience: r.optional('PULSAR_OAUTH2_AUDIENCE'), scope: r.optional('PULSAR_OAUTH2_SCOPE'),
+    method: 'oauth2',
+    issuerUrl,
+    clientId: r.optional('PULSAR_OAUTH2_CLIENT_ID'),
+    clientSecret: r.optional('PULSAR_OAUTH2_CLIENT_SECRET'),
+    privateKey: r.optional('PULSAR_OAUTH2_PRIVATE_KEY'),
+    audience: r.optional('PULSAR_OAUTH2_AUDIENCE'),
+    scope: r.optional('PULSAR_OAUTH2_SCOPE'),
   };
 }

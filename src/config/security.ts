@@ -52,7 +52,10 @@ export function securityConfig(r: Reader): SecurityConfig {
     tls,
     rateLimit: max === undefined ? undefined : { max, windowMs: r.int('NOTARY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000) },
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
-    corsOrigins: (r.optional('NOTARY_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (r.optional('NOTARY_CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 
@@ -61,12 +64,19 @@ function oidcConfig(r: Reader): OidcConfig | undefined {
   if (!issuer) return undefined;
   return {
     issuer,
-    audience: r.required('NOTARY_OIDC_AUDIENCE').split(',').map((a) => a.trim()).filter(Boolean),
+    audience: r
+      .required('NOTARY_OIDC_AUDIENCE')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     jwksUrl: r.url('NOTARY_OIDC_JWKS_URL', ['http:', 'https:']) ?? r.required('NOTARY_OIDC_JWKS_URL'),
     clockSkewSeconds: r.int('NOTARY_OIDC_CLOCK_SKEW_SECONDS', 30, 0, 600),
     rolesClaim: r.str('NOTARY_OIDC_ROLES_CLAIM', 'roles'),
     // asymmetric only: a JWKS never holds shared secrets, and this keeps `none`/HS* out for good
-    algorithms: r.str('NOTARY_OIDC_ALGORITHMS', 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA').split(',').map((a) => a.trim()),
+    algorithms: r
+      .str('NOTARY_OIDC_ALGORITHMS', 'RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA')
+      .split(',')
+      .map((a) => a.trim()),
   };
 }
 
@@ -80,7 +90,8 @@ function subjectRoles(r: Reader): Record<string, string[]> {
   } catch {
     throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', 'must be a JSON object of CN → [roles]');
   for (const [cn, roles] of Object.entries(parsed)) {
     if (!Array.isArray(roles) || !roles.every((x) => typeof x === 'string' && isRole(x))) {
       throw new ConfigError('NOTARY_MTLS_SUBJECT_ROLES', `roles of "${cn}" must be a list of ai_engineer, security_analyst, admin`);

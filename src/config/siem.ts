@@ -48,7 +48,8 @@ export interface SiemConfig {
 export function siemConfig(r: Reader): SiemConfig | undefined {
   const name = r.str('NOTARY_SIEM_HOSTNAME', hostname());
   // RFC 5424 HOSTNAME: printable US-ASCII, no spaces, at most 255 characters
-  if (!/^[\x21-\x7e]{1,255}$/.test(name)) throw new ConfigError('NOTARY_SIEM_HOSTNAME', 'must be 1–255 printable ASCII characters without spaces');
+  if (!/^[\x21-\x7e]{1,255}$/.test(name))
+    throw new ConfigError('NOTARY_SIEM_HOSTNAME', 'must be 1–255 printable ASCII characters without spaces');
   const syslog = syslogConfig(r, name);
   const otlpUrl = r.url('NOTARY_SIEM_OTLP_LOGS_URL', ['http:', 'https:']);
   if (!syslog && !otlpUrl) return undefined;
@@ -69,7 +70,11 @@ function syslogConfig(r: Reader, name: string): SyslogSiemConfig | undefined {
   const caFile = r.required('NOTARY_SIEM_SYSLOG_CA_FILE');
   const certFile = r.optional('NOTARY_SIEM_SYSLOG_CERT_FILE');
   const keyFile = r.optional('NOTARY_SIEM_SYSLOG_KEY_FILE');
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError(certFile ? 'NOTARY_SIEM_SYSLOG_KEY_FILE' : 'NOTARY_SIEM_SYSLOG_CERT_FILE', 'client certificate and key go together');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new ConfigError(
+      certFile ? 'NOTARY_SIEM_SYSLOG_KEY_FILE' : 'NOTARY_SIEM_SYSLOG_CERT_FILE',
+      'client certificate and key go together',
+    );
   return {
     host,
     port: r.int('NOTARY_SIEM_SYSLOG_PORT', 6514, 1, 65535),

@@ -20,10 +20,7 @@ export interface RekorConfig {
  */
 export const DEFAULT_TSA_POLICY_OID = '1.3.6.1.4.1.32473.3161.1';
 
-export type TsaConfig =
-  | { mode: 'embedded'; policyOid: string }
-  | { mode: 'remote'; url: string; certChainPem?: string }
-  | { mode: 'off' };
+export type TsaConfig = { mode: 'embedded'; policyOid: string } | { mode: 'remote'; url: string; certChainPem?: string } | { mode: 'off' };
 
 export function rekorConfig(r: Reader): RekorConfig | undefined {
   const url = r.url('REKOR_URL', ['http:', 'https:']);
@@ -47,7 +44,8 @@ export function tsaConfig(r: Reader, rekor: RekorConfig | undefined): TsaConfig 
   if (r.oneOf('NOTARY_TIMESTAMPS', ['on', 'off'], 'on') === 'off') {
     if (url) throw new ConfigError('NOTARY_TIMESTAMPS', 'is off but NOTARY_TSA_URL is set');
     // a Rekor v2 entry proves no time: without a timestamp, a rotated key could never be judged
-    if (rekor?.apiVersion === 2) throw new ConfigError('NOTARY_TIMESTAMPS', 'cannot be off with REKOR_API_VERSION=2 (Rekor v2 issues no signed time)');
+    if (rekor?.apiVersion === 2)
+      throw new ConfigError('NOTARY_TIMESTAMPS', 'cannot be off with REKOR_API_VERSION=2 (Rekor v2 issues no signed time)');
     return { mode: 'off' };
   }
   if (!url) {

@@ -27,9 +27,16 @@ export function vaultConfig(r: Reader): VaultConfig | undefined {
   if (!addr) return undefined;
   const method = r.oneOf('VAULT_AUTH_METHOD', ['token', 'approle', 'kubernetes'], 'token');
   const auth: VaultAuthConfig =
-    method === 'token' ? { method, token: r.required('VAULT_TOKEN') }
-    : method === 'approle' ? { method, roleId: r.required('VAULT_ROLE_ID'), secretId: r.required('VAULT_SECRET_ID'), mount: r.optional('VAULT_AUTH_MOUNT') }
-    : { method, role: r.required('VAULT_K8S_ROLE'), jwtPath: r.str('VAULT_K8S_JWT_PATH', '/var/run/secrets/kubernetes.io/serviceaccount/token'), mount: r.optional('VAULT_AUTH_MOUNT') };
+    method === 'token'
+      ? { method, token: r.required('VAULT_TOKEN') }
+      : method === 'approle'
+        ? { method, roleId: r.required('VAULT_ROLE_ID'), secretId: r.required('VAULT_SECRET_ID'), mount: r.optional('VAULT_AUTH_MOUNT') }
+        : {
+            method,
+            role: r.required('VAULT_K8S_ROLE'),
+            jwtPath: r.str('VAULT_K8S_JWT_PATH', '/var/run/secrets/kubernetes.io/serviceaccount/token'),
+            mount: r.optional('VAULT_AUTH_MOUNT'),
+          };
   const caFile = r.optional('VAULT_CACERT');
   return {
     addr,
@@ -41,13 +48,17 @@ export function vaultConfig(r: Reader): VaultConfig | undefined {
     createKey: r.bool('NOTARY_VAULT_CREATE_KEY', false),
     keyType: r.oneOf('NOTARY_SIGNING_ALGORITHM', ['ecdsa-p256', 'ecdsa-p384'], 'ecdsa-p256'),
     evidenceKey: evidenceKey(r, r.str('VAULT_TRANSIT_KEY', 'afdp-notary-key')),
-    dataKeyWindow: { ms: r.int('NOTARY_VAULT_DATA_KEY_SECONDS', 300, 1, 86_400) * 1000, uses: r.int('NOTARY_VAULT_DATA_KEY_USES', 100_000, 1, 1_000_000_000) },
+    dataKeyWindow: {
+      ms: r.int('NOTARY_VAULT_DATA_KEY_SECONDS', 300, 1, 86_400) * 1000,
+      uses: r.int('NOTARY_VAULT_DATA_KEY_USES', 100_000, 1, 1_000_000_000),
+    },
   };
 }
 
 /** Never the signing key: a key that signs must not also wrap data keys (and Vault would refuse the type anyway). */
 function evidenceKey(r: Reader, signingKey: string): string | undefined {
   const key = r.optional('NOTARY_VAULT_EVIDENCE_KEY');
-  if (key === signingKey) throw new ConfigError('NOTARY_VAULT_EVIDENCE_KEY', 'must name its own transit key, not the signing key VAULT_TRANSIT_KEY');
+  if (key === signingKey)
+    throw new ConfigError('NOTARY_VAULT_EVIDENCE_KEY', 'must name its own transit key, not the signing key VAULT_TRANSIT_KEY');
   return key;
 }

@@ -51,8 +51,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?
  * batch item's error), published (Pulsar) and logged, so characters that a database column, a
  * header or a log line cannot hold are written as \uXXXX escapes.
  */
-export const printable = (text: string): string =>
-  text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const printable = (text: string): string => text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function isNotaryError(err: unknown): err is NotaryError {
   return err instanceof NotaryError;

@@ -34,7 +34,11 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 export function parseIJson(bytes: Uint8Array, options: IJsonOptions): unknown {
-  if (!isUtf8(bytes)) throw new NotaryError('invalid_request', 'body: not valid UTF-8 (invalid, overlong or surrogate byte sequences are refused, never replaced)');
+  if (!isUtf8(bytes))
+    throw new NotaryError(
+      'invalid_request',
+      'body: not valid UTF-8 (invalid, overlong or surrogate byte sequences are refused, never replaced)',
+    );
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return new Parser(text, options.maxDepth, options.deferValueFaults ?? false).document();
 }
@@ -48,7 +52,11 @@ class Parser {
   private pos = 0;
   private readonly path: (string | number)[] = [];
 
-  constructor(private readonly text: string, private readonly maxDepth: number, private readonly deferValueFaults: boolean) {}
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+    private readonly deferValueFaults: boolean,
+  ) {}
 
   document(): unknown {
     this.ws();
@@ -86,14 +94,18 @@ class Parser {
       const key = this.string(true);
       this.path.push(key);
       if (key === '__proto__') this.refuse('invalid_request', 'the member name "__proto__" is refused (prototype pollution)');
-      if (Object.hasOwn(out, key)) this.refuse('invalid_request', 'duplicate member name (I-JSON, RFC 7493 §2.3): each name may appear once per object');
+      if (Object.hasOwn(out, key))
+        this.refuse('invalid_request', 'duplicate member name (I-JSON, RFC 7493 §2.3): each name may appear once per object');
       this.ws();
       if (!this.eat(0x3a)) this.syntax('expected ":"');
       this.ws();
       out[key] = this.value(depth);
       this.path.pop();
       this.ws();
-      if (this.eat(0x2c)) { this.ws(); continue; }
+      if (this.eat(0x2c)) {
+        this.ws();
+        continue;
+      }
       if (this.eat(0x7d)) return out;
       this.syntax('expected "," or "}"');
     }
@@ -110,7 +122,10 @@ class Parser {
       out.push(this.value(depth));
       this.path.pop();
       this.ws();
-      if (this.eat(0x2c)) { this.ws(); continue; }
+      if (this.eat(0x2c)) {
+        this.ws();
+        continue;
+      }
       if (this.eat(0x5d)) return out;
       this.syntax('expected "," or "]"');
     }
@@ -122,32 +137,60 @@ class Parser {
     // fast path: no escapes
     for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x22) { this.pos = i + 1; return text.slice(start, i); }
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
       if (c === 0x5c || c < 0x20) break;
     }
     let out = '';
     let from = start;
     for (let i = start; ; i++) {
-      if (i >= text.length) { this.pos = i; this.syntax('unterminated string'); }
+      if (i >= text.length) {
+        this.pos = i;
+        this.syntax('unterminated string');
+      }
       const c = text.charCodeAt(i);
-      if (c === 0x22) { this.pos = i + 1; return out + text.slice(from, i); }
-      if (c < 0x20) { this.pos = i; this.syntax('control characters must be escaped in strings'); }
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return out + text.slice(from, i);
+      }
+      if (c < 0x20) {
+        this.pos = i;
+        this.syntax('control characters must be escaped in strings');
+      }
       if (c !== 0x5c) continue;
       out += text.slice(from, i);
       const e = text[i + 1];
       const simple = e === undefined ? undefined : ESCAPES[e];
-      if (simple !== undefined) { out += simple; i++; from = i + 1; continue; }
-      if (e !== 'u') { this.pos = i; this.syntax('invalid escape sequence'); }
+      if (simple !== undefined) {
+        out += simple;
+        i++;
+        from = i + 1;
+        continue;
+      }
+      if (e !== 'u') {
+        this.pos = i;
+        this.syntax('invalid escape sequence');
+      }
       const unit = this.hex4(i + 2);
       i += 5;
       if (unit >= 0xd800 && unit <= 0xdbff && text[i + 1] === '\\' && text[i + 2] === 'u') {
         const low = this.hex4(i + 3);
-        if (low >= 0xdc00 && low <= 0xdfff) { out += String.fromCharCode(unit, low); i += 6; from = i + 1; continue; }
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          out += String.fromCharCode(unit, low);
+          i += 6;
+          from = i + 1;
+          continue;
+        }
       }
       if (unit >= 0xd800 && unit <= 0xdfff && !this.deferValueFaults) {
         this.pos = i;
         const where = isKey ? 'in a member name of this object' : 'in this string';
-        this.refuse('validation_failed', `lone surrogate \\u${unit.toString(16)} ${where} has no Unicode meaning and cannot be canonicalized (RFC 8785)`);
+        this.refuse(
+          'validation_failed',
+          `lone surrogate \\u${unit.toString(16)} ${where} has no Unicode meaning and cannot be canonicalized (RFC 8785)`,
+        );
       }
       out += String.fromCharCode(unit);
       from = i + 1;
@@ -156,7 +199,10 @@ class Parser {
 
   private hex4(at: number): number {
     const h = this.text.slice(at, at + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(h)) { this.pos = at; this.syntax('invalid \\u escape'); }
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) {
+      this.pos = at;
+      this.syntax('invalid \\u escape');
+    }
     return parseInt(h, 16);
   }
 
@@ -169,7 +215,10 @@ class Parser {
     if (this.deferValueFaults) return n;
     if (!Number.isFinite(n)) this.refuse('validation_failed', `${m![0]} is beyond the range of a double (I-JSON): send it as a string`);
     if (Math.abs(n) > MAX_SAFE) {
-      this.refuse('validation_failed', `${m![0]} is an integer beyond ±(2^53−1), which I-JSON numbers cannot hold exactly: send it as a string`);
+      this.refuse(
+        'validation_failed',
+        `${m![0]} is an integer beyond ±(2^53−1), which I-JSON numbers cannot hold exactly: send it as a string`,
+      );
     }
     return n;
   }

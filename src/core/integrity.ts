@@ -37,13 +37,16 @@ export function checkJsonTree(root: Obj, limits: InputLimits, path: string): voi
     }
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw invalid(p, 'must be a finite number');
-      if (Math.abs(v) > Number.MAX_SAFE_INTEGER) throw invalid(p, 'is an integer beyond ±(2^53−1), which I-JSON numbers cannot hold exactly: send it as a string');
+      if (Math.abs(v) > Number.MAX_SAFE_INTEGER)
+        throw invalid(p, 'is an integer beyond ±(2^53−1), which I-JSON numbers cannot hold exactly: send it as a string');
       return;
     }
     if (v === null || typeof v === 'boolean') return;
     if (typeof v !== 'object') throw invalid(p, 'is not a JSON value');
     if (depth - 1 > limits.maxMetadataDepth) {
-      throw new NotaryError('payload_too_large', `${p}: nesting is limited to depth ${limits.maxMetadataDepth} below metadata`, { field: p });
+      throw new NotaryError('payload_too_large', `${p}: nesting is limited to depth ${limits.maxMetadataDepth} below metadata`, {
+        field: p,
+      });
     }
     if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, `${p}[${i}]`, depth + 1));
@@ -103,6 +106,9 @@ export function isStorableTimestamp(text: string): boolean {
 
 export function storableTimestamp(text: string, field: string): void {
   if (!isStorableTimestamp(text)) {
-    throw invalid(field, 'must be an RFC 3339 date-time of a real day between years 0001 and 9999, offset within ±15:59, such as 2024-01-23T14:30:00Z');
+    throw invalid(
+      field,
+      'must be an RFC 3339 date-time of a real day between years 0001 and 9999, offset within ±15:59, such as 2024-01-23T14:30:00Z',
+    );
   }
 }

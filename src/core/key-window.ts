@@ -32,14 +32,25 @@ export function checkKeyWindow(keys: readonly PublicKeyVersion[], version: numbe
   const skew = CLOCK_SKEW_SECONDS * 1000;
   for (const t of times) {
     if (!Number.isNaN(window.start.getTime()) && t.at.getTime() < window.start.getTime() - skew) {
-      return { ok: false, code: 'before_key', detail: `${t.source} ${t.at.toISOString()} is before key version ${version} was created (${window.start.toISOString()})` };
+      return {
+        ok: false,
+        code: 'before_key',
+        detail: `${t.source} ${t.at.toISOString()} is before key version ${version} was created (${window.start.toISOString()})`,
+      };
     }
     if (window.end && t.at.getTime() > window.end.getTime() + skew) {
-      return { ok: false, code: 'key_rotated', detail: `${t.source} ${t.at.toISOString()} is after key version ${version} was rotated (${window.end.toISOString()})` };
+      return {
+        ok: false,
+        code: 'key_rotated',
+        detail: `${t.source} ${t.at.toISOString()} is after key version ${version} was rotated (${window.end.toISOString()})`,
+      };
     }
   }
   const state = window.end ? `rotated ${window.end.toISOString()}, ` : '';
-  return { ok: true, detail: `key version ${version} (${state}created ${window.start.toISOString()}) was valid at ${times.map((t) => `${t.source} ${t.at.toISOString()}`).join(' and ')}` };
+  return {
+    ok: true,
+    detail: `key version ${version} (${state}created ${window.start.toISOString()}) was valid at ${times.map((t) => `${t.source} ${t.at.toISOString()}`).join(' and ')}`,
+  };
 }
 
 /** The evidence's own timestamp_utc cannot be after the signature was timestamped or logged; no trusted time is in the future. */
@@ -51,7 +62,16 @@ export function checkClaimedTime(timestampUtc: string, times: readonly TrustedTi
   const earliest = times.reduce<TrustedTime | undefined>((a, t) => (!a || t.at < a.at ? t : a), undefined);
   const limit = earliest?.at.getTime() ?? now.getTime();
   if (claimed > limit + skew) {
-    return { ok: false, code: 'after', detail: `timestamp_utc ${timestampUtc} is after ${earliest ? `the ${earliest.source} ${earliest.at.toISOString()}` : 'now'}` };
+    return {
+      ok: false,
+      code: 'after',
+      detail: `timestamp_utc ${timestampUtc} is after ${earliest ? `the ${earliest.source} ${earliest.at.toISOString()}` : 'now'}`,
+    };
   }
-  return { ok: true, detail: earliest ? `timestamp_utc is not after the ${earliest.source} ${earliest.at.toISOString()}` : 'timestamp_utc is not in the future' };
+  return {
+    ok: true,
+    detail: earliest
+      ? `timestamp_utc is not after the ${earliest.source} ${earliest.at.toISOString()}`
+      : 'timestamp_utc is not in the future',
+  };
 }

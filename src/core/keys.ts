@@ -23,7 +23,8 @@ export function generateEcKeyPair(algorithm: SigningAlgorithm): { privateKey: Ke
   const privateKey = createPrivateKey({
     format: 'jwk',
     key: {
-      kty: 'EC', crv: spec.namedCurve,
+      kty: 'EC',
+      crv: spec.namedCurve,
       x: point.subarray(1, 1 + size).toString('base64url'),
       y: point.subarray(1 + size, 1 + 2 * size).toString('base64url'),
       d: pad(ecdh.getPrivateKey(), size).toString('base64url'),

@@ -1,6 +1,15 @@
 import type { Clock, IdGenerator, Logger } from '../ports/clock.js';
 import type { ColocatedAppend } from '../ports/colocated-append.js';
-import type { EvidenceQuery, EvidenceStore, NotarizationRecord, Page, StoredAnchor, StoredSignature, WorkflowPage, WorkflowQuery } from '../ports/evidence-store.js';
+import type {
+  EvidenceQuery,
+  EvidenceStore,
+  NotarizationRecord,
+  Page,
+  StoredAnchor,
+  StoredSignature,
+  WorkflowPage,
+  WorkflowQuery,
+} from '../ports/evidence-store.js';
 import type { KeySigner, PublicKeyVersion, SignatureResult } from '../ports/key-signer.js';
 import type { TimestampAuthority, TimestampAuthorityInfo } from '../ports/timestamp-authority.js';
 import type { AnchorRequest, LogInfo, TransparencyLog } from '../ports/transparency-log.js';
@@ -70,7 +79,10 @@ export interface TrustRoot {
 /** The signature row: a digest other than the evidence hash (SHA-384 for a P-384 key) is kept for the anchorer. */
 function storedSignature(sig: SignatureResult, anchor: AnchorRequest): Omit<StoredSignature, 'signedAt' | 'timestamp'> {
   return {
-    keyId: sig.keyId, keyVersion: sig.keyVersion, signature: sig.signature, publicKeyPem: sig.publicKeyPem,
+    keyId: sig.keyId,
+    keyVersion: sig.keyVersion,
+    signature: sig.signature,
+    publicKeyPem: sig.publicKeyPem,
     ...(anchor.hashAlgorithm && { signedDigest: { hash: anchor.hashAlgorithm, hex: anchor.digestHex } }),
   };
 }
@@ -111,7 +123,13 @@ export class Notary {
       }
     }
     try {
-      const result = await this.signStoreAnchor(evidence, workflowId, options.waitAnchoredMs ?? 0, options.principal ?? null, options.audit ?? {});
+      const result = await this.signStoreAnchor(
+        evidence,
+        workflowId,
+        options.waitAnchoredMs ?? 0,
+        options.principal ?? null,
+        options.audit ?? {},
+      );
       return { ...result, replayed: false, warnings: evidence.warnings ?? [] };
     } catch (err) {
       if (key !== undefined) await store.releaseIdempotencyKey(key, workflowId).catch(() => undefined);
@@ -119,7 +137,13 @@ export class Notary {
     }
   }
 
-  private async signStoreAnchor(evidence: CanonicalEvidence, workflowId: string, waitAnchoredMs: number, submittedBy: string | null, context: Record<string, unknown>) {
+  private async signStoreAnchor(
+    evidence: CanonicalEvidence,
+    workflowId: string,
+    waitAnchoredMs: number,
+    submittedBy: string | null,
+    context: Record<string, unknown>,
+  ) {
     const { signer, clock } = this.deps;
     this.deps.log.writable?.(); // a log that failed its self-check gets nothing signed to it
     const { sig, anchor: request } = await this.tracer.span('notary.sign', () => signBytes(signer, evidence.canonical, evidence.digest));
@@ -139,10 +163,19 @@ export class Notary {
     const signature = { ...storedSignature(sig, request), signedAt: now, timestamp };
     // The signature is durable before anchoring starts: an anchor cannot be undone, a lost signature cannot be found.
     // Its audit row commits with it: an acknowledged notarization always has one.
-    const audit = { event: 'evidence.created', outcome: 'success', principal: submittedBy, details: { ...context, workflow_id: workflowId, evidence_package_hash: evidence.hashHex } } as const;
+    const audit = {
+      event: 'evidence.created',
+      outcome: 'success',
+      principal: submittedBy,
+      details: { ...context, workflow_id: workflowId, evidence_package_hash: evidence.hashHex },
+    } as const;
     let anchor = await this.saveAndAnchor({ workflow, evidence, signature, audit }, request);
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
-    for (let delay = 50, deadline = Date.now() + waitAnchoredMs; !anchor && Date.now() + delay < deadline; delay = Math.min(delay * 2, 1000)) {
+    for (
+      let delay = 50, deadline = Date.now() + waitAnchoredMs;
+      !anchor && Date.now() + delay < deadline;
+      delay = Math.min(delay * 2, 1000)
+    ) {
       await new Promise((r) => setTimeout(r, delay));
       anchor = await this.tryAnchor(workflowId, request);
     }
@@ -155,7 +188,11 @@ export class Notary {
    * when the workflow moved on meanwhile (signed by another replica, closed): that signature is then
    * dropped, never anchored, so a workflow keeps exactly one. Returns whether it was stored.
    */
-  async signForWorkflow(workflowId: string, evidence: CanonicalEvidence, persist: (signature: StoredSignature) => Promise<boolean>): Promise<boolean> {
+  async signForWorkflow(
+    workflowId: string,
+    evidence: CanonicalEvidence,
+    persist: (signature: StoredSignature) => Promise<boolean>,
+  ): Promise<boolean> {
     this.deps.log.writable?.();
     const { sig, anchor } = await this.tracer.span('notary.sign', () => signBytes(this.deps.signer, evidence.canonical, evidence.digest));
     const timestamp = await this.timestamping.stamp(sig.signature);
@@ -177,10 +214,11 @@ export class Notary {
       return this.tryAnchor(record.workflow.id, request);
     }
     const unit = colocated.open();
-    const handOver = <T>(call: () => Promise<T>) => call().catch((err: unknown) => {
-      unit.cancel(err);
-      throw err;
-    });
+    const handOver = <T>(call: () => Promise<T>) =>
+      call().catch((err: unknown) => {
+        unit.cancel(err);
+        throw err;
+      });
     const [saved, appended] = await Promise.allSettled([
       this.tracer.span('notary.store', () => handOver(() => store.save(record, unit))),
       this.tracer.span('notary.anchor', () => handOver(() => log.append(request, unit))),
@@ -258,7 +296,11 @@ export class Notary {
   async getEvidence(hashHex: string): Promise<StoredEvidence> {
     const ev = await this.deps.store.getEvidence(hashHex);
     if (!ev) throw new NotaryError('not_found', `no evidence with hash ${hashHex}`);
-    if (isPurged(ev)) throw new NotaryError('gone', `the body of evidence ${hashHex} was purged by retention at ${ev.purged_at}; its receipts still verify`);
+    if (isPurged(ev))
+      throw new NotaryError(
+        'gone',
+        `the body of evidence ${hashHex} was purged by retention at ${ev.purged_at}; its receipts still verify`,
+      );
     return ev;
   }
 
@@ -272,9 +314,21 @@ export class Notary {
     if (typeof receipt !== 'object' || receipt === null || Array.isArray(receipt)) {
       throw new NotaryError('invalid_request', 'receipt: must be a JSON object', { field: 'receipt' });
     }
-    const [keys, log, timestampAuthorities] = await Promise.all([this.deps.signer.publicKeys(), this.deps.log.info(), this.timestamping.trusted()]);
-    const checked = validateReceipt(evidence, receipt as Record<string, unknown>, { keys, log, timestampAuthorities }, this.deps.clock.now());
-    const report = { ...checked, validation_result: { ...checked.validation_result, warnings: [...(evidence.warnings ?? []), ...checked.validation_result.warnings] } };
+    const [keys, log, timestampAuthorities] = await Promise.all([
+      this.deps.signer.publicKeys(),
+      this.deps.log.info(),
+      this.timestamping.trusted(),
+    ]);
+    const checked = validateReceipt(
+      evidence,
+      receipt as Record<string, unknown>,
+      { keys, log, timestampAuthorities },
+      this.deps.clock.now(),
+    );
+    const report = {
+      ...checked,
+      validation_result: { ...checked.validation_result, warnings: [...(evidence.warnings ?? []), ...checked.validation_result.warnings] },
+    };
     // approval workflows bind their approvals into the receipt with a second signature: checked when present
     const attestationError = await checkApprovalAttestation(evidence, receipt as Record<string, unknown>, this.deps.signer);
     if (attestationError === null) return report;
@@ -295,7 +349,13 @@ export class Notary {
     return {
       is_valid: false,
       validation_error: 'this notary issued no such signature for this evidence package',
-      validation_result: { signature_valid: false, evidence_hash_valid: false, rekor_entry_valid: false, timestamp_valid: false, warnings: evidence.warnings ?? [] },
+      validation_result: {
+        signature_valid: false,
+        evidence_hash_valid: false,
+        rekor_entry_valid: false,
+        timestamp_valid: false,
+        warnings: evidence.warnings ?? [],
+      },
       checks: [],
     };
   }
@@ -307,7 +367,9 @@ export class Notary {
 
   async trustRoot(): Promise<TrustRoot> {
     const [signing_keys, transparency_log, timestamp_authorities] = await Promise.all([
-      this.deps.signer.publicKeys(), this.deps.log.info(), this.timestamping.authorities(),
+      this.deps.signer.publicKeys(),
+      this.deps.log.info(),
+      this.timestamping.authorities(),
     ]);
     return { signing_keys, transparency_log, timestamp_authorities };
   }
@@ -322,12 +384,19 @@ export class Notary {
     const { store, signer, log, logger } = this.deps;
     const check = async (name: DependencyHealth['name'], ping: () => Promise<void>): Promise<DependencyHealth> => {
       const started = performance.now();
-      const error = await ping().then(() => null, (err: unknown) => {
-        logger.warn({ err, dependency: name }, 'health check: dependency not answering');
-        return `${name} is not answering`;
-      });
+      const error = await ping().then(
+        () => null,
+        (err: unknown) => {
+          logger.warn({ err, dependency: name }, 'health check: dependency not answering');
+          return `${name} is not answering`;
+        },
+      );
       return { name, healthy: error === null, responseTimeMs: Math.round(performance.now() - started), error };
     };
-    return Promise.all([check('store', () => store.ping()), check('signer', () => signer.ping()), check('transparency_log', () => log.ping())]);
+    return Promise.all([
+      check('store', () => store.ping()),
+      check('signer', () => signer.ping()),
+      check('transparency_log', () => log.ping()),
+    ]);
   }
 }

@@ -23,7 +23,8 @@ export function toLogEntry(r: Obj): LogEntry | undefined {
   const logIndex = num(r, 'log_index');
   const logID = logIdOf(r, uuid);
   const body = str(r, 'rekor_entry_body');
-  if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || logID === undefined || body === undefined) return undefined;
+  if (!proof || typeof proof !== 'object' || uuid === undefined || logIndex === undefined || logID === undefined || body === undefined)
+    return undefined;
   const entry: LogEntry = { uuid, logIndex, logID, body, inclusionProof: proof };
   // Rekor v2 entries have neither; a v1 entry without them fails its SET check
   const integratedTime = num(r, 'integrated_time');

@@ -11,10 +11,15 @@ export { CLOCK_SKEW_SECONDS, checkClaimedTime, checkKeyWindow, keyWindow, type T
 
 /** The receipt's RFC 3161 timestamp, verified over exactly this signature. */
 export function checkRfc3161(response: unknown, signature: Buffer, authorities: readonly TrustedTimestampAuthority[]): TimeCheck {
-  if (typeof response !== 'string' || response === '') return { ok: false, code: 'missing', detail: 'the receipt has no rfc3161_timestamp' };
+  if (typeof response !== 'string' || response === '')
+    return { ok: false, code: 'missing', detail: 'the receipt has no rfc3161_timestamp' };
   try {
     const v = verifyTimestamp(Buffer.from(response, 'base64'), signature, authorities);
-    return { ok: true, time: { source: 'RFC 3161 timestamp', at: v.genTime }, detail: `${v.genTime.toISOString()} by ${v.authority} (serial ${v.serialHex})` };
+    return {
+      ok: true,
+      time: { source: 'RFC 3161 timestamp', at: v.genTime },
+      detail: `${v.genTime.toISOString()} by ${v.authority} (serial ${v.serialHex})`,
+    };
   } catch (err) {
     if (err instanceof TimestampError) return { ok: false, code: err.code, detail: `${err.code}: ${err.message}` };
     throw err;

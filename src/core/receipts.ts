@@ -27,8 +27,17 @@ export function toReceipt(record: ReceiptRecord): Receipt {
     rekor_entry_body: entry?.body ?? null,
     rfc3161_timestamp: timestamp?.response.toString('base64') ?? null,
     timestamped_at: timestamp?.genTime ?? null,
-    bundle: entry && signature.timestamp !== 'pending'
-      ? toSigstoreBundle({ digestHex: workflow.evidence_package_hash, signedDigest: signature.signedDigest, signature: signature.signature, keyId: signature.keyId, keyVersion: signature.keyVersion, entry, timestamp: timestamp?.response })
-      : null,
+    bundle:
+      entry && signature.timestamp !== 'pending'
+        ? toSigstoreBundle({
+            digestHex: workflow.evidence_package_hash,
+            signedDigest: signature.signedDigest,
+            signature: signature.signature,
+            keyId: signature.keyId,
+            keyVersion: signature.keyVersion,
+            entry,
+            timestamp: timestamp?.response,
+          })
+        : null,
   };
 }

@@ -31,12 +31,26 @@ export interface AlgorithmSpec {
 
 export const SIGNING_ALGORITHMS: Readonly<Record<SigningAlgorithm, AlgorithmSpec>> = {
   'ecdsa-p256': {
-    hash: 'sha256', digestBytes: 32, curve: 'prime256v1', namedCurve: 'P-256', webHash: 'SHA-256',
-    keyDetails: 'PKIX_ECDSA_P256_SHA_256', bundleHash: 'SHA2_256', vaultHash: 'sha2-256', label: 'ECDSA P-256 / SHA-256',
+    hash: 'sha256',
+    digestBytes: 32,
+    curve: 'prime256v1',
+    namedCurve: 'P-256',
+    webHash: 'SHA-256',
+    keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+    bundleHash: 'SHA2_256',
+    vaultHash: 'sha2-256',
+    label: 'ECDSA P-256 / SHA-256',
   },
   'ecdsa-p384': {
-    hash: 'sha384', digestBytes: 48, curve: 'secp384r1', namedCurve: 'P-384', webHash: 'SHA-384',
-    keyDetails: 'PKIX_ECDSA_P384_SHA_384', bundleHash: 'SHA2_384', vaultHash: 'sha2-384', label: 'ECDSA P-384 / SHA-384',
+    hash: 'sha384',
+    digestBytes: 48,
+    curve: 'secp384r1',
+    namedCurve: 'P-384',
+    webHash: 'SHA-384',
+    keyDetails: 'PKIX_ECDSA_P384_SHA_384',
+    bundleHash: 'SHA2_384',
+    vaultHash: 'sha2-384',
+    label: 'ECDSA P-384 / SHA-384',
   },
 };
 
@@ -46,7 +60,8 @@ export const isSigningAlgorithm = (v: unknown): v is SigningAlgorithm => v === '
 export const specOfHash = (hash: string): AlgorithmSpec | undefined => Object.values(SIGNING_ALGORITHMS).find((s) => s.hash === hash);
 
 /** The same by Sigstore's HashAlgorithm name (SHA2_384). */
-export const specOfBundleHash = (hash: string): AlgorithmSpec | undefined => Object.values(SIGNING_ALGORITHMS).find((s) => s.bundleHash === hash);
+export const specOfBundleHash = (hash: string): AlgorithmSpec | undefined =>
+  Object.values(SIGNING_ALGORITHMS).find((s) => s.bundleHash === hash);
 
 const byCurve = new Map(Object.entries(SIGNING_ALGORITHMS).map(([a, s]) => [s.curve as string, a as SigningAlgorithm]));
 const memo = new Map<string, SigningAlgorithm>();

@@ -22,7 +22,12 @@ export async function signBytes(signer: KeySigner, bytes: Uint8Array, sha256?: B
   const hash = SIGNING_ALGORITHMS[sig.algorithm].hash;
   return {
     sig,
-    anchor: { digestHex: signed.toString('hex'), ...(hash !== 'sha256' && { hashAlgorithm: hash }), signature: sig.signature, publicKeyPem: sig.publicKeyPem },
+    anchor: {
+      digestHex: signed.toString('hex'),
+      ...(hash !== 'sha256' && { hashAlgorithm: hash }),
+      signature: sig.signature,
+      publicKeyPem: sig.publicKeyPem,
+    },
   };
 }
 

@@ -59,7 +59,6 @@ export class Timestamping {
     if (this.cached?.key !== key) this.cached = { key, authorities: toTrustedAuthorities(infos) };
     return this.cached.authorities;
   }
-
 }
 
 export function toTrustedAuthorities(infos: readonly TimestampAuthorityInfo[]): TrustedTimestampAuthority[] {

@@ -24,7 +24,12 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
  * kept, signed, and named in `warnings` so the caller knows it was not understood. The integrity
  * rules (integrity.ts: limits, I-JSON values, what the store can hold) are not loosened.
  */
-export function validateEvidencePackage(value: unknown, limits: InputLimits, path = 'evidence_package', warnings: string[] = []): EvidencePackage {
+export function validateEvidencePackage(
+  value: unknown,
+  limits: InputLimits,
+  path = 'evidence_package',
+  warnings: string[] = [],
+): EvidencePackage {
   if (!isObject(value)) throw new NotaryError('invalid_request', `${path}: must be a JSON object`, { field: path });
   checkJsonTree(value, limits, path);
   noteUnknown(value, PACKAGE_KEYS, path, warnings);
@@ -66,7 +71,8 @@ function validateArtifacts(value: unknown, path: string, limits: InputLimits, wa
     requireString(item, 'name', p, limits);
     const hash = requireString(item, 'hash_sha256', p, limits);
     if (!HASH_RE.test(hash)) {
-      if (limits.strictArtifactHashes) throw invalid(`${p}.hash_sha256`, 'must be 64 lowercase hex characters (NOTARY_STRICT_ARTIFACT_HASHES)');
+      if (limits.strictArtifactHashes)
+        throw invalid(`${p}.hash_sha256`, 'must be 64 lowercase hex characters (NOTARY_STRICT_ARTIFACT_HASHES)');
       warnings.push(`${p}.hash_sha256: not 64 lowercase hex characters (a SHA-256); signed as given`);
     }
     if (item.uri !== undefined) requireString(item, 'uri', p, limits);

@@ -45,7 +45,12 @@ export interface ReceiptTrust {
 type Obj = Record<string, unknown>;
 const str = (o: Obj, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
 const num = (o: Obj, k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
-const ENTRY_CHECK_NAMES: Record<EntryCheck['check'], string> = { body: 'log entry body', set: 'SET', inclusion: 'inclusion proof', checkpoint: 'checkpoint' };
+const ENTRY_CHECK_NAMES: Record<EntryCheck['check'], string> = {
+  body: 'log entry body',
+  set: 'SET',
+  inclusion: 'inclusion proof',
+  checkpoint: 'checkpoint',
+};
 
 /**
  * Checks a receipt against the evidence it claims to cover, trusting only the trust root's key
@@ -60,9 +65,13 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   };
 
   const claimedHash = str(receipt, 'evidence_package_hash');
-  const evidence_hash_valid = add('evidence hash', claimedHash === evidence.hashHex, claimedHash === evidence.hashHex
-    ? `${evidence.hashHex} (SHA-256 of the RFC 8785 bytes)`
-    : `evidence_package_hash ${claimedHash ?? '(missing)'} does not match the package's hash ${evidence.hashHex}`);
+  const evidence_hash_valid = add(
+    'evidence hash',
+    claimedHash === evidence.hashHex,
+    claimedHash === evidence.hashHex
+      ? `${evidence.hashHex} (SHA-256 of the RFC 8785 bytes)`
+      : `evidence_package_hash ${claimedHash ?? '(missing)'} does not match the package's hash ${evidence.hashHex}`,
+  );
 
   const signature = Buffer.from(str(receipt, 'signature_b64') ?? '', 'base64');
   const version = num(receipt, 'key_version');
@@ -72,10 +81,16 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   else if (signature.length === 0) add('signature', false, 'signature_b64 is missing');
   else {
     const ok = verifiesWithKey(evidence.canonical, key.publicKeyPem, signature);
-    signatureOk = add('signature', ok, ok ? `${SIGNING_ALGORITHMS[key.algorithm].label} by ${key.keyId} v${key.version} (key from the trust root)` : `does not verify with the trust root's key v${key.version}`);
+    signatureOk = add(
+      'signature',
+      ok,
+      ok
+        ? `${SIGNING_ALGORITHMS[key.algorithm].label} by ${key.keyId} v${key.version} (key from the trust root)`
+        : `does not verify with the trust root's key v${key.version}`,
+    );
   }
   if (key && str(receipt, 'public_key_b64') !== Buffer.from(key.publicKeyPem).toString('base64')) {
-    warnings.push('public_key_b64 differs from the trust root\'s key for this version; the trust root was used');
+    warnings.push("public_key_b64 differs from the trust root's key for this version; the trust root was used");
   }
 
   const entry = toLogEntry(receipt);
@@ -84,10 +99,16 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   const pending = !entry && receipt.anchoring === 'pending';
   let rekor_entry_valid = false;
   if (!entry) {
-    add('transparency log', pending ? 'skip' : false, pending ? 'not anchored yet (anchoring: pending)' : `no complete log entry (anchoring: ${String(receipt.anchoring)})`);
+    add(
+      'transparency log',
+      pending ? 'skip' : false,
+      pending ? 'not anchored yet (anchoring: pending)' : `no complete log entry (anchoring: ${String(receipt.anchoring)})`,
+    );
     if (pending) warnings.push('the signature is not anchored in the transparency log yet');
   } else {
-    const entryChecks = verifyLogEntry(entry, createPublicKey(trust.log.publicKeyPem), expected, { keyName: trust.log.apiVersion === 2 ? trust.log.keyName : undefined });
+    const entryChecks = verifyLogEntry(entry, createPublicKey(trust.log.publicKeyPem), expected, {
+      keyName: trust.log.apiVersion === 2 ? trust.log.keyName : undefined,
+    });
     rekor_entry_valid = entryChecks.map((c) => add(ENTRY_CHECK_NAMES[c.check], c.ok, c.detail)).every(Boolean);
   }
 
@@ -112,7 +133,7 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
     const k = checkKeyWindow(trust.keys, key.version, times);
     if (times.length === 0) {
       add('key validity', 'skip', k.detail);
-      warnings.push('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
+      warnings.push("no trusted time (timestamp or log entry): the key version's validity was not checked");
     } else {
       keyOk = add('key validity', k.ok, k.detail);
     }
@@ -123,9 +144,18 @@ export function validateReceipt(evidence: CanonicalEvidence, receipt: Obj, trust
   // The bundle only restates the fields checked above; one that says otherwise is flagged, not trusted.
   const bundle = matchReceiptBundle(receipt, entry, expected.hashAlgorithm && { hash: expected.hashAlgorithm, hex: expected.digestHex });
   if (bundle.state === 'mismatch') warnings.push(`bundle: ${bundle.detail}; Sigstore verifiers will reject it`);
-  checks.push(bundle.state === 'match' ? { check: 'bundle', status: 'pass', detail: `Sigstore bundle v0.3, hint ${bundle.hint}, matches the receipt` }
-    : bundle.state === 'mismatch' ? { check: 'bundle', status: 'fail', detail: bundle.detail }
-    : { check: 'bundle', status: 'skip', detail: bundle.state === 'absent' ? 'absent (receipt issued before bundles)' : 'none while anchoring or timestamping is pending' });
+  checks.push(
+    bundle.state === 'match'
+      ? { check: 'bundle', status: 'pass', detail: `Sigstore bundle v0.3, hint ${bundle.hint}, matches the receipt` }
+      : bundle.state === 'mismatch'
+        ? { check: 'bundle', status: 'fail', detail: bundle.detail }
+        : {
+            check: 'bundle',
+            status: 'skip',
+            detail:
+              bundle.state === 'absent' ? 'absent (receipt issued before bundles)' : 'none while anchoring or timestamping is pending',
+          },
+  );
 
   const signature_valid = signatureOk && keyOk;
   const timestamp_valid = rfc3161Ok && claimedOk;

@@ -38,11 +38,15 @@ export function checkWebhookTarget(url: string, policy: WebhookUrlPolicy, field 
   }
   const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(parsed.protocol)) {
-    throw invalid(field, policy.allowHttp ? 'must be an http or https URL' : 'must be an https URL (http needs NOTARY_WEBHOOK_ALLOW_HTTP=true)');
+    throw invalid(
+      field,
+      policy.allowHttp ? 'must be an http or https URL' : 'must be an https URL (http needs NOTARY_WEBHOOK_ALLOW_HTTP=true)',
+    );
   }
   if (parsed.username !== '' || parsed.password !== '') throw invalid(field, 'must not carry credentials');
   const host = hostOf(parsed);
-  if (policy.allowedHosts && !policy.allowedHosts.includes(host)) throw invalid(field, `host ${host} is not in NOTARY_WEBHOOK_ALLOWED_HOSTS`);
+  if (policy.allowedHosts && !policy.allowedHosts.includes(host))
+    throw invalid(field, `host ${host} is not in NOTARY_WEBHOOK_ALLOWED_HOSTS`);
   if (ipaddr.isValid(host)) {
     const refusal = addressRefusal(host, policy);
     if (refusal) throw invalid(field, `${host} is ${refusal}: webhooks go to public addresses only`);

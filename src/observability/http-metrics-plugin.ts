@@ -40,16 +40,22 @@ const httpMetrics: FastifyPluginAsync<HttpMetricsPluginOptions> = async (app, op
   });
 
   if (path === false) return;
-  app.get(path, {
-    logLevel: 'warn',
-    schema: {
-      tags: ['Health'], operationId: 'getMetrics', summary: 'Prometheus metrics (text exposition format)',
-      response: { 200: { description: 'Every metric of this process', content: { 'text/plain': { schema: { type: 'string' } } } } },
+  app.get(
+    path,
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['Health'],
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics (text exposition format)',
+        response: { 200: { description: 'Every metric of this process', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
     },
-  }, async (_request, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+    async (_request, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    },
+  );
 };
 
 export const httpMetricsPlugin = fp(httpMetrics, { fastify: '5.x', name: 'notary-http-metrics' });

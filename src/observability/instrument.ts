@@ -9,9 +9,10 @@ import { observeDependency, observeSignature, type NotaryMetrics } from './metri
  * adapters import prom-client.
  */
 export function instrumentSigner(signer: KeySigner, metrics: NotaryMetrics): KeySigner {
-  const timed = signer.backend === 'vault'
-    ? (req: Parameters<KeySigner['sign']>[0]) => observeDependency(metrics, 'vault', 'sign', () => signer.sign(req))
-    : (req: Parameters<KeySigner['sign']>[0]) => signer.sign(req);
+  const timed =
+    signer.backend === 'vault'
+      ? (req: Parameters<KeySigner['sign']>[0]) => observeDependency(metrics, 'vault', 'sign', () => signer.sign(req))
+      : (req: Parameters<KeySigner['sign']>[0]) => signer.sign(req);
   return delegate(signer, {
     async sign(request) {
       const start = process.hrtime.bigint();
@@ -24,7 +25,9 @@ export function instrumentSigner(signer: KeySigner, metrics: NotaryMetrics): Key
 
 export function instrumentLog(log: TransparencyLog, metrics: NotaryMetrics): TransparencyLog {
   const dependency = log.backend === 'rekor' ? 'rekor' : 'db';
-  return delegate(log, { append: (request, unit) => observeDependency(metrics, dependency, 'log_append', () => log.append(request, unit)) });
+  return delegate(log, {
+    append: (request, unit) => observeDependency(metrics, dependency, 'log_append', () => log.append(request, unit)),
+  });
 }
 
 /** A remote TSA is a dependency like Rekor; the embedded one is a local computation and is left alone. */

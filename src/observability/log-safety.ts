@@ -16,9 +16,26 @@ import { stdSerializers } from 'pino';
 
 /** Request fields that hold (or may hold) evidence content, censored wherever they appear. */
 export const EVIDENCE_REDACT_PATHS = [
-  'evidence_package', '*.evidence_package', 'evidence_packages', '*.evidence_packages', 'evidence', '*.evidence',
-  'metadata', '*.metadata', 'artifacts', '*.artifacts', 'body', '*.body', 'payload', '*.payload',
-  'req.body', 'request.body', 'data', '*.data', 'properties', '*.properties',
+  'evidence_package',
+  '*.evidence_package',
+  'evidence_packages',
+  '*.evidence_packages',
+  'evidence',
+  '*.evidence',
+  'metadata',
+  '*.metadata',
+  'artifacts',
+  '*.artifacts',
+  'body',
+  '*.body',
+  'payload',
+  '*.payload',
+  'req.body',
+  'request.body',
+  'data',
+  '*.data',
+  'properties',
+  '*.properties',
 ];
 
 /** One pino redact path: dotted identifiers or `*`, and bracketed quoted keys, indices or `*`. */
@@ -29,7 +46,20 @@ const REDACT_PATH = new RegExp(`^(?:${KEY}|${BRACKET})(?:\\.${KEY}|${BRACKET})*$
 export const isRedactPath = (path: string): boolean => path.length <= 200 && REDACT_PATH.test(path);
 
 // properties of driver and system errors that describe the failure, never the input
-const SAFE_PROPERTIES = ['code', 'errno', 'syscall', 'statusCode', 'retryable', 'field', 'severity', 'table', 'column', 'constraint', 'routine', 'dataType'] as const;
+const SAFE_PROPERTIES = [
+  'code',
+  'errno',
+  'syscall',
+  'statusCode',
+  'retryable',
+  'field',
+  'severity',
+  'table',
+  'column',
+  'constraint',
+  'routine',
+  'dataType',
+] as const;
 const MAX_MESSAGE = 500;
 // a single quote after a letter is an apostrophe (can't), not a quotation
 const QUOTED = /"(?:[^"\\]|\\.)*"?|(?<!\w)'(?:[^'\\]|\\.)*'?|`[^`]*`?|\((?:[^()]*)\)=\((?:[^()]*)\)|«[^»]*»?/g;
@@ -51,7 +81,9 @@ export interface SafeError {
 /** pino's `err` serializer, keeping only what describes the failure (see the module comment). */
 export function safeError(err: unknown, depth = 0): SafeError | unknown {
   if (!(err instanceof Error)) {
-    return typeof err === 'object' && err !== null ? { type: 'non-error object' } : { type: typeof err, message: scrubMessage(String(err)) };
+    return typeof err === 'object' && err !== null
+      ? { type: 'non-error object' }
+      : { type: typeof err, message: scrubMessage(String(err)) };
   }
   const base = stdSerializers.err(err);
   const message = scrubMessage(err.message);

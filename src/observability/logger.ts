@@ -6,12 +6,39 @@ import { EVIDENCE_REDACT_PATHS, safeError } from './log-safety.js';
 
 /** Paths that may carry credentials; pino censors them wherever they appear in a logged object. */
 export const REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-vault-token"]', 'headers.authorization',
-  '*.token', '*.secretId', '*.secret_id', '*.passphrase', '*.keyringPassphrase', '*.password', '*.apiKey', '*.jwt',
-  'auth.token', 'auth.secretId', 'auth.jwt', 'keyringPassphrase', 'adminToken', 'databaseUrl',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-vault-token"]',
+  'headers.authorization',
+  '*.token',
+  '*.secretId',
+  '*.secret_id',
+  '*.passphrase',
+  '*.keyringPassphrase',
+  '*.password',
+  '*.apiKey',
+  '*.jwt',
+  'auth.token',
+  'auth.secretId',
+  'auth.jwt',
+  'keyringPassphrase',
+  'adminToken',
+  'databaseUrl',
   // authentication (issue #8): API keys, bearer tokens and client credentials wherever they are nested
-  'req.headers.cookie', 'headers["x-api-key"]', '*.headers.authorization', '*.headers["x-api-key"]', '*.authorization',
-  '*.api_key', '*.adminToken', '*.bearer', '*.access_token', '*.id_token', '*.refresh_token', '*.client_secret', 'redisUrl', '*.redisUrl',
+  'req.headers.cookie',
+  'headers["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  '*.authorization',
+  '*.api_key',
+  '*.adminToken',
+  '*.bearer',
+  '*.access_token',
+  '*.id_token',
+  '*.refresh_token',
+  '*.client_secret',
+  'redisUrl',
+  '*.redisUrl',
 ];
 
 /** json: one JSON object per line (log collectors); pretty: coloured lines for a person at a terminal. */
@@ -34,7 +61,10 @@ function prettyStream(destination?: pino.DestinationStream) {
     ignore: PRETTY_IGNORE,
     ...(destination ? { destination } : {}),
     messageFormat: (log, messageKey) => {
-      const text = log[messageKey] === REQUEST_MESSAGE && 'status' in log ? describeRequestLine(log as Partial<RequestLine>) : String(log[messageKey] ?? '');
+      const text =
+        log[messageKey] === REQUEST_MESSAGE && 'status' in log
+          ? describeRequestLine(log as Partial<RequestLine>)
+          : String(log[messageKey] ?? '');
       return log.request_id ? `${text} [${String(log.request_id)}]` : text;
     },
   });
@@ -45,7 +75,12 @@ function prettyStream(destination?: pino.DestinationStream) {
  * (`extraRedact`: NOTARY_LOG_REDACT), and errors are logged without the input they may quote
  * (src/observability/log-safety.ts).
  */
-export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json', extraRedact: readonly string[] = []): Logger {
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+  extraRedact: readonly string[] = [],
+): Logger {
   const paths = [...new Set([...REDACT_PATHS, ...EVIDENCE_REDACT_PATHS, ...extraRedact])];
   const serializers = { err: safeError, error: safeError, cause: safeError };
   const options = { level, redact: { paths, censor: '[redacted]' }, serializers, base: { service: 'afdp-notary' }, mixin: traceIds };

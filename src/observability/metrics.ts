@@ -39,13 +39,9 @@ export interface NotaryMetrics {
 }
 
 /** Request-latency buckets (seconds); 1 s is a bucket edge because HighResponseTime alerts on it. */
-export const HTTP_BUCKETS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-];
+export const HTTP_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Signing is ~20 µs embedded and a network round trip with Vault: finer low buckets. */
-export const SIGN_BUCKETS: readonly number[] = [
-  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-];
+export const SIGN_BUCKETS: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export function createMetrics(options: MetricsOptions = {}): NotaryMetrics {
   const registry = new Registry();
@@ -58,51 +54,77 @@ export function createMetrics(options: MetricsOptions = {}): NotaryMetrics {
   return {
     registry,
     httpRequestsTotal: new Counter({
-      name: 'http_requests_total', help: 'HTTP requests by method, route pattern and status code.',
-      labelNames: http, registers,
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route pattern and status code.',
+      labelNames: http,
+      registers,
     }),
     httpRequestDurationSeconds: new Histogram({
-      name: 'http_request_duration_seconds', help: 'HTTP request duration in seconds.',
-      labelNames: http, buckets: [...HTTP_BUCKETS], registers,
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds.',
+      labelNames: http,
+      buckets: [...HTTP_BUCKETS],
+      registers,
     }),
     grpcServerHandledTotal: new Counter({
-      name: 'grpc_server_handled_total', help: 'gRPC calls completed on the server, by status code.',
-      labelNames: grpc, registers,
+      name: 'grpc_server_handled_total',
+      help: 'gRPC calls completed on the server, by status code.',
+      labelNames: grpc,
+      registers,
     }),
     grpcServerHandlingSeconds: new Histogram({
-      name: 'grpc_server_handling_seconds', help: 'gRPC call handling time in seconds.',
-      labelNames: grpc, buckets: [...HTTP_BUCKETS], registers,
+      name: 'grpc_server_handling_seconds',
+      help: 'gRPC call handling time in seconds.',
+      labelNames: grpc,
+      buckets: [...HTTP_BUCKETS],
+      registers,
     }),
     signaturesTotal: new Counter({
-      name: 'notary_signatures_total', help: 'Signatures produced, by signer backend and key version.',
-      labelNames: ['backend', 'key_version'], registers,
+      name: 'notary_signatures_total',
+      help: 'Signatures produced, by signer backend and key version.',
+      labelNames: ['backend', 'key_version'],
+      registers,
     }),
     signDurationSeconds: new Histogram({
-      name: 'notary_sign_duration_seconds', help: 'Time to sign one digest, by signer backend.',
-      labelNames: ['backend'], buckets: [...SIGN_BUCKETS], registers,
+      name: 'notary_sign_duration_seconds',
+      help: 'Time to sign one digest, by signer backend.',
+      labelNames: ['backend'],
+      buckets: [...SIGN_BUCKETS],
+      registers,
     }),
     anchorQueueDepth: new Gauge({
-      name: 'notary_anchor_queue_depth', help: 'Evidence signed but not yet anchored in the transparency log.',
+      name: 'notary_anchor_queue_depth',
+      help: 'Evidence signed but not yet anchored in the transparency log.',
       registers,
     }),
     anchorOldestPendingSeconds: new Gauge({
-      name: 'notary_anchor_oldest_pending_seconds', help: 'Age in seconds of the oldest evidence waiting for its anchor.',
+      name: 'notary_anchor_oldest_pending_seconds',
+      help: 'Age in seconds of the oldest evidence waiting for its anchor.',
       registers,
     }),
     dependencyDurationSeconds: new Histogram({
-      name: 'notary_dependency_duration_seconds', help: 'Calls to Vault, Rekor, a remote TSA and the database, by operation and outcome.',
-      labelNames: ['dependency', 'operation', 'outcome'], buckets: [...SIGN_BUCKETS], registers,
+      name: 'notary_dependency_duration_seconds',
+      help: 'Calls to Vault, Rekor, a remote TSA and the database, by operation and outcome.',
+      labelNames: ['dependency', 'operation', 'outcome'],
+      buckets: [...SIGN_BUCKETS],
+      registers,
     }),
     dependencyErrorsTotal: new Counter({
-      name: 'notary_dependency_errors_total', help: 'Failed calls to Vault, Rekor, a remote TSA and the database.',
-      labelNames: ['dependency', 'operation'], registers,
+      name: 'notary_dependency_errors_total',
+      help: 'Failed calls to Vault, Rekor, a remote TSA and the database.',
+      labelNames: ['dependency', 'operation'],
+      registers,
     }),
     pulsarMessagesTotal: new Counter({
-      name: 'notary_pulsar_messages_total', help: 'Pulsar messages by outcome (consumed, acked, nacked, dlq).',
-      labelNames: ['outcome'], registers,
+      name: 'notary_pulsar_messages_total',
+      help: 'Pulsar messages by outcome (consumed, acked, nacked, dlq).',
+      labelNames: ['outcome'],
+      registers,
     }),
     evidenceStoredTotal: new Counter({
-      name: 'notary_evidence_stored_total', help: 'Evidence records saved in the store.', registers,
+      name: 'notary_evidence_stored_total',
+      help: 'Evidence records saved in the store.',
+      registers,
     }),
     logIntegrityOk: new Gauge({
       name: 'notary_log_integrity_ok',
@@ -135,22 +157,13 @@ export async function observeDependency<T>(
 }
 
 /** Records one finished gRPC call (`grpc_code` is the status name, e.g. `OK`, `INVALID_ARGUMENT`). */
-export function observeGrpcCall(
-  metrics: NotaryMetrics,
-  labels: Readonly<Record<GrpcLabel, string>>,
-  seconds: number,
-): void {
+export function observeGrpcCall(metrics: NotaryMetrics, labels: Readonly<Record<GrpcLabel, string>>, seconds: number): void {
   metrics.grpcServerHandledTotal.inc(labels);
   metrics.grpcServerHandlingSeconds.observe(labels, seconds);
 }
 
 /** Records one signature and its duration. */
-export function observeSignature(
-  metrics: NotaryMetrics,
-  backend: string,
-  keyVersion: number | string,
-  seconds: number,
-): void {
+export function observeSignature(metrics: NotaryMetrics, backend: string, keyVersion: number | string, seconds: number): void {
   metrics.signaturesTotal.inc({ backend, key_version: String(keyVersion) });
   metrics.signDurationSeconds.observe({ backend }, seconds);
 }

@@ -42,7 +42,10 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export class RequestLogController extends LogController {
   private readonly out: Logger;
 
-  constructor(private readonly level: RequestLogLevel, logger: Logger) {
+  constructor(
+    private readonly level: RequestLogLevel,
+    logger: Logger,
+  ) {
     super({ requestIdLogLabel: 'request_id', disableRequestLogging: level === 'silent' });
     this.out = withoutRedaction(logger);
   }
@@ -57,8 +60,13 @@ export class RequestLogController extends LogController {
     if (!(request.log as unknown as Logger).isLevelEnabled(this.level)) return;
     const route = request.routeOptions.url ?? null;
     const line: RequestLine = {
-      request_id: String(request.id), door: 'rest', method: request.method, route, status: reply.statusCode,
-      duration_ms: round(reply.elapsedTime), principal: request.principal?.id ?? null,
+      request_id: String(request.id),
+      door: 'rest',
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      duration_ms: round(reply.elapsedTime),
+      principal: request.principal?.id ?? null,
     };
     // no route matched (404): the path says what was asked for; the query string may hold anything
     if (route === null) line.path = request.url.split('?', 1)[0]!.slice(0, MAX_PATH);
@@ -72,12 +80,23 @@ export class RequestLogController extends LogController {
 }
 
 /** A logger of gRPC calls: call it once per finished call. */
-export function grpcRequestLog(logger: Logger, level: RequestLogLevel, service: string): (method: string, status: string, seconds: number, principal?: string) => void {
+export function grpcRequestLog(
+  logger: Logger,
+  level: RequestLogLevel,
+  service: string,
+): (method: string, status: string, seconds: number, principal?: string) => void {
   if (level === 'silent') return () => undefined;
   const out = withoutRedaction(logger);
   return (method, status, seconds, principal) => {
     if (!logger.isLevelEnabled(level)) return;
-    const line: RequestLine = { door: 'grpc', method, route: `/${service}/${method}`, status, duration_ms: round(seconds * 1000), principal: principal ?? null };
+    const line: RequestLine = {
+      door: 'grpc',
+      method,
+      route: `/${service}/${method}`,
+      status,
+      duration_ms: round(seconds * 1000),
+      principal: principal ?? null,
+    };
     out[level](line, REQUEST_MESSAGE);
   };
 }

@@ -34,26 +34,28 @@ function otelTracer(): Tracer {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
   };
   return {
-    span: (name, work) => tracer.startActiveSpan(name, async (span) => {
-      try {
-        return await work();
-      } catch (err) {
-        fail(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    }),
-    spanSync: (name, work) => tracer.startActiveSpan(name, (span) => {
-      try {
-        return work();
-      } catch (err) {
-        fail(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    }),
+    span: (name, work) =>
+      tracer.startActiveSpan(name, async (span) => {
+        try {
+          return await work();
+        } catch (err) {
+          fail(span, err);
+          throw err;
+        } finally {
+          span.end();
+        }
+      }),
+    spanSync: (name, work) =>
+      tracer.startActiveSpan(name, (span) => {
+        try {
+          return work();
+        } catch (err) {
+          fail(span, err);
+          throw err;
+        } finally {
+          span.end();
+        }
+      }),
   };
 }
 

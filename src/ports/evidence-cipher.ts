@@ -32,7 +32,10 @@ export interface EvidenceCipher {
 /** A stored body whose tag does not verify: altered, swapped with another row's, or the wrong KEK. */
 export class EvidenceIntegrityError extends Error {
   readonly code = 'evidence_integrity';
-  constructor(readonly hashHex: string, what: string) {
+  constructor(
+    readonly hashHex: string,
+    what: string,
+  ) {
     super(`evidence ${hashHex}: the stored ${what} does not authenticate (altered, swapped between rows, or sealed by another key)`);
     this.name = 'EvidenceIntegrityError';
   }

@@ -78,9 +78,7 @@ export interface EvidenceQuery {
   pageToken?: string;
 }
 
-export type IdempotencyClaim =
-  | { claimed: true }
-  | { claimed: false; requestHash: string; workflowId: string };
+export type IdempotencyClaim = { claimed: true } | { claimed: false; requestHash: string; workflowId: string };
 
 export interface PendingTimestamp {
   workflowId: string;

@@ -2,7 +2,13 @@ import type { AuditEntry } from './audit.js';
 import type { CanonicalEvidence } from '../core/evidence.js';
 import type { Workflow, WorkflowType } from '../core/workflow.js';
 import type {
-  ApprovalAttestation, ApprovalRequest, ApprovalState, BatchState, Effect, ItemError, Transition,
+  ApprovalAttestation,
+  ApprovalRequest,
+  ApprovalState,
+  BatchState,
+  Effect,
+  ItemError,
+  Transition,
 } from '../core/workflows/types.js';
 
 /** A pure transition applied to the state the store just locked. */

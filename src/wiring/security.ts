@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import type { SqlAuditLog } from '../adapters/audit/index.js';
 import { AuthFailureRollup } from '../adapters/audit/failure-rollup.js';
 import { Authenticator, JwtVerifier, SqlApiKeyStore } from '../adapters/auth/index.js';
-import { AuthFailureThrottle, MemoryWindowCounter, RedisWindowCounter, RequestBudget, type TrustProxy, type WindowCounter } from '../adapters/ratelimit/index.js';
+import {
+  AuthFailureThrottle,
+  MemoryWindowCounter,
+  RedisWindowCounter,
+  RequestBudget,
+  type TrustProxy,
+  type WindowCounter,
+} from '../adapters/ratelimit/index.js';
 import type { SqlClient } from '../adapters/db/sql-client.js';
 import type { RestSecurityOptions } from '../api/rest/auth/index.js';
 import type { Config } from '../config.js';
@@ -36,7 +43,9 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
   const { auth } = config;
   const apiKeys = new SqlApiKeyStore(db);
   const authenticator = new Authenticator({
-    adminToken: config.adminToken, apiKeys, mtlsSubjectRoles: auth.mtlsSubjectRoles,
+    adminToken: config.adminToken,
+    apiKeys,
+    mtlsSubjectRoles: auth.mtlsSubjectRoles,
     jwt: auth.oidc ? new JwtVerifier(auth.oidc) : undefined,
   });
   const limited = config.rateLimit !== undefined || config.authFailures.max > 0;
@@ -47,19 +56,36 @@ export async function buildSecurity(config: Config, db: SqlClient, logger: Logge
   const authFailures = new AuthFailureThrottle(counter, config.authFailures.max, config.authFailures.windowMs, failureRollup);
   failureRollup.start();
   if (auth.mode === 'off') {
-    logger.warn({ accepted: authenticator.methods, host: config.host },
-      '!!! AUTHENTICATION IS OFF: anyone who can reach this service may notarize and read evidence. '
-      + 'Set NOTARY_AUTH_MODE=required (or NOTARY_OIDC_ISSUER / NOTARY_MTLS_SUBJECT_ROLES) for any shared deployment !!!');
+    logger.warn(
+      { accepted: authenticator.methods, host: config.host },
+      '!!! AUTHENTICATION IS OFF: anyone who can reach this service may notarize and read evidence. ' +
+        'Set NOTARY_AUTH_MODE=required (or NOTARY_OIDC_ISSUER / NOTARY_MTLS_SUBJECT_ROLES) for any shared deployment !!!',
+    );
     if (!isLoopback(config.host)) {
-      logger.warn({ host: config.host }, `!!! NOTARY_HOST=${config.host} exposes this UNAUTHENTICATED notary beyond this machine: anyone on the network may use it !!!`);
+      logger.warn(
+        { host: config.host },
+        `!!! NOTARY_HOST=${config.host} exposes this UNAUTHENTICATED notary beyond this machine: anyone on the network may use it !!!`,
+      );
     }
   } else {
     logger.info({ accepted: authenticator.methods }, 'authentication required');
   }
   return {
-    mode: auth.mode, authenticator, apiKeys, audit, budget, authFailures, failureRollup, trustProxy: config.trustProxy,
+    mode: auth.mode,
+    authenticator,
+    apiKeys,
+    audit,
+    budget,
+    authFailures,
+    failureRollup,
+    trustProxy: config.trustProxy,
     rest: {
-      mode: auth.mode, authenticator, apiKeys, audit, authFailures, corsOrigins: config.corsOrigins,
+      mode: auth.mode,
+      authenticator,
+      apiKeys,
+      audit,
+      authFailures,
+      corsOrigins: config.corsOrigins,
       rateLimit: budget ? { max: budget.max, windowMs: budget.windowMs, store: budget.restStore() } : undefined,
     },
     https: httpsOptions(config),
@@ -78,10 +104,12 @@ function httpsOptions(config: Config): HttpsOptions | undefined {
   const tls = config.tls;
   if (!tls) return undefined;
   return {
-    cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.3',
+    cert: tls.certPem,
+    key: tls.keyPem,
+    minVersion: 'TLSv1.3',
     ...(tls.caPem && tls.clientAuth !== 'none'
-      // optional: callers without a certificate still connect and may use a token instead
-      ? { ca: tls.caPem, requestCert: true, rejectUnauthorized: tls.clientAuth === 'required' }
+      ? // optional: callers without a certificate still connect and may use a token instead
+        { ca: tls.caPem, requestCert: true, rejectUnauthorized: tls.clientAuth === 'required' }
       : {}),
   };
 }

@@ -12,12 +12,25 @@ export function startSiemStreams(config: SiemConfig, db: SqlClient, logger: Logg
   if (config.syslog) sinks.push([`syslog-tls://${config.syslog.host}:${config.syslog.port}`, syslogSink(config.syslog)]);
   if (config.otlp) sinks.push([`otlp-logs:${config.otlp.endpoint}`, new OtlpLogsSink(config.otlp)]);
   const streams = sinks.map(([name, sink]) => {
-    const stream = new AuditStream({ db, name, sink, batchSize: config.batchSize, pollMs: config.pollMs, retryMs: config.retryMs, leaseMs: config.leaseMs, logger });
+    const stream = new AuditStream({
+      db,
+      name,
+      sink,
+      batchSize: config.batchSize,
+      pollMs: config.pollMs,
+      retryMs: config.retryMs,
+      leaseMs: config.leaseMs,
+      logger,
+    });
     stream.start();
     return stream;
   });
   logger.info({ siem: sinks.map(([name]) => name) }, 'streaming audit events to the SIEM');
-  return { stop: async () => { await Promise.all(streams.map((s) => s.stop())); } };
+  return {
+    stop: async () => {
+      await Promise.all(streams.map((s) => s.stop()));
+    },
+  };
 }
 
 function syslogSink(config: SyslogSiemConfig): AuditSink {
@@ -25,7 +38,9 @@ function syslogSink(config: SyslogSiemConfig): AuditSink {
   const format = { facility: config.facility, hostname: config.hostname, appName: 'afdp-notary', procId: String(process.pid) };
   return {
     send: (records) => tls.send(records.map((r) => frame(toSyslogMessage(r, format)))),
-    get connected() { return tls.connected; },
+    get connected() {
+      return tls.connected;
+    },
     close: () => tls.close(),
   };
 }

@@ -35,7 +35,11 @@ export function startupProgress(logger: Logger, config: Config, intervalMs = 300
   const elapsedMs = () => Date.now() - started;
   const first = isFirstStart(config);
   let current = 'reading the configuration';
-  if (first) logger.info({ startup: { data_dir: config.dataDir } }, `first start: creating the database and keys under ${config.dataDir} (this can take a minute)`);
+  if (first)
+    logger.info(
+      { startup: { data_dir: config.dataDir } },
+      `first start: creating the database and keys under ${config.dataDir} (this can take a minute)`,
+    );
   const timer = setInterval(() => {
     const seconds = Math.round(elapsedMs() / 1000);
     logger.info({ startup: { step: current, elapsed_s: seconds } }, `still starting: ${current} (${seconds} s)`);
@@ -59,7 +63,11 @@ export interface BoundPorts {
 }
 
 /** The start-up line: addresses, store, signer, log, auth mode (and Pulsar when on), as text and as fields. */
-export function readyReport(config: Config, ports: BoundPorts, elapsedMs: number): { message: string; fields: Record<string, string | number> } {
+export function readyReport(
+  config: Config,
+  ports: BoundPorts,
+  elapsedMs: number,
+): { message: string; fields: Record<string, string | number> } {
   const d = describeConfig(config);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const fields: Record<string, string | number> = {
@@ -73,9 +81,10 @@ export function readyReport(config: Config, ports: BoundPorts, elapsedMs: number
     startup_ms: elapsedMs,
   };
   if (config.pulsar) fields.pulsar = String(d.pulsar);
-  const message = `AFDP notary ready in ${(elapsedMs / 1000).toFixed(1)} s: REST ${fields.rest} · gRPC ${fields.grpc} · `
-    + `store: ${fields.store} · signer: ${fields.signer} · log: ${fields.log} · auth: ${fields.auth}`
-    + (config.pulsar ? ` · pulsar: ${fields.pulsar}` : '');
+  const message =
+    `AFDP notary ready in ${(elapsedMs / 1000).toFixed(1)} s: REST ${fields.rest} · gRPC ${fields.grpc} · ` +
+    `store: ${fields.store} · signer: ${fields.signer} · log: ${fields.log} · auth: ${fields.auth}` +
+    (config.pulsar ? ` · pulsar: ${fields.pulsar}` : '');
   return { message, fields };
 }
 

@@ -29,13 +29,18 @@ export async function buildTransparency(config: Config, db: SqlClient, logger: L
   const kek = once(() => keyEncryptionKey(config));
   const embedded = config.rekor ? undefined : await openEmbeddedLog(config, db, kek());
   const r = config.rekor;
-  const log: TransparencyLog = !r ? embedded!
-    : r.apiVersion === 2 ? new RekorV2Log({ url: r.url, tilesUrl: r.tilesUrl!, origin: r.origin!, publicKeyPem: r.publicKeyPem! })
-    : new RekorLog({ url: r.url, publicKeyPem: r.publicKeyPem, logger });
+  const log: TransparencyLog = !r
+    ? embedded!
+    : r.apiVersion === 2
+      ? new RekorV2Log({ url: r.url, tilesUrl: r.tilesUrl!, origin: r.origin!, publicKeyPem: r.publicKeyPem! })
+      : new RekorLog({ url: r.url, publicKeyPem: r.publicKeyPem, logger });
   const t = config.tsa;
-  const timestamper = t.mode === 'off' ? undefined
-    : t.mode === 'remote' ? new HttpTsa({ url: t.url, certChainPem: t.certChainPem, logger })
-    : await EmbeddedTsa.open({ db, kek: kek(), name: config.logOrigin, policy: t.policyOid });
+  const timestamper =
+    t.mode === 'off'
+      ? undefined
+      : t.mode === 'remote'
+        ? new HttpTsa({ url: t.url, certChainPem: t.certChainPem, logger })
+        : await EmbeddedTsa.open({ db, kek: kek(), name: config.logOrigin, policy: t.policyOid });
   return { embedded, log, timestamper };
 }
 

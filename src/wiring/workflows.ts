@@ -16,11 +16,20 @@ export interface Workflows {
 }
 
 /** Approval and batch workflows: their store, service, webhook dispatcher and background loop. */
-export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, logger: Logger, audit?: AuditChainWriter, cipher?: EvidenceCipher): Workflows {
+export function buildWorkflows(
+  config: Config,
+  db: SqlClient,
+  notary: Notary,
+  logger: Logger,
+  audit?: AuditChainWriter,
+  cipher?: EvidenceCipher,
+): Workflows {
   const w = config.workflows;
   const store = new PgWorkflowStore(db, { globalWebhookUrl: w.webhookUrl, audit, cipher });
   const service = new WorkflowService({
-    notary, store, logger,
+    notary,
+    store,
+    logger,
     clock: { now: () => new Date() },
     ids: { next: randomUUID },
     limits: { maxBatchSize: w.maxBatchSize, defaultExpiresSeconds: w.defaultExpiresSeconds },
@@ -30,8 +39,15 @@ export function buildWorkflows(config: Config, db: SqlClient, notary: Notary, lo
     retryDelayMs: w.pollMs,
   });
   // without a secret no notification is queued (no URL is accepted), so there is nothing to deliver
-  const dispatcher = w.webhookSecret === undefined ? undefined : new WebhookDispatcher({
-    outbox: new PgWebhookOutbox(db), secret: w.webhookSecret, logger, baseDelayMs: Math.max(w.pollMs, 100), policy: config.webhookPolicy,
-  });
+  const dispatcher =
+    w.webhookSecret === undefined
+      ? undefined
+      : new WebhookDispatcher({
+          outbox: new PgWebhookOutbox(db),
+          secret: w.webhookSecret,
+          logger,
+          baseDelayMs: Math.max(w.pollMs, 100),
+          policy: config.webhookPolicy,
+        });
   return { service, runner: new WorkflowRunner(service, dispatcher, w.pollMs, logger) };
 }

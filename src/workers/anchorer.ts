@@ -23,14 +23,20 @@ export class Anchorer {
 
   /** One round; concurrent calls share the round in progress. Resolves to how many anchors it made. */
   runOnce(): Promise<number> {
-    this.running ??= this.notary.timestampPending()
+    this.running ??= this.notary
+      .timestampPending()
       .then(() => this.notary.anchorPending())
-      .then(async (n) => { await this.reportBacklog(); return n; })
+      .then(async (n) => {
+        await this.reportBacklog();
+        return n;
+      })
       .catch((err) => {
         this.logger.warn({ err }, 'anchoring round failed');
         return 0;
       })
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

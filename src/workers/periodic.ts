@@ -28,7 +28,9 @@ export class Periodic<T> {
         this.logger.warn({ err, job: this.name }, `${this.name} round failed`);
         return undefined;
       })
-      .finally(() => { this.running = undefined; });
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

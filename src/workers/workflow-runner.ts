@@ -34,7 +34,9 @@ export class WorkflowRunner {
 
   /** One round; concurrent calls share the round in progress. */
   runOnce(): Promise<RoundResult> {
-    this.running ??= this.round().finally(() => { this.running = undefined; });
+    this.running ??= this.round().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

@@ -8,7 +8,14 @@ import { execFile } from 'node:child_process';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
-  createGrpcClient, createRestClient, NotaryError, readTrustRoot, verifyReceiptOffline, type EvidencePackageInput, type GrpcSignResult, type NotaryGrpcClient,
+  createGrpcClient,
+  createRestClient,
+  NotaryError,
+  readTrustRoot,
+  verifyReceiptOffline,
+  type EvidencePackageInput,
+  type GrpcSignResult,
+  type NotaryGrpcClient,
 } from '@afdp-notary/client';
 import { InterceptingCall, status, type Interceptor, type StatusObject } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +33,10 @@ const earlyPkg = uniquePackage('client-early');
 
 beforeAll(async () => {
   service = await startService({
-    NOTARY_DATA_DIR: seededDataDir(), NOTARY_RATE_LIMIT_MAX: String(RATE.max), NOTARY_RATE_LIMIT_WINDOW_MS: String(RATE.windowMs), NOTARY_ANCHOR_RETRY_MS: '100',
+    NOTARY_DATA_DIR: seededDataDir(),
+    NOTARY_RATE_LIMIT_MAX: String(RATE.max),
+    NOTARY_RATE_LIMIT_WINDOW_MS: String(RATE.windowMs),
+    NOTARY_ANCHOR_RETRY_MS: '100',
   });
   // retries enough to outlast a first start (creating the database) on a loaded machine
   grpc = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 120, baseDelayMs: 250, maxDelayMs: 1000 } });
@@ -42,7 +52,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const rest = (options: Partial<Parameters<typeof createRestClient>[0]> = {}) => createRestClient({ url: service.url, retry: { attempts: 8 }, ...options });
+const rest = (options: Partial<Parameters<typeof createRestClient>[0]> = {}) =>
+  createRestClient({ url: service.url, retry: { attempts: 8 }, ...options });
 
 describe('the typed client against a running notary', () => {
   it('gRPC: a sign sent while the service was still starting succeeds by retrying UNAVAILABLE', async () => {
@@ -56,7 +67,11 @@ describe('the typed client against a running notary', () => {
     const trust = readTrustRoot(await rest().trustRoot(), 'trust root');
     // timestamp spellings that a Timestamp cannot carry go verbatim; metadata nests
     for (const timestamp_utc of ['2026-03-01T12:00:00.000Z', '2026-03-01T12:00:00Z', '2026-03-01T13:00:00.123456+01:00']) {
-      const pkg: EvidencePackageInput = { ...uniquePackage(`client-doors-${timestamp_utc}`), timestamp_utc, metadata: { run: { attempt: 2, tags: ['a', null, true], ratio: 0.25 } } };
+      const pkg: EvidencePackageInput = {
+        ...uniquePackage(`client-doors-${timestamp_utc}`),
+        timestamp_utc,
+        metadata: { run: { attempt: 2, tags: ['a', null, true], ratio: 0.25 } },
+      };
       const [viaRest, viaGrpc] = [await rest().sign(pkg), await grpc.sign(pkg)];
       expect(viaGrpc.receipt.evidence_package_hash, timestamp_utc).toBe(viaRest.receipt.evidence_package_hash);
       for (const receipt of [viaRest.receipt, viaGrpc.receipt]) {
@@ -80,8 +95,15 @@ describe('the typed client against a running notary', () => {
     expect(viaGrpc.receipt.signature_b64).toBe(first.receipt.signature_b64);
     // another package under the key: refused, not retried, typed on both doors
     const other = uniquePackage('client-replay-other');
-    await expect(rest().sign(other, { idempotencyKey: first.idempotencyKey })).rejects.toMatchObject({ kind: 'refused', code: 'idempotency_mismatch', details: { httpStatus: 422 } });
-    await expect(grpc.sign(other, { idempotencyKey: first.idempotencyKey })).rejects.toMatchObject({ kind: 'refused', code: 'idempotency_mismatch' });
+    await expect(rest().sign(other, { idempotencyKey: first.idempotencyKey })).rejects.toMatchObject({
+      kind: 'refused',
+      code: 'idempotency_mismatch',
+      details: { httpStatus: 422 },
+    });
+    await expect(grpc.sign(other, { idempotencyKey: first.idempotencyKey })).rejects.toMatchObject({
+      kind: 'refused',
+      code: 'idempotency_mismatch',
+    });
   }, 60_000);
 
   it('a sign whose answer was lost is retried under its key and signed once', async () => {
@@ -129,17 +151,31 @@ describe('the typed client against a running notary', () => {
           sentAt = Date.now();
           send(message);
         },
-        start: (metadata, _listener, start) => start(metadata, {
-          onReceiveStatus: (s: StatusObject, receive) => {
-            const bin = s.metadata.get('grpc-status-details-bin')[0];
-            const retry = Buffer.isBuffer(bin) ? decodeRpcStatus(bin).details.find((d) => d.type === 'google.rpc.RetryInfo') as { retry_delay: { seconds: number; nanos: number } } | undefined : undefined;
-            attempts.push({ key, sentAt, answeredAt: Date.now(), code: s.code, retryDelayMs: retry && retry.retry_delay.seconds * 1000 + retry.retry_delay.nanos / 1e6 });
-            receive(s);
-          },
-        }),
+        start: (metadata, _listener, start) =>
+          start(metadata, {
+            onReceiveStatus: (s: StatusObject, receive) => {
+              const bin = s.metadata.get('grpc-status-details-bin')[0];
+              const retry = Buffer.isBuffer(bin)
+                ? (decodeRpcStatus(bin).details.find((d) => d.type === 'google.rpc.RetryInfo') as
+                    { retry_delay: { seconds: number; nanos: number } } | undefined)
+                : undefined;
+              attempts.push({
+                key,
+                sentAt,
+                answeredAt: Date.now(),
+                code: s.code,
+                retryDelayMs: retry && retry.retry_delay.seconds * 1000 + retry.retry_delay.nanos / 1e6,
+              });
+              receive(s);
+            },
+          }),
       });
     };
-    const client = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 10, baseDelayMs: 1 }, channelOptions: { interceptors: [record] } });
+    const client = createGrpcClient({
+      address: `127.0.0.1:${service.grpcPort}`,
+      retry: { attempts: 10, baseDelayMs: 1 },
+      channelOptions: { interceptors: [record] },
+    });
     try {
       const burst = Array.from({ length: RATE.max * 2 }, (_, i) => uniquePackage(`client-grpc-burst-${i}`));
       const results = await Promise.all(burst.map((p) => client.sign(p)));
@@ -167,7 +203,9 @@ describe('the typed client against a running notary', () => {
   it('reports the gRPC rate limit once retries run out: unavailable, rate_limited, with the delay the service asked for', async () => {
     const once = createGrpcClient({ address: `127.0.0.1:${service.grpcPort}`, retry: { attempts: 1 } });
     try {
-      const outcomes = await Promise.allSettled(Array.from({ length: RATE.max * 2 + 1 }, (_, i) => once.sign(uniquePackage(`client-grpc-over-${i}`))));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: RATE.max * 2 + 1 }, (_, i) => once.sign(uniquePackage(`client-grpc-over-${i}`))),
+      );
       const failures = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
       expect(failures.length).toBeGreaterThan(0);
       for (const err of failures) {
@@ -185,19 +223,42 @@ describe('the typed client against a running notary', () => {
   it('runs examples/grpc-client.ts: signs over gRPC, verifies offline and online', async () => {
     const root = join(import.meta.dirname, '../..');
     const { code, out } = await new Promise<{ code: number; out: string }>((done) => {
-      execFile(process.execPath, ['--import', 'tsx', 'examples/grpc-client.ts', `127.0.0.1:${service.grpcPort}`, join(root, '../shared/fixtures/evidence/gpt-4-finetune-evidence.json'), service.url],
-        { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 99) : 0, out: stdout + stderr }));
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'examples/grpc-client.ts',
+          `127.0.0.1:${service.grpcPort}`,
+          join(root, '../shared/fixtures/evidence/gpt-4-finetune-evidence.json'),
+          service.url,
+        ],
+        { cwd: root, timeout: 60_000 },
+        (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 99) : 0, out: stdout + stderr }),
+      );
     });
     expect(code, out).toBe(0);
-    expect(out).toMatch(/^workflow [0-9a-f-]{36}: completed\nevidence_package_hash [0-9a-f]{64}\nlog index \d+ \(anchored\) key v1\noffline: verified \(\d+ checks passed\)\nvalid: true\n$/);
+    expect(out).toMatch(
+      /^workflow [0-9a-f-]{36}: completed\nevidence_package_hash [0-9a-f]{64}\nlog index \d+ \(anchored\) key v1\noffline: verified \(\d+ checks passed\)\nvalid: true\n$/,
+    );
   }, 60_000);
 
-  it('refuses a bad package with the service\'s code and field, on both doors', async () => {
+  it("refuses a bad package with the service's code and field, on both doors", async () => {
     const bad = { ...uniquePackage('client-bad'), spec_version: '' };
-    const viaRest = await rest().sign(bad).catch((e: unknown) => e);
+    const viaRest = await rest()
+      .sign(bad)
+      .catch((e: unknown) => e);
     expect(viaRest).toBeInstanceOf(NotaryError);
-    expect(viaRest).toMatchObject({ kind: 'refused', code: 'validation_failed', details: { httpStatus: 422, field: 'evidence_package.spec_version' } });
-    await expect(grpc.sign(bad)).rejects.toMatchObject({ kind: 'refused', code: 'validation_failed', details: { field: 'evidence_package.spec_version' } });
+    expect(viaRest).toMatchObject({
+      kind: 'refused',
+      code: 'validation_failed',
+      details: { httpStatus: 422, field: 'evidence_package.spec_version' },
+    });
+    await expect(grpc.sign(bad)).rejects.toMatchObject({
+      kind: 'refused',
+      code: 'validation_failed',
+      details: { field: 'evidence_package.spec_version' },
+    });
   });
 });
 

@@ -13,11 +13,15 @@ const CLIENT = join(import.meta.dirname, '../../packages/client');
 describe('@afdp-notary/client manifest', () => {
   it('declares every package its built code imports', () => {
     const dist = join(CLIENT, 'dist');
-    const files = readdirSync(dist, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.js')).map((e) => join(e.parentPath, e.name));
+    const files = readdirSync(dist, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.js'))
+      .map((e) => join(e.parentPath, e.name));
     expect(files.length).toBeGreaterThan(10);
     const imported = new Set<string>();
     for (const f of files) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'".][^'"]*)['"]|import\(['"]([^'".][^'"]*)['"]\)/g)) {
+      for (const m of readFileSync(f, 'utf8').matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'".][^'"]*)['"]|import\(['"]([^'".][^'"]*)['"]\)/g,
+      )) {
         const spec = (m[1] ?? m[2])!;
         if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
         imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);

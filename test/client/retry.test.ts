@@ -13,7 +13,18 @@ import { freePort } from '../support/postgres-server.js';
 import { fixture } from '../support/records.js';
 
 type Answer = { status: number; headers?: Record<string, string>; body: unknown };
-const problem = (status: number, code: string, field?: string): unknown => ({ type: `https://afdp.dev/problems/${code}`, title: 'x', status, detail: `${code} here`, code, field, instance: '/api/v1/evidence/sign', request_id: 'r-1', message: 'x', details: { code } });
+const problem = (status: number, code: string, field?: string): unknown => ({
+  type: `https://afdp.dev/problems/${code}`,
+  title: 'x',
+  status,
+  detail: `${code} here`,
+  code,
+  field,
+  instance: '/api/v1/evidence/sign',
+  request_id: 'r-1',
+  message: 'x',
+  details: { code },
+});
 const signed = { workflow_id: 'w-1', status: 'completed', warnings: [], receipt: { evidence_package_hash: 'ab', anchoring: 'anchored' } };
 
 let server: Server | undefined;
@@ -73,30 +84,43 @@ describe('REST client retries', () => {
     expect(seen[2]!.at - seen[1]!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('does not retry a refusal: one request, a NotaryError with the service\'s code and field', async () => {
+  it("does not retry a refusal: one request, a NotaryError with the service's code and field", async () => {
     const { url, seen } = await scripted([{ status: 422, body: problem(422, 'validation_failed', 'evidence_package.actor') }]);
-    const err = await createRestClient({ url }).sign(fixture()).catch((e: unknown) => e);
+    const err = await createRestClient({ url })
+      .sign(fixture())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotaryError);
-    expect(err).toMatchObject({ kind: 'refused', code: 'validation_failed', details: { httpStatus: 422, field: 'evidence_package.actor' } });
+    expect(err).toMatchObject({
+      kind: 'refused',
+      code: 'validation_failed',
+      details: { httpStatus: 422, field: 'evidence_package.actor' },
+    });
     expect(seen).toHaveLength(1);
   });
 
   it('gives up after the configured attempts, saying the service stayed unavailable', async () => {
     const { url, seen } = await scripted([{ status: 503, body: problem(503, 'unavailable') }]);
-    const err = await createRestClient({ url, retry: { attempts: 3, baseDelayMs: 5 } }).trustRoot().catch((e: unknown) => e);
+    const err = await createRestClient({ url, retry: { attempts: 3, baseDelayMs: 5 } })
+      .trustRoot()
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'unavailable', code: 'unavailable', details: { httpStatus: 503 } });
     expect(seen).toHaveLength(3);
   });
 
   it('retries a sign the service is still working on under the same key (409 conflict), not other 409s', async () => {
-    const first = await scripted([{ status: 409, body: problem(409, 'conflict') }, { status: 200, body: signed }]);
+    const first = await scripted([
+      { status: 409, body: problem(409, 'conflict') },
+      { status: 200, body: signed },
+    ]);
     expect((await createRestClient({ url: first.url, retry: { baseDelayMs: 5 } }).sign(fixture())).workflow_id).toBe('w-1');
     expect(first.seen).toHaveLength(2);
   });
 
   it('says the service cannot be reached when nothing listens, after retrying', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const err = await createRestClient({ url, retry: { attempts: 2, baseDelayMs: 5 } }).sign(fixture()).catch((e: unknown) => e);
+    const err = await createRestClient({ url, retry: { attempts: 2, baseDelayMs: 5 } })
+      .sign(fixture())
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'unreachable', code: 'unreachable' });
   });
 });

@@ -13,14 +13,23 @@ import type { EvidencePackage } from '../../src/core/evidence.js';
 import { AFDP_DIR, exampleScriptBody } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 type AfdpClient = grpc.Client & Record<string, (req: unknown, cb: (err: grpc.ServiceError | null, res: Json) => void) => void>;
 
 function afdpClient(address: string): AfdpClient {
   const definition = protoLoader.loadSync('notary.proto', {
-    includeDirs: [join(AFDP_DIR, 'proto')], keepCase: true, longs: String, enums: String, defaults: true, arrays: true, objects: true, oneofs: true,
+    includeDirs: [join(AFDP_DIR, 'proto')],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    arrays: true,
+    objects: true,
+    oneofs: true,
   });
-  const Service = grpc.loadPackageDefinition(definition).afdp as unknown as { notary: { v1: { NotaryService: grpc.ServiceClientConstructor } } };
+  const Service = grpc.loadPackageDefinition(definition).afdp as unknown as {
+    notary: { v1: { NotaryService: grpc.ServiceClientConstructor } };
+  };
   return new Service.notary.v1.NotaryService(address, grpc.credentials.createInsecure()) as unknown as AfdpClient;
 }
 
@@ -35,7 +44,7 @@ function afdpPackage(pkg: EvidencePackage): Json {
 
 const seconds = (t: Json | null | undefined) => Number(t?.seconds ?? 0);
 
-describe('an AFDP gRPC client (AFDP\'s own proto) against this server', () => {
+describe("an AFDP gRPC client (AFDP's own proto) against this server", () => {
   let app: TestApp;
   let server: ListeningDoor;
   let client: AfdpClient;
@@ -55,7 +64,8 @@ describe('an AFDP gRPC client (AFDP\'s own proto) against this server', () => {
     const signed = await rpc(client, 'SignEvidence', { evidence_package: afdpPackage(pkg) });
     expect(signed.status).toBe('WORKFLOW_STATUS_COMPLETED');
     const r = signed.receipt;
-    for (const f of ['evidence_package_hash', 'rekor_log_id', 'rekor_server_url', 'signature_b64', 'public_key_b64']) expect(r[f], f).not.toBe('');
+    for (const f of ['evidence_package_hash', 'rekor_log_id', 'rekor_server_url', 'signature_b64', 'public_key_b64'])
+      expect(r[f], f).not.toBe('');
     expect(Number(r.integrated_time)).toBeGreaterThan(1.7e9);
     // rekor_log_id is the entry's UUID: the embedded log's Rekor API finds it
     const entry = (await app.rest.inject(`/api/v1/log/entries/${r.rekor_log_id}`)).json();
@@ -64,19 +74,32 @@ describe('an AFDP gRPC client (AFDP\'s own proto) against this server', () => {
     const status = await rpc(client, 'GetWorkflowStatus', { workflow_id: signed.workflow_id });
     expect(status).toMatchObject({ workflow_id: signed.workflow_id, status: 'WORKFLOW_STATUS_COMPLETED', error_message: '' });
     expect(seconds(status.created_at)).toBeGreaterThan(0);
-    expect(await rpc(client, 'GetNotarizationReceipt', { workflow_id: signed.workflow_id })).toMatchObject({ found: true, receipt: { rekor_log_id: r.rekor_log_id } });
+    expect(await rpc(client, 'GetNotarizationReceipt', { workflow_id: signed.workflow_id })).toMatchObject({
+      found: true,
+      receipt: { rekor_log_id: r.rekor_log_id },
+    });
 
     const valid = await rpc(client, 'ValidateEvidence', { evidence_package: afdpPackage(pkg), signature: r.signature_b64 });
-    expect(valid).toMatchObject({ is_valid: true, validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true } });
+    expect(valid).toMatchObject({
+      is_valid: true,
+      validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true },
+    });
     const forged = await rpc(client, 'ValidateEvidence', { evidence_package: afdpPackage(pkg), signature: 'Zm9yZ2Vk' });
     expect(forged.is_valid).toBe(false);
   });
 
   it('starts an approval with every status dated, and batch-signs item by item (approval-workflow.sh, batch-signing.sh)', async () => {
     const approval = exampleScriptBody('approval-workflow.sh', '2025-07-23T10:00:00Z');
-    const started = await rpc(client, 'SignEvidenceWithApproval', { evidence_package: afdpPackage(approval.evidence_package as EvidencePackage), approvers: approval.approvers });
+    const started = await rpc(client, 'SignEvidenceWithApproval', {
+      evidence_package: afdpPackage(approval.evidence_package as EvidencePackage),
+      approvers: approval.approvers,
+    });
     expect(started.status).toBe('WORKFLOW_STATUS_PENDING');
-    expect(started.approval_statuses.map((s: Json) => s.status)).toEqual(['APPROVAL_STATE_PENDING', 'APPROVAL_STATE_PENDING', 'APPROVAL_STATE_PENDING']);
+    expect(started.approval_statuses.map((s: Json) => s.status)).toEqual([
+      'APPROVAL_STATE_PENDING',
+      'APPROVAL_STATE_PENDING',
+      'APPROVAL_STATE_PENDING',
+    ]);
     for (const s of started.approval_statuses) expect(seconds(s.timestamp), s.approver).toBeGreaterThan(1.7e9);
 
     const batch = exampleScriptBody('batch-signing.sh', '2025-07-23T10:00:00Z');
@@ -88,13 +111,15 @@ describe('an AFDP gRPC client (AFDP\'s own proto) against this server', () => {
     for (const x of signed.results) expect(x.receipt.rekor_log_id).not.toBe('');
   });
 
-  it('lists workflows with AFDP\'s type names, event type, actor and a real total_count', async () => {
+  it("lists workflows with AFDP's type names, event type, actor and a real total_count", async () => {
     const first = await rpc(client, 'ListWorkflows', { page_size: 2 });
     const all = await rpc(client, 'ListWorkflows', { page_size: 100 });
     expect(first.workflows).toHaveLength(2);
     expect(first.next_page_token).not.toBe('');
     expect(first.total_count).toBe(all.workflows.length);
-    expect(new Set(all.workflows.map((w: Json) => w.workflow_type))).toEqual(new Set(['simple_signing', 'approval_signing', 'batch_signing']));
+    expect(new Set(all.workflows.map((w: Json) => w.workflow_type))).toEqual(
+      new Set(['simple_signing', 'approval_signing', 'batch_signing']),
+    );
     const simple = all.workflows.find((w: Json) => w.workflow_type === 'simple_signing' && w.event_type === 'model.deployment.completed');
     expect(simple).toMatchObject({ actor_id: 'deployer@caiatech.com', status: 'WORKFLOW_STATUS_COMPLETED' });
     const pending = await rpc(client, 'ListWorkflows', { page_size: 100, status_filter: 'WORKFLOW_STATUS_PENDING' });

@@ -14,7 +14,7 @@ import { freePort } from '../support/postgres-server.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 
 const models = rustTypes('rest/models.rs');
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 /** A client as AFDP's scripts and Python tester are: JSON in, `Accept: application/json`. */
 function afdpClient(base: string) {
@@ -52,13 +52,16 @@ describe('AFDP REST clients against this service (embedded log)', () => {
   });
   afterAll(async () => app?.close());
 
-  it('serves every route of AFDP\'s server.rs with the status its handlers.rs documents, in bodies AFDP\'s DTOs parse', async () => {
+  it("serves every route of AFDP's server.rs with the status its handlers.rs documents, in bodies AFDP's DTOs parse", async () => {
     const signed = await call('POST', '/api/v1/evidence/sign', exampleScriptBody('model-deployment.sh'));
     const bodies: Record<string, unknown> = {
       '/api/v1/evidence/sign': exampleScriptBody('model-deployment.sh', '2025-07-23T10:05:00Z'),
       '/api/v1/evidence/sign/approval': exampleScriptBody('approval-workflow.sh'),
       '/api/v1/evidence/sign/batch': exampleScriptBody('batch-signing.sh'),
-      '/api/v1/evidence/validate': { evidence_package: exampleScriptBody('model-deployment.sh').evidence_package, signature: signed.json.receipt.signature_b64 },
+      '/api/v1/evidence/validate': {
+        evidence_package: exampleScriptBody('model-deployment.sh').evidence_package,
+        signature: signed.json.receipt.signature_b64,
+      },
     };
     const documented = afdpResponses();
     const routes = afdpRoutes();
@@ -72,7 +75,7 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     }
   });
 
-  it('answers /health as AFDP\'s integration test asserts', async () => {
+  it("answers /health as AFDP's integration test asserts", async () => {
     const res = await call('GET', '/health');
     expect(res.status).toBe(200);
     expect(res.json.status).toBe('healthy');
@@ -93,14 +96,23 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     const receipt = (await call('GET', `/api/v1/workflows/${id}/receipt`)).json;
     expect(asAfdp('NotarizationReceiptDto', receipt)).toEqual([]);
     expect(receipt.evidence_package_hash).toBe(signed.json.receipt.evidence_package_hash);
-    const valid = await call('POST', '/api/v1/evidence/validate', { evidence_package: payload.evidence_package, signature: receipt.signature_b64 });
+    const valid = await call('POST', '/api/v1/evidence/validate', {
+      evidence_package: payload.evidence_package,
+      signature: receipt.signature_b64,
+    });
     expect(valid.status).toBe(200);
     expect(asAfdp('ValidateEvidenceResponse', valid.json)).toEqual([]);
     expect(valid.json.is_valid).toBe(true);
     // a signature this notary never issued for the package: a verdict, not an error
-    const forged = await call('POST', '/api/v1/evidence/validate', { evidence_package: payload.evidence_package, signature: Buffer.from('forged').toString('base64') });
+    const forged = await call('POST', '/api/v1/evidence/validate', {
+      evidence_package: payload.evidence_package,
+      signature: Buffer.from('forged').toString('base64'),
+    });
     expect([forged.status, forged.json.is_valid]).toEqual([200, false]);
-    const other = await call('POST', '/api/v1/evidence/validate', { evidence_package: { ...payload.evidence_package as Json, event_type: 'model.deployment.rolled_back' }, signature: receipt.signature_b64 });
+    const other = await call('POST', '/api/v1/evidence/validate', {
+      evidence_package: { ...(payload.evidence_package as Json), event_type: 'model.deployment.rolled_back' },
+      signature: receipt.signature_b64,
+    });
     expect([other.status, other.json.is_valid]).toEqual([200, false]);
   });
 
@@ -110,14 +122,20 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     expect(asAfdp('SignEvidenceWithApprovalResponse', started.json)).toEqual([]);
     expect(started.json.status).toBe('pending');
     expect(started.json.approval_statuses.map((s: Json) => `${s.approver}: ${s.status}`)).toEqual([
-      'security-lead@caiatech.com: pending', 'compliance-officer@caiatech.com: pending', 'ml-architect@caiatech.com: pending',
+      'security-lead@caiatech.com: pending',
+      'compliance-officer@caiatech.com: pending',
+      'ml-architect@caiatech.com: pending',
     ]);
     const id = started.json.workflow_id;
     expect(asAfdp('WorkflowStatusResponse', (await call('GET', `/api/v1/workflows/${id}/status`)).json)).toEqual([]);
     const pending = await call('GET', '/api/v1/workflows?status_filter=pending');
     expect(asAfdp('ListWorkflowsResponse', pending.json)).toEqual([]);
     const row = pending.json.workflows.find((w: Json) => w.workflow_id === id);
-    expect(row).toMatchObject({ workflow_type: 'approval_signing', event_type: 'model.deployment.production.approval_required', actor_id: 'developer@caiatech.com' });
+    expect(row).toMatchObject({
+      workflow_type: 'approval_signing',
+      event_type: 'model.deployment.production.approval_required',
+      actor_id: 'developer@caiatech.com',
+    });
     expect(pending.json.total_count).toBeGreaterThanOrEqual(1);
   });
 
@@ -139,7 +157,11 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     const batchRow = recent.json.workflows.find((w: Json) => w.workflow_id === batch.json.batch_workflow_id);
     expect(batchRow).toMatchObject({ workflow_type: 'batch_signing', event_type: '', actor_id: '' });
     const itemRow = recent.json.workflows.find((w: Json) => w.workflow_id === results[4]!.workflow_id);
-    expect(itemRow).toMatchObject({ workflow_type: 'simple_signing', event_type: 'compliance.scan.completed', actor_id: 'compliance-scanner-v1' });
+    expect(itemRow).toMatchObject({
+      workflow_type: 'simple_signing',
+      event_type: 'compliance.scan.completed',
+      actor_id: 'compliance-scanner-v1',
+    });
   });
 
   it('counts total_count over all pages, not the page', async () => {
@@ -152,21 +174,27 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     expect(completed.total_count).toBe(all.workflows.filter((w: Json) => w.status === 'completed').length);
   });
 
-  it('locates a receipt\'s entry with Rekor\'s API: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id}', async () => {
-    const { receipt } = (await call('POST', '/api/v1/evidence/sign', exampleScriptBody('model-deployment.sh', '2025-07-23T14:00:00Z'))).json;
+  it("locates a receipt's entry with Rekor's API: GET {rekor_server_url}/api/v1/log/entries/{rekor_log_id}", async () => {
+    const { receipt } = (await call('POST', '/api/v1/evidence/sign', exampleScriptBody('model-deployment.sh', '2025-07-23T14:00:00Z')))
+      .json;
     const res = await fetch(`${receipt.rekor_server_url}/api/v1/log/entries/${receipt.rekor_log_id}`);
     expect(res.status).toBe(200);
-    const entries = await res.json() as Json;
+    const entries = (await res.json()) as Json;
     expect(Object.keys(entries)).toEqual([receipt.rekor_log_id]);
     expect(entries[receipt.rekor_log_id]).toMatchObject({
-      body: receipt.rekor_entry_body, logIndex: receipt.log_index, integratedTime: receipt.integrated_time, logID: receipt.transparency_log_id,
+      body: receipt.rekor_entry_body,
+      logIndex: receipt.log_index,
+      integratedTime: receipt.integrated_time,
+      logID: receipt.transparency_log_id,
     });
     const trust = (await call('GET', '/api/v1/trust-root')).json;
     expect(receipt.transparency_log_id).toBe(trust.transparency_log.log_id);
   });
 
-  it('answers errors with AFDP\'s ErrorResponse members, as application/json when that is all the client accepts', async () => {
-    const bad = { evidence_package: { ...exampleScriptBody('model-deployment.sh').evidence_package as Json, timestamp_utc: 'yesterday' } };
+  it("answers errors with AFDP's ErrorResponse members, as application/json when that is all the client accepts", async () => {
+    const bad = {
+      evidence_package: { ...(exampleScriptBody('model-deployment.sh').evidence_package as Json), timestamp_utc: 'yesterday' },
+    };
     const json = await call('POST', '/api/v1/evidence/sign', bad);
     expect(json.status).toBe(422);
     expect(json.type).toMatch(/^application\/json/);
@@ -190,7 +218,10 @@ describe('AFDP REST clients against this service (embedded log)', () => {
     const doc = await call('GET', '/api-docs/openapi.json');
     expect(doc.json.openapi).toBe('3.1.0');
     for (const route of afdpRoutes().filter((r) => r.path.startsWith('/api/v1') || r.path === '/health')) {
-      expect(doc.json.paths[route.path.replace(':workflow_id', '{id}')]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+      expect(
+        doc.json.paths[route.path.replace(':workflow_id', '{id}')]?.[route.method.toLowerCase()],
+        `${route.method} ${route.path}`,
+      ).toBeDefined();
     }
   });
 });
@@ -207,19 +238,26 @@ describe('AFDP REST clients against this service anchoring in Rekor', () => {
     app = started.app;
     call = afdpClient(started.base);
   });
-  afterAll(async () => { await app?.close(); await rekor?.close(); });
+  afterAll(async () => {
+    await app?.close();
+    await rekor?.close();
+  });
 
-  it('gives a rekor_log_id that Rekor\'s GET /api/v1/log/entries/{entryUUID} finds at rekor_server_url', async () => {
+  it("gives a rekor_log_id that Rekor's GET /api/v1/log/entries/{entryUUID} finds at rekor_server_url", async () => {
     const signed = await call('POST', '/api/v1/evidence/sign', exampleScriptBody('model-deployment.sh', '2025-07-23T15:00:00Z'));
     expect(asAfdp('SignEvidenceResponse', signed.json)).toEqual([]);
     const { receipt } = signed.json;
     expect(receipt.rekor_server_url).toBe(rekor.url);
     const res = await fetch(`${receipt.rekor_server_url}/api/v1/log/entries/${receipt.rekor_log_id}`);
     expect(res.status).toBe(200);
-    const entries = await res.json() as Json;
+    const entries = (await res.json()) as Json;
     const [uuid] = Object.keys(entries);
     expect(uuid).toBe(receipt.rekor_log_id);
-    expect(entries[uuid!]).toMatchObject({ body: receipt.rekor_entry_body, logIndex: receipt.log_index, logID: receipt.transparency_log_id });
+    expect(entries[uuid!]).toMatchObject({
+      body: receipt.rekor_entry_body,
+      logIndex: receipt.log_index,
+      logID: receipt.transparency_log_id,
+    });
     expect(receipt.log_index).toBeGreaterThanOrEqual(5000);
   });
 });

@@ -35,7 +35,12 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
   const typed: string[] = [ADMIN_TOKEN];
 
   const sign = async (pkg: object) => {
-    const res = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', headers: { 'x-api-key': engineer.key }, payload: { evidence_package: pkg } });
+    const res = await app.rest.inject({
+      method: 'POST',
+      url: '/api/v1/evidence/sign',
+      headers: { 'x-api-key': engineer.key },
+      payload: { evidence_package: pkg },
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as { workflow_id: string; receipt: { evidence_package_hash: string; key_version: number } };
   };
@@ -50,10 +55,17 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
   beforeAll(async () => {
     issuer = await startOidcIssuer();
     [app, browser] = await Promise.all([
-      freshPostgresDatabase().then((db) => startTestApp({
-        DATABASE_URL: (databaseUrl = db), NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn',
-        NOTARY_OIDC_ISSUER: issuer.issuer, NOTARY_OIDC_AUDIENCE: issuer.audience, NOTARY_OIDC_JWKS_URL: issuer.jwksUrl,
-      })),
+      freshPostgresDatabase().then((db) =>
+        startTestApp({
+          DATABASE_URL: (databaseUrl = db),
+          NOTARY_AUTH_MODE: 'required',
+          NOTARY_ADMIN_TOKEN: ADMIN_TOKEN,
+          LOG_LEVEL: 'warn',
+          NOTARY_OIDC_ISSUER: issuer.issuer,
+          NOTARY_OIDC_AUDIENCE: issuer.audience,
+          NOTARY_OIDC_JWKS_URL: issuer.jwksUrl,
+        }),
+      ),
       launchBrowser(),
     ]);
     base = await app.rest.listen({ host: '127.0.0.1', port: 0 });
@@ -104,11 +116,21 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     await expect.poll(() => page.getByTestId('fingerprint').textContent()).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
     const checks = page.getByRole('list', { name: 'Checks' });
     await expect.poll(() => checks.locator('li').count()).toBeGreaterThanOrEqual(7);
-    const statuses = await checks.locator('li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-status')]));
+    const statuses = await checks
+      .locator('li')
+      .evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-check'), li.getAttribute('data-status')]));
     expect(Object.fromEntries(statuses)).toEqual({
-      'evidence hash': 'pass', signature: 'pass', 'log entry body': 'pass', SET: 'pass', 'inclusion proof': 'pass', checkpoint: 'pass',
+      'evidence hash': 'pass',
+      signature: 'pass',
+      'log entry body': 'pass',
+      SET: 'pass',
+      'inclusion proof': 'pass',
+      checkpoint: 'pass',
       // the receipt's RFC 3161 timestamp is left to the CLI, and the page says so
-      'RFC 3161 timestamp': 'skip', 'key validity': 'pass', timestamp: 'pass', bundle: 'pass',
+      'RFC 3161 timestamp': 'skip',
+      'key validity': 'pass',
+      timestamp: 'pass',
+      bundle: 'pass',
     });
     expect(await checks.locator('li[data-check="RFC 3161 timestamp"] .detail').textContent()).toMatch(/^not checked in this browser/);
     // every row on screen, the skipped one too (a class it once shared with the skip link hid it)
@@ -143,7 +165,8 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     const hashes: string[] = [];
     for (let i = 0; i < 12; i++) {
       const pkg = uniquePackage(`${tag}-${i}`);
-      const artifacts = i === 7 ? [...pkg.artifacts, { name: 'only-here.bin', uri: 's3://x/only-here.bin', hash_sha256: artifact }] : pkg.artifacts;
+      const artifacts =
+        i === 7 ? [...pkg.artifacts, { name: 'only-here.bin', uri: 's3://x/only-here.bin', hash_sha256: artifact }] : pkg.artifacts;
       hashes.push((await sign({ ...pkg, event_type: `ai.${tag}`, artifacts })).receipt.evidence_package_hash);
     }
     const after = new Date(Date.now() + 120_000);
@@ -186,18 +209,24 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     // workflows by status: a pending approval is listed under pending and not under completed
     const pendingEvent = `ai.${tag}.awaiting`;
     const requested = await app.rest.inject({
-      method: 'POST', url: '/api/v1/evidence/sign/approval', headers: { 'x-api-key': engineer.key },
+      method: 'POST',
+      url: '/api/v1/evidence/sign/approval',
+      headers: { 'x-api-key': engineer.key },
       payload: { evidence_package: { ...uniquePackage(`${tag}-wf`), event_type: pendingEvent }, approvers: ['jwt:nobody'], quorum: 1 },
     });
     expect(requested.statusCode, requested.body).toBe(200);
     await page.getByRole('button', { name: 'Workflows' }).click();
     const workflows = page.getByRole('table', { name: 'Workflows found' });
-    const rows = () => workflows.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = () =>
+      workflows.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     for (const status of ['pending', 'completed']) {
       await page.getByLabel('Status').selectOption(status);
       await page.getByRole('button', { name: 'Search workflows' }).click();
       await expect.poll(async () => (await rows()).length > 0 && (await rows()).every((r) => r[2] === status)).toBe(true);
-      expect((await rows()).some((r) => r[3] === pendingEvent), status).toBe(status === 'pending');
+      expect(
+        (await rows()).some((r) => r[3] === pendingEvent),
+        status,
+      ).toBe(status === 'pending');
     }
   });
 
@@ -205,7 +234,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     const analystToken = await issuer.token({ sub: 'sam', name: 'Sam Analyst', roles: ['security_analyst'] });
     const pkg = uniquePackage('console-approval');
     const requested = await app.rest.inject({
-      method: 'POST', url: '/api/v1/evidence/sign/approval', headers: { 'x-api-key': engineer.key },
+      method: 'POST',
+      url: '/api/v1/evidence/sign/approval',
+      headers: { 'x-api-key': engineer.key },
       payload: { evidence_package: pkg, approvers: ['jwt:sam', 'jwt:someone-else'], quorum: 1 },
     });
     expect(requested.statusCode, requested.body).toBe(200);
@@ -224,7 +255,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     const status = await app.rest.inject({ url: `/api/v1/workflows/${workflowId}/status`, headers: { 'x-api-key': engineer.key } });
     expect(status.json()).toMatchObject({
       status: 'completed',
-      approval_statuses: [{ approver: 'jwt:sam', status: 'approved', comment: 'model card and eval report reviewed' }, { approver: 'jwt:someone-else', status: 'pending' }],
+      approval_statuses: [
+        { approver: 'jwt:sam', status: 'approved', comment: 'model card and eval report reviewed' },
+        { approver: 'jwt:someone-else', status: 'pending' },
+      ],
     });
     // the completed workflow's receipt verifies in the browser too
     await card.getByRole('link', { name: 'Verify its receipt' }).click();
@@ -234,7 +268,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
   it('an analyst rejects with a comment: the workflow fails and the comment is recorded', async () => {
     const pkg = uniquePackage('console-rejection');
     const requested = await app.rest.inject({
-      method: 'POST', url: '/api/v1/evidence/sign/approval', headers: { 'x-api-key': engineer.key },
+      method: 'POST',
+      url: '/api/v1/evidence/sign/approval',
+      headers: { 'x-api-key': engineer.key },
       payload: { evidence_package: pkg, approvers: ['jwt:sam'], quorum: 1 },
     });
     const workflowId = requested.json().workflow_id as string;
@@ -245,7 +281,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     await card.getByRole('button', { name: 'Reject' }).click();
     await expect.poll(() => card.getByRole('status').textContent()).toContain('Rejected: the workflow is now failed.');
     const status = await app.rest.inject({ url: `/api/v1/workflows/${workflowId}/status`, headers: { 'x-api-key': engineer.key } });
-    expect(status.json()).toMatchObject({ status: 'failed', approval_statuses: [{ approver: 'jwt:sam', status: 'rejected', comment: 'eval report missing' }] });
+    expect(status.json()).toMatchObject({
+      status: 'failed',
+      approval_statuses: [{ approver: 'jwt:sam', status: 'rejected', comment: 'eval report missing' }],
+    });
   });
 
   it('admin: creates and revokes an API key, rotates the signing key, filters the audit trail', async () => {
@@ -264,7 +303,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     await page.getByLabel('Event').fill('api_key.created');
     await page.getByRole('button', { name: 'Filter the audit trail' }).click();
     const audit = page.getByRole('table', { name: 'Audit entries' });
-    await expect.poll(async () => (await audit.locator('tbody tr').allTextContents()).every((t) => t.includes('api_key.created'))).toBe(true);
+    await expect
+      .poll(async () => (await audit.locator('tbody tr').allTextContents()).every((t) => t.includes('api_key.created')))
+      .toBe(true);
     expect(await audit.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'admin');
     const row = page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'console-made key' });
@@ -279,7 +320,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     const first = Number(await page.getByTestId('tree-size').textContent());
     for (let i = 0; i < 3; i++) await sign(uniquePackage(`console-log-${i}`));
     await page.getByRole('button', { name: 'Check again' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Consistent' }).textContent()).toContain(`grew from ${first} to ${first + 3} entries`);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Consistent' }).textContent())
+      .toContain(`grew from ${first} to ${first + 3} entries`);
     await page.locator('figure.chart svg polyline').waitFor();
     expect(await page.getByTestId('fork-alarm').count()).toBe(0);
     await screenshot(page, 'log');
@@ -308,7 +351,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
   });
 
   it('the CSP is strict and enforced: an inline script is refused, and nothing is loaded from anywhere but this origin', async () => {
-    const directives = new Map(CONSOLE_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+    const directives = new Map(
+      CONSOLE_CSP.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k!, v]),
+    );
     for (const d of ['script-src', 'style-src', 'connect-src', 'img-src']) expect(directives.get(d), d).toEqual(["'self'"]);
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(CONSOLE_CSP).not.toMatch(/unsafe-|https?:|data:|\*/);
@@ -319,13 +366,19 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
       // a script injected as text (Trusted Types refuses it before script-src would), inline style, a request elsewhere
       await probe.page.addScriptTag({ content: 'window.__injected = true' }).catch(() => undefined);
       expect(await probe.page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
-      const effects = await probe.page.evaluate(async (elsewhere) => {
-        const style = document.createElement('style');
-        style.textContent = 'body { visibility: hidden }';
-        document.head.append(style);
-        const fetched = await fetch(elsewhere).then(() => 'fetched', () => 'refused');
-        return { visibility: getComputedStyle(document.body).visibility, fetched };
-      }, base.replace('127.0.0.1', 'localhost'));
+      const effects = await probe.page.evaluate(
+        async (elsewhere) => {
+          const style = document.createElement('style');
+          style.textContent = 'body { visibility: hidden }';
+          document.head.append(style);
+          const fetched = await fetch(elsewhere).then(
+            () => 'fetched',
+            () => 'refused',
+          );
+          return { visibility: getComputedStyle(document.body).visibility, fetched };
+        },
+        base.replace('127.0.0.1', 'localhost'),
+      );
       expect(effects).toEqual({ visibility: 'visible', fetched: 'refused' });
       const said = probe.problems.join('\n');
       expect(said).toContain("requires 'TrustedScript' assignment");
@@ -367,7 +420,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const tables = (await db.query<{ t: string }>("SELECT format('%I.%I', table_schema, table_name) AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'")).rows;
+      const tables = (
+        await db.query<{ t: string }>(
+          "SELECT format('%I.%I', table_schema, table_name) AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'",
+        )
+      ).rows;
       expect(tables.length).toBeGreaterThan(3);
       for (const { t } of tables) {
         const rows = (await db.query<{ r: string }>(`SELECT x::text AS r FROM ${t} x`)).rows.map((r) => r.r).join('\n');
@@ -376,7 +433,8 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the audit console${BROWSER_TESTS_NOTE}`, ()
     } finally {
       await db.end();
     }
-    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
     for (const f of files(app.config.dataDir)) {
       const text = readFileSync(f).toString('latin1');
       for (const token of typed) expect(text.includes(token), f).toBe(false);

@@ -13,7 +13,9 @@ const leaves = (n: number, tag = 'entry') => Array.from({ length: n }, (_, i) =>
 describe.skipIf(SKIP_BROWSER_TESTS)(`the log page against a forking log${BROWSER_TESTS_NOTE}`, () => {
   let server: ForkingLogServer;
   let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startForkingLogServer(), launchBrowser()]); });
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startForkingLogServer(), launchBrowser()]);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -36,7 +38,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the log page against a forking log${BROWSER
     const w = await witnessOf(leaves(5));
     server.setLeaves(leaves(9));
     await w.page.reload();
-    await expect.poll(() => w.page.getByRole('status').filter({ hasText: 'Consistent' }).textContent()).toContain('grew from 5 to 9 entries');
+    await expect
+      .poll(() => w.page.getByRole('status').filter({ hasText: 'Consistent' }).textContent())
+      .toContain('grew from 5 to 9 entries');
     expect(await alarm(w.page).count()).toBe(0);
     expect(w.problems).toEqual([]);
     await w.close();
@@ -49,8 +53,12 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the log page against a forking log${BROWSER
     server.setLeaves(forked);
     await w.page.reload();
     await alarm(w.page).waitFor();
-    expect(await alarm(w.page).getByRole('heading').textContent()).toBe('Warning: this log is not an extension of what this browser saw before');
-    expect(await alarm(w.page).textContent()).toContain('the tree of size 7 is not an extension of the tree of size 5 this browser saw (consistency proof fails)');
+    expect(await alarm(w.page).getByRole('heading').textContent()).toBe(
+      'Warning: this log is not an extension of what this browser saw before',
+    );
+    expect(await alarm(w.page).textContent()).toContain(
+      'the tree of size 7 is not an extension of the tree of size 5 this browser saw (consistency proof fails)',
+    );
     expect(await w.page.getByTestId('tree-size').count()).toBe(0); // the forked tree is not shown as the log's state
     await screenshot(w.page, 'log-fork');
     // the evidence stays: the next visit still shows it, even if the log now serves the first history

@@ -20,10 +20,13 @@ import { FORGERIES } from '../support/receipt-forgeries.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 import { startRekorV2Server } from '../support/rekor-v2-server.js';
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 // Suite B: the same on P-384 receipts (WebCrypto ECDSA P-384 / SHA-384, bundles over SHA2_384)
-describe.each([['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384']] as const)('the browser verifier agrees with the offline CLI (%s keys)', (_curve, algorithm) => {
+describe.each([
+  ['P-256', 'ecdsa-p256'],
+  ['P-384', 'ecdsa-p384'],
+] as const)('the browser verifier agrees with the offline CLI (%s keys)', (_curve, algorithm) => {
   let pkg: Obj;
   let receipt: Obj;
   let trustJson: Obj;
@@ -56,7 +59,6 @@ describe.each([['P-256', 'ecdsa-p256'], ['P-384', 'ecdsa-p384']] as const)('the 
     const browser = await verifyReceipt(p, r, f.otherTrustRoot ? await readTrustRoot(trust) : browserTrust);
     expectAgreement(f, r, browser, cli(p, r, trust), cli(p, r, withoutTimestampAuthorities(trust)));
   });
-
 });
 
 describe('the browser verifier agrees with the offline CLI on Rekor v2', () => {
@@ -66,7 +68,12 @@ describe('the browser verifier agrees with the offline CLI on Rekor v2', () => {
     const rekor = await startRekorV2Server();
     const keyFile = join(tempDir(), 'rekor-v2.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
-    const app = await startTestApp({ REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin });
+    const app = await startTestApp({
+      REKOR_URL: rekor.url,
+      REKOR_API_VERSION: '2',
+      REKOR_PUBLIC_KEY_FILE: keyFile,
+      REKOR_ORIGIN: rekor.origin,
+    });
     try {
       const p: Obj = uniquePackage('parity-v2');
       const r = (await sign(app.rest, p)).body.receipt;
@@ -76,14 +83,20 @@ describe('the browser verifier agrees with the offline CLI on Rekor v2', () => {
       expectAgreement(FORGERIES[0]!, r, browser, cli(p, r, trust), cli(p, r, withoutTimestampAuthorities(trust)));
       const status = Object.fromEntries(browser.checks.map((c) => [c.check, c.status]));
       expect(status).toEqual({
-        'evidence hash': 'pass', signature: 'pass', 'log entry body': 'pass', 'inclusion proof': 'pass', checkpoint: 'pass',
-        'RFC 3161 timestamp': 'skip', 'key validity': 'skip', timestamp: 'pass', bundle: 'pass',
+        'evidence hash': 'pass',
+        signature: 'pass',
+        'log entry body': 'pass',
+        'inclusion proof': 'pass',
+        checkpoint: 'pass',
+        'RFC 3161 timestamp': 'skip',
+        'key validity': 'skip',
+        timestamp: 'pass',
+        bundle: 'pass',
       });
-      expect(browser.warnings).toContain('no trusted time (timestamp or log entry): the key version\'s validity was not checked');
+      expect(browser.warnings).toContain("no trusted time (timestamp or log entry): the key version's validity was not checked");
     } finally {
       await app.close();
       await rekor.close();
     }
   });
 });
-

@@ -18,14 +18,21 @@ import { expectAgreement, withoutTimestampAuthorities, type Verdict } from '../s
 import { FORGERIES } from '../support/receipt-forgeries.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 /** The CLI as a user runs it, on files: its --json output. */
 async function cliVerify(pkg: Obj, receipt: Obj, trust: Obj): Promise<Verdict> {
   const dir = tempDir('console-cli-');
-  const file = (name: string, v: unknown) => { const p = join(dir, name); writeFileSync(p, JSON.stringify(v)); return p; };
+  const file = (name: string, v: unknown) => {
+    const p = join(dir, name);
+    writeFileSync(p, JSON.stringify(v));
+    return p;
+  };
   const out: string[] = [];
-  const code = await run(['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust), '--json'], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await run(
+    ['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust), '--json'],
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
   expect(code, out.join('\n')).toBeLessThan(2);
   return JSON.parse(out.join('\n')) as Verdict;
 }
@@ -82,9 +89,13 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the console's verifier in Chromium agrees w
     const verdict = page.getByText(/^(Valid: every check passed|Not valid: )/);
     return {
       ok: (await verdict.textContent())!.startsWith('Valid'),
-      checks: await checks.locator('li').evaluateAll((lis) => lis.map((li) => ({
-        check: li.getAttribute('data-check')!, status: li.getAttribute('data-status')!, detail: li.querySelector('.detail')!.textContent!,
-      }))),
+      checks: await checks.locator('li').evaluateAll((lis) =>
+        lis.map((li) => ({
+          check: li.getAttribute('data-check')!,
+          status: li.getAttribute('data-status')!,
+          detail: li.querySelector('.detail')!.textContent!,
+        })),
+      ),
       warnings: await page.getByRole('list', { name: 'Warnings' }).locator('li').allTextContents(),
       trusted: (await page.locator('.trusted').textContent())!,
     };
@@ -98,21 +109,28 @@ describe.skipIf(SKIP_BROWSER_TESTS)(`the console's verifier in Chromium agrees w
     expect(facts).toContain('from pasted');
   });
 
-  it.each(FORGERIES.map((f) => [f.name, f] as const))('%s: the page shows the checks, statuses, reasons and verdict the CLI prints', async (_name, f) => {
-    const which = f.otherTrustRoot ? 'other' : 'own';
-    await pin(which);
-    const { pkg: p, receipt: r } = f.make(pkg, receipt);
-    const [cli, cliWithoutTsa, shown] = await Promise.all([cliVerify(p, r, trust[which]!), cliVerify(p, r, withoutTimestampAuthorities(trust[which]!)), browserVerify(p, r)]);
-    expectAgreement(f, r, shown, cli, cliWithoutTsa);
-    // what it did not check is said next to the verdict
-    if (r.rfc3161_timestamp) expect(shown.trusted).toContain('Not checked here: RFC 3161 timestamp.');
-    // the page says what it trusted: the pinned root's log, and its key for the receipt's version if it has one
-    const t = trust[which]!;
-    expect(shown.trusted).toContain(t.transparency_log.origin);
-    expect(shown.trusted).toContain(t.transparency_log.log_id.slice(0, 16));
-    const key = (t.signing_keys as Obj[]).find((k) => k.version === r.key_version);
-    expect(shown.trusted).toContain(key ? `${key.key_id} v${key.version}` : 'none (the receipt\'s version is not pinned)');
-  });
+  it.each(FORGERIES.map((f) => [f.name, f] as const))(
+    '%s: the page shows the checks, statuses, reasons and verdict the CLI prints',
+    async (_name, f) => {
+      const which = f.otherTrustRoot ? 'other' : 'own';
+      await pin(which);
+      const { pkg: p, receipt: r } = f.make(pkg, receipt);
+      const [cli, cliWithoutTsa, shown] = await Promise.all([
+        cliVerify(p, r, trust[which]!),
+        cliVerify(p, r, withoutTimestampAuthorities(trust[which]!)),
+        browserVerify(p, r),
+      ]);
+      expectAgreement(f, r, shown, cli, cliWithoutTsa);
+      // what it did not check is said next to the verdict
+      if (r.rfc3161_timestamp) expect(shown.trusted).toContain('Not checked here: RFC 3161 timestamp.');
+      // the page says what it trusted: the pinned root's log, and its key for the receipt's version if it has one
+      const t = trust[which]!;
+      expect(shown.trusted).toContain(t.transparency_log.origin);
+      expect(shown.trusted).toContain(t.transparency_log.log_id.slice(0, 16));
+      const key = (t.signing_keys as Obj[]).find((k) => k.version === r.key_version);
+      expect(shown.trusted).toContain(key ? `${key.key_id} v${key.version}` : "none (the receipt's version is not pinned)");
+    },
+  );
 
   it('reported no script error and no CSP violation', () => {
     expect(w.problems).toEqual([]);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const compose = parse(readFileSync(resolve(root, 'deploy/docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Record<string, any>>;  
+  services: Record<string, Record<string, any>>;
   volumes: Record<string, unknown>;
 };
 const services = compose.services;
@@ -35,9 +35,24 @@ function loadSchema(): object {
 }
 
 const CONFIG_ENV = new Set([
-  'NOTARY_HTTP_PORT', 'NOTARY_GRPC_PORT', 'NOTARY_DATA_DIR', 'NOTARY_HOST', 'DATABASE_URL', 'VAULT_ADDR', 'VAULT_TOKEN',
-  'VAULT_TRANSIT_MOUNT', 'VAULT_TRANSIT_KEY', 'VAULT_AUTH_METHOD', 'VAULT_K8S_ROLE', 'REKOR_URL',
-  'PULSAR_SERVICE_URL', 'REDIS_URL', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'NOTARY_KEYRING_PASSPHRASE', 'NOTARY_TSA_URL',
+  'NOTARY_HTTP_PORT',
+  'NOTARY_GRPC_PORT',
+  'NOTARY_DATA_DIR',
+  'NOTARY_HOST',
+  'DATABASE_URL',
+  'VAULT_ADDR',
+  'VAULT_TOKEN',
+  'VAULT_TRANSIT_MOUNT',
+  'VAULT_TRANSIT_KEY',
+  'VAULT_AUTH_METHOD',
+  'VAULT_K8S_ROLE',
+  'REKOR_URL',
+  'PULSAR_SERVICE_URL',
+  'REDIS_URL',
+  'LOG_LEVEL',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'NOTARY_KEYRING_PASSPHRASE',
+  'NOTARY_TSA_URL',
 ]);
 
 describe('deploy/docker-compose.yml', () => {
@@ -50,10 +65,23 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   it('runs the real servers: Vault, Rekor on Trillian/MySQL, Postgres, Pulsar, Redis, Jaeger, Prometheus, Grafana and the notary', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining([
-      'vault', 'vault-init', 'mysql', 'trillian-log-server', 'trillian-log-signer', 'rekor-server',
-      'postgres', 'pulsar', 'redis', 'jaeger', 'notary', 'prometheus', 'grafana',
-    ]));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'vault',
+        'vault-init',
+        'mysql',
+        'trillian-log-server',
+        'trillian-log-signer',
+        'rekor-server',
+        'postgres',
+        'pulsar',
+        'redis',
+        'jaeger',
+        'notary',
+        'prometheus',
+        'grafana',
+      ]),
+    );
     expect(services.pulsar.command).toEqual(['bin/pulsar', 'standalone']);
     expect(services['vault-init'].command.join(' ')).toMatch(/transit\/keys\/afdp-notary type=ecdsa-p256/);
     for (const [name, service] of Object.entries(services)) {

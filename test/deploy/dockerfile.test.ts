@@ -25,8 +25,7 @@ function finalStage(): Instruction[] {
   return instructions.slice(lastFrom);
 }
 const args = (i: Instruction): string => i.getArgumentsContent() ?? '';
-const ofKind = (list: Instruction[], keyword: string): Instruction[] =>
-  list.filter((i) => i.getKeyword() === keyword);
+const ofKind = (list: Instruction[], keyword: string): Instruction[] => list.filter((i) => i.getKeyword() === keyword);
 
 describe('Dockerfile', () => {
   it('passes the dockerfile-utils linter with no diagnostic', () => {
@@ -94,14 +93,33 @@ describe('Dockerfile', () => {
 
   it('builds from an allow-listed context: sources only, no .git, node_modules, data or secrets', () => {
     const lines = readFileSync(resolve(root, '.dockerignore'), 'utf8')
-      .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
-    expect(allowed.sort()).toEqual(
-      ['console', 'migrations', 'package-lock.json', 'package.json', 'packages/client', 'proto', 'scripts', 'src', 'tsconfig.build.json', 'tsconfig.json'],
-    );
+    expect(allowed.sort()).toEqual([
+      'console',
+      'migrations',
+      'package-lock.json',
+      'package.json',
+      'packages/client',
+      'proto',
+      'scripts',
+      'src',
+      'tsconfig.build.json',
+      'tsconfig.json',
+    ]);
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/.env', '**/*.pem']));
-    for (const required of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs', 'src', 'console/vite.config.ts']) {
+    for (const required of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'scripts/build.mjs',
+      'src',
+      'console/vite.config.ts',
+    ]) {
       expect(existsSync(resolve(root, required)), `${required} exists`).toBe(true);
     }
     const contextCopies = ofKind(instructions, 'COPY').filter((c) => !/--from=/.test(c.getTextContent()));
@@ -124,7 +142,9 @@ describe('Dockerfile', () => {
 
   it('installs pulsar-client in the build stage, pinned, after the prune, and fails the build if it cannot load', () => {
     const buildStage = instructions.slice(0, instructions.indexOf(froms[1]!));
-    const arg = ofKind(buildStage, 'ARG').map(args).find((a) => a.startsWith('PULSAR_CLIENT_VERSION='));
+    const arg = ofKind(buildStage, 'ARG')
+      .map(args)
+      .find((a) => a.startsWith('PULSAR_CLIENT_VERSION='));
     const version = arg?.split('=')[1];
     expect(version).toMatch(/^\d+\.\d+\.\d+$/); // exact, not a range
     const runs = ofKind(buildStage, 'RUN').map(args);
@@ -136,7 +156,8 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(Object.entries(pkg.allowScripts!).filter(([k]) => k.startsWith('pulsar-client'))).toEqual([[`pulsar-client@${version}`, true]]);
     // never a dependency of the lock file: npm ci must work where only the npm registry is reachable
-    for (const field of ['dependencies', 'optionalDependencies', 'devDependencies']) expect(pkg[field] ?? {}).not.toHaveProperty('pulsar-client');
+    for (const field of ['dependencies', 'optionalDependencies', 'devDependencies'])
+      expect(pkg[field] ?? {}).not.toHaveProperty('pulsar-client');
     expect(readFileSync(resolve(root, 'package-lock.json'), 'utf8')).not.toContain('node_modules/pulsar-client');
     // the runtime stage takes node_modules, pulsar-client included, from the build stage
     expect(ofKind(finalStage(), 'COPY').map((c) => c.getTextContent())).toContain('COPY --from=build /app/node_modules ./node_modules');
@@ -156,10 +177,12 @@ describe('Dockerfile', () => {
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const port = (server.address() as AddressInfo).port;
-    const run = (p: number) => new Promise<number>((done) => {
-      execFile(process.execPath, ['-e', script], { env: { ...process.env, NOTARY_HTTP_PORT: String(p) }, timeout: 10_000 },
-        (error) => done(error ? Number(error.code ?? 1) : 0));
-    });
+    const run = (p: number) =>
+      new Promise<number>((done) => {
+        execFile(process.execPath, ['-e', script], { env: { ...process.env, NOTARY_HTTP_PORT: String(p) }, timeout: 10_000 }, (error) =>
+          done(error ? Number(error.code ?? 1) : 0),
+        );
+      });
     try {
       expect(await run(port)).toBe(0);
       status = 503;

@@ -20,7 +20,7 @@ import { uniquePackage } from '../support/records.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(resolve(root, file), 'utf8');
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 const dashboard = JSON.parse(read('monitoring/grafana/dashboards/afdp-notary.json')) as Obj;
 const panels = (dashboard.panels as Obj[]).filter((p) => p.type !== 'row');
@@ -33,21 +33,54 @@ const jobVariable = (dashboard.templating.list as Obj[]).find((v) => v.name === 
 /** A query as Grafana sends it for "All" jobs, with the rate interval of a 1 s scrape. */
 const asSent = (expr: string) => expr.replaceAll('$job', jobVariable.allValue).replaceAll('$__rate_interval', '1m');
 
-const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'by', 'without', 'rate', 'increase', 'histogram_quantile', 'le', 'or', 'and', 'unless']);
+const PROMQL_WORDS = new Set([
+  'sum',
+  'max',
+  'min',
+  'avg',
+  'by',
+  'without',
+  'rate',
+  'increase',
+  'histogram_quantile',
+  'le',
+  'or',
+  'and',
+  'unless',
+]);
 /** Metric names in a query: what is left after dropping label matchers, ranges, strings and PromQL's own words. */
-const metricNames = (expr: string): string[] => (expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/"[^"]*"/g, '')
-  .match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []).filter((n) => !PROMQL_WORDS.has(n) && !/^(job|instance|code|backend|dependency|operation|outcome|grpc_method|grpc_code)$/.test(n));
+const metricNames = (expr: string): string[] =>
+  (
+    expr
+      .replace(/\{[^}]*\}/g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/"[^"]*"/g, '')
+      .match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []
+  ).filter((n) => !PROMQL_WORDS.has(n) && !/^(job|instance|code|backend|dependency|operation|outcome|grpc_method|grpc_code)$/.test(n));
 
 describe('the Grafana dashboard and its provisioning', () => {
   it('covers every metric the alerts use, and throughput, latency, errors, backlog, signer and database', () => {
     const alerts = parse(read('monitoring/alerts.yml')) as { groups: { rules: Obj[] }[] };
-    const alerted = new Set(alerts.groups.flatMap((g) => g.rules).filter((r) => r.alert).flatMap((r) => metricNames(r.expr as string)));
+    const alerted = new Set(
+      alerts.groups
+        .flatMap((g) => g.rules)
+        .filter((r) => r.alert)
+        .flatMap((r) => metricNames(r.expr as string)),
+    );
     const shown = new Set(targets.flatMap((t) => metricNames(t.expr)).map((n) => n.replace(/_bucket$/, '')));
     for (const name of alerted) expect(shown.has(name.replace(/_bucket$/, '')), name).toBe(true);
-    expect([...shown]).toEqual(expect.arrayContaining([
-      'notary_evidence_stored_total', 'http_request_duration_seconds', 'grpc_server_handling_seconds', 'notary_anchor_queue_depth',
-      'notary_anchor_oldest_pending_seconds', 'notary_sign_duration_seconds', 'notary_dependency_duration_seconds', 'notary_dependency_errors_total',
-    ]));
+    expect([...shown]).toEqual(
+      expect.arrayContaining([
+        'notary_evidence_stored_total',
+        'http_request_duration_seconds',
+        'grpc_server_handling_seconds',
+        'notary_anchor_queue_depth',
+        'notary_anchor_oldest_pending_seconds',
+        'notary_sign_duration_seconds',
+        'notary_dependency_duration_seconds',
+        'notary_dependency_errors_total',
+      ]),
+    );
   });
 
   it('uses the provisioned datasource everywhere, unique panel ids and refIds, and the job variable in every query', () => {
@@ -67,7 +100,8 @@ describe('the Grafana dashboard and its provisioning', () => {
 
   it('is provisioned by the compose file: Prometheus scrapes the notary with the alert rules, Grafana loads the dashboard', () => {
     const { prometheus, grafana } = compose.services;
-    const mounts = (service: Obj) => Object.fromEntries((service.volumes as string[]).map((v) => v.split(':')).map(([from, to]) => [to, from]));
+    const mounts = (service: Obj) =>
+      Object.fromEntries((service.volumes as string[]).map((v) => v.split(':')).map(([from, to]) => [to, from]));
     expect(mounts(grafana!)['/etc/grafana/provisioning']).toBe('../monitoring/grafana/provisioning');
     const dashboards = (providers.providers as Obj[])[0]!.options.path as string;
     expect(mounts(grafana!)[dashboards]).toBe('../monitoring/grafana/dashboards');
@@ -76,7 +110,9 @@ describe('the Grafana dashboard and its provisioning', () => {
     const config = parse(read('deploy/prometheus.yml')) as Obj;
     expect(config.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
     // the compose job is the static job of monitoring/prometheus.yml, so alerts and dashboard match it
-    const staticJob = (parse(read('monitoring/prometheus.yml')) as Obj).scrape_configs.find((j: Obj) => j.job_name === 'afdp-notary-static');
+    const staticJob = (parse(read('monitoring/prometheus.yml')) as Obj).scrape_configs.find(
+      (j: Obj) => j.job_name === 'afdp-notary-static',
+    );
     expect(config.scrape_configs).toEqual([staticJob]);
     expect(staticJob.static_configs[0].targets).toEqual(['notary:3030']);
     for (const service of [prometheus!, grafana!]) expect(service.image).toMatch(/:v?\d+\.\d+\.\d+$/);
@@ -103,14 +139,32 @@ describe.skipIf(!prometheusFound)('dashboard queries on a real Prometheus scrapi
     grpcServer = await openGrpcDoor(app);
     const dir = mkdtempSync(join(tmpdir(), 'notary-prometheus-'));
     const promPort = await freePort();
-    writeFileSync(join(dir, 'prometheus.yml'), stringify({
-      global: { scrape_interval: '1s', evaluation_interval: '1s' },
-      scrape_configs: [{ job_name: 'afdp-notary-static', static_configs: [{ targets: [new URL(address).host] }] }],
-    }));
-    prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: 'ignore' });
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s' },
+        scrape_configs: [{ job_name: 'afdp-notary-static', static_configs: [{ targets: [new URL(address).host] }] }],
+      }),
+    );
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--log.level=warn',
+      ],
+      { stdio: 'ignore' },
+    );
     promUrl = `http://127.0.0.1:${promPort}`;
-    for (let i = 0; !(await fetch(`${promUrl}/-/ready`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(`${promUrl}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       if (i > 150) throw new Error('prometheus not ready');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -123,15 +177,26 @@ describe.skipIf(!prometheusFound)('dashboard queries on a real Prometheus scrapi
     // traffic over several scrapes: notarizations by REST and gRPC, refusals on both doors
     const client = connectNotary(`127.0.0.1:${grpcServer.port}`);
     for (let round = 0; round < 5; round++) {
-      await fetch(`${address}/api/v1/evidence/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`dash-${round}`) }) });
-      await fetch(`${address}/api/v1/evidence/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"evidence_package":{}}' });
+      await fetch(`${address}/api/v1/evidence/sign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ evidence_package: uniquePackage(`dash-${round}`) }),
+      });
+      await fetch(`${address}/api/v1/evidence/sign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"evidence_package":{}}',
+      });
       await client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage(`dash-grpc-${round}`)) });
       await client.unary('SignEvidence', { evidence_package: {} }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 1100));
     }
     client.close();
-    exposed = new Set([...(await (await fetch(`${address}/metrics`)).text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
-      type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name!]));
+    exposed = new Set(
+      [...(await (await fetch(`${address}/metrics`)).text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+        type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name!],
+      ),
+    );
     // two more scrapes after the last request, so every counter has a sample after its increase
     await new Promise((r) => setTimeout(r, 2500));
   }, 120_000);
@@ -160,7 +225,8 @@ describe.skipIf(!prometheusFound)('dashboard queries on a real Prometheus scrapi
   });
 
   it('shows the traffic it was given: notarizations, 4xx and gRPC refusals by code', async () => {
-    const query = async (q: string) => ((await (await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: asSent(q) })}`)).json()) as Obj).data.result as Obj[];
+    const query = async (q: string) =>
+      ((await (await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: asSent(q) })}`)).json()) as Obj).data.result as Obj[];
     const byCode = await query(targets.find((t) => t.panel === 'REST errors by status code')!.expr);
     expect(byCode.map((r) => r.metric.code)).toContain('422');
     const grpcErrors = await query(targets.find((t) => t.panel === 'gRPC errors by status')!.expr);

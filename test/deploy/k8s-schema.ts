@@ -16,7 +16,9 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-interface Model { validate(): void }
+interface Model {
+  validate(): void;
+}
 type ModelClass = new (data: object) => Model;
 
 /** apiVersion/kind → kubernetes-models module and kubernetes-types module. */
@@ -71,22 +73,31 @@ export function typeCheckStrict(objects: K8sObject[], root: string): string[] {
   const fileName = resolve(root, 'test/deploy/__rendered_manifests__.ts');
   const text = [...header, ...body].join('\n');
   const options: ts.CompilerOptions = {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler, skipLibCheck: true, types: [],
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    skipLibCheck: true,
+    types: [],
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.fileExists = (f) => f === fileName || ts.sys.fileExists(f);
   host.readFile = (f) => (f === fileName ? text : readFile(f));
-  host.getSourceFile = (f, lang, ...rest) =>
-    f === fileName ? ts.createSourceFile(f, text, lang) : getSourceFile(f, lang, ...rest);
+  host.getSourceFile = (f, lang, ...rest) => (f === fileName ? ts.createSourceFile(f, text, lang) : getSourceFile(f, lang, ...rest));
   const program = ts.createProgram([fileName], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return message;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    const owner = text.split('\n').slice(0, line + 1).reverse().find((l) => l.startsWith('// ')) ?? '';
+    const owner =
+      text
+        .split('\n')
+        .slice(0, line + 1)
+        .reverse()
+        .find((l) => l.startsWith('// ')) ?? '';
     return `${owner.slice(3)}: ${message}`;
   });
 }

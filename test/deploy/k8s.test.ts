@@ -15,7 +15,10 @@ const root = resolve(import.meta.dirname, '../..');
 const k8s = resolve(root, 'k8s');
 
 function findRenderer(): string[] | undefined {
-  for (const candidate of [['kubectl', 'kustomize'], ['kustomize', 'build']]) {
+  for (const candidate of [
+    ['kubectl', 'kustomize'],
+    ['kustomize', 'build'],
+  ]) {
     try {
       execFileSync(candidate[0], candidate[0] === 'kubectl' ? ['version', '--client'] : ['version'], { stdio: 'ignore' });
       return candidate;
@@ -32,10 +35,12 @@ if (!renderer && process.env.CI) {
 if (!renderer) console.warn('k8s.test: neither kubectl nor kustomize found; overlay rendering tests are skipped');
 
 function parseYaml(text: string): K8sObject[] {
-  return parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length) throw doc.errors[0];
-    return doc.toJS() as K8sObject;
-  }).filter(Boolean);
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length) throw doc.errors[0];
+      return doc.toJS() as K8sObject;
+    })
+    .filter(Boolean);
 }
 
 function render(overlay: string): K8sObject[] {
@@ -44,7 +49,7 @@ function render(overlay: string): K8sObject[] {
   return parseYaml(execFileSync(cmd, [sub, resolve(k8s, overlay)], { encoding: 'utf8' }));
 }
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 const one = (objects: K8sObject[], kind: string, name = 'afdp-notary'): Obj => {
   const found = objects.filter((o) => o.kind === kind && (o.metadata.name === name || kind === 'ConfigMap' || kind === 'Namespace'));
   expect(found, `${kind} ${name}`).toHaveLength(1);
@@ -52,9 +57,33 @@ const one = (objects: K8sObject[], kind: string, name = 'afdp-notary'): Obj => {
 };
 
 const EXPECTED = {
-  development: { namespace: 'afdp-notary-dev', replicas: 1, min: 1, max: 3, requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' }, tag: 'dev' },
-  staging: { namespace: 'afdp-notary-staging', replicas: 2, min: 2, max: 10, requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' }, tag: '0.1.0-rc.1' },
-  production: { namespace: 'afdp-notary', replicas: 6, min: 6, max: 50, requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' }, tag: '0.1.0' },
+  development: {
+    namespace: 'afdp-notary-dev',
+    replicas: 1,
+    min: 1,
+    max: 3,
+    requests: { cpu: '100m', memory: '256Mi' },
+    limits: { cpu: '500m', memory: '512Mi' },
+    tag: 'dev',
+  },
+  staging: {
+    namespace: 'afdp-notary-staging',
+    replicas: 2,
+    min: 2,
+    max: 10,
+    requests: { cpu: '250m', memory: '512Mi' },
+    limits: { cpu: '1', memory: '1Gi' },
+    tag: '0.1.0-rc.1',
+  },
+  production: {
+    namespace: 'afdp-notary',
+    replicas: 6,
+    min: 6,
+    max: 50,
+    requests: { cpu: '500m', memory: '1Gi' },
+    limits: { cpu: '1', memory: '2Gi' },
+    tag: '0.1.0',
+  },
 } as const;
 
 const SECRET_ENV = ['DATABASE_URL', 'REDIS_URL', 'VAULT_TOKEN', 'NOTARY_KEYRING_PASSPHRASE', 'NOTARY_ADMIN_TOKEN'];
@@ -102,8 +131,16 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
 
       it('renders the full set of objects into its namespace', () => {
         expect(objects.map((o) => o.kind).sort()).toEqual([
-          'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Ingress', 'Namespace',
-          'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount',
+          'ConfigMap',
+          'Deployment',
+          'HorizontalPodAutoscaler',
+          'Ingress',
+          'Ingress',
+          'Namespace',
+          'NetworkPolicy',
+          'PodDisruptionBudget',
+          'Service',
+          'ServiceAccount',
         ]);
         const ns = one(objects, 'Namespace');
         expect(ns.metadata.name).toBe(want.namespace);
@@ -116,11 +153,13 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         expect(hpa.apiVersion).toBe('autoscaling/v2');
         expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'afdp-notary' });
         expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([want.min, want.max]);
-        expect(hpa.spec.metrics).toEqual(expect.arrayContaining([
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
-          { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-          { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } },
-        ]));
+        expect(hpa.spec.metrics).toEqual(
+          expect.arrayContaining([
+            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+            { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+            { type: 'Pods', pods: { metric: { name: 'http_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } },
+          ]),
+        );
       });
 
       it('Deployment: probes, resources, image, security context, volumes', () => {
@@ -138,8 +177,11 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         expect(c.image).toBe(`afdp/notary:${want.tag}`);
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(c.securityContext).toMatchObject({
-          runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+          runAsNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
         });
         const mounts = Object.fromEntries(c.volumeMounts.map((m: Obj) => [m.mountPath, m.name]));
         const volumes = Object.fromEntries(pod.volumes.map((v: Obj) => [v.name, v]));
@@ -149,12 +191,13 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         expect(deploy.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '3030' });
       });
 
-      it('points PULSAR_SERVICE_URL at the cluster\'s Pulsar broker, which the NetworkPolicy lets it reach', () => {
+      it("points PULSAR_SERVICE_URL at the cluster's Pulsar broker, which the NetworkPolicy lets it reach", () => {
         const url = new URL(one(objects, 'ConfigMap').data.PULSAR_SERVICE_URL);
         expect(url.protocol).toBe('pulsar:');
         const [, namespace] = url.hostname.split('.');
         const egress = (one(objects, 'NetworkPolicy').spec.egress as Obj[]).find((rule) =>
-          rule.to.some((t: Obj) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === namespace));
+          rule.to.some((t: Obj) => t.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === namespace),
+        );
         expect(egress?.ports.map((p: Obj) => p.port)).toContain(Number(url.port));
       });
 
@@ -163,10 +206,19 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         const [c] = deploy.spec.template.spec.containers;
         const configMap = one(objects, 'ConfigMap');
         expect(c.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
-        expect(configMap.data).toMatchObject({ NOTARY_HTTP_PORT: '3030', NOTARY_GRPC_PORT: '50051', NOTARY_DATA_DIR: '/data', VAULT_AUTH_METHOD: 'kubernetes' });
+        expect(configMap.data).toMatchObject({
+          NOTARY_HTTP_PORT: '3030',
+          NOTARY_GRPC_PORT: '50051',
+          NOTARY_DATA_DIR: '/data',
+          VAULT_AUTH_METHOD: 'kubernetes',
+        });
         // reachable from the cluster, so never without authentication; the client address comes from the ingress
         expect(configMap.data).toMatchObject({ NOTARY_AUTH_MODE: 'required', NOTARY_HOST: '0.0.0.0' });
-        expect(loadConfig(configMap.data)).toMatchObject({ host: '0.0.0.0', auth: { mode: 'required' }, trustProxy: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] });
+        expect(loadConfig(configMap.data)).toMatchObject({
+          host: '0.0.0.0',
+          auth: { mode: 'required' },
+          trustProxy: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+        });
         for (const name of SECRET_ENV) expect(configMap.data).not.toHaveProperty(name);
         const db = c.env.find((e: Obj) => e.name === 'DATABASE_URL');
         expect(db.valueFrom.secretKeyRef.name).toBe('afdp-notary-secrets');
@@ -177,7 +229,10 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
       it('Service, Ingress (TLS) and PDB select the pods and route to the named ports', () => {
         const podLabels = one(objects, 'Deployment').spec.template.metadata.labels;
         const svc = one(objects, 'Service');
-        expect(svc.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort])).toEqual([['http', 80, 'http'], ['grpc', 50051, 'grpc']]);
+        expect(svc.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort])).toEqual([
+          ['http', 80, 'http'],
+          ['grpc', 50051, 'grpc'],
+        ]);
         expect(podLabels).toMatchObject(svc.spec.selector);
         expect(podLabels).toMatchObject(one(objects, 'PodDisruptionBudget').spec.selector.matchLabels);
         for (const ingress of objects.filter((o) => o.kind === 'Ingress') as Obj[]) {
@@ -193,7 +248,9 @@ describe.skipIf(!renderer)('k8s overlays rendered with kustomize', () => {
         const ingressPorts = np.spec.ingress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port));
         expect(ingressPorts.sort()).toEqual([3030, 50051]);
         const egress = np.spec.egress.flatMap((r: Obj) => r.ports.map((p: Obj) => `${p.protocol}/${p.port}`));
-        expect(egress).toEqual(expect.arrayContaining(['UDP/53', 'TCP/53', 'TCP/8200', 'TCP/3000', 'TCP/5432', 'TCP/6650', 'TCP/6379', 'TCP/4317']));
+        expect(egress).toEqual(
+          expect.arrayContaining(['UDP/53', 'TCP/53', 'TCP/8200', 'TCP/3000', 'TCP/5432', 'TCP/6650', 'TCP/6379', 'TCP/4317']),
+        );
         for (const rule of np.spec.egress) expect(rule.to?.length).toBeGreaterThan(0);
       });
     });

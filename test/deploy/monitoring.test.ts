@@ -15,7 +15,7 @@ import { createMetrics } from '../../src/observability/metrics.js';
 const root = resolve(import.meta.dirname, '../..');
 const dir = resolve(root, 'monitoring');
 const read = (file: string) => readFileSync(resolve(dir, file), 'utf8');
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 const promtoolFound = spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
 if (!promtoolFound && process.env.CI) {
@@ -34,24 +34,49 @@ const rules = parse(read('alerts.yml')) as { groups: { name: string; rules: Obj[
 const allRules = rules.groups.flatMap((g) => g.rules);
 const alerts = allRules.filter((r) => r.alert);
 const testFiles = readdirSync(resolve(dir, 'tests')).filter((f) => /\.ya?ml$/.test(f));
-const ALERTS = ['HighErrorRate', 'HighResponseTime', 'ServiceDown', 'AnchoringBacklog', 'VaultUnavailable', 'DLQGrowth', 'TransparencyLogIntegrity'];
+const ALERTS = [
+  'HighErrorRate',
+  'HighResponseTime',
+  'ServiceDown',
+  'AnchoringBacklog',
+  'VaultUnavailable',
+  'DLQGrowth',
+  'TransparencyLogIntegrity',
+];
 
 /** Two fake pods as Kubernetes pod discovery would describe them, and one unrelated pod. */
 const DISCOVERED_PODS = [
-  { targets: ['10.1.2.3:3030'], labels: {
-    __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true', __meta_kubernetes_pod_annotation_prometheus_io_port: '3030',
-    __meta_kubernetes_pod_annotation_prometheus_io_path: '/metrics', __meta_kubernetes_pod_label_app_kubernetes_io_name: 'afdp-notary',
-    __meta_kubernetes_namespace: 'afdp-notary', __meta_kubernetes_pod_name: 'afdp-notary-5f7d-x1', __meta_kubernetes_pod_phase: 'Running',
-  } },
-  { targets: ['10.1.2.4:50051'], labels: {
-    __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true', __meta_kubernetes_pod_annotation_prometheus_io_port: '3030',
-    __meta_kubernetes_pod_label_app_kubernetes_io_name: 'afdp-notary', __meta_kubernetes_namespace: 'afdp-notary',
-    __meta_kubernetes_pod_name: 'afdp-notary-5f7d-x2', __meta_kubernetes_pod_phase: 'Running',
-  } },
-  { targets: ['10.1.2.5:9100'], labels: {
-    __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true', __meta_kubernetes_pod_label_app_kubernetes_io_name: 'node-exporter',
-    __meta_kubernetes_pod_phase: 'Running',
-  } },
+  {
+    targets: ['10.1.2.3:3030'],
+    labels: {
+      __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+      __meta_kubernetes_pod_annotation_prometheus_io_port: '3030',
+      __meta_kubernetes_pod_annotation_prometheus_io_path: '/metrics',
+      __meta_kubernetes_pod_label_app_kubernetes_io_name: 'afdp-notary',
+      __meta_kubernetes_namespace: 'afdp-notary',
+      __meta_kubernetes_pod_name: 'afdp-notary-5f7d-x1',
+      __meta_kubernetes_pod_phase: 'Running',
+    },
+  },
+  {
+    targets: ['10.1.2.4:50051'],
+    labels: {
+      __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+      __meta_kubernetes_pod_annotation_prometheus_io_port: '3030',
+      __meta_kubernetes_pod_label_app_kubernetes_io_name: 'afdp-notary',
+      __meta_kubernetes_namespace: 'afdp-notary',
+      __meta_kubernetes_pod_name: 'afdp-notary-5f7d-x2',
+      __meta_kubernetes_pod_phase: 'Running',
+    },
+  },
+  {
+    targets: ['10.1.2.5:9100'],
+    labels: {
+      __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+      __meta_kubernetes_pod_label_app_kubernetes_io_name: 'node-exporter',
+      __meta_kubernetes_pod_phase: 'Running',
+    },
+  },
 ];
 
 /**
@@ -88,11 +113,17 @@ describe.skipIf(!promtoolFound)('promtool', () => {
     const { ok, output } = promtool('check', 'service-discovery', '--timeout=3s', configWithStaticPods(), 'afdp-notary');
     expect(ok, output).toBe(true);
     const targets = (JSON.parse(output.slice(output.indexOf('['), output.lastIndexOf(']') + 1)) as Obj[])
-      .map((t) => t.labels).filter((labels) => Object.keys(labels).length > 0)
+      .map((t) => t.labels)
+      .filter((labels) => Object.keys(labels).length > 0)
       // promtool lists discovered targets in no fixed order
       .sort((a, b) => String((a as Obj).pod).localeCompare(String((b as Obj).pod)));
     expect(targets).toHaveLength(2);
-    expect(targets[0]).toMatchObject({ instance: '10.1.2.3:3030', __metrics_path__: '/metrics', namespace: 'afdp-notary', pod: 'afdp-notary-5f7d-x1' });
+    expect(targets[0]).toMatchObject({
+      instance: '10.1.2.3:3030',
+      __metrics_path__: '/metrics',
+      namespace: 'afdp-notary',
+      pod: 'afdp-notary-5f7d-x1',
+    });
     expect(targets[1]).toMatchObject({ __address__: '10.1.2.4:3030', pod: 'afdp-notary-5f7d-x2' });
   });
 
@@ -120,17 +151,31 @@ describe('monitoring files', () => {
     const cases = testFiles.flatMap((f) => (parse(read(`tests/${f}`)) as Obj).tests.flatMap((t: Obj) => t.alert_rule_test ?? []));
     for (const name of ALERTS) {
       const mine = cases.filter((c: Obj) => c.alertname === name);
-      expect(mine.some((c: Obj) => c.exp_alerts?.length > 0), `${name} fires in a test`).toBe(true);
-      expect(mine.some((c: Obj) => !c.exp_alerts?.length), `${name} stays quiet in a test`).toBe(true);
+      expect(
+        mine.some((c: Obj) => c.exp_alerts?.length > 0),
+        `${name} fires in a test`,
+      ).toBe(true);
+      expect(
+        mine.some((c: Obj) => !c.exp_alerts?.length),
+        `${name} stays quiet in a test`,
+      ).toBe(true);
     }
   });
 
   it('only use metric names that createMetrics() registers (or Prometheus itself provides)', () => {
-    const registered = new Set(createMetrics().registry.getMetricsAsArray().map((m) => m.name));
+    const registered = new Set(
+      createMetrics()
+        .registry.getMetricsAsArray()
+        .map((m) => m.name),
+    );
     const recorded = new Set(allRules.filter((r) => r.record).map((r) => r.record as string));
     const FUNCTIONS = new Set(['sum', 'by', 'rate', 'increase', 'max', 'or', 'histogram_quantile', 'le', 'job', 'namespace', 'pod', 'up']);
     for (const rule of allRules) {
-      const names = (rule.expr as string).replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
+      const names =
+        (rule.expr as string)
+          .replace(/\{[^}]*\}/g, '')
+          .replace(/\[[^\]]*\]/g, '')
+          .match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
       for (const name of names.filter((n) => !FUNCTIONS.has(n))) {
         const base = name.replace(/_(bucket|count|sum)$/, '');
         expect(registered.has(base) || recorded.has(name), `${rule.alert ?? rule.record}: ${name}`).toBe(true);

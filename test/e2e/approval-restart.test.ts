@@ -21,12 +21,16 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     if (skipBackend(backend)) return;
     vault = await startVaultServer();
     env = {
-      NOTARY_DATA_DIR: seededDataDir(), ...vaultEnv(vault),
+      NOTARY_DATA_DIR: seededDataDir(),
+      ...vaultEnv(vault),
       NOTARY_WORKFLOW_POLL_MS: '50',
       ...(await backendEnv(backend)),
     };
   });
-  afterAll(async () => { await app?.close(); await vault?.close(); });
+  afterAll(async () => {
+    await app?.close();
+    await vault?.close();
+  });
 
   it.skipIf(skipBackend(backend))('keeps decisions when stopped between approvals', async () => {
     const pkg = uniquePackage(`restart-between-${backend}`);
@@ -39,7 +43,9 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     const done = await decide(rest, body.workflow_id, { approver: 'bob', decision: 'approve' });
     expect(done.body.status).toBe('completed');
     const again = (await restart()).rest;
-    expect((await validate(again, pkg, (await again.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json())).body.is_valid).toBe(true);
+    expect((await validate(again, pkg, (await again.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json())).body.is_valid).toBe(
+      true,
+    );
   });
 
   it.skipIf(skipBackend(backend))('resumes an approval whose quorum was met while the signer was down, after a restart', async () => {
@@ -54,7 +60,9 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     vault.unseal();
 
     const second = await restart();
-    await expect.poll(async () => (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json().status, { timeout: 10_000 }).toBe('completed');
+    await expect
+      .poll(async () => (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json().status, { timeout: 10_000 })
+      .toBe('completed');
     const receipt = (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json();
     expect(receipt.approvals).toHaveLength(1);
     expect((await validate(second.rest, pkg, receipt)).body.is_valid).toBe(true);
@@ -76,6 +84,7 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
     await expect.poll(async () => (await second.rest.inject(url)).json().status, { timeout: 10_000 }).toBe('completed');
     const { batch } = (await second.rest.inject(url)).json();
     expect(batch).toMatchObject({ succeeded: 3, failed: 1, pending: 0 });
-    for (const [i, pkg] of packages.entries()) expect((await validate(second.rest, pkg, batch.results[i].receipt)).body.is_valid).toBe(true);
+    for (const [i, pkg] of packages.entries())
+      expect((await validate(second.rest, pkg, batch.results[i].receipt)).body.is_valid).toBe(true);
   });
 });

@@ -15,7 +15,12 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
 
   it.skipIf(skipBackend(backend))('signs once the quorum approves, binding the approvals into a receipt validate accepts', async () => {
     const pkg = uniquePackage(`approval-${backend}`);
-    const created = await requestApproval(app.rest, { evidence_package: pkg, approvers: ['alice', 'bob', 'carol'], quorum: 2, webhook_url: app.hooks.url });
+    const created = await requestApproval(app.rest, {
+      evidence_package: pkg,
+      approvers: ['alice', 'bob', 'carol'],
+      quorum: 2,
+      webhook_url: app.hooks.url,
+    });
     expect(created.status).toBe(200);
     const id = created.body.workflow_id;
     expect(created.headers.location).toBe(`/api/v1/workflows/${id}/status`);
@@ -35,7 +40,10 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     const receipt = second.body.receipt;
     expect(receipt.workflow_id).toBe(id);
     expect(receipt.approvals.map((a: { approver: string }) => a.approver)).toEqual(['bob', 'alice']);
-    expect(JSON.parse(receipt.approval_attestation.payload)).toMatchObject({ workflow_id: id, evidence_package_hash: receipt.evidence_package_hash });
+    expect(JSON.parse(receipt.approval_attestation.payload)).toMatchObject({
+      workflow_id: id,
+      evidence_package_hash: receipt.evidence_package_hash,
+    });
     expect((await app.rest.inject(`/api/v1/workflows/${id}/receipt`)).json()).toEqual(receipt);
     expect((await validate(app.rest, pkg, receipt)).body.is_valid).toBe(true);
 
@@ -68,7 +76,12 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('one rejection ends the workflow unsigned', async () => {
-    const { body } = await requestApproval(app.rest, { evidence_package: uniquePackage(`reject-${backend}`), approvers: ['alice', 'bob'], quorum: 1, webhook_url: app.hooks.url });
+    const { body } = await requestApproval(app.rest, {
+      evidence_package: uniquePackage(`reject-${backend}`),
+      approvers: ['alice', 'bob'],
+      quorum: 1,
+      webhook_url: app.hooks.url,
+    });
     const rejected = await decide(app.rest, body.workflow_id, { approver: 'bob', decision: 'reject', comment: 'missing eval results' });
     expect(rejected.body).toMatchObject({ status: 'failed', error_message: 'rejected by bob: missing eval results' });
     expect(rejected.body.receipt).toBeUndefined();
@@ -76,12 +89,20 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     expect([late.status, late.body.code]).toEqual([409, 'workflow_closed']);
     expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).statusCode).toBe(404);
     const failed = await app.hooks.waitFor(1, (w) => w.body.workflow_id === body.workflow_id && w.body.event === 'failed');
-    expect(failed[0]!.body).toMatchObject({ status: 'failed', workflow_type: 'approval_signing', error_message: 'rejected by bob: missing eval results' });
+    expect(failed[0]!.body).toMatchObject({
+      status: 'failed',
+      workflow_type: 'approval_signing',
+      error_message: 'rejected by bob: missing eval results',
+    });
   });
 
   it.skipIf(skipBackend(backend))('expires on the timer, and refuses an approval after expiry', async () => {
-    const a = (await requestApproval(app.rest, { evidence_package: uniquePackage(`exp-a-${backend}`), approvers: ['alice'], expires_in: 1 })).body;
-    const b = (await requestApproval(app.rest, { evidence_package: uniquePackage(`exp-b-${backend}`), approvers: ['alice'], expires_in: 1 })).body;
+    const a = (
+      await requestApproval(app.rest, { evidence_package: uniquePackage(`exp-a-${backend}`), approvers: ['alice'], expires_in: 1 })
+    ).body;
+    const b = (
+      await requestApproval(app.rest, { evidence_package: uniquePackage(`exp-b-${backend}`), approvers: ['alice'], expires_in: 1 })
+    ).body;
     await new Promise((r) => setTimeout(r, 1100));
     const late = await decide(app.rest, b.workflow_id, { approver: 'alice', decision: 'approve' }); // may beat the timer
     expect([late.status, late.body.code]).toEqual([409, 'workflow_closed']);
@@ -110,7 +131,11 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
     const { body } = await requestApproval(app.rest, { evidence_package: uniquePackage(`list-${backend}`), approvers: ['dana'] });
     const list = (await app.rest.inject('/api/v1/workflows?status_filter=pending&page_size=100')).json();
     const mine = list.workflows.find((w: { workflow_id: string }) => w.workflow_id === body.workflow_id);
-    expect(mine).toMatchObject({ workflow_type: 'approval_signing', quorum: 1, approval_statuses: [{ approver: 'dana', status: 'pending', timestamp: body.created_at, comment: null }] });
+    expect(mine).toMatchObject({
+      workflow_type: 'approval_signing',
+      quorum: 1,
+      approval_statuses: [{ approver: 'dana', status: 'pending', timestamp: body.created_at, comment: null }],
+    });
     const bad = [
       { evidence_package: uniquePackage('x'), approvers: [] },
       { evidence_package: uniquePackage('x'), approvers: ['a', 'a'] },
@@ -118,7 +143,9 @@ describe.each(backends)('approval workflows over REST (%s)', (backend) => {
       { evidence_package: uniquePackage('x'), approvers: ['a'], expires_in: 0 },
     ];
     for (const payload of bad) expect((await requestApproval(app.rest, payload)).status, JSON.stringify(payload)).toBe(400);
-    expect((await requestApproval(app.rest, { evidence_package: uniquePackage('x'), approvers: ['a'], quorum: 2 })).body.field).toBe('quorum');
+    expect((await requestApproval(app.rest, { evidence_package: uniquePackage('x'), approvers: ['a'], quorum: 2 })).body.field).toBe(
+      'quorum',
+    );
     expect((await requestApproval(app.rest, { evidence_package: { spec_version: 'x' }, approvers: ['a'] })).status).toBe(422);
     expect((await decide(app.rest, '0b0e7a53-4a0c-4a57-9d53-0f5fd0f5a1a1', { approver: 'a', decision: 'approve' })).status).toBe(404);
     expect((await decide(app.rest, body.workflow_id, { approver: 'dana', decision: 'maybe' })).status).toBe(400);

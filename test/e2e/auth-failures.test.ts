@@ -30,7 +30,10 @@ describe('failed authentication from one address', () => {
     app = await startTestApp({ NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN, NOTARY_TRUST_PROXY: '127.0.0.1' });
     door = await listenGrpc(app);
   });
-  afterAll(async () => { await door?.close(); await app?.close(); });
+  afterAll(async () => {
+    await door?.close();
+    await app?.close();
+  });
 
   it('1,000 bogus keys: 20 × 401, then 429 with Retry-After before any key is looked up, and one audit row with the counts', async () => {
     const before = (await auditRows(app, 'event=auth.failure')).length;
@@ -46,14 +49,22 @@ describe('failed authentication from one address', () => {
     expect(Number(retryAfter)).toBeLessThanOrEqual(60);
     const rows = await auditRows(app, 'event=auth.failure');
     expect(rows.length - before).toBe(1);
-    expect(rows[0]!.details).toMatchObject({ client: ATTACKER, failures: 20, throttled: 980, reasons: { unknown_key: 20 }, doors: { rest: 1000 } });
+    expect(rows[0]!.details).toMatchObject({
+      client: ATTACKER,
+      failures: 20,
+      throttled: 980,
+      reasons: { unknown_key: 20 },
+      doors: { rest: 1000 },
+    });
   });
 
   it('the gRPC door shares the throttle: the same address gets RESOURCE_EXHAUSTED even with a valid credential', async () => {
     const md = new grpc.Metadata();
     md.set('authorization', `Bearer ${ADMIN}`);
     md.set('x-forwarded-for', ATTACKER);
-    const err = await door.client.unary('ListWorkflows', { page_size: 1 }, { metadata: md }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    const err = (await door.client
+      .unary('ListWorkflows', { page_size: 1 }, { metadata: md })
+      .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 
@@ -61,7 +72,11 @@ describe('failed authentication from one address', () => {
     const other = await app.rest.inject({ url: '/api/v1/workflows', headers: { ...bogus(1), 'x-forwarded-for': '198.51.100.9' } });
     expect(other.statusCode).toBe(401);
     // not from the trusted proxy: X-Forwarded-For is ignored, the peer's address is the client
-    const direct = await app.rest.inject({ url: '/api/v1/workflows', headers: { ...bogus(2), 'x-forwarded-for': ATTACKER }, remoteAddress: '192.0.2.77' });
+    const direct = await app.rest.inject({
+      url: '/api/v1/workflows',
+      headers: { ...bogus(2), 'x-forwarded-for': ATTACKER },
+      remoteAddress: '192.0.2.77',
+    });
     expect(direct.statusCode).toBe(401);
     expect((await app.rest.inject({ url: '/api/v1/workflows', headers: bearer(ADMIN), remoteAddress: '192.0.2.77' })).statusCode).toBe(200);
   });
@@ -71,11 +86,17 @@ describe('failed authentication from one address', () => {
     md.set('x-api-key', 'afdp_not-a-key-of-this-service');
     md.set('x-forwarded-for', '198.51.100.23');
     for (let i = 0; i < 3; i++) {
-      const err = await door.client.unary('ListWorkflows', { page_size: 1 }, { metadata: md }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+      const err = (await door.client
+        .unary('ListWorkflows', { page_size: 1 }, { metadata: md })
+        .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
       expect(err.code).toBe(grpc.status.UNAUTHENTICATED);
     }
     const rows = await auditRows(app, 'event=auth.failure');
-    expect(rows.find((r) => r.details.client === '198.51.100.23')?.details).toMatchObject({ failures: 3, throttled: 0, doors: { grpc: 3 } });
+    expect(rows.find((r) => r.details.client === '198.51.100.23')?.details).toMatchObject({
+      failures: 3,
+      throttled: 0,
+      doors: { grpc: 3 },
+    });
   });
 });
 
@@ -92,7 +113,10 @@ describe.skipIf(!redis)('failed authentication across replicas (Redis)', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) statuses.push((await (i % 2 ? a : b).rest.inject({ url: '/api/v1/workflows', headers: bogus(i), remoteAddress: ATTACKER })).statusCode);
+      for (let i = 0; i < 40; i++)
+        statuses.push(
+          (await (i % 2 ? a : b).rest.inject({ url: '/api/v1/workflows', headers: bogus(i), remoteAddress: ATTACKER })).statusCode,
+        );
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(11);
       expect(statuses.slice(-20).every((s) => s === 429)).toBe(true);
     } finally {

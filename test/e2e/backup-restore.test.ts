@@ -14,7 +14,14 @@ import { verifyReceiptOffline } from '../../src/cli/verify.js';
 import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
 import { freshPostgresDatabase, seededDataDir, skipBackend, tempDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
-import { expectAllStoredAndValid, startLoad, startService, waitReady, type Acknowledged, type ServiceProcess } from '../support/service-process.js';
+import {
+  expectAllStoredAndValid,
+  startLoad,
+  startService,
+  waitReady,
+  type Acknowledged,
+  type ServiceProcess,
+} from '../support/service-process.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
@@ -23,7 +30,10 @@ const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
 /** `afdp-notary …` as its own process */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -65,10 +75,24 @@ describe('afdp-notary backup / restore on the embedded default', () => {
   it('writes the snapshot while the service runs, with a manifest of SHA-256 per part', () => {
     expect(backup.code, backup.out).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
-      format: string; database: string; signer: string; parts: Record<string, { sha256: string }>; dump: { tables: Record<string, { rows: number }>; checkpoint: { tree_size: number } };
+      format: string;
+      database: string;
+      signer: string;
+      parts: Record<string, { sha256: string }>;
+      dump: { tables: Record<string, { rows: number }>; checkpoint: { tree_size: number } };
     };
     expect(manifest).toMatchObject({ format: 'afdp-notary-backup/1', database: 'embedded', signer: 'local' });
-    expect(Object.keys(manifest.parts)).toEqual(expect.arrayContaining(['trust-root.json', 'checkpoint.txt', 'keyring/keyring.json', 'keyring/keyring.key', 'db/evidence.jsonl', 'db/log_leaves.jsonl', 'db/audit_log.jsonl']));
+    expect(Object.keys(manifest.parts)).toEqual(
+      expect.arrayContaining([
+        'trust-root.json',
+        'checkpoint.txt',
+        'keyring/keyring.json',
+        'keyring/keyring.key',
+        'db/evidence.jsonl',
+        'db/log_leaves.jsonl',
+        'db/audit_log.jsonl',
+      ]),
+    );
     expect(manifest.dump.tables.evidence!.rows).toBeGreaterThanOrEqual(before.length);
     expect(manifest.dump.checkpoint.tree_size).toBeGreaterThanOrEqual(before.length);
     expect(readFileSync(join(out, 'checkpoint.txt'), 'utf8')).toMatch(new RegExp(`\\n${manifest.dump.checkpoint.tree_size}\\n`));
@@ -109,19 +133,31 @@ describe('afdp-notary backup / restore on the embedded default', () => {
   }, 240_000);
 
   it('the restored log is consistent with the backed-up checkpoint, and new notarizations continue it', async () => {
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { dump: { checkpoint: { tree_size: number; root_hash: string } } };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      dump: { checkpoint: { tree_size: number; root_hash: string } };
+    };
     const cp0 = manifest.dump.checkpoint;
     const signed = await fetch(`${restored!.url}/api/v1/evidence/sign`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage('after-restore') }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ evidence_package: uniquePackage('after-restore') }),
     });
     expect(signed.status).toBe(200);
     const { receipt } = await json<{ receipt: { log_index: number } }>(signed);
     expect(receipt.log_index).toBeGreaterThanOrEqual(cp0.tree_size);
     const head = await json<{ treeSize: number; rootHash: string }>(await fetch(`${restored!.url}/api/v1/log`));
     expect(head.treeSize).toBe(receipt.log_index + 1);
-    const proof = await json<{ hashes: string[]; rootHash: string }>(await fetch(`${restored!.url}/api/v1/log/proof?firstSize=${cp0.tree_size}&lastSize=${head.treeSize}`));
+    const proof = await json<{ hashes: string[]; rootHash: string }>(
+      await fetch(`${restored!.url}/api/v1/log/proof?firstSize=${cp0.tree_size}&lastSize=${head.treeSize}`),
+    );
     expect(proof.rootHash).toBe(head.rootHash);
-    const ok = verifyConsistency(cp0.tree_size, head.treeSize, proof.hashes.map((h) => Buffer.from(h, 'hex')), Buffer.from(cp0.root_hash, 'hex'), Buffer.from(head.rootHash, 'hex'));
+    const ok = verifyConsistency(
+      cp0.tree_size,
+      head.treeSize,
+      proof.hashes.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(cp0.root_hash, 'hex'),
+      Buffer.from(head.rootHash, 'hex'),
+    );
     expect(ok).toBe(true);
   }, 60_000);
 
@@ -138,32 +174,36 @@ describe('afdp-notary backup / restore on the embedded default', () => {
 });
 
 describe('afdp-notary backup / restore with an external PostgreSQL (DATABASE_URL)', () => {
-  it.skipIf(skipBackend('postgres'))('restores into an empty database; a service on it validates every earlier receipt', async () => {
-    const [sourceUrl, targetUrl] = [await freshPostgresDatabase(), await freshPostgresDatabase()];
-    const keys = tempDir();
-    const env = { DATABASE_URL: sourceUrl, NOTARY_DATA_DIR: keys, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent' };
-    const first = await startService(env);
-    let second: ServiceProcess | undefined;
-    try {
-      await waitReady(first);
-      const load = startLoad(() => first.url, 2, 'external');
-      await load.acknowledgedMore(10).finally(() => load.stop());
-      const out = join(tempDir(), 'external-backup');
-      const made = await cli(['backup', '--out', out, '--url', first.url], env);
-      expect(made.code, made.out).toBe(0);
-      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ database: 'external', signer: 'local' });
-      await first.stop();
-      const keysRestored = tempDir();
-      // the source database has tables: refused
-      expect((await cli(['restore', out, '--data-dir', tempDir(), '--database-url', sourceUrl])).code).toBe(2);
-      const restoredRun = await cli(['restore', out, '--data-dir', keysRestored, '--database-url', targetUrl]);
-      expect(restoredRun.code, restoredRun.out).toBe(0);
-      second = await startService({ ...env, DATABASE_URL: targetUrl, NOTARY_DATA_DIR: keysRestored });
-      await waitReady(second);
-      expect(await expectAllStoredAndValid(second.url, load.acknowledged)).toEqual([]);
-    } finally {
-      await first.stop();
-      await second?.stop();
-    }
-  }, 240_000);
+  it.skipIf(skipBackend('postgres'))(
+    'restores into an empty database; a service on it validates every earlier receipt',
+    async () => {
+      const [sourceUrl, targetUrl] = [await freshPostgresDatabase(), await freshPostgresDatabase()];
+      const keys = tempDir();
+      const env = { DATABASE_URL: sourceUrl, NOTARY_DATA_DIR: keys, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent' };
+      const first = await startService(env);
+      let second: ServiceProcess | undefined;
+      try {
+        await waitReady(first);
+        const load = startLoad(() => first.url, 2, 'external');
+        await load.acknowledgedMore(10).finally(() => load.stop());
+        const out = join(tempDir(), 'external-backup');
+        const made = await cli(['backup', '--out', out, '--url', first.url], env);
+        expect(made.code, made.out).toBe(0);
+        expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ database: 'external', signer: 'local' });
+        await first.stop();
+        const keysRestored = tempDir();
+        // the source database has tables: refused
+        expect((await cli(['restore', out, '--data-dir', tempDir(), '--database-url', sourceUrl])).code).toBe(2);
+        const restoredRun = await cli(['restore', out, '--data-dir', keysRestored, '--database-url', targetUrl]);
+        expect(restoredRun.code, restoredRun.out).toBe(0);
+        second = await startService({ ...env, DATABASE_URL: targetUrl, NOTARY_DATA_DIR: keysRestored });
+        await waitReady(second);
+        expect(await expectAllStoredAndValid(second.url, load.acknowledged)).toEqual([]);
+      } finally {
+        await first.stop();
+        await second?.stop();
+      }
+    },
+    240_000,
+  );
 });

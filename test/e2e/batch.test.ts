@@ -21,13 +21,31 @@ describe.each(backends)('batch signing over REST (%s)', (backend) => {
     expect(status).toBe(200);
     expect(headers.location).toBe(`/api/v1/workflows/${body.batch_workflow_id}/status`);
     expect(body).toMatchObject({
-      batch_workflow_id: body.workflow_id, workflow_type: 'batch_signing', status: 'completed', evidence_package_hash: null,
-      total: 7, succeeded: 5, failed: 2, pending: 0,
+      batch_workflow_id: body.workflow_id,
+      workflow_type: 'batch_signing',
+      status: 'completed',
+      evidence_package_hash: null,
+      total: 7,
+      succeeded: 5,
+      failed: 2,
+      pending: 0,
     });
     const results = body.results;
-    expect(results.map((r: { status: string }) => r.status)).toEqual(['completed', 'failed', 'completed', 'completed', 'completed', 'completed', 'failed']);
+    expect(results.map((r: { status: string }) => r.status)).toEqual([
+      'completed',
+      'failed',
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'failed',
+    ]);
     expect(results.map((r: { index: number }) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(results[1]).toMatchObject({ workflow_id: '', receipt: null, error: { code: 'validation_failed', field: 'evidence_packages[1].spec_version' } });
+    expect(results[1]).toMatchObject({
+      workflow_id: '',
+      receipt: null,
+      error: { code: 'validation_failed', field: 'evidence_packages[1].spec_version' },
+    });
     expect(results[6].error).toMatchObject({ code: 'invalid_request', field: 'evidence_packages[6]' });
     for (const [i, pkg] of [good[0], null, ...good.slice(1)].entries()) {
       if (!pkg) continue;
@@ -37,14 +55,27 @@ describe.each(backends)('batch signing over REST (%s)', (backend) => {
       expect((await validate(app.rest, pkg, r.receipt)).body.is_valid).toBe(true);
       expect((await app.rest.inject(`/api/v1/workflows/${r.workflow_id}/receipt`)).json()).toEqual(r.receipt);
       // each item is a simple_signing workflow of its own, as in AFDP
-      expect((await app.rest.inject(`/api/v1/workflows/${r.workflow_id}/status`)).json()).toMatchObject({ workflow_type: 'simple_signing', status: 'completed' });
+      expect((await app.rest.inject(`/api/v1/workflows/${r.workflow_id}/status`)).json()).toMatchObject({
+        workflow_type: 'simple_signing',
+        status: 'completed',
+      });
     }
     // warnings belong to the answer to the request that sent the packages; the status shows the rest
     expect(results.map((r: { warnings: string[] }) => r.warnings)).toEqual(Array(7).fill([]));
     const again = (await app.rest.inject(`/api/v1/workflows/${body.batch_workflow_id}/status`)).json();
-    expect(again.batch).toEqual({ total: 7, succeeded: 5, failed: 2, pending: 0, results: results.map(({ warnings: _, ...r }: { warnings: string[] }) => r) });
+    expect(again.batch).toEqual({
+      total: 7,
+      succeeded: 5,
+      failed: 2,
+      pending: 0,
+      results: results.map(({ warnings: _, ...r }: { warnings: string[] }) => r),
+    });
     const done = await app.hooks.waitFor(1, (w) => w.body.workflow_id === body.batch_workflow_id);
-    expect(done[0]!.body).toMatchObject({ event: 'completed', workflow_type: 'batch_signing', details: { total: 7, succeeded: 5, failed: 2 } });
+    expect(done[0]!.body).toMatchObject({
+      event: 'completed',
+      workflow_type: 'batch_signing',
+      details: { total: 7, succeeded: 5, failed: 2 },
+    });
   });
 
   it.skipIf(skipBackend(backend))('fails a batch whose every package is bad, without signing anything', async () => {

@@ -68,25 +68,56 @@ describe('embedded log receipts verify with @sigstore/verify', () => {
     tampered.metadata = { ...tampered.metadata, test_run: 'other' };
     expect(codeOf(verifier, bundle, tampered)).toBe('SIGNATURE_ERROR');
     // the timestamp is over the signature: another signature no longer has one
-    expect(edit((b) => { b.messageSignature.signature = flip(b.messageSignature.signature); })).toBe('TIMESTAMP_ERROR');
-    expect(edit((b) => { stamp(b).signedTimestamp = flip(stamp(b).signedTimestamp); })).toBe('TIMESTAMP_ERROR');
-    expect(edit((b) => { tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40); })).toBe('TLOG_INCLUSION_PROMISE_ERROR');
-    expect(edit((b) => { tlog(b).inclusionPromise!.signedEntryTimestamp = flip(tlog(b).inclusionPromise!.signedEntryTimestamp); })).toBe('TLOG_INCLUSION_PROMISE_ERROR');
-    expect(edit((b) => { tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!); })).toBe('TLOG_INCLUSION_PROOF_ERROR');
-    expect(edit((b) => { tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n'); }))
-      .toBe('TLOG_INCLUSION_PROOF_ERROR');
-    expect(edit((b) => { b.verificationMaterial.publicKey.hint = 'afdp-notary-key:v99'; })).toBe('PUBLIC_KEY_ERROR');
+    expect(
+      edit((b) => {
+        b.messageSignature.signature = flip(b.messageSignature.signature);
+      }),
+    ).toBe('TIMESTAMP_ERROR');
+    expect(
+      edit((b) => {
+        stamp(b).signedTimestamp = flip(stamp(b).signedTimestamp);
+      }),
+    ).toBe('TIMESTAMP_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40);
+      }),
+    ).toBe('TLOG_INCLUSION_PROMISE_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).inclusionPromise!.signedEntryTimestamp = flip(tlog(b).inclusionPromise!.signedEntryTimestamp);
+      }),
+    ).toBe('TLOG_INCLUSION_PROMISE_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!);
+      }),
+    ).toBe('TLOG_INCLUSION_PROOF_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n');
+      }),
+    ).toBe('TLOG_INCLUSION_PROOF_ERROR');
+    expect(
+      edit((b) => {
+        b.verificationMaterial.publicKey.hint = 'afdp-notary-key:v99';
+      }),
+    ).toBe('PUBLIC_KEY_ERROR');
   });
 
   it('refuses the bundle under another log, another signing key or another TSA', async () => {
     const other = await startTestApp();
     try {
       const otherTrust: Json = (await other.rest.inject('/api/v1/trust-root')).json();
-      expect(codeOf(verifierFor({ ...trust, transparency_log: otherTrust.transparency_log }), bundle, pkg)).toBe('TLOG_INCLUSION_PROMISE_ERROR');
+      expect(codeOf(verifierFor({ ...trust, transparency_log: otherTrust.transparency_log }), bundle, pkg)).toBe(
+        'TLOG_INCLUSION_PROMISE_ERROR',
+      );
       // same key id, version and dates, another key: only the signature check can tell
       const swapped = trust.signing_keys.map((k: Json) => ({ ...k, public_key_pem: otherTrust.signing_keys[0].public_key_pem }));
       expect(codeOf(verifierFor({ ...trust, signing_keys: swapped }), bundle, pkg)).toBe('SIGNATURE_ERROR');
-      expect(codeOf(verifierFor({ ...trust, timestamp_authorities: otherTrust.timestamp_authorities }), bundle, pkg)).toBe('TIMESTAMP_ERROR');
+      expect(codeOf(verifierFor({ ...trust, timestamp_authorities: otherTrust.timestamp_authorities }), bundle, pkg)).toBe(
+        'TIMESTAMP_ERROR',
+      );
     } finally {
       await other.close();
     }
@@ -147,10 +178,25 @@ describe('Rekor v2 receipts verify with @sigstore/verify', () => {
       fn(b);
       return codeOf(verifier, b, pkg);
     };
-    expect(edit((b) => { delete b.verificationMaterial.timestampVerificationData; })).toBe('TIMESTAMP_ERROR');
-    expect(edit((b) => { tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40); })).toMatch(/^TLOG_(BODY|INCLUSION_PROOF)_ERROR$/);
-    expect(edit((b) => { tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!); })).toBe('TLOG_INCLUSION_PROOF_ERROR');
-    expect(edit((b) => { tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n'); }))
-      .toBe('TLOG_INCLUSION_PROOF_ERROR');
+    expect(
+      edit((b) => {
+        delete b.verificationMaterial.timestampVerificationData;
+      }),
+    ).toBe('TIMESTAMP_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).canonicalizedBody = flip(tlog(b).canonicalizedBody, 40);
+      }),
+    ).toMatch(/^TLOG_(BODY|INCLUSION_PROOF)_ERROR$/);
+    expect(
+      edit((b) => {
+        tlog(b).inclusionProof.hashes[0] = flip(tlog(b).inclusionProof.hashes[0]!);
+      }),
+    ).toBe('TLOG_INCLUSION_PROOF_ERROR');
+    expect(
+      edit((b) => {
+        tlog(b).inclusionProof.checkpoint.envelope = tlog(b).inclusionProof.checkpoint.envelope.replace(/\n\d+\n/, '\n999\n');
+      }),
+    ).toBe('TLOG_INCLUSION_PROOF_ERROR');
   });
 });

@@ -25,11 +25,19 @@ const FIXTURE = join(FIXTURE_DIR, 'gpt-4-finetune-evidence.json');
 
 type Run = { code: number; stdout: string; stderr: string };
 /** A process with the environment a pipeline step would have: no AFDP_NOTARY_* unless given. */
-function spawnRun(file: string, args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Run> {
+function spawnRun(
+  file: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<Run> {
   return new Promise((done) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AFDP_NOTARY_')));
-    const child = execFile(file, args, { cwd: options.cwd ?? dir, env: { ...clean, ...options.env }, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      done({ code: err ? Number(err.code ?? 99) : 0, stdout, stderr }));
+    const child = execFile(
+      file,
+      args,
+      { cwd: options.cwd ?? dir, env: { ...clean, ...options.env }, timeout: 240_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 99) : 0, stdout, stderr }),
+    );
     child.stdin!.end(options.input ?? '');
   });
 }
@@ -38,7 +46,11 @@ function spawnRun(file: string, args: string[], options: { env?: Record<string, 
 async function signHere(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runSign(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { AFDP_NOTARY_URL: service.url, AFDP_NOTARY_TOKEN: ADMIN_TOKEN, ...env });
+  const code = await runSign(
+    args,
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { AFDP_NOTARY_URL: service.url, AFDP_NOTARY_TOKEN: ADMIN_TOKEN, ...env },
+  );
   return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
 }
 
@@ -63,10 +75,18 @@ beforeAll(async () => {
     const packDir = tempDir('notary-pack-');
     const packed = await spawnRun('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: ROOT });
     if (packed.code !== 0) return packed;
-    const tgz = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+    const tgz = join(
+      packDir,
+      readdirSync(packDir).find((f) => f.endsWith('.tgz'))!,
+    );
     return spawnRun('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tgz]);
   })();
-  service = await startService({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: ADMIN_TOKEN, NOTARY_ANCHOR_RETRY_MS: '100' });
+  service = await startService({
+    NOTARY_DATA_DIR: seededDataDir(),
+    NOTARY_AUTH_MODE: 'required',
+    NOTARY_ADMIN_TOKEN: ADMIN_TOKEN,
+    NOTARY_ANCHOR_RETRY_MS: '100',
+  });
   await waitReady(service, 90_000);
   env = { AFDP_NOTARY_URL: service.url, AFDP_NOTARY_TOKEN: ADMIN_TOKEN };
   const admin = createRestClient({ url: service.url, bearerToken: ADMIN_TOKEN });
@@ -86,16 +106,21 @@ describe('afdp-notary sign from the checkout', () => {
     expect(signed.stderr).toBe('');
     expect(signed.code).toBe(0);
     const response = JSON.parse(readFileSync(out, 'utf8'));
-    expect(signed.stdout).toBe(`signed: workflow ${response.workflow_id}\nevidence_package_hash ${response.receipt.evidence_package_hash}\n`
-      + `key ${response.receipt.key_id} v${response.receipt.key_version} · anchored at log index ${response.receipt.log_index}\nreceipt written to ${out}\n`);
+    expect(signed.stdout).toBe(
+      `signed: workflow ${response.workflow_id}\nevidence_package_hash ${response.receipt.evidence_package_hash}\n` +
+        `key ${response.receipt.key_id} v${response.receipt.key_version} · anchored at log index ${response.receipt.log_index}\nreceipt written to ${out}\n`,
+    );
     const verified = await spawnRun(BIN, ['verify', '--evidence', FIXTURE, '--receipt', out, '--trust-root', trustRoot]);
     expect(verified.stdout.trim().split('\n').at(-1)).toBe('receipt verified offline');
     expect(verified.code).toBe(0);
   });
 
   it('runs as `npx --no-install afdp-notary`: stdin, --api-key, --wait anchored, --json', async () => {
-    const res = await spawnRun('npx', ['--no-install', 'afdp-notary', 'sign', '-', '--wait', 'anchored', '--json', '--api-key', apiKey, '--url', service.url],
-      { cwd: ROOT, input: JSON.stringify({ evidence_package: uniquePackage('cli-npx') }) });
+    const res = await spawnRun(
+      'npx',
+      ['--no-install', 'afdp-notary', 'sign', '-', '--wait', 'anchored', '--json', '--api-key', apiKey, '--url', service.url],
+      { cwd: ROOT, input: JSON.stringify({ evidence_package: uniquePackage('cli-npx') }) },
+    );
     expect(res.code, res.stderr).toBe(0);
     const body = JSON.parse(res.stdout);
     expect(body).toMatchObject({ status: 'completed', replayed: false, receipt: { anchoring: 'anchored' } });
@@ -103,10 +128,15 @@ describe('afdp-notary sign from the checkout', () => {
     expect(Number.isInteger(body.receipt.log_index)).toBe(true);
   }, 90_000); // npx resolves the workspace first: seconds on an idle machine, more beside other test runs
 
-  it('exits 1 when the service refuses, with the service\'s code and field under --json', async () => {
+  it("exits 1 when the service refuses, with the service's code and field under --json", async () => {
     const bad = await spawnRun(BIN, ['sign', file('bad.json', { ...uniquePackage('cli-bad'), spec_version: '' }), '--json'], { env });
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout).error).toMatchObject({ kind: 'refused', code: 'validation_failed', http_status: 422, field: 'evidence_package.spec_version' });
+    expect(JSON.parse(bad.stdout).error).toMatchObject({
+      kind: 'refused',
+      code: 'validation_failed',
+      http_status: 422,
+      field: 'evidence_package.spec_version',
+    });
   });
 
   it('exits 2 when nothing answers at --url', async () => {
@@ -123,7 +153,11 @@ describe('afdp-notary sign options', () => {
     const first = JSON.parse((await signHere([pkg, '--idempotency-key', key, '--json'])).stdout);
     const again = await signHere([pkg, '--idempotency-key', key, '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ replayed: true, workflow_id: first.workflow_id, receipt: { signature_b64: first.receipt.signature_b64 } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      replayed: true,
+      workflow_id: first.workflow_id,
+      receipt: { signature_b64: first.receipt.signature_b64 },
+    });
     expect((await signHere([pkg, '--idempotency-key', key])).stdout).toContain('replayed');
     const other = await signHere([file('other.json', uniquePackage('cli-replay-other')), '--idempotency-key', key, '--json']);
     expect(other.code).toBe(1);
@@ -139,7 +173,15 @@ describe('afdp-notary sign options', () => {
   });
 
   it('exits 2 on usage and input errors, with the usage text', async () => {
-    for (const args of [[], [FIXTURE, FIXTURE], [FIXTURE, '--wait', 'forever'], [FIXTURE, '--wait-timeout', '0'], [FIXTURE, '--url', 'ftp://x'], [FIXTURE, '--idempotency-key', 'has space'], [FIXTURE, '--bogus']]) {
+    for (const args of [
+      [],
+      [FIXTURE, FIXTURE],
+      [FIXTURE, '--wait', 'forever'],
+      [FIXTURE, '--wait-timeout', '0'],
+      [FIXTURE, '--url', 'ftp://x'],
+      [FIXTURE, '--idempotency-key', 'has space'],
+      [FIXTURE, '--bogus'],
+    ]) {
       const res = await signHere(args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr, args.join(' ')).toContain('Usage: afdp-notary sign');

@@ -52,13 +52,36 @@ describe('afdp-notary verify', () => {
     const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', t);
     expect(code).toBe(0);
     const out = lines(stdout);
-    for (const check of ['evidence hash', 'signature', 'log entry body', 'SET', 'inclusion proof', 'checkpoint', 'RFC 3161 timestamp', 'key validity', 'timestamp', 'bundle']) {
-      expect(out.some((l) => l.startsWith(`✓ ${check}: `)), `${check} in\n${stdout}`).toBe(true);
+    for (const check of [
+      'evidence hash',
+      'signature',
+      'log entry body',
+      'SET',
+      'inclusion proof',
+      'checkpoint',
+      'RFC 3161 timestamp',
+      'key validity',
+      'timestamp',
+      'bundle',
+    ]) {
+      expect(
+        out.some((l) => l.startsWith(`✓ ${check}: `)),
+        `${check} in\n${stdout}`,
+      ).toBe(true);
     }
     expect(out.at(-1)).toBe('receipt verified offline');
     expect(stdout).toContain(`✓ evidence hash: ${signed.receipt.evidence_package_hash}`);
 
-    const bare = await cli('verify', '--evidence', file('req.json', { evidence_package: pkg }), '--receipt', file('bare.json', signed.receipt), '--trust-root', t, '--json');
+    const bare = await cli(
+      'verify',
+      '--evidence',
+      file('req.json', { evidence_package: pkg }),
+      '--receipt',
+      file('bare.json', signed.receipt),
+      '--trust-root',
+      t,
+      '--json',
+    );
     expect(bare.code).toBe(0);
     const json = JSON.parse(bare.stdout);
     expect(json.ok).toBe(true);
@@ -80,20 +103,40 @@ describe('afdp-notary verify', () => {
     const rc = signed.receipt;
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ['sig', { signature_b64: flip(rc.signature_b64) }, /^✗ signature: /m],
-      ['proof', { inclusion_proof: { ...rc.inclusion_proof, hashes: ['00'.repeat(32), ...rc.inclusion_proof.hashes.slice(1)] } }, /^✗ inclusion proof: /m],
+      [
+        'proof',
+        { inclusion_proof: { ...rc.inclusion_proof, hashes: ['00'.repeat(32), ...rc.inclusion_proof.hashes.slice(1)] } },
+        /^✗ inclusion proof: /m,
+      ],
       ['set', { signed_entry_timestamp: flip(rc.signed_entry_timestamp) }, /^✗ SET: SET signature does not verify/m],
       ['tsa', { rfc3161_timestamp: flip(rc.rfc3161_timestamp) }, /^✗ RFC 3161 timestamp: /m],
-      ['bundle', { bundle: { ...rc.bundle, messageSignature: { ...rc.bundle.messageSignature, signature: flip(rc.bundle.messageSignature.signature) } } },
-        /^✗ bundle: bundle\.messageSignature\.signature differs from the receipt$/m],
+      [
+        'bundle',
+        {
+          bundle: {
+            ...rc.bundle,
+            messageSignature: { ...rc.bundle.messageSignature, signature: flip(rc.bundle.messageSignature.signature) },
+          },
+        },
+        /^✗ bundle: bundle\.messageSignature\.signature differs from the receipt$/m,
+      ],
     ];
     for (const [name, change, line] of cases) {
-      const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', file(`r-${name}.json`, { ...rc, ...change }), '--trust-root', t);
+      const { code, stdout } = await cli(
+        'verify',
+        '--evidence',
+        e,
+        '--receipt',
+        file(`r-${name}.json`, { ...rc, ...change }),
+        '--trust-root',
+        t,
+      );
       expect(code, name).toBe(1);
       expect(stdout, name).toMatch(line);
     }
   });
 
-  it('fails under another notary\'s trust root: signature, SET and checkpoint', async () => {
+  it("fails under another notary's trust root: signature, SET and checkpoint", async () => {
     const other = await startTestApp();
     const wrong = file('t-other.json', (await other.rest.inject('/api/v1/trust-root')).json());
     await other.close();
@@ -108,8 +151,18 @@ describe('afdp-notary verify', () => {
     expect(legacy.code).toBe(0);
     expect(legacy.stdout).toMatch(/^- bundle: absent/m);
 
-    const pending = { ...old, anchoring: 'pending', bundle: null, rekor_log_id: null, rekor_entry_uuid: null, integrated_time: null, log_index: null,
-      inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null };
+    const pending = {
+      ...old,
+      anchoring: 'pending',
+      bundle: null,
+      rekor_log_id: null,
+      rekor_entry_uuid: null,
+      integrated_time: null,
+      log_index: null,
+      inclusion_proof: null,
+      signed_entry_timestamp: null,
+      rekor_entry_body: null,
+    };
     const p = await cli('verify', '--evidence', e, '--receipt', file('r-pending.json', pending), '--trust-root', t);
     expect(p.code).toBe(1);
     expect(p.stdout).toMatch(/^✓ signature: /m);
@@ -119,7 +172,11 @@ describe('afdp-notary verify', () => {
   it('judges the key version by the trusted time: valid before its rotation, refused after it', async () => {
     const trust = JSON.parse(readFileSync(t, 'utf8'));
     const at = Date.parse(signed.receipt.timestamped_at);
-    const successor = (createdAt: number) => ({ ...trust.signing_keys.at(-1), version: trust.signing_keys.at(-1).version + 1, created_at: new Date(createdAt).toISOString() });
+    const successor = (createdAt: number) => ({
+      ...trust.signing_keys.at(-1),
+      version: trust.signing_keys.at(-1).version + 1,
+      created_at: new Date(createdAt).toISOString(),
+    });
     const later = file('t-rotated-later.json', { ...trust, signing_keys: [...trust.signing_keys, successor(at + 3_600_000)] });
     const ok = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', later);
     expect(ok.code).toBe(0);
@@ -131,7 +188,7 @@ describe('afdp-notary verify', () => {
     expect(bad.stdout).toMatch(/^✗ key validity: RFC 3161 timestamp .* is after key version \d+ was rotated/m);
   });
 
-  it('needs the trust root\'s timestamp authorities to accept the timestamp', async () => {
+  it("needs the trust root's timestamp authorities to accept the timestamp", async () => {
     const { timestamp_authorities: _, ...withoutTsa } = JSON.parse(readFileSync(t, 'utf8'));
     const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', file('t-no-tsa.json', withoutTsa));
     expect(code).toBe(1);
@@ -144,12 +201,19 @@ describe('afdp-notary verify', () => {
     expect(code).toBe(0);
     const root = JSON.parse(stdout);
     expect(root).toMatchObject({ mediaType: 'application/vnd.dev.sigstore.trustedroot.v0.2+json', certificateAuthorities: [], ctlogs: [] });
-    expect(root.tlogs).toEqual([expect.objectContaining({ hashAlgorithm: 'SHA2_256', publicKey: expect.objectContaining({ keyDetails: 'PKIX_ECDSA_P256_SHA_256' }) })]);
+    expect(root.tlogs).toEqual([
+      expect.objectContaining({ hashAlgorithm: 'SHA2_256', publicKey: expect.objectContaining({ keyDetails: 'PKIX_ECDSA_P256_SHA_256' }) }),
+    ]);
     expect(root.timestampAuthorities[0].certChain.certificates).toHaveLength(2);
     const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
     expect(Object.keys(keys)).toContain(signed.receipt.bundle.verificationMaterial.publicKey.hint);
     expect((await cli('trust-root', '--trust-root', t)).stdout).toBe(`${JSON.stringify(JSON.parse(readFileSync(t, 'utf8')), null, 2)}\n`);
-    for (const args of [['trust-root'], ['trust-root', '--trust-root', t, '--url', 'http://x'], ['trust-root', '--trust-root', t, '--keys-out', keysFile], ['trust-root', '--trust-root', r]]) {
+    for (const args of [
+      ['trust-root'],
+      ['trust-root', '--trust-root', t, '--url', 'http://x'],
+      ['trust-root', '--trust-root', t, '--keys-out', keysFile],
+      ['trust-root', '--trust-root', r],
+    ]) {
       expect((await cli(...args)).code, args.join(' ')).toBe(2);
     }
   });
@@ -174,7 +238,9 @@ describe('afdp-notary verify', () => {
       expect(res.stdout).toBe('');
     }
     writeFileSync(join(dir, 'not-json.json'), '{');
-    expect((await cli('verify', '--evidence', join(dir, 'not-json.json'), '--receipt', r, '--trust-root', t)).stderr).toMatch(/is not JSON/);
+    expect((await cli('verify', '--evidence', join(dir, 'not-json.json'), '--receipt', r, '--trust-root', t)).stderr).toMatch(
+      /is not JSON/,
+    );
   });
 });
 
@@ -186,7 +252,12 @@ describe('afdp-notary verify, Rekor v2 receipts', () => {
       writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
       return join(dir, name);
     };
-    const app = await startTestApp({ REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: file('rekor.pub', rekor.publicKeyPem), REKOR_ORIGIN: rekor.origin });
+    const app = await startTestApp({
+      REKOR_URL: rekor.url,
+      REKOR_API_VERSION: '2',
+      REKOR_PUBLIC_KEY_FILE: file('rekor.pub', rekor.publicKeyPem),
+      REKOR_ORIGIN: rekor.origin,
+    });
     const pkg = uniquePackage('cli-v2');
     let signed;
     let trust;

@@ -23,7 +23,11 @@ function fillDisk(file: string): number {
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
           // the last partial megabyte too
           for (const size of [65536, 4096, 512]) {
-            try { for (;;) written += writeSync(fd, chunk.subarray(0, size)); } catch { /* full at this size */ }
+            try {
+              for (;;) written += writeSync(fd, chunk.subarray(0, size));
+            } catch {
+              /* full at this size */
+            }
           }
           return written;
         }
@@ -61,19 +65,26 @@ describe.skipIf(!isRoot)('the embedded default on a full disk (small tmpfs)', ()
         await load.acknowledgedMore(100, 120_000);
         await load.stop();
 
-        const unclean = load.failures.filter((f) => !(f.status === 503 && f.type?.startsWith('application/problem+json') && f.retryAfter && f.code === 'unavailable'));
+        const unclean = load.failures.filter(
+          (f) => !(f.status === 503 && f.type?.startsWith('application/problem+json') && f.retryAfter && f.code === 'unavailable'),
+        );
         expect(unclean).toEqual([]);
         expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
         // no corruption: every B-tree index and every table page checks out, the audit chain is intact
         await embeddedQuery(dataDir, 'CREATE EXTENSION IF NOT EXISTS amcheck');
-        const indexes = await embeddedQuery<{ i: string }>(dataDir,
-          "SELECT c.oid::regclass::text AS i FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'");
+        const indexes = await embeddedQuery<{ i: string }>(
+          dataDir,
+          "SELECT c.oid::regclass::text AS i FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'",
+        );
         for (const { i } of indexes) await embeddedQuery(dataDir, 'SELECT bt_index_check($1::regclass, true)', [i]);
-        const heap = await embeddedQuery(dataDir,
-          "SELECT c.relname, v.* FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, verify_heapam(c.oid) v WHERE n.nspname = 'public' AND c.relkind = 'r'");
+        const heap = await embeddedQuery(
+          dataDir,
+          "SELECT c.relname, v.* FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, verify_heapam(c.oid) v WHERE n.nspname = 'public' AND c.relkind = 'r'",
+        );
         expect(heap).toEqual([]);
         const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts', '--json'], {
-          cwd: join(import.meta.dirname, '../..'), env: { ...process.env, NOTARY_DATA_DIR: dataDir },
+          cwd: join(import.meta.dirname, '../..'),
+          env: { ...process.env, NOTARY_DATA_DIR: dataDir },
         });
         expect(JSON.parse(stdout)).toMatchObject({ ok: true });
       } finally {

@@ -69,7 +69,13 @@ describe('evidence encrypted at rest, on the embedded default', () => {
     const hash = signed.receipt.evidence_package_hash;
     const receipt = (await app.rest.inject(`/api/v1/workflows/${signed.workflow_id}/receipt`)).json();
     // the loop as the service runs it with NOTARY_RETENTION_EVIDENCE_DAYS=30, its clock 31 days on
-    const loop = retentionLoop(app.db, app.security.audit.chain, 30, { info: () => undefined, warn: () => undefined } as never, () => new Date(Date.now() + 31 * 86_400_000));
+    const loop = retentionLoop(
+      app.db,
+      app.security.audit.chain,
+      30,
+      { info: () => undefined, warn: () => undefined } as never,
+      () => new Date(Date.now() + 31 * 86_400_000),
+    );
     expect(await loop.runOnce()).toBeGreaterThanOrEqual(1);
 
     const gone = await app.rest.inject(`/api/v1/evidence/${hash}`);
@@ -78,14 +84,25 @@ describe('evidence encrypted at rest, on the embedded default', () => {
     expect(gone.json()).toMatchObject({ status: 410, code: 'gone' });
     // the workflow and its receipt stay
     expect((await app.rest.inject(`/api/v1/workflows/${signed.workflow_id}/receipt`)).json()).toEqual(receipt);
-    const { rows } = await app.db.query<{ details: { evidence_hash: string } }>('SELECT details FROM audit_log WHERE event = \'evidence.purged\'');
+    const { rows } = await app.db.query<{ details: { evidence_hash: string } }>(
+      "SELECT details FROM audit_log WHERE event = 'evidence.purged'",
+    );
     expect(rows.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).evidence_hash)).toContain(hash);
 
     const dir = tempDir('notary-verify-');
     writeFileSync(join(dir, 'e.json'), JSON.stringify(pkg));
     writeFileSync(join(dir, 'r.json'), JSON.stringify(receipt));
     writeFileSync(join(dir, 't.json'), (await app.rest.inject('/api/v1/trust-root')).body);
-    const verified = await cli(app, ['verify', '--evidence', join(dir, 'e.json'), '--receipt', join(dir, 'r.json'), '--trust-root', join(dir, 't.json'), '--json']);
+    const verified = await cli(app, [
+      'verify',
+      '--evidence',
+      join(dir, 'e.json'),
+      '--receipt',
+      join(dir, 'r.json'),
+      '--trust-root',
+      join(dir, 't.json'),
+      '--json',
+    ]);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.lines[0]!)).toMatchObject({ ok: true });
 

@@ -33,8 +33,10 @@ describe('evidence encrypted with Vault transit data keys', () => {
   beforeAll(async () => {
     vault = await startVaultServer();
     env = {
-      NOTARY_DATA_DIR: tempDir(), ...vaultEnv(vault),
-      NOTARY_VAULT_EVIDENCE_KEY: EVIDENCE_KEY, NOTARY_VAULT_DATA_KEY_USES: '3',
+      NOTARY_DATA_DIR: tempDir(),
+      ...vaultEnv(vault),
+      NOTARY_VAULT_EVIDENCE_KEY: EVIDENCE_KEY,
+      NOTARY_VAULT_DATA_KEY_USES: '3',
     };
     app = await startTestApp(env);
   }, 120_000);
@@ -54,14 +56,22 @@ describe('evidence encrypted with Vault transit data keys', () => {
   it('seals bodies under Vault data keys, one per window of 3 bodies: the marker is in no data-folder file nor in the dump, yet a reader gets it', async () => {
     const hash = await signOne(app, marker);
     for (let i = 0; i < 4; i++) await signOne(app, `other-${i}-${marker.slice(-6)}`);
-    expect(vault.requests.find((r) => r.method === 'POST' && r.path === `/v1/transit/keys/${EVIDENCE_KEY}`)?.body).toEqual({ type: 'aes256-gcm96' });
+    expect(vault.requests.find((r) => r.method === 'POST' && r.path === `/v1/transit/keys/${EVIDENCE_KEY}`)?.body).toEqual({
+      type: 'aes256-gcm96',
+    });
     expect(calls(`datakey/wrapped/${EVIDENCE_KEY}`)).toBe(2); // 5 bodies, windows of 3: Vault is not asked per row
     const get = await read(app, hash);
     expect(get.statusCode).toBe(200);
     expect(get.json().evidence_package.metadata.diagnosis).toBe(marker);
     const { rows } = await app.db.query<{ body_kek: string; body_kek_version: number; body_wrapped_key: string }>(
-      'SELECT body_kek, body_kek_version, body_wrapped_key FROM evidence WHERE hash = $1', [hash]);
-    expect(rows[0]).toMatchObject({ body_kek: `vault-transit:${EVIDENCE_KEY}`, body_kek_version: 1, body_wrapped_key: expect.stringMatching(/^vault:v1:/) });
+      'SELECT body_kek, body_kek_version, body_wrapped_key FROM evidence WHERE hash = $1',
+      [hash],
+    );
+    expect(rows[0]).toMatchObject({
+      body_kek: `vault-transit:${EVIDENCE_KEY}`,
+      body_kek_version: 1,
+      body_wrapped_key: expect.stringMatching(/^vault:v1:/),
+    });
     // no local KEK file is made: the KEK is in Vault
     expect(existsSync(join(app.config.dataDir, 'keyring', 'evidence-keks.json'))).toBe(false);
     await app.db.query('CHECKPOINT');
@@ -78,15 +88,23 @@ describe('evidence encrypted with Vault transit data keys', () => {
     const res = await sign(app.rest, pkg);
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ status: 503, code: 'unavailable' });
-    const { rows } = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM evidence WHERE event_type = $1 AND body IS NOT NULL', [pkg.event_type]);
+    const { rows } = await app.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM evidence WHERE event_type = $1 AND body IS NOT NULL',
+      [pkg.event_type],
+    );
     const before = rows[0]!.n;
-    expect((await app.rest.inject({ method: 'GET', url: `/api/v1/evidence?actor_id=${encodeURIComponent(pkg.actor.id)}` })).json().evidence.map((e: { evidence_package: { metadata: unknown } }) => e.evidence_package.metadata))
-      .not.toContainEqual({ diagnosis: `down-${marker}` });
+    expect(
+      (await app.rest.inject({ method: 'GET', url: `/api/v1/evidence?actor_id=${encodeURIComponent(pkg.actor.id)}` }))
+        .json()
+        .evidence.map((e: { evidence_package: { metadata: unknown } }) => e.evidence_package.metadata),
+    ).not.toContainEqual({ diagnosis: `down-${marker}` });
     vault.clearFailures();
     const again = await sign(app.rest, pkg); // the caller retries: the same package, now stored once
     expect(again.status).toBe(200);
     expect((await read(app, again.body.receipt.evidence_package_hash)).json().evidence_package.metadata.diagnosis).toBe(`down-${marker}`);
-    const after = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM evidence WHERE event_type = $1 AND body IS NOT NULL', [pkg.event_type]);
+    const after = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM evidence WHERE event_type = $1 AND body IS NOT NULL', [
+      pkg.event_type,
+    ]);
     expect(after.rows[0]!.n).toBe(before + 1);
   });
 
@@ -125,7 +143,9 @@ describe('evidence encrypted with Vault transit data keys', () => {
     expect(calls(`keys/${EVIDENCE_KEY}/rotate`)).toBe(1);
     // rows of one window share a wrapped key: Vault rewraps each once
     expect(calls(`rewrap/${EVIDENCE_KEY}`)).toBeLessThan(signed.length);
-    const { rows } = await app.db.query<{ body_kek_version: number; body_wrapped_key: string }>('SELECT body_kek_version, body_wrapped_key FROM evidence WHERE body IS NOT NULL');
+    const { rows } = await app.db.query<{ body_kek_version: number; body_wrapped_key: string }>(
+      'SELECT body_kek_version, body_wrapped_key FROM evidence WHERE body IS NOT NULL',
+    );
     expect(rows.length).toBeGreaterThanOrEqual(signed.length);
     for (const r of rows) {
       expect(r.body_kek_version).toBe(2);

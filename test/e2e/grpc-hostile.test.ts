@@ -12,7 +12,10 @@ import { uniquePackage } from '../support/records.js';
 // protobuf wire helpers: tag + length-delimited bytes
 const varint = (n: number): Buffer => {
   const out: number[] = [];
-  while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7; }
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
   out.push(n);
   return Buffer.from(out);
 };
@@ -48,23 +51,45 @@ describe('gRPC hostile input', () => {
   let door: GrpcTestApp;
   let app: TestApp;
   let client: NotaryGrpcClient;
-  beforeAll(async () => { door = await startGrpcTestApp(); ({ app, client } = door); });
+  beforeAll(async () => {
+    door = await startGrpcTestApp();
+    ({ app, client } = door);
+  });
   afterAll(async () => door?.close());
 
   /** Sends raw request bytes; resolves with the status code and message. */
-  const send = (method: string, bytes: Buffer) => new Promise<{ code: number; details: string }>((resolve) => {
-    client.raw.makeUnaryRequest(methodPath(method), (b: Buffer) => b, (b: Buffer) => b, bytes, new grpc.Metadata(), {}, (err) =>
-      resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK, details: '' }));
-  });
+  const send = (method: string, bytes: Buffer) =>
+    new Promise<{ code: number; details: string }>((resolve) => {
+      client.raw.makeUnaryRequest(
+        methodPath(method),
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        new grpc.Metadata(),
+        {},
+        (err) => resolve(err ? { code: err.code, details: err.details } : { code: grpc.status.OK, details: '' }),
+      );
+    });
 
   it('signs the valid bytes these tests start from', async () => {
-    expect(await send('SignEvidence', signRequest('base', structEntry(str('note'), stringValue(str('fine')))))).toEqual({ code: grpc.status.OK, details: '' });
+    expect(await send('SignEvidence', signRequest('base', structEntry(str('note'), stringValue(str('fine')))))).toEqual({
+      code: grpc.status.OK,
+      details: '',
+    });
   });
 
   it.each([
-    ['invalid UTF-8 in a Struct string', structEntry(str('note'), stringValue(Buffer.from([0x41, 0xc3, 0x28]))), 'evidence_package.metadata.note'],
+    [
+      'invalid UTF-8 in a Struct string',
+      structEntry(str('note'), stringValue(Buffer.from([0x41, 0xc3, 0x28]))),
+      'evidence_package.metadata.note',
+    ],
     ['CESU-8 in a Struct string', structEntry(str('note'), stringValue(Buffer.from([0xed, 0xa0, 0x80]))), 'evidence_package.metadata.note'],
-    ['an overlong encoding in a Struct key', structEntry(Buffer.from([0xc0, 0xaf]), stringValue(str('x'))), 'evidence_package.metadata.<key>'],
+    [
+      'an overlong encoding in a Struct key',
+      structEntry(Buffer.from([0xc0, 0xaf]), stringValue(str('x'))),
+      'evidence_package.metadata.<key>',
+    ],
   ])('refuses %s with INVALID_ARGUMENT instead of signing U+FFFD', async (_name, metadata, fieldName) => {
     const res = await send('SignEvidence', signRequest('utf8', metadata));
     expect(res.code).toBe(grpc.status.INVALID_ARGUMENT);
@@ -72,11 +97,14 @@ describe('gRPC hostile input', () => {
   });
 
   it('refuses invalid UTF-8 in a plain string field (actor.id)', async () => {
-    const res = await send('SignEvidence', signRequest('actor', structEntry(str('a'), stringValue(str('b'))), (pkg) => {
-      const at = pkg.indexOf(Buffer.from('AAAAAAAA'));
-      expect(at).toBeGreaterThan(0);
-      return Buffer.concat([pkg.subarray(0, at), Buffer.from([0x41, 0xff, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41]), pkg.subarray(at + 8)]);
-    }));
+    const res = await send(
+      'SignEvidence',
+      signRequest('actor', structEntry(str('a'), stringValue(str('b'))), (pkg) => {
+        const at = pkg.indexOf(Buffer.from('AAAAAAAA'));
+        expect(at).toBeGreaterThan(0);
+        return Buffer.concat([pkg.subarray(0, at), Buffer.from([0x41, 0xff, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41]), pkg.subarray(at + 8)]);
+      }),
+    );
     expect(res.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(res.details).toContain('evidence_package.actor.id');
   });
@@ -91,8 +119,14 @@ describe('gRPC hostile input', () => {
   it('refuses a duplicate Struct key and a __proto__ key', async () => {
     const dup = Buffer.concat([structEntry(str('k'), stringValue(str('first'))), structEntry(str('k'), stringValue(str('second')))]);
     expect((await send('SignEvidence', signRequest('dup', dup))).code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect((await send('SignEvidence', signRequest('proto', structEntry(str('__proto__'), structValue(structEntry(str('x'), stringValue(str('y')))))))).code)
-      .toBe(grpc.status.INVALID_ARGUMENT);
+    expect(
+      (
+        await send(
+          'SignEvidence',
+          signRequest('proto', structEntry(str('__proto__'), structValue(structEntry(str('x'), stringValue(str('y')))))),
+        )
+      ).code,
+    ).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
   it('refuses truncated bytes as INVALID_ARGUMENT', async () => {
@@ -101,7 +135,9 @@ describe('gRPC hostile input', () => {
   });
 
   it('refuses an integer beyond ±(2^53−1) in a Struct number', async () => {
-    const err = await client.unary('SignEvidence', { evidence_package: toProtoPackage({ ...uniquePackage('big'), metadata: { n: 1.23e29 } }) }).catch((e: grpc.ServiceError) => e);
+    const err = await client
+      .unary('SignEvidence', { evidence_package: toProtoPackage({ ...uniquePackage('big'), metadata: { n: 1.23e29 } }) })
+      .catch((e: grpc.ServiceError) => e);
     expect((err as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
@@ -112,9 +148,20 @@ describe('gRPC hostile input', () => {
   });
 
   it('on a stream, answers a refused item with its error and signs the next one', async () => {
-    const stream = client.raw.makeBidiStreamRequest(methodPath('SignEvidenceStream'), (b: Buffer) => b, (b: Buffer) => definition.SignEvidenceStream!.responseDeserialize(b), new grpc.Metadata());
+    const stream = client.raw.makeBidiStreamRequest(
+      methodPath('SignEvidenceStream'),
+      (b: Buffer) => b,
+      (b: Buffer) => definition.SignEvidenceStream!.responseDeserialize(b),
+      new grpc.Metadata(),
+    );
     const results: { result: { status: string; error?: { code: number } } }[] = [];
-    const done = new Promise<void>((resolve, reject) => { stream.on('data', (d: (typeof results)[number]) => { results.push(d); }); stream.on('end', resolve); stream.on('error', reject); });
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (d: (typeof results)[number]) => {
+        results.push(d);
+      });
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
     stream.write(signRequest('stream-bad', structEntry(str('note'), stringValue(Buffer.from([0xc3, 0x28])))));
     stream.write(signRequest('stream-good', structEntry(str('note'), stringValue(str('ok')))));
     stream.end();

@@ -37,7 +37,11 @@ describe('gRPC NotaryService end to end', () => {
       expect(rest.body.receipt.evidence_package_hash, name).toBe(hash);
       const key = trust.signing_keys.find((k: { version: number }) => k.version === res.receipt.key_version);
       expect(verify('sha256', canonical, key.public_key_pem, Buffer.from(res.receipt.signature_b64, 'base64'))).toBe(true);
-      expect(res.receipt).toMatchObject({ anchoring: 'ANCHORING_STATE_ANCHORED', transparency_log_id: trust.transparency_log.log_id, rekor_log_id: res.receipt.rekor_entry_uuid });
+      expect(res.receipt).toMatchObject({
+        anchoring: 'ANCHORING_STATE_ANCHORED',
+        transparency_log_id: trust.transparency_log.log_id,
+        rekor_log_id: res.receipt.rekor_entry_uuid,
+      });
       expect(Number(res.receipt.log_index)).toBeGreaterThanOrEqual(0);
       expect(JSON.parse(res.receipt.bundle_json).mediaType).toContain('sigstore.bundle');
     }
@@ -47,7 +51,15 @@ describe('gRPC NotaryService end to end', () => {
     const pkg = uniquePackage('struct');
     pkg.metadata = {
       nested: { deeper: { list: [1, 2.5, -0.001, 1e-7, 9007199254740991, 'x', null, true, false, [], {}, [[{ a: null }]]] } },
-      zero: 0, negative: -42, big: 9007199254740991, tiny: 5e-324, empty_string: '', empty_obj: {}, empty_list: [], nothing: null, yes: true,
+      zero: 0,
+      negative: -42,
+      big: 9007199254740991,
+      tiny: 5e-324,
+      empty_string: '',
+      empty_obj: {},
+      empty_list: [],
+      nothing: null,
+      yes: true,
       unicode: 'héllo ✓ \u2028 𝄞',
     };
     const res = await client.unary('SignEvidence', { evidence_package: toProtoPackage(pkg) });
@@ -60,7 +72,10 @@ describe('gRPC NotaryService end to end', () => {
     const pkg = uniquePackage('validate');
     const { receipt } = await client.unary('SignEvidence', { evidence_package: toProtoPackage(pkg) });
     const ok = await client.unary('ValidateEvidence', { evidence_package: toProtoPackage(pkg), receipt });
-    expect(ok).toMatchObject({ is_valid: true, validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true, timestamp_valid: true } });
+    expect(ok).toMatchObject({
+      is_valid: true,
+      validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true, timestamp_valid: true },
+    });
     const fetched = (await app.rest.inject(`/api/v1/workflows/${receipt.workflow_id}/receipt`)).json();
     expect((await validate(app.rest, pkg, fetched)).body.is_valid).toBe(true);
 
@@ -69,7 +84,9 @@ describe('gRPC NotaryService end to end', () => {
     const viaGrpc = await client.unary('GetNotarizationReceipt', { workflow_id: rest.workflow_id });
     expect(viaGrpc.found).toBe(true);
     expect(toProtoPackage(restPkg).timestamp_utc_rfc3339).toBe('2024-01-23T16:30:00+02:00');
-    expect((await client.unary('ValidateEvidence', { evidence_package: toProtoPackage(restPkg), receipt: viaGrpc.receipt })).is_valid).toBe(true);
+    expect((await client.unary('ValidateEvidence', { evidence_package: toProtoPackage(restPkg), receipt: viaGrpc.receipt })).is_valid).toBe(
+      true,
+    );
 
     const tampered = structuredClone(pkg);
     tampered.metadata!.gpu_count = 9;
@@ -93,7 +110,12 @@ describe('gRPC NotaryService end to end', () => {
     const pkg = uniquePackage('status');
     const signed = await client.unary('SignEvidence', { evidence_package: toProtoPackage(pkg) });
     const status = await client.unary('GetWorkflowStatus', { workflow_id: signed.workflow_id });
-    expect(status).toMatchObject({ workflow_id: signed.workflow_id, status: 'WORKFLOW_STATUS_COMPLETED', workflow_type: 'simple_signing', evidence_package_hash: signed.receipt.evidence_package_hash });
+    expect(status).toMatchObject({
+      workflow_id: signed.workflow_id,
+      status: 'WORKFLOW_STATUS_COMPLETED',
+      workflow_type: 'simple_signing',
+      evidence_package_hash: signed.receipt.evidence_package_hash,
+    });
     expect(Number(status.created_at.seconds)).toBeGreaterThan(1.7e9);
     const got = await client.unary('GetNotarizationReceipt', { workflow_id: signed.workflow_id });
     expect(got).toEqual({ found: true, receipt: signed.receipt });
@@ -103,12 +125,15 @@ describe('gRPC NotaryService end to end', () => {
   it('lists workflows page by page with status and time filters, with event_type and actor_id', async () => {
     const start = new Date();
     const made = [];
-    for (let i = 0; i < 5; i++) made.push((await client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage(`list-${i}`)) })).workflow_id);
+    for (let i = 0; i < 5; i++)
+      made.push((await client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage(`list-${i}`)) })).workflow_id);
     const seen: string[] = [];
     let page_token = '';
     do {
       const res = await client.unary('ListWorkflows', {
-        page_size: 2, page_token, status_filter: 'WORKFLOW_STATUS_COMPLETED',
+        page_size: 2,
+        page_token,
+        status_filter: 'WORKFLOW_STATUS_COMPLETED',
         start_time: { seconds: String(Math.floor(start.getTime() / 1000)), nanos: (start.getTime() % 1000) * 1e6 },
       });
       expect(res.workflows.length).toBeLessThanOrEqual(2);
@@ -117,7 +142,10 @@ describe('gRPC NotaryService end to end', () => {
       page_token = res.next_page_token ?? '';
     } while (page_token);
     expect(seen).toEqual([...made].reverse());
-    const none = await client.unary('ListWorkflows', { status_filter: 'WORKFLOW_STATUS_FAILED', start_time: { seconds: String(Math.floor(start.getTime() / 1000)) } });
+    const none = await client.unary('ListWorkflows', {
+      status_filter: 'WORKFLOW_STATUS_FAILED',
+      start_time: { seconds: String(Math.floor(start.getTime() / 1000)) },
+    });
     expect(none.workflows).toEqual([]);
   });
 
@@ -126,15 +154,29 @@ describe('gRPC NotaryService end to end', () => {
     const bad = { ...toProtoPackage(uniquePackage('batch-bad')), spec_version: 'one' };
     const res = await client.unary('SignEvidenceBatch', { evidence_packages: [good[0], bad, good[1]] });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 1 });
-    expect(res.results.map((r: { status: string }) => r.status)).toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED']);
+    expect(res.results.map((r: { status: string }) => r.status)).toEqual([
+      'WORKFLOW_STATUS_COMPLETED',
+      'WORKFLOW_STATUS_FAILED',
+      'WORKFLOW_STATUS_COMPLETED',
+    ]);
     expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
-    expect(res.results[0].receipt.evidence_package_hash).toBe(createHash('sha256').update(canonicalize(uniquePackage('batch-1'))!).digest('hex'));
+    expect(res.results[0].receipt.evidence_package_hash).toBe(
+      createHash('sha256')
+        .update(canonicalize(uniquePackage('batch-1'))!)
+        .digest('hex'),
+    );
     // an artifact hash that is not SHA-256 hex is signed as given, as AFDP does, and named in warnings
     const odd = { ...toProtoPackage(uniquePackage('batch-odd')), artifacts: [{ name: 'x', hash_sha256: 'nothex' }] };
     const signed = await client.unary('SignEvidenceBatch', { evidence_packages: [odd] });
-    expect(signed.results[0]).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', warnings: [expect.stringContaining('evidence_packages[0].artifacts[0].hash_sha256')] });
+    expect(signed.results[0]).toMatchObject({
+      status: 'WORKFLOW_STATUS_COMPLETED',
+      warnings: [expect.stringContaining('evidence_packages[0].artifacts[0].hash_sha256')],
+    });
     // the batch is a stored workflow now (was a correlation id only)
-    expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({ workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED' });
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: res.batch_workflow_id })).toMatchObject({
+      workflow_type: 'batch_signing',
+      status: 'WORKFLOW_STATUS_COMPLETED',
+    });
   });
 
   it('honours the idempotency key: same receipt again, ALREADY_EXISTS for another package', async () => {
@@ -142,8 +184,9 @@ describe('gRPC NotaryService end to end', () => {
     const first = await client.unary('SignEvidence', { evidence_package: pkg, idempotency_key: 'grpc-order-1' });
     const again = await client.unary('SignEvidence', { evidence_package: pkg, idempotency_key: 'grpc-order-1' });
     expect(again).toEqual({ ...first, replayed: true });
-    await expect(client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('idem-2')), idempotency_key: 'grpc-order-1' }))
-      .rejects.toMatchObject({ code: 6 });
+    await expect(
+      client.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('idem-2')), idempotency_key: 'grpc-order-1' }),
+    ).rejects.toMatchObject({ code: 6 });
   });
 
   it('notarizes many packages on one stream, one response per request', async () => {
@@ -162,7 +205,11 @@ describe('gRPC NotaryService end to end', () => {
     expect(got).toHaveLength(n + 1);
     expect(new Set(got.map((r) => r.sequence)).size).toBe(n + 1);
     const byId = new Map(got.map((r) => [r.request_id, r]));
-    expect(byId.get('r7')!.result.receipt.evidence_package_hash).toBe(createHash('sha256').update(canonicalize(uniquePackage('stream-7'))!).digest('hex'));
+    expect(byId.get('r7')!.result.receipt.evidence_package_hash).toBe(
+      createHash('sha256')
+        .update(canonicalize(uniquePackage('stream-7'))!)
+        .digest('hex'),
+    );
     expect(byId.get('bad')!.result).toMatchObject({ status: 'WORKFLOW_STATUS_FAILED', error: { code: 3 } });
   });
 

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/core/auth/errors.js';
 import { NotaryError } from '../../src/core/errors.js';
 import type { Notary } from '../../src/core/notary.js';
-import { connectNotary, decodeRpcStatus, startGrpcServer, STREAM_WINDOW, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
+import {
+  connectNotary,
+  decodeRpcStatus,
+  startGrpcServer,
+  STREAM_WINDOW,
+  toProtoPackage,
+  type NotaryGrpcClient,
+} from '../../src/api/grpc/index.js';
 import { openGrpcDoor } from '../support/grpc-app.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { fixture, uniquePackage } from '../support/records.js';
@@ -17,7 +24,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Server = Awaited<ReturnType<typeof startGrpcServer>>;
 
 /** The real notary with notarizePrepared replaced (slow, failing …): prototype chain keeps the rest real. */
-function withNotarize(notary: Notary, fn: (orig: Notary['notarizePrepared'], ...args: Parameters<Notary['notarizePrepared']>) => ReturnType<Notary['notarizePrepared']>): Notary {
+function withNotarize(
+  notary: Notary,
+  fn: (orig: Notary['notarizePrepared'], ...args: Parameters<Notary['notarizePrepared']>) => ReturnType<Notary['notarizePrepared']>,
+): Notary {
   const orig = notary.notarizePrepared.bind(notary);
   return Object.create(notary, { notarizePrepared: { value: (...args: Parameters<Notary['notarizePrepared']>) => fn(orig, ...args) } });
 }
@@ -52,10 +62,19 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
   it('answers INVALID_ARGUMENT with the bad field in google.rpc.BadRequest', async () => {
     const cases: [object, string][] = [
       [{}, 'evidence_package'],
-      [{ evidence_package: { ...toProtoPackage(fixture()), artifacts: [{ name: 'm', hash_sha256: '' }] } }, 'evidence_package.artifacts[0].hash_sha256'],
+      [
+        { evidence_package: { ...toProtoPackage(fixture()), artifacts: [{ name: 'm', hash_sha256: '' }] } },
+        'evidence_package.artifacts[0].hash_sha256',
+      ],
       [{ evidence_package: { ...toProtoPackage(fixture()), timestamp_utc: undefined } }, 'evidence_package.timestamp_utc'],
-      [{ evidence_package: { ...toProtoPackage(fixture()), timestamp_utc: { seconds: '1', nanos: -1 } } }, 'evidence_package.timestamp_utc'],
-      [{ evidence_package: { ...toProtoPackage(fixture()), timestamp_utc_rfc3339: '2024-01-23T14:30:00Z' } }, 'evidence_package.timestamp_utc_rfc3339'],
+      [
+        { evidence_package: { ...toProtoPackage(fixture()), timestamp_utc: { seconds: '1', nanos: -1 } } },
+        'evidence_package.timestamp_utc',
+      ],
+      [
+        { evidence_package: { ...toProtoPackage(fixture()), timestamp_utc_rfc3339: '2024-01-23T14:30:00Z' } },
+        'evidence_package.timestamp_utc_rfc3339',
+      ],
       [{ evidence_package: { ...toProtoPackage(fixture()), metadata: { fields: { empty: {} } } } }, 'evidence_package.metadata.empty'],
       [{ evidence_package: toProtoPackage(fixture()), idempotency_key: 'has space' }, 'idempotency_key'],
     ];
@@ -66,18 +85,24 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
       expect(d.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(d.details.find((x) => x.type === 'google.rpc.BadRequest')).toMatchObject({ field_violations: [{ field }] });
     }
-    const batch = await client.unary('SignEvidenceBatch', { evidence_packages: Array.from({ length: 101 }, () => toProtoPackage(fixture())) }).catch((e) => e);
+    const batch = await client
+      .unary('SignEvidenceBatch', { evidence_packages: Array.from({ length: 101 }, () => toProtoPackage(fixture())) })
+      .catch((e) => e);
     expect(batch.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect((await client.unary('GetWorkflowStatus', { workflow_id: '' }).catch((e) => e)).code).toBe(grpc.status.INVALID_ARGUMENT);
     expect((await client.unary('GetWorkflowStatus', { workflow_id: 'nope' }).catch((e) => e)).code).toBe(grpc.status.NOT_FOUND);
     expect((await client.unary('ListWorkflows', { page_size: 1000 }).catch((e) => e)).code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect((await client.unary('ValidateEvidence', { evidence_package: toProtoPackage(fixture()) }).catch((e) => e)).code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await client.unary('ValidateEvidence', { evidence_package: toProtoPackage(fixture()) }).catch((e) => e)).code).toBe(
+      grpc.status.INVALID_ARGUMENT,
+    );
   });
 
   it('bounds nesting while converting Struct, before the core walks it', async () => {
     let value: object = { stringValue: 'leaf' };
     for (let i = 0; i < 40; i++) value = { structValue: { fields: { n: value } } };
-    const err = await client.unary('SignEvidence', { evidence_package: { ...toProtoPackage(fixture()), metadata: { fields: { deep: value } } } }).catch((e) => e);
+    const err = await client
+      .unary('SignEvidence', { evidence_package: { ...toProtoPackage(fixture()), metadata: { fields: { deep: value } } } })
+      .catch((e) => e);
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(details(err).details[0]).toMatchObject({ type: 'google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE' });
   });
@@ -95,21 +120,30 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
   // A batch is a stored workflow now (SignEvidenceBatch → WorkflowService.signBatch): a call that
   // ends early no longer stops it; the batch runs to the end and GetWorkflowStatus follows it.
   it('honours deadlines: DEADLINE_EXCEEDED', async () => {
-    const slow = withNotarize(app.notary, async (orig, ...args) => { await sleep(300); return orig(...args); });
+    const slow = withNotarize(app.notary, async (orig, ...args) => {
+      await sleep(300);
+      return orig(...args);
+    });
     const { client: c } = await start(slow);
-    expect((await c.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('dl-1')) }, { deadlineMs: 100 }).catch((e) => e)).code)
-      .toBe(grpc.status.DEADLINE_EXCEEDED);
+    expect(
+      (await c.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('dl-1')) }, { deadlineMs: 100 }).catch((e) => e))
+        .code,
+    ).toBe(grpc.status.DEADLINE_EXCEEDED);
   });
 
   it('masks internal errors (request id to quote) and marks UNAVAILABLE retryable', async () => {
-    const broken = withNotarize(app.notary, async () => { throw new Error('pg: password authentication failed for user notary'); });
+    const broken = withNotarize(app.notary, async () => {
+      throw new Error('pg: password authentication failed for user notary');
+    });
     const { client: c } = await start(broken);
     const md = new grpc.Metadata();
     md.set('x-request-id', 'req-123');
     const err = await c.unary('SignEvidence', { evidence_package: toProtoPackage(fixture()) }, { metadata: md }).catch((e) => e);
     expect(err.code).toBe(grpc.status.INTERNAL);
     expect(err.details).toBe('internal error; quote request id req-123');
-    const down = withNotarize(app.notary, async () => { throw new NotaryError('unavailable', 'signer is not answering'); });
+    const down = withNotarize(app.notary, async () => {
+      throw new NotaryError('unavailable', 'signer is not answering');
+    });
     const e2 = await (await start(down)).client.unary('SignEvidence', { evidence_package: toProtoPackage(fixture()) }).catch((e) => e);
     expect(e2.code).toBe(grpc.status.UNAVAILABLE);
     expect(details(e2).details.map((d) => d.type)).toContain('google.rpc.RetryInfo');
@@ -120,14 +154,24 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
     let peak = 0;
     const slow = withNotarize(app.notary, async (orig, ...args) => {
       peak = Math.max(peak, ++now);
-      try { await sleep(20); return await orig(...args); } finally { now--; }
+      try {
+        await sleep(20);
+        return await orig(...args);
+      } finally {
+        now--;
+      }
     });
     const { client: c } = await start(slow);
     const call = c.stream();
     let answered = 0;
-    const done = new Promise((res, rej) => { call.on('data', () => answered++); call.on('end', res); call.on('error', rej); });
+    const done = new Promise((res, rej) => {
+      call.on('data', () => answered++);
+      call.on('end', res);
+      call.on('error', rej);
+    });
     let refused = 0;
-    for (let i = 0; i < 200; i++) if (!call.write({ evidence_package: toProtoPackage(uniquePackage(`flow-${i}`)), request_id: String(i) })) refused++;
+    for (let i = 0; i < 200; i++)
+      if (!call.write({ evidence_package: toProtoPackage(uniquePackage(`flow-${i}`)), request_id: String(i) })) refused++;
     call.end();
     await done;
     expect(answered).toBe(200);
@@ -146,7 +190,11 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
       if (key !== 'writer') throw new AuthError('forbidden', 'missing permission evidence.create', { permission: 'evidence.create' });
     };
     const { client: c } = await start(app.notary, { authorize });
-    const md = (key: string) => { const m = new grpc.Metadata(); m.set('x-api-key', key); return m; };
+    const md = (key: string) => {
+      const m = new grpc.Metadata();
+      m.set('x-api-key', key);
+      return m;
+    };
     const req = { evidence_package: toProtoPackage(uniquePackage('auth')) };
     const anon = await c.unary('SignEvidence', req).catch((e) => e);
     expect(anon.code).toBe(grpc.status.UNAUTHENTICATED);
@@ -155,18 +203,35 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
     expect((await c.unary('SignEvidence', req, { metadata: md('writer') })).status).toBe('WORKFLOW_STATUS_COMPLETED');
     expect((await c.unary('HealthCheck', {})).status).toBe('healthy');
     const stream = c.stream({ metadata: md('reader') });
-    const err = await new Promise<any>((res) => { stream.on('error', res); stream.on('data', () => undefined); stream.write(req); });
+    const err = await new Promise<any>((res) => {
+      stream.on('error', res);
+      stream.on('data', () => undefined);
+      stream.write(req);
+    });
     expect(err.code).toBe(grpc.status.PERMISSION_DENIED);
-    expect(seen).toEqual(expect.arrayContaining(['/afdp.notary.v1.NotaryService/SignEvidence', '/afdp.notary.v1.NotaryService/SignEvidenceStream', '/afdp.notary.v1.NotaryService/HealthCheck']));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        '/afdp.notary.v1.NotaryService/SignEvidence',
+        '/afdp.notary.v1.NotaryService/SignEvidenceStream',
+        '/afdp.notary.v1.NotaryService/HealthCheck',
+      ]),
+    );
   });
 
   it('serves grpc.health.v1 following notary.ready()', async () => {
     let healthy = true;
-    const flaky = Object.create(app.notary, { ready: { value: async () => { if (!healthy) throw new Error('down'); } } }) as Notary;
+    const flaky = Object.create(app.notary, {
+      ready: {
+        value: async () => {
+          if (!healthy) throw new Error('down');
+        },
+      },
+    }) as Notary;
     const { server } = await start(flaky, { readinessIntervalMs: 50 });
     const Health = grpc.makeClientConstructor(healthService, 'grpc.health.v1.Health');
     const h = new Health(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure()) as any;
-    const check = (service: string) => new Promise<any>((res, rej) => h.check({ service }, (e: unknown, r: unknown) => (e ? rej(e) : res(r))));
+    const check = (service: string) =>
+      new Promise<any>((res, rej) => h.check({ service }, (e: unknown, r: unknown) => (e ? rej(e) : res(r))));
     expect(await check('')).toEqual({ status: 'SERVING' });
     expect(await check('afdp.notary.v1.NotaryService')).toEqual({ status: 'SERVING' });
     healthy = false;
@@ -181,11 +246,16 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
   it('serves reflection: the service and its file descriptors', async () => {
     const require = createRequire(import.meta.url);
     const dir = join(require.resolve('@grpc/reflection'), '..', '..', 'proto');
-    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync('grpc/reflection/v1/reflection.proto', { keepCase: true, includeDirs: [dir] })) as any;
+    const pkg = grpc.loadPackageDefinition(
+      protoLoader.loadSync('grpc/reflection/v1/reflection.proto', { keepCase: true, includeDirs: [dir] }),
+    ) as any;
     const r = new pkg.grpc.reflection.v1.ServerReflection(`127.0.0.1:${servers[0]!.port}`, grpc.credentials.createInsecure());
     const call = r.ServerReflectionInfo();
     const answers: any[] = [];
-    const done = new Promise((res) => { call.on('data', (a: unknown) => answers.push(a)); call.on('end', res); });
+    const done = new Promise((res) => {
+      call.on('data', (a: unknown) => answers.push(a));
+      call.on('end', res);
+    });
     call.write({ list_services: '' });
     call.write({ file_containing_symbol: 'afdp.notary.v1.NotaryService' });
     call.end();
@@ -198,12 +268,20 @@ describe('gRPC door: errors, limits, deadlines, health, reflection, shutdown', (
 
   it('shuts down gracefully: in-flight calls finish, streams end UNAVAILABLE after their items, new calls are refused', async () => {
     let begun = 0;
-    const slow = withNotarize(app.notary, async (orig, ...args) => { begun++; await sleep(200); return orig(...args); });
+    const slow = withNotarize(app.notary, async (orig, ...args) => {
+      begun++;
+      await sleep(200);
+      return orig(...args);
+    });
     const { server, client: c } = await start(slow);
     const unaryCall = c.unary('SignEvidence', { evidence_package: toProtoPackage(uniquePackage('drain-unary')) });
     const stream = c.stream();
     const got: any[] = [];
-    const ended = new Promise<any>((res) => { stream.on('data', (d) => got.push(d)); stream.on('error', res); stream.on('end', () => res(null)); });
+    const ended = new Promise<any>((res) => {
+      stream.on('data', (d) => got.push(d));
+      stream.on('error', res);
+      stream.on('end', () => res(null));
+    });
     for (let i = 0; i < 3; i++) stream.write({ evidence_package: toProtoPackage(uniquePackage(`drain-${i}`)), request_id: String(i) });
     while (begun < 4) await sleep(5); // the unary call and the three stream items are in the core
     const closed = server.close(5000);

@@ -16,7 +16,9 @@ describe('gRPC door: approval and batch workflows', () => {
   const clients: NotaryGrpcClient[] = [];
   // the app's own door; without workflows, the bare door an embedder may run (no workflow service)
   const start = async (withWorkflows: boolean) => {
-    const s = withWorkflows ? await openGrpcDoor(app) : await startGrpcServer({ notary: app.notary, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
+    const s = withWorkflows
+      ? await openGrpcDoor(app)
+      : await startGrpcServer({ notary: app.notary, logger: app.rest.log as never, port: 0, host: '127.0.0.1' });
     servers.push(s);
     const c = connectNotary(`127.0.0.1:${s.port}`);
     clients.push(c);
@@ -33,19 +35,29 @@ describe('gRPC door: approval and batch workflows', () => {
     await app?.close();
   });
 
-  const decide = (id: string, approver: string, comment?: string) => app.rest.inject({
-    method: 'POST', url: `/api/v1/workflows/${id}/approvals`, payload: { approver, decision: 'approve', ...(comment && { comment }) },
-  });
+  const decide = (id: string, approver: string, comment?: string) =>
+    app.rest.inject({
+      method: 'POST',
+      url: `/api/v1/workflows/${id}/approvals`,
+      payload: { approver, decision: 'approve', ...(comment && { comment }) },
+    });
 
   it('requests approval over gRPC, is approved over REST, then shows completed with a receipt that validates', async () => {
     const started = new Date();
     const pkg = uniquePackage('grpc-approval');
     const asked = await client.unary('SignEvidenceWithApproval', {
-      evidence_package: toProtoPackage(pkg), approvers: ['alice@example.com', 'bob@example.com'], quorum: 2, expires_in_seconds: 3600,
+      evidence_package: toProtoPackage(pkg),
+      approvers: ['alice@example.com', 'bob@example.com'],
+      quorum: 2,
+      expires_in_seconds: 3600,
     });
     expect(asked).toMatchObject({
-      status: 'WORKFLOW_STATUS_PENDING', quorum: 2,
-      approval_statuses: [{ approver: 'alice@example.com', status: 'APPROVAL_STATE_PENDING' }, { approver: 'bob@example.com', status: 'APPROVAL_STATE_PENDING' }],
+      status: 'WORKFLOW_STATUS_PENDING',
+      quorum: 2,
+      approval_statuses: [
+        { approver: 'alice@example.com', status: 'APPROVAL_STATE_PENDING' },
+        { approver: 'bob@example.com', status: 'APPROVAL_STATE_PENDING' },
+      ],
     });
     expect(Number(asked.expires_at.seconds) - started.getTime() / 1000).toBeGreaterThan(3500);
     const id: string = asked.workflow_id;
@@ -53,15 +65,27 @@ describe('gRPC door: approval and batch workflows', () => {
 
     expect((await decide(id, 'alice@example.com', 'looks right')).statusCode).toBe(200);
     const half = await client.unary('GetWorkflowStatus', { workflow_id: id });
-    expect(half).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_PENDING', evidence_package_hash: hashOf(pkg), quorum: 2 });
-    expect(half.approval_statuses[0]).toMatchObject({ approver: 'alice@example.com', status: 'APPROVAL_STATE_APPROVED', comment: 'looks right' });
+    expect(half).toMatchObject({
+      workflow_type: 'approval_signing',
+      status: 'WORKFLOW_STATUS_PENDING',
+      evidence_package_hash: hashOf(pkg),
+      quorum: 2,
+    });
+    expect(half.approval_statuses[0]).toMatchObject({
+      approver: 'alice@example.com',
+      status: 'APPROVAL_STATE_APPROVED',
+      comment: 'looks right',
+    });
     expect(Number(half.approval_statuses[0].timestamp.seconds)).toBeGreaterThanOrEqual(Math.floor(started.getTime() / 1000));
     expect(half.approval_statuses[1]).toMatchObject({ approver: 'bob@example.com', status: 'APPROVAL_STATE_PENDING' });
 
     const last = await decide(id, 'bob@example.com');
     expect(last.json()).toMatchObject({ status: 'completed' });
     const done = await client.unary('GetWorkflowStatus', { workflow_id: id });
-    expect(done).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ status: 'APPROVAL_STATE_APPROVED' }, { status: 'APPROVAL_STATE_APPROVED' }] });
+    expect(done).toMatchObject({
+      status: 'WORKFLOW_STATUS_COMPLETED',
+      approval_statuses: [{ status: 'APPROVAL_STATE_APPROVED' }, { status: 'APPROVAL_STATE_APPROVED' }],
+    });
     expect(done.completed_at).toBeDefined();
 
     const got = await client.unary('GetNotarizationReceipt', { workflow_id: id });
@@ -72,11 +96,18 @@ describe('gRPC door: approval and batch workflows', () => {
 
     const listed = await client.unary('ListWorkflows', { start_time: { seconds: String(Math.floor(started.getTime() / 1000) - 1) } });
     const row = listed.workflows.find((w: { workflow_id: string }) => w.workflow_id === id);
-    expect(row).toMatchObject({ workflow_type: 'approval_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }] });
+    expect(row).toMatchObject({
+      workflow_type: 'approval_signing',
+      status: 'WORKFLOW_STATUS_COMPLETED',
+      approval_statuses: [{ approver: 'alice@example.com' }, { approver: 'bob@example.com' }],
+    });
   });
 
   it('takes quorum 0 as "all approvers" and refuses bad approval requests with INVALID_ARGUMENT on the field', async () => {
-    const all = await client.unary('SignEvidenceWithApproval', { evidence_package: toProtoPackage(uniquePackage('grpc-approval-all')), approvers: ['a', 'b', 'c'] });
+    const all = await client.unary('SignEvidenceWithApproval', {
+      evidence_package: toProtoPackage(uniquePackage('grpc-approval-all')),
+      approvers: ['a', 'b', 'c'],
+    });
     expect(all).toMatchObject({ status: 'WORKFLOW_STATUS_PENDING', quorum: 3 });
     const cases: [object, string][] = [
       [{ evidence_package: toProtoPackage(uniquePackage('q')), approvers: ['a'], quorum: 2 }, 'quorum'],
@@ -87,32 +118,47 @@ describe('gRPC door: approval and batch workflows', () => {
       const err = await client.unary('SignEvidenceWithApproval', request).catch((e) => e);
       expect(err.code, field).toBe(3);
       const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
-      expect(status.details.find((d) => d.type === 'google.rpc.BadRequest'), field).toMatchObject({ field_violations: [{ field }] });
+      expect(
+        status.details.find((d) => d.type === 'google.rpc.BadRequest'),
+        field,
+      ).toMatchObject({ field_violations: [{ field }] });
     }
   });
 
   it('canonicalizes each package once (the core also applies the per-package size bound), for approvals and batches', async () => {
     // 1000 artifacts of ~1.2 KB: under the 4 MiB message bound, over the 1 MiB per-package bound
-    const oversize = { ...toProtoPackage(uniquePackage('grpc-wf-big')), artifacts: Array.from({ length: 1000 }, (_, i) => ({ name: `${i}-${'n'.repeat(1200)}`, hash_sha256: 'a'.repeat(64) })) };
+    const oversize = {
+      ...toProtoPackage(uniquePackage('grpc-wf-big')),
+      artifacts: Array.from({ length: 1000 }, (_, i) => ({ name: `${i}-${'n'.repeat(1200)}`, hash_sha256: 'a'.repeat(64) })),
+    };
     const prepare = vi.spyOn(app.notary, 'prepare'); // counts the calls; the real method runs
     try {
       await client.unary('SignEvidenceWithApproval', { evidence_package: toProtoPackage(uniquePackage('grpc-wf-once')), approvers: ['a'] });
       expect(prepare).toHaveBeenCalledTimes(1);
       const big = await client.unary('SignEvidenceWithApproval', { evidence_package: oversize, approvers: ['a'] }).catch((e) => e);
       expect(big.code).toBe(3);
-      expect(decodeRpcStatus(big.metadata.get('grpc-status-details-bin')[0] as Buffer).details[0]).toMatchObject({ reason: 'PAYLOAD_TOO_LARGE' });
+      expect(decodeRpcStatus(big.metadata.get('grpc-status-details-bin')[0] as Buffer).details[0]).toMatchObject({
+        reason: 'PAYLOAD_TOO_LARGE',
+      });
       expect(prepare).toHaveBeenCalledTimes(2);
 
       prepare.mockClear();
-      const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(uniquePackage('grpc-wf-once-1')), oversize, toProtoPackage(uniquePackage('grpc-wf-once-2'))] });
+      const res = await client.unary('SignEvidenceBatch', {
+        evidence_packages: [toProtoPackage(uniquePackage('grpc-wf-once-1')), oversize, toProtoPackage(uniquePackage('grpc-wf-once-2'))],
+      });
       expect(prepare).toHaveBeenCalledTimes(3); // items are signed from the stored canonical bytes, not prepared again
       expect(res).toMatchObject({ succeeded_count: 2, failed_count: 1 });
       const item = decodeRpcStatus(res.results[1].error);
       expect(item.code).toBe(3);
-      expect(item.details).toEqual(expect.arrayContaining([
-        expect.objectContaining({ type: 'google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE' }),
-        expect.objectContaining({ type: 'google.rpc.BadRequest', field_violations: [expect.objectContaining({ field: 'evidence_packages[1]' })] }),
-      ]));
+      expect(item.details).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'google.rpc.ErrorInfo', reason: 'PAYLOAD_TOO_LARGE' }),
+          expect.objectContaining({
+            type: 'google.rpc.BadRequest',
+            field_violations: [expect.objectContaining({ field: 'evidence_packages[1]' })],
+          }),
+        ]),
+      );
     } finally {
       prepare.mockRestore();
     }
@@ -123,19 +169,35 @@ describe('gRPC door: approval and batch workflows', () => {
     const invalid = { ...toProtoPackage(uniquePackage('grpc-wf-batch-bad')), spec_version: 'one' };
     // fails in the door (the proto does not convert), not in the core
     const unreadable = { ...toProtoPackage(uniquePackage('grpc-wf-batch-ts')), timestamp_utc_rfc3339: '2024-01-23T14:30:00Z' };
-    const res = await client.unary('SignEvidenceBatch', { evidence_packages: [toProtoPackage(good[0]!), invalid, toProtoPackage(good[1]!), unreadable] });
+    const res = await client.unary('SignEvidenceBatch', {
+      evidence_packages: [toProtoPackage(good[0]!), invalid, toProtoPackage(good[1]!), unreadable],
+    });
     expect(res).toMatchObject({ status: 'WORKFLOW_STATUS_COMPLETED', succeeded_count: 2, failed_count: 2, pending_count: 0 });
-    expect(res.results.map((r: { status: string }) => r.status))
-      .toEqual(['WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED', 'WORKFLOW_STATUS_COMPLETED', 'WORKFLOW_STATUS_FAILED']);
+    expect(res.results.map((r: { status: string }) => r.status)).toEqual([
+      'WORKFLOW_STATUS_COMPLETED',
+      'WORKFLOW_STATUS_FAILED',
+      'WORKFLOW_STATUS_COMPLETED',
+      'WORKFLOW_STATUS_FAILED',
+    ]);
     expect(res.results[1].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[1].spec_version') });
     expect(res.results[3].error).toMatchObject({ code: 3, message: expect.stringContaining('evidence_packages[3].timestamp_utc_rfc3339') });
     expect(res.results[0].receipt.evidence_package_hash).toBe(hashOf(good[0]));
 
     const id: string = res.batch_workflow_id;
-    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({ workflow_id: id, workflow_type: 'batch_signing', status: 'WORKFLOW_STATUS_COMPLETED', approval_statuses: [] });
+    expect(await client.unary('GetWorkflowStatus', { workflow_id: id })).toMatchObject({
+      workflow_id: id,
+      workflow_type: 'batch_signing',
+      status: 'WORKFLOW_STATUS_COMPLETED',
+      approval_statuses: [],
+    });
     const stored = (await app.rest.inject(`/api/v1/workflows/${id}/status`)).json();
     expect(stored.batch).toMatchObject({ total: 4, succeeded: 2, failed: 2, pending: 0 });
-    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([res.results[0].workflow_id, '', res.results[2].workflow_id, '']);
+    expect(stored.batch.results.map((r: { workflow_id: string | null }) => r.workflow_id)).toEqual([
+      res.results[0].workflow_id,
+      '',
+      res.results[2].workflow_id,
+      '',
+    ]);
     // each signed item is its own workflow with its own receipt
     const item = await client.unary('GetNotarizationReceipt', { workflow_id: res.results[2].workflow_id });
     expect(item).toEqual({ found: true, receipt: res.results[2].receipt });
@@ -144,7 +206,10 @@ describe('gRPC door: approval and batch workflows', () => {
   it('answers FAILED_PRECONDITION for approval and batch when the notary runs without workflows', async () => {
     const bare = await start(false);
     const pkg = toProtoPackage(uniquePackage('grpc-no-workflows'));
-    for (const [method, request] of [['SignEvidenceWithApproval', { evidence_package: pkg, approvers: ['a'] }], ['SignEvidenceBatch', { evidence_packages: [pkg] }]] as const) {
+    for (const [method, request] of [
+      ['SignEvidenceWithApproval', { evidence_package: pkg, approvers: ['a'] }],
+      ['SignEvidenceBatch', { evidence_packages: [pkg] }],
+    ] as const) {
       const err = await bare.unary(method, request).catch((e) => e);
       expect(err, method).toMatchObject({ code: 9, details: 'approval workflows are not configured' });
       const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);

@@ -11,7 +11,9 @@ import { seededDataDir } from '../support/databases.js';
 import { startService, waitReady } from '../support/service-process.js';
 
 /** An address of this machine other than loopback, if it has one. */
-const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+const external = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
 
 /** The start-up line comes once both ports are open, which can be after /ready first answers. */
 async function outputMatches(service: { output(): string }, re: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -20,11 +22,15 @@ async function outputMatches(service: { output(): string }, re: RegExp, timeoutM
   return service.output();
 }
 
-const connects = (host: string, port: number) => new Promise<boolean>((resolve) => {
-  const socket = connect({ host, port });
-  socket.once('connect', () => { socket.destroy(); resolve(true); });
-  socket.once('error', () => resolve(false));
-});
+const connects = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 
 describe('where the service listens', () => {
   it('with auth off and no NOTARY_HOST: on 127.0.0.1 only (REST and gRPC), unreachable from another interface', async () => {
@@ -46,7 +52,9 @@ describe('where the service listens', () => {
     const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_HOST: '0.0.0.0', NOTARY_LOG_FORMAT: 'json' });
     try {
       await waitReady(service);
-      expect(await outputMatches(service, /exposes this UNAUTHENTICATED notary beyond this machine/)).toContain('exposes this UNAUTHENTICATED notary beyond this machine');
+      expect(await outputMatches(service, /exposes this UNAUTHENTICATED notary beyond this machine/)).toContain(
+        'exposes this UNAUTHENTICATED notary beyond this machine',
+      );
       if (external) expect(await connects(external, Number(new URL(service.url).port))).toBe(true);
     } finally {
       const code = await service.stop();

@@ -7,7 +7,9 @@ import { uniquePackage } from '../support/records.js';
 
 /** The value of one sample in a Prometheus text exposition (0 when absent). */
 function sample(text: string, name: string, labels: Record<string, string>): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
@@ -24,9 +26,15 @@ describe('a REST sign on embedded defaults', () => {
       };
     };
     const before = await appends();
-    const signs = await Promise.all([0, 1, 2].map((i) => app.rest.inject({
-      method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage(`observed-append-${i}`) },
-    })));
+    const signs = await Promise.all(
+      [0, 1, 2].map((i) =>
+        app.rest.inject({
+          method: 'POST',
+          url: '/api/v1/evidence/sign',
+          payload: { evidence_package: uniquePackage(`observed-append-${i}`) },
+        }),
+      ),
+    );
     for (const res of signs) {
       expect(res.statusCode).toBe(200);
       expect(res.json().receipt.log_index).toEqual(expect.any(Number)); // anchored within the request

@@ -16,7 +16,9 @@ import { uniquePackage } from '../support/records.js';
 import { tamper } from '../support/tamper.js';
 
 const apps: TestApp[] = [];
-afterEach(async () => { for (const a of apps.splice(0)) await a.close().catch(() => undefined); });
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close().catch(() => undefined);
+});
 
 async function start(dataDir: string): Promise<TestApp> {
   const app = await startTestApp({ NOTARY_DATA_DIR: dataDir, NOTARY_LOG_SELF_CHECK_INTERVAL_MS: '3600000' });
@@ -28,14 +30,18 @@ async function signSome(app: TestApp, n: number, label: string): Promise<void> {
   for (let i = 0; i < n; i++) expect((await sign(app.rest, uniquePackage(`${label}-${i}`))).status).toBe(200);
 }
 
-const checkpoints = async (app: TestApp) => (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints')).rows[0]!.n;
+const checkpoints = async (app: TestApp) =>
+  (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints')).rows[0]!.n;
 const gauge = async (app: TestApp) => /^notary_log_integrity_ok (\d)$/m.exec(await app.metrics.registry.metrics())?.[1];
 
 describe('the embedded log checks itself', () => {
   for (const [what, statement] of [
     ['a replaced leaf hash', "UPDATE log_leaves SET leaf_hash = repeat('ab', 32) WHERE idx = 2"],
     ['an edited leaf body', "UPDATE log_leaves SET body = replace(body, 'sha256', 'SHA256') WHERE idx = 2"],
-    ['an edited body with its leaf hash recomputed', "UPDATE log_leaves SET body = replace(body, 'sha256', 'SHA256'), leaf_hash = encode(sha256('\\x00'::bytea || convert_to(replace(body, 'sha256', 'SHA256'), 'UTF8')), 'hex') WHERE idx = 2"],
+    [
+      'an edited body with its leaf hash recomputed',
+      "UPDATE log_leaves SET body = replace(body, 'sha256', 'SHA256'), leaf_hash = encode(sha256('\\x00'::bytea || convert_to(replace(body, 'sha256', 'SHA256'), 'UTF8')), 'hex') WHERE idx = 2",
+    ],
   ] as const) {
     it(`${what}, then a restart: nothing is signed, /ready 503, notary_log_integrity_ok 0`, async () => {
       const dataDir = seededDataDir();
@@ -63,7 +69,9 @@ describe('the embedded log checks itself', () => {
     const app = await start(seededDataDir());
     await signSome(app, 12, 'periodic'); // past 10 leaves: indices compared as numbers, not text
     expect((await app.logSelfCheck!.runOnce(), await gauge(app))).toBe('1');
-    const { rows: [leaf] } = await app.db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM log_leaves WHERE idx = 1');
+    const {
+      rows: [leaf],
+    } = await app.db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM log_leaves WHERE idx = 1');
     await tamper(app.db, 'log_leaves', [["UPDATE log_leaves SET leaf_hash = repeat('cd', 32) WHERE idx = 1"]]);
     expect((await app.rest.inject('/ready')).statusCode).toBe(200); // not checked yet
     await app.logSelfCheck!.runOnce();
@@ -79,7 +87,10 @@ describe('the embedded log checks itself', () => {
 describe('afdp-notary log verify', () => {
   async function monitor(url: string, trustRoot: string, state: string) {
     const lines: string[] = [];
-    const code = await run(['log', 'verify', '--url', url, '--trust-root', trustRoot, '--state', state, '--json'], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const code = await run(['log', 'verify', '--url', url, '--trust-root', trustRoot, '--state', state, '--json'], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+    });
     return { code, result: JSON.parse(lines.at(-1)!) as { ok: boolean; size?: number; entries_checked?: number; problem?: string } };
   }
 
@@ -92,9 +103,15 @@ describe('afdp-notary log verify', () => {
     let url = `http://127.0.0.1:${(app.rest.server.address() as { port: number }).port}`;
     writeFileSync(trustRoot, (await app.rest.inject('/api/v1/trust-root')).body);
     await signSome(app, 6, 'monitor');
-    expect(await monitor(url, trustRoot, state)).toEqual({ code: 0, result: expect.objectContaining({ ok: true, size: 6, entries_checked: 6 }) });
+    expect(await monitor(url, trustRoot, state)).toEqual({
+      code: 0,
+      result: expect.objectContaining({ ok: true, size: 6, entries_checked: 6 }),
+    });
     await signSome(app, 4, 'monitor-more');
-    expect(await monitor(url, trustRoot, state)).toEqual({ code: 0, result: expect.objectContaining({ ok: true, size: 10, entries_checked: 4 }) });
+    expect(await monitor(url, trustRoot, state)).toEqual({
+      code: 0,
+      result: expect.objectContaining({ ok: true, size: 10, entries_checked: 4 }),
+    });
 
     // a database writer removes the newest entries and checkpoints: what remains is consistent with itself
     await app.close();
@@ -108,9 +125,9 @@ describe('afdp-notary log verify', () => {
     await app.rest.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(app.rest.server.address() as { port: number }).port}`;
     expect((await app.rest.inject('/ready')).statusCode).toBe(200); // the self-check cannot know what was cut
-    expect((await monitor(url, trustRoot, state))).toEqual({ code: 1, result: { ok: false, problem: expect.stringMatching(/shrank/) } });
+    expect(await monitor(url, trustRoot, state)).toEqual({ code: 1, result: { ok: false, problem: expect.stringMatching(/shrank/) } });
     await signSome(app, 3, 'regrown'); // size 10 again, but another tree
-    expect((await monitor(url, trustRoot, state))).toEqual({ code: 1, result: { ok: false, problem: expect.stringMatching(/forked/) } });
+    expect(await monitor(url, trustRoot, state)).toEqual({ code: 1, result: { ok: false, problem: expect.stringMatching(/forked/) } });
   }, 90_000);
 
   it('refuses a log signed with another key, and an entry whose body was changed in transit', async () => {

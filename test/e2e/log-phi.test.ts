@@ -47,7 +47,11 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
   beforeAll(async () => {
     dataDir = seededDataDir();
     service = await startService({
-      NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'trace', NOTARY_REQUEST_LOG_LEVEL: 'trace', NOTARY_LOG_FORMAT: 'json', NOTARY_MAX_BODY_BYTES: '65536',
+      NOTARY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+      NOTARY_REQUEST_LOG_LEVEL: 'trace',
+      NOTARY_LOG_FORMAT: 'json',
+      NOTARY_MAX_BODY_BYTES: '65536',
     });
     await waitReady(service);
     const api = `${service.url}/api/v1/evidence`;
@@ -64,7 +68,10 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
     answers.loneSurrogate = await post(`${api}/sign`, `{"evidence_package": {"metadata": {"name": "${MARKER}\\ud800"}}}`);
     answers.tooLarge = await post(`${api}/sign`, JSON.stringify({ evidence_package: { ...withMarker('big'), pad: MARKER.repeat(4000) } }));
     answers.textPlain = await post(`${api}/sign`, MARKER, 'text/plain');
-    answers.unknownRoute = await fetch(`${service.url}/no/such/route?q=${MARKER}`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    answers.unknownRoute = await fetch(`${service.url}/no/such/route?q=${MARKER}`).then(async (r) => ({
+      status: r.status,
+      body: await r.text(),
+    }));
     answers.read = await fetch(`${api}/${signedHash}`).then(async (r) => ({ status: r.status, body: await r.text() }));
     answers.query = await fetch(`${api}?actor_id=${MARKER}`).then(async (r) => ({ status: r.status, body: await r.text() }));
 
@@ -73,18 +80,34 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
       await client.unary('SignEvidence', { evidence_package: toProtoPackage(withMarker('grpc') as never) });
       const bad = toProtoPackage({ ...withMarker('grpc-bad'), event_type: '', actor: { actor_type: 'human_user', id: MARKER } } as never);
       answers.grpcBad = await client.unary('SignEvidence', { evidence_package: bad }).then(
-        () => ({ status: 0, body: '' }), (err: { code: number; details: string }) => ({ status: err.code, body: err.details }));
+        () => ({ status: 0, body: '' }),
+        (err: { code: number; details: string }) => ({ status: err.code, body: err.details }),
+      );
     } finally {
       client.close();
     }
   }, 180_000);
 
-  afterAll(async () => { await service?.stop(); });
+  afterAll(async () => {
+    await service?.stop();
+  });
 
   it('answers each call as before: the reader gets the marker back, refusals are 4xx problems', () => {
     expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
-      sign: 200, batch: 200, validate: 200, badTime: 422, badType: 422, notJson: 400, duplicate: 400, loneSurrogate: 422,
-      tooLarge: 413, textPlain: 415, unknownRoute: 404, read: 200, query: 200, grpcBad: 3,
+      sign: 200,
+      batch: 200,
+      validate: 200,
+      badTime: 422,
+      badType: 422,
+      notJson: 400,
+      duplicate: 400,
+      loneSurrogate: 422,
+      tooLarge: 413,
+      textPlain: 415,
+      unknownRoute: 404,
+      read: 200,
+      query: 200,
+      grpcBad: 3,
     });
     expect(answers.read!.body).toContain(MARKER);
   });
@@ -101,7 +124,10 @@ describe('no evidence content in any log line (service process at LOG_LEVEL=trac
     const lines = service.output().split('\n').filter(Boolean);
     const requests = lines.filter((l) => l.includes('"msg":"request"'));
     expect(requests.length).toBeGreaterThanOrEqual(14);
-    expect(lines.filter((l) => l.includes('"level":10') || l.includes('"level":20')).length, 'trace/debug lines were written').toBeGreaterThan(0);
+    expect(
+      lines.filter((l) => l.includes('"level":10') || l.includes('"level":20')).length,
+      'trace/debug lines were written',
+    ).toBeGreaterThan(0);
     expect(lines.filter((l) => l.includes(MARKER))).toEqual([]);
   });
 });
@@ -113,15 +139,33 @@ describe('errors that quote their input', () => {
     let pgError: Error | undefined;
     try {
       await waitReady(service);
-      await embeddedQuery(dataDir, 'SELECT $1::timestamptz', [MARKER]).catch((e: Error) => { pgError = e; });
+      await embeddedQuery(dataDir, 'SELECT $1::timestamptz', [MARKER]).catch((e: Error) => {
+        pgError = e;
+      });
     } finally {
       await service.stop();
     }
     expect(pgError).toBeInstanceOf(Error);
     expect(`${pgError!.message} ${(pgError as { detail?: string }).detail}`).toContain(MARKER);
     const lines: string[] = [];
-    const logger = createLogger('trace', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
-    const parse = new Error('wrapped', { cause: (() => { try { JSON.parse(`{"a": ${MARKER}`); } catch (e) { return e; } })() });
+    const logger = createLogger(
+      'trace',
+      new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
+    const parse = new Error('wrapped', {
+      cause: (() => {
+        try {
+          JSON.parse(`{"a": ${MARKER}`);
+        } catch (e) {
+          return e;
+        }
+      })(),
+    });
     logger.error({ err: pgError, workflowId: 'w-1' }, 'store failed');
     logger.error(parse, 'parse failed');
     logger.warn({ err: new AggregateError([pgError], `batch of "${MARKER}"`) }, 'aggregate');
@@ -136,17 +180,31 @@ describe('errors that quote their input', () => {
 });
 
 describe('NOTARY_LOG_REDACT', () => {
-  it('censors the operator\'s paths and refuses what is not a redact path', () => {
+  it("censors the operator's paths and refuses what is not a redact path", () => {
     const config = loadConfig({ NOTARY_LOG_REDACT: 'patient.*, *.ssn ,req.headers["x-patient-id"]' });
     expect(config.logRedact).toEqual(['patient.*', '*.ssn', 'req.headers["x-patient-id"]']);
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }), 'json', config.logRedact);
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+      'json',
+      config.logRedact,
+    );
     logger.info({ patient: { name: MARKER }, visit: { ssn: MARKER, ward: 'B' }, req: { headers: { 'x-patient-id': MARKER } } }, 'custom');
     expect(lines.join('')).not.toContain(MARKER);
     expect(JSON.parse(lines[0]!)).toMatchObject({ visit: { ssn: '[redacted]', ward: 'B' } });
     for (const bad of ['a..b', 'a b', '.a', 'a["x]', 'x'.repeat(201)]) {
       let caught: unknown;
-      try { loadConfig({ NOTARY_LOG_REDACT: bad }); } catch (e) { caught = e; }
+      try {
+        loadConfig({ NOTARY_LOG_REDACT: bad });
+      } catch (e) {
+        caught = e;
+      }
       expect(caught, bad).toBeInstanceOf(ConfigError);
       expect((caught as ConfigError).variable).toBe('NOTARY_LOG_REDACT');
     }
@@ -157,14 +215,36 @@ describe('the Pulsar door at LOG_LEVEL=trace (real core and store behind the loo
   it('events with the marker, a poison one, a driver error quoting it and a failed publish: no line holds it', async () => {
     const db = await openMigrated();
     const lines: string[] = [];
-    const logger = createLogger('trace', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
-    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
+    const logger = createLogger(
+      'trace',
+      new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
+    const log = await EmbeddedLog.open({
+      db,
+      key: await loadOrCreateLogKey(db, randomBytes(32)),
+      origin: 'test/log',
+      url: 'http://log.test',
+    });
     const store = new PgEvidenceStore(db);
     const notary = new Notary({
-      signer: new LocalKeyringSigner({ dir: tempDir() }), log, store, logger, limits: DEFAULT_LIMITS, clock: { now: () => new Date() }, ids: { next: randomUUID },
+      signer: new LocalKeyringSigner({ dir: tempDir() }),
+      log,
+      store,
+      logger,
+      limits: DEFAULT_LIMITS,
+      clock: { now: () => new Date() },
+      ids: { next: randomUUID },
     });
     // the first notarization fails with PostgreSQL's own error, which quotes the marker
-    const quoting = await db.query('SELECT $1::timestamptz', [MARKER]).then(() => undefined, (e: Error) => e);
+    const quoting = await db.query('SELECT $1::timestamptz', [MARKER]).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(quoting?.message).toContain(MARKER);
     let failures = 1;
     const port = {
@@ -175,14 +255,29 @@ describe('the Pulsar door at LOG_LEVEL=trace (real core and store behind the loo
       },
     };
     const broker = new FakePulsarBroker();
-    const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', nackRedeliverMs: 10, backoff: { baseMs: 10, maxMs: 40 }, receivePollMs: 10 });
-    const handle = await startPulsarConsumer({ config, notary: port, ledger: new PgEventLedger(db), logger, clientFactory: async () => broker.client() });
+    const config = resolvePulsarConfig({
+      serviceUrl: 'pulsar://fake',
+      nackRedeliverMs: 10,
+      backoff: { baseMs: 10, maxMs: 40 },
+      receivePollMs: 10,
+    });
+    const handle = await startPulsarConsumer({
+      config,
+      notary: port,
+      ledger: new PgEventLedger(db),
+      logger,
+      clientFactory: async () => broker.client(),
+    });
     try {
       broker.failSends(config.topics.status, 1);
-      const events = [1, 2].map(() => modelDeploymentEvent({ metadata: { patient: MARKER }, actor: { actor_type: 'human_user', id: MARKER } }));
+      const events = [1, 2].map(() =>
+        modelDeploymentEvent({ metadata: { patient: MARKER }, actor: { actor_type: 'human_user', id: MARKER } }),
+      );
       for (const e of events) broker.publish(config.topics.events, Buffer.from(JSON.stringify(e)), { event_id: String(e.event_id) });
       broker.publish(config.topics.events, Buffer.from(`{"event_id": "${MARKER}", "metadata": {"x": "${MARKER}"`), { event_id: 'poison' });
-      broker.publish(config.topics.events, Buffer.from(JSON.stringify({ ...modelDeploymentEvent(), timestamp: MARKER })), { event_id: 'bad-time' });
+      broker.publish(config.topics.events, Buffer.from(JSON.stringify({ ...modelDeploymentEvent(), timestamp: MARKER })), {
+        event_id: 'bad-time',
+      });
       const results = () => broker.messages(config.topics.results).length;
       for (const deadline = Date.now() + 30_000; results() < 2 || broker.unacknowledged(config.topics.events, config.subscription) > 0;) {
         if (Date.now() > deadline) throw new Error(`not settled: ${results()} results`);
@@ -193,7 +288,10 @@ describe('the Pulsar door at LOG_LEVEL=trace (real core and store behind the loo
       await db.close();
     }
     expect(broker.messages(config.topics.dlq).length).toBe(2);
-    expect(lines.some((l) => l.includes('not settled')), 'the failed publish was logged').toBe(true);
+    expect(
+      lines.some((l) => l.includes('not settled')),
+      'the failed publish was logged',
+    ).toBe(true);
     expect(lines.filter((l) => l.includes(MARKER))).toEqual([]);
   }, 120_000);
 });

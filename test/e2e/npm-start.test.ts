@@ -13,7 +13,17 @@ import { descendants, portClosed, processRef, stillRunning, type ProcessRef } fr
 import { uniquePackage } from '../support/records.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PROJECT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'console', 'proto', 'migrations'];
+const PROJECT_FILES = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts',
+  'src',
+  'console',
+  'proto',
+  'migrations',
+];
 
 interface Started {
   child: ChildProcess;
@@ -48,8 +58,14 @@ afterAll(() => {
 async function npmStart(viaShell: boolean): Promise<Started> {
   const [http, grpc] = [await freePort(), await freePort()];
   const env = {
-    ...process.env, NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: String(http), NOTARY_GRPC_PORT: String(grpc),
-    NOTARY_HOST: '127.0.0.1', LOG_LEVEL: 'info', NOTARY_LOG_FORMAT: 'json', npm_config_update_notifier: 'false',
+    ...process.env,
+    NOTARY_DATA_DIR: dataDir,
+    NOTARY_HTTP_PORT: String(http),
+    NOTARY_GRPC_PORT: String(grpc),
+    NOTARY_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    NOTARY_LOG_FORMAT: 'json',
+    npm_config_update_notifier: 'false',
   };
   const child = viaShell
     ? spawn('sh', ['-c', 'npm start & echo "npm-start-pid $!"; wait $!'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -74,20 +90,32 @@ async function npmStart(viaShell: boolean): Promise<Started> {
 /** Until /ready answers 200 and the start-up line is out (it follows the gRPC port, after REST). */
 async function waitReady(s: Started, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!s.output().includes('AFDP notary ready in ') || !(await fetch(`http://127.0.0.1:${s.http}/ready`).then((r) => r.ok, () => false))) {
+  while (
+    !s.output().includes('AFDP notary ready in ') ||
+    !(await fetch(`http://127.0.0.1:${s.http}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (Date.now() > until || s.child.exitCode !== null) throw new Error(`not ready:\n${s.output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** JSON log lines of the service (npm's own banner lines are not JSON). */
-const jsonLines = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);  
+const jsonLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
 
 async function stopAndCheck(s: Started, signal: NodeJS.Signals, tree: ProcessRef[]): Promise<void> {
   process.kill(await s.npmPid(), signal);
   expect(await s.exited, s.output().slice(-3000)).toBe(0);
   // the drained, orderly stop of the service itself, not a kill from outside
-  expect(jsonLines(s.output()).map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down: draining in-flight requests', 'stopped']));
+  expect(jsonLines(s.output()).map((l) => l.msg)).toEqual(
+    expect.arrayContaining(['shutting down: draining in-flight requests', 'stopped']),
+  );
   expect(await portClosed(s.http)).toBe(true);
   expect(await portClosed(s.grpc)).toBe(true);
   expect(stillRunning(tree)).toEqual([]);
@@ -110,7 +138,9 @@ describe('npm start', () => {
     seen.push(...tree);
     // a request in flight when the signal comes is answered, not cut off
     const inflight = fetch(`http://127.0.0.1:${s.http}/api/v1/evidence/sign`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage('npm-start') }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ evidence_package: uniquePackage('npm-start') }),
     }).then((r) => r.status);
     await new Promise((r) => setTimeout(r, 20));
     await stopAndCheck(s, 'SIGTERM', [processRef(npmPid)!, ...tree]);
@@ -118,10 +148,13 @@ describe('npm start', () => {
     // npm → the service (exec replaced the script's shell): npm's one child is the node process that
     // served; below it only the embedded PostgreSQL server it supervises
     expect(tree.filter((p) => p.ppid === npmPid).map((p) => p.command)).toEqual([expect.stringMatching(/node scripts\/start\.mjs$/)]);
-    expect(tree.filter((p) => p.ppid !== npmPid).every((p) => /postgres/.test(p.command)), JSON.stringify(tree)).toBe(true);
+    expect(
+      tree.filter((p) => p.ppid !== npmPid).every((p) => /postgres/.test(p.command)),
+      JSON.stringify(tree),
+    ).toBe(true);
   }, 300_000);
 
-  it('starts again without compiling, prints the start-up line, and stops on SIGINT to npm\'s PID', async () => {
+  it("starts again without compiling, prints the start-up line, and stops on SIGINT to npm's PID", async () => {
     const s = await npmStart(false);
     await waitReady(s, 120_000);
     const tree = [processRef(s.child.pid!)!, ...descendants(s.child.pid!)];
@@ -129,8 +162,12 @@ describe('npm start', () => {
     expect(s.output()).not.toMatch(/compiling TypeScript|building the console/);
     const ready = jsonLines(s.output()).find((l) => String(l.msg).startsWith('AFDP notary ready in '));
     expect(ready?.startup).toMatchObject({
-      rest: `http://127.0.0.1:${s.http}`, grpc: `127.0.0.1:${s.grpc}`, store: `embedded PostgreSQL in ${dataDir}/pg`,
-      signer: `local keyring in ${dataDir}`, log: 'embedded RFC 6962 log', auth: 'off',
+      rest: `http://127.0.0.1:${s.http}`,
+      grpc: `127.0.0.1:${s.grpc}`,
+      store: `embedded PostgreSQL in ${dataDir}/pg`,
+      signer: `local keyring in ${dataDir}`,
+      log: 'embedded RFC 6962 log',
+      auth: 'off',
     });
     // the database exists now: no first-start lines
     expect(s.output()).not.toMatch(/first start: creating the database/);

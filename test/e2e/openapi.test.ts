@@ -8,10 +8,19 @@ import { loadDocument, responseMismatches, schemaValidator, type OpenApiDoc } fr
 import { uniquePackage } from '../support/records.js';
 
 const ADMIN_TOKEN = 'openapi-test-admin-token-7d1e';
-type Op = { operationId?: string; summary?: string; tags?: string[]; security?: unknown[]; requestBody?: { content: Record<string, { schema: unknown; example?: unknown; examples?: Record<string, { value: unknown }> }> }; responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }> };
+type Op = {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+  requestBody?: { content: Record<string, { schema: unknown; example?: unknown; examples?: Record<string, { value: unknown }> }> };
+  responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
+};
 
 function operations(doc: OpenApiDoc): [string, string, Op][] {
-  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]): [string, string, Op] => [m.toUpperCase(), path, op as Op]));
+  return Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([m, op]): [string, string, Op] => [m.toUpperCase(), path, op as Op]),
+  );
 }
 
 describe('the OpenAPI 3.1 document and Swagger UI', () => {
@@ -39,8 +48,17 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     expect(routes).toContain('GET /api/v1/log/entries/:uuid');
     expect(routes.some((r) => r.startsWith('GET /swagger-ui'))).toBe(false); // the UI's pages are not API operations
     expect(undocumentedRoutes(app.rest)).toEqual([]);
-    const documented = operations(doc).map(([m, p]) => `${m} ${p}`).sort();
-    expect(documented).toEqual(routes.map((r) => { const [m, u] = r.split(' '); return `${m} ${toOpenApiPath(u!)}`; }).sort());
+    const documented = operations(doc)
+      .map(([m, p]) => `${m} ${p}`)
+      .sort();
+    expect(documented).toEqual(
+      routes
+        .map((r) => {
+          const [m, u] = r.split(' ');
+          return `${m} ${toOpenApiPath(u!)}`;
+        })
+        .sort(),
+    );
     // every documented route is in the permission table, so its security is stated from there
     for (const r of routes) expect(ROUTE_RULES[r], r).toBeDefined();
   });
@@ -63,24 +81,36 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
       }
       if (path === '/api-docs/openapi.json' || path === '/metrics') continue;
       for (const status of ['400', '4XX', '5XX']) {
-        expect(Object.keys(op.responses[status]?.content ?? {}).sort(), `${where} ${status}`).toEqual(['application/json', 'application/problem+json']);
+        expect(Object.keys(op.responses[status]?.content ?? {}).sort(), `${where} ${status}`).toEqual([
+          'application/json',
+          'application/problem+json',
+        ]);
       }
       const isPublic = op.security!.length === 0;
       expect(ROUTE_RULES[`${method} ${path.replace(/\{(\w+)\}/g, ':$1').replace(/\{\*\}$/, '*')}`] === 'public', where).toBe(isPublic);
       if (!isPublic) for (const status of ['401', '403']) expect(op.responses[status], `${where} ${status}`).toBeDefined();
     }
-    expect(Object.keys((doc.components as unknown as { securitySchemes: object }).securitySchemes).sort()).toEqual(['apiKeyAuth', 'bearerAuth', 'mutualTLS']);
+    expect(Object.keys((doc.components as unknown as { securitySchemes: object }).securitySchemes).sort()).toEqual([
+      'apiKeyAuth',
+      'bearerAuth',
+      'mutualTLS',
+    ]);
   });
 
   it('has examples that match the schemas they illustrate', () => {
     const check = schemaValidator(doc);
     let checked = 0;
     for (const [method, path, op] of operations(doc)) {
-      const bodies = Object.values(op.requestBody?.content ?? {}).flatMap((m) => [
-        ...(m.example === undefined ? [] : [m.example]), ...Object.values(m.examples ?? {}).map((e) => e.value),
-      ].map((value) => ({ schema: m.schema, value })));
-      const responses = Object.values(op.responses).flatMap((r) => Object.values(r.content ?? {}))
-        .filter((m) => m.example !== undefined).map((m) => ({ schema: m.schema, value: m.example }));
+      const bodies = Object.values(op.requestBody?.content ?? {}).flatMap((m) =>
+        [...(m.example === undefined ? [] : [m.example]), ...Object.values(m.examples ?? {}).map((e) => e.value)].map((value) => ({
+          schema: m.schema,
+          value,
+        })),
+      );
+      const responses = Object.values(op.responses)
+        .flatMap((r) => Object.values(r.content ?? {}))
+        .filter((m) => m.example !== undefined)
+        .map((m) => ({ schema: m.schema, value: m.example }));
       for (const { schema, value } of [...bodies, ...responses]) {
         expect(check(schema, value), `${method} ${path}`).toEqual([]);
         checked++;
@@ -93,7 +123,13 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     const check = schemaValidator(doc);
     const mismatches: string[] = [];
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const call = async (method: string, pattern: string, url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> => {
+    const call = async (
+      method: string,
+      pattern: string,
+      url: string,
+      payload?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<LightMyRequestResponse> => {
       const res = await app.rest.inject({ method: method as 'GET', url, payload: payload as object, headers });
       mismatches.push(...responseMismatches(doc, check, { method, pattern }, res));
       return res;
@@ -107,11 +143,27 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     await call('GET', '/api/v1/evidence', `/api/v1/evidence?actor_id=${pkg.actor.id}`);
     await call('GET', '/api/v1/workflows/:id/status', `/api/v1/workflows/${signed.workflow_id}/status`);
     await call('GET', '/api/v1/workflows/:id/receipt', `/api/v1/workflows/${signed.workflow_id}/receipt`);
-    const batch = (await call('POST', '/api/v1/evidence/sign/batch', '/api/v1/evidence/sign/batch', { evidence_packages: [uniquePackage('openapi-b'), { nope: 1 }] })).json();
+    const batch = (
+      await call('POST', '/api/v1/evidence/sign/batch', '/api/v1/evidence/sign/batch', {
+        evidence_packages: [uniquePackage('openapi-b'), { nope: 1 }],
+      })
+    ).json();
     await call('GET', '/api/v1/workflows/:id/status', `/api/v1/workflows/${batch.batch_workflow_id}/status`);
-    const approval = (await call('POST', '/api/v1/evidence/sign/approval', '/api/v1/evidence/sign/approval', { evidence_package: uniquePackage('openapi-a'), approvers: ['a', 'b'] })).json();
-    await call('POST', '/api/v1/workflows/:id/approvals', `/api/v1/workflows/${approval.workflow_id}/approvals`, { approver: 'a', decision: 'approve' });
-    await call('POST', '/api/v1/workflows/:id/approvals', `/api/v1/workflows/${approval.workflow_id}/approvals`, { approver: 'b', decision: 'approve', comment: 'ok' });
+    const approval = (
+      await call('POST', '/api/v1/evidence/sign/approval', '/api/v1/evidence/sign/approval', {
+        evidence_package: uniquePackage('openapi-a'),
+        approvers: ['a', 'b'],
+      })
+    ).json();
+    await call('POST', '/api/v1/workflows/:id/approvals', `/api/v1/workflows/${approval.workflow_id}/approvals`, {
+      approver: 'a',
+      decision: 'approve',
+    });
+    await call('POST', '/api/v1/workflows/:id/approvals', `/api/v1/workflows/${approval.workflow_id}/approvals`, {
+      approver: 'b',
+      decision: 'approve',
+      comment: 'ok',
+    });
     await call('GET', '/api/v1/workflows/:id/receipt', `/api/v1/workflows/${approval.workflow_id}/receipt`);
     await call('GET', '/api/v1/workflows', '/api/v1/workflows?page_size=5');
     await call('GET', '/health', '/health');
@@ -126,19 +178,40 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
     await call('GET', '/api/v1/log/tiles/checkpoint', '/api/v1/log/tiles/checkpoint');
     await call('GET', '/api/v1/log/tiles/tile/*', '/api/v1/log/tiles/tile/0/000.p/1');
     await call('GET', '/api/v1/log/tiles/tile/*', '/api/v1/log/tiles/tile/entries/000.p/1');
-    const key = (await call('POST', '/api/v1/auth/api-keys', '/api/v1/auth/api-keys', { name: 'ci', roles: ['ai_engineer'] }, admin)).json();
+    const key = (
+      await call('POST', '/api/v1/auth/api-keys', '/api/v1/auth/api-keys', { name: 'ci', roles: ['ai_engineer'] }, admin)
+    ).json();
     await call('GET', '/api/v1/auth/api-keys', '/api/v1/auth/api-keys', undefined, admin);
     await call('DELETE', '/api/v1/auth/api-keys/:id', `/api/v1/auth/api-keys/${key.id}`, undefined, admin);
     await call('POST', '/api/v1/keys/rotate', '/api/v1/keys/rotate', undefined, admin);
     await call('GET', '/api/v1/audit', '/api/v1/audit?page_size=3', undefined, admin);
     await call('GET', '/api/v1/auth/whoami', '/api/v1/auth/whoami', undefined, admin);
     await call('GET', '/api/v1/auth/whoami', '/api/v1/auth/whoami');
-    await call('GET', '/api/v1/evidence', `/api/v1/evidence?start_time=${encodeURIComponent(new Date(0).toISOString())}&end_time=${encodeURIComponent(new Date().toISOString())}&page_size=2`);
+    await call(
+      'GET',
+      '/api/v1/evidence',
+      `/api/v1/evidence?start_time=${encodeURIComponent(new Date(0).toISOString())}&end_time=${encodeURIComponent(new Date().toISOString())}&page_size=2`,
+    );
     // errors, in both content types
     for (const accept of ['application/problem+json', 'application/json']) {
-      await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', { evidence_package: { ...pkg, timestamp_utc: 'yesterday' } }, { accept });
-      await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', { evidence_package: uniquePackage('x') }, { accept, 'idempotency-key': 'k-openapi' });
-      await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', '{"evidence_package":', { accept, 'content-type': 'application/json' });
+      await call(
+        'POST',
+        '/api/v1/evidence/sign',
+        '/api/v1/evidence/sign',
+        { evidence_package: { ...pkg, timestamp_utc: 'yesterday' } },
+        { accept },
+      );
+      await call(
+        'POST',
+        '/api/v1/evidence/sign',
+        '/api/v1/evidence/sign',
+        { evidence_package: uniquePackage('x') },
+        { accept, 'idempotency-key': 'k-openapi' },
+      );
+      await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', '{"evidence_package":', {
+        accept,
+        'content-type': 'application/json',
+      });
       await call('POST', '/api/v1/evidence/sign', '/api/v1/evidence/sign', 'hello', { accept, 'content-type': 'text/plain' });
       await call('GET', '/api/v1/workflows/:id/status', '/api/v1/workflows/nope/status', undefined, { accept });
       await call('GET', '/api/v1/workflows', '/api/v1/workflows?page_size=0', undefined, { accept });
@@ -150,7 +223,9 @@ describe('the OpenAPI 3.1 document and Swagger UI', () => {
   });
 
   it('drops nothing from a receipt: the response schema serializes every field the core puts in it', async () => {
-    const signed = (await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('openapi-whole') } })).json();
+    const signed = (
+      await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('openapi-whole') } })
+    ).json();
     const core = JSON.parse(JSON.stringify(await app.notary.getReceipt(signed.workflow_id)));
     expect(core.rfc3161_timestamp).toBeTruthy();
     expect(core.bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);

@@ -31,7 +31,9 @@ const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
 
 /** `afdp-notary hsm …` as its own process, as an operator runs it beside the service. */
 async function hsmCli(token: SoftToken, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, CLI, 'hsm', ...args], { env: { ...process.env, ...token.env, SOFTHSM2_CONF: token.conf } });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, CLI, 'hsm', ...args], {
+    env: { ...process.env, ...token.env, SOFTHSM2_CONF: token.conf },
+  });
   return stdout;
 }
 
@@ -40,13 +42,23 @@ function cryptoki(): any {
   const pkcs11js = createRequire(import.meta.url)('pkcs11js');
   const p = new pkcs11js.PKCS11();
   p.load(SOFTHSM_MODULE);
-  try { p.C_Initialize(); } catch (err) { if ((err as { code?: number }).code !== 0x191) throw err; }
+  try {
+    p.C_Initialize();
+  } catch (err) {
+    if ((err as { code?: number }).code !== 0x191) throw err;
+  }
   return Object.assign(p, { consts: pkcs11js });
 }
 
 /** What buildApp does with the settings: the signer is the part that starts or refuses to. */
 const startError = async (env: Record<string, string>): Promise<Pkcs11StartError> => {
-  const err = await createPkcs11Signer(loadConfig(env).pkcs11!).then(async (s) => { await s.close(); return undefined; }, (e: unknown) => e);
+  const err = await createPkcs11Signer(loadConfig(env).pkcs11!).then(
+    async (s) => {
+      await s.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(Pkcs11StartError);
   return err as Pkcs11StartError;
 };
@@ -56,9 +68,16 @@ const ADMIN = 'pkcs11-test-admin-token-0123456789';
 
 async function cliVerify(pkg: unknown, receipt: unknown, trust: unknown): Promise<{ code: number; out: string }> {
   const dir = tempDir('pkcs11-cli-');
-  const file = (name: string, v: unknown) => { const p = join(dir, name); writeFileSync(p, JSON.stringify(v)); return p; };
+  const file = (name: string, v: unknown) => {
+    const p = join(dir, name);
+    writeFileSync(p, JSON.stringify(v));
+    return p;
+  };
   const out: string[] = [];
-  const code = await run(['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust)], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  const code = await run(
+    ['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust)],
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
   return { code, out: out.join('\n') };
 }
 
@@ -115,7 +134,10 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const signature = Buffer.from(receipt.bundle.messageSignature.signature, 'base64');
     // the token signed the SHA-384 digest (a SHA-256 one would not verify under P-384's hash)
     expect(verify('sha384', canonical, trust.signing_keys[0].public_key_pem, signature)).toBe(true);
-    expect(receipt.bundle.messageSignature.messageDigest).toEqual({ algorithm: 'SHA2_384', digest: createHash('sha384').update(canonical).digest('base64') });
+    expect(receipt.bundle.messageSignature.messageDigest).toEqual({
+      algorithm: 'SHA2_384',
+      digest: createHash('sha384').update(canonical).digest('base64'),
+    });
     const cli = await cliVerify(pkg, receipt, trust);
     expect(cli.code, cli.out).toBe(0);
     expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[0].public_key_pem);
@@ -141,7 +163,10 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const newPkg = uniquePackage('pkcs11-v2');
     const fresh = (await sign(app.rest, newPkg)).body.receipt;
     expect(fresh.key_version).toBe(2);
-    for (const [pkg, receipt, version] of [[oldPkg, old, 1], [newPkg, fresh, 2]] as const) {
+    for (const [pkg, receipt, version] of [
+      [oldPkg, old, 1],
+      [newPkg, fresh, 2],
+    ] as const) {
       const cli = await cliVerify(pkg, receipt, trust);
       expect(cli.code, cli.out).toBe(0);
       expect(sigstoreVerify(trust, receipt, pkg)).toBe(trust.signing_keys[version - 1].public_key_pem);
@@ -164,11 +189,20 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const session = p.C_OpenSession(slot, c.CKF_SERIAL_SESSION);
     try {
       p.C_Login(session, c.CKU_USER, token.pin);
-      p.C_FindObjectsInit(session, [{ type: c.CKA_CLASS, value: c.CKO_PRIVATE_KEY }, { type: c.CKA_LABEL, value: 'notary-signing-v1' }]);
+      p.C_FindObjectsInit(session, [
+        { type: c.CKA_CLASS, value: c.CKO_PRIVATE_KEY },
+        { type: c.CKA_LABEL, value: 'notary-signing-v1' },
+      ]);
       const [key] = p.C_FindObjects(session, 2);
       p.C_FindObjectsFinal(session);
       expect(key).toBeDefined();
-      const read = (() => { try { return p.C_GetAttributeValue(session, key, [{ type: c.CKA_VALUE }]); } catch (err) { return err; } })();
+      const read = (() => {
+        try {
+          return p.C_GetAttributeValue(session, key, [{ type: c.CKA_VALUE }]);
+        } catch (err) {
+          return err;
+        }
+      })();
       expect((read as { code?: number }).code).toBe(c.CKR_ATTRIBUTE_SENSITIVE);
       const [extractable, never] = p.C_GetAttributeValue(session, key, [{ type: c.CKA_EXTRACTABLE }, { type: c.CKA_NEVER_EXTRACTABLE }]);
       expect([extractable.value[0], never.value[0]]).toEqual([0, 1]);
@@ -222,7 +256,12 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
     const signer = await createPkcs11Signer({ ...loadConfig({ ...token.env, NOTARY_PKCS11_SESSIONS: '4' }).pkcs11!, createKey: true });
     const canonical = Buffer.from('{"close":"during signing"}');
     const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
-    const inFlight = Array.from({ length: 64 }, () => signer.sign(request).then(() => 'signed', (err: { code?: string }) => err.code ?? 'no code'));
+    const inFlight = Array.from({ length: 64 }, () =>
+      signer.sign(request).then(
+        () => 'signed',
+        (err: { code?: string }) => err.code ?? 'no code',
+      ),
+    );
     await new Promise((r) => setImmediate(r));
     await signer.close();
     const outcomes = new Set(await Promise.all(inFlight));
@@ -243,7 +282,9 @@ describe.skipIf(SKIP_HSM_TESTS)(`PKCS#11 signing through SoftHSM2${HSM_TESTS_NOT
       const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
       const signatures: Buffer[] = [];
       const until = Date.now() + 3_000;
-      const worker = async () => { while (Date.now() < until) signatures.push((await signer.sign(request)).signature); };
+      const worker = async () => {
+        while (Date.now() < until) signatures.push((await signer.sign(request)).signature);
+      };
       await Promise.all(Array.from({ length: 64 }, worker));
       expect(signatures.length).toBeGreaterThan(100);
       const bad = signatures.filter((sig, i) => i % 50 === 0 && !verify('sha256', canonical, key!.publicKeyPem, sig)).length;

@@ -8,40 +8,72 @@ import { startLoad, startService, waitReady } from '../support/service-process.j
 
 const DURATION_MS = 10_000;
 const POISONS: ((p: ReturnType<typeof uniquePackage>) => void)[] = [
-  (p) => { p.timestamp_utc = '2024-02-30T00:00:00Z'; },
-  (p) => { p.timestamp_utc = '2023-04-31T00:00:00Z'; },
-  (p) => { p.timestamp_utc = '0000-06-01T00:00:00Z'; },
-  (p) => { p.timestamp_utc = '2024-01-01T00:00:00+18:00'; },
-  (p) => { p.actor.id = 'poison\u0000actor'; },
-  (p) => { p.actor.actor_type = 'poison\u0000type'; },
+  (p) => {
+    p.timestamp_utc = '2024-02-30T00:00:00Z';
+  },
+  (p) => {
+    p.timestamp_utc = '2023-04-31T00:00:00Z';
+  },
+  (p) => {
+    p.timestamp_utc = '0000-06-01T00:00:00Z';
+  },
+  (p) => {
+    p.timestamp_utc = '2024-01-01T00:00:00+18:00';
+  },
+  (p) => {
+    p.actor.id = 'poison\u0000actor';
+  },
+  (p) => {
+    p.actor.actor_type = 'poison\u0000type';
+  },
 ];
 
 describe.each(backends)('a poisoning caller next to 16 honest ones (%s, service process)', (backend) => {
-  it.skipIf(skipBackend(backend))('fails no honest notarization; the poisoning caller gets 422 every time', async () => {
-    const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), ...(await backendEnv(backend)) });
-    try {
-      await waitReady(service);
-      const honest = startLoad(() => service.url, 16, `honest-${backend}`);
-      const poisoned: number[] = [];
-      const answers: Promise<void>[] = [];
-      for (let i = 0, until = Date.now() + DURATION_MS; Date.now() < until; i++) {
-        const pkg = uniquePackage(`poison-${i}`);
-        POISONS[i % POISONS.length]!(pkg);
-        answers.push(fetch(`${service.url}/api/v1/evidence/sign`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: pkg }),
-        }).then((r) => { poisoned.push(r.status); }, () => { poisoned.push(0); }));
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await honest.stop();
-      await Promise.all(answers);
+  it.skipIf(skipBackend(backend))(
+    'fails no honest notarization; the poisoning caller gets 422 every time',
+    async () => {
+      const service = await startService({ NOTARY_DATA_DIR: seededDataDir(), ...(await backendEnv(backend)) });
+      try {
+        await waitReady(service);
+        const honest = startLoad(() => service.url, 16, `honest-${backend}`);
+        const poisoned: number[] = [];
+        const answers: Promise<void>[] = [];
+        for (let i = 0, until = Date.now() + DURATION_MS; Date.now() < until; i++) {
+          const pkg = uniquePackage(`poison-${i}`);
+          POISONS[i % POISONS.length]!(pkg);
+          answers.push(
+            fetch(`${service.url}/api/v1/evidence/sign`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ evidence_package: pkg }),
+            }).then(
+              (r) => {
+                poisoned.push(r.status);
+              },
+              () => {
+                poisoned.push(0);
+              },
+            ),
+          );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await honest.stop();
+        await Promise.all(answers);
 
-      expect(honest.failures.slice(0, 5), `${honest.failures.length} of ${honest.failures.length + honest.acknowledged.length} honest requests failed`).toEqual([]);
-      expect(honest.acknowledged.length).toBeGreaterThan(100);
-      expect(poisoned.length).toBeGreaterThan(100);
-      expect(poisoned.filter((s) => s !== 422)).toEqual([]);
-      console.log(`${backend}: ${honest.acknowledged.length} honest notarizations, 0 failed; ${poisoned.length} poisoned requests, all 422`);
-    } finally {
-      await service.stop();
-    }
-  }, 180_000);
+        expect(
+          honest.failures.slice(0, 5),
+          `${honest.failures.length} of ${honest.failures.length + honest.acknowledged.length} honest requests failed`,
+        ).toEqual([]);
+        expect(honest.acknowledged.length).toBeGreaterThan(100);
+        expect(poisoned.length).toBeGreaterThan(100);
+        expect(poisoned.filter((s) => s !== 422)).toEqual([]);
+        console.log(
+          `${backend}: ${honest.acknowledged.length} honest notarizations, 0 failed; ${poisoned.length} poisoned requests, all 422`,
+        );
+      } finally {
+        await service.stop();
+      }
+    },
+    180_000,
+  );
 });

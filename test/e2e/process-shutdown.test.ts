@@ -9,7 +9,10 @@ const MAIN = join(import.meta.dirname, '../../src/main.ts');
 const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
 
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -18,7 +21,14 @@ function startProcess(env: Record<string, string>) {
 }
 
 async function waitReady(url: string, proc: ReturnType<typeof startProcess>): Promise<void> {
-  for (let i = 0; !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) {
+  for (
+    let i = 0;
+    !(await fetch(`${url}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
     // a first start creates the database: ~15 s on an idle 2-core machine, more when it is shared
     if (i > 450) {
       proc.child.kill('SIGTERM'); // a failed test leaves no service (and no database server) behind
@@ -31,14 +41,25 @@ async function waitReady(url: string, proc: ReturnType<typeof startProcess>): Pr
 describe('the service process', () => {
   it('drains in-flight requests on SIGTERM, then exits 0; a second signal changes nothing', async () => {
     const port = await freePort();
-    const proc = startProcess({ NOTARY_DATA_DIR: seededDataDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(await freePort()) });
+    const proc = startProcess({
+      NOTARY_DATA_DIR: seededDataDir(),
+      NOTARY_HTTP_PORT: String(port),
+      NOTARY_GRPC_PORT: String(await freePort()),
+    });
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, proc);
     let firstAnswer!: () => void;
     const answered = new Promise<void>((r) => (firstAnswer = r));
-    const inflight = Array.from({ length: 30 }, (_, i) => fetch(`${url}/api/v1/evidence/sign`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(`drain-${i}`) }),
-    }).then((r) => (firstAnswer(), r.status), () => 'refused'));
+    const inflight = Array.from({ length: 30 }, (_, i) =>
+      fetch(`${url}/api/v1/evidence/sign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ evidence_package: uniquePackage(`drain-${i}`) }),
+      }).then(
+        (r) => (firstAnswer(), r.status),
+        () => 'refused',
+      ),
+    );
     // the signal arrives while the server is working on the rest (a fixed delay was too short on a
     // loaded machine: nothing had reached the server yet)
     await answered;
@@ -58,8 +79,11 @@ describe('the service process', () => {
   it('serves gRPC next to REST with authentication, metrics and the same core', async () => {
     const [port, grpcPort] = [await freePort(), await freePort()];
     const proc = startProcess({
-      NOTARY_DATA_DIR: seededDataDir(), NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort),
-      NOTARY_AUTH_MODE: 'required', NOTARY_ADMIN_TOKEN: 'process-admin-token',
+      NOTARY_DATA_DIR: seededDataDir(),
+      NOTARY_HTTP_PORT: String(port),
+      NOTARY_GRPC_PORT: String(grpcPort),
+      NOTARY_AUTH_MODE: 'required',
+      NOTARY_ADMIN_TOKEN: 'process-admin-token',
       NOTARY_AUTH_FAILURE_WINDOW_MS: '1000', // failed authentications are written once per address and window
     });
     const url = `http://127.0.0.1:${port}`;
@@ -76,16 +100,23 @@ describe('the service process', () => {
       const signed = await client.unary('SignEvidence', request, { metadata: md });
       expect(signed.receipt.evidence_package_hash).toMatch(/^[0-9a-f]{64}$/);
       // the authenticated caller is recorded, over gRPC as over REST
-      const status = await (await fetch(`${url}/api/v1/workflows/${signed.workflow_id}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
+      const status = await (
+        await fetch(`${url}/api/v1/workflows/${signed.workflow_id}/status`, { headers: { authorization: 'Bearer process-admin-token' } })
+      ).json();
       expect(status.submitted_by).toBe('admin_token:bootstrap');
       // items signed on a stream are recorded under the stream's authenticated caller too
       const stream = client.stream({ metadata: md });
-      const answer = new Promise<unknown>((res, rej) => { stream.on('data', res); stream.on('error', rej); });
+      const answer = new Promise<unknown>((res, rej) => {
+        stream.on('data', res);
+        stream.on('error', rej);
+      });
       stream.write({ evidence_package: toProtoPackage(uniquePackage('grpc-process-stream')), request_id: 's1' });
       const streamed = await answer;
       stream.end();
       const streamedId = (streamed as { result?: { workflow_id: string } }).result?.workflow_id;
-      const streamedStatus = await (await fetch(`${url}/api/v1/workflows/${streamedId}/status`, { headers: { authorization: 'Bearer process-admin-token' } })).json();
+      const streamedStatus = await (
+        await fetch(`${url}/api/v1/workflows/${streamedId}/status`, { headers: { authorization: 'Bearer process-admin-token' } })
+      ).json();
       expect(streamedStatus.submitted_by).toBe('admin_token:bootstrap');
       // both gRPC calls are in the audit trail: the refused one and the evidence created
       let rows: { event: string; principal: string | null; details: { door?: string; doors?: { grpc?: number } } }[] = [];
@@ -94,12 +125,21 @@ describe('the service process', () => {
       const seen = () => ['auth.failure', 'evidence.created'].every((e) => rows.some((r) => grpcRow(r) && r.event === e));
       for (let i = 0; i < 100 && !seen(); i++) {
         await new Promise((r) => setTimeout(r, 100));
-        rows = (await (await fetch(`${url}/api/v1/audit?page_size=100`, { headers: { authorization: 'Bearer process-admin-token' } })).json()).entries ?? [];
+        rows =
+          (await (await fetch(`${url}/api/v1/audit?page_size=100`, { headers: { authorization: 'Bearer process-admin-token' } })).json())
+            .entries ?? [];
       }
       const grpcRows = rows.filter(grpcRow).map((r) => [r.event, r.principal]);
-      expect(grpcRows).toEqual(expect.arrayContaining([['auth.failure', null], ['evidence.created', 'admin_token:bootstrap']]));
+      expect(grpcRows).toEqual(
+        expect.arrayContaining([
+          ['auth.failure', null],
+          ['evidence.created', 'admin_token:bootstrap'],
+        ]),
+      );
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metrics).toMatch(/grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/);
+      expect(metrics).toMatch(
+        /grpc_server_handled_total\{grpc_service="afdp.notary.v1.NotaryService",grpc_method="SignEvidence",grpc_code="OK"\} 1/,
+      );
       expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_code="UNAUTHENTICATED"\} 1/);
     } finally {
       client.close();

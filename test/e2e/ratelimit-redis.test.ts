@@ -92,8 +92,13 @@ describe.skipIf(!redis)('one budget per principal on every door (issue #16, atta
   const streamItems = async (n: number) => {
     const stream = door.client.stream({ metadata: md() });
     const results: { result: { status: string; error?: { code: number } } }[] = [];
-    const done = new Promise<void>((resolve, reject) => { stream.on('data', (r) => results.push(r as never)); stream.on('end', resolve); stream.on('error', reject); });
-    for (let i = 0; i < n; i++) stream.write({ evidence_package: toProtoPackage(uniquePackage(`budget-stream-${i}-${Math.random()}`)), request_id: String(i) });
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (r) => results.push(r as never));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    for (let i = 0; i < n; i++)
+      stream.write({ evidence_package: toProtoPackage(uniquePackage(`budget-stream-${i}-${Math.random()}`)), request_id: String(i) });
     stream.end();
     await done;
     return results;
@@ -110,7 +115,9 @@ describe.skipIf(!redis)('one budget per principal on every door (issue #16, atta
     expect(refused.map((r) => r.result.error?.code)).toEqual([grpc.status.RESOURCE_EXHAUSTED, grpc.status.RESOURCE_EXHAUSTED]);
     expect((await get(a, admin)).statusCode).toBe(429);
     expect((await get(b, admin)).statusCode).toBe(429);
-    const err = await door.client.unary('ListWorkflows', { page_size: 1 }, { metadata: md() }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    const err = (await door.client
+      .unary('ListWorkflows', { page_size: 1 }, { metadata: md() })
+      .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(err.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     const status = decodeRpcStatus(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
     const retry = status.details.find((d) => d.type === 'google.rpc.RetryInfo') as { retry_delay: { seconds: number } } | undefined;
@@ -126,7 +133,10 @@ describe.skipIf(!redis)('one budget per principal on every door (issue #16, atta
 
 describe('rate limits without Redis', () => {
   it('are per instance, in memory', async () => {
-    const [a, b] = [await startTestApp({ ...LIMIT, NOTARY_RATE_LIMIT_MAX: '2' }), await startTestApp({ ...LIMIT, NOTARY_RATE_LIMIT_MAX: '2' })];
+    const [a, b] = [
+      await startTestApp({ ...LIMIT, NOTARY_RATE_LIMIT_MAX: '2' }),
+      await startTestApp({ ...LIMIT, NOTARY_RATE_LIMIT_MAX: '2' }),
+    ];
     try {
       expect([(await get(a)).statusCode, (await get(a)).statusCode, (await get(a)).statusCode]).toEqual([200, 200, 429]);
       expect((await get(b)).statusCode).toBe(200);

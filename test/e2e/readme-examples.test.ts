@@ -23,7 +23,8 @@ const EXAMPLE = join(root, 'examples/verify-signature.mjs');
 function runExample(...files: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
     execFile(process.execPath, [EXAMPLE, ...files], { cwd: root, timeout: 20_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }));
+      done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
+    );
   });
 }
 
@@ -38,9 +39,12 @@ describe('README examples', () => {
 
   it('quick start: the two commands, then one `afdp-notary sign` that signs a fixture from the checkout', async () => {
     const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1));
-    const commands = [...quickStart.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.split('\n').filter((l) => /^(npm|npx|node|curl) /.test(l)));
+    const commands = [...quickStart.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) =>
+      m[1]!.split('\n').filter((l) => /^(npm|npx|node|curl) /.test(l)),
+    );
     expect(commands.flat().map((l) => l.replace(/\s+#.*$/, ''))).toEqual([
-      'npm ci && npm start', 'npm test',
+      'npm ci && npm start',
+      'npm test',
       'npx --no-install afdp-notary sign ../shared/fixtures/evidence/gpt-4-finetune-evidence.json --out /tmp/signed.json',
     ]);
     const signLine = commands.flat()[2]!;
@@ -48,8 +52,12 @@ describe('README examples', () => {
     await app.rest.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.rest.server.address() as AddressInfo;
     const run = await new Promise<{ code: number; out: string }>((done) => {
-      execFile('bash', ['-c', signLine.replaceAll('/tmp/', `${dir}/`)], { cwd: root, timeout: 60_000, env: { ...process.env, AFDP_NOTARY_URL: `http://127.0.0.1:${port}` } },
-        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }));
+      execFile(
+        'bash',
+        ['-c', signLine.replaceAll('/tmp/', `${dir}/`)],
+        { cwd: root, timeout: 60_000, env: { ...process.env, AFDP_NOTARY_URL: `http://127.0.0.1:${port}` } },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr }),
+      );
     });
     expect(run.code, run.out).toBe(0);
     const signed = JSON.parse(readFileSync(join(dir, 'signed.json'), 'utf8'));
@@ -67,7 +75,12 @@ describe('README examples', () => {
     const signed = await sign(app.rest, pkg);
     expect(signed.status).toBe(200);
     const trustRoot = (await app.rest.inject('/api/v1/trust-root')).json();
-    const files = { evidence: join(dir, 'evidence.json'), signed: join(dir, 'signed.json'), trust: join(dir, 'trust-root.json'), changed: join(dir, 'changed.json') };
+    const files = {
+      evidence: join(dir, 'evidence.json'),
+      signed: join(dir, 'signed.json'),
+      trust: join(dir, 'trust-root.json'),
+      changed: join(dir, 'changed.json'),
+    };
     writeFileSync(files.evidence, JSON.stringify(pkg));
     writeFileSync(files.signed, JSON.stringify(signed.body));
     writeFileSync(files.trust, JSON.stringify(trustRoot));
@@ -82,7 +95,9 @@ describe('README examples', () => {
 
   it('writes files from its shell examples only under absolute paths, never into the checkout', () => {
     // redirections and tee: the ways these examples write files
-    const targets = blocks('sh').flatMap((b) => [...b.matchAll(/(?:(?<![>2&])>|\btee)\s+([^\s|;&]+)/g)].map((m) => m[1]!)).filter((t) => t !== '/dev/null');
+    const targets = blocks('sh')
+      .flatMap((b) => [...b.matchAll(/(?:(?<![>2&])>|\btee)\s+([^\s|;&]+)/g)].map((m) => m[1]!))
+      .filter((t) => t !== '/dev/null');
     expect(targets.length).toBeGreaterThan(0);
     for (const target of targets) expect(target, target).toMatch(/^\//);
   });

@@ -34,10 +34,30 @@ describe('request log (auth required)', () => {
     app.logLines.length = 0;
 
     const calls = [
-      { method: 'POST', url: '/api/v1/evidence/sign', headers: { 'x-api-key': apiKey.key, 'x-request-id': 'req-sign-1' }, payload: { evidence_package: pkg } },
-      { method: 'POST', url: '/api/v1/evidence/sign', headers: { authorization: 'Bearer afdp_not-a-real-key-000000' }, payload: { evidence_package: pkg } },
-      { method: 'POST', url: '/api/v1/evidence/sign', headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'text/plain' }, payload: 'not json' },
-      { method: 'POST', url: '/api/v1/evidence/sign', headers: bearer(ADMIN_TOKEN), payload: { evidence_package: { ...pkg, timestamp_utc: '2024-02-30T00:00:00Z' } } },
+      {
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        headers: { 'x-api-key': apiKey.key, 'x-request-id': 'req-sign-1' },
+        payload: { evidence_package: pkg },
+      },
+      {
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        headers: { authorization: 'Bearer afdp_not-a-real-key-000000' },
+        payload: { evidence_package: pkg },
+      },
+      {
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'text/plain' },
+        payload: 'not json',
+      },
+      {
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        headers: bearer(ADMIN_TOKEN),
+        payload: { evidence_package: { ...pkg, timestamp_utc: '2024-02-30T00:00:00Z' } },
+      },
       // an unknown query parameter is refused (400); the query string stays out of the log either way
       { method: 'GET', url: `/api/v1/evidence?artifact_hash=${'a'.repeat(64)}&token=query-secret-55e1`, headers: bearer(ADMIN_TOKEN) },
       { method: 'GET', url: '/no/such/route?api_key=query-secret-55e1' },
@@ -98,7 +118,10 @@ describe('request log (auth required)', () => {
 
 describe('request log level', () => {
   it('is off with NOTARY_REQUEST_LOG_LEVEL=silent, and below LOG_LEVEL when set to debug', async () => {
-    const settings: Record<string, string>[] = [{ NOTARY_REQUEST_LOG_LEVEL: 'silent' }, { NOTARY_REQUEST_LOG_LEVEL: 'debug', LOG_LEVEL: 'info' }];
+    const settings: Record<string, string>[] = [
+      { NOTARY_REQUEST_LOG_LEVEL: 'silent' },
+      { NOTARY_REQUEST_LOG_LEVEL: 'debug', LOG_LEVEL: 'info' },
+    ];
     for (const env of settings) {
       const app = await startTestApp(env);
       try {
@@ -124,13 +147,24 @@ describe('request log level', () => {
 describe('log format', () => {
   const capture = () => {
     const out: string[] = [];
-    return { out, sink: new Writable({ write(chunk, _enc, cb) { out.push(String(chunk)); cb(); } }) };
+    return {
+      out,
+      sink: new Writable({
+        write(chunk, _enc, cb) {
+          out.push(String(chunk));
+          cb();
+        },
+      }),
+    };
   };
 
   it('pretty: a request reads as one line of text, with no JSON and no credential', () => {
     const { out, sink } = capture();
     const logger = createLogger('info', sink, 'pretty').child({ request_id: 'abc-123' });
-    logger.info({ door: 'rest', method: 'POST', route: '/api/v1/evidence/sign', status: 201, duration_ms: 12.5, principal: 'api_key:ci' }, 'request');
+    logger.info(
+      { door: 'rest', method: 'POST', route: '/api/v1/evidence/sign', status: 201, duration_ms: 12.5, principal: 'api_key:ci' },
+      'request',
+    );
     logger.info({ headers: { authorization: 'Bearer sekret-token' } }, 'something else');
     const text = out.join('');
     expect(text).toMatch(/INFO.*: POST \/api\/v1\/evidence\/sign 201 12\.5 ms by api_key:ci \[abc-123\]\n/);

@@ -5,7 +5,12 @@ import { fixture } from '../support/records.js';
 describe('REST bad input: clear problem+json, never a 500', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ NOTARY_MAX_BODY_BYTES: '65536', NOTARY_MAX_ARTIFACTS: '10', NOTARY_MAX_METADATA_DEPTH: '4', NOTARY_MAX_STRING_LENGTH: '100' });
+    app = await startTestApp({
+      NOTARY_MAX_BODY_BYTES: '65536',
+      NOTARY_MAX_ARTIFACTS: '10',
+      NOTARY_MAX_METADATA_DEPTH: '4',
+      NOTARY_MAX_STRING_LENGTH: '100',
+    });
   });
   afterAll(async () => app.close());
 
@@ -26,18 +31,121 @@ describe('REST bad input: clear problem+json, never a 500', () => {
     ['text/plain body', () => post('hello', 'text/plain'), 415, 'unsupported_media_type'],
     ['body over the limit', () => post(JSON.stringify({ evidence_package: { pad: 'x'.repeat(70_000) } })), 413, 'payload_too_large'],
     // (AFDP's looser shape is accepted and signed with warnings: test/compat/afdp-evidence.test.ts)
-    ['empty hash', () => signWith((p) => { (p.artifacts as any[])[0].hash_sha256 = ''; }), 422, 'validation_failed', 'evidence_package.artifacts[0].hash_sha256'],
-    ['artifacts not an array', () => signWith((p) => { p.artifacts = { a: 1 }; }), 422, 'validation_failed', 'evidence_package.artifacts'],
-    ['too many artifacts', () => signWith((p) => { p.artifacts = Array.from({ length: 11 }, (_, i) => ({ name: `a${i}`, hash_sha256: 'a'.repeat(64) })); }), 413, 'payload_too_large', 'evidence_package.artifacts'],
-    ['metadata too deep', () => signWith((p) => { p.metadata = { a: { b: { c: { d: { e: { f: 1 } } } } } }; }), 413, 'payload_too_large'],
-    ['string too long', () => signWith((p) => { p.metadata = { note: 'y'.repeat(101) }; }), 413, 'payload_too_large', 'evidence_package.metadata.note'],
-    ['bad timestamp', () => signWith((p) => { p.timestamp_utc = 'yesterday'; }), 422, 'validation_failed', 'evidence_package.timestamp_utc'],
-    ['impossible date', () => signWith((p) => { p.timestamp_utc = '2024-13-45T99:00:00Z'; }), 422, 'validation_failed', 'evidence_package.timestamp_utc'],
-    ['event_type not a string', () => signWith((p) => { p.event_type = 7; }), 422, 'validation_failed', 'evidence_package.event_type'],
-    ['actor missing id', () => signWith((p) => { p.actor = { actor_type: 'x' }; }), 422, 'validation_failed', 'evidence_package.actor.id'],
-    ['unknown field too long', () => signWith((p) => { p.extra = 'z'.repeat(101); }), 413, 'payload_too_large', 'evidence_package.extra'],
-    ['metadata not an object', () => signWith((p) => { p.metadata = [1, 2]; }), 422, 'validation_failed', 'evidence_package.metadata'],
-    ['100k-deep nesting outside metadata', () => post(`{"evidence_package": {"actor": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`), 413, 'payload_too_large'],
+    [
+      'empty hash',
+      () =>
+        signWith((p) => {
+          (p.artifacts as any[])[0].hash_sha256 = '';
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.artifacts[0].hash_sha256',
+    ],
+    [
+      'artifacts not an array',
+      () =>
+        signWith((p) => {
+          p.artifacts = { a: 1 };
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.artifacts',
+    ],
+    [
+      'too many artifacts',
+      () =>
+        signWith((p) => {
+          p.artifacts = Array.from({ length: 11 }, (_, i) => ({ name: `a${i}`, hash_sha256: 'a'.repeat(64) }));
+        }),
+      413,
+      'payload_too_large',
+      'evidence_package.artifacts',
+    ],
+    [
+      'metadata too deep',
+      () =>
+        signWith((p) => {
+          p.metadata = { a: { b: { c: { d: { e: { f: 1 } } } } } };
+        }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'string too long',
+      () =>
+        signWith((p) => {
+          p.metadata = { note: 'y'.repeat(101) };
+        }),
+      413,
+      'payload_too_large',
+      'evidence_package.metadata.note',
+    ],
+    [
+      'bad timestamp',
+      () =>
+        signWith((p) => {
+          p.timestamp_utc = 'yesterday';
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.timestamp_utc',
+    ],
+    [
+      'impossible date',
+      () =>
+        signWith((p) => {
+          p.timestamp_utc = '2024-13-45T99:00:00Z';
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.timestamp_utc',
+    ],
+    [
+      'event_type not a string',
+      () =>
+        signWith((p) => {
+          p.event_type = 7;
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.event_type',
+    ],
+    [
+      'actor missing id',
+      () =>
+        signWith((p) => {
+          p.actor = { actor_type: 'x' };
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.actor.id',
+    ],
+    [
+      'unknown field too long',
+      () =>
+        signWith((p) => {
+          p.extra = 'z'.repeat(101);
+        }),
+      413,
+      'payload_too_large',
+      'evidence_package.extra',
+    ],
+    [
+      'metadata not an object',
+      () =>
+        signWith((p) => {
+          p.metadata = [1, 2];
+        }),
+      422,
+      'validation_failed',
+      'evidence_package.metadata',
+    ],
+    [
+      '100k-deep nesting outside metadata',
+      () => post(`{"evidence_package": {"actor": ${'['.repeat(30_000)}${']'.repeat(30_000)}}}`),
+      413,
+      'payload_too_large',
+    ],
     ['__proto__ key', () => post('{"evidence_package": {"__proto__": {"x": 1}}}'), 400, 'invalid_request'],
   ];
 

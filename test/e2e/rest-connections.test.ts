@@ -12,9 +12,15 @@ function raw(port: number, request: string | Buffer, ms = 5000): Promise<{ text:
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let text = '';
-    const timer = setTimeout(() => { socket.destroy(); resolve({ text, closed: false }); }, ms);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closed: false });
+    }, ms);
     socket.on('data', (d) => (text += d.toString('latin1')));
-    socket.on('close', () => { clearTimeout(timer); resolve({ text, closed: true }); });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
     socket.on('error', () => undefined);
     socket.write(request);
   });
@@ -32,23 +38,49 @@ describe('REST connections', () => {
   let base: string;
   beforeAll(async () => {
     app = await startTestApp({
-      NOTARY_MAX_BODY_BYTES: String(1024 * 1024), NOTARY_HTTP_REQUEST_TIMEOUT_MS: '1500', NOTARY_HTTP_HEADERS_TIMEOUT_MS: '1000', NOTARY_HTTP_MAX_CONNECTIONS: '8',
+      NOTARY_MAX_BODY_BYTES: String(1024 * 1024),
+      NOTARY_HTTP_REQUEST_TIMEOUT_MS: '1500',
+      NOTARY_HTTP_HEADERS_TIMEOUT_MS: '1000',
+      NOTARY_HTTP_MAX_CONNECTIONS: '8',
     });
     base = await app.rest.listen({ host: '127.0.0.1', port: 0 });
     port = Number(new URL(base).port);
   });
   afterAll(async () => app?.close());
 
-  const sign = (tag: string) => fetch(`${base}/api/v1/evidence/sign`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: uniquePackage(tag) }),
-  });
+  const sign = (tag: string) =>
+    fetch(`${base}/api/v1/evidence/sign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ evidence_package: uniquePackage(tag) }),
+    });
 
   it.each([
-    ['a request line and headers over the size Node reads (431)', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
-    ['Content-Length together with Transfer-Encoding (400)', 'POST /api/v1/evidence/sign HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'invalid_request'],
-    ['two Content-Length headers (400)', 'POST /api/v1/evidence/sign HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400, 'invalid_request'],
+    [
+      'a request line and headers over the size Node reads (431)',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    [
+      'Content-Length together with Transfer-Encoding (400)',
+      'POST /api/v1/evidence/sign HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      400,
+      'invalid_request',
+    ],
+    [
+      'two Content-Length headers (400)',
+      'POST /api/v1/evidence/sign HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+      400,
+      'invalid_request',
+    ],
     ['a bare LF line ending (400)', 'GET /health HTTP/1.1\nHost: x\n\n', 400, 'invalid_request'],
-    ['a path parameter over the router limit (414)', `GET /api/v1/workflows/${'a'.repeat(200)}/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414, 'uri_too_long'],
+    [
+      'a path parameter over the router limit (414)',
+      `GET /api/v1/workflows/${'a'.repeat(200)}/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      414,
+      'uri_too_long',
+    ],
   ])('answers %s with problem+json', async (_name, request, status, code) => {
     const { text } = await raw(port, request);
     const res = parse(text);
@@ -58,7 +90,7 @@ describe('REST connections', () => {
     expect(typeof res.body.request_id).toBe('string');
   });
 
-  it('lets Node\'s fetch, still uploading 12 MB, read the 413 (the service as its own process)', async () => {
+  it("lets Node's fetch, still uploading 12 MB, read the 413 (the service as its own process)", async () => {
     // in-process, client and server share one event loop and the upload always finishes first; across
     // processes the server used to answer and close while fetch was still writing: EPIPE, no answer
     const service = await startService({ NOTARY_DATA_DIR: seededDataDir() });
@@ -97,10 +129,16 @@ describe('REST connections', () => {
   });
 
   it('caps open connections: one over the cap is closed at once, the open ones keep being served', async () => {
-    const idle = await Promise.all(Array.from({ length: 8 }, () => new Promise<Socket>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => resolve(s));
-      s.on('error', () => undefined);
-    })));
+    const idle = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const s = connect(port, '127.0.0.1', () => resolve(s));
+            s.on('error', () => undefined);
+          }),
+      ),
+    );
     try {
       const refused = await raw(port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', 3000);
       expect(refused).toEqual({ text: '', closed: true });

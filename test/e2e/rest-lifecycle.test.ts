@@ -10,7 +10,9 @@ describe('service lifecycle', () => {
     try {
       const address = await app.rest.listen({ host: '127.0.0.1', port: 0 });
       const res = await fetch(`${address}/api/v1/evidence/sign`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package: fixture() }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ evidence_package: fixture() }),
       });
       expect(res.status).toBe(200);
       const body = await res.json();
@@ -36,7 +38,9 @@ describe('service lifecycle', () => {
       const next = (await sign(second.rest, uniquePackage('restart-2'))).body.receipt;
       expect(next.key_version).toBe(receipt.key_version);
       expect(next.log_index).toBe(receipt.log_index + 1);
-      const proof = (await second.rest.inject(`/api/v1/log/proof?firstSize=${rootBefore.treeSize}&lastSize=${next.inclusion_proof.treeSize}`)).json();
+      const proof = (
+        await second.rest.inject(`/api/v1/log/proof?firstSize=${rootBefore.treeSize}&lastSize=${next.inclusion_proof.treeSize}`)
+      ).json();
       expect(proof.hashes.length).toBeGreaterThan(0);
     } finally {
       await second.close();
@@ -92,7 +96,11 @@ describe('tracing off', () => {
   it('sends no traceparent and adds no trace ids when no OTLP endpoint is configured', async () => {
     const app = await startTestApp();
     try {
-      const res = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: uniquePackage('untraced') } });
+      const res = await app.rest.inject({
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        payload: { evidence_package: uniquePackage('untraced') },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers.traceparent).toBeUndefined();
     } finally {

@@ -26,7 +26,11 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
       const key = trust.signing_keys.find((k: { version: number }) => k.version === r.key_version);
       expect(verify('sha256', canonical, key.public_key_pem, Buffer.from(r.signature_b64, 'base64'))).toBe(true);
       expect(Buffer.from(r.public_key_b64, 'base64').toString()).toBe(key.public_key_pem);
-      expect(r).toMatchObject({ anchoring: 'anchored', transparency_log_id: trust.transparency_log.log_id, rekor_server_url: trust.transparency_log.url });
+      expect(r).toMatchObject({
+        anchoring: 'anchored',
+        transparency_log_id: trust.transparency_log.log_id,
+        rekor_server_url: trust.transparency_log.url,
+      });
       expect(r.rekor_log_id).toBe(r.rekor_entry_uuid);
       expect(r.log_index).toBeTypeOf('number');
       expect(r.integrated_time).toBeGreaterThan(1.7e9);
@@ -37,12 +41,21 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     const pkg = uniquePackage('stored');
     const { body } = await sign(app.rest, pkg);
     const status = (await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json();
-    expect(status).toMatchObject({ workflow_id: body.workflow_id, status: 'completed', workflow_type: 'simple_signing', evidence_package_hash: body.receipt.evidence_package_hash });
+    expect(status).toMatchObject({
+      workflow_id: body.workflow_id,
+      status: 'completed',
+      workflow_type: 'simple_signing',
+      evidence_package_hash: body.receipt.evidence_package_hash,
+    });
     expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json()).toEqual(body.receipt);
     const ev = (await app.rest.inject(`/api/v1/evidence/${body.receipt.evidence_package_hash}`)).json();
     expect(ev.evidence_package).toEqual(pkg);
     expect(ev.workflow_ids).toEqual([body.workflow_id]);
-    for (const url of ['/api/v1/workflows/0b0e7a53-4a0c-4a57-9d53-0f5fd0f5a1a1/status', '/api/v1/workflows/not-a-uuid/receipt', `/api/v1/evidence/${'0'.repeat(64)}`]) {
+    for (const url of [
+      '/api/v1/workflows/0b0e7a53-4a0c-4a57-9d53-0f5fd0f5a1a1/status',
+      '/api/v1/workflows/not-a-uuid/receipt',
+      `/api/v1/evidence/${'0'.repeat(64)}`,
+    ]) {
       const res = await app.rest.inject(url);
       expect(res.statusCode, url).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -55,7 +68,10 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     pkg.actor = { actor_type: 'ci_system', id: `actor-${backend}` };
     pkg.artifacts = [{ name: 'model.bin', hash_sha256: createHash('sha256').update(`search-${backend}`).digest('hex') }];
     const { body } = await sign(app.rest, pkg);
-    const q = async (qs: string) => (await app.rest.inject(`/api/v1/evidence?${qs}`)).json().evidence.map((e: { evidence_package_hash: string }) => e.evidence_package_hash);
+    const q = async (qs: string) =>
+      (await app.rest.inject(`/api/v1/evidence?${qs}`))
+        .json()
+        .evidence.map((e: { evidence_package_hash: string }) => e.evidence_package_hash);
     expect(await q(`artifact_hash=${pkg.artifacts[0]!.hash_sha256}`)).toEqual([body.receipt.evidence_package_hash]);
     expect(await q(`actor_id=actor-${backend}&event_type=ai.model.deployment`)).toEqual([body.receipt.evidence_package_hash]);
     expect(await q(`actor_id=actor-${backend}&event_type=security.vulnerability.scan`)).toEqual([]);
@@ -76,7 +92,11 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     const seen: string[] = [];
     let token = '';
     do {
-      const res = (await app.rest.inject(`/api/v1/workflows?page_size=3&status_filter=completed&start_time=${start}${token ? `&page_token=${token}` : ''}`)).json();
+      const res = (
+        await app.rest.inject(
+          `/api/v1/workflows?page_size=3&status_filter=completed&start_time=${start}${token ? `&page_token=${token}` : ''}`,
+        )
+      ).json();
       seen.push(...res.workflows.map((w: { workflow_id: string }) => w.workflow_id));
       token = res.next_page_token ?? '';
     } while (token);
@@ -89,7 +109,11 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     const pkg = uniquePackage('validate');
     const { receipt } = (await sign(app.rest, pkg)).body;
     const ok = await validate(app.rest, pkg, receipt);
-    expect(ok.body).toEqual({ is_valid: true, validation_error: null, validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true, timestamp_valid: true, warnings: [] } });
+    expect(ok.body).toEqual({
+      is_valid: true,
+      validation_error: null,
+      validation_result: { signature_valid: true, evidence_hash_valid: true, rekor_entry_valid: true, timestamp_valid: true, warnings: [] },
+    });
 
     const tampered = structuredClone(pkg);
     tampered.metadata!.gpu_count = 9;
@@ -104,7 +128,9 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
     expect(s.validation_result.signature_valid).toBe(false);
 
     const hashes = receipt.inclusion_proof.hashes.length ? ['0'.repeat(64), ...receipt.inclusion_proof.hashes.slice(1)] : [];
-    const p = (await validate(app.rest, pkg, { ...receipt, inclusion_proof: { ...receipt.inclusion_proof, hashes, rootHash: 'ab'.repeat(32) } })).body;
+    const p = (
+      await validate(app.rest, pkg, { ...receipt, inclusion_proof: { ...receipt.inclusion_proof, hashes, rootHash: 'ab'.repeat(32) } })
+    ).body;
     expect(p.is_valid).toBe(false);
     expect(p.validation_result.rekor_entry_valid).toBe(false);
 
@@ -134,7 +160,9 @@ describe.each(backends)('REST notarization end to end (%s)', (backend) => {
 
 describe('Idempotency-Key', () => {
   let app: TestApp;
-  beforeAll(async () => { app = await startTestApp(); });
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
   afterAll(async () => app.close());
 
   it('gives the same receipt for the same key and body, and 422 for another body', async () => {

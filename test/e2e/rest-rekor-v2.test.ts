@@ -17,7 +17,13 @@ describe('REST with Rekor v2 as the transparency log', () => {
     rekor = await startRekorV2Server();
     const keyFile = join(tempDir(), 'rekor-v2.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
-    env = { REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin, NOTARY_DATA_DIR: seededDataDir() };
+    env = {
+      REKOR_URL: rekor.url,
+      REKOR_API_VERSION: '2',
+      REKOR_PUBLIC_KEY_FILE: keyFile,
+      REKOR_ORIGIN: rekor.origin,
+      NOTARY_DATA_DIR: seededDataDir(),
+    };
   });
   afterAll(async () => rekor?.close());
 
@@ -33,13 +39,21 @@ describe('REST with Rekor v2 as the transparency log', () => {
       expect(r.rfc3161_timestamp).toEqual(expect.any(String));
       expect(r.bundle.verificationMaterial.tlogEntries[0].kindVersion.version).toBe('0.0.2');
       const v = (await validate(app.rest, pkg, r)).body;
-      expect(v).toMatchObject({ is_valid: true, validation_result: { signature_valid: true, rekor_entry_valid: true, timestamp_valid: true, warnings: [] } });
+      expect(v).toMatchObject({
+        is_valid: true,
+        validation_result: { signature_valid: true, rekor_entry_valid: true, timestamp_valid: true, warnings: [] },
+      });
       // without its timestamp a v2 receipt proves no time
       const untimed = (await validate(app.rest, pkg, { ...r, rfc3161_timestamp: null, bundle: null })).body;
       expect(untimed).toMatchObject({ is_valid: false, validation_result: { timestamp_valid: false } });
       expect(untimed.validation_error).toMatch(/^RFC 3161 timestamp: a Rekor v2 entry carries no time/);
       const trust = (await app.rest.inject('/api/v1/trust-root')).json();
-      expect(trust.transparency_log).toMatchObject({ api_version: 2, key_name: rekor.origin, origin: rekor.origin, public_key_pem: rekor.publicKeyPem });
+      expect(trust.transparency_log).toMatchObject({
+        api_version: 2,
+        key_name: rekor.origin,
+        origin: rekor.origin,
+        public_key_pem: rekor.publicKeyPem,
+      });
       expect(trust.transparency_log.vkey).toMatch(/^rekor-v2\.loopback\+[0-9a-f]{8}\+/);
       expect(trust.timestamp_authorities).toHaveLength(1);
       // the receipt locates its entry: Rekor v2 has no lookup by UUID, so it is the entry at log_index in

@@ -42,9 +42,13 @@ describe('REST with NOTARY_TSA_URL', () => {
     const token = parseTimestampResponse(Buffer.from(body.receipt.rfc3161_timestamp, 'base64'));
     expect(token.certificates[0]!.subject).toContain('loopback-tsa');
     expect(token.genTime.toISOString()).toBe(body.receipt.timestamped_at);
-    expect(body.receipt.bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp).toBe(body.receipt.rfc3161_timestamp);
+    expect(body.receipt.bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp).toBe(
+      body.receipt.rfc3161_timestamp,
+    );
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
-    expect(trust.timestamp_authorities).toEqual([expect.objectContaining({ url: tsa.url, cert_chain_pem: [tsa.pki.tsaPem, tsa.pki.rootPem] })]);
+    expect(trust.timestamp_authorities).toEqual([
+      expect.objectContaining({ url: tsa.url, cert_chain_pem: [tsa.pki.tsaPem, tsa.pki.rootPem] }),
+    ]);
     expect((await validate(app.rest, pkg, body.receipt)).body.is_valid).toBe(true);
   });
 
@@ -68,7 +72,9 @@ describe('REST with NOTARY_TSA_URL', () => {
     const timestampRequests = tsa.requests.filter((r) => r.method === 'POST').length;
     await app.anchorer.runOnce();
     expect(tsa.requests.filter((r) => r.method === 'POST').length).toBe(timestampRequests); // nothing left to timestamp
-    expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json().rfc3161_timestamp).toBe(receipt.rfc3161_timestamp);
+    expect((await app.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json().rfc3161_timestamp).toBe(
+      receipt.rfc3161_timestamp,
+    );
   }, 60_000);
 
   it('refuses a receipt whose timestamp is for another signature', async () => {

@@ -15,8 +15,12 @@ describe('REST with Vault transit as the signer', () => {
     vault = await startVaultServer({ tokenTtlSeconds: 3600 });
     vault.setAppRole('notary-role', 'notary-secret-id');
     app = await startTestApp({
-      VAULT_ADDR: vault.url, VAULT_AUTH_METHOD: 'approle', VAULT_ROLE_ID: 'notary-role', VAULT_SECRET_ID: 'notary-secret-id',
-      NOTARY_VAULT_CREATE_KEY: 'true', NOTARY_ADMIN_TOKEN: ADMIN,
+      VAULT_ADDR: vault.url,
+      VAULT_AUTH_METHOD: 'approle',
+      VAULT_ROLE_ID: 'notary-role',
+      VAULT_SECRET_ID: 'notary-secret-id',
+      NOTARY_VAULT_CREATE_KEY: 'true',
+      NOTARY_ADMIN_TOKEN: ADMIN,
     });
   });
   afterAll(async () => {
@@ -28,8 +32,12 @@ describe('REST with Vault transit as the signer', () => {
     const pkg = fixture();
     const { status, body } = await sign(app.rest, pkg);
     expect(status).toBe(200);
-    const key = (await app.rest.inject('/api/v1/trust-root')).json().signing_keys.find((k: { version: number }) => k.version === body.receipt.key_version);
-    expect(verify('sha256', Buffer.from(canonicalize(pkg)!), key.public_key_pem, Buffer.from(body.receipt.signature_b64, 'base64'))).toBe(true);
+    const key = (await app.rest.inject('/api/v1/trust-root'))
+      .json()
+      .signing_keys.find((k: { version: number }) => k.version === body.receipt.key_version);
+    expect(verify('sha256', Buffer.from(canonicalize(pkg)!), key.public_key_pem, Buffer.from(body.receipt.signature_b64, 'base64'))).toBe(
+      true,
+    );
     expect(vault.requests.some((r) => r.method === 'POST' && r.path === '/v1/transit/sign/afdp-notary-key')).toBe(true);
   });
 
@@ -51,7 +59,9 @@ describe('REST with Vault transit as the signer', () => {
 
   it('refuses key rotation without the admin token', async () => {
     expect((await app.rest.inject({ method: 'POST', url: '/api/v1/keys/rotate' })).statusCode).toBe(401);
-    expect((await app.rest.inject({ method: 'POST', url: '/api/v1/keys/rotate', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+    expect(
+      (await app.rest.inject({ method: 'POST', url: '/api/v1/keys/rotate', headers: { authorization: 'Bearer wrong' } })).statusCode,
+    ).toBe(401);
   });
 
   it('logs in again when its Vault token expires, and the caller never notices', async () => {

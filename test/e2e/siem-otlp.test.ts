@@ -22,8 +22,14 @@ describe('audit events streamed as OTLP logs', () => {
     receiver = await startOtlpLogsReceiver();
     const dataDir = seededDataDir();
     const env = {
-      NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent', NOTARY_SIEM_OTLP_LOGS_URL: receiver.url,
-      NOTARY_SIEM_HOSTNAME: 'notary-test', NOTARY_SIEM_POLL_MS: '50', NOTARY_SIEM_RETRY_MS: '200', NOTARY_SIEM_LEASE_MS: '1500',
+      NOTARY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NOTARY_REQUEST_LOG_LEVEL: 'silent',
+      NOTARY_SIEM_OTLP_LOGS_URL: receiver.url,
+      NOTARY_SIEM_HOSTNAME: 'notary-test',
+      NOTARY_SIEM_POLL_MS: '50',
+      NOTARY_SIEM_RETRY_MS: '200',
+      NOTARY_SIEM_LEASE_MS: '1500',
     };
     for (const phase of ['outage-then-sigkill', 'after']) {
       service = await startService(env);
@@ -47,7 +53,14 @@ describe('audit events streamed as OTLP logs', () => {
     const stored = await embeddedQuery<{ seq: string; hash: string }>(dataDir, 'SELECT seq::text, hash FROM audit_log ORDER BY seq');
     const seqs = () => new Set(receiver!.logs.map((l) => Number(l.attributes['audit.seq'])));
     for (const deadline = Date.now() + 60_000; !stored.every((r) => seqs().has(Number(r.seq)));) {
-      if (Date.now() > deadline) throw new Error(`missing ${stored.filter((r) => !seqs().has(Number(r.seq))).map((r) => r.seq).slice(0, 10).join(',')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `missing ${stored
+            .filter((r) => !seqs().has(Number(r.seq)))
+            .map((r) => r.seq)
+            .slice(0, 10)
+            .join(',')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     const byHash = new Map(stored.map((r) => [Number(r.seq), r.hash]));
@@ -56,7 +69,12 @@ describe('audit events streamed as OTLP logs', () => {
       if (!byHash.has(record.seq)) continue; // committed after the query
       expect(record.hash).toBe(byHash.get(record.seq));
       expect(hashRecord(record)).toBe(record.hash);
-      expect(log.attributes).toMatchObject({ 'audit.seq': String(record.seq), 'audit.hash': record.hash, 'audit.prev_hash': record.prev_hash, 'event.name': record.event });
+      expect(log.attributes).toMatchObject({
+        'audit.seq': String(record.seq),
+        'audit.hash': record.hash,
+        'audit.prev_hash': record.prev_hash,
+        'event.name': record.event,
+      });
       expect(log.service).toBe('afdp-notary');
     }
   }, 240_000);

@@ -34,9 +34,17 @@ describe('audit events streamed to rsyslog over TLS', () => {
     rsyslog = await startRsyslog(pki);
     const dataDir = seededDataDir();
     const env = {
-      NOTARY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent',
-      NOTARY_SIEM_SYSLOG_HOST: '127.0.0.1', NOTARY_SIEM_SYSLOG_PORT: String(rsyslog.port), NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert,
-      NOTARY_SIEM_SYSLOG_SERVERNAME: 'localhost', NOTARY_SIEM_HOSTNAME: 'notary-test', NOTARY_SIEM_POLL_MS: '50', NOTARY_SIEM_RETRY_MS: '200', NOTARY_SIEM_LEASE_MS: '1500',
+      NOTARY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NOTARY_REQUEST_LOG_LEVEL: 'silent',
+      NOTARY_SIEM_SYSLOG_HOST: '127.0.0.1',
+      NOTARY_SIEM_SYSLOG_PORT: String(rsyslog.port),
+      NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert,
+      NOTARY_SIEM_SYSLOG_SERVERNAME: 'localhost',
+      NOTARY_SIEM_HOSTNAME: 'notary-test',
+      NOTARY_SIEM_POLL_MS: '50',
+      NOTARY_SIEM_RETRY_MS: '200',
+      NOTARY_SIEM_LEASE_MS: '1500',
     };
     const run = async (phase: string, end: (s: ServiceProcess) => Promise<unknown>) => {
       service = await startService(env);
@@ -55,8 +63,14 @@ describe('audit events streamed to rsyslog over TLS', () => {
         await load.stop();
       }
     };
-    await run('sigkill', async (s) => { s.kill('SIGKILL'); await s.exited; });
-    await run('collector-crash', async (s) => { s.kill('SIGKILL'); await s.exited; });
+    await run('sigkill', async (s) => {
+      s.kill('SIGKILL');
+      await s.exited;
+    });
+    await run('collector-crash', async (s) => {
+      s.kill('SIGKILL');
+      await s.exited;
+    });
     await run('graceful', (s) => s.stop());
     service = await startService(env);
     await waitReady(service);
@@ -65,9 +79,26 @@ describe('audit events streamed to rsyslog over TLS', () => {
     const stored = await embeddedQuery<{ seq: string; hash: string }>(dataDir, 'SELECT seq::text, hash FROM audit_log ORDER BY seq');
     const last = Number(stored.at(-1)!.seq);
     expect(last).toBeGreaterThan(90);
-    const arrived = () => new Set(rsyslog!.received().map((r) => JSON.parse(r.msg.replace(/^\uFEFF/, '')) as AuditRecord).map((r) => r.seq));
-    await until(() => { const got = arrived(); return stored.every((r) => got.has(Number(r.seq))); }, 60_000,
-      () => `missing seqs ${stored.map((r) => Number(r.seq)).filter((s) => !arrived().has(s)).slice(0, 10).join(',')}`);
+    const arrived = () =>
+      new Set(
+        rsyslog!
+          .received()
+          .map((r) => JSON.parse(r.msg.replace(/^\uFEFF/, '')) as AuditRecord)
+          .map((r) => r.seq),
+      );
+    await until(
+      () => {
+        const got = arrived();
+        return stored.every((r) => got.has(Number(r.seq)));
+      },
+      60_000,
+      () =>
+        `missing seqs ${stored
+          .map((r) => Number(r.seq))
+          .filter((s) => !arrived().has(s))
+          .slice(0, 10)
+          .join(',')}`,
+    );
 
     // each copy is the stored row: same hash, re-hashes to it, links to its predecessor
     const copies = new Map<number, { record: AuditRecord; sd: string; msgid: string }>();
@@ -103,12 +134,21 @@ describe('SIEM settings', () => {
     ];
     for (const env of bad) {
       let caught: unknown;
-      try { loadConfig(env); } catch (e) { caught = e; }
+      try {
+        loadConfig(env);
+      } catch (e) {
+        caught = e;
+      }
       expect(caught, JSON.stringify(env)).toBeInstanceOf(ConfigError);
     }
     expect(loadConfig({}).siem).toBeUndefined();
-    expect(loadConfig({ NOTARY_SIEM_SYSLOG_HOST: 'siem.example', NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert }).siem).toMatchObject({ syslog: { port: 6514, facility: 13, serverName: 'siem.example' }, pollMs: 500 });
+    expect(loadConfig({ NOTARY_SIEM_SYSLOG_HOST: 'siem.example', NOTARY_SIEM_SYSLOG_CA_FILE: pki.ca.cert }).siem).toMatchObject({
+      syslog: { port: 6514, facility: 13, serverName: 'siem.example' },
+      pollMs: 500,
+    });
     expect(() => loadConfig({ NOTARY_SIEM_OTLP_LOGS_URL: 'ftp://collector' })).toThrow(ConfigError);
-    expect(loadConfig({ NOTARY_SIEM_OTLP_LOGS_URL: 'http://collector:4318/' }).siem).toMatchObject({ otlp: { endpoint: 'http://collector:4318' } });
+    expect(loadConfig({ NOTARY_SIEM_OTLP_LOGS_URL: 'http://collector:4318/' }).siem).toMatchObject({
+      otlp: { endpoint: 'http://collector:4318' },
+    });
   });
 });

@@ -26,7 +26,7 @@ import { exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore
 import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 const ROOT = join(import.meta.dirname, '../..');
 const canonical = (p: unknown) => Buffer.from(canonicalize(p)!, 'utf8');
@@ -41,15 +41,25 @@ const body = (r: Json) => JSON.parse(Buffer.from(r.rekor_entry_body, 'base64').t
 /** `afdp-notary verify` as a user runs it: a separate process, three files. */
 function cliVerify(pkg: unknown, receipt: unknown, trust: unknown): Promise<{ code: number; stdout: string }> {
   const dir = tempDir();
-  const file = (name: string, v: unknown) => { const path = join(dir, name); writeFileSync(path, JSON.stringify(v)); return path; };
+  const file = (name: string, v: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(v));
+    return path;
+  };
   const args = ['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust)];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/afdp-notary.ts', ...args], { cwd: ROOT }, (err, stdout) => resolve({ code: err ? Number(err.code ?? 99) : 0, stdout }));
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/afdp-notary.ts', ...args], { cwd: ROOT }, (err, stdout) =>
+      resolve({ code: err ? Number(err.code ?? 99) : 0, stdout }),
+    );
   });
 }
 
-const offline = (pkg: unknown, receipt: Json, trust: Json) => verifyReceiptOffline(pkg as Json, receipt, readTrustRoot(trust, 'trust-root.json'));
-const failed = (pkg: unknown, receipt: Json, trust: Json) => offline(pkg, receipt, trust).checks.filter((c) => c.status === 'fail').map((c) => c.check);
+const offline = (pkg: unknown, receipt: Json, trust: Json) =>
+  verifyReceiptOffline(pkg as Json, receipt, readTrustRoot(trust, 'trust-root.json'));
+const failed = (pkg: unknown, receipt: Json, trust: Json) =>
+  offline(pkg, receipt, trust)
+    .checks.filter((c) => c.status === 'fail')
+    .map((c) => c.check);
 
 /** What every P-384 receipt must show: SHA-384 signature, entry and bundle, accepted by both verifiers. */
 function expectP384Receipt(pkg: Json, receipt: Json, trust: Json): void {
@@ -81,7 +91,10 @@ async function signBoth(t: GrpcTestApp, name: string): Promise<Array<{ pkg: Json
   // gRPC's receipt message carries the core fields; the full receipt (bundle, entry body) is the REST one
   const grpc = (await t.app.rest.inject(`/api/v1/workflows/${viaGrpc.workflow_id}/receipt`)).json();
   expect(grpc.signature_b64).toBe(viaGrpc.signature_b64);
-  return [{ pkg: restPkg, receipt: rest }, { pkg: grpcPkg, receipt: grpc }];
+  return [
+    { pkg: restPkg, receipt: rest },
+    { pkg: grpcPkg, receipt: grpc },
+  ];
 }
 
 describe('Suite B: the embedded keyring with NOTARY_SIGNING_ALGORITHM=ecdsa-p384', () => {
@@ -102,7 +115,15 @@ describe('Suite B: the embedded keyring with NOTARY_SIGNING_ALGORITHM=ecdsa-p384
     const { code, stdout } = await cliVerify(signed[0]!.pkg, signed[0]!.receipt, trust);
     expect(code).toBe(0);
     expect(stdout).toContain('✓ signature: ECDSA P-384 / SHA-384 by afdp-notary-key v1');
-    expect((await t.app.rest.inject({ method: 'POST', url: '/api/v1/evidence/validate', payload: { evidence_package: signed[1]!.pkg, receipt: signed[1]!.receipt } })).json().is_valid).toBe(true);
+    expect(
+      (
+        await t.app.rest.inject({
+          method: 'POST',
+          url: '/api/v1/evidence/validate',
+          payload: { evidence_package: signed[1]!.pkg, receipt: signed[1]!.receipt },
+        })
+      ).json().is_valid,
+    ).toBe(true);
   });
 
   it('refuses a forged P-384 receipt: flipped signature, another package, a SHA-256 digest claimed in the bundle', async () => {
@@ -116,7 +137,10 @@ describe('Suite B: the embedded keyring with NOTARY_SIGNING_ALGORITHM=ecdsa-p384
     expect(sigstoreVerdict(verifier, receipt.bundle, other)).toBe('SIGNATURE_ERROR');
     // a downgrade: the bundle claims the signature is over SHA-256 of the evidence
     const sha256Claim = structuredClone(receipt.bundle) as SigstoreBundle;
-    sha256Claim.messageSignature.messageDigest = { algorithm: 'SHA2_256', digest: Buffer.from(receipt.evidence_package_hash, 'hex').toString('base64') };
+    sha256Claim.messageSignature.messageDigest = {
+      algorithm: 'SHA2_256',
+      digest: Buffer.from(receipt.evidence_package_hash, 'hex').toString('base64'),
+    };
     expect(sigstoreVerdict(verifier, sha256Claim, pkg)).not.toBe('accepted');
     expect(failed(pkg, { ...receipt, bundle: sha256Claim }, trust)).toEqual(['bundle']);
   });
@@ -141,7 +165,10 @@ describe('Suite B: a rotation from P-256 to P-384', () => {
       const after = uniquePackage('after-p384');
       const receipt = (await sign(app.rest, after)).body.receipt;
       const trust = (await app.rest.inject('/api/v1/trust-root')).json();
-      expect(trust.signing_keys.map((k: Json) => [k.version, k.algorithm])).toEqual([[1, 'ecdsa-p256'], [2, 'ecdsa-p384']]);
+      expect(trust.signing_keys.map((k: Json) => [k.version, k.algorithm])).toEqual([
+        [1, 'ecdsa-p256'],
+        [2, 'ecdsa-p384'],
+      ]);
       expectP384Receipt(after, receipt, trust);
       expect(old.bundle.messageSignature.messageDigest.algorithm).toBe('SHA2_256');
       expect(offline(before, old, trust).checks.filter((c) => c.status === 'fail')).toEqual([]);
@@ -163,8 +190,10 @@ describe('Suite B: a Vault transit ecdsa-p384 key, anchored in Rekor v1', () => 
     const keyFile = join(tempDir(), 'rekor.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
     t = await startGrpcTestApp({
-      ...vaultEnv(vault), NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384',
-      REKOR_URL: rekor.url, REKOR_PUBLIC_KEY_FILE: keyFile,
+      ...vaultEnv(vault),
+      NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384',
+      REKOR_URL: rekor.url,
+      REKOR_PUBLIC_KEY_FILE: keyFile,
     });
   }, 120_000);
   afterAll(async () => {
@@ -185,7 +214,9 @@ describe('Suite B: a Vault transit ecdsa-p384 key, anchored in Rekor v1', () => 
       expectP384Receipt(pkg, receipt, trust);
     }
     // a forged signature is refused by the log's own check as well: Rekor verifies the SHA-384 digest
-    expect((await cliVerify(signed[1]!.pkg, { ...signed[1]!.receipt, signature_b64: flip(signed[1]!.receipt.signature_b64) }, trust)).code).toBe(1);
+    expect(
+      (await cliVerify(signed[1]!.pkg, { ...signed[1]!.receipt, signature_b64: flip(signed[1]!.receipt.signature_b64) }, trust)).code,
+    ).toBe(1);
   });
 
   it('anchors a P-384 signature left pending while Rekor was down with its SHA-384 digest (kept with the signature row)', async () => {
@@ -193,7 +224,10 @@ describe('Suite B: a Vault transit ecdsa-p384 key, anchored in Rekor v1', () => 
     const pkg = uniquePackage('p384-pending');
     const { body: res } = await sign(t.app.rest, pkg);
     expect(res.receipt.anchoring).toBe('pending');
-    const { rows } = await t.app.db.query<{ digest_algorithm: string; digest_hex: string }>('SELECT digest_algorithm, digest_hex FROM signatures WHERE workflow_id = $1', [res.workflow_id]);
+    const { rows } = await t.app.db.query<{ digest_algorithm: string; digest_hex: string }>(
+      'SELECT digest_algorithm, digest_hex FROM signatures WHERE workflow_id = $1',
+      [res.workflow_id],
+    );
     expect(rows[0]).toEqual({ digest_algorithm: 'sha384', digest_hex: sha384(pkg).toString('hex') });
     rekor.failNext(0, 503);
     let receipt = res.receipt;
@@ -214,7 +248,13 @@ describe('Suite B: Rekor v2 takes P-384 entries (PKIX_ECDSA_P384_SHA_384, SHA2_3
     rekor = await startRekorV2Server();
     const keyFile = join(tempDir(), 'rekor-v2.pub');
     writeFileSync(keyFile, rekor.publicKeyPem);
-    const app = await startTestApp({ NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384', REKOR_URL: rekor.url, REKOR_API_VERSION: '2', REKOR_PUBLIC_KEY_FILE: keyFile, REKOR_ORIGIN: rekor.origin });
+    const app = await startTestApp({
+      NOTARY_SIGNING_ALGORITHM: 'ecdsa-p384',
+      REKOR_URL: rekor.url,
+      REKOR_API_VERSION: '2',
+      REKOR_PUBLIC_KEY_FILE: keyFile,
+      REKOR_ORIGIN: rekor.origin,
+    });
     try {
       const pkg = uniquePackage('rekor-v2-p384');
       const { receipt } = (await sign(app.rest, pkg)).body;

@@ -5,7 +5,15 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEntryBundle, entriesPath, inclusionProofFromTiles, leafHash, tilePath, tileWidth, verifyInclusion } from '../../src/core/merkle/index.js';
+import {
+  decodeEntryBundle,
+  entriesPath,
+  inclusionProofFromTiles,
+  leafHash,
+  tilePath,
+  tileWidth,
+  verifyInclusion,
+} from '../../src/core/merkle/index.js';
 import { verifyCheckpoint } from '../../src/core/transparency/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { uniquePackage } from '../support/records.js';
@@ -17,7 +25,10 @@ function fromVkey(vkey: string) {
   const [, name, b64] = /^([^+]+)\+[0-9a-f]{8}\+(.+)$/.exec(vkey)!;
   const raw = Buffer.from(b64!, 'base64');
   expect(raw[0]).toBe(0x01);
-  return { name: name!, key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' }) };
+  return {
+    name: name!,
+    key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' }),
+  };
 }
 
 describe('the embedded log serves c2sp.org/tlog-tiles', () => {
@@ -32,7 +43,9 @@ describe('the embedded log serves c2sp.org/tlog-tiles', () => {
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
     tiles = new URL(trust.transparency_log.tiles_url).pathname;
     for (let b = 0; b < 3; b++) {
-      const { body } = await signBatch(app.rest, { evidence_packages: Array.from({ length: 100 }, (_, i) => uniquePackage(`tiles-${b}-${i}`)) });
+      const { body } = await signBatch(app.rest, {
+        evidence_packages: Array.from({ length: 100 }, (_, i) => uniquePackage(`tiles-${b}-${i}`)),
+      });
       receipts.push(...body.results.map((r: { receipt: object }) => r.receipt));
     }
   }, 120_000);
@@ -52,7 +65,7 @@ describe('the embedded log serves c2sp.org/tlog-tiles', () => {
     expect(receipts.every((r) => typeof r.rfc3161_timestamp === 'string')).toBe(true);
   });
 
-  it('proves every receipt\'s entry from tiles and entry bundles alone', async () => {
+  it("proves every receipt's entry from tiles and entry bundles alone", async () => {
     const trust = (await app.rest.inject('/api/v1/trust-root')).json();
     const cp = verifyCheckpoint((await get('checkpoint')).body, createPublicKey(trust.transparency_log.public_key_pem));
     const reads = new Set<string>();
@@ -82,7 +95,17 @@ describe('the embedded log serves c2sp.org/tlog-tiles', () => {
     expect(full.headers['cache-control']).toContain('immutable');
     expect(full.rawPayload).toHaveLength(256 * 32);
     expect((await get('tile/0/001.p/10')).rawPayload).toEqual((await get('tile/0/001.p/44')).rawPayload.subarray(0, 320));
-    for (const path of ['tile/0/001', 'tile/0/001.p/45', 'tile/2/000.p/1', 'tile/entries/002.p/1', 'tile/0/1', 'tile/0/x000', 'tile/64/000', 'tile/0/000.p/256', 'tile/0/000.p/0']) {
+    for (const path of [
+      'tile/0/001',
+      'tile/0/001.p/45',
+      'tile/2/000.p/1',
+      'tile/entries/002.p/1',
+      'tile/0/1',
+      'tile/0/x000',
+      'tile/64/000',
+      'tile/0/000.p/256',
+      'tile/0/000.p/0',
+    ]) {
       const res = await get(path);
       expect(res.statusCode, path).toBe(404);
       expect(res.headers['content-type'], path).toContain('application/problem+json');

@@ -5,20 +5,35 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { makeTestPki, type CertFiles, type TestPki } from '../support/certs.js';
 import { uniquePackage } from '../support/records.js';
 
-interface Res { status: number; headers: Record<string, unknown>; body: string }
+interface Res {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
 
 function call(port: number, ca: string, path: string, options: { client?: CertFiles; body?: unknown } = {}): Promise<Res> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request({
-      host: '127.0.0.1', port, path, servername: 'localhost', ca, method: payload ? 'POST' : 'GET', agent: false,
-      headers: payload ? { 'content-type': 'application/json' } : {},
-      ...(options.client ? { cert: options.client.certPem, key: options.client.keyPem } : {}),
-    }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: 'localhost',
+        ca,
+        method: payload ? 'POST' : 'GET',
+        agent: false,
+        headers: payload ? { 'content-type': 'application/json' } : {},
+        ...(options.client ? { cert: options.client.certPem, key: options.client.keyPem } : {}),
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -43,7 +58,9 @@ describe('TLS 1.3 and client certificates over a real socket', () => {
   beforeAll(async () => {
     pki = makeTestPki();
     app = await startTestApp({
-      NOTARY_TLS_CERT_FILE: pki.server.cert, NOTARY_TLS_KEY_FILE: pki.server.key, NOTARY_TLS_CA_FILE: pki.ca.cert,
+      NOTARY_TLS_CERT_FILE: pki.server.cert,
+      NOTARY_TLS_KEY_FILE: pki.server.key,
+      NOTARY_TLS_CA_FILE: pki.ca.cert,
       NOTARY_MTLS_SUBJECT_ROLES: JSON.stringify({ 'ci-bot': ['ai_engineer'] }),
     });
     const address = await app.rest.listen({ host: '127.0.0.1', port: 0 });
@@ -56,7 +73,7 @@ describe('TLS 1.3 and client certificates over a real socket', () => {
     await expect(handshake(port, pki.ca.certPem, 'TLSv1.2')).rejects.toMatchObject({ code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
   });
 
-  it('maps a client certificate\'s CN to a principal with its roles', async () => {
+  it("maps a client certificate's CN to a principal with its roles", async () => {
     const client = pki.client('ci-bot');
     const signed = await call(port, pki.ca.certPem, '/api/v1/evidence/sign', { client, body: { evidence_package: uniquePackage('mtls') } });
     expect(signed.status).toBe(200);
@@ -91,7 +108,10 @@ describe('NOTARY_TLS_CLIENT_AUTH=required', () => {
   it('fails the handshake without a client certificate', async () => {
     const pki = makeTestPki();
     const app = await startTestApp({
-      NOTARY_TLS_CERT_FILE: pki.server.cert, NOTARY_TLS_KEY_FILE: pki.server.key, NOTARY_TLS_CA_FILE: pki.ca.cert, NOTARY_TLS_CLIENT_AUTH: 'required',
+      NOTARY_TLS_CERT_FILE: pki.server.cert,
+      NOTARY_TLS_KEY_FILE: pki.server.key,
+      NOTARY_TLS_CA_FILE: pki.ca.cert,
+      NOTARY_TLS_CLIENT_AUTH: 'required',
       NOTARY_MTLS_SUBJECT_ROLES: JSON.stringify({ 'ci-bot': ['ai_engineer'] }),
     });
     try {

@@ -4,13 +4,14 @@ import { startOtlpReceiver } from '../support/otlp-receiver.js';
 import { uniquePackage } from '../support/records.js';
 
 describe('OpenTelemetry tracing over OTLP/HTTP', () => {
-  it('continues the caller\'s trace with a span per pipeline step and puts trace ids in logs', async () => {
+  it("continues the caller's trace with a span per pipeline step and puts trace ids in logs", async () => {
     const collector = await startOtlpReceiver();
     const app = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'notary-under-test' });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
     const res = await app.rest.inject({
-      method: 'POST', url: '/api/v1/evidence/sign',
+      method: 'POST',
+      url: '/api/v1/evidence/sign',
       headers: { traceparent: `00-${traceId}-${callerSpan}-01` },
       payload: { evidence_package: uniquePackage('traced') },
     });
@@ -33,7 +34,15 @@ describe('OpenTelemetry tracing over OTLP/HTTP', () => {
     const { trace } = await import('@opentelemetry/api');
     const { createLogger } = await import('../../src/observability/logger.js');
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
     const ids = trace.getTracer('t').startActiveSpan('log-test', (span) => {
       logger.info('inside a span');
       span.end();

@@ -12,11 +12,18 @@ import { uniquePackage } from '../support/records.js';
 
 describe('Idempotency-Key on approval and batch creation', () => {
   let t: GrpcTestApp;
-  beforeAll(async () => { t = await startGrpcTestApp(); });
+  beforeAll(async () => {
+    t = await startGrpcTestApp();
+  });
   afterAll(async () => t?.close());
 
   const post = async (route: 'approval' | 'batch', payload: object, key?: string) => {
-    const res = await t.app.rest.inject({ method: 'POST', url: `/api/v1/evidence/sign/${route}`, payload, headers: key === undefined ? {} : { 'idempotency-key': key } });
+    const res = await t.app.rest.inject({
+      method: 'POST',
+      url: `/api/v1/evidence/sign/${route}`,
+      payload,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    });
     return { status: res.statusCode, body: res.json(), replayed: res.headers['idempotent-replayed'] };
   };
   const workflowsOfType = async (type: string) => {
@@ -74,7 +81,9 @@ describe('Idempotency-Key on approval and batch creation', () => {
     const first = await t.client.unary('SignEvidenceWithApproval', req);
     const second = await t.client.unary('SignEvidenceWithApproval', req);
     expect([first.replayed, second.replayed, second.workflow_id]).toEqual([false, true, first.workflow_id]);
-    const other = await t.client.unary('SignEvidenceWithApproval', { ...req, approvers: ['bob'] }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    const other = (await t.client
+      .unary('SignEvidenceWithApproval', { ...req, approvers: ['bob'] })
+      .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(other.code).toBe(grpc.status.ALREADY_EXISTS);
     // the REST door finds the same workflow under the same key
     const viaRest = await post('approval', { evidence_package: pkg, approvers: ['alice'] }, 'grpc-approval-key');
@@ -83,10 +92,19 @@ describe('Idempotency-Key on approval and batch creation', () => {
     const batch = { evidence_packages: [toProtoPackage(uniquePackage('idem-grpc-batch'))], idempotency_key: 'grpc-batch-key' };
     const b1 = await t.client.unary('SignEvidenceBatch', batch);
     const b2 = await t.client.unary('SignEvidenceBatch', batch);
-    expect([b1.replayed, b2.replayed, b2.batch_workflow_id, b2.results[0].workflow_id]).toEqual([false, true, b1.batch_workflow_id, b1.results[0].workflow_id]);
-    const b3 = await t.client.unary('SignEvidenceBatch', { ...batch, evidence_packages: [toProtoPackage(uniquePackage('idem-grpc-batch-2'))] }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    expect([b1.replayed, b2.replayed, b2.batch_workflow_id, b2.results[0].workflow_id]).toEqual([
+      false,
+      true,
+      b1.batch_workflow_id,
+      b1.results[0].workflow_id,
+    ]);
+    const b3 = (await t.client
+      .unary('SignEvidenceBatch', { ...batch, evidence_packages: [toProtoPackage(uniquePackage('idem-grpc-batch-2'))] })
+      .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(b3.code).toBe(grpc.status.ALREADY_EXISTS);
-    const badKey = await t.client.unary('SignEvidenceBatch', { ...batch, idempotency_key: 'new\nline' }).catch((e: grpc.ServiceError) => e) as grpc.ServiceError;
+    const badKey = (await t.client
+      .unary('SignEvidenceBatch', { ...batch, idempotency_key: 'new\nline' })
+      .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
     expect(badKey.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 });

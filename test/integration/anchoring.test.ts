@@ -15,24 +15,44 @@ import { uniquePackage } from '../support/records.js';
 
 const logger = pino({ level: 'silent' });
 const opened: SqlClient[] = [];
-afterEach(async () => { await Promise.all(opened.splice(0).map((db) => db.close())); });
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.close()));
+});
 
 async function setup() {
   const db = await openMigrated();
   opened.push(db);
   const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0 });
   const signer = new LocalKeyringSigner({ dir: tempDir() });
-  const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
-  const notary = (over: Partial<{ log: TransparencyLog; signer: KeySigner }> = {}) => new Notary({
-    signer, log, store, logger, limits: DEFAULT_LIMITS, clock: { now: () => new Date() }, ids: { next: randomUUID }, ...over,
+  const log = await EmbeddedLog.open({
+    db,
+    key: await loadOrCreateLogKey(db, randomBytes(32)),
+    origin: 'test/log',
+    url: 'http://log.test',
   });
+  const notary = (over: Partial<{ log: TransparencyLog; signer: KeySigner }> = {}) =>
+    new Notary({
+      signer,
+      log,
+      store,
+      logger,
+      limits: DEFAULT_LIMITS,
+      clock: { now: () => new Date() },
+      ids: { next: randomUUID },
+      ...over,
+    });
   return { db, store, signer, log, notary };
 }
 
 /** A log that is down: every append fails the way the Rekor adapter reports an outage. */
 const downLog = (real: TransparencyLog): TransparencyLog => ({
-  backend: 'down', info: () => real.info(), ping: async () => {}, close: async () => {},
-  append: async () => { throw new NotaryError('unavailable', 'log unreachable'); },
+  backend: 'down',
+  info: () => real.info(),
+  ping: async () => {},
+  close: async () => {},
+  append: async () => {
+    throw new NotaryError('unavailable', 'log unreachable');
+  },
 });
 
 describe('anchoring is decoupled from signing and never lost', () => {
@@ -60,10 +80,23 @@ describe('anchoring is decoupled from signing and never lost', () => {
 
   it('acknowledges nothing when the signer fails, and frees the Idempotency-Key for a retry', async () => {
     const { store, signer, notary } = await setup();
-    const broken: KeySigner = { ...signer, backend: 'broken', algorithm: signer.algorithm, sign: async () => { throw new NotaryError('unavailable', 'vault sealed'); },
-      publicKeys: () => signer.publicKeys(), publicKey: (v) => signer.publicKey(v), rotate: () => signer.rotate(), ping: async () => {}, close: async () => {} };
+    const broken: KeySigner = {
+      ...signer,
+      backend: 'broken',
+      algorithm: signer.algorithm,
+      sign: async () => {
+        throw new NotaryError('unavailable', 'vault sealed');
+      },
+      publicKeys: () => signer.publicKeys(),
+      publicKey: (v) => signer.publicKey(v),
+      rotate: () => signer.rotate(),
+      ping: async () => {},
+      close: async () => {},
+    };
     const pkg = uniquePackage('signer-down');
-    const err = await notary({ signer: broken }).notarize(pkg, { idempotencyKey: 'k-1' }).catch((e) => e);
+    const err = await notary({ signer: broken })
+      .notarize(pkg, { idempotencyKey: 'k-1' })
+      .catch((e) => e);
     expect(isNotaryError(err) && err.code).toBe('unavailable');
     expect((await store.listWorkflows({ pageSize: 10 })).items).toEqual([]);
     const retried = await notary().notarize(pkg, { idempotencyKey: 'k-1' });
@@ -87,8 +120,14 @@ describe('?wait=anchored', () => {
     const { log, notary } = await setup();
     let failures = 3;
     const flaky: TransparencyLog = {
-      backend: 'flaky', info: () => log.info(), ping: async () => {}, close: async () => {},
-      append: async (r) => { if (failures-- > 0) throw new NotaryError('unavailable', 'log busy'); return log.append(r); },
+      backend: 'flaky',
+      info: () => log.info(),
+      ping: async () => {},
+      close: async () => {},
+      append: async (r) => {
+        if (failures-- > 0) throw new NotaryError('unavailable', 'log busy');
+        return log.append(r);
+      },
     };
     const waited = await notary({ log: flaky }).notarize(uniquePackage('wait-1'), { waitAnchoredMs: 5000 });
     expect(waited.receipt.anchoring).toBe('anchored');

@@ -8,11 +8,22 @@ import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { openDatabase } from '../../src/adapters/db/open-database.js';
 import { runAuditVerify } from '../../src/cli/audit-verify.js';
-import { backends, freshPostgresDatabase, MIGRATIONS, openMigrated, postgresUrl, seededDataDir, skipBackend } from '../support/databases.js';
+import {
+  backends,
+  freshPostgresDatabase,
+  MIGRATIONS,
+  openMigrated,
+  postgresUrl,
+  seededDataDir,
+  skipBackend,
+} from '../support/databases.js';
 import { tamper } from '../support/tamper.js';
 
 const event = (i: number, principal: string | null = 'api_key:k1'): AuditEvent => ({
-  event: i % 2 ? 'evidence.read' : 'evidence.created', outcome: 'success', principal, details: { route: '/api/v1/evidence/sign', n: i },
+  event: i % 2 ? 'evidence.read' : 'evidence.created',
+  outcome: 'success',
+  principal,
+  details: { route: '/api/v1/evidence/sign', n: i },
 });
 
 describe.each(backends)('hash-chained audit log on %s', (backend) => {
@@ -31,7 +42,9 @@ describe.each(backends)('hash-chained audit log on %s', (backend) => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => audit.append(event(i))));
     const result = await verifyAuditChain(db, 7); // small pages: the walk crosses page boundaries
     expect(result).toMatchObject({ ok: true, rows: 50 });
-    const { rows } = await db.query<{ seq: string; prev_hash: string; hash: string }>('SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq');
+    const { rows } = await db.query<{ seq: string; prev_hash: string; hash: string }>(
+      'SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq',
+    );
     expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
   });
@@ -72,8 +85,13 @@ describe.each(backends)('hash-chained audit log on %s', (backend) => {
     const { rows } = await db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = 17');
     const r17 = (await db.query<Record<string, unknown>>('SELECT * FROM audit_log WHERE seq = 17')).rows[0]!;
     const fixed = hashRecord({
-      seq: 17, at: (r17.at as Date).toISOString(), event: String(r17.event), outcome: 'success', principal: r17.principal as string,
-      details: String(r17.details), prev_hash: String(r17.prev_hash),
+      seq: 17,
+      at: (r17.at as Date).toISOString(),
+      event: String(r17.event),
+      outcome: 'success',
+      principal: r17.principal as string,
+      details: String(r17.details),
+      prev_hash: String(r17.prev_hash),
     });
     await tamper(db, 'audit_log', [['UPDATE audit_log SET hash = $1 WHERE seq = 17', [fixed]]]);
     expect(fixed).not.toBe(rows[0]!.hash);
@@ -159,7 +177,8 @@ describe('audit-verify command', () => {
     await new SqlAuditLog(db).append(event(1));
     await db.close();
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'src/cli/audit-verify.ts'], {
-      cwd: join(import.meta.dirname, '../..'), env: { ...process.env, DATABASE_URL: url },
+      cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, DATABASE_URL: url },
     });
     expect(stdout).toMatch(/audit chain: 1 rows/);
     expect(stdout).toMatch(/audit trail intact/);

@@ -24,16 +24,23 @@ import { tamper } from '../support/tamper.js';
 const DAY_MS = 86_400_000;
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
 const apps: TestApp[] = [];
-afterEach(async () => { for (const a of apps.splice(0)) await a.close(); });
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+});
 
-interface Report { ok: boolean; rows: number; chain_start: null | { first_seq: number; purged_rows: number; purged_through: string; purged_at: string; purges: number }; problems: { kind: string; seq: number }[] }
+interface Report {
+  ok: boolean;
+  rows: number;
+  chain_start: null | { first_seq: number; purged_rows: number; purged_through: string; purged_at: string; purges: number };
+  problems: { kind: string; seq: number }[];
+}
 
 /**
  * A notary with 5 notarizations, a signed head (seq 5), then — after `boundary` — 3 more and a
  * second head (seq 8). With retention R days and the clock at boundary + R, rows 1–5 are past it.
  */
 async function notaryWithHistory(env?: Record<string, string>) {
-  const appEnv = env ?? await backendEnv('postgres');
+  const appEnv = env ?? (await backendEnv('postgres'));
   const app = await startTestApp(appEnv);
   apps.push(app);
   for (let i = 0; i < 5; i++) expect((await signOverRest(app.rest, uniquePackage(`ret-${i}`))).status).toBe(200);
@@ -46,22 +53,41 @@ async function notaryWithHistory(env?: Record<string, string>) {
   const dir = tempDir('notary-audit-retention-');
   const trustRoot = join(dir, 'trust-root.json');
   writeFileSync(trustRoot, (await app.rest.inject('/api/v1/trust-root')).body);
-  const cliEnv: Record<string, string> = appEnv.DATABASE_URL ? { DATABASE_URL: appEnv.DATABASE_URL } : { NOTARY_DATA_DIR: app.config.dataDir };
+  const cliEnv: Record<string, string> = appEnv.DATABASE_URL
+    ? { DATABASE_URL: appEnv.DATABASE_URL }
+    : { NOTARY_DATA_DIR: app.config.dataDir };
   const verify = async (...extra: string[]) => {
     const { code, lines } = await runCli(cliEnv, ['audit', 'verify', '--json', ...extra]);
     return { code, report: JSON.parse(lines[0]!) as Report };
   };
   /** the loop as the service runs it with NOTARY_RETENTION_AUDIT_DAYS=2555, its clock at boundary + 7 years */
-  const purge = () => auditRetentionLoop(app.db, app.security.audit.chain, app.signer, app.log, 2555, quiet, () => new Date(boundary.getTime() + 2555 * DAY_MS)).runOnce();
+  const purge = () =>
+    auditRetentionLoop(
+      app.db,
+      app.security.audit.chain,
+      app.signer,
+      app.log,
+      2555,
+      quiet,
+      () => new Date(boundary.getTime() + 2555 * DAY_MS),
+    ).runOnce();
   return { app, verify, purge, boundary, trustRoot, dir };
 }
 
-const rows = async (app: TestApp): Promise<AuditRecord[]> => (await app.db.query<AuditRow>('SELECT * FROM audit_log ORDER BY seq')).rows.map(toRecord);
-const sqlState = (p: Promise<unknown>) => p.then(() => 'done', (err: { code?: string; cause?: { code?: string } }) => err.code ?? err.cause?.code);
+const rows = async (app: TestApp): Promise<AuditRecord[]> =>
+  (await app.db.query<AuditRow>('SELECT * FROM audit_log ORDER BY seq')).rows.map(toRecord);
+const sqlState = (p: Promise<unknown>) =>
+  p.then(
+    () => 'done',
+    (err: { code?: string; cause?: { code?: string } }) => err.code ?? err.cause?.code,
+  );
 
 describe('audit-row retention', () => {
   it('purges the rows past retention up to an anchored head, behind a signed, anchored start; audit verify reports it and passes', async () => {
-    const { app, verify, purge, trustRoot, boundary } = await notaryWithHistory({ ...await backendEnv('postgres'), NOTARY_RETENTION_AUDIT_DAYS: '2555' });
+    const { app, verify, purge, trustRoot, boundary } = await notaryWithHistory({
+      ...(await backendEnv('postgres')),
+      NOTARY_RETENTION_AUDIT_DAYS: '2555',
+    });
     // the service's own loop, on the real clock: nothing is seven years old
     expect(await app.auditRetention!.runOnce()).toEqual({ firstSeq: 1, deleted: 0, heldBackBy: [] });
     const result = await purge();
@@ -70,10 +96,23 @@ describe('audit-row retention', () => {
     expect(kept.map((r) => r.seq)).toEqual([6, 7, 8, 9]);
     // the purge is an audit event, in the chain after the start
     expect(kept[3]).toMatchObject({ event: 'audit.purged', outcome: 'success' });
-    expect(JSON.parse(kept[3]!.details)).toMatchObject({ first_seq: 6, purged_from_seq: 1, purged_rows: 5, retention_days: 2555, cutoff: boundary.toISOString() });
+    expect(JSON.parse(kept[3]!.details)).toMatchObject({
+      first_seq: 6,
+      purged_from_seq: 1,
+      purged_rows: 5,
+      retention_days: 2555,
+      cutoff: boundary.toISOString(),
+    });
     // the start was logged: the log grew by its entry, and its statement is what was signed
-    const { rows: [start] } = await app.db.query<{ statement: string; entry: string }>('SELECT statement, entry FROM audit_chain_starts');
-    expect(JSON.parse(start!.statement)).toMatchObject({ type: 'afdp-notary/audit-chain-start/v1', first_seq: 6, purged_rows: 5, prev_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const {
+      rows: [start],
+    } = await app.db.query<{ statement: string; entry: string }>('SELECT statement, entry FROM audit_chain_starts');
+    expect(JSON.parse(start!.statement)).toMatchObject({
+      type: 'afdp-notary/audit-chain-start/v1',
+      first_seq: 6,
+      purged_rows: 5,
+      prev_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(JSON.parse(start!.entry).inclusionProof.checkpoint).toContain('afdp-notary');
 
     const { code, report } = await verify('--trust-root', trustRoot);
@@ -90,7 +129,10 @@ describe('audit-row retention', () => {
     // the chain goes on from the start, the next purge rests on a later head
     expect((await signOverRest(app.rest, uniquePackage('ret-after'))).status).toBe(200);
     await app.auditAnchors.runOnce();
-    const later = await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, { cutoff: new Date(Date.now() + 1000), retentionDays: 1 });
+    const later = await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, {
+      cutoff: new Date(Date.now() + 1000),
+      retentionDays: 1,
+    });
     expect(later).toMatchObject({ firstSeq: 11, deleted: 5 });
     const again = await verify('--trust-root', trustRoot);
     expect([again.code, again.report.chain_start]).toEqual([0, expect.objectContaining({ first_seq: 11, purged_rows: 10, purges: 2 })]);
@@ -107,10 +149,25 @@ describe('audit-row retention', () => {
     expect(await sqlState(app.db.query('DELETE FROM audit_chain_starts'))).toBe('42501');
     const [genuine] = (await app.db.query<Record<string, unknown>>('SELECT * FROM audit_chain_starts')).rows;
     const hashAt = async (seq: number) => (await rows(app)).find((r) => r.seq === seq)!;
-    const insert = (firstSeq: number, prevHash: string, through: string) => sqlState(app.db.query(
-      `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
+    const insert = (firstSeq: number, prevHash: string, through: string) =>
+      sqlState(
+        app.db.query(
+          `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [firstSeq, prevHash, firstSeq - 1, through, genuine!.statement, genuine!.signature, genuine!.key_id, genuine!.key_version, genuine!.log_url, genuine!.entry]));
+          [
+            firstSeq,
+            prevHash,
+            firstSeq - 1,
+            through,
+            genuine!.statement,
+            genuine!.signature,
+            genuine!.key_id,
+            genuine!.key_version,
+            genuine!.log_url,
+            genuine!.entry,
+          ],
+        ),
+      );
     const row7 = await hashAt(7);
     expect(await insert(8, row7.hash, row7.at)).toBe('23514'); // no head was signed at seq 7
     expect(await insert(5, '0'.repeat(64), new Date().toISOString())).toBe('23514'); // backwards
@@ -119,7 +176,7 @@ describe('audit-row retention', () => {
     expect(await insert(9, row8.hash, row8.at)).toBe('23514'); // the SIEM destination is behind it
   });
 
-  it('never purges past a SIEM destination\'s cursor (less what a failed connection re-sends)', async () => {
+  it("never purges past a SIEM destination's cursor (less what a failed connection re-sends)", async () => {
     const { app, purge, boundary } = await notaryWithHistory();
     await app.db.query("INSERT INTO siem_cursors (sink, last_seq) VALUES ('otlp-logs:http://collector:4318', 4)");
     const options = { cutoff: boundary, retentionDays: 2555 };
@@ -127,15 +184,21 @@ describe('audit-row retention', () => {
     expect(held).toEqual({ firstSeq: 1, deleted: 0, heldBackBy: ['otlp-logs:http://collector:4318'] });
     await app.db.query("UPDATE siem_cursors SET last_seq = 9 WHERE sink = 'otlp-logs:http://collector:4318'");
     expect(await purge()).toMatchObject({ firstSeq: 1, deleted: 0 }); // the default margin: 10,000 events
-    expect(await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, { ...options, siemMargin: 0 })).toMatchObject({ firstSeq: 6, deleted: 5, heldBackBy: [] });
+    expect(await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, { ...options, siemMargin: 0 })).toMatchObject(
+      { firstSeq: 6, deleted: 5, heldBackBy: [] },
+    );
   });
 
   it('refuses to purge rows that do not verify: the tampering stays for audit verify to report', async () => {
     const { app, purge, verify } = await notaryWithHistory();
     await rewriteAndRechain(app, 2);
     await expect(purge()).resolves.toBeUndefined(); // the round failed (logged at error level)
-    await expect(purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, { cutoff: new Date(Date.now() + 1000), retentionDays: 1 }))
-      .rejects.toMatchObject({ code: 'audit_chain_broken' });
+    await expect(
+      purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, {
+        cutoff: new Date(Date.now() + 1000),
+        retentionDays: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'audit_chain_broken' });
     expect((await rows(app)).length).toBe(8);
     expect((await verify()).report.problems.map((p) => p.kind)).toEqual(['rewrite', 'rewrite']);
   });
@@ -153,12 +216,30 @@ describe('audit verify after a purge, against a database writer', () => {
     const { app, verify, trustRoot } = await purged();
     const [genuine] = (await app.db.query<Record<string, string>>('SELECT * FROM audit_chain_starts')).rows;
     const row8 = (await rows(app)).find((r) => r.seq === 8)!;
-    const statement = canonicalize({ type: 'afdp-notary/audit-chain-start/v1', first_seq: 9, prev_hash: row8.hash, purged_rows: 8, purged_through: row8.at, retention_days: 1, at: new Date().toISOString() })!;
+    const statement = canonicalize({
+      type: 'afdp-notary/audit-chain-start/v1',
+      first_seq: 9,
+      prev_hash: row8.hash,
+      purged_rows: 8,
+      purged_through: row8.at,
+      retention_days: 1,
+      at: new Date().toISOString(),
+    })!;
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await app.db.query(
       `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
        VALUES (9, $1, 8, $2, $3, $4, $5, $6, $7, $8)`,
-      [row8.hash, row8.at, statement, sign('sha256', Buffer.from(statement), privateKey).toString('base64'), genuine!.key_id, genuine!.key_version, genuine!.log_url, genuine!.entry]);
+      [
+        row8.hash,
+        row8.at,
+        statement,
+        sign('sha256', Buffer.from(statement), privateKey).toString('base64'),
+        genuine!.key_id,
+        genuine!.key_version,
+        genuine!.log_url,
+        genuine!.entry,
+      ],
+    );
     await app.db.query('DELETE FROM audit_log WHERE seq < 9');
     expect((await verify()).code).toBe(0); // without the trust root the database alone cannot tell …
     const { code, report } = await verify('--trust-root', trustRoot); // … the notary's key can
@@ -186,7 +267,10 @@ describe('audit verify after a purge, against a database writer', () => {
   it('the newest rows cut off after a purge: truncation; every row cut: truncation at the start', async () => {
     const { app, verify, trustRoot } = await purged();
     await tamper(app.db, 'audit_log', [['DELETE FROM audit_log WHERE seq > 7']]);
-    expect((await verify('--trust-root', trustRoot)).report.problems.map((p) => `${p.kind}@${p.seq}`)).toEqual(['truncation@8', 'truncation@9']);
+    expect((await verify('--trust-root', trustRoot)).report.problems.map((p) => `${p.kind}@${p.seq}`)).toEqual([
+      'truncation@8',
+      'truncation@9',
+    ]);
     await tamper(app.db, 'audit_log', [['DELETE FROM audit_log']]);
     const kinds = (await verify('--trust-root', trustRoot)).report.problems.map((p) => `${p.kind}@${p.seq}`);
     expect(kinds).toEqual(['truncation@6', 'truncation@8', 'truncation@9']);
@@ -199,24 +283,48 @@ describe('audit verify after a purge, against a database writer', () => {
     // the writer replaces the start with one of their own resting on seq 8 and cuts everything below
     const row8 = (await rows(app)).find((r) => r.seq === 8)!;
     const [genuine] = (await app.db.query<Record<string, string>>('SELECT * FROM audit_chain_starts')).rows;
-    const statement = canonicalize({ type: 'afdp-notary/audit-chain-start/v1', first_seq: 9, prev_hash: row8.hash, purged_rows: 8, purged_through: row8.at, retention_days: 1, at: new Date().toISOString() })!;
+    const statement = canonicalize({
+      type: 'afdp-notary/audit-chain-start/v1',
+      first_seq: 9,
+      prev_hash: row8.hash,
+      purged_rows: 8,
+      purged_through: row8.at,
+      retention_days: 1,
+      at: new Date().toISOString(),
+    })!;
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await tamper(app.db, 'audit_anchors', [['UPDATE audit_anchors SET head_hash = $1 WHERE seq = 8', [row8.hash]]]);
-    await tamper(app.db, 'audit_chain_starts', [['DELETE FROM audit_chain_starts'],
-      [`INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
+    await tamper(app.db, 'audit_chain_starts', [
+      ['DELETE FROM audit_chain_starts'],
+      [
+        `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
         VALUES (9, $1, 8, $2, $3, $4, $5, $6, $7, $8)`,
-      [row8.hash, row8.at, statement, sign('sha256', Buffer.from(statement), privateKey).toString('base64'), genuine!.key_id, genuine!.key_version, genuine!.log_url, genuine!.entry]]]);
+        [
+          row8.hash,
+          row8.at,
+          statement,
+          sign('sha256', Buffer.from(statement), privateKey).toString('base64'),
+          genuine!.key_id,
+          genuine!.key_version,
+          genuine!.log_url,
+          genuine!.entry,
+        ],
+      ],
+    ]);
     await tamper(app.db, 'audit_log', [['DELETE FROM audit_log WHERE seq < 9']]);
     const { code, report } = await verify('--trust-root', trustRoot);
     expect(code).toBe(1);
     expect(report.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['forged_chain_start', 'forged_anchor']));
   });
 
-  it('an earlier run\'s state below the new start still verifies; one whose head is gone does not', async () => {
+  it("an earlier run's state below the new start still verifies; one whose head is gone does not", async () => {
     const { app, verify, trustRoot, dir } = await notaryWithHistory();
     const state = join(dir, 'state.json');
     expect((await verify('--state', state)).code).toBe(0); // state: the head at seq 8
-    await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, { cutoff: new Date(Date.now() + 1000), retentionDays: 1 });
+    await purgeExpiredAuditRows(app.db, app.security.audit.chain, app.signer, app.log, {
+      cutoff: new Date(Date.now() + 1000),
+      retentionDays: 1,
+    });
     expect((await verify('--state', state, '--trust-root', trustRoot)).report).toMatchObject({ ok: true, chain_start: { first_seq: 9 } });
     await tamper(app.db, 'audit_anchors', [['DELETE FROM audit_anchors WHERE seq = 8']]);
     const cut = await verify('--state', state, '--trust-root', trustRoot);
@@ -248,9 +356,16 @@ async function rewriteAndRechain(app: TestApp, seq: number) {
   let prev = from > 0 ? all[from - 1]!.hash : all[from]!.prev_hash;
   const statements: [string, unknown[]][] = [];
   for (const row of all.slice(from)) {
-    const changed = { ...row, prev_hash: prev, details: row.seq === seq ? JSON.stringify({ ...JSON.parse(row.details), ip: '10.66.66.66' }) : row.details };
+    const changed = {
+      ...row,
+      prev_hash: prev,
+      details: row.seq === seq ? JSON.stringify({ ...JSON.parse(row.details), ip: '10.66.66.66' }) : row.details,
+    };
     const hash = hashRecord(changed);
-    statements.push(['UPDATE audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, changed.details, prev, hash]]);
+    statements.push([
+      'UPDATE audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1',
+      [row.seq, changed.details, prev, hash],
+    ]);
     prev = hash;
   }
   await tamper(app.db, 'audit_log', statements);

@@ -19,7 +19,9 @@ import { uniquePackage } from '../support/records.js';
 import { tamper } from '../support/tamper.js';
 
 const apps: TestApp[] = [];
-afterEach(async () => { for (const a of apps.splice(0)) await a.close(); });
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+});
 
 /** A notary with 8 notarizations in its audit trail and two signed heads (after 5 and after 8 rows). */
 async function notaryWithAnchors() {
@@ -36,7 +38,10 @@ async function notaryWithAnchors() {
   const verify = async (...extra: string[]) => {
     const lines: string[] = [];
     const code = await runWith(env, ['audit', 'verify', '--trust-root', trustRoot, '--json', ...extra], lines);
-    return { code, report: JSON.parse(lines[0]!) as { ok: boolean; rows: number; anchors: number; problems: { kind: string; seq: number }[] } };
+    return {
+      code,
+      report: JSON.parse(lines[0]!) as { ok: boolean; rows: number; anchors: number; problems: { kind: string; seq: number }[] },
+    };
   };
   return { app, verify, state: join(dir, 'state.json') };
 }
@@ -62,9 +67,16 @@ async function rewriteAndRechain(app: TestApp, seq: number) {
   let prev = seq > 1 ? all[seq - 2]!.hash : '0'.repeat(64);
   const statements: [string, unknown[]][] = [];
   for (const row of all.filter((r) => r.seq >= seq)) {
-    const changed = { ...row, prev_hash: prev, details: row.seq === seq ? JSON.stringify({ ...JSON.parse(row.details), ip: '10.66.66.66' }) : row.details };
+    const changed = {
+      ...row,
+      prev_hash: prev,
+      details: row.seq === seq ? JSON.stringify({ ...JSON.parse(row.details), ip: '10.66.66.66' }) : row.details,
+    };
     const hash = hashRecord(changed);
-    statements.push(['UPDATE audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [row.seq, changed.details, prev, hash]]);
+    statements.push([
+      'UPDATE audit_log SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1',
+      [row.seq, changed.details, prev, hash],
+    ]);
     prev = hash;
   }
   await tamper(app.db, 'audit_log', statements);
@@ -112,7 +124,7 @@ describe('the audit trail against a database writer', () => {
     expect(report.problems[0]).toMatchObject({ kind: 'deletion', seq: 5 });
   });
 
-  it('heads re-signed with the writer\'s own key over a rewritten chain: forged_anchor', async () => {
+  it("heads re-signed with the writer's own key over a rewritten chain: forged_anchor", async () => {
     const { app, verify } = await notaryWithAnchors();
     await rewriteAndRechain(app, 2);
     const [row8] = (await rows(app)).filter((r) => r.seq === 8);
@@ -121,8 +133,18 @@ describe('the audit trail against a database writer', () => {
     const statement = JSON.stringify({ at: new Date().toISOString(), head_hash: row8!.hash, seq: 8, type: 'afdp-notary/audit-head/v1' });
     await tamper(app.db, 'audit_anchors', [
       ['DELETE FROM audit_anchors'],
-      ['INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry) VALUES (8, $1, $2, $3, $4, $5, $6, $7)',
-        [row8!.hash, statement, sign('sha256', Buffer.from(statement), privateKey).toString('base64'), real!.key_id, real!.key_version, real!.log_url, real!.entry]],
+      [
+        'INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry) VALUES (8, $1, $2, $3, $4, $5, $6, $7)',
+        [
+          row8!.hash,
+          statement,
+          sign('sha256', Buffer.from(statement), privateKey).toString('base64'),
+          real!.key_id,
+          real!.key_version,
+          real!.log_url,
+          real!.entry,
+        ],
+      ],
     ]);
     const { code, report } = await verify();
     expect(code).toBe(1);
@@ -146,27 +168,58 @@ describe('many signed heads', () => {
 });
 
 describe('append-only tables refuse changes in the database itself', () => {
-  const TABLES = ['evidence', 'signatures', 'anchors', 'log_leaves', 'log_checkpoints', 'log_keys', 'audit_log', 'audit_anchors', 'approval_decisions',
-    'signature_timestamps', 'tsa_keys'];
+  const TABLES = [
+    'evidence',
+    'signatures',
+    'anchors',
+    'log_leaves',
+    'log_checkpoints',
+    'log_keys',
+    'audit_log',
+    'audit_anchors',
+    'approval_decisions',
+    'signature_timestamps',
+    'tsa_keys',
+  ];
 
-  it('UPDATE, DELETE and TRUNCATE fail with 42501 on each, also with session_replication_role = replica; the anchorer and the timestamper still move a signature\'s state', async () => {
+  it("UPDATE, DELETE and TRUNCATE fail with 42501 on each, also with session_replication_role = replica; the anchorer and the timestamper still move a signature's state", async () => {
     const app = await startTestApp();
     apps.push(app);
     expect((await signOverRest(app.rest, uniquePackage('append-only'))).status).toBe(200);
     await app.auditAnchors.runOnce();
-    const approval = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign/approval', payload: { evidence_package: uniquePackage('ao-approval'), approvers: ['a', 'b'] } });
-    await app.rest.inject({ method: 'POST', url: `/api/v1/workflows/${approval.json().workflow_id}/approvals`, payload: { approver: 'a', decision: 'approve' } });
-    const refusal = (sql: string) => app.db.transaction(async (tx) => {
-      await tx.query("SET LOCAL session_replication_role = 'replica'");
-      await tx.query(sql);
-    }).then(() => 'changed', (err: { cause?: { code?: string }; code?: string }) => err.code ?? err.cause?.code);
+    const approval = await app.rest.inject({
+      method: 'POST',
+      url: '/api/v1/evidence/sign/approval',
+      payload: { evidence_package: uniquePackage('ao-approval'), approvers: ['a', 'b'] },
+    });
+    await app.rest.inject({
+      method: 'POST',
+      url: `/api/v1/workflows/${approval.json().workflow_id}/approvals`,
+      payload: { approver: 'a', decision: 'approve' },
+    });
+    const refusal = (sql: string) =>
+      app.db
+        .transaction(async (tx) => {
+          await tx.query("SET LOCAL session_replication_role = 'replica'");
+          await tx.query(sql);
+        })
+        .then(
+          () => 'changed',
+          (err: { cause?: { code?: string }; code?: string }) => err.code ?? err.cause?.code,
+        );
     for (const table of TABLES) {
-      const { rows: [col] } = await app.db.query<{ c: string }>(
-        "SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 AND data_type = 'text' ORDER BY ordinal_position LIMIT 1", [table]);
+      const {
+        rows: [col],
+      } = await app.db.query<{ c: string }>(
+        "SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 AND data_type = 'text' ORDER BY ordinal_position LIMIT 1",
+        [table],
+      );
       expect(await refusal(`UPDATE ${table} SET ${col!.c} = ${col!.c} || 'x'`), `UPDATE ${table}`).toBe('42501');
       expect(await refusal(`DELETE FROM ${table}`), `DELETE ${table}`).toBe('42501');
       expect(await refusal(`TRUNCATE ${table} CASCADE`), `TRUNCATE ${table}`).toBe('42501');
-      const { rows: [n] } = await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      const {
+        rows: [n],
+      } = await app.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
       expect(n!.n, `${table} keeps its rows`).toBeGreaterThan(0);
     }
     // the changes the service makes to a signature: its anchoring state, its timestamp's (issue #21)

@@ -18,7 +18,11 @@ const signerPem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toStr
 
 function anchorRequest(n: number): AnchorRequest {
   const data = Buffer.from(`evidence-${n}-${randomBytes(4).toString('hex')}`);
-  return { digestHex: createHash('sha256').update(data).digest('hex'), signature: sign('sha256', data, signer.privateKey), publicKeyPem: signerPem };
+  return {
+    digestHex: createHash('sha256').update(data).digest('hex'),
+    signature: sign('sha256', data, signer.privateKey),
+    publicKeyPem: signerPem,
+  };
 }
 
 describe.each(backends)('EmbeddedLog on %s', (backend) => {
@@ -40,7 +44,6 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
     expect(new Set(entries.map((e) => e.logIndex)).size).toBe(200);
     const checkpoints = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints');
     expect(checkpoints.rows[0]!.n).toBeLessThan(20); // one checkpoint per batch, not per entry
-
   });
 
   it.skipIf(skipBackend(backend))('reports the largest checkpoint as latest across a digit boundary (9 → 10)', async () => {
@@ -68,8 +71,15 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
     const last = await log.checkpoint();
     expect(verifyCheckpoint(last.note, publicKey, 'notary.test/log').size).toBe(last.treeSize);
     const proof = await log.consistencyProof(first.treeSize, last.treeSize);
-    expect(verifyConsistency(first.treeSize, last.treeSize, proof.hashes.map((h) => Buffer.from(h, 'hex')),
-      Buffer.from(first.rootHash, 'hex'), Buffer.from(last.rootHash, 'hex'))).toBe(true);
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        last.treeSize,
+        proof.hashes.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(first.rootHash, 'hex'),
+        Buffer.from(last.rootHash, 'hex'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -78,10 +88,15 @@ describe('EmbeddedLog replicas on one PostgreSQL', () => {
     const url = await freshPostgresDatabase();
     const setup = connectPostgres(url, 2);
     await migrate(setup, MIGRATIONS);
-    const replicas = await Promise.all(Array.from({ length: 4 }, async () => {
-      const db = connectPostgres(url, 4);
-      return { db, log: await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://x' }) };
-    }));
+    const replicas = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const db = connectPostgres(url, 4);
+        return {
+          db,
+          log: await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://x' }),
+        };
+      }),
+    );
     const requests = Array.from({ length: 400 }, (_, i) => anchorRequest(i));
     const entries = await Promise.all(requests.map((r, i) => replicas[i % 4]!.log.append(r)));
     const { publicKey } = await loadOrCreateLogKey(setup, KEK);
@@ -102,15 +117,29 @@ describe.each([
   it.skipIf(skipBackend(backend))('commits evidence, signature, leaf and anchor together, and rolls all back together', async () => {
     const { record, uniquePackage } = await import('../support/records.js');
     const db = await openMigrated(backend);
-    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'notary.test/log', url: 'http://log', exclusive });
+    const log = await EmbeddedLog.open({
+      db,
+      key: await loadOrCreateLogKey(db, KEK),
+      origin: 'notary.test/log',
+      url: 'http://log',
+      exclusive,
+    });
     const { store, saveAnchored } = colocatedStore(db, log);
     const { publicKey } = await loadOrCreateLogKey(db, KEK);
     const signed = (n: string) => record(uniquePackage(n));
     const batch = Array.from({ length: 50 }, (_, i) => signed(`atomic-${i}`));
     const anchors = await Promise.all(batch.map(saveAnchored));
-    anchors.forEach((a, i) => expect(entryIsValid(verifyLogEntry(a!.entry, publicKey, {
-      digestHex: batch[i]!.evidence.hashHex, signature: batch[i]!.signature.signature, publicKeyPem: batch[i]!.signature.publicKeyPem,
-    }))).toBe(true));
+    anchors.forEach((a, i) =>
+      expect(
+        entryIsValid(
+          verifyLogEntry(a!.entry, publicKey, {
+            digestHex: batch[i]!.evidence.hashHex,
+            signature: batch[i]!.signature.signature,
+            publicKeyPem: batch[i]!.signature.publicKeyPem,
+          }),
+        ),
+      ).toBe(true),
+    );
     expect((await store.getReceiptRecord(batch[7]!.workflow.id))?.anchor).toEqual(anchors[7]);
     expect(await store.pendingAnchors(100)).toEqual([]);
 

@@ -22,10 +22,16 @@ import { sign } from '../support/http.js';
 import { record, uniquePackage } from '../support/records.js';
 
 const closers: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const c of closers.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
 
 const keyFile = (dir: string) => JSON.parse(readFileSync(join(dir, 'evidence-keks.json'), 'utf8')) as KekFile;
-const errorCode = (fn: () => Promise<unknown>) => fn().then(() => 'opened', (err: { code?: string }) => err.code);
+const errorCode = (fn: () => Promise<unknown>) =>
+  fn().then(
+    () => 'opened',
+    (err: { code?: string }) => err.code,
+  );
 
 async function storeWithKeyring() {
   const db: SqlClient = await openMigrated();
@@ -35,8 +41,12 @@ async function storeWithKeyring() {
   const audit = new AuditChainWriter(db);
   const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0, cipher, audit });
   const sealedOf = async (hash: string): Promise<SealedBody> => {
-    const { rows: [r] } = await db.query<{ body_kek: string; body_kek_version: number; body_wrapped_key: string; body: string }>(
-      'SELECT body_kek, body_kek_version, body_wrapped_key, body FROM evidence WHERE hash = $1', [hash]);
+    const {
+      rows: [r],
+    } = await db.query<{ body_kek: string; body_kek_version: number; body_wrapped_key: string; body: string }>(
+      'SELECT body_kek, body_kek_version, body_wrapped_key, body FROM evidence WHERE hash = $1',
+      [hash],
+    );
     return { kekId: r!.body_kek, kekVersion: r!.body_kek_version, wrappedKey: r!.body_wrapped_key, body: r!.body };
   };
   return { db, keyDir, cipher, audit, store, sealedOf };
@@ -56,7 +66,9 @@ describe('retiring old evidence KEK versions', () => {
     expect(await cli.rotate()).toBe(2);
     const late = record(uniquePackage('retire-late'));
     await new PgEvidenceStore(db, { anchorGraceSeconds: 0, cipher: serviceCipher, audit }).save(late);
-    const { rows: [lateRow] } = await db.query<{ v: number }>('SELECT body_kek_version AS v FROM evidence WHERE hash = $1', [late.evidence.hashHex]);
+    const {
+      rows: [lateRow],
+    } = await db.query<{ v: number }>('SELECT body_kek_version AS v FROM evidence WHERE hash = $1', [late.evidence.hashHex]);
     expect(lateRow!.v).toBe(2);
 
     await expect(retireOldKeks(db, audit, keyDir)).rejects.toMatchObject({ code: 'kek_in_use', inUse: [{ version: 1, rows: 6 }] });
@@ -73,20 +85,35 @@ describe('retiring old evidence KEK versions', () => {
     // every body readable: by a process started now, by the one that loaded v1 before, by the store's own
     for (const c of [new LocalEvidenceCipher({ dir: keyDir }), serviceCipher, cipher]) {
       const reader = new PgEvidenceStore(db, { cipher: c });
-      for (const r of [...saved, late]) expect(((await reader.getEvidence(r.evidence.hashHex)) as StoredEvidence).evidence_package).toEqual(r.evidence.pkg);
+      for (const r of [...saved, late])
+        expect(((await reader.getEvidence(r.evidence.hashHex)) as StoredEvidence).evidence_package).toEqual(r.evidence.pkg);
     }
     expect((await retireOldKeks(db, audit, keyDir)).retired).toEqual([]); // idempotent
     // a body sealed with v1 just before the retirement (still queued in a group commit) cannot be stored
-    const refused = await db.query(
-      `INSERT INTO evidence (hash, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, body_kek, body_kek_version, body_wrapped_key, body)
+    const refused = await db
+      .query(
+        `INSERT INTO evidence (hash, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, body_kek, body_kek_version, body_wrapped_key, body)
        SELECT $1, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, now(), $2, $3, $4, $5 FROM evidence LIMIT 1`,
-      [stale.evidence.hashHex, staleSeal.kekId, staleSeal.kekVersion, staleSeal.wrappedKey, staleSeal.body])
-      .then(() => 'stored', (err: { code?: string }) => err.code);
+        [stale.evidence.hashHex, staleSeal.kekId, staleSeal.kekVersion, staleSeal.wrappedKey, staleSeal.body],
+      )
+      .then(
+        () => 'stored',
+        (err: { code?: string }) => err.code,
+      );
     expect(refused).toBe('23514');
-    expect(await db.query('DELETE FROM evidence_kek_retired').then(() => 'deleted', (err: { code?: string }) => err.code)).toBe('42501');
+    expect(
+      await db.query('DELETE FROM evidence_kek_retired').then(
+        () => 'deleted',
+        (err: { code?: string }) => err.code,
+      ),
+    ).toBe('42501');
     // a process that still had the old file in memory rotates: the next version, and v1 stays destroyed
     expect(await cipher.rotate()).toBe(3);
-    expect(keyFile(keyDir).keys.map((k) => [k.version, k.key !== undefined])).toEqual([[1, false], [2, true], [3, true]]);
+    expect(keyFile(keyDir).keys.map((k) => [k.version, k.key !== undefined])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+    ]);
   });
 
   it('purge + rotation + retirement: a purged body whose ciphertext survives elsewhere cannot be opened with the keyring; a keyring backed up before still opens it', async () => {
@@ -108,8 +135,16 @@ describe('retiring old evidence KEK versions', () => {
     expect(await errorCode(() => cipher.open(old.evidence.hashHex, leftover))).toBe('evidence_integrity'); // forgotten in memory too
     expect(readFileSync(join(keyDir, 'evidence-keks.json'), 'utf8')).not.toContain(keyFile(backup).keys[0]!.key!.ciphertext); // the sealed v1 is gone from the file
     // the kept body is readable; the backup's own keyring still opens what the backup holds
-    expect(((await new PgEvidenceStore(db, { cipher: new LocalEvidenceCipher({ dir: keyDir }) }).getEvidence(kept.evidence.hashHex)) as StoredEvidence).evidence_package).toEqual(kept.evidence.pkg);
-    expect((await new LocalEvidenceCipher({ dir: backup }).open(old.evidence.hashHex, leftover)).toString()).toBe(old.evidence.canonical.toString());
+    expect(
+      (
+        (await new PgEvidenceStore(db, { cipher: new LocalEvidenceCipher({ dir: keyDir }) }).getEvidence(
+          kept.evidence.hashHex,
+        )) as StoredEvidence
+      ).evidence_package,
+    ).toEqual(kept.evidence.pkg);
+    expect((await new LocalEvidenceCipher({ dir: backup }).open(old.evidence.hashHex, leftover)).toString()).toBe(
+      old.evidence.canonical.toString(),
+    );
   });
 });
 
@@ -137,7 +172,10 @@ describe('afdp-notary rewrap --rotate --retire-old on the embedded default', () 
     const done = await runCli({ NOTARY_DATA_DIR: dataDir }, ['rewrap', '--rotate', '--retire-old']);
     expect(done.code, done.lines.join('\n')).toBe(0);
     expect(done.lines.join('\n')).toMatch(/retired evidence KEK version 1/);
-    expect(keyFile(join(dataDir, 'keyring')).keys.map((k) => [k.version, k.key !== undefined])).toEqual([[1, false], [2, true]]);
+    expect(keyFile(join(dataDir, 'keyring')).keys.map((k) => [k.version, k.key !== undefined])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     const audit = await runCli({ NOTARY_DATA_DIR: dataDir }, ['audit', 'verify', '--json']);
     expect(audit.code, audit.lines.join('\n')).toBe(0);
 

@@ -9,7 +9,9 @@ async function terminateSessions(url: string, applicationName: string): Promise<
   const admin = connectPostgres(url, 1);
   try {
     const { rows } = await admin.query<{ n: number }>(
-      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [applicationName]);
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [applicationName],
+    );
     return rows[0]!.n;
   } finally {
     await admin.close();
@@ -19,35 +21,38 @@ async function terminateSessions(url: string, applicationName: string): Promise<
 describe.each(backends)('the pg client when sessions are terminated (%s)', (backend) => {
   const fresh = () => (backend === 'postgres' ? freshPostgresDatabase() : freshEmbeddedDatabase());
 
-  it.skipIf(skipBackend(backend))('a transaction whose session is killed fails as unavailable, nothing escapes as an uncaught error, and the pool serves again', async () => {
-    const url = await fresh();
-    const db = connectPostgres(url, { poolSize: 4, applicationName: 'victim' });
-    await db.exec('CREATE TABLE t (n int)');
-    const uncaught: unknown[] = [];
-    const onUncaught = (err: unknown) => uncaught.push(err);
-    process.on('uncaughtException', onUncaught);
-    try {
-      // the session dies while the transaction holds it between two statements (checked out, idle)
-      const tx = db.transaction(async (t) => {
-        await t.query('INSERT INTO t VALUES (1)');
+  it.skipIf(skipBackend(backend))(
+    'a transaction whose session is killed fails as unavailable, nothing escapes as an uncaught error, and the pool serves again',
+    async () => {
+      const url = await fresh();
+      const db = connectPostgres(url, { poolSize: 4, applicationName: 'victim' });
+      await db.exec('CREATE TABLE t (n int)');
+      const uncaught: unknown[] = [];
+      const onUncaught = (err: unknown) => uncaught.push(err);
+      process.on('uncaughtException', onUncaught);
+      try {
+        // the session dies while the transaction holds it between two statements (checked out, idle)
+        const tx = db.transaction(async (t) => {
+          await t.query('INSERT INTO t VALUES (1)');
+          expect(await terminateSessions(url, 'victim')).toBeGreaterThan(0);
+          await sleep(300); // the 'error' event arrives now, on a checked-out client
+          await t.query('INSERT INTO t VALUES (2)');
+        });
+        await expect(tx).rejects.toMatchObject({ code: 'unavailable', retryable: true });
+        // idle pooled sessions killed too: the pool drops them and connects anew
+        await db.query('SELECT 1');
         expect(await terminateSessions(url, 'victim')).toBeGreaterThan(0);
-        await sleep(300); // the 'error' event arrives now, on a checked-out client
-        await t.query('INSERT INTO t VALUES (2)');
-      });
-      await expect(tx).rejects.toMatchObject({ code: 'unavailable', retryable: true });
-      // idle pooled sessions killed too: the pool drops them and connects anew
-      await db.query('SELECT 1');
-      expect(await terminateSessions(url, 'victim')).toBeGreaterThan(0);
-      await sleep(300);
-      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(0); // the killed transaction left nothing
-      await db.transaction((t) => t.query('INSERT INTO t VALUES (3)'));
-      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(1);
-    } finally {
-      process.removeListener('uncaughtException', onUncaught);
-      await db.close();
-    }
-    expect(uncaught).toEqual([]);
-  });
+        await sleep(300);
+        expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(0); // the killed transaction left nothing
+        await db.transaction((t) => t.query('INSERT INTO t VALUES (3)'));
+        expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(1);
+      } finally {
+        process.removeListener('uncaughtException', onUncaught);
+        await db.close();
+      }
+      expect(uncaught).toEqual([]);
+    },
+  );
 
   it.skipIf(skipBackend(backend))('tells availability failures from request errors', async () => {
     const db = connectPostgres(await fresh(), 1);

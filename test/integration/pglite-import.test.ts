@@ -39,7 +39,12 @@ describe('a data folder written by the PGlite versions', () => {
         expect(verdict.body).toMatchObject({ is_valid: true });
       }
       // the Idempotency-Key claimed before the import still returns the same receipt
-      const replay = await app.rest.inject({ method: 'POST', url: '/api/v1/evidence/sign', headers: { 'idempotency-key': 'fixture-key-1' }, payload: { evidence_package: expected.signed[0]!.evidence_package } });
+      const replay = await app.rest.inject({
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        headers: { 'idempotency-key': 'fixture-key-1' },
+        payload: { evidence_package: expected.signed[0]!.evidence_package },
+      });
       expect(replay.statusCode).toBe(200);
       expect(replay.json().receipt.signature_b64).toBe(expected.signed[0]!.receipt.signature_b64);
       expect((await json(app, `/api/v1/workflows/${expected.batch.workflow_id}/status`)).body.status).toBe('completed');
@@ -51,7 +56,10 @@ describe('a data folder written by the PGlite versions', () => {
       const before = (await json(app, '/api/v1/log')).body.treeSize as number;
       const fresh = await json(app, '/api/v1/evidence/sign', { evidence_package: uniquePackage('after-import') });
       expect(fresh.body.receipt.log_index).toBe(before);
-      expect((await json(app, '/api/v1/evidence/validate', { evidence_package: uniquePackage('after-import'), receipt: fresh.body.receipt })).body.is_valid).toBe(true);
+      expect(
+        (await json(app, '/api/v1/evidence/validate', { evidence_package: uniquePackage('after-import'), receipt: fresh.body.receipt }))
+          .body.is_valid,
+      ).toBe(true);
       await app.security.audit.flush();
       expect(await app.security.audit.verify()).toMatchObject({ ok: true });
     } finally {

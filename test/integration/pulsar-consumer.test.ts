@@ -3,8 +3,16 @@ import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { modelDeploymentEvent } from '../../examples/publish-event.js';
 import {
-  decodeEvent, PgEventLedger, resolvePulsarConfig, startPulsarConsumer, toEvidencePackages,
-  type EventLedger, type NotaryErrorMessage, type NotaryResultMessage, type PulsarConsumerHandle, type PulsarOptions,
+  decodeEvent,
+  PgEventLedger,
+  resolvePulsarConfig,
+  startPulsarConsumer,
+  toEvidencePackages,
+  type EventLedger,
+  type NotaryErrorMessage,
+  type NotaryResultMessage,
+  type PulsarConsumerHandle,
+  type PulsarOptions,
 } from '../../src/adapters/events/index.js';
 import { LocalKeyringSigner } from '../../src/adapters/signer/local/index.js';
 import { PgEvidenceStore } from '../../src/adapters/store/pg-evidence-store.js';
@@ -19,7 +27,9 @@ import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
 const logger = pino({ level: 'silent' });
 const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 type NotaryPort = Pick<Notary, 'prepare' | 'notarizePrepared'>;
 
@@ -36,29 +46,56 @@ let shared: Promise<{ db: SqlClient; store: PgEvidenceStore; log: EmbeddedLog; s
 function base() {
   return (shared ??= (async () => {
     const db = await openMigrated();
-    const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'test/log', url: 'http://log.test' });
+    const log = await EmbeddedLog.open({
+      db,
+      key: await loadOrCreateLogKey(db, randomBytes(32)),
+      origin: 'test/log',
+      url: 'http://log.test',
+    });
     return { db, store: new PgEvidenceStore(db), log, signer: new LocalKeyringSigner({ dir: tempDir() }) };
   })());
 }
-afterAll(async () => { await (await shared)?.db.close(); });
+afterAll(async () => {
+  await (await shared)?.db.close();
+});
 
 /** The real core, store, embedded log and ledger on the embedded PostgreSQL, behind the real adapter over a fake broker. */
 async function setup(o: SetupOptions = {}) {
   const { db, store, log, signer } = await base();
   const notary = new Notary({
-    signer, log, store: o.store?.(store) ?? store, logger, limits: DEFAULT_LIMITS, clock: { now: () => new Date() }, ids: { next: randomUUID },
+    signer,
+    log,
+    store: o.store?.(store) ?? store,
+    logger,
+    limits: DEFAULT_LIMITS,
+    clock: { now: () => new Date() },
+    ids: { next: randomUUID },
   });
   const ledger = new PgEventLedger(db);
   const broker = new FakePulsarBroker();
-  const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', nackRedeliverMs: 10, backoff: { baseMs: 10, maxMs: 40 }, receivePollMs: 10, ...o.config });
+  const config = resolvePulsarConfig({
+    serviceUrl: 'pulsar://fake',
+    nackRedeliverMs: 10,
+    backoff: { baseMs: 10, maxMs: 40 },
+    receivePollMs: 10,
+    ...o.config,
+  });
   const start = async (port: NotaryPort = o.notary?.(notary) ?? notary): Promise<PulsarConsumerHandle> => {
-    const handle = await startPulsarConsumer({ config, notary: port, ledger: o.ledger?.(ledger) ?? ledger, logger, clientFactory: async () => broker.client(), onOutcome: o.onOutcome });
+    const handle = await startPulsarConsumer({
+      config,
+      notary: port,
+      ledger: o.ledger?.(ledger) ?? ledger,
+      logger,
+      clientFactory: async () => broker.client(),
+      onOutcome: o.onOutcome,
+    });
     cleanups.push(() => handle.stop(0));
     return handle;
   };
   const send = (event: Record<string, unknown>, properties: Record<string, string> = {}) =>
     broker.publish(config.topics.events, Buffer.from(JSON.stringify(event)), { event_id: String(event.event_id), ...properties });
-  const read = <T>(topic: keyof typeof config.topics) => broker.messages(config.topics[topic]).map((m) => JSON.parse(m.data.toString()) as T);
+  const read = <T>(topic: keyof typeof config.topics) =>
+    broker.messages(config.topics[topic]).map((m) => JSON.parse(m.data.toString()) as T);
   const pending = () => broker.unacknowledged(config.topics.events, config.subscription);
   /** how many workflows signed the package this event maps to */
   const signatures = async (event: Record<string, unknown>) => {
@@ -78,7 +115,9 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
 /** A notary whose notarizePrepared waits for release(): holds messages in flight. */
 function gated(real: Notary) {
   let open!: () => void;
-  const gate = new Promise<void>((r) => { open = r; });
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
   const state = { active: 0, peak: 0, release: () => open() };
   const port: NotaryPort = {
     prepare: (raw, path) => real.prepare(raw, path),
@@ -97,15 +136,22 @@ describe('Pulsar consumer over a fake broker, real core and store', () => {
     const t = await setup();
     await t.start();
     const simple = modelDeploymentEvent();
-    const pkgs = [1, 2].map((n) => ({ ...(toEvidencePackages(decodeEvent(Buffer.from(JSON.stringify(simple))))[0] as object), metadata: { n } }));
+    const pkgs = [1, 2].map((n) => ({
+      ...(toEvidencePackages(decodeEvent(Buffer.from(JSON.stringify(simple))))[0] as object),
+      metadata: { n },
+    }));
     const batch = modelDeploymentEvent({ workflow_config: { workflow_type: 'batch_sign' }, evidence_packages: pkgs });
     t.send(simple);
     t.send(batch);
     await until(() => t.read('status').length === 2 && t.pending() === 0);
     const results = t.read<NotaryResultMessage>('results');
-    expect(results.map((r) => [r.event_id, r.workflow_type])).toEqual(expect.arrayContaining([
-      [simple.event_id, 'simple_sign'], [batch.event_id, 'batch_sign'], [batch.event_id, 'batch_sign'],
-    ]));
+    expect(results.map((r) => [r.event_id, r.workflow_type])).toEqual(
+      expect.arrayContaining([
+        [simple.event_id, 'simple_sign'],
+        [batch.event_id, 'batch_sign'],
+        [batch.event_id, 'batch_sign'],
+      ]),
+    );
     const mine = results.find((r) => r.event_id === simple.event_id)!;
     expect(mine.receipt?.anchoring).toBe('anchored');
     const signedPkg = toEvidencePackages(decodeEvent(Buffer.from(JSON.stringify(simple))))[0];
@@ -133,20 +179,30 @@ describe('Pulsar consumer over a fake broker, real core and store', () => {
     await until(() => t.broker.messages(t.config.topics.dlq).length === 1 && t.pending() === 0);
     const [dead] = t.broker.messages(t.config.topics.dlq);
     expect(dead!.data.toString()).toBe('{"event_id": "half');
-    expect(dead!.properties).toMatchObject({ event_id: 'poison-1', afdp_error_code: 'invalid_request', afdp_original_topic: t.config.topics.events });
+    expect(dead!.properties).toMatchObject({
+      event_id: 'poison-1',
+      afdp_error_code: 'invalid_request',
+      afdp_original_topic: t.config.topics.events,
+    });
     expect(t.read<NotaryErrorMessage>('errors')[0]).toMatchObject({ event_id: 'poison-1', error_type: 'validation' });
     expect(t.read('results')).toEqual([]);
   });
 });
 
 /** Delegates to the real store, but the first `n` saves fail as a database blip does. */
-const savesFail = (n: number) => (s: PgEvidenceStore): EvidenceStore => new Proxy(s, {
-  get(target, prop) {
-    if (prop === 'save' && n-- > 0) return async () => { throw new NotaryError('unavailable', 'evidence store save failed'); };
-    const v = Reflect.get(target, prop, target);
-    return typeof v === 'function' ? v.bind(target) : v;
-  },
-});
+const savesFail =
+  (n: number) =>
+  (s: PgEvidenceStore): EvidenceStore =>
+    new Proxy(s, {
+      get(target, prop) {
+        if (prop === 'save' && n-- > 0)
+          return async () => {
+            throw new NotaryError('unavailable', 'evidence store save failed');
+          };
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
 
 describe('Pulsar consumer: failures mid-message are redelivered and signed once', () => {
   it('the store failing before the evidence is durable: nacked, redelivered, signed once', async () => {
@@ -168,7 +224,12 @@ describe('Pulsar consumer: failures mid-message are redelivered and signed once'
     await until(() => t.read('results').length === 1 && t.pending() === 0 && outcomes.includes('dlq'));
     const count = (o: string) => outcomes.filter((x) => x === o).length;
     // the good event: nacked once (store blip), then acked on redelivery; the poison one: dead-lettered
-    expect({ consumed: count('consumed'), acked: count('acked'), nacked: count('nacked'), dlq: count('dlq') }).toEqual({ consumed: 3, acked: 1, nacked: 1, dlq: 1 });
+    expect({ consumed: count('consumed'), acked: count('acked'), nacked: count('nacked'), dlq: count('dlq') }).toEqual({
+      consumed: 3,
+      acked: 1,
+      nacked: 1,
+      dlq: 1,
+    });
   });
 
   it('the process failing after the evidence is durable but before the ack: the redelivery replays the same workflow', async () => {

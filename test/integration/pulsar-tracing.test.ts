@@ -17,18 +17,31 @@ provider.register();
 afterAll(() => provider.shutdown());
 
 describe('Pulsar consumer tracing', () => {
-  it('continues the producer\'s traceparent and passes the trace on in what it publishes', async () => {
+  it("continues the producer's traceparent and passes the trace on in what it publishes", async () => {
     const broker = new FakePulsarBroker();
     const config = resolvePulsarConfig({ serviceUrl: 'pulsar://fake', receivePollMs: 10 });
     const rows = new Map();
     const ledger: EventLedger = { find: async (id) => rows.get(id) ?? null, record: async (e) => (rows.set(e.eventId, e), e) };
     const notary = {
       prepare: (raw: unknown, path?: string) => prepareEvidence(raw, DEFAULT_LIMITS, path),
-      notarizePrepared: async (ev) => ({ workflow: { id: 'w-1' }, receipt: { evidence_package_hash: ev.hashHex, anchoring: 'anchored' } as Receipt, replayed: false }) as NotarizeResult,
+      notarizePrepared: async (ev) =>
+        ({
+          workflow: { id: 'w-1' },
+          receipt: { evidence_package_hash: ev.hashHex, anchoring: 'anchored' } as Receipt,
+          replayed: false,
+        }) as NotarizeResult,
     } satisfies Pick<Notary, 'prepare' | 'notarizePrepared'>;
-    const handle = await startPulsarConsumer({ config, notary, ledger, logger: pino({ level: 'silent' }), clientFactory: async () => broker.client() });
+    const handle = await startPulsarConsumer({
+      config,
+      notary,
+      ledger,
+      logger: pino({ level: 'silent' }),
+      clientFactory: async () => broker.client(),
+    });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    broker.publish(config.topics.events, Buffer.from(JSON.stringify(modelDeploymentEvent())), { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    broker.publish(config.topics.events, Buffer.from(JSON.stringify(modelDeploymentEvent())), {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
     for (let i = 0; i < 500 && broker.messages(config.topics.status).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await handle.stop(1000);
     const span = exporter.getFinishedSpans().find((s) => s.name === `process ${config.topics.events}`);

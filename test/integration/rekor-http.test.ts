@@ -62,8 +62,14 @@ describe('toLogEntry', () => {
     expect(() => toLogEntry('u', { body: 'x', integratedTime: 1, logID: 'l', logIndex: 1 })).toThrow(/inclusionProof/);
     expect(() =>
       toLogEntry('u', {
-        body: 'x', integratedTime: '1', logID: 'l', logIndex: 1,
-        verification: { signedEntryTimestamp: 's', inclusionProof: { logIndex: 0, rootHash: 'r', treeSize: 1, hashes: [], checkpoint: 'c' } },
+        body: 'x',
+        integratedTime: '1',
+        logID: 'l',
+        logIndex: 1,
+        verification: {
+          signedEntryTimestamp: 's',
+          inclusionProof: { logIndex: 0, rootHash: 'r', treeSize: 1, hashes: [], checkpoint: 'c' },
+        },
       }),
     ).toThrow(/integratedTime/);
   });

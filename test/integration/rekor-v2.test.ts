@@ -21,7 +21,16 @@ describe('RekorV2Log', () => {
   let server: RekorV2Server;
   let log: RekorV2Log;
   const logFor = (s: RekorV2Server, over: Partial<ConstructorParameters<typeof RekorV2Log>[0]> = {}) =>
-    new RekorV2Log({ url: s.url, tilesUrl: s.url, origin: s.origin, publicKeyPem: s.publicKeyPem, retries: 3, retryBaseDelayMs: 5, timeoutMs: 2000, ...over });
+    new RekorV2Log({
+      url: s.url,
+      tilesUrl: s.url,
+      origin: s.origin,
+      publicKeyPem: s.publicKeyPem,
+      retries: 3,
+      retryBaseDelayMs: 5,
+      timeoutMs: 2000,
+      ...over,
+    });
   beforeAll(async () => {
     server = await startRekorV2Server();
     log = logFor(server);
@@ -93,15 +102,17 @@ describe('RekorV2Log', () => {
     expect(err.message).toMatch(message);
   });
 
-  it.each([['tile', /inclusion: leaf is not included/], ['bundle', /body: |malformed or forged/]] as const)(
-    'refuses a read-back from tampered tiles (%s)', async (tamper, message) => {
-      const req = anchor();
-      await log.append(req);
-      server.tamper = tamper;
-      const err = await rejection(log.append(req)); // 409 → read back
-      expect(err.code).toBe('internal');
-      expect(err.message).toMatch(message);
-    });
+  it.each([
+    ['tile', /inclusion: leaf is not included/],
+    ['bundle', /body: |malformed or forged/],
+  ] as const)('refuses a read-back from tampered tiles (%s)', async (tamper, message) => {
+    const req = anchor();
+    await log.append(req);
+    server.tamper = tamper;
+    const err = await rejection(log.append(req)); // 409 → read back
+    expect(err.code).toBe('internal');
+    expect(err.message).toMatch(message);
+  });
 
   it('refuses answers signed by a key other than the pinned one (same origin)', async () => {
     const other = createPublicKey(generateEd25519Key()).export({ type: 'spki', format: 'pem' }).toString();
@@ -122,7 +133,13 @@ describe('RekorV2Log', () => {
       const entry = await l.append(req);
       expect(entryIsValid(verifyLogEntry(entry, createPublicKey(ecdsa.publicKeyPem), req, { keyName: ecdsa.origin }))).toBe(true);
       const info = await l.info();
-      expect(info).toMatchObject({ apiVersion: 2, origin: 'ecdsa.rekor.loopback', keyName: 'ecdsa.rekor.loopback', url: ecdsa.url, tilesUrl: ecdsa.url });
+      expect(info).toMatchObject({
+        apiVersion: 2,
+        origin: 'ecdsa.rekor.loopback',
+        keyName: 'ecdsa.rekor.loopback',
+        url: ecdsa.url,
+        tilesUrl: ecdsa.url,
+      });
       expect(info.vkey).toBeUndefined();
       // C2SP vkey: <name>+<key hint hex>+base64(0x01 || Ed25519 key)
       const [, name, hint, key] = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec((await log.info()).vkey!)!;
@@ -136,17 +153,26 @@ describe('RekorV2Log', () => {
   });
 
   it('a dead log is "unavailable"; a key that is not Ed25519/ECDSA is refused at construction', async () => {
-    const dead = new RekorV2Log({ url: 'http://127.0.0.1:1', tilesUrl: 'http://127.0.0.1:1', origin: 'x', publicKeyPem: server.publicKeyPem, retries: 0 });
+    const dead = new RekorV2Log({
+      url: 'http://127.0.0.1:1',
+      tilesUrl: 'http://127.0.0.1:1',
+      origin: 'x',
+      publicKeyPem: server.publicKeyPem,
+      retries: 0,
+    });
     expect((await rejection(dead.ping())).code).toBe('unavailable');
     expect(() => new RekorV2Log({ url: server.url, tilesUrl: server.url, origin: 'x', publicKeyPem: 'not a key' })).toThrow(NotaryError);
   });
 });
 
 describe('loopback Rekor v2 follows rekor-tiles', () => {
-  it('refuses unknown fields like grpc-gateway\'s strict protojson, and serves no read API under /api/v2', async () => {
+  it("refuses unknown fields like grpc-gateway's strict protojson, and serves no read API under /api/v2", async () => {
     const s = await startRekorV2Server();
     try {
-      const post = await fetch(`${s.url}/api/v2/log/entries`, { method: 'POST', body: JSON.stringify({ hashedRekordRequestV002: { digest: 'AA==', surprise: 1 } }) });
+      const post = await fetch(`${s.url}/api/v2/log/entries`, {
+        method: 'POST',
+        body: JSON.stringify({ hashedRekordRequestV002: { digest: 'AA==', surprise: 1 } }),
+      });
       expect(post.status).toBe(400);
       expect(await post.json()).toEqual({ code: 3, message: 'proto: (line 1:2): unknown field "surprise"', details: [] });
       expect((await fetch(`${s.url}/api/v2/checkpoint`)).status).toBe(501);

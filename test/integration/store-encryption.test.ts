@@ -18,17 +18,23 @@ import { record, uniquePackage } from '../support/records.js';
 import { tamper } from '../support/tamper.js';
 
 const marker = () => `PHI-MARKER-${randomBytes(12).toString('hex')}`;
-const withMarker = (m: string, n: string) => { const p = uniquePackage(n); return { ...p, metadata: { ...p.metadata, patient_note: m } }; };
+const withMarker = (m: string, n: string) => {
+  const p = uniquePackage(n);
+  return { ...p, metadata: { ...p.metadata, patient_note: m } };
+};
 
 /** Every row of every table of the database as text: what a COPY … TO STDOUT dump holds. */
 async function everyRowAsText(db: SqlClient): Promise<string> {
-  const { rows: tables } = await db.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+  const { rows: tables } = await db.query<{ t: string }>(
+    `SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+  );
   const parts: string[] = [];
   for (const { t } of tables) parts.push(...(await db.query<{ r: string }>(`SELECT x::text AS r FROM ${t} x`)).rows.map((r) => r.r));
   return parts.join('\n');
 }
 
-const body = (ev: StoredEvidence | { purged_at: string } | undefined) => (ev && !isPurged(ev as never) ? (ev as StoredEvidence).evidence_package : undefined);
+const body = (ev: StoredEvidence | { purged_at: string } | undefined) =>
+  ev && !isPurged(ev as never) ? (ev as StoredEvidence).evidence_package : undefined;
 
 describe.each(backends)('evidence bodies at rest on %s', (backend) => {
   let db: SqlClient;
@@ -53,7 +59,10 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
     await store.save(r);
     expect(body(await store.getEvidence(r.evidence.hashHex))).toEqual(r.evidence.pkg);
     expect(JSON.stringify(body(await store.getEvidence(r.evidence.hashHex)))).toContain(m);
-    const { rows } = await db.query<{ canonical: string | null; body_kek_version: number }>('SELECT canonical, body_kek_version FROM evidence WHERE hash = $1', [r.evidence.hashHex]);
+    const { rows } = await db.query<{ canonical: string | null; body_kek_version: number }>(
+      'SELECT canonical, body_kek_version FROM evidence WHERE hash = $1',
+      [r.evidence.hashHex],
+    );
     expect(rows[0]).toEqual({ canonical: null, body_kek_version: 1 });
     expect(await everyRowAsText(db)).not.toContain(m);
     // the clear columns still answer queries
@@ -61,20 +70,25 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
     expect(found.items.map((e) => e.evidence_package_hash)).toContain(r.evidence.hashHex);
   });
 
-  it.skipIf(skipBackend(backend))('after a KEK rotation, rewrap moves every data key to the new version and every body stays readable', async () => {
-    const saved = Array.from({ length: 40 }, (_, i) => record(uniquePackage(`rotate-${i}-${marker()}`)));
-    await Promise.all(saved.map((r) => store.save(r)));
-    expect(await cipher.rotate()).toBe(2);
-    const report = await rewrapBodies(db, cipher);
-    expect(report.kekVersion).toBe(2);
-    expect(report.rewrapped).toBeGreaterThanOrEqual(saved.length);
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM evidence WHERE body IS NOT NULL AND body_kek_version <> 2');
-    expect(rows[0]!.n).toBe(0);
-    // a process that loaded the keys before the rotation (the running service) reads them too
-    const fresh = new PgEvidenceStore(db, { cipher: new LocalEvidenceCipher({ dir: keyDir }) });
-    for (const r of saved) expect(body(await fresh.getEvidence(r.evidence.hashHex))).toEqual(r.evidence.pkg);
-    expect((await rewrapBodies(db, cipher)).rewrapped).toBe(0); // idempotent
-  });
+  it.skipIf(skipBackend(backend))(
+    'after a KEK rotation, rewrap moves every data key to the new version and every body stays readable',
+    async () => {
+      const saved = Array.from({ length: 40 }, (_, i) => record(uniquePackage(`rotate-${i}-${marker()}`)));
+      await Promise.all(saved.map((r) => store.save(r)));
+      expect(await cipher.rotate()).toBe(2);
+      const report = await rewrapBodies(db, cipher);
+      expect(report.kekVersion).toBe(2);
+      expect(report.rewrapped).toBeGreaterThanOrEqual(saved.length);
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM evidence WHERE body IS NOT NULL AND body_kek_version <> 2',
+      );
+      expect(rows[0]!.n).toBe(0);
+      // a process that loaded the keys before the rotation (the running service) reads them too
+      const fresh = new PgEvidenceStore(db, { cipher: new LocalEvidenceCipher({ dir: keyDir }) });
+      for (const r of saved) expect(body(await fresh.getEvidence(r.evidence.hashHex))).toEqual(r.evidence.pkg);
+      expect((await rewrapBodies(db, cipher)).rewrapped).toBe(0); // idempotent
+    },
+  );
 
   it.skipIf(skipBackend(backend))('rows written in clear before the migration are read as they are, then sealed by rewrap', async () => {
     const m = marker();
@@ -91,57 +105,79 @@ describe.each(backends)('evidence bodies at rest on %s', (backend) => {
     const r = record(uniquePackage(`final-${marker()}`));
     await store.save(r);
     for (const sql of [
-      'UPDATE evidence SET event_type = \'x\' WHERE hash = $1',
-      'UPDATE evidence SET canonical = \'{}\', body = NULL, body_wrapped_key = NULL WHERE hash = $1',
+      "UPDATE evidence SET event_type = 'x' WHERE hash = $1",
+      "UPDATE evidence SET canonical = '{}', body = NULL, body_wrapped_key = NULL WHERE hash = $1",
       'DELETE FROM evidence WHERE hash = $1',
-    ]) await expect(db.query(sql, [r.evidence.hashHex])).rejects.toMatchObject({ code: '42501' });
+    ])
+      await expect(db.query(sql, [r.evidence.hashHex])).rejects.toMatchObject({ code: '42501' });
   });
 
-  it.skipIf(skipBackend(backend))('retention purges expired bodies with an audit row each; the receipt record stays and a purge cannot be undone', async () => {
-    const r = record(uniquePackage(`purge-${marker()}`), new Date(Date.now() - 3 * 86_400_000));
-    await store.save(r);
-    const kept = record(uniquePackage(`keep-${marker()}`));
-    await store.save(kept);
-    const purged = await purgeExpiredBodies(db, audit, new Date(Date.now() - 2 * 86_400_000), 2);
-    expect(purged).toBeGreaterThanOrEqual(1);
-    const gone = await store.getEvidence(r.evidence.hashHex);
-    expect(gone && isPurged(gone)).toBe(true);
-    expect(gone?.workflow_ids).toEqual([r.workflow.id]);
-    expect(body(await store.getEvidence(kept.evidence.hashHex))).toEqual(kept.evidence.pkg);
-    expect((await store.getReceiptRecord(r.workflow.id))?.signature.signature).toEqual(r.signature.signature);
-    const { rows } = await db.query<{ details: string }>('SELECT details::text FROM audit_log WHERE event = \'evidence.purged\'');
-    expect(rows.map((x) => JSON.parse(x.details).evidence_hash)).toContain(r.evidence.hashHex);
-    expect((await store.findEvidence({ actorId: r.evidence.pkg.actor.id, pageSize: 500 })).items.map((e) => e.evidence_package_hash)).not.toContain(r.evidence.hashHex);
-    const { rows: raw } = await db.query('SELECT canonical, body, body_wrapped_key FROM evidence WHERE hash = $1', [r.evidence.hashHex]);
-    expect(raw[0]).toEqual({ canonical: null, body: null, body_wrapped_key: null });
-    await expect(db.query('UPDATE evidence SET body_purged_at = NULL, canonical = \'{}\' WHERE hash = $1', [r.evidence.hashHex])).rejects.toMatchObject({ code: '42501' });
-    expect(await purgeExpiredBodies(db, audit, new Date(Date.now() - 2 * 86_400_000), 2)).toBe(0);
-  });
+  it.skipIf(skipBackend(backend))(
+    'retention purges expired bodies with an audit row each; the receipt record stays and a purge cannot be undone',
+    async () => {
+      const r = record(uniquePackage(`purge-${marker()}`), new Date(Date.now() - 3 * 86_400_000));
+      await store.save(r);
+      const kept = record(uniquePackage(`keep-${marker()}`));
+      await store.save(kept);
+      const purged = await purgeExpiredBodies(db, audit, new Date(Date.now() - 2 * 86_400_000), 2);
+      expect(purged).toBeGreaterThanOrEqual(1);
+      const gone = await store.getEvidence(r.evidence.hashHex);
+      expect(gone && isPurged(gone)).toBe(true);
+      expect(gone?.workflow_ids).toEqual([r.workflow.id]);
+      expect(body(await store.getEvidence(kept.evidence.hashHex))).toEqual(kept.evidence.pkg);
+      expect((await store.getReceiptRecord(r.workflow.id))?.signature.signature).toEqual(r.signature.signature);
+      const { rows } = await db.query<{ details: string }>("SELECT details::text FROM audit_log WHERE event = 'evidence.purged'");
+      expect(rows.map((x) => JSON.parse(x.details).evidence_hash)).toContain(r.evidence.hashHex);
+      expect(
+        (await store.findEvidence({ actorId: r.evidence.pkg.actor.id, pageSize: 500 })).items.map((e) => e.evidence_package_hash),
+      ).not.toContain(r.evidence.hashHex);
+      const { rows: raw } = await db.query('SELECT canonical, body, body_wrapped_key FROM evidence WHERE hash = $1', [r.evidence.hashHex]);
+      expect(raw[0]).toEqual({ canonical: null, body: null, body_wrapped_key: null });
+      await expect(
+        db.query("UPDATE evidence SET body_purged_at = NULL, canonical = '{}' WHERE hash = $1", [r.evidence.hashHex]),
+      ).rejects.toMatchObject({ code: '42501' });
+      expect(await purgeExpiredBodies(db, audit, new Date(Date.now() - 2 * 86_400_000), 2)).toBe(0);
+    },
+  );
   // last: it leaves two tampered rows behind
-  it.skipIf(skipBackend(backend))('a ciphertext or wrapped key swapped between two rows is refused on read (GCM tag, AAD = the hash)', async () => {
-    const [a, b] = [record(uniquePackage(`swap-a-${marker()}`)), record(uniquePackage(`swap-b-${marker()}`))];
-    await Promise.all([store.save(a), store.save(b)]);
-    // the trigger refuses it as a statement …
-    await expect(db.query('UPDATE evidence SET body = (SELECT body FROM evidence WHERE hash = $2) WHERE hash = $1', [a.evidence.hashHex, b.evidence.hashHex]))
-      .rejects.toMatchObject({ code: '42501' });
-    // … and a writer who switches it off is caught by the reader
-    await tamper(db, 'evidence', [[
-      `UPDATE evidence x SET body = y.body, body_wrapped_key = y.body_wrapped_key FROM evidence y
-        WHERE (x.hash, y.hash) IN (($1, $2), ($2, $1))`, [a.evidence.hashHex, b.evidence.hashHex]]]);
-    await expect(store.getEvidence(a.evidence.hashHex)).rejects.toBeInstanceOf(EvidenceIntegrityError);
-    await expect(store.getEvidence(b.evidence.hashHex)).rejects.toBeInstanceOf(EvidenceIntegrityError);
-    // the wrapped key alone may change (a re-wrap), but another row's does not open this one
-    const c = record(uniquePackage(`swap-c-${marker()}`));
-    await store.save(c);
-    await db.query('UPDATE evidence SET body_wrapped_key = (SELECT body_wrapped_key FROM evidence WHERE hash = $2) WHERE hash = $1', [c.evidence.hashHex, a.evidence.hashHex]);
-    await expect(store.getEvidence(c.evidence.hashHex)).rejects.toMatchObject({ code: 'evidence_integrity' });
-    // a re-wrap reports the rows it cannot open and moves on with the others
-    const d = record(uniquePackage(`swap-d-${marker()}`));
-    await store.save(d);
-    await cipher.rotate();
-    const report = await rewrapBodies(db, cipher);
-    expect(report.refused).toEqual(expect.arrayContaining([a.evidence.hashHex, b.evidence.hashHex, c.evidence.hashHex]));
-    expect(report.refused).not.toContain(d.evidence.hashHex);
-    expect(body(await store.getEvidence(d.evidence.hashHex))).toEqual(d.evidence.pkg);
-  });
+  it.skipIf(skipBackend(backend))(
+    'a ciphertext or wrapped key swapped between two rows is refused on read (GCM tag, AAD = the hash)',
+    async () => {
+      const [a, b] = [record(uniquePackage(`swap-a-${marker()}`)), record(uniquePackage(`swap-b-${marker()}`))];
+      await Promise.all([store.save(a), store.save(b)]);
+      // the trigger refuses it as a statement …
+      await expect(
+        db.query('UPDATE evidence SET body = (SELECT body FROM evidence WHERE hash = $2) WHERE hash = $1', [
+          a.evidence.hashHex,
+          b.evidence.hashHex,
+        ]),
+      ).rejects.toMatchObject({ code: '42501' });
+      // … and a writer who switches it off is caught by the reader
+      await tamper(db, 'evidence', [
+        [
+          `UPDATE evidence x SET body = y.body, body_wrapped_key = y.body_wrapped_key FROM evidence y
+        WHERE (x.hash, y.hash) IN (($1, $2), ($2, $1))`,
+          [a.evidence.hashHex, b.evidence.hashHex],
+        ],
+      ]);
+      await expect(store.getEvidence(a.evidence.hashHex)).rejects.toBeInstanceOf(EvidenceIntegrityError);
+      await expect(store.getEvidence(b.evidence.hashHex)).rejects.toBeInstanceOf(EvidenceIntegrityError);
+      // the wrapped key alone may change (a re-wrap), but another row's does not open this one
+      const c = record(uniquePackage(`swap-c-${marker()}`));
+      await store.save(c);
+      await db.query('UPDATE evidence SET body_wrapped_key = (SELECT body_wrapped_key FROM evidence WHERE hash = $2) WHERE hash = $1', [
+        c.evidence.hashHex,
+        a.evidence.hashHex,
+      ]);
+      await expect(store.getEvidence(c.evidence.hashHex)).rejects.toMatchObject({ code: 'evidence_integrity' });
+      // a re-wrap reports the rows it cannot open and moves on with the others
+      const d = record(uniquePackage(`swap-d-${marker()}`));
+      await store.save(d);
+      await cipher.rotate();
+      const report = await rewrapBodies(db, cipher);
+      expect(report.refused).toEqual(expect.arrayContaining([a.evidence.hashHex, b.evidence.hashHex, c.evidence.hashHex]));
+      expect(report.refused).not.toContain(d.evidence.hashHex);
+      expect(body(await store.getEvidence(d.evidence.hashHex))).toEqual(d.evidence.pkg);
+    },
+  );
 });

@@ -58,7 +58,12 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
     do {
       // concurrent inserts, all newer than every row already listed
       await Promise.all([0, 1, 2].map((k) => store.save(record(uniquePackage(`late-${n}-${k}`), new Date(base + 10_000 + n)))));
-      const page = await store.listWorkflows({ pageSize: 10, pageToken: token, startTime: new Date(base).toISOString(), endTime: new Date(base + 5000).toISOString() });
+      const page = await store.listWorkflows({
+        pageSize: 10,
+        pageToken: token,
+        startTime: new Date(base).toISOString(),
+        endTime: new Date(base + 5000).toISOString(),
+      });
       seen.push(...page.items.map((w) => w.id));
       token = page.nextPageToken ?? undefined;
       n++;
@@ -72,7 +77,7 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
     expect((await store.listWorkflows({ pageSize: 5, status: 'completed' })).items).toHaveLength(5);
   });
 
-  it.skipIf(skipBackend(backend))('rejects a page token it did not issue, forged ones included, as the caller\'s error', async () => {
+  it.skipIf(skipBackend(backend))("rejects a page token it did not issue, forged ones included, as the caller's error", async () => {
     const forge = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
     const tokens = [
       'garbage',
@@ -85,15 +90,20 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
       const err = await store.listWorkflows({ pageSize: 5, pageToken }).catch((e) => e);
       expect(isNotaryError(err) && err.code, pageToken).toBe('invalid_request');
     }
-    const err = await store.findEvidence({ pageSize: 5, pageToken: forge({ t: '2024-01-01T00:00:00.000Z', k: "x' OR 1=1" }) }).catch((e) => e);
+    const err = await store
+      .findEvidence({ pageSize: 5, pageToken: forge({ t: '2024-01-01T00:00:00.000Z', k: "x' OR 1=1" }) })
+      .catch((e) => e);
     expect(isNotaryError(err) && err.code).toBe('invalid_request');
   });
 
   it.skipIf(skipBackend(backend))('claims an idempotency key once and reports the holder to others', async () => {
     const r = record(fixture());
     expect(await store.claimIdempotencyKey('idem-1', 'h1', r.workflow.id)).toEqual({ claimed: true });
-    expect(await store.claimIdempotencyKey('idem-1', 'h2', '00000000-0000-4000-8000-000000000000'))
-      .toEqual({ claimed: false, requestHash: 'h1', workflowId: r.workflow.id });
+    expect(await store.claimIdempotencyKey('idem-1', 'h2', '00000000-0000-4000-8000-000000000000')).toEqual({
+      claimed: false,
+      requestHash: 'h1',
+      workflowId: r.workflow.id,
+    });
     await store.releaseIdempotencyKey('idem-1', r.workflow.id);
     expect(await store.claimIdempotencyKey('idem-1', 'h3', r.workflow.id)).toEqual({ claimed: true });
   });
@@ -103,10 +113,18 @@ describe.each(backends)('PgEvidenceStore on %s', (backend) => {
     await store.save(r);
     expect((await store.pendingAnchors(10_000)).map((p) => p.workflowId)).toContain(r.workflow.id);
     const entry = {
-      uuid: 'u', logIndex: 7, integratedTime: 1700000000, logID: 'l', body: 'b', signedEntryTimestamp: 's',
+      uuid: 'u',
+      logIndex: 7,
+      integratedTime: 1700000000,
+      logID: 'l',
+      body: 'b',
+      signedEntryTimestamp: 's',
       inclusionProof: { logIndex: 7, rootHash: 'r', treeSize: 8, hashes: ['h'], checkpoint: 'c' },
     };
-    await Promise.all([store.saveAnchor(r.workflow.id, { entry, logUrl: 'http://log' }), store.saveAnchor(r.workflow.id, { entry, logUrl: 'http://log' })]);
+    await Promise.all([
+      store.saveAnchor(r.workflow.id, { entry, logUrl: 'http://log' }),
+      store.saveAnchor(r.workflow.id, { entry, logUrl: 'http://log' }),
+    ]);
     expect((await store.pendingAnchors(10_000)).map((p) => p.workflowId)).not.toContain(r.workflow.id);
     expect((await store.getReceiptRecord(r.workflow.id))?.anchor).toEqual({ entry, logUrl: 'http://log' });
   });

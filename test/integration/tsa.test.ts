@@ -38,7 +38,11 @@ describe('HttpTsa (RFC 3161 over HTTP, Sigstore timestamp-authority API)', () =>
   });
 
   it.each([
-    ['nonce', /\(nonce\)/], ['imprint', /\(imprint\)/], ['signature', /\(signature\)/], ['untrusted', /\(chain\)/], ['rejection', /\(status\)/],
+    ['nonce', /\(nonce\)/],
+    ['imprint', /\(imprint\)/],
+    ['signature', /\(signature\)/],
+    ['untrusted', /\(chain\)/],
+    ['rejection', /\(status\)/],
   ] as const)('refuses an answer with a wrong %s', async (tamper, message) => {
     server.tamper = tamper;
     const err = await rejection(tsa.timestamp(signature()));
@@ -66,7 +70,7 @@ describe('HttpTsa (RFC 3161 over HTTP, Sigstore timestamp-authority API)', () =>
     expect((await tofu.authorities())[0]!.certChainPem).toHaveLength(2);
   });
 
-  it('the loopback server answers like Sigstore\'s TSA: 415 for another media type, 400 for a bad query', async () => {
+  it("the loopback server answers like Sigstore's TSA: 415 for another media type, 400 for a bad query", async () => {
     const json = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
     expect(json.status).toBe(415);
     expect(await json.json()).toEqual({ code: 415, message: 'Error generating timestamp response' });
@@ -78,35 +82,43 @@ describe('HttpTsa (RFC 3161 over HTTP, Sigstore timestamp-authority API)', () =>
 });
 
 describe.each(backends)('EmbeddedTsa on %s', (backend) => {
-  it.skipIf(skipBackend(backend))('creates its root and TSA certificate once, shared by every instance on the database; rotation keeps the old one listed', async () => {
-    const db = await openMigrated(backend);
-    try {
-      const kek = createHash('sha256').update('test kek').digest();
-      let clock = new Date('2030-01-01T00:00:00Z');
-      const options = { db, kek, name: 'tsa.test', policy: '1.3.6.1.4.1.32473.3161.1', now: () => clock };
-      const [a, b] = await Promise.all([EmbeddedTsa.open(options), EmbeddedTsa.open(options)]);
-      expect(await a.authorities()).toEqual(await b.authorities());
-      expect(await a.authorities()).toHaveLength(1);
-      const sig = signature();
-      const first = await a.timestamp(sig);
-      expect(verifyTimestamp(first.response, sig, toTrustedAuthorities(await a.authorities()), { requireCertificate: true }).genTime.toISOString())
-        .toBe('2030-01-01T00:00:00.000Z');
+  it.skipIf(skipBackend(backend))(
+    'creates its root and TSA certificate once, shared by every instance on the database; rotation keeps the old one listed',
+    async () => {
+      const db = await openMigrated(backend);
+      try {
+        const kek = createHash('sha256').update('test kek').digest();
+        let clock = new Date('2030-01-01T00:00:00Z');
+        const options = { db, kek, name: 'tsa.test', policy: '1.3.6.1.4.1.32473.3161.1', now: () => clock };
+        const [a, b] = await Promise.all([EmbeddedTsa.open(options), EmbeddedTsa.open(options)]);
+        expect(await a.authorities()).toEqual(await b.authorities());
+        expect(await a.authorities()).toHaveLength(1);
+        const sig = signature();
+        const first = await a.timestamp(sig);
+        expect(
+          verifyTimestamp(first.response, sig, toTrustedAuthorities(await a.authorities()), {
+            requireCertificate: true,
+          }).genTime.toISOString(),
+        ).toBe('2030-01-01T00:00:00.000Z');
 
-      clock = new Date('2031-01-01T00:00:00Z');
-      await a.rotate();
-      const listed = await a.authorities();
-      expect(listed).toHaveLength(2);
-      expect(listed[0]!.validFor.end).toBe('2031-01-01T01:00:00.000Z'); // its successor's start plus the overlap for other replicas
-      expect(listed[1]!.certChainPem[1]).toBe(listed[0]!.certChainPem[1]); // same root
-      const later = await a.timestamp(sig);
-      const trusted = toTrustedAuthorities(listed);
-      expect(verifyTimestamp(later.response, sig, trusted).signer.fingerprint256).not.toBe(verifyTimestamp(first.response, sig, trusted).signer.fingerprint256);
-      // a year before the TSA certificate expires, a new one is made without being asked
-      clock = new Date('2035-06-01T00:00:00Z');
-      await a.timestamp(sig);
-      expect(await a.authorities()).toHaveLength(3);
-    } finally {
-      await db.close();
-    }
-  });
+        clock = new Date('2031-01-01T00:00:00Z');
+        await a.rotate();
+        const listed = await a.authorities();
+        expect(listed).toHaveLength(2);
+        expect(listed[0]!.validFor.end).toBe('2031-01-01T01:00:00.000Z'); // its successor's start plus the overlap for other replicas
+        expect(listed[1]!.certChainPem[1]).toBe(listed[0]!.certChainPem[1]); // same root
+        const later = await a.timestamp(sig);
+        const trusted = toTrustedAuthorities(listed);
+        expect(verifyTimestamp(later.response, sig, trusted).signer.fingerprint256).not.toBe(
+          verifyTimestamp(first.response, sig, trusted).signer.fingerprint256,
+        );
+        // a year before the TSA certificate expires, a new one is made without being asked
+        clock = new Date('2035-06-01T00:00:00Z');
+        await a.timestamp(sig);
+        expect(await a.authorities()).toHaveLength(3);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });

@@ -11,9 +11,15 @@ const ROLE_ID = 'role-7f3a9c';
 const SECRET_ID = 'secret-id-d41d8cd98f00b204e980';
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YWZkcDpub3RhcnkifQ.c2ln';
 
-const fx = loopbackVaultPerTest({ prepare: (vault) => { vault.createKey(VAULT_KEY, 'ecdsa-p256'); vault.setAppRole(ROLE_ID, SECRET_ID); } });
+const fx = loopbackVaultPerTest({
+  prepare: (vault) => {
+    vault.createKey(VAULT_KEY, 'ecdsa-p256');
+    vault.setAppRole(ROLE_ID, SECRET_ID);
+  },
+});
 let signer: VaultTransitSigner;
-const approle = (over: Partial<VaultSignerOptions> = {}): VaultSignerOptions => fx.options({ auth: { method: 'approle', roleId: ROLE_ID, secretId: SECRET_ID }, ...over });
+const approle = (over: Partial<VaultSignerOptions> = {}): VaultSignerOptions =>
+  fx.options({ auth: { method: 'approle', roleId: ROLE_ID, secretId: SECRET_ID }, ...over });
 const count = (path: string) => fx.calls(path);
 
 /** Everything an operator could end up reading: message, stack, causes, own fields. */
@@ -65,12 +71,16 @@ describe('Vault auth', () => {
   it('never puts a token, secret_id or JWT in an error', async () => {
     const errors: unknown[] = [];
     // Wrong secret_id at start.
-    errors.push(await createVaultSigner(approle({ auth: { method: 'approle', roleId: ROLE_ID, secretId: `${SECRET_ID}x` } })).catch((e) => e));
+    errors.push(
+      await createVaultSigner(approle({ auth: { method: 'approle', roleId: ROLE_ID, secretId: `${SECRET_ID}x` } })).catch((e) => e),
+    );
     // Wrong JWT at start.
     fx.vault.setKubernetesRole('r', `${JWT}x`);
     const dir = await mkdtemp(join(tmpdir(), 'vault-k8s-'));
     await writeFile(join(dir, 'token'), JWT);
-    errors.push(await createVaultSigner(approle({ auth: { method: 'kubernetes', role: 'r', jwtPath: join(dir, 'token') } })).catch((e) => e));
+    errors.push(
+      await createVaultSigner(approle({ auth: { method: 'kubernetes', role: 'r', jwtPath: join(dir, 'token') } })).catch((e) => e),
+    );
     await rm(dir, { recursive: true, force: true });
     // A revoked static token cannot be replaced: the call fails as a configuration error.
     const tokenSigner = await createVaultSigner({ ...approle(), auth: { method: 'token', token: fx.vault.rootToken } });

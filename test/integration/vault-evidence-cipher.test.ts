@@ -6,7 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createVaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY, type DataKeyPolicy, type VaultEvidenceCipher } from '../../src/adapters/signer/vault/index.js';
+import {
+  createVaultEvidenceCipher,
+  DEFAULT_DATA_KEY_POLICY,
+  type DataKeyPolicy,
+  type VaultEvidenceCipher,
+} from '../../src/adapters/signer/vault/index.js';
 import { EvidenceIntegrityError } from '../../src/ports/evidence-cipher.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 
@@ -14,10 +19,17 @@ const KEY = 'afdp-evidence';
 const hash = () => randomBytes(32).toString('hex');
 let vault: VaultServer;
 let cipher: VaultEvidenceCipher | undefined;
-const open = (policy: Partial<DataKeyPolicy> = {}) => createVaultEvidenceCipher({
-  addr: vault.url, mount: 'transit', key: KEY, auth: { method: 'token', token: vault.rootToken }, createKey: true,
-  retries: 0, breaker: { failureThreshold: 1000, resetMs: 1 }, policy: { ...DEFAULT_DATA_KEY_POLICY, ...policy },
-});
+const open = (policy: Partial<DataKeyPolicy> = {}) =>
+  createVaultEvidenceCipher({
+    addr: vault.url,
+    mount: 'transit',
+    key: KEY,
+    auth: { method: 'token', token: vault.rootToken },
+    createKey: true,
+    retries: 0,
+    breaker: { failureThreshold: 1000, resetMs: 1 },
+    policy: { ...DEFAULT_DATA_KEY_POLICY, ...policy },
+  });
 const calls = (op: string) => vault.requests.filter((r) => r.path === `/v1/transit/${op}/${KEY}`).length;
 
 beforeEach(async () => {
@@ -82,10 +94,12 @@ describe('VaultEvidenceCipher', () => {
 
   it('rotates the transit key and rewraps each shared wrapped key once, without the data key leaving Vault', async () => {
     cipher = await open({ windowUses: 10 });
-    const rows = await Promise.all(Array.from({ length: 25 }, async (_, i) => {
-      const h = hash();
-      return { h, s: await cipher!.seal(h, Buffer.from(`r${i}`)), plain: Buffer.from(`r${i}`) };
-    }));
+    const rows = await Promise.all(
+      Array.from({ length: 25 }, async (_, i) => {
+        const h = hash();
+        return { h, s: await cipher!.seal(h, Buffer.from(`r${i}`)), plain: Buffer.from(`r${i}`) };
+      }),
+    );
     expect(await cipher.latestVersion()).toBe(1);
     expect(await cipher.rotate()).toBe(2);
     for (const r of rows) {
@@ -95,35 +109,57 @@ describe('VaultEvidenceCipher', () => {
       expect(await cipher.open(r.h, { ...r.s, ...next })).toEqual(r.plain);
     }
     expect(calls('rewrap')).toBe(3); // three windows of data keys
-    for (const r of vault.requests.filter((q) => q.path.startsWith('/v1/transit/'))) expect(JSON.stringify(r.body ?? {})).not.toMatch(/plaintext/);
+    for (const r of vault.requests.filter((q) => q.path.startsWith('/v1/transit/')))
+      expect(JSON.stringify(r.body ?? {})).not.toMatch(/plaintext/);
   });
 
   it('refuses to use the signing key type, or to start without the key unless it may create it', async () => {
     vault.createKey(KEY, 'ecdsa-p256');
     await expect(open()).rejects.toThrow(/"aes256-gcm96"/);
-    await expect(createVaultEvidenceCipher({ addr: vault.url, mount: 'transit', key: 'missing', auth: { method: 'token', token: vault.rootToken } })).rejects.toThrow(/does not exist/);
+    await expect(
+      createVaultEvidenceCipher({ addr: vault.url, mount: 'transit', key: 'missing', auth: { method: 'token', token: vault.rootToken } }),
+    ).rejects.toThrow(/does not exist/);
   });
 });
 
 describe('the loopback Vault speaks transit as Vault documents it', () => {
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${vault.url}/v1/${path}`, { method: 'POST', headers: { 'x-vault-token': vault.rootToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() as Record<string, any> };  
+    const res = await fetch(`${vault.url}/v1/${path}`, {
+      method: 'POST',
+      headers: { 'x-vault-token': vault.rootToken, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
   it('datakey/plaintext answers the key and its wrapped form, decrypt gives it back, errors are 400 {"errors":[…]}', async () => {
     vault.createKey(KEY, 'aes256-gcm96');
     const dk = await post(`transit/datakey/plaintext/${KEY}`, {});
     expect(dk.status).toBe(200);
-    expect(dk.body.data).toEqual({ ciphertext: expect.stringMatching(/^vault:v1:[A-Za-z0-9+/]+={0,2}$/), key_version: 1, plaintext: expect.any(String) });
+    expect(dk.body.data).toEqual({
+      ciphertext: expect.stringMatching(/^vault:v1:[A-Za-z0-9+/]+={0,2}$/),
+      key_version: 1,
+      plaintext: expect.any(String),
+    });
     expect(Buffer.from(dk.body.data.plaintext, 'base64')).toHaveLength(32);
     const wrapped = await post(`transit/datakey/wrapped/${KEY}`, { bits: 128 });
     expect(Object.keys(wrapped.body.data).sort()).toEqual(['ciphertext', 'key_version']);
     const back = await post(`transit/decrypt/${KEY}`, { ciphertext: dk.body.data.ciphertext });
     expect(back.body.data).toEqual({ plaintext: dk.body.data.plaintext });
-    expect(await post(`transit/datakey/other/${KEY}`, {})).toEqual({ status: 400, body: { errors: ["Invalid path, must be 'plaintext' or 'wrapped'"] } });
-    expect(await post(`transit/decrypt/${KEY}`, { ciphertext: 'nope' })).toEqual({ status: 400, body: { errors: ['invalid ciphertext: no prefix'] } });
-    expect(await post('transit/decrypt/absent', { ciphertext: dk.body.data.ciphertext })).toEqual({ status: 400, body: { errors: ['encryption key not found'] } });
-    expect((await post(`transit/decrypt/${KEY}`, { ciphertext: dk.body.data.ciphertext.replace('vault:v1:', 'vault:v7:') })).body).toEqual({ errors: ['invalid ciphertext: version is too new'] });
+    expect(await post(`transit/datakey/other/${KEY}`, {})).toEqual({
+      status: 400,
+      body: { errors: ["Invalid path, must be 'plaintext' or 'wrapped'"] },
+    });
+    expect(await post(`transit/decrypt/${KEY}`, { ciphertext: 'nope' })).toEqual({
+      status: 400,
+      body: { errors: ['invalid ciphertext: no prefix'] },
+    });
+    expect(await post('transit/decrypt/absent', { ciphertext: dk.body.data.ciphertext })).toEqual({
+      status: 400,
+      body: { errors: ['encryption key not found'] },
+    });
+    expect((await post(`transit/decrypt/${KEY}`, { ciphertext: dk.body.data.ciphertext.replace('vault:v1:', 'vault:v7:') })).body).toEqual({
+      errors: ['invalid ciphertext: version is too new'],
+    });
   });
 });

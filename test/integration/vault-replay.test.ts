@@ -8,7 +8,13 @@ const KEY = 'afdp-notary-key';
 let vault: VaultServer;
 let signer: VaultTransitSigner | undefined;
 const opts = (over: Partial<VaultSignerOptions> = {}): VaultSignerOptions => ({
-  addr: vault.url, mount: 'transit', key: KEY, auth: { method: 'token', token: vault.rootToken }, createKey: true, retries: 2, ...over,
+  addr: vault.url,
+  mount: 'transit',
+  key: KEY,
+  auth: { method: 'token', token: vault.rootToken },
+  createKey: true,
+  retries: 2,
+  ...over,
 });
 const seen = (path: string) => vault.requests.filter((r) => r.path === path).length;
 const ROTATE = `/v1/transit/keys/${KEY}/rotate`;

@@ -10,7 +10,10 @@ describe('VaultTransitSigner against the loopback Vault', () => {
   it('creates the key when asked, and its signatures verify over the canonical bytes', async () => {
     signer = await fx.signer({ createKey: true });
     expect(fx.vault.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /v1/auth/token/lookup-self', `GET /v1/transit/keys/${VAULT_KEY}`, `POST /v1/transit/keys/${VAULT_KEY}`, `GET /v1/transit/keys/${VAULT_KEY}`,
+      'GET /v1/auth/token/lookup-self',
+      `GET /v1/transit/keys/${VAULT_KEY}`,
+      `POST /v1/transit/keys/${VAULT_KEY}`,
+      `GET /v1/transit/keys/${VAULT_KEY}`,
     ]);
     const req = signRequest(1);
     const res = await signer.sign(req);
@@ -52,7 +55,10 @@ describe('VaultTransitSigner against the loopback Vault', () => {
     expect(rotated.version).toBe(2);
     const after = await Promise.all([3, 4, 5].map((i) => signer!.sign(signRequest(i))));
     // Another notary rotates: our first signature naming v3 refreshes the cache once.
-    await fetch(`${fx.vault.url}/v1/transit/keys/${VAULT_KEY}/rotate`, { method: 'POST', headers: { 'x-vault-token': fx.vault.rootToken } });
+    await fetch(`${fx.vault.url}/v1/transit/keys/${VAULT_KEY}/rotate`, {
+      method: 'POST',
+      headers: { 'x-vault-token': fx.vault.rootToken },
+    });
     const third = await signer.sign(signRequest(6));
 
     expect(before.map((r) => r.keyVersion)).toEqual([1, 1, 1]);

@@ -13,7 +13,12 @@ const evidence = (i: number): SignRequest => {
 let pki: TestPki;
 let vault: VaultServer;
 const opts = (over: Partial<VaultSignerOptions> = {}): VaultSignerOptions => ({
-  addr: vault.url, mount: 'transit', key: 'afdp-notary-key', auth: { method: 'token', token: vault.rootToken }, createKey: true, ...over,
+  addr: vault.url,
+  mount: 'transit',
+  key: 'afdp-notary-key',
+  auth: { method: 'token', token: vault.rootToken },
+  createKey: true,
+  ...over,
 });
 
 beforeAll(async () => {

@@ -19,7 +19,9 @@ export const logger = pino({ level: 'silent' });
 export class TestClock {
   constructor(public t = Date.parse('2030-01-01T00:00:00Z')) {}
   now = () => new Date(this.t);
-  advance(ms: number) { this.t += ms; }
+  advance(ms: number) {
+    this.t += ms;
+  }
 }
 
 /** Counts what the signer signs, and can be made to fail the way Vault does when sealed. */
@@ -55,19 +57,38 @@ export async function openCluster(backend: Backend, replicas = 2, options: { lea
   await migrate(clients[0]!, MIGRATIONS);
   const { signer, state } = countingSigner(new LocalKeyringSigner({ dir: tempDir() }));
   const logKey = await loadOrCreateLogKey(clients[0]!, randomBytes(32));
-  const nodes = await Promise.all(clients.map(async (db) => {
-    const log = await EmbeddedLog.open({ db, key: logKey, origin: 'test/log', url: 'http://log.test' });
-    const { store: evidenceStore, units: colocated } = colocatedStore(db, log);
-    const notary = new Notary({ signer, log, store: evidenceStore, colocated, logger, limits: DEFAULT_LIMITS, clock, ids: { next: randomUUID } });
-    const store = new PgWorkflowStore(db, { leaseMs: options.leaseMs ?? 60_000, globalWebhookUrl: options.webhookUrl });
-    const service = new WorkflowService({
-      notary, store, clock, logger, ids: { next: randomUUID }, limits: { maxBatchSize: 100, defaultExpiresSeconds: 3600 },
-      webhooksEnabled: true, retryDelayMs: 1000,
-    });
-    return { db, notary, store, service };
-  }));
+  const nodes = await Promise.all(
+    clients.map(async (db) => {
+      const log = await EmbeddedLog.open({ db, key: logKey, origin: 'test/log', url: 'http://log.test' });
+      const { store: evidenceStore, units: colocated } = colocatedStore(db, log);
+      const notary = new Notary({
+        signer,
+        log,
+        store: evidenceStore,
+        colocated,
+        logger,
+        limits: DEFAULT_LIMITS,
+        clock,
+        ids: { next: randomUUID },
+      });
+      const store = new PgWorkflowStore(db, { leaseMs: options.leaseMs ?? 60_000, globalWebhookUrl: options.webhookUrl });
+      const service = new WorkflowService({
+        notary,
+        store,
+        clock,
+        logger,
+        ids: { next: randomUUID },
+        limits: { maxBatchSize: 100, defaultExpiresSeconds: 3600 },
+        webhooksEnabled: true,
+        retryDelayMs: 1000,
+      });
+      return { db, notary, store, service };
+    }),
+  );
   const db = clients[0]!;
-  const close = async () => { for (const c of new Set(clients)) await c.close(); };
+  const close = async () => {
+    for (const c of new Set(clients)) await c.close();
+  };
   return { nodes, db, clock, signerState: state, close };
 }
 

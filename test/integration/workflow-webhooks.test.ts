@@ -7,21 +7,35 @@ import { logger, openCluster } from './workflow-support.js';
 
 const SECRET = 'integration-webhook-secret';
 const closers: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const c of closers.splice(0)) await c(); });
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c();
+});
 
 async function setup(backend: (typeof backends)[number], maxAttempts = 5) {
   const hooks: WebhookReceiver = await startWebhookReceiver(SECRET);
   const c = await openCluster(backend, 2, { webhookUrl: hooks.url });
   closers.push(c.close, hooks.close);
-  const dispatcher = (i: number) => new WebhookDispatcher({
-    outbox: new PgWebhookOutbox(c.nodes[i]!.db), secret: SECRET, logger, baseDelayMs: 1000, maxAttempts, now: c.clock.now, policy: LOOPBACK_POLICY,
-  });
+  const dispatcher = (i: number) =>
+    new WebhookDispatcher({
+      outbox: new PgWebhookOutbox(c.nodes[i]!.db),
+      secret: SECRET,
+      logger,
+      baseDelayMs: 1000,
+      maxAttempts,
+      now: c.clock.now,
+      policy: LOOPBACK_POLICY,
+    });
   return { ...c, hooks, dispatchers: [dispatcher(0), dispatcher(1)], outbox: new PgWebhookOutbox(c.db) };
 }
 
 describe.each(backends)('webhook delivery on %s', (backend) => {
   it.skipIf(skipBackend(backend))('delivers each event once with an HMAC of the raw body, from whichever replica claims it', async () => {
-    const { nodes: [a], hooks, dispatchers, outbox } = await setup(backend);
+    const {
+      nodes: [a],
+      hooks,
+      dispatchers,
+      outbox,
+    } = await setup(backend);
     const wf = await a!.service.requestApproval({ evidencePackage: uniquePackage(`hook-${backend}`), approvers: ['x'] });
     await a!.service.decide(wf.id, { approver: 'x', decision: 'approve' });
     const delivered = await Promise.all(dispatchers.map((d) => d.runOnce()));
@@ -38,7 +52,13 @@ describe.each(backends)('webhook delivery on %s', (backend) => {
   });
 
   it.skipIf(skipBackend(backend))('retries a failing receiver with backoff and the same bytes, then gives up', async () => {
-    const { nodes: [a], hooks, dispatchers: [d], outbox, clock } = await setup(backend, 3);
+    const {
+      nodes: [a],
+      hooks,
+      dispatchers: [d],
+      outbox,
+      clock,
+    } = await setup(backend, 3);
     await a!.service.requestApproval({ evidencePackage: uniquePackage(`retry-hook-${backend}`), approvers: ['x'] });
     hooks.failNext(1, 503);
     expect(await d!.runOnce()).toBe(0);
@@ -51,7 +71,10 @@ describe.each(backends)('webhook delivery on %s', (backend) => {
 
     await a!.service.requestApproval({ evidencePackage: uniquePackage(`give-up-${backend}`), approvers: ['x'] });
     hooks.failNext(10, 500);
-    for (let i = 0; i < 5; i++) { await d!.runOnce(); clock.advance(10_000); }
+    for (let i = 0; i < 5; i++) {
+      await d!.runOnce();
+      clock.advance(10_000);
+    }
     expect(hooks.received).toHaveLength(2 + 3); // maxAttempts, then it stops
     expect(await outbox.backlog()).toBe(0);
   });

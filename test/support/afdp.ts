@@ -54,22 +54,37 @@ export function serdeMismatches(type: string, value: unknown, types: Map<string,
       return value.flatMap((v, i) => serdeMismatches(inner, v, types, `${path}[${i}]`));
     }
     if (outer === 'HashMap') return isObject(value) ? [] : [`${path}: not an object (${t})`];
-    if (outer === 'DateTime') return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? [] : [`${path}: not a date (${t}): ${JSON.stringify(value)}`];
+    if (outer === 'DateTime')
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? [] : [`${path}: not a date (${t}): ${JSON.stringify(value)}`];
   }
   if (value === undefined) return [`${path}: missing (${t})`];
   switch (t) {
-    case 'String': return typeof value === 'string' ? [] : [`${path}: not a string: ${JSON.stringify(value)}`];
-    case 'bool': return typeof value === 'boolean' ? [] : [`${path}: not a bool: ${JSON.stringify(value)}`];
-    case 'i32': case 'i64': case 'u8': case 'u16': case 'u32': case 'u64':
-      return Number.isInteger(value) && (!t.startsWith('u') || (value as number) >= 0) ? [] : [`${path}: not ${t}: ${JSON.stringify(value)}`];
-    case 'f64': return typeof value === 'number' ? [] : [`${path}: not a number: ${JSON.stringify(value)}`];
-    case 'serde_json::Value': return [];
+    case 'String':
+      return typeof value === 'string' ? [] : [`${path}: not a string: ${JSON.stringify(value)}`];
+    case 'bool':
+      return typeof value === 'boolean' ? [] : [`${path}: not a bool: ${JSON.stringify(value)}`];
+    case 'i32':
+    case 'i64':
+    case 'u8':
+    case 'u16':
+    case 'u32':
+    case 'u64':
+      return Number.isInteger(value) && (!t.startsWith('u') || (value as number) >= 0)
+        ? []
+        : [`${path}: not ${t}: ${JSON.stringify(value)}`];
+    case 'f64':
+      return typeof value === 'number' ? [] : [`${path}: not a number: ${JSON.stringify(value)}`];
+    case 'serde_json::Value':
+      return [];
   }
   const named = types.get(t);
   if (!named) return [`${path}: unknown Rust type ${t}`];
   if (named.kind === 'enum') {
-    const names = named.variants.map((v) => (named.renameAll === 'snake_case' ? snake(v) : named.renameAll === 'lowercase' ? v.toLowerCase() : v));
-    if (typeof value === 'string') return names.includes(value) ? [] : [`${path}: ${JSON.stringify(value)} is not one of ${names.join(', ')}`];
+    const names = named.variants.map((v) =>
+      named.renameAll === 'snake_case' ? snake(v) : named.renameAll === 'lowercase' ? v.toLowerCase() : v,
+    );
+    if (typeof value === 'string')
+      return names.includes(value) ? [] : [`${path}: ${JSON.stringify(value)} is not one of ${names.join(', ')}`];
     if (isObject(value) && Object.keys(value).length === 1 && names.includes(Object.keys(value)[0]!)) return [];
     return [`${path}: not a ${t} variant: ${JSON.stringify(value)}`];
   }
@@ -91,8 +106,9 @@ export function afdpRoutes(): { method: string; path: string }[] {
 /** handlers.rs: each path's documented success status and response body type (utoipa annotations). */
 export function afdpResponses(): { method: string; path: string; status: number; body?: string }[] {
   const text = afdpText('rest/handlers.rs');
-  return [...text.matchAll(/#\[utoipa::path\(\s*(get|post),\s*path = "([^"]+)"[\s\S]*?responses\(\s*\(status = (\d+)[^)]*?(?:body = (\w+))?\)/g)]
-    .map((m) => ({ method: m[1]!.toUpperCase(), path: m[2]!, status: Number(m[3]), body: m[4] }));
+  return [
+    ...text.matchAll(/#\[utoipa::path\(\s*(get|post),\s*path = "([^"]+)"[\s\S]*?responses\(\s*\(status = (\d+)[^)]*?(?:body = (\w+))?\)/g),
+  ].map((m) => ({ method: m[1]!.toUpperCase(), path: m[2]!, status: Number(m[3]), body: m[4] }));
 }
 
 /** The `json!({...})` bodies of AFDP's REST integration test, in order (each is JSON as written). */

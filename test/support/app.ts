@@ -15,9 +15,20 @@ export interface TestApp extends App {
  * from the run's template) unless env says otherwise.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ NOTARY_DATA_DIR: env.NOTARY_DATA_DIR ?? (env.DATABASE_URL ? tempDir() : seededDataDir()), NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'debug', NOTARY_ANCHOR_RETRY_MS: '100', ...env });
+  const config = loadConfig({
+    NOTARY_DATA_DIR: env.NOTARY_DATA_DIR ?? (env.DATABASE_URL ? tempDir() : seededDataDir()),
+    NOTARY_HTTP_PORT: '0',
+    LOG_LEVEL: 'debug',
+    NOTARY_ANCHOR_RETRY_MS: '100',
+    ...env,
+  });
   const logLines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
   const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact));
   return Object.assign(app, { config, logLines });
 }

@@ -9,7 +9,14 @@ import { uniquePackage } from './records.js';
  */
 export function smallPackage(marker: string) {
   const base = uniquePackage(marker);
-  return { spec_version: base.spec_version, timestamp_utc: base.timestamp_utc, event_type: base.event_type, actor: base.actor, artifacts: base.artifacts.slice(0, 1), metadata: { diagnosis: marker } };
+  return {
+    spec_version: base.spec_version,
+    timestamp_utc: base.timestamp_utc,
+    event_type: base.event_type,
+    actor: base.actor,
+    artifacts: base.artifacts.slice(0, 1),
+    metadata: { diagnosis: marker },
+  };
 }
 
 /** Every file under `dir` that holds `needle` in its raw bytes. */

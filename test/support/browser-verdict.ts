@@ -9,17 +9,23 @@
 import { expect } from 'vitest';
 import type { Forgery } from './receipt-forgeries.js';
 
-type Obj = Record<string, any>;  
-export interface Verdict { ok: boolean; checks: { check: string; status: string; detail: string }[]; warnings: string[] }
+type Obj = Record<string, any>;
+export interface Verdict {
+  ok: boolean;
+  checks: { check: string; status: string; detail: string }[];
+  warnings: string[];
+}
 
 /** The trust root without its timestamp authorities. */
 export const withoutTimestampAuthorities = (trust: Obj): Obj => ({ ...trust, timestamp_authorities: [] });
 
 export function expectAgreement(f: Forgery, receipt: Obj, shown: Verdict, cli: Verdict, cliWithoutTsa: Verdict): void {
   const stamped = receipt.rfc3161_timestamp !== undefined && receipt.rfc3161_timestamp !== null;
-  const expected = cliWithoutTsa.checks.map((c) => (stamped && c.check === 'RFC 3161 timestamp'
-    ? { check: c.check, status: 'skip', detail: expect.stringMatching(/^not checked in this browser/) as unknown as string }
-    : c));
+  const expected = cliWithoutTsa.checks.map((c) =>
+    stamped && c.check === 'RFC 3161 timestamp'
+      ? { check: c.check, status: 'skip', detail: expect.stringMatching(/^not checked in this browser/) as unknown as string }
+      : c,
+  );
   expect(shown.checks).toEqual(expected);
   expect(shown.warnings).toEqual(cliWithoutTsa.warnings);
   expect(shown.ok).toBe(f.timestampOnly ? true : cli.ok);

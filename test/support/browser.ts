@@ -20,15 +20,24 @@ export const BROWSER_TESTS_NOTE = SKIP_BROWSER_TESTS ? ` (skipped: no Chromium a
  * Where the screenshots go: docs/console (the README's) with `npm run console:screenshots`, which sets
  * CONSOLE_SCREENSHOTS; otherwise a temp folder, so a test run leaves the committed images alone.
  */
-export const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ? resolve(process.env.CONSOLE_SCREENSHOTS) : join(tmpdir(), 'afdp-console-screenshots');
+export const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS
+  ? resolve(process.env.CONSOLE_SCREENSHOTS)
+  : join(tmpdir(), 'afdp-console-screenshots');
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
@@ -41,7 +50,10 @@ export interface WatchedPage {
 }
 
 /** A page in a fresh context (its own localStorage), collecting what went wrong in it. */
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage & { context: BrowserContext }> {
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+): Promise<WatchedPage & { context: BrowserContext }> {
   // UTC, so that the tests can type times into datetime-local fields
   const context = await browser.newContext({ viewport, colorScheme: 'light', timezoneId: 'UTC' });
   const page = await context.newPage();
@@ -49,7 +61,10 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
   // an API's 4xx answer (a refused credential, say) is shown on the page; Chromium also logs it
-  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      problems.push(m.text());
+  });
   page.on('pageerror', (e) => problems.push(e.message));
   // confirm() before revoking or rotating: yes
   page.on('dialog', (d) => void d.accept());

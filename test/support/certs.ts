@@ -22,21 +22,79 @@ export interface TestPki {
 
 const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: 'pipe' });
 const files = (dir: string, name: string): CertFiles => ({
-  cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`),
-  certPem: readFileSync(join(dir, `${name}.crt`), 'utf8'), keyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
+  cert: join(dir, `${name}.crt`),
+  key: join(dir, `${name}.key`),
+  certPem: readFileSync(join(dir, `${name}.crt`), 'utf8'),
+  keyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
 });
 
 function selfSignedCa(dir: string, name: string): CertFiles {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-keyout', `${name}.key`, '-out', `${name}.crt`, '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   return files(dir, name);
 }
 
 function issue(dir: string, ca: string, name: string, cn: string, ext: string): CertFiles {
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      `${name}.ext`,
+    ],
+    dir,
+  );
   return files(dir, name);
 }
 
@@ -47,10 +105,15 @@ export function makeTestPki(): TestPki {
   const server = issue(dir, 'ca', 'server', 'localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   let rogueCa = false;
   return {
-    dir, ca, server,
+    dir,
+    ca,
+    server,
     client: (cn) => issue(dir, 'ca', `client-${cn}`, cn, 'extendedKeyUsage=clientAuth\n'),
     rogueClient(cn) {
-      if (!rogueCa) { selfSignedCa(dir, 'rogue-ca'); rogueCa = true; }
+      if (!rogueCa) {
+        selfSignedCa(dir, 'rogue-ca');
+        rogueCa = true;
+      }
       return issue(dir, 'rogue-ca', `rogue-${cn}`, cn, 'extendedKeyUsage=clientAuth\n');
     },
   };

@@ -11,6 +11,8 @@ export async function runCli(env: Record<string, string>, argv: string[]): Promi
   try {
     return { code: await run(argv, { out: (l) => lines.push(l), err: (l) => lines.push(l) }), lines };
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }

@@ -23,5 +23,9 @@ export const embeddedPostmaster = (dataDir: string): number | undefined => postm
 /** pg_ctl from the embedded binaries on the service's cluster, as the server's user. */
 export function embeddedPgCtl(dataDir: string, args: string[]): void {
   const user = serverUser();
-  execFileSync(join(dirname(findBinaries().postgres), 'pg_ctl'), ['-D', layout(join(dataDir, 'pg')).data, ...args], { stdio: 'pipe', uid: user.uid, gid: user.gid });
+  execFileSync(join(dirname(findBinaries().postgres), 'pg_ctl'), ['-D', layout(join(dataDir, 'pg')).data, ...args], {
+    stdio: 'pipe',
+    uid: user.uid,
+    gid: user.gid,
+  });
 }

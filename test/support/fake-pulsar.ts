@@ -1,5 +1,11 @@
 import type {
-  ConsumerConfig, ProducerConfig, PulsarClient, PulsarConsumer, PulsarMessage, PulsarMessageId, PulsarProducer,
+  ConsumerConfig,
+  ProducerConfig,
+  PulsarClient,
+  PulsarConsumer,
+  PulsarMessage,
+  PulsarMessageId,
+  PulsarProducer,
 } from '../../src/adapters/events/pulsar/types.js';
 
 /**
@@ -27,7 +33,7 @@ export class FakePulsarBroker {
 
   /** Every message published to the topic, oldest first. */
   messages(topic: string): Entry[] {
-    return [...(this.topic(topic).entries)];
+    return [...this.topic(topic).entries];
   }
 
   /** Messages of the subscription not yet acknowledged (waiting, prefetched, or being handled). */
@@ -76,7 +82,10 @@ export class FakeMessageId implements PulsarMessageId {
 }
 
 export class FakeMessage implements PulsarMessage {
-  constructor(readonly delivery: Delivery, readonly consumer: FakeConsumer) {}
+  constructor(
+    readonly delivery: Delivery,
+    readonly consumer: FakeConsumer,
+  ) {}
   getTopicName = () => this.delivery.entry.topic;
   getProperties = () => ({ ...this.delivery.entry.properties });
   getData = () => Buffer.from(this.delivery.entry.data);
@@ -111,7 +120,10 @@ export class FakeConsumer implements PulsarConsumer {
   private readonly waiters: { resolve: (m: FakeMessage) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout }[] = [];
   closed = false;
 
-  constructor(private readonly sub: Subscription, readonly config: ConsumerConfig) {}
+  constructor(
+    private readonly sub: Subscription,
+    readonly config: ConsumerConfig,
+  ) {}
 
   hasRoom(): boolean {
     return !this.closed && this.queue.length < (this.config.receiverQueueSize ?? 1000);
@@ -183,7 +195,10 @@ export class FakeConsumer implements PulsarConsumer {
     }
     const unacked = [...this.sub.outstanding.values()].filter((m) => m.consumer === this);
     for (const m of unacked) this.sub.outstanding.delete(m.getMessageId().toString());
-    this.sub.pending.unshift(...this.queue.splice(0), ...unacked.map((m) => ({ entry: m.delivery.entry, redeliveryCount: m.delivery.redeliveryCount + 1 })));
+    this.sub.pending.unshift(
+      ...this.queue.splice(0),
+      ...unacked.map((m) => ({ entry: m.delivery.entry, redeliveryCount: m.delivery.redeliveryCount + 1 })),
+    );
     this.sub.dispatch();
     return null;
   }
@@ -191,7 +206,10 @@ export class FakeConsumer implements PulsarConsumer {
 
 export class FakeProducer implements PulsarProducer {
   closed = false;
-  constructor(private readonly broker: FakePulsarBroker, readonly config: ProducerConfig) {}
+  constructor(
+    private readonly broker: FakePulsarBroker,
+    readonly config: ProducerConfig,
+  ) {}
 
   async send(message: { data: Buffer; properties?: Record<string, string> }): Promise<FakeMessageId> {
     if (this.closed) throw new Error('Failed to send message: AlreadyClosed');

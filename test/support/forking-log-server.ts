@@ -27,21 +27,38 @@ export async function startForkingLogServer(): Promise<ForkingLogServer> {
   let tree = new MerkleTree();
   const app: FastifyInstance = Fastify();
   await registerConsole(app);
-  app.get('/api/v1/auth/whoami', async () => ({ id: null, kind: null, name: null, roles: [], permissions: ['evidence.read'], auth_mode: 'off' }));
+  app.get('/api/v1/auth/whoami', async () => ({
+    id: null,
+    kind: null,
+    name: null,
+    roles: [],
+    permissions: ['evidence.read'],
+    auth_mode: 'off',
+  }));
   app.get('/api/v1/trust-root', async () => ({
-    signing_keys: [{ key_id: 'forking-test', version: 1, algorithm: 'ecdsa-p256', public_key_pem: pem(signing), created_at: new Date(0).toISOString() }],
-    transparency_log: { log_id: logIdFromPublicKey(publicKey), url: 'http://forking-log.test', public_key_pem: pem(publicKey), origin: ORIGIN },
+    signing_keys: [
+      { key_id: 'forking-test', version: 1, algorithm: 'ecdsa-p256', public_key_pem: pem(signing), created_at: new Date(0).toISOString() },
+    ],
+    transparency_log: {
+      log_id: logIdFromPublicKey(publicKey),
+      url: 'http://forking-log.test',
+      public_key_pem: pem(publicKey),
+      origin: ORIGIN,
+    },
   }));
   app.get('/api/v1/log', async () => {
     const rootHash = tree.root();
     return {
-      rootHash: rootHash.toString('hex'), treeSize: tree.size, treeID: logIdFromPublicKey(publicKey),
+      rootHash: rootHash.toString('hex'),
+      treeSize: tree.size,
+      treeID: logIdFromPublicKey(publicKey),
       signedTreeHead: signCheckpoint({ origin: ORIGIN, size: tree.size, rootHash, otherContent: [] }, { name: ORIGIN, privateKey }),
     };
   });
   app.get<{ Querystring: { firstSize: string; lastSize: string } }>('/api/v1/log/proof', async (request, reply) => {
     const [m, n] = [Number(request.query.firstSize), Number(request.query.lastSize)];
-    if (!(m >= 1 && m <= n && n <= tree.size)) return reply.code(422).send({ code: 'validation_failed', detail: `need 1 <= firstSize <= lastSize <= ${tree.size}` });
+    if (!(m >= 1 && m <= n && n <= tree.size))
+      return reply.code(422).send({ code: 'validation_failed', detail: `need 1 <= firstSize <= lastSize <= ${tree.size}` });
     return { rootHash: tree.root(n).toString('hex'), hashes: tree.consistencyProof(m, n).map((h) => h.toString('hex')) };
   });
   app.get<{ Querystring: { logIndex: string } }>('/api/v1/log/entries', async (request) => {
@@ -51,7 +68,9 @@ export async function startForkingLogServer(): Promise<ForkingLogServer> {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
-    setLeaves: (leaves) => { tree = new MerkleTree(leaves.map((l) => leafHash(Buffer.from(l)))); },
+    setLeaves: (leaves) => {
+      tree = new MerkleTree(leaves.map((l) => leafHash(Buffer.from(l))));
+    },
     close: () => app.close(),
   };
 }

@@ -20,7 +20,14 @@ export async function openGrpcDoor(app: TestApp): Promise<ListeningDoor> {
 export async function listenGrpc(app: TestApp): Promise<{ server: ListeningDoor; client: NotaryGrpcClient; close(): Promise<void> }> {
   const server = await openGrpcDoor(app);
   const client = connectNotary(`127.0.0.1:${server.port}`);
-  return { server, client, close: async () => { client.close(); await server.close(1000); } };
+  return {
+    server,
+    client,
+    close: async () => {
+      client.close();
+      await server.close(1000);
+    },
+  };
 }
 
 /** The real app in-process with its gRPC door on a loopback port, and a client connected to it. */
@@ -28,7 +35,9 @@ export async function startGrpcTestApp(env: Record<string, string> = {}): Promis
   const app = await startTestApp(env);
   const { server, client, close } = await listenGrpc(app);
   return {
-    app, server, client,
+    app,
+    server,
+    client,
     async close() {
       await close();
       await app.close();

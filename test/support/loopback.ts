@@ -11,7 +11,10 @@ export async function readRequest(req: IncomingMessage): Promise<{ method: strin
 
 /** The NotaryError a call rejects with (and that it does reject with one). */
 export async function rejection(p: Promise<unknown>): Promise<NotaryError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(NotaryError);
   return err as NotaryError;
 }

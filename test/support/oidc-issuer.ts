@@ -39,13 +39,21 @@ export async function startOidcIssuer(audience = 'afdp-notary'): Promise<OidcIss
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sign = (key: CryptoKey, claims: JWTPayload, o: TokenOptions) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: o.kid ?? kid })
-      .setIssuer(o.issuer ?? base).setAudience(o.audience ?? audience).setIssuedAt(now - 5).setExpirationTime(now + (o.expiresIn ?? 300))
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: o.kid ?? kid })
+      .setIssuer(o.issuer ?? base)
+      .setAudience(o.audience ?? audience)
+      .setIssuedAt(now - 5)
+      .setExpirationTime(now + (o.expiresIn ?? 300))
       .sign(key);
   };
   return {
-    issuer: base, jwksUrl: `${base}/jwks.json`, audience,
-    get jwksFetches() { return state.fetches; },
+    issuer: base,
+    jwksUrl: `${base}/jwks.json`,
+    audience,
+    get jwksFetches() {
+      return state.fetches;
+    },
     token: (claims, o = {}) => sign(o.foreignKey ? foreign.privateKey : signing.privateKey, claims, o),
     close: () => new Promise((r) => server.close(() => r())),
   };

@@ -8,7 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { toOpenApiPath } from '../../src/api/rest/openapi/coverage.js';
 
 type Obj = Record<string, unknown>;
-export interface OpenApiDoc { openapi: string; paths: Record<string, Record<string, Obj>>; components: { schemas: Record<string, Obj> } & Obj }
+export interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Record<string, Obj>>;
+  components: { schemas: Record<string, Obj> } & Obj;
+}
 
 export async function loadDocument(rest: FastifyInstance): Promise<OpenApiDoc> {
   return (await rest.inject('/api-docs/openapi.json')).json() as OpenApiDoc;
@@ -23,14 +27,26 @@ export function schemaValidator(doc: OpenApiDoc) {
   const rewrite = (s: unknown): unknown => JSON.parse(JSON.stringify(s).replaceAll('"#/components/', '"doc#/components/'));
   return (schema: unknown, value: unknown): string[] => {
     const validate = ajv.compile(rewrite(schema) as Obj);
-    return validate(value) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string; params: unknown }) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map(
+          (e: { instancePath: string; message?: string; params: unknown }) =>
+            `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`,
+        );
   };
 }
 
 /** The documented schema for a response, or why there is none. */
-export function documentedSchema(doc: OpenApiDoc, method: string, pattern: string, status: number, contentType: string): { schema?: unknown; problem?: string } {
+export function documentedSchema(
+  doc: OpenApiDoc,
+  method: string,
+  pattern: string,
+  status: number,
+  contentType: string,
+): { schema?: unknown; problem?: string } {
   const path = toOpenApiPath(pattern);
-  const op = doc.paths[path]?.[method.toLowerCase()] as { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> } | undefined;
+  const op = doc.paths[path]?.[method.toLowerCase()] as
+    { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> } | undefined;
   if (!op) return { problem: `${method} ${path} is not in the document` };
   const response = op.responses?.[String(status)] ?? op.responses?.[`${String(status)[0]}XX`];
   if (!response) return { problem: `${method} ${path}: status ${status} is not documented` };
@@ -41,11 +57,15 @@ export function documentedSchema(doc: OpenApiDoc, method: string, pattern: strin
 }
 
 /** Every way `body` differs from what the document promises for this response ([] when it matches). */
-export function responseMismatches(doc: OpenApiDoc, check: ReturnType<typeof schemaValidator>, req: { method: string; pattern: string },
-  res: { statusCode: number; headers: Record<string, unknown>; body: string }): string[] {
+export function responseMismatches(
+  doc: OpenApiDoc,
+  check: ReturnType<typeof schemaValidator>,
+  req: { method: string; pattern: string },
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+): string[] {
   const contentType = String(res.headers['content-type'] ?? '');
   const found = documentedSchema(doc, req.method, req.pattern, res.statusCode, contentType);
   if (found.problem) return [found.problem];
-  const value = /json/.test(contentType) ? JSON.parse(res.body) as unknown : res.body;
+  const value = /json/.test(contentType) ? (JSON.parse(res.body) as unknown) : res.body;
   return check(found.schema, value).map((e) => `${req.method} ${req.pattern} ${res.statusCode}: ${e}`);
 }

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedLog { body: string; attributes: Record<string, string>; severityNumber: number; service: string }
+export interface ReceivedLog {
+  body: string;
+  attributes: Record<string, string>;
+  severityNumber: number;
+  service: string;
+}
 
 /**
  * A loopback OTLP/HTTP logs receiver: POST /v1/logs with the OTLP JSON encoding
@@ -30,7 +35,9 @@ export async function startOtlpLogsReceiver() {
         const service = rl.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue;
         for (const sl of rl.scopeLogs ?? []) {
           for (const l of sl.logRecords ?? []) {
-            const attributes = Object.fromEntries((l.attributes ?? []).map((a: { key: string; value: Record<string, string> }) => [a.key, Object.values(a.value)[0]]));
+            const attributes = Object.fromEntries(
+              (l.attributes ?? []).map((a: { key: string; value: Record<string, string> }) => [a.key, Object.values(a.value)[0]]),
+            );
             logs.push({ body: l.body?.stringValue, attributes, severityNumber: l.severityNumber, service });
           }
         }
@@ -41,7 +48,12 @@ export async function startOtlpLogsReceiver() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    logs, state,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    logs,
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

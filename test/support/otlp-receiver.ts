@@ -29,7 +29,9 @@ export async function startOtlpReceiver() {
         const service = rs.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue;
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
-            const attributes = Object.fromEntries((s.attributes ?? []).map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]));
+            const attributes = Object.fromEntries(
+              (s.attributes ?? []).map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]),
+            );
             spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, attributes, service });
           }
         }

@@ -12,9 +12,28 @@ import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '.
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../src/core/signing-algorithm.js';
 import { isPurged, type PurgedEvidence, type StoredEvidence, type Workflow } from '../../src/core/workflow.js';
 import type {
-  AnchorRequest, AuditEntry, Clock, EvidenceQuery, EvidenceStore, IdempotencyClaim, KeySigner, LogEntry, LogInfo, NotarizationRecord, Page,
-  PendingAnchor, PendingTimestamp, PublicKeyVersion, ReceiptRecord, SignatureResult, SignedTimestamp, SignRequest, StoredAnchor,
-  TransparencyLog, WorkflowPage, WorkflowQuery,
+  AnchorRequest,
+  AuditEntry,
+  Clock,
+  EvidenceQuery,
+  EvidenceStore,
+  IdempotencyClaim,
+  KeySigner,
+  LogEntry,
+  LogInfo,
+  NotarizationRecord,
+  Page,
+  PendingAnchor,
+  PendingTimestamp,
+  PublicKeyVersion,
+  ReceiptRecord,
+  SignatureResult,
+  SignedTimestamp,
+  SignRequest,
+  StoredAnchor,
+  TransparencyLog,
+  WorkflowPage,
+  WorkflowQuery,
 } from '../../src/ports/index.js';
 
 export const outage = (what: string): NotaryError => new NotaryError('unavailable', `${what} is not answering`);
@@ -32,7 +51,11 @@ export class MemorySigner implements KeySigner {
   hold: Promise<void> | null = null;
   private readonly versions: KeyVersion[] = [];
 
-  constructor(private curve: SigningAlgorithm = 'ecdsa-p256', private readonly clock: Clock = { now: () => new Date() }, readonly keyId = 'memory-key') {
+  constructor(
+    private curve: SigningAlgorithm = 'ecdsa-p256',
+    private readonly clock: Clock = { now: () => new Date() },
+    readonly keyId = 'memory-key',
+  ) {
     this.addVersion();
   }
 
@@ -44,9 +67,11 @@ export class MemorySigner implements KeySigner {
     await this.hold;
     if (this.failure) throw this.failure;
     const key = this.versions.at(-1)!;
-    if (request.algorithm !== key.algorithm) throw new NotaryError('validation_failed', `the key is ${key.algorithm}, not ${request.algorithm}`);
+    if (request.algorithm !== key.algorithm)
+      throw new NotaryError('validation_failed', `the key is ${key.algorithm}, not ${request.algorithm}`);
     const spec = SIGNING_ALGORITHMS[key.algorithm];
-    if (request.digest.length !== spec.digestBytes) throw new NotaryError('validation_failed', `a ${spec.hash} digest has ${spec.digestBytes} bytes`);
+    if (request.digest.length !== spec.digestBytes)
+      throw new NotaryError('validation_failed', `a ${spec.hash} digest has ${spec.digestBytes} bytes`);
     // Vault and PKCS#11 sign the digest alone; node:crypto signs only a message it hashes itself, so the
     // fake signs the canonical bytes and refuses a digest that is not theirs (what the real ones would sign)
     if (!createHash(spec.hash).update(request.canonical).digest().equals(request.digest)) {
@@ -78,8 +103,12 @@ export class MemorySigner implements KeySigner {
   private addVersion(): PublicKeyVersion {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: SIGNING_ALGORITHMS[this.curve].curve });
     const version: KeyVersion = {
-      keyId: this.keyId, version: this.versions.length + 1, algorithm: this.curve, createdAt: this.clock.now().toISOString(),
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey,
+      keyId: this.keyId,
+      version: this.versions.length + 1,
+      algorithm: this.curve,
+      createdAt: this.clock.now().toISOString(),
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privateKey,
     };
     this.versions.push(version);
     const { privateKey: _, ...pub } = version;
@@ -102,7 +131,11 @@ export class MemoryLog implements TransparencyLog {
   private readonly key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   private readonly logID = logIdFromPublicKey(this.key.publicKey);
 
-  constructor(private readonly clock: Clock = { now: () => new Date() }, readonly url = 'http://log.memory.test', readonly origin = 'log.memory.test') {}
+  constructor(
+    private readonly clock: Clock = { now: () => new Date() },
+    readonly url = 'http://log.memory.test',
+    readonly origin = 'log.memory.test',
+  ) {}
 
   async append(request: AnchorRequest): Promise<LogEntry> {
     if (this.failure) throw this.failure;
@@ -111,10 +144,23 @@ export class MemoryLog implements TransparencyLog {
     const treeSize = this.tree.size;
     const integratedTime = Math.floor(this.clock.now().getTime() / 1000);
     const b64 = body.toString('base64');
-    const checkpoint = signCheckpoint({ origin: this.origin, size: treeSize, rootHash: this.tree.root(treeSize), otherContent: [] }, { name: this.origin, privateKey: this.key.privateKey });
+    const checkpoint = signCheckpoint(
+      { origin: this.origin, size: treeSize, rootHash: this.tree.root(treeSize), otherContent: [] },
+      { name: this.origin, privateKey: this.key.privateKey },
+    );
     const entry: LogEntry = {
-      uuid: leafHash(body).toString('hex'), logIndex, integratedTime, logID: this.logID, body: b64,
-      inclusionProof: { logIndex, rootHash: this.tree.root(treeSize).toString('hex'), treeSize, hashes: this.tree.inclusionProof(logIndex, treeSize).map((h) => h.toString('hex')), checkpoint },
+      uuid: leafHash(body).toString('hex'),
+      logIndex,
+      integratedTime,
+      logID: this.logID,
+      body: b64,
+      inclusionProof: {
+        logIndex,
+        rootHash: this.tree.root(treeSize).toString('hex'),
+        treeSize,
+        hashes: this.tree.inclusionProof(logIndex, treeSize).map((h) => h.toString('hex')),
+        checkpoint,
+      },
       signedEntryTimestamp: signSET({ body: b64, integratedTime, logID: this.logID, logIndex }, this.key.privateKey),
     };
     // what the log keeps of a request: the hashedrekord's facts (a PendingAnchor carries more)
@@ -158,7 +204,10 @@ export class MemoryStore implements EvidenceStore {
   async save(record: NotarizationRecord): Promise<void> {
     if (this.saveFailure) throw this.saveFailure;
     // a copy, as rows are: later changes to the caller's objects do not reach what was stored
-    this.kept.set(record.workflow.id, { record: { ...record, workflow: { ...record.workflow }, signature: { ...record.signature } }, anchor: null });
+    this.kept.set(record.workflow.id, {
+      record: { ...record, workflow: { ...record.workflow }, signature: { ...record.signature } },
+      anchor: null,
+    });
     if (record.audit) this.audit.push(record.audit);
   }
 
@@ -191,7 +240,9 @@ export class MemoryStore implements EvidenceStore {
 
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const all = [...this.kept.values()].filter((k) => !query.status || k.record.workflow.status === query.status);
-    const items = all.slice(0, query.pageSize).map((k) => ({ ...k.record.workflow, event_type: k.record.evidence.pkg.event_type, actor_id: k.record.evidence.pkg.actor.id }));
+    const items = all
+      .slice(0, query.pageSize)
+      .map((k) => ({ ...k.record.workflow, event_type: k.record.evidence.pkg.event_type, actor_id: k.record.evidence.pkg.actor.id }));
     return { items, nextPageToken: null, totalCount: all.length };
   }
 
@@ -200,8 +251,13 @@ export class MemoryStore implements EvidenceStore {
     const first = ofHash[0]?.record;
     if (!first) return undefined;
     return {
-      evidence_package_hash: hashHex, evidence_package: first.evidence.pkg, event_type: first.evidence.pkg.event_type, actor_id: first.evidence.pkg.actor.id,
-      created_at: first.workflow.created_at, workflow_ids: ofHash.map((k) => k.record.workflow.id), submitted_by: first.workflow.submitted_by ?? null,
+      evidence_package_hash: hashHex,
+      evidence_package: first.evidence.pkg,
+      event_type: first.evidence.pkg.event_type,
+      actor_id: first.evidence.pkg.actor.id,
+      created_at: first.workflow.created_at,
+      workflow_ids: ofHash.map((k) => k.record.workflow.id),
+      submitted_by: first.workflow.submitted_by ?? null,
     };
   }
 
@@ -213,13 +269,16 @@ export class MemoryStore implements EvidenceStore {
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
-    return [...this.kept.values()].filter((k) => k.anchor === null).slice(0, limit).map(({ record: { workflow, signature } }) => ({
-      workflowId: workflow.id,
-      digestHex: signature.signedDigest?.hex ?? workflow.evidence_package_hash,
-      ...(signature.signedDigest && { hashAlgorithm: signature.signedDigest.hash }),
-      signature: signature.signature,
-      publicKeyPem: signature.publicKeyPem,
-    }));
+    return [...this.kept.values()]
+      .filter((k) => k.anchor === null)
+      .slice(0, limit)
+      .map(({ record: { workflow, signature } }) => ({
+        workflowId: workflow.id,
+        digestHex: signature.signedDigest?.hex ?? workflow.evidence_package_hash,
+        ...(signature.signedDigest && { hashAlgorithm: signature.signedDigest.hash }),
+        signature: signature.signature,
+        publicKeyPem: signature.publicKeyPem,
+      }));
   }
 
   async saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void> {
@@ -228,7 +287,9 @@ export class MemoryStore implements EvidenceStore {
   }
 
   async pendingTimestamps(limit: number): Promise<PendingTimestamp[]> {
-    return [...this.kept.values()].filter((k) => k.record.signature.timestamp === 'pending').slice(0, limit)
+    return [...this.kept.values()]
+      .filter((k) => k.record.signature.timestamp === 'pending')
+      .slice(0, limit)
       .map((k) => ({ workflowId: k.record.workflow.id, signature: k.record.signature.signature }));
   }
 

@@ -46,13 +46,17 @@ export async function freePort(): Promise<number> {
 export async function startPostgres(bin: string = findPostgresBin()!): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'notary-pg-'));
   const user = serverUser();
-  const run = (cmd: string, args: string[]) => execFileSync(join(bin, cmd), args, { stdio: 'pipe', uid: user.uid, gid: user.gid, env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(join(bin, cmd), args, { stdio: 'pipe', uid: user.uid, gid: user.gid, env: { PATH: process.env.PATH, LC_ALL: 'C' } });
   if (user.name) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  const pgCtl = (args: string[]) => { run('pg_ctl', ['-D', data, ...args]); };
-  const start = () => pgCtl(['-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
+  const pgCtl = (args: string[]) => {
+    run('pg_ctl', ['-D', data, ...args]);
+  };
+  const start = () =>
+    pgCtl(['-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start']);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -2,7 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
-interface ProcStat { pid: number; ppid: number; start: string }
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  start: string;
+}
 
 /** pid, parent pid and start time (clock ticks since boot: tells a reused pid from the original). */
 function stat(pid: number): ProcStat | undefined {
@@ -16,7 +20,12 @@ function stat(pid: number): ProcStat | undefined {
   }
 }
 
-export interface ProcessRef { pid: number; ppid: number; start: string; command: string }
+export interface ProcessRef {
+  pid: number;
+  ppid: number;
+  start: string;
+  command: string;
+}
 
 /** A live process, to check later that it is gone. */
 export function processRef(pid: number): ProcessRef | undefined {
@@ -26,7 +35,10 @@ export function processRef(pid: number): ProcessRef | undefined {
 
 /** Every live descendant of `pid` (children, grandchildren …). */
 export function descendants(pid: number): ProcessRef[] {
-  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => stat(Number(d))).filter((s): s is ProcStat => s !== undefined);
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => stat(Number(d)))
+    .filter((s): s is ProcStat => s !== undefined);
   const found: ProcessRef[] = [];
   const visit = (parent: number) => {
     for (const child of all.filter((s) => s.ppid === parent)) {
@@ -55,7 +67,10 @@ export function stillRunning(refs: ProcessRef[]): ProcessRef[] {
 export function portClosed(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(true));
   });
 }

@@ -10,7 +10,9 @@ export const FIXTURE_DIR = join(import.meta.dirname, '../../../shared/fixtures/e
 
 export function fixtures(): Record<string, EvidencePackage> {
   return Object.fromEntries(
-    readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(FIXTURE_DIR, f), 'utf8'))]),
+    readdirSync(FIXTURE_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f, JSON.parse(readFileSync(join(FIXTURE_DIR, f), 'utf8'))]),
   );
 }
 
@@ -26,8 +28,14 @@ export function record(pkg: EvidencePackage, at = new Date()): NotarizationRecor
   const iso = at.toISOString();
   return {
     workflow: {
-      id: randomUUID(), type: 'simple_sign', status: 'completed', evidence_package_hash: evidence.hashHex,
-      created_at: iso, updated_at: iso, completed_at: iso, error_message: null,
+      id: randomUUID(),
+      type: 'simple_sign',
+      status: 'completed',
+      evidence_package_hash: evidence.hashHex,
+      created_at: iso,
+      updated_at: iso,
+      completed_at: iso,
+      error_message: null,
     },
     evidence,
     signature: { keyId: 'k', keyVersion: 1, signature: Buffer.from('3045', 'hex'), publicKeyPem: 'PEM', signedAt: iso },

@@ -10,8 +10,12 @@ export interface RedisServer {
 }
 
 export function findRedisServer(): string | undefined {
-  return (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'redis-server')).find((p) => existsSync(p))
-    ?? ['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((p) => existsSync(p));
+  return (
+    (process.env.PATH ?? '')
+      .split(delimiter)
+      .map((d) => join(d, 'redis-server'))
+      .find((p) => existsSync(p)) ?? ['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((p) => existsSync(p))
+  );
 }
 
 /**
@@ -26,16 +30,21 @@ export async function startRedis(): Promise<RedisServer | undefined> {
     return undefined;
   }
   const port = await freePort();
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+  const child = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   await waitForPing(url, child);
   return {
     url,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 

@@ -11,13 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { MerkleTree, leafHash } from '../../src/core/merkle/index.js';
 import { readRequest } from './loopback.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
-import {
-  hashedRekordBody,
-  logIdFromPublicKey,
-  signCheckpoint,
-  signSET,
-  verifyEcdsaDigest,
-} from '../../src/core/transparency/index.js';
+import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET, verifyEcdsaDigest } from '../../src/core/transparency/index.js';
 
 export type Tamper = 'none' | 'set' | 'proof' | 'checkpoint' | 'body';
 
@@ -127,7 +121,11 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
     if (existing) {
       const location = `/api/v1/log/entries/${existing.uuid}`;
       const headers: Record<string, string> = state.conflictWithoutLocation ? {} : { location, etag: existing.uuid };
-      return [409, { code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${existing.uuid}` }, headers];
+      return [
+        409,
+        { code: 409, message: `an equivalent entry already exists in the transparency log with UUID ${existing.uuid}` },
+        headers,
+      ];
     }
     const treeIndex = tree.append(leafHash(body));
     const e: StoredEntry = {
@@ -176,9 +174,19 @@ export async function startRekorServer(opts: RekorServerOptions = {}): Promise<R
       const e = find(m[1]);
       return e ? [200, entryJson(e)] : err(404, 'entry not found');
     }
-    if (method === 'GET' && path === '/api/v1/log/publicKey') return [200, state.publicKeyPem, { 'content-type': 'application/x-pem-file' }];
+    if (method === 'GET' && path === '/api/v1/log/publicKey')
+      return [200, state.publicKeyPem, { 'content-type': 'application/x-pem-file' }];
     if (method === 'GET' && path === '/api/v1/log') {
-      return [200, { rootHash: tree.root().toString('hex'), treeSize: tree.size, signedTreeHead: checkpoint(), treeID: String(BigInt('0x' + treeId)), inactiveShards: [] }];
+      return [
+        200,
+        {
+          rootHash: tree.root().toString('hex'),
+          treeSize: tree.size,
+          signedTreeHead: checkpoint(),
+          treeID: String(BigInt('0x' + treeId)),
+          inactiveShards: [],
+        },
+      ];
     }
     return err(404, `path ${path} not found`);
   }

@@ -38,8 +38,11 @@ export interface RekorV2Server {
 }
 
 type Result = [number, unknown, Record<string, string>?];
-const grpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}): Result =>
-  [status, { code, message, details: [] }, headers];
+const grpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}): Result => [
+  status,
+  { code, message, details: [] },
+  headers,
+];
 const INVALID = grpcError(400, 3, 'invalid hashedrekord request');
 
 export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; origin?: string } = {}): Promise<RekorV2Server> {
@@ -51,13 +54,24 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
   let failures = { left: 0, status: 503 };
   let lost = 0;
   const state: RekorV2Server = {
-    url: '', origin, privateKey, tree, bodies: [], requests: [], tamper: 'none',
+    url: '',
+    origin,
+    privateKey,
+    tree,
+    bodies: [],
+    requests: [],
+    tamper: 'none',
     publicKeyPem: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(),
-    failNext(n, status) { failures = { left: n, status }; },
-    loseAnswers(n) { lost = n; },
+    failNext(n, status) {
+      failures = { left: n, status };
+    },
+    loseAnswers(n) {
+      lost = n;
+    },
     close: async () => {},
   };
-  const checkpoint = () => signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, { name: origin, privateKey });
+  const checkpoint = () =>
+    signCheckpoint({ origin, size: tree.size, rootHash: tree.root(), otherContent: [] }, { name: origin, privateKey });
 
   function create(json: any): Result {
     const unknown = unknownField(json);
@@ -70,7 +84,9 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
     const leaf = leafHash(body);
     const existing = byLeaf.get(leaf.toString('hex'));
     if (existing !== undefined) {
-      return grpcError(409, 6, `an equivalent entry already exists in the transparency log with index ${existing}`, { 'x-log-index': String(existing) });
+      return grpcError(409, 6, `an equivalent entry already exists in the transparency log with index ${existing}`, {
+        'x-log-index': String(existing),
+      });
     }
     const index = tree.append(leaf);
     byLeaf.set(leaf.toString('hex'), index);
@@ -90,10 +106,18 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
     if (t === 'checkpoint') note = note.replace(`\n${tree.size}\n`, `\n${tree.size + 1}\n`);
     const canonicalizedBody = t === 'body' ? body.toString('base64').replace(/A/, 'B') : body.toString('base64');
     return {
-      logIndex: String(index), logId: { keyId: t === 'logId' ? flip(logId) : logId },
+      logIndex: String(index),
+      logId: { keyId: t === 'logId' ? flip(logId) : logId },
       kindVersion: { kind: 'hashedrekord', version: t === 'kind' ? '0.0.1' : '0.0.2' },
-      integratedTime: '0', inclusionPromise: null,
-      inclusionProof: { logIndex: String(index), rootHash: tree.root().toString('base64'), treeSize: String(tree.size), hashes, checkpoint: { envelope: note } },
+      integratedTime: '0',
+      inclusionPromise: null,
+      inclusionProof: {
+        logIndex: String(index),
+        rootHash: tree.root().toString('base64'),
+        treeSize: String(tree.size),
+        hashes,
+        checkpoint: { envelope: note },
+      },
       canonicalizedBody,
     };
   }
@@ -106,11 +130,12 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
     const level = m[1] === 'entries' ? 0 : Number(m[1]);
     const partial = m[3] !== undefined;
     const width = partial ? Number(m[3]) : 256;
-    if ((partial && (width < 1 || width > 255)) || width > tileWidth(level, n, tree.size)) return [404, 'not found\n', { 'content-type': 'text/plain' }];
-    let bytes = m[1] === 'entries'
-      ? encodeEntryBundle(state.bodies.slice(n * 256, n * 256 + width))
-      : tree.hashesAt(level * 8, n * 256, width);
-    if ((state.tamper === 'tile' && m[1] !== 'entries') || (state.tamper === 'bundle' && m[1] === 'entries')) bytes = Buffer.from(bytes).fill(0x41, bytes.length - 1);
+    if ((partial && (width < 1 || width > 255)) || width > tileWidth(level, n, tree.size))
+      return [404, 'not found\n', { 'content-type': 'text/plain' }];
+    let bytes =
+      m[1] === 'entries' ? encodeEntryBundle(state.bodies.slice(n * 256, n * 256 + width)) : tree.hashesAt(level * 8, n * 256, width);
+    if ((state.tamper === 'tile' && m[1] !== 'entries') || (state.tamper === 'bundle' && m[1] === 'entries'))
+      bytes = Buffer.from(bytes).fill(0x41, bytes.length - 1);
     return [200, bytes, { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=31536000, immutable' }];
   }
 
@@ -149,8 +174,24 @@ export async function startRekorV2Server(opts: { keyType?: 'ed25519' | 'ecdsa'; 
 
 /** protojson field names: camelCase or the proto's snake_case. */
 const pick = (o: any, camel: string, snake: string) => o?.[camel] ?? o?.[snake];
-const KNOWN = new Set(['hashedRekordRequestV002', 'hashed_rekord_request_v002', 'dsseRequestV002', 'dsse_request_v002', 'digest', 'signature', 'content',
-  'verifier', 'publicKey', 'public_key', 'x509Certificate', 'x509_certificate', 'rawBytes', 'raw_bytes', 'keyDetails', 'key_details']);
+const KNOWN = new Set([
+  'hashedRekordRequestV002',
+  'hashed_rekord_request_v002',
+  'dsseRequestV002',
+  'dsse_request_v002',
+  'digest',
+  'signature',
+  'content',
+  'verifier',
+  'publicKey',
+  'public_key',
+  'x509Certificate',
+  'x509_certificate',
+  'rawBytes',
+  'raw_bytes',
+  'keyDetails',
+  'key_details',
+]);
 
 function unknownField(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
@@ -187,11 +228,14 @@ function toEntry(req: any): object | undefined {
   }
   if (key.asymmetricKeyDetails?.namedCurve !== details.curve || !verifyEcdsaDigest(digest, content, key)) return undefined;
   return {
-    apiVersion: '0.0.2', kind: 'hashedrekord',
-    spec: { hashedRekordV002: {
-      data: { algorithm: details.hash, digest: digest.toString('base64') },
-      signature: { content: content.toString('base64'), verifier: { keyDetails, publicKey: { rawBytes: rawKey.toString('base64') } } },
-    } },
+    apiVersion: '0.0.2',
+    kind: 'hashedrekord',
+    spec: {
+      hashedRekordV002: {
+        data: { algorithm: details.hash, digest: digest.toString('base64') },
+        signature: { content: content.toString('base64'), verifier: { keyDetails, publicKey: { rawBytes: rawKey.toString('base64') } } },
+      },
+    },
   };
 }
 

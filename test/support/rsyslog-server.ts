@@ -7,7 +7,11 @@ import { tempDir } from './databases.js';
 import { freePort } from './postgres-server.js';
 
 /** One line of what rsyslog wrote: the message's MSGID, structured data and message. */
-export interface Received { msgid: string; sd: string; msg: string }
+export interface Received {
+  msgid: string;
+  sd: string;
+  msg: string;
+}
 
 export interface Rsyslog {
   port: number;
@@ -29,7 +33,9 @@ export async function startRsyslog(pki: TestPki): Promise<Rsyslog> {
   const port = await freePort();
   const out = join(dir, 'received.log');
   mkdirSync(join(dir, 'work'));
-  writeFileSync(join(dir, 'rsyslog.conf'), `
+  writeFileSync(
+    join(dir, 'rsyslog.conf'),
+    `
 global(workDirectory="${dir}/work" maxMessageSize="64k"
   DefaultNetstreamDriver="ossl" DefaultNetstreamDriverCAFile="${pki.ca.cert}"
   DefaultNetstreamDriverCertFile="${pki.server.cert}" DefaultNetstreamDriverKeyFile="${pki.server.key}")
@@ -37,10 +43,13 @@ module(load="imtcp" StreamDriver.Name="ossl" StreamDriver.Mode="1" StreamDriver.
 input(type="imtcp" port="${port}" address="127.0.0.1")
 template(name="audit" type="string" string="%msgid%\\t%structured-data%\\t%msg%\\n")
 action(type="omfile" file="${out}" template="audit")
-`);
+`,
+  );
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const c = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     c.stdout!.on('data', (d) => (output += d));
     c.stderr!.on('data', (d) => (output += d));
@@ -60,18 +69,29 @@ action(type="omfile" file="${out}" template="audit")
   await launch();
   return {
     port,
-    received: () => (existsSync(out) ? readFileSync(out, 'utf8') : '').split('\n').filter(Boolean).map((l) => {
-      const [msgid, sd, ...rest] = l.split('\t');
-      return { msgid: msgid!, sd: sd!, msg: rest.join('\t') };
-    }),
+    received: () =>
+      (existsSync(out) ? readFileSync(out, 'utf8') : '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const [msgid, sd, ...rest] = l.split('\t');
+          return { msgid: msgid!, sd: sd!, msg: rest.join('\t') };
+        }),
     kill: () => halt('SIGKILL'),
-    restart: async () => { await halt('SIGTERM'); await launch(); },
+    restart: async () => {
+      await halt('SIGTERM');
+      await launch();
+    },
     stop: () => halt('SIGTERM'),
   };
 }
 
-const listening = (port: number) => new Promise<boolean>((resolve) => {
-  const s = connect(port, '127.0.0.1');
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });

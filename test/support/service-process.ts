@@ -30,18 +30,34 @@ export async function startService(env: Record<string, string>): Promise<Service
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return {
-    url: `http://127.0.0.1:${port}`, grpcPort, pid: child.pid!, exited, output: () => output,
-    kill: (signal) => { child.kill(signal); },
-    stop: async () => { child.kill('SIGTERM'); return exited; },
+    url: `http://127.0.0.1:${port}`,
+    grpcPort,
+    pid: child.pid!,
+    exited,
+    output: () => output,
+    kill: (signal) => {
+      child.kill(signal);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
 
 /** Waits for /ready 200; fails early if the process exits. */
 export async function waitReady(service: ServiceProcess, timeoutMs = 120_000): Promise<void> {
   let exited = false;
-  void service.exited.then(() => { exited = true; });
+  void service.exited.then(() => {
+    exited = true;
+  });
   const until = Date.now() + timeoutMs;
-  while (!(await fetch(`${service.url}/ready`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${service.url}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (exited) throw new Error(`the service exited: ${service.output().slice(-3000)}`);
     if (Date.now() > until) throw new Error(`not ready after ${timeoutMs} ms: ${service.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -73,29 +89,42 @@ export function startLoad(url: () => string, clients = 16, label = 'load'): Load
     while (running) {
       const evidence_package = uniquePackage(`${label}-${n++}`);
       const res = await fetch(`${url()}/api/v1/evidence/sign`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package }), signal: AbortSignal.timeout(30_000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ evidence_package }),
+        signal: AbortSignal.timeout(30_000),
       }).catch(() => undefined);
       if (!res) {
         failures.push({ status: 'no answer' });
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
-      const body = await res.json().catch(() => ({})) as { receipt?: Acknowledged['receipt']; code?: string };
+      const body = (await res.json().catch(() => ({}))) as { receipt?: Acknowledged['receipt']; code?: string };
       if (res.status === 200 && body.receipt) acknowledged.push({ evidence_package, receipt: body.receipt });
       else {
-        failures.push({ status: res.status, type: res.headers.get('content-type') ?? undefined, retryAfter: res.headers.get('retry-after'), code: body.code });
+        failures.push({
+          status: res.status,
+          type: res.headers.get('content-type') ?? undefined,
+          retryAfter: res.headers.get('retry-after'),
+          code: body.code,
+        });
         await new Promise((r) => setTimeout(r, 20));
       }
     }
   });
   return {
-    acknowledged, failures,
-    stop: async () => { running = false; await Promise.all(workers); },
+    acknowledged,
+    failures,
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+    },
     acknowledgedMore: async (more, timeoutMs = 60_000) => {
       const target = acknowledged.length + more;
       const until = Date.now() + timeoutMs;
       while (acknowledged.length < target) {
-        if (Date.now() > until) throw new Error(`only ${acknowledged.length} of ${target} acknowledged; last failures ${JSON.stringify(failures.slice(-3))}`);
+        if (Date.now() > until)
+          throw new Error(`only ${acknowledged.length} of ${target} acknowledged; last failures ${JSON.stringify(failures.slice(-3))}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -111,15 +140,17 @@ export async function expectAllStoredAndValid(url: string, acknowledged: Acknowl
       problems.push(`${receipt.workflow_id}: GET receipt ${res.status}`);
       continue;
     }
-    const stored = await res.json() as Acknowledged['receipt'] & { anchoring: string };
+    const stored = (await res.json()) as Acknowledged['receipt'] & { anchoring: string };
     if (stored.signature_b64 !== receipt.signature_b64 || stored.log_index !== receipt.log_index || stored.anchoring !== 'anchored') {
       problems.push(`${receipt.workflow_id}: stored receipt differs`);
       continue;
     }
     const v = await fetch(`${url}/api/v1/evidence/validate`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence_package, receipt: stored }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ evidence_package, receipt: stored }),
     });
-    const verdict = await v.json() as { is_valid: boolean; validation_error?: string };
+    const verdict = (await v.json()) as { is_valid: boolean; validation_error?: string };
     if (!verdict.is_valid) problems.push(`${receipt.workflow_id}: not valid: ${verdict.validation_error}`);
   }
   return problems;

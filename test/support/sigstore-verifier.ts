@@ -7,7 +7,7 @@ import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';
 import type { SigstoreBundle } from '../../src/core/bundle/index.js';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 export const exportedTrust = (trustRoot: Json) => {
   const t = readTrustRoot(trustRoot, 'trust-root.json');

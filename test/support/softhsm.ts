@@ -45,17 +45,33 @@ export interface SoftToken {
  * SoftHSM2 reads SOFTHSM2_CONF at C_Initialize: the signer of the previous test must be closed.
  */
 export function freshToken(label = 'afdp-test'): SoftToken {
-  if (missing.length > 0) throw new Error(`PKCS#11 tests need SoftHSM2 and pkcs11js: ${missing.join(', ')} (.ci/run installs softhsm2 before npm ci)`);
+  if (missing.length > 0)
+    throw new Error(`PKCS#11 tests need SoftHSM2 and pkcs11js: ${missing.join(', ')} (.ci/run installs softhsm2 before npm ci)`);
   const dir = tempDir();
   mkdirSync(join(dir, 'tokens'), { recursive: true });
   const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  writeFileSync(
+    conf,
+    `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  );
   process.env.SOFTHSM2_CONF = conf;
   const pin = `pin-${Math.random().toString(36).slice(2, 10)}`;
   const soPin = 'so-pin-1234';
-  execFileSync(SOFTHSM_UTIL, ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin], { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'pipe' });
+  execFileSync(SOFTHSM_UTIL, ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', soPin], {
+    env: { ...process.env, SOFTHSM2_CONF: conf },
+    stdio: 'pipe',
+  });
   return {
-    dir, label, pin, soPin, conf,
-    env: { NOTARY_PKCS11_MODULE: SOFTHSM_MODULE, NOTARY_PKCS11_TOKEN_LABEL: label, NOTARY_PKCS11_PIN: pin, NOTARY_PKCS11_KEY_LABEL: 'notary-signing' },
+    dir,
+    label,
+    pin,
+    soPin,
+    conf,
+    env: {
+      NOTARY_PKCS11_MODULE: SOFTHSM_MODULE,
+      NOTARY_PKCS11_TOKEN_LABEL: label,
+      NOTARY_PKCS11_PIN: pin,
+      NOTARY_PKCS11_KEY_LABEL: 'notary-signing',
+    },
   };
 }

@@ -5,7 +5,11 @@ import type { SqlQueryable } from '../../src/adapters/db/sql-client.js';
  * `table` off (DDL, not a statement the service ever runs), run `statements`, and switch them back
  * on, so the service sees nothing but the changed rows.
  */
-export async function tamper(db: { transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> }, table: string, statements: [string, unknown[]?][]): Promise<void> {
+export async function tamper(
+  db: { transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> },
+  table: string,
+  statements: [string, unknown[]?][],
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
     for (const [sql, params] of statements) await tx.query(sql, params ?? []);

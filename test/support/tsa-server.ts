@@ -41,8 +41,14 @@ export async function startTsaServer(): Promise<TsaServer> {
   let failures = { left: 0, status: 500 };
   let queue: Promise<unknown> = Promise.resolve();
   const state: TsaServer = {
-    url: '', pki, chainPem: pki.chainPem, requests: [], tamper: 'none',
-    failNext(n, status) { failures = { left: n, status }; },
+    url: '',
+    pki,
+    chainPem: pki.chainPem,
+    requests: [],
+    tamper: 'none',
+    failNext(n, status) {
+      failures = { left: n, status };
+    },
     close: async () => {},
   };
 
@@ -93,9 +99,12 @@ export async function startTsaServer(): Promise<TsaServer> {
     } else if (method === 'GET' && path === '/api/v1/timestamp/certchain') {
       result = [200, pki.chainPem, 'application/pem-certificate-chain'];
     } else if (method === 'POST' && path === '/api/v1/timestamp') {
-      result = (contentType ?? '').split(';')[0]!.trim() === 'application/timestamp-query'
-        ? await timestamp(raw).catch(() => [500, { code: 500, message: 'Error generating timestamp response' }, 'application/json'] as [number, object, string])
-        : [415, { code: 415, message: 'Error generating timestamp response' }, 'application/json'];
+      result =
+        (contentType ?? '').split(';')[0]!.trim() === 'application/timestamp-query'
+          ? await timestamp(raw).catch(
+              () => [500, { code: 500, message: 'Error generating timestamp response' }, 'application/json'] as [number, object, string],
+            )
+          : [415, { code: 415, message: 'Error generating timestamp response' }, 'application/json'];
     } else {
       result = [404, { code: 404, message: 'path not found' }, 'application/json'];
     }

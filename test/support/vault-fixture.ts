@@ -21,7 +21,9 @@ export function signRequest(i: number): SignRequest {
 
 /** The service's settings for the Vault signer on `vault`, authenticated with its root token; the key is created on first start. */
 export const vaultEnv = (vault: VaultServer): Record<string, string> => ({
-  VAULT_ADDR: vault.url, VAULT_TOKEN: vault.rootToken, NOTARY_VAULT_CREATE_KEY: 'true',
+  VAULT_ADDR: vault.url,
+  VAULT_TOKEN: vault.rootToken,
+  NOTARY_VAULT_CREATE_KEY: 'true',
 });
 
 export interface LoopbackVault {
@@ -59,7 +61,9 @@ export function loopbackVaultPerTest(
     if (running) await current?.close();
     running = false;
   };
-  beforeEach(async () => { await start(); });
+  beforeEach(async () => {
+    await start();
+  });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((s) => s.close()));
     await stop();
@@ -70,7 +74,14 @@ export function loopbackVaultPerTest(
       if (!current) throw new Error('the loopback Vault runs only inside a test');
       return current;
     },
-    options: (over = {}) => ({ addr: self.vault.url, mount: 'transit', key: VAULT_KEY, auth: { method: 'token', token: self.vault.rootToken }, ...fixture.defaults, ...over }),
+    options: (over = {}) => ({
+      addr: self.vault.url,
+      mount: 'transit',
+      key: VAULT_KEY,
+      auth: { method: 'token', token: self.vault.rootToken },
+      ...fixture.defaults,
+      ...over,
+    }),
     async signer(over = {}) {
       const signer = await createVaultSigner(self.options(over));
       opened.push(signer);
@@ -78,7 +89,10 @@ export function loopbackVaultPerTest(
     },
     calls: (path = `/v1/transit/sign/${VAULT_KEY}`) => self.vault.requests.filter((r) => r.path === path).length,
     stop,
-    restart: async (server) => { await stop(); return start(server); },
+    restart: async (server) => {
+      await stop();
+      return start(server);
+    },
   };
   return self;
 }

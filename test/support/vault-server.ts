@@ -45,7 +45,12 @@ export interface VaultServer {
 export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'aes256-gcm96';
 const EC: Record<string, { curve: string; n: bigint; size: number; name: string }> = {
   'ecdsa-p256': { curve: 'prime256v1', n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n, size: 32, name: 'P-256' },
-  'ecdsa-p384': { curve: 'secp384r1', n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n, size: 48, name: 'P-384' },
+  'ecdsa-p384': {
+    curve: 'secp384r1',
+    n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+    size: 48,
+    name: 'P-384',
+  },
 };
 
 // ---- ECDSA P-256 / P-384 over a precomputed digest ------------------------------------
@@ -90,16 +95,34 @@ export function signDigest(type: string, privateKey: KeyObject, digest: Buffer):
 }
 
 // ---- state -------------------------------------------------------------------------------
-interface Token { expiresAt: number | null; ttl: number; renewable: boolean }
-interface KeyVersion { privateKey?: KeyObject; publicKeyPem?: string; aesKey?: Buffer; created: Date }
-interface TransitKey { type: string; versions: KeyVersion[] }
+interface Token {
+  expiresAt: number | null;
+  ttl: number;
+  renewable: boolean;
+}
+interface KeyVersion {
+  privateKey?: KeyObject;
+  publicKeyPem?: string;
+  aesKey?: Buffer;
+  created: Date;
+}
+interface TransitKey {
+  type: string;
+  versions: KeyVersion[];
+}
 type Reply = [status: number, body: unknown];
 
 const HASHES: Record<string, string> = { 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512' };
 const errors = (status: number, ...msgs: string[]): Reply => [status, { errors: msgs }];
 const envelope = (data: unknown, auth: unknown = null) => ({
-  request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0,
-  data, wrap_info: null, warnings: null, auth,
+  request_id: randomUUID(),
+  lease_id: '',
+  renewable: false,
+  lease_duration: 0,
+  data,
+  wrap_info: null,
+  warnings: null,
+  auth,
 });
 
 // ---- aes256-gcm96: datakey, decrypt, rewrap ---------------------------------------------
@@ -203,15 +226,31 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
   };
 
   const keyData = (name: string, k: TransitKey) => ({
-    name, type: k.type, latest_version: k.versions.length, min_decryption_version: 1, min_encryption_version: 0,
-    min_available_version: 0, deletion_allowed: false, derived: false, exportable: false,
-    allow_plaintext_backup: false, supports_encryption: !EC[k.type],
-    supports_decryption: !EC[k.type], supports_derivation: !EC[k.type],
-    supports_signing: !!EC[k.type], imported_key: false, auto_rotate_period: 0,
+    name,
+    type: k.type,
+    latest_version: k.versions.length,
+    min_decryption_version: 1,
+    min_encryption_version: 0,
+    min_available_version: 0,
+    deletion_allowed: false,
+    derived: false,
+    exportable: false,
+    allow_plaintext_backup: false,
+    supports_encryption: !EC[k.type],
+    supports_decryption: !EC[k.type],
+    supports_derivation: !EC[k.type],
+    supports_signing: !!EC[k.type],
+    imported_key: false,
+    auto_rotate_period: 0,
     // path_keys.go: asymmetric versions carry the curve's name (elliptic.P384().Params().Name) and the PEM public key
-    keys: Object.fromEntries(k.versions.map((v, i) => [String(i + 1), v.publicKeyPem
-      ? { name: EC[k.type]!.name, public_key: v.publicKeyPem, certificate_chain: '', creation_time: v.created.toISOString() }
-      : Math.floor(v.created.getTime() / 1000)])),
+    keys: Object.fromEntries(
+      k.versions.map((v, i) => [
+        String(i + 1),
+        v.publicKeyPem
+          ? { name: EC[k.type]!.name, public_key: v.publicKeyPem, certificate_chain: '', creation_time: v.created.toISOString() }
+          : Math.floor(v.created.getTime() / 1000),
+      ]),
+    ),
   });
 
   const sign = (name: string, urlHash: string | undefined, body: Record<string, unknown>): Reply => {
@@ -244,7 +283,14 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
 
   const route = (method: string, path: string, req: http.IncomingMessage, body: Record<string, unknown>): Reply => {
     if (path === 'sys/health' && method === 'GET') {
-      const health = { initialized: true, sealed, standby, performance_standby: false, version: '1.17.0', server_time_utc: Math.floor(Date.now() / 1000) };
+      const health = {
+        initialized: true,
+        sealed,
+        standby,
+        performance_standby: false,
+        version: '1.17.0',
+        server_time_utc: Math.floor(Date.now() / 1000),
+      };
       return [sealed ? 503 : standby ? 429 : 200, health];
     }
     if (sealed) return errors(503, 'Vault is sealed');
@@ -265,7 +311,19 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
     const [token, t] = self;
     if (path === 'auth/token/lookup-self' && method === 'GET') {
       const left = t.expiresAt === null ? 0 : Math.ceil((t.expiresAt - Date.now()) / 1000);
-      return [200, envelope({ id: token, ttl: left, creation_ttl: t.ttl, renewable: t.renewable, policies: ['default'], type: 'service', num_uses: 0, orphan: true })];
+      return [
+        200,
+        envelope({
+          id: token,
+          ttl: left,
+          creation_ttl: t.ttl,
+          renewable: t.renewable,
+          policies: ['default'],
+          type: 'service',
+          num_uses: 0,
+          orphan: true,
+        }),
+      ];
     }
     if (path === 'auth/token/renew-self' && method === 'POST') {
       if (!t.renewable) return errors(400, 'lease is not renewable');
@@ -314,9 +372,12 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
       requests.push({ method, path: url.pathname, ...(typeof ns === 'string' ? { namespace: ns } : {}), ...(text && { body }) });
       const at = failures.findIndex((f) => !f.path || f.path.test(url.pathname));
       const forced = at < 0 ? undefined : failures.splice(at, 1)[0]!.status;
-      reply ??= forced !== undefined
-        ? errors(forced, forced === 503 ? 'Vault is sealed' : `injected failure ${forced}`)
-        : url.pathname.startsWith('/v1/') ? route(method, url.pathname.slice(4), req, body) : errors(404);
+      reply ??=
+        forced !== undefined
+          ? errors(forced, forced === 503 ? 'Vault is sealed' : `injected failure ${forced}`)
+          : url.pathname.startsWith('/v1/')
+            ? route(method, url.pathname.slice(4), req, body)
+            : errors(404);
       res.writeHead(reply[0], { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(reply[1]));
     });
@@ -332,7 +393,11 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
     connections: () => connections,
     rootToken,
     requests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
     seal: () => void (sealed = true),
     unseal: () => void (sealed = false),
     setStandby: (value) => void (standby = value),
@@ -348,8 +413,15 @@ export async function startVaultServer(opts: VaultServerOptions = {}): Promise<V
 
 function authBlock(token: string, ttl: number, renewable: boolean, metadata: Record<string, unknown>) {
   return {
-    client_token: token, accessor: randomBytes(12).toString('base64url'), policies: ['default', 'notary'],
-    token_policies: ['default', 'notary'], metadata, lease_duration: ttl, renewable,
-    entity_id: randomUUID(), token_type: 'service', orphan: true,
+    client_token: token,
+    accessor: randomBytes(12).toString('base64url'),
+    policies: ['default', 'notary'],
+    token_policies: ['default', 'notary'],
+    metadata,
+    lease_duration: ttl,
+    renewable,
+    entity_id: randomUUID(),
+    token_type: 'service',
+    orphan: true,
   };
 }

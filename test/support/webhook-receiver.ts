@@ -51,15 +51,26 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
-    failNext(n, status = 500, headers = {}) { failing = n; failStatus = status; failHeaders = headers; },
+    failNext(n, status = 500, headers = {}) {
+      failing = n;
+      failStatus = status;
+      failHeaders = headers;
+    },
     async waitFor(count, filter = () => true, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (accepted(filter).length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} webhooks, got ${accepted(filter).length}: ${JSON.stringify(received.map((r) => r.body.event))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `expected ${count} webhooks, got ${accepted(filter).length}: ${JSON.stringify(received.map((r) => r.body.event))}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
       return accepted(filter);
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

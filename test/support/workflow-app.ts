@@ -16,16 +16,26 @@ export interface WorkflowTestApp extends TestApp {
  * adds or overrides settings, and may name the receiver (`(hooks) => ({ NOTARY_WEBHOOK_URL: hooks.url })`).
  */
 export async function startWorkflowApp(
-  backend: Backend = 'embedded', env: Record<string, string> | ((hooks: WebhookReceiver) => Record<string, string>) = {},
+  backend: Backend = 'embedded',
+  env: Record<string, string> | ((hooks: WebhookReceiver) => Record<string, string>) = {},
 ): Promise<WorkflowTestApp> {
   const hooks = await startWebhookReceiver(WORKFLOW_WEBHOOK_SECRET);
   try {
     const app = await startTestApp({
-      ...(await backendEnv(backend)), NOTARY_WEBHOOK_SECRET: WORKFLOW_WEBHOOK_SECRET, ...LOOPBACK_RECEIVER, NOTARY_WORKFLOW_POLL_MS: '50',
+      ...(await backendEnv(backend)),
+      NOTARY_WEBHOOK_SECRET: WORKFLOW_WEBHOOK_SECRET,
+      ...LOOPBACK_RECEIVER,
+      NOTARY_WORKFLOW_POLL_MS: '50',
       ...(typeof env === 'function' ? env(hooks) : env),
     });
     const closeApp = app.close.bind(app);
-    return Object.assign(app, { hooks, close: async () => { await closeApp(); await hooks.close(); } });
+    return Object.assign(app, {
+      hooks,
+      close: async () => {
+        await closeApp();
+        await hooks.close();
+      },
+    });
   } catch (err) {
     await hooks.close();
     throw err;

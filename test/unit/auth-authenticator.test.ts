@@ -7,14 +7,33 @@ import { AuthError, makePrincipal, type Principal } from '../../src/core/auth/in
 const KEY = `afdp_${'a'.repeat(43)}`;
 const REVOKED = `afdp_${'r'.repeat(43)}`;
 const info = (id: string, revoked: boolean): ApiKeyInfo => ({
-  id, name: `key ${id}`, roles: ['ai_engineer'], hint: 'afdp_aaaa', created_at: '2026-01-01T00:00:00.000Z', created_by: null,
-  revoked_at: revoked ? '2026-01-02T00:00:00.000Z' : null, revoked_by: null,
+  id,
+  name: `key ${id}`,
+  roles: ['ai_engineer'],
+  hint: 'afdp_aaaa',
+  created_at: '2026-01-01T00:00:00.000Z',
+  created_by: null,
+  revoked_at: revoked ? '2026-01-02T00:00:00.000Z' : null,
+  revoked_by: null,
 });
 const apiKeys = { findByKey: async (k: string) => (k === KEY ? info('k1', false) : k === REVOKED ? info('k2', true) : undefined) };
-const jwt = { verify: async (t: string): Promise<Principal> => makePrincipal({ kind: 'jwt', subject: `sub-of-${t.length}`, roles: ['security_analyst'] }) };
+const jwt = {
+  verify: async (t: string): Promise<Principal> =>
+    makePrincipal({ kind: 'jwt', subject: `sub-of-${t.length}`, roles: ['security_analyst'] }),
+};
 
-const authn = (withJwt = true) => new Authenticator({ adminToken: 'admin-secret', apiKeys, jwt: withJwt ? jwt : undefined, mtlsSubjectRoles: { 'ci-bot': ['ai_engineer'] } });
-const reason = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof AuthError ? `${e.code}:${e.reason}` : String(e)));
+const authn = (withJwt = true) =>
+  new Authenticator({
+    adminToken: 'admin-secret',
+    apiKeys,
+    jwt: withJwt ? jwt : undefined,
+    mtlsSubjectRoles: { 'ci-bot': ['ai_engineer'] },
+  });
+const reason = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof AuthError ? `${e.code}:${e.reason}` : String(e)),
+  );
 
 describe('Authenticator', () => {
   it('returns undefined when no credential is sent', async () => {
@@ -50,11 +69,16 @@ describe('Authenticator', () => {
     expect(ok?.permissions.has('evidence.create')).toBe(true);
     const unmapped = await authn().authenticate({ peerCertificate: { subject: { CN: 'stranger' }, authorized: true } });
     expect(unmapped?.permissions.size).toBe(0);
-    expect(await reason(authn().authenticate({ peerCertificate: { subject: { CN: 'ci-bot' }, authorized: false } }))).toBe('unauthenticated:bad_signature');
+    expect(await reason(authn().authenticate({ peerCertificate: { subject: { CN: 'ci-bot' }, authorized: false } }))).toBe(
+      'unauthenticated:bad_signature',
+    );
   });
 
   it('prefers the Authorization header over the client certificate', async () => {
-    const p = await authn().authenticate({ authorization: `Bearer ${KEY}`, peerCertificate: { subject: { CN: 'ci-bot' }, authorized: true } });
+    const p = await authn().authenticate({
+      authorization: `Bearer ${KEY}`,
+      peerCertificate: { subject: { CN: 'ci-bot' }, authorized: true },
+    });
     expect(p?.kind).toBe('api_key');
   });
 });
@@ -75,10 +99,17 @@ describe('gRPC door helpers', () => {
 });
 
 describe('JwtVerifier', () => {
-  it('reports an unreachable issuer JWKS as unavailable (503), not as the caller\'s fault', async () => {
+  it("reports an unreachable issuer JWKS as unavailable (503), not as the caller's fault", async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'ES256', kid: 'k' }).setExpirationTime('5m').sign(privateKey);
-    const v = new JwtVerifier({ issuer: 'x', audience: ['a'], jwksUrl: 'http://127.0.0.1:1/jwks.json', clockSkewSeconds: 0, rolesClaim: 'roles', algorithms: ['ES256'] });
+    const v = new JwtVerifier({
+      issuer: 'x',
+      audience: ['a'],
+      jwksUrl: 'http://127.0.0.1:1/jwks.json',
+      clockSkewSeconds: 0,
+      rolesClaim: 'roles',
+      algorithms: ['ES256'],
+    });
     await expect(v.verify(token)).rejects.toMatchObject({ code: 'unavailable' });
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config.js';
 
-const oidc = { NOTARY_OIDC_ISSUER: 'https://id.example', NOTARY_OIDC_AUDIENCE: 'afdp-notary', NOTARY_OIDC_JWKS_URL: 'https://id.example/jwks' };
+const oidc = {
+  NOTARY_OIDC_ISSUER: 'https://id.example',
+  NOTARY_OIDC_AUDIENCE: 'afdp-notary',
+  NOTARY_OIDC_JWKS_URL: 'https://id.example/jwks',
+};
 const failure = (env: Record<string, string>) => {
   try {
     loadConfig(env);
@@ -36,12 +40,16 @@ describe('security settings', () => {
     expect(failure({ NOTARY_MTLS_SUBJECT_ROLES: 'ci=admin' }).variable).toBe('NOTARY_MTLS_SUBJECT_ROLES');
     expect(failure({ NOTARY_AUTH_MODE: 'maybe' }).variable).toBe('NOTARY_AUTH_MODE');
     expect(failure({ NOTARY_RATE_LIMIT_MAX: '0' }).variable).toBe('NOTARY_RATE_LIMIT_MAX');
-    expect(failure({ NOTARY_TLS_CERT_FILE: '/nonexistent.crt', NOTARY_TLS_KEY_FILE: '/nonexistent.key' }).variable).toBe('NOTARY_TLS_CERT_FILE');
+    expect(failure({ NOTARY_TLS_CERT_FILE: '/nonexistent.crt', NOTARY_TLS_KEY_FILE: '/nonexistent.key' }).variable).toBe(
+      'NOTARY_TLS_CERT_FILE',
+    );
     expect(failure({ REDIS_URL: 'http://redis' }).variable).toBe('REDIS_URL');
   });
 
   it('describes the security posture at start-up without secrets', () => {
-    const d = describeConfig(loadConfig({ ...oidc, NOTARY_ADMIN_TOKEN: 'top-secret', NOTARY_RATE_LIMIT_MAX: '10', REDIS_URL: 'redis://:hunter2@redis:6379' }));
+    const d = describeConfig(
+      loadConfig({ ...oidc, NOTARY_ADMIN_TOKEN: 'top-secret', NOTARY_RATE_LIMIT_MAX: '10', REDIS_URL: 'redis://:hunter2@redis:6379' }),
+    );
     const text = JSON.stringify(d);
     expect(text).not.toContain('top-secret');
     expect(text).not.toContain('hunter2');

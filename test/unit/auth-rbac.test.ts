@@ -3,7 +3,14 @@ import { ROUTE_RULES, routeRule } from '../../src/api/rest/auth/route-permission
 import { METHOD_RULES, methodRule } from '../../src/api/grpc/method-rules.js';
 import { notaryServiceDefinition } from '../../src/api/grpc/proto.js';
 import {
-  AuthError, decideAccess, isPermission, makePrincipal, permissionsFor, PERMISSIONS, ROLE_PERMISSIONS, type Permission,
+  AuthError,
+  decideAccess,
+  isPermission,
+  makePrincipal,
+  permissionsFor,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  type Permission,
 } from '../../src/core/auth/index.js';
 
 const codeOf = (fn: () => void): string | null => {
@@ -16,7 +23,7 @@ const codeOf = (fn: () => void): string | null => {
 };
 
 describe('roles and scopes', () => {
-  it('grants the deployment guide\'s permissions per role, admin everything', () => {
+  it("grants the deployment guide's permissions per role, admin everything", () => {
     expect([...permissionsFor(['ai_engineer'])].sort()).toEqual(['evidence.create', 'evidence.read']);
     expect([...permissionsFor(['security_analyst'])].sort()).toEqual(['audit.read', 'evidence.approve', 'evidence.read']);
     expect([...permissionsFor(['admin'])].sort()).toEqual([...PERMISSIONS].sort());

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { assertBundleLatest, bundleFromJSON, bundleToJSON, isBundleWithPublicKey } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_V03_MEDIA_TYPE, formatKeyHint, matchReceiptBundle, parseKeyHint, toSigstoreBundle, type BundleInput } from '../../src/core/bundle/index.js';
+import {
+  BUNDLE_V03_MEDIA_TYPE,
+  formatKeyHint,
+  matchReceiptBundle,
+  parseKeyHint,
+  toSigstoreBundle,
+  type BundleInput,
+} from '../../src/core/bundle/index.js';
 import { toReceipt } from '../../src/core/receipts.js';
 import type { LogEntry } from '../../src/ports/transparency-log.js';
 
@@ -10,12 +17,27 @@ const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 const b64 = (h: string) => Buffer.from(h, 'hex').toString('base64');
 
 const entry: LogEntry = {
-  uuid: hex('leaf'), logIndex: 41, integratedTime: 1_700_000_000, logID: hex('log key'),
+  uuid: hex('leaf'),
+  logIndex: 41,
+  integratedTime: 1_700_000_000,
+  logID: hex('log key'),
   body: Buffer.from('{"kind":"hashedrekord"}').toString('base64'),
-  inclusionProof: { logIndex: 40, rootHash: hex('root'), treeSize: 42, hashes: [hex('a'), hex('b')], checkpoint: 'origin\n42\nroot\n\n— origin sig\n' },
+  inclusionProof: {
+    logIndex: 40,
+    rootHash: hex('root'),
+    treeSize: 42,
+    hashes: [hex('a'), hex('b')],
+    checkpoint: 'origin\n42\nroot\n\n— origin sig\n',
+  },
   signedEntryTimestamp: Buffer.from('set').toString('base64'),
 };
-const input: BundleInput = { digestHex: hex('evidence'), signature: Buffer.from('3045deadbeef', 'hex'), keyId: 'afdp-notary-key', keyVersion: 3, entry };
+const input: BundleInput = {
+  digestHex: hex('evidence'),
+  signature: Buffer.from('3045deadbeef', 'hex'),
+  keyId: 'afdp-notary-key',
+  keyVersion: 3,
+  entry,
+};
 
 describe('toSigstoreBundle', () => {
   it('renders the protobuf-specs JSON form: int64 as strings, bytes as base64, enums by name', () => {
@@ -24,14 +46,28 @@ describe('toSigstoreBundle', () => {
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
       verificationMaterial: {
         publicKey: { hint: 'afdp-notary-key:v3' },
-        tlogEntries: [{
-          logIndex: '41', logId: { keyId: b64(entry.logID) }, kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
-          integratedTime: '1700000000', inclusionPromise: { signedEntryTimestamp: entry.signedEntryTimestamp },
-          inclusionProof: { logIndex: '40', rootHash: b64(entry.inclusionProof.rootHash), treeSize: '42', hashes: [b64(hex('a')), b64(hex('b'))], checkpoint: { envelope: entry.inclusionProof.checkpoint } },
-          canonicalizedBody: entry.body,
-        }],
+        tlogEntries: [
+          {
+            logIndex: '41',
+            logId: { keyId: b64(entry.logID) },
+            kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
+            integratedTime: '1700000000',
+            inclusionPromise: { signedEntryTimestamp: entry.signedEntryTimestamp },
+            inclusionProof: {
+              logIndex: '40',
+              rootHash: b64(entry.inclusionProof.rootHash),
+              treeSize: '42',
+              hashes: [b64(hex('a')), b64(hex('b'))],
+              checkpoint: { envelope: entry.inclusionProof.checkpoint },
+            },
+            canonicalizedBody: entry.body,
+          },
+        ],
       },
-      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: b64(input.digestHex) }, signature: input.signature.toString('base64') },
+      messageSignature: {
+        messageDigest: { algorithm: 'SHA2_256', digest: b64(input.digestHex) },
+        signature: input.signature.toString('base64'),
+      },
     });
     expect(Buffer.from(b.verificationMaterial.tlogEntries[0]!.logId.keyId, 'base64')).toHaveLength(32);
   });
@@ -70,8 +106,14 @@ describe('key hint', () => {
 
 describe('toReceipt', () => {
   const workflow = {
-    id: 'w', type: 'simple_sign' as const, status: 'completed' as const, evidence_package_hash: input.digestHex,
-    created_at: '', updated_at: '', completed_at: '', error_message: null,
+    id: 'w',
+    type: 'simple_sign' as const,
+    status: 'completed' as const,
+    evidence_package_hash: input.digestHex,
+    created_at: '',
+    updated_at: '',
+    completed_at: '',
+    error_message: null,
   };
   const signature = { keyId: 'afdp-notary-key', keyVersion: 3, signature: input.signature, publicKeyPem: 'PEM', signedAt: '' };
 
@@ -85,7 +127,10 @@ describe('toReceipt', () => {
 
 describe('matchReceiptBundle', () => {
   const receipt = {
-    evidence_package_hash: input.digestHex, signature_b64: input.signature.toString('base64'), key_id: input.keyId, key_version: input.keyVersion,
+    evidence_package_hash: input.digestHex,
+    signature_b64: input.signature.toString('base64'),
+    key_id: input.keyId,
+    key_version: input.keyVersion,
     bundle: toSigstoreBundle(input) as unknown,
   };
 
@@ -94,10 +139,14 @@ describe('matchReceiptBundle', () => {
     const b = toSigstoreBundle(input);
     b.verificationMaterial.tlogEntries[0]!.inclusionProof.hashes[1] = b64(hex('c'));
     expect(matchReceiptBundle({ ...receipt, bundle: b }, entry)).toEqual({
-      state: 'mismatch', detail: 'bundle.verificationMaterial.tlogEntries[0].inclusionProof.hashes[1] differs from the receipt',
+      state: 'mismatch',
+      detail: 'bundle.verificationMaterial.tlogEntries[0].inclusionProof.hashes[1] differs from the receipt',
     });
     expect(matchReceiptBundle({ ...receipt, bundle: { ...b, extra: 1 } }, entry)).toMatchObject({ state: 'mismatch' });
-    expect(matchReceiptBundle({ ...receipt, key_version: 4 }, entry)).toMatchObject({ state: 'mismatch', detail: expect.stringContaining('hint') });
+    expect(matchReceiptBundle({ ...receipt, key_version: 4 }, entry)).toMatchObject({
+      state: 'mismatch',
+      detail: expect.stringContaining('hint'),
+    });
   });
 
   it('tells older and pending receipts apart from a bundle without an entry', () => {

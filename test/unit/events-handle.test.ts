@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { modelDeploymentEvent } from '../../examples/publish-event.js';
-import { handleEvent, type Action, type EventLedger, type HandleDeps, type LedgerEntry, type NotaryErrorMessage, type NotaryResultMessage, type NotaryStatusMessage } from '../../src/adapters/events/index.js';
+import {
+  handleEvent,
+  type Action,
+  type EventLedger,
+  type HandleDeps,
+  type LedgerEntry,
+  type NotaryErrorMessage,
+  type NotaryResultMessage,
+  type NotaryStatusMessage,
+} from '../../src/adapters/events/index.js';
 import { NotaryError } from '../../src/core/errors.js';
 import type { CanonicalEvidence } from '../../src/core/evidence.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
@@ -48,10 +57,17 @@ function fakeApprovals() {
     created.push(input);
     const at = '2024-02-01T00:00:00.000Z';
     const view: WorkflowView = {
-      id: `00000000-0000-4000-a000-${String(created.length).padStart(12, '0')}`, type: 'approval_sign', status: 'pending',
-      evidence_package_hash: prepareEvidence(input.evidencePackage, DEFAULT_LIMITS).hashHex, created_at: at, updated_at: at, completed_at: null, error_message: null,
+      id: `00000000-0000-4000-a000-${String(created.length).padStart(12, '0')}`,
+      type: 'approval_sign',
+      status: 'pending',
+      evidence_package_hash: prepareEvidence(input.evidencePackage, DEFAULT_LIMITS).hashHex,
+      created_at: at,
+      updated_at: at,
+      completed_at: null,
+      error_message: null,
       approval_statuses: input.approvers.map((approver) => ({ approver, status: 'pending', timestamp: at, comment: null })),
-      quorum: input.quorum ?? input.approvers.length, expires_at: '2024-02-01T01:00:00.000Z',
+      quorum: input.quorum ?? input.approvers.length,
+      expires_at: '2024-02-01T01:00:00.000Z',
     };
     if (input.idempotencyKey) byKey.set(input.idempotencyKey, view);
     return view;
@@ -78,11 +94,20 @@ function setup(over: Partial<HandleDeps> = {}) {
   const l = memoryLedger();
   const a = fakeApprovals();
   const deps: HandleDeps = {
-    notary: n.notary, requestApproval: a.requestApproval, ledger: l.ledger, clock: { now: () => new Date('2024-02-01T00:00:00Z') },
-    maxDeliveries: 5, backoff: { baseMs: 1000, maxMs: 60_000 }, random: () => 0.5, ...over,
+    notary: n.notary,
+    requestApproval: a.requestApproval,
+    ledger: l.ledger,
+    clock: { now: () => new Date('2024-02-01T00:00:00Z') },
+    maxDeliveries: 5,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    random: () => 0.5,
+    ...over,
   };
   const handle = (event: unknown, redeliveryCount = 0, properties: Record<string, string> = {}) =>
-    handleEvent({ data: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), properties, redeliveryCount, messageId: '7:1:-1' }, deps);
+    handleEvent(
+      { data: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), properties, redeliveryCount, messageId: '7:1:-1' },
+      deps,
+    );
   return { ...n, ...l, ...a, deps, handle };
 }
 
@@ -92,8 +117,16 @@ const kinds = (actions: Action[]) => actions.map((a) => (a.kind === 'publish' ? 
 
 describe('handleEvent: happy paths', () => {
   const variants: [string, unknown, string][] = [
-    ['model_deployment', { model_deployment: { model_id: 'm', version: '1', environment: 'prod', strategy: 'canary' } }, 'ai.model.deployment'],
-    ['data_pipeline', { data_pipeline: { pipeline_id: 'p', run_id: 'r', data_sources: ['s3://a'], outputs: ['s3://b'] } }, 'ai.data.pipeline'],
+    [
+      'model_deployment',
+      { model_deployment: { model_id: 'm', version: '1', environment: 'prod', strategy: 'canary' } },
+      'ai.model.deployment',
+    ],
+    [
+      'data_pipeline',
+      { data_pipeline: { pipeline_id: 'p', run_id: 'r', data_sources: ['s3://a'], outputs: ['s3://b'] } },
+      'ai.data.pipeline',
+    ],
     ['inference', { inference: { model_id: 'm', request_id: 'q', input_hash: 'i', prediction_hash: 'o' } }, 'ai.inference'],
     ['compliance', { compliance: { check_type: 'sox', status: 'passed', audit_ref: 'A-1' } }, 'ai.compliance'],
     ['custom', { custom: 'drift.check' }, 'ai.custom.drift.check'],
@@ -118,7 +151,11 @@ describe('handleEvent: happy paths', () => {
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
     expect(status).toMatchObject({ status: 'completed', workflow_id: result!.workflow_id });
     const props = actions.find((a) => a.kind === 'publish')!;
-    expect(props.kind === 'publish' && props.publication.properties).toMatchObject({ message_type: 'notary_result', success: 'true', event_id: event.event_id });
+    expect(props.kind === 'publish' && props.publication.properties).toMatchObject({
+      message_type: 'notary_result',
+      success: 'true',
+      event_id: event.event_id,
+    });
   });
 
   it('signs the same bytes for the same content under another event_id, trace or priority', async () => {
@@ -161,9 +198,17 @@ describe('handleEvent: happy paths', () => {
 describe('handleEvent: workflow types', () => {
   it('batch_sign signs each package with its own key and reports per item', async () => {
     const t = setup();
-    const good = (n: number) => ({ spec_version: '1.0.0', timestamp_utc: '2024-01-01T00:00:00Z',
-      event_type: 'ai.model.deployment', actor: { actor_type: 'ci', id: 'ci' }, artifacts: [{ name: `f${n}`, hash_sha256: 'a'.repeat(64) }] });
-    const event = modelDeploymentEvent({ workflow_config: { workflow_type: 'batch_sign' }, evidence_packages: [good(1), { bad: true }, good(3)] });
+    const good = (n: number) => ({
+      spec_version: '1.0.0',
+      timestamp_utc: '2024-01-01T00:00:00Z',
+      event_type: 'ai.model.deployment',
+      actor: { actor_type: 'ci', id: 'ci' },
+      artifacts: [{ name: `f${n}`, hash_sha256: 'a'.repeat(64) }],
+    });
+    const event = modelDeploymentEvent({
+      workflow_config: { workflow_type: 'batch_sign' },
+      evidence_packages: [good(1), { bad: true }, good(3)],
+    });
     const actions = await t.handle(event);
     expect(kinds(actions)).toEqual(['publish:results', 'publish:errors', 'publish:results', 'publish:status', 'ack']);
     expect(t.signed.map((s) => s.key)).toEqual([`pulsar:${event.event_id}:0`, `pulsar:${event.event_id}:2`]);
@@ -171,7 +216,10 @@ describe('handleEvent: workflow types', () => {
     expect(results.map((r) => r.metadata.batch_index)).toEqual([0, 2]);
     expect(results.every((r) => r.workflow_type === 'batch_sign')).toBe(true);
     const [error] = published(actions, 'errors') as NotaryErrorMessage[];
-    expect(error).toMatchObject({ error_type: 'validation', details: { batch_index: 1, field: 'event.evidence_packages[1].spec_version' } });
+    expect(error).toMatchObject({
+      error_type: 'validation',
+      details: { batch_index: 1, field: 'event.evidence_packages[1].spec_version' },
+    });
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
     expect(status).toMatchObject({ status: 'completed', workflow_id: '', progress: { total_steps: 3, completed_steps: 2 } });
     expect(await t.handle(event, 1)).toEqual(actions); // redelivery: nothing signed again
@@ -185,19 +233,24 @@ describe('handleEvent: workflow types', () => {
     expect(t.signed[0]!.key).toBe(`pulsar:${event.event_id}:0`);
   });
 
-  it.each([['approval_sign'], [{ custom: 'four-eyes' }]])('%j without a workflow service is dead-lettered once with unsupported_workflow, not retried', async (workflow_type) => {
-    const t = setup({ requestApproval: undefined });
-    const actions = await t.handle(modelDeploymentEvent({ workflow_config: { workflow_type, approvers: ['a@x'] } }));
-    expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
-    expect(published(actions, 'errors')[0]).toMatchObject({ error_type: 'workflow', details: { code: 'unsupported_workflow' } });
-    expect(t.signed).toHaveLength(0);
-    expect(t.rows.size).toBe(0); // not in the ledger: a replay from the DLQ once approvals exist is processed
-  });
+  it.each([['approval_sign'], [{ custom: 'four-eyes' }]])(
+    '%j without a workflow service is dead-lettered once with unsupported_workflow, not retried',
+    async (workflow_type) => {
+      const t = setup({ requestApproval: undefined });
+      const actions = await t.handle(modelDeploymentEvent({ workflow_config: { workflow_type, approvers: ['a@x'] } }));
+      expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
+      expect(published(actions, 'errors')[0]).toMatchObject({ error_type: 'workflow', details: { code: 'unsupported_workflow' } });
+      expect(t.signed).toHaveLength(0);
+      expect(t.rows.size).toBe(0); // not in the ledger: a replay from the DLQ once approvals exist is processed
+    },
+  );
 });
 
 describe('handleEvent: approval_sign', () => {
   const approvalEvent = (config: Record<string, unknown> = {}) =>
-    modelDeploymentEvent({ workflow_config: { workflow_type: 'approval_sign', approvers: ['alice', 'bob', 'carol'], quorum: 2, timeout: 7200, ...config } });
+    modelDeploymentEvent({
+      workflow_config: { workflow_type: 'approval_sign', approvers: ['alice', 'bob', 'carol'], quorum: 2, timeout: 7200, ...config },
+    });
 
   it('starts one approval workflow under the event key, publishes pending_approval and acks; nothing is signed', async () => {
     const t = setup();
@@ -205,11 +258,19 @@ describe('handleEvent: approval_sign', () => {
     const actions = await t.handle(event);
     expect(kinds(actions)).toEqual(['publish:status', 'ack']);
     expect(t.created).toHaveLength(1);
-    expect(t.created[0]).toMatchObject({ approvers: ['alice', 'bob', 'carol'], quorum: 2, expiresInSeconds: 7200, idempotencyKey: `pulsar:${event.event_id}` });
+    expect(t.created[0]).toMatchObject({
+      approvers: ['alice', 'bob', 'carol'],
+      quorum: 2,
+      expiresInSeconds: 7200,
+      idempotencyKey: `pulsar:${event.event_id}`,
+    });
     expect(t.created[0]!.evidencePackage).toMatchObject({ event_type: 'ai.model.deployment', timestamp_utc: event.timestamp });
     const [status] = published(actions, 'status') as NotaryStatusMessage[];
     expect(status).toMatchObject({
-      event_id: event.event_id, workflow_id: '00000000-0000-4000-a000-000000000001', status: 'pending_approval', trace_id: event.trace_id,
+      event_id: event.event_id,
+      workflow_id: '00000000-0000-4000-a000-000000000001',
+      status: 'pending_approval',
+      trace_id: event.trace_id,
       progress: { current_step: 'approval', total_steps: 2, completed_steps: 0 },
     });
     expect(t.rows.get(String(event.event_id))).toMatchObject({ workflowType: 'approval_sign', workflowId: status!.workflow_id });
@@ -218,7 +279,11 @@ describe('handleEvent: approval_sign', () => {
 
   it('AFDP defaults: no quorum means every approver, no timeout means the notary default', async () => {
     const t = setup();
-    await t.handle(modelDeploymentEvent({ workflow_config: { workflow_type: 'approval_sign', approvers: ['alice'], timeout: null, retry_config: {}, notifications: {} } }));
+    await t.handle(
+      modelDeploymentEvent({
+        workflow_config: { workflow_type: 'approval_sign', approvers: ['alice'], timeout: null, retry_config: {}, notifications: {} },
+      }),
+    );
     expect(t.created[0]).toMatchObject({ approvers: ['alice'], quorum: undefined, expiresInSeconds: undefined });
   });
 
@@ -283,13 +348,25 @@ describe('handleEvent: poison messages and transient failures', () => {
     ['not an object', '[1,2]', 'event'],
     ['an unknown field', JSON.stringify(modelDeploymentEvent({ surprise: 1 })), 'event.surprise'],
     ['an unknown event_type', JSON.stringify(modelDeploymentEvent({ event_type: { model_training: {} } })), 'event.event_type'],
-    ['a variant missing its fields', JSON.stringify(modelDeploymentEvent({ event_type: { inference: { model_id: 'm' } } })), 'event.event_type.inference.request_id'],
+    [
+      'a variant missing its fields',
+      JSON.stringify(modelDeploymentEvent({ event_type: { inference: { model_id: 'm' } } })),
+      'event.event_type.inference.request_id',
+    ],
     ['an artifact without a hash', JSON.stringify(modelDeploymentEvent({ artifacts: [{ name: 'a' }] })), 'event.artifacts[0].hash_sha256'],
     ['a bad timestamp', JSON.stringify(modelDeploymentEvent({ timestamp: 'yesterday' })), 'event.timestamp'],
-    ['the reserved metadata key', JSON.stringify(modelDeploymentEvent({ metadata: { pipeline_event: 1 } })), 'event.metadata.pipeline_event'],
+    [
+      'the reserved metadata key',
+      JSON.stringify(modelDeploymentEvent({ metadata: { pipeline_event: 1 } })),
+      'event.metadata.pipeline_event',
+    ],
     ['a duplicate name', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"k":"a","k":"b",'), '/metadata/k'],
     ['a lone surrogate', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"s":"\\ud800",'), '/metadata/s'],
-    ['an integer beyond 2^53-1', JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"n":9007199254740993,'), '/metadata/n'],
+    [
+      'an integer beyond 2^53-1',
+      JSON.stringify(modelDeploymentEvent()).replace('"metadata":{', '"metadata":{"n":9007199254740993,'),
+      '/metadata/n',
+    ],
     ['NUL in event_id', JSON.stringify(modelDeploymentEvent({ event_id: 'evt\u0000x' })), 'event.event_id'],
     ['a date the store cannot hold', JSON.stringify(modelDeploymentEvent({ timestamp: '2024-02-30T10:00:00Z' })), 'event.timestamp'],
   ])('%s goes straight to the DLQ with a validation NotaryError', async (_name, body, field) => {
@@ -297,11 +374,21 @@ describe('handleEvent: poison messages and transient failures', () => {
     const actions = await t.handle(body, 0, { event_id: 'from-props', trace_id: 't-1' });
     expect(kinds(actions)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
     const [error] = published(actions, 'errors') as NotaryErrorMessage[];
-    expect(error).toMatchObject({ error_type: 'validation', details: { field, dead_lettered: true, message_id: '7:1:-1' }, stack_trace: null, retry_count: 0 });
+    expect(error).toMatchObject({
+      error_type: 'validation',
+      details: { field, dead_lettered: true, message_id: '7:1:-1' },
+      stack_trace: null,
+      retry_count: 0,
+    });
     if (body.startsWith('{oops') || body.startsWith('[')) expect(error!.event_id).toBe('from-props');
     const dlq = actions.find((a) => a.kind === 'dlq');
     expect(dlq?.kind === 'dlq' && dlq.data.toString()).toBe(body); // the original bytes, for inspection or replay
-    expect(dlq?.kind === 'dlq' && dlq.properties).toMatchObject({ event_id: 'from-props', trace_id: 't-1', afdp_error_field: field, afdp_deliveries: '1' });
+    expect(dlq?.kind === 'dlq' && dlq.properties).toMatchObject({
+      event_id: 'from-props',
+      trace_id: 't-1',
+      afdp_error_field: field,
+      afdp_deliveries: '1',
+    });
     expect(t.signed).toHaveLength(0);
   });
 
@@ -324,7 +411,16 @@ describe('handleEvent: poison messages and transient failures', () => {
     const event = modelDeploymentEvent();
     const l = t.deps.ledger;
     let failOnce = true;
-    t.deps.ledger = { find: l.find, record: async (e) => { if (failOnce) { failOnce = false; throw new NotaryError('unavailable', 'db down'); } return l.record(e); } };
+    t.deps.ledger = {
+      find: l.find,
+      record: async (e) => {
+        if (failOnce) {
+          failOnce = false;
+          throw new NotaryError('unavailable', 'db down');
+        }
+        return l.record(e);
+      },
+    };
     expect(kinds(await t.handle(event, 0))).toEqual(['publish:errors', 'nack']);
     const second = await t.handle(event, 1);
     expect(kinds(second)).toEqual(['publish:results', 'publish:status', 'ack']);
@@ -340,7 +436,11 @@ describe('handleEvent: poison messages and transient failures', () => {
     expect(kinds(await t.handle(event, 1))).toContain('nack');
     const last = await t.handle(event, 2);
     expect(kinds(last)).toEqual(['publish:errors', 'publish:status', 'dlq', 'ack']);
-    expect(published(last, 'errors')[0]).toMatchObject({ error_type: 'timeout', retry_count: 2, details: { deliveries: 3, dead_lettered: true } });
+    expect(published(last, 'errors')[0]).toMatchObject({
+      error_type: 'timeout',
+      retry_count: 2,
+      details: { deliveries: 3, dead_lettered: true },
+    });
   });
 
   it('unknown errors are retried (masked); conflict (same key in progress elsewhere) is retried too', async () => {

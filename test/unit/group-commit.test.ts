@@ -5,7 +5,12 @@ import { mayBeOneRow } from '../../src/adapters/db/sql-state.js';
 import { storeCall } from '../../src/adapters/store/store-calls.js';
 
 /** A database that refuses any batch holding a poisoned item, as PostgreSQL refuses 2024-02-30. */
-function database(failure = (batch: string[]) => (batch.some((i) => i.startsWith('poison')) ? Object.assign(new Error('date/time field value out of range'), { code: '22008' }) : undefined)) {
+function database(
+  failure = (batch: string[]) =>
+    batch.some((i) => i.startsWith('poison'))
+      ? Object.assign(new Error('date/time field value out of range'), { code: '22008' })
+      : undefined,
+) {
   const committed: string[] = [];
   const flushes: string[][] = [];
   const flush = async (batch: string[]) => {

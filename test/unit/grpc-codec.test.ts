@@ -6,7 +6,13 @@ import { prepareEvidence } from '../../src/core/prepare.js';
 import { toRawPackage } from '../../src/api/grpc/evidence.js';
 import { fromReceiptMsg, toReceiptMsg } from '../../src/api/grpc/present.js';
 import {
-  loadNotaryPackage, rfc3339ToTimestamp, structToJson, jsonToStruct, timestampToRfc3339, toProtoPackage, type EvidencePackageMsg,
+  loadNotaryPackage,
+  rfc3339ToTimestamp,
+  structToJson,
+  jsonToStruct,
+  timestampToRfc3339,
+  toProtoPackage,
+  type EvidencePackageMsg,
 } from '../../src/api/grpc/index.js';
 import type { Receipt } from '../../src/core/receipt.js';
 import { fixtures, uniquePackage } from '../support/records.js';
@@ -37,7 +43,9 @@ describe('gRPC ⇄ JSON conversion', () => {
     expect(timestampToRfc3339({ seconds: '-62135596800' }, 't')).toBe('0001-01-01T00:00:00.000Z');
     expect(timestampToRfc3339({}, 't')).toBe('1970-01-01T00:00:00.000Z');
     for (const bad of [{ seconds: '253402300800' }, { seconds: '-62135596801' }, { nanos: 1e9 }, { nanos: -1 }, { seconds: '1e30' }]) {
-      expect(() => timestampToRfc3339(bad, 't'), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'validation_failed', field: 't' }));
+      expect(() => timestampToRfc3339(bad, 't'), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: 'validation_failed', field: 't' }),
+      );
     }
   });
 
@@ -56,11 +64,26 @@ describe('gRPC ⇄ JSON conversion', () => {
 
   it('converts Struct exactly: every JSON kind, nesting, empty containers, doubles', () => {
     const metadata = {
-      s: 'x', n: 48.5, i: 8, neg: -0.001, big: 1e21, max: Number.MAX_SAFE_INTEGER, min: 5e-324, z: 0, t: true, f: false, nil: null,
-      o: { a: { b: { c: [1, [2, [3, { d: null }]]] } } }, eo: {}, el: [], mixed: [null, true, 'a', 1.5, {}, []],
+      s: 'x',
+      n: 48.5,
+      i: 8,
+      neg: -0.001,
+      big: 1e21,
+      max: Number.MAX_SAFE_INTEGER,
+      min: 5e-324,
+      z: 0,
+      t: true,
+      f: false,
+      nil: null,
+      o: { a: { b: { c: [1, [2, [3, { d: null }]]] } } },
+      eo: {},
+      el: [],
+      mixed: [null, true, 'a', 1.5, {}, []],
     };
     const m = method('SignEvidence');
-    const wire = m.requestDeserialize(m.requestSerialize({ evidence_package: { metadata: jsonToStruct(metadata) } })) as { evidence_package: EvidencePackageMsg };
+    const wire = m.requestDeserialize(m.requestSerialize({ evidence_package: { metadata: jsonToStruct(metadata) } })) as {
+      evidence_package: EvidencePackageMsg;
+    };
     const back = structToJson(wire.evidence_package.metadata!, 'metadata', 16);
     expect(back).toEqual(metadata);
     expect(canonicalize(back)).toBe(canonicalize(metadata));
@@ -69,28 +92,74 @@ describe('gRPC ⇄ JSON conversion', () => {
   });
 
   it('refuses Values without a kind and nesting past the metadata depth limit', () => {
-    expect(() => structToJson({ fields: { a: {} } }, 'metadata', 16)).toThrow(expect.objectContaining({ code: 'invalid_request', field: 'metadata.a' }));
+    expect(() => structToJson({ fields: { a: {} } }, 'metadata', 16)).toThrow(
+      expect.objectContaining({ code: 'invalid_request', field: 'metadata.a' }),
+    );
     let v: object = { numberValue: 1 };
     for (let i = 0; i < 3; i++) v = { listValue: { values: [v] } };
-    expect(() => structToJson({ fields: { a: v as never } }, 'metadata', 2)).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+    expect(() => structToJson({ fields: { a: v as never } }, 'metadata', 2)).toThrow(
+      expect.objectContaining({ code: 'payload_too_large' }),
+    );
     expect(structToJson({ fields: { a: v as never } }, 'metadata', 3)).toEqual({ a: [[[1]]] });
   });
 
   it('keeps empty optional strings absent and unset fields unset (the core then names them)', () => {
-    const raw = toRawPackage(overTheWire({ spec_version: '1.0', actor: { actor_type: 'ci', id: 'x', auth_provider: '' }, artifacts: [{ name: 'a', uri: '', hash_sha256: 'a'.repeat(64) }] }), 'p', 16);
-    expect(raw).toEqual({ spec_version: '1.0', actor: { actor_type: 'ci', id: 'x' }, artifacts: [{ name: 'a', hash_sha256: 'a'.repeat(64) }] });
-    expect(() => toRawPackage(undefined, 'evidence_package', 16)).toThrow(expect.objectContaining({ code: 'invalid_request', field: 'evidence_package' }));
+    const raw = toRawPackage(
+      overTheWire({
+        spec_version: '1.0',
+        actor: { actor_type: 'ci', id: 'x', auth_provider: '' },
+        artifacts: [{ name: 'a', uri: '', hash_sha256: 'a'.repeat(64) }],
+      }),
+      'p',
+      16,
+    );
+    expect(raw).toEqual({
+      spec_version: '1.0',
+      actor: { actor_type: 'ci', id: 'x' },
+      artifacts: [{ name: 'a', hash_sha256: 'a'.repeat(64) }],
+    });
+    expect(() => toRawPackage(undefined, 'evidence_package', 16)).toThrow(
+      expect.objectContaining({ code: 'invalid_request', field: 'evidence_package' }),
+    );
   });
 
   it('round-trips receipts (anchored and pending) through NotarizationReceipt bytes', () => {
     const anchored: Receipt = {
-      workflow_id: 'w', evidence_package_hash: 'ab'.repeat(32), signature_b64: 'c2ln', public_key_b64: 'cGs=', key_id: 'k', key_version: 3,
-      signed_at: '2024-01-23T14:30:00.123Z', anchoring: 'anchored', rekor_log_id: 'u', rekor_server_url: 'http://x', rekor_entry_uuid: 'u', transparency_log_id: 'log',
-      integrated_time: 1706020200, log_index: 9_007_199_254_740_991, inclusion_proof: { logIndex: 5, rootHash: 'r', treeSize: 6, hashes: ['h1', 'h2'], checkpoint: 'cp' },
-      signed_entry_timestamp: 'set', rekor_entry_body: 'body', rfc3161_timestamp: 'dHNy', timestamped_at: '2024-01-23T14:30:01.000Z',
+      workflow_id: 'w',
+      evidence_package_hash: 'ab'.repeat(32),
+      signature_b64: 'c2ln',
+      public_key_b64: 'cGs=',
+      key_id: 'k',
+      key_version: 3,
+      signed_at: '2024-01-23T14:30:00.123Z',
+      anchoring: 'anchored',
+      rekor_log_id: 'u',
+      rekor_server_url: 'http://x',
+      rekor_entry_uuid: 'u',
+      transparency_log_id: 'log',
+      integrated_time: 1706020200,
+      log_index: 9_007_199_254_740_991,
+      inclusion_proof: { logIndex: 5, rootHash: 'r', treeSize: 6, hashes: ['h1', 'h2'], checkpoint: 'cp' },
+      signed_entry_timestamp: 'set',
+      rekor_entry_body: 'body',
+      rfc3161_timestamp: 'dHNy',
+      timestamped_at: '2024-01-23T14:30:01.000Z',
       bundle: { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' } as never,
     };
-    const pending: Receipt = { ...anchored, anchoring: 'pending', rekor_log_id: null, rekor_server_url: null, rekor_entry_uuid: null, transparency_log_id: null, integrated_time: null, log_index: null, inclusion_proof: null, signed_entry_timestamp: null, rekor_entry_body: null, bundle: null };
+    const pending: Receipt = {
+      ...anchored,
+      anchoring: 'pending',
+      rekor_log_id: null,
+      rekor_server_url: null,
+      rekor_entry_uuid: null,
+      transparency_log_id: null,
+      integrated_time: null,
+      log_index: null,
+      inclusion_proof: null,
+      signed_entry_timestamp: null,
+      rekor_entry_body: null,
+      bundle: null,
+    };
     const m = method('GetNotarizationReceipt');
     // Rekor v2: anchored without integrated time and SET
     const v2: Receipt = { ...anchored, integrated_time: null, signed_entry_timestamp: null };

@@ -16,13 +16,20 @@ describe('core error → gRPC status', () => {
     expect(Object.keys(GRPC_STATUS).sort()).toEqual(Object.keys(HTTP_STATUS).sort());
     for (const code of Object.keys(GRPC_STATUS) as ErrorCode[]) expect(grpc.status[GRPC_STATUS[code]], code).toBeDefined();
     expect(GRPC_STATUS).toMatchObject({
-      invalid_request: grpc.status.INVALID_ARGUMENT, validation_failed: grpc.status.INVALID_ARGUMENT, not_found: grpc.status.NOT_FOUND,
-      idempotency_mismatch: grpc.status.ALREADY_EXISTS, unavailable: grpc.status.UNAVAILABLE, rate_limited: grpc.status.RESOURCE_EXHAUSTED,
+      invalid_request: grpc.status.INVALID_ARGUMENT,
+      validation_failed: grpc.status.INVALID_ARGUMENT,
+      not_found: grpc.status.NOT_FOUND,
+      idempotency_mismatch: grpc.status.ALREADY_EXISTS,
+      unavailable: grpc.status.UNAVAILABLE,
+      rate_limited: grpc.status.RESOURCE_EXHAUSTED,
     });
   });
 
   it('puts the core code in ErrorInfo and the field in BadRequest, in the standard trailer', () => {
-    const err = toServiceError(new NotaryError('validation_failed', 'evidence_package.spec_version: must look like 1.0', { field: 'evidence_package.spec_version' }), ctx);
+    const err = toServiceError(
+      new NotaryError('validation_failed', 'evidence_package.spec_version: must look like 1.0', { field: 'evidence_package.spec_version' }),
+      ctx,
+    );
     expect(err).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'evidence_package.spec_version: must look like 1.0' });
     const status = decodeRpcStatus(err.metadata!.get('grpc-status-details-bin')[0] as Buffer);
     expect(status).toEqual({
@@ -30,7 +37,10 @@ describe('core error → gRPC status', () => {
       message: 'evidence_package.spec_version: must look like 1.0',
       details: [
         { type: 'google.rpc.ErrorInfo', reason: 'VALIDATION_FAILED', domain: 'notary.afdp.dev', metadata: {} },
-        { type: 'google.rpc.BadRequest', field_violations: [{ field: 'evidence_package.spec_version', description: 'evidence_package.spec_version: must look like 1.0' }] },
+        {
+          type: 'google.rpc.BadRequest',
+          field_violations: [{ field: 'evidence_package.spec_version', description: 'evidence_package.spec_version: must look like 1.0' }],
+        },
       ],
     });
   });
@@ -50,7 +60,16 @@ describe('core error → gRPC status', () => {
   });
 
   it('passes door errors through with their own status and details', () => {
-    const s = toRpcStatus(new DoorError(grpc.status.FAILED_PRECONDITION, 'nope', [{ type: 'google.rpc.PreconditionFailure', violations: [{ type: 'T', subject: 'S', description: 'D' }] }]), ctx);
-    expect(decodeRpcStatus(s)).toEqual({ code: grpc.status.FAILED_PRECONDITION, message: 'nope', details: [{ type: 'google.rpc.PreconditionFailure', violations: [{ type: 'T', subject: 'S', description: 'D' }] }] });
+    const s = toRpcStatus(
+      new DoorError(grpc.status.FAILED_PRECONDITION, 'nope', [
+        { type: 'google.rpc.PreconditionFailure', violations: [{ type: 'T', subject: 'S', description: 'D' }] },
+      ]),
+      ctx,
+    );
+    expect(decodeRpcStatus(s)).toEqual({
+      code: grpc.status.FAILED_PRECONDITION,
+      message: 'nope',
+      details: [{ type: 'google.rpc.PreconditionFailure', violations: [{ type: 'T', subject: 'S', description: 'D' }] }],
+    });
   });
 });

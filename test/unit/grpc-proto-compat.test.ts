@@ -28,8 +28,8 @@ const afdpMessages = ns(afdp).nestedArray.filter((n): n is protobuf.Type => n in
 const afdpEnums = ns(afdp).nestedArray.filter((n): n is protobuf.Enum => n instanceof protobuf.Enum);
 const afdpServices = ns(afdp).nestedArray.filter((n): n is protobuf.Service => n instanceof protobuf.Service);
 
-describe('notary.proto stays wire compatible with AFDP\'s published proto', () => {
-  it('reads AFDP\'s proto: 24 messages, 2 enums, one service of 8 RPCs', () => {
+describe("notary.proto stays wire compatible with AFDP's published proto", () => {
+  it("reads AFDP's proto: 24 messages, 2 enums, one service of 8 RPCs", () => {
     expect([afdpMessages.length, afdpEnums.length, afdpServices.length, afdpServices[0]!.methodsArray.length]).toEqual([24, 2, 1, 8]);
   });
 
@@ -41,10 +41,11 @@ describe('notary.proto stays wire compatible with AFDP\'s published proto', () =
       expect([o!.id, typeName(o!), o!.repeated, o!.map], `${name}.${f.name}`).toEqual([f.id, typeName(f), f.repeated, f.map]);
     }
     const maxAfdp = Math.max(0, ...theirs.fieldsArray.map((f) => f.id));
-    for (const f of mine.fieldsArray) if (!theirs.fields[f.name]) expect(f.id, `${name}.${f.name} is added above AFDP's numbers`).toBeGreaterThan(maxAfdp);
+    for (const f of mine.fieldsArray)
+      if (!theirs.fields[f.name]) expect(f.id, `${name}.${f.name} is added above AFDP's numbers`).toBeGreaterThan(maxAfdp);
   });
 
-  it.each(afdpEnums.map((e) => [e.name, e] as const))('enum %s keeps AFDP\'s values', (name, theirs) => {
+  it.each(afdpEnums.map((e) => [e.name, e] as const))("enum %s keeps AFDP's values", (name, theirs) => {
     expect(ns(ours).lookupEnum(name).values).toEqual(theirs.values);
   });
 
@@ -54,14 +55,21 @@ describe('notary.proto stays wire compatible with AFDP\'s published proto', () =
     for (const m of theirs.methodsArray) {
       const o = mine.methods[m.name];
       expect(o, m.name).toBeDefined();
-      expect([o!.requestType, o!.responseType, !!o!.requestStream, !!o!.responseStream], m.name).toEqual([m.requestType, m.responseType, !!m.requestStream, !!m.responseStream]);
+      expect([o!.requestType, o!.responseType, !!o!.requestStream, !!o!.responseStream], m.name).toEqual([
+        m.requestType,
+        m.responseType,
+        !!m.requestStream,
+        !!m.responseStream,
+      ]);
     }
     expect(mine.methodsArray.map((m) => m.name).filter((m) => !theirs.methods[m])).toEqual(['SignEvidenceStream']);
   });
 
-  it('covers every item: 97 fields, enum values and RPCs of AFDP\'s proto', () => {
-    const items = afdpMessages.reduce((n, m) => n + m.fieldsArray.length, 0)
-      + afdpEnums.reduce((n, e) => n + Object.keys(e.values).length, 0) + afdpServices[0]!.methodsArray.length;
+  it("covers every item: 97 fields, enum values and RPCs of AFDP's proto", () => {
+    const items =
+      afdpMessages.reduce((n, m) => n + m.fieldsArray.length, 0) +
+      afdpEnums.reduce((n, e) => n + Object.keys(e.values).length, 0) +
+      afdpServices[0]!.methodsArray.length;
     expect(items).toBe(97);
   });
 });

@@ -6,7 +6,8 @@ import { isNotaryError } from '../../src/core/errors.js';
 import { jsonPointer, parseIJson } from '../../src/core/ijson.js';
 import { iJsonFault } from '../support/ijson-oracle.js';
 
-const parse = (text: string | Buffer, maxDepth = 64) => parseIJson(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, { maxDepth });
+const parse = (text: string | Buffer, maxDepth = 64) =>
+  parseIJson(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, { maxDepth });
 const refusal = (text: string | Buffer, maxDepth?: number) => {
   try {
     parse(text, maxDepth);
@@ -19,28 +20,38 @@ const refusal = (text: string | Buffer, maxDepth?: number) => {
 
 describe('parseIJson', () => {
   it('reads every generated JSON document as JSON.parse does, or refuses it for a real I-JSON fault', () => {
-    fc.assert(fc.property(fc.json({ depthSize: 'medium', stringUnit: 'binary' }), (text) => {
-      const expected = JSON.parse(text) as unknown;
-      if (iJsonFault(expected)) {
-        expect(['validation_failed', 'invalid_request']).toContain(refusal(text).code);
-      } else {
-        expect(parse(text)).toEqual(expected);
-      }
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'medium', stringUnit: 'binary' }), (text) => {
+        const expected = JSON.parse(text) as unknown;
+        if (iJsonFault(expected)) {
+          expect(['validation_failed', 'invalid_request']).toContain(refusal(text).code);
+        } else {
+          expect(parse(text)).toEqual(expected);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('never throws anything but a typed refusal on arbitrary bytes, and refuses what JSON.parse refuses', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-      let nativeOk = true;
-      try { JSON.parse(Buffer.from(bytes).toString('utf8')); } catch { nativeOk = false; }
-      try {
-        parse(Buffer.from(bytes));
-      } catch (err) {
-        expect(isNotaryError(err)).toBe(true);
-        return;
-      }
-      expect(nativeOk).toBe(true);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        let nativeOk = true;
+        try {
+          JSON.parse(Buffer.from(bytes).toString('utf8'));
+        } catch {
+          nativeOk = false;
+        }
+        try {
+          parse(Buffer.from(bytes));
+        } catch (err) {
+          expect(isNotaryError(err)).toBe(true);
+          return;
+        }
+        expect(nativeOk).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it.each([
@@ -74,15 +85,25 @@ describe('parseIJson', () => {
   });
 
   it('keeps what I-JSON allows: pairs, escapes, the safe integer bounds, NUL escapes', () => {
-    expect(parse('{"s":"\\ud83d\\ude00 \\u0000 \\/","max":9007199254740991,"min":-9007199254740991,"f":0.1,"z":-0,"e":1e-400}'))
-      .toEqual({ s: '😀 \u0000 /', max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER, f: 0.1, z: -0, e: 0 });
+    expect(parse('{"s":"\\ud83d\\ude00 \\u0000 \\/","max":9007199254740991,"min":-9007199254740991,"f":0.1,"z":-0,"e":1e-400}')).toEqual({
+      s: '😀 \u0000 /',
+      max: Number.MAX_SAFE_INTEGER,
+      min: -Number.MAX_SAFE_INTEGER,
+      f: 0.1,
+      z: -0,
+      e: 0,
+    });
   });
 
   it('can leave value faults to the caller (a batch judges each item), never text faults', () => {
     const deferred = parseIJson(Buffer.from('{"s":"\\ud800","n":9007199254740993,"i":1e400}'), { maxDepth: 8, deferValueFaults: true });
     expect(deferred).toEqual({ s: '\ud800', n: 9007199254740992, i: Infinity });
-    expect(() => parseIJson(Buffer.from('{"a":1,"a":2}'), { maxDepth: 8, deferValueFaults: true })).toThrow(expect.objectContaining({ code: 'invalid_request', field: '/a' }));
-    expect(() => parseIJson(Buffer.from([0x22, 0xc3, 0x28, 0x22]), { maxDepth: 8, deferValueFaults: true })).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => parseIJson(Buffer.from('{"a":1,"a":2}'), { maxDepth: 8, deferValueFaults: true })).toThrow(
+      expect.objectContaining({ code: 'invalid_request', field: '/a' }),
+    );
+    expect(() => parseIJson(Buffer.from([0x22, 0xc3, 0x28, 0x22]), { maxDepth: 8, deferValueFaults: true })).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
   });
 
   it('writes RFC 6901 pointers', () => {

@@ -41,18 +41,26 @@ describe('createMetrics', () => {
     const b = createMetrics();
     expect(a.registry).not.toBe(b.registry);
     a.evidenceStoredTotal.inc();
-    expect(await b.registry.getSingleMetricAsString('notary_evidence_stored_total')).toMatch(
-      /notary_evidence_stored_total 0$/m,
-    );
+    expect(await b.registry.getSingleMetricAsString('notary_evidence_stored_total')).toMatch(/notary_evidence_stored_total 0$/m);
     const names = a.registry.getMetricsAsArray().map((m) => m.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'http_requests_total', 'http_request_duration_seconds', 'grpc_server_handled_total',
-      'grpc_server_handling_seconds', 'notary_signatures_total', 'notary_sign_duration_seconds',
-      'notary_anchor_queue_depth', 'notary_anchor_oldest_pending_seconds',
-      'notary_dependency_duration_seconds', 'notary_dependency_errors_total',
-      'notary_pulsar_messages_total', 'notary_evidence_stored_total',
-      'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'http_requests_total',
+        'http_request_duration_seconds',
+        'grpc_server_handled_total',
+        'grpc_server_handling_seconds',
+        'notary_signatures_total',
+        'notary_sign_duration_seconds',
+        'notary_anchor_queue_depth',
+        'notary_anchor_oldest_pending_seconds',
+        'notary_dependency_duration_seconds',
+        'notary_dependency_errors_total',
+        'notary_pulsar_messages_total',
+        'notary_evidence_stored_total',
+        'process_cpu_seconds_total',
+        'nodejs_eventloop_lag_seconds',
+      ]),
+    );
   });
 
   it('can leave out the default Node metrics and add default labels', async () => {
@@ -67,7 +75,11 @@ describe('createMetrics', () => {
     const m = createMetrics({ defaultMetrics: false });
     await expect(observeDependency(m, 'vault', 'sign', async () => 42)).resolves.toBe(42);
     const failure = new Error('sealed');
-    await expect(observeDependency(m, 'vault', 'sign', async () => { throw failure; })).rejects.toBe(failure);
+    await expect(
+      observeDependency(m, 'vault', 'sign', async () => {
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
     const text = await m.registry.metrics();
     const base = { dependency: 'vault', operation: 'sign' };
     expect(sample(text, 'notary_dependency_duration_seconds_count', { ...base, outcome: 'success' })).toBe(1);
@@ -110,12 +122,21 @@ describe('httpMetricsPlugin', () => {
     expect(sample(text, 'http_requests_total', { method: 'GET', route: '/api/v1/evidence/:id', code: '200' })).toBe(2);
     expect(sample(text, 'http_requests_total', { method: 'POST', route: '/api/v1/notarize', code: '201' })).toBe(1);
     expect(sample(text, 'http_requests_total', { method: 'GET', route: '/boom', code: '500' })).toBe(1);
-    expect(sample(text, 'http_request_duration_seconds_count', {
-      method: 'GET', route: '/api/v1/evidence/:id', code: '200',
-    })).toBe(2);
-    expect(sample(text, 'http_request_duration_seconds_bucket', {
-      method: 'GET', route: '/api/v1/evidence/:id', code: '200', le: '+Inf',
-    })).toBe(2);
+    expect(
+      sample(text, 'http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/v1/evidence/:id',
+        code: '200',
+      }),
+    ).toBe(2);
+    expect(
+      sample(text, 'http_request_duration_seconds_bucket', {
+        method: 'GET',
+        route: '/api/v1/evidence/:id',
+        code: '200',
+        le: '+Inf',
+      }),
+    ).toBe(2);
   });
 
   it('records requests that match no route as route="unmatched"', async () => {

@@ -23,7 +23,15 @@ function setup(over: Partial<NotaryDeps> = {}) {
   const store = new MemoryStore();
   let n = 0;
   const notary = new Notary({
-    signer, log, store, logger: silent, limits: DEFAULT_LIMITS, clock, ids: { next: () => `wf-${++n}` }, idempotencyWaitMs: 1_000, ...over,
+    signer,
+    log,
+    store,
+    logger: silent,
+    limits: DEFAULT_LIMITS,
+    clock,
+    ids: { next: () => `wf-${++n}` },
+    idempotencyWaitMs: 1_000,
+    ...over,
   });
   return { notary, signer, log, store };
 }
@@ -31,7 +39,11 @@ function setup(over: Partial<NotaryDeps> = {}) {
 const sha = (hash: string, bytes: Uint8Array | string) => createHash(hash).update(bytes).digest('hex');
 const canonicalBytes = (pkg: unknown) => Buffer.from(canonicalize(pkg)!);
 const publicKeyOf = (receipt: Receipt) => Buffer.from(receipt.public_key_b64, 'base64').toString();
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (err: unknown) => (err instanceof NotaryError ? err.code : `untyped: ${String(err)}`));
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (err: unknown) => (err instanceof NotaryError ? err.code : `untyped: ${String(err)}`),
+  );
 
 describe('Notary.notarize', () => {
   it('signs the SHA-256 of the RFC 8785 bytes, stores package, signature and audit row, and anchors that signature', async () => {
@@ -42,19 +54,36 @@ describe('Notary.notarize', () => {
     const bytes = canonicalBytes(pkg);
     expect(replayed).toBe(false);
     expect(receipt).toMatchObject({
-      workflow_id: 'wf-1', evidence_package_hash: sha('sha256', bytes), key_id: 'memory-key', key_version: 1,
-      signed_at: NOW.toISOString(), anchoring: 'anchored', log_index: 0, rekor_server_url: log.url,
+      workflow_id: 'wf-1',
+      evidence_package_hash: sha('sha256', bytes),
+      key_id: 'memory-key',
+      key_version: 1,
+      signed_at: NOW.toISOString(),
+      anchoring: 'anchored',
+      log_index: 0,
+      rekor_server_url: log.url,
     });
     expect(verify('sha256', bytes, publicKeyOf(receipt), Buffer.from(receipt.signature_b64, 'base64'))).toBe(true);
     expect(workflow).toMatchObject({ id: 'wf-1', type: 'simple_sign', status: 'completed', submitted_by: 'jwt:alice' });
 
     // the log was handed exactly the signature and digest the receipt carries
     expect(log.entries).toHaveLength(1);
-    expect(log.entries[0]!.request).toEqual({ digestHex: receipt.evidence_package_hash, signature: Buffer.from(receipt.signature_b64, 'base64'), publicKeyPem: publicKeyOf(receipt) });
+    expect(log.entries[0]!.request).toEqual({
+      digestHex: receipt.evidence_package_hash,
+      signature: Buffer.from(receipt.signature_b64, 'base64'),
+      publicKeyPem: publicKeyOf(receipt),
+    });
     expect(receipt.rekor_entry_uuid).toBe(log.entries[0]!.entry.uuid);
 
     expect(store.kept.get('wf-1')!.record.evidence.canonical.equals(bytes)).toBe(true);
-    expect(store.audit).toEqual([{ event: 'evidence.created', outcome: 'success', principal: 'jwt:alice', details: { door: 'rest', workflow_id: 'wf-1', evidence_package_hash: receipt.evidence_package_hash } }]);
+    expect(store.audit).toEqual([
+      {
+        event: 'evidence.created',
+        outcome: 'success',
+        principal: 'jwt:alice',
+        details: { door: 'rest', workflow_id: 'wf-1', evidence_package_hash: receipt.evidence_package_hash },
+      },
+    ]);
     // the receipt is what the store says, later as now
     expect(await notary.getReceipt('wf-1')).toEqual(receipt);
     expect((await notary.getEvidence(receipt.evidence_package_hash)).workflow_ids).toEqual(['wf-1']);
@@ -71,9 +100,14 @@ describe('Notary.notarize', () => {
 
     log.failure = null;
     expect(await notary.anchorPending()).toBe(1);
-    expect(log.entries.map((e) => e.request)).toEqual([{
-      digestHex: sha('sha384', canonicalBytes(pkg)), hashAlgorithm: 'sha384', signature: Buffer.from(receipt.signature_b64, 'base64'), publicKeyPem: publicKeyOf(receipt),
-    }]);
+    expect(log.entries.map((e) => e.request)).toEqual([
+      {
+        digestHex: sha('sha384', canonicalBytes(pkg)),
+        hashAlgorithm: 'sha384',
+        signature: Buffer.from(receipt.signature_b64, 'base64'),
+        publicKeyPem: publicKeyOf(receipt),
+      },
+    ]);
   });
 
   it('refuses a package that is not AFDP evidence with a typed input error and stores nothing', async () => {
@@ -111,7 +145,9 @@ describe('Notary idempotency', () => {
   it('answers conflict to a duplicate while the first request is still signing, then replays its result', async () => {
     const { notary, signer } = setup({ idempotencyWaitMs: 30 });
     let release!: () => void;
-    signer.hold = new Promise<void>((r) => { release = r; });
+    signer.hold = new Promise<void>((r) => {
+      release = r;
+    });
     const pkg = uniquePackage('in-flight');
     const first = notary.notarize(pkg, { idempotencyKey: 'k-1' });
     expect(await codeOf(notary.notarize(pkg, { idempotencyKey: 'k-1' }))).toBe('conflict');
@@ -172,7 +208,9 @@ describe('Notary when a dependency fails', () => {
   it('?wait=anchored: a log that comes back within the bound anchors before the answer', async () => {
     const { notary, log } = setup();
     log.failure = outage('log');
-    const back = setTimeout(() => { log.failure = null; }, 120);
+    const back = setTimeout(() => {
+      log.failure = null;
+    }, 120);
     const { receipt } = await notary.notarize(uniquePackage('wait'), { waitAnchoredMs: 5_000 });
     clearTimeout(back);
     expect(receipt.anchoring).toBe('anchored');
@@ -186,7 +224,12 @@ describe('Notary.validate', () => {
     const pkg = uniquePackage('validate');
     const { receipt } = await notary.notarize(pkg);
     const ok = await notary.validate(pkg, receipt);
-    expect([ok.is_valid, ok.validation_result.signature_valid, ok.validation_result.evidence_hash_valid, ok.validation_result.rekor_entry_valid]).toEqual([true, true, true, true]);
+    expect([
+      ok.is_valid,
+      ok.validation_result.signature_valid,
+      ok.validation_result.evidence_hash_valid,
+      ok.validation_result.rekor_entry_valid,
+    ]).toEqual([true, true, true, true]);
 
     const changed = await notary.validate({ ...pkg, actor: { ...pkg.actor, id: 'mallory' } }, receipt);
     expect([changed.is_valid, changed.validation_result.evidence_hash_valid]).toEqual([false, false]);
@@ -214,7 +257,9 @@ describe('Notary reads', () => {
     log.failure = new NotaryError('unavailable', 'connect ECONNREFUSED 10.0.0.7:3000 token=s3cret');
     const health = await notary.dependencies();
     expect(health.map((d) => [d.name, d.healthy, d.error])).toEqual([
-      ['store', true, null], ['signer', true, null], ['transparency_log', false, 'transparency_log is not answering'],
+      ['store', true, null],
+      ['signer', true, null],
+      ['transparency_log', false, 'transparency_log is not answering'],
     ]);
     expect(await codeOf(notary.ready())).toBe('unavailable');
   });

@@ -14,11 +14,14 @@ describe('PKCS#11 mappers', () => {
   for (const curve of CURVES) {
     it(`CKM_ECDSA's raw r||s becomes DER that Node verifies (${curve.name}), whatever leading zeros r and s have`, () => {
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve.name });
-      fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (data) => {
-        const raw = sign(curve.hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-        const der = rawToDer(raw, curve);
-        expect(verify(curve.hash, data, publicKey, der)).toBe(true);
-      }), { numRuns: 50 });
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (data) => {
+          const raw = sign(curve.hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+          const der = rawToDer(raw, curve);
+          expect(verify(curve.hash, data, publicKey, der)).toBe(true);
+        }),
+        { numRuns: 50 },
+      );
       // r with its high bit set needs a 0x00 pad; r with leading zero bytes loses them
       const padded = Buffer.concat([Buffer.alloc(curve.size, 0xff), Buffer.concat([Buffer.alloc(3), Buffer.alloc(curve.size - 3, 1)])]);
       const der = rawToDer(padded, curve);
@@ -41,7 +44,14 @@ describe('PKCS#11 mappers', () => {
 
   it('versions come from the label suffix -vN, creation times from an RFC 3339 CKA_ID', () => {
     expect(versionOf('notary-signing-v3', 'notary-signing')).toBe(3);
-    for (const other of ['notary-signing', 'notary-signing-v0', 'notary-signing-v03', 'notary-signing-v3x', 'other-v1', 'notary-signing-vv1']) {
+    for (const other of [
+      'notary-signing',
+      'notary-signing-v0',
+      'notary-signing-v03',
+      'notary-signing-v3x',
+      'other-v1',
+      'notary-signing-vv1',
+    ]) {
       expect(versionOf(other, 'notary-signing')).toBeUndefined();
     }
     expect(createdAtOf(Buffer.from('2026-12-02T00:30:05Z'))).toBe('2026-12-02T00:30:05.000Z');
@@ -59,18 +69,32 @@ describe('PKCS#11 mappers', () => {
 });
 
 describe('PKCS#11 settings', () => {
-  const base = { NOTARY_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so', NOTARY_PKCS11_TOKEN_LABEL: 'notary', NOTARY_PKCS11_PIN: 's3cret-PIN-77' };
+  const base = {
+    NOTARY_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+    NOTARY_PKCS11_TOKEN_LABEL: 'notary',
+    NOTARY_PKCS11_PIN: 's3cret-PIN-77',
+  };
   const errorOf = configErrorOf;
 
   it('reads the module, token, PIN (env or file) and key label; the PIN is not in the described config', () => {
     const c = loadConfig(base);
-    expect(c.pkcs11).toMatchObject({ module: base.NOTARY_PKCS11_MODULE, tokenLabel: 'notary', pin: 's3cret-PIN-77', keyLabel: 'afdp-notary-signing', sessions: 4, rescanMs: 60_000, createKey: false });
+    expect(c.pkcs11).toMatchObject({
+      module: base.NOTARY_PKCS11_MODULE,
+      tokenLabel: 'notary',
+      pin: 's3cret-PIN-77',
+      keyLabel: 'afdp-notary-signing',
+      sessions: 4,
+      rescanMs: 60_000,
+      createKey: false,
+    });
     expect(JSON.stringify(describeConfig(c))).not.toContain('s3cret-PIN-77');
     expect(JSON.stringify(describeConfig(c))).toContain('pkcs11');
     const file = join(tempDir(), 'pin');
     writeFileSync(file, 'file-PIN-88\n');
     const { NOTARY_PKCS11_PIN: _, ...noPin } = base;
-    expect(loadConfig({ ...noPin, NOTARY_PKCS11_PIN_FILE: file, NOTARY_PKCS11_SLOT: '7', NOTARY_PKCS11_TOKEN_LABEL: '' }).pkcs11).toMatchObject({ pin: 'file-PIN-88', slot: 7 });
+    expect(
+      loadConfig({ ...noPin, NOTARY_PKCS11_PIN_FILE: file, NOTARY_PKCS11_SLOT: '7', NOTARY_PKCS11_TOKEN_LABEL: '' }).pkcs11,
+    ).toMatchObject({ pin: 'file-PIN-88', slot: 7 });
   });
 
   it('refuses ambiguous or incomplete settings without echoing the PIN', () => {
@@ -94,7 +118,9 @@ describe('PKCS#11 settings', () => {
 
 describe('the optional pkcs11js binding', () => {
   it('its absence is a start-up error with its own code', async () => {
-    const err = await loadPkcs11Binding(async () => { throw new Error("Cannot find package 'pkcs11js'"); }).catch((e: unknown) => e);
+    const err = await loadPkcs11Binding(async () => {
+      throw new Error("Cannot find package 'pkcs11js'");
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Pkcs11StartError);
     expect((err as Pkcs11StartError).code).toBe('binding_missing');
     const wrong = await loadPkcs11Binding(async () => ({ default: {} })).catch((e: unknown) => e);

@@ -8,12 +8,18 @@ import { noteKey } from '../../src/core/transparency/index.js';
 import type { PublicKeyVersion } from '../../src/ports/key-signer.js';
 
 const pem = () => generateP256KeyPair().publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const version = (v: number, createdAt: string): PublicKeyVersion => ({ keyId: 'k', version: v, algorithm: 'ecdsa-p256', publicKeyPem: pem(), createdAt });
+const version = (v: number, createdAt: string): PublicKeyVersion => ({
+  keyId: 'k',
+  version: v,
+  algorithm: 'ecdsa-p256',
+  publicKeyPem: pem(),
+  createdAt,
+});
 const keys = [version(2, '2030-02-01T00:00:00Z'), version(1, '2030-01-01T00:00:00Z'), version(3, '2030-03-01T00:00:00Z')];
 const at = (iso: string, source: TrustedTime['source'] = 'RFC 3161 timestamp'): TrustedTime => ({ source, at: new Date(iso) });
 
 describe('key windows', () => {
-  it('a version is valid from its creation until the next version\'s; the newest has no end', () => {
+  it("a version is valid from its creation until the next version's; the newest has no end", () => {
     expect(keyWindow(keys, 1)).toEqual({ start: new Date('2030-01-01T00:00:00Z'), end: new Date('2030-02-01T00:00:00Z') });
     expect(keyWindow(keys, 3)).toEqual({ start: new Date('2030-03-01T00:00:00Z') });
     expect(keyWindow(keys, 9)).toBeUndefined();
@@ -24,7 +30,10 @@ describe('key windows', () => {
     expect(checkKeyWindow(keys, 1, [at('2030-02-01T00:04:59Z')])).toMatchObject({ ok: true });
     expect(checkKeyWindow(keys, 1, [at('2030-02-01T00:05:01Z')])).toMatchObject({ ok: false, code: 'key_rotated' });
     // every trusted time must fall in the window: the SET's too
-    expect(checkKeyWindow(keys, 1, [at('2030-01-15T00:00:00Z'), at('2030-02-15T00:00:00Z', 'log integrated time')])).toMatchObject({ ok: false, code: 'key_rotated' });
+    expect(checkKeyWindow(keys, 1, [at('2030-01-15T00:00:00Z'), at('2030-02-15T00:00:00Z', 'log integrated time')])).toMatchObject({
+      ok: false,
+      code: 'key_rotated',
+    });
     expect(checkKeyWindow(keys, 2, [at('2030-01-31T00:00:00Z')])).toMatchObject({ ok: false, code: 'before_key' });
     expect(checkKeyWindow(keys, 3, [at('2099-01-01T00:00:00Z')])).toMatchObject({ ok: true });
     expect(checkKeyWindow(keys, 1, [])).toMatchObject({ ok: true });
@@ -34,7 +43,10 @@ describe('key windows', () => {
   it('timestamp_utc may not be after the earliest trusted time; no trusted time may be in the future', () => {
     const now = new Date('2030-06-01T00:00:00Z');
     expect(checkClaimedTime('2030-01-15T00:00:00Z', [at('2030-01-15T00:04:00Z')], now)).toMatchObject({ ok: true });
-    expect(checkClaimedTime('2030-01-15T01:00:00Z', [at('2030-01-15T00:00:00Z'), at('2030-01-16T00:00:00Z')], now)).toMatchObject({ ok: false, code: 'after' });
+    expect(checkClaimedTime('2030-01-15T01:00:00Z', [at('2030-01-15T00:00:00Z'), at('2030-01-16T00:00:00Z')], now)).toMatchObject({
+      ok: false,
+      code: 'after',
+    });
     expect(checkClaimedTime('2030-01-15T00:00:00Z', [at('2030-07-01T00:00:00Z')], now)).toMatchObject({ ok: false, code: 'future' });
     expect(checkClaimedTime('2030-06-01T00:10:00Z', [], now)).toMatchObject({ ok: false, code: 'after' });
   });
@@ -42,9 +54,16 @@ describe('key windows', () => {
 
 describe('Sigstore trust material', () => {
   const ed = createPublicKey(generateEd25519Key()).export({ type: 'spki', format: 'pem' }).toString();
-  const log = { logID: '', url: 'https://log2025-1.rekor.example', publicKeyPem: ed, origin: 'log2025-1.rekor.example', apiVersion: 2 as const, keyName: 'log2025-1.rekor.example' };
+  const log = {
+    logID: '',
+    url: 'https://log2025-1.rekor.example',
+    publicKeyPem: ed,
+    origin: 'log2025-1.rekor.example',
+    apiVersion: 2 as const,
+    keyName: 'log2025-1.rekor.example',
+  };
 
-  it('signing keys by hint, windows widened by the clock skew; the log\'s whole checkpoint key ID; baseUrl naming the signature name', () => {
+  it("signing keys by hint, windows widened by the clock skew; the log's whole checkpoint key ID; baseUrl naming the signature name", () => {
     const id = noteKey(createPublicKey(ed), log.keyName).id;
     const m = toSigstoreTrustMaterial(keys, { ...log, logID: id.toString('hex') }, []);
     expect(m.keys['k:v1']!.validFor).toEqual({ start: '2029-12-31T23:55:00.000Z', end: '2030-02-01T00:05:00.000Z' });

@@ -13,7 +13,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../src/adapters/tsa/embedded/certificates.js';
 import { issueTimestampResponse } from '../../src/adapters/tsa/embedded/issue.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
-import { certificatesFromPem, parseTimestampResponse, timestampRequest, TimestampError, verifyTimestamp, type TrustedTimestampAuthority } from '../../src/core/timestamp/index.js';
+import {
+  certificatesFromPem,
+  parseTimestampResponse,
+  timestampRequest,
+  TimestampError,
+  verifyTimestamp,
+  type TrustedTimestampAuthority,
+} from '../../src/core/timestamp/index.js';
 import { tempDir } from '../support/databases.js';
 import { makeTsaPki, type TsaPki } from '../support/tsa-pki.js';
 
@@ -25,7 +32,11 @@ const codeOf = (fn: () => unknown): string => {
     return err instanceof TimestampError ? err.code : String(err);
   }
 };
-const authority = (pem: string, start = new Date(0)): TrustedTimestampAuthority => ({ name: 'test', chain: certificatesFromPem(pem), validFor: { start } });
+const authority = (pem: string, start = new Date(0)): TrustedTimestampAuthority => ({
+  name: 'test',
+  chain: certificatesFromPem(pem),
+  validFor: { start },
+});
 
 describe('tokens made by openssl ts, verified by us', () => {
   let pki: TsaPki;
@@ -35,7 +46,9 @@ describe('tokens made by openssl ts, verified by us', () => {
     execFileSync('openssl', ['ts', '-reply', '-config', config, '-queryfile', 'q.tsq', '-out', 'r.tsr'], { cwd: pki.dir, stdio: 'pipe' });
     return readFileSync(join(pki.dir, 'r.tsr'));
   };
-  beforeAll(() => { pki = makeTsaPki(); });
+  beforeAll(() => {
+    pki = makeTsaPki();
+  });
 
   it('verifies a granted token: imprint, nonce, ESS signing-certificate-v2, signature, chain', () => {
     const req = timestampRequest(signature);
@@ -54,9 +67,11 @@ describe('tokens made by openssl ts, verified by us', () => {
     expect(codeOf(() => verifyTimestamp(token, signature, [authority(pki.chainPem, new Date(Date.now() + 3_600_000))]))).toBe('validity');
   });
 
-  it('accepts ESS signing-certificate v1 (openssl\'s default, SHA-1) and a token without the certificate when none was asked for', () => {
+  it("accepts ESS signing-certificate v1 (openssl's default, SHA-1) and a token without the certificate when none was asked for", () => {
     writeFileSync(join(pki.dir, 'v1.cnf'), readFileSync(pki.config, 'utf8').replace('ess_cert_id_alg = sha256', 'ess_cert_id_alg = sha1'));
-    execFileSync('openssl', ['ts', '-query', '-data', join(pki.dir, 'tsa.crt'), '-sha256', '-no_nonce', '-out', 'nocert.tsq'], { cwd: pki.dir });
+    execFileSync('openssl', ['ts', '-query', '-data', join(pki.dir, 'tsa.crt'), '-sha256', '-no_nonce', '-out', 'nocert.tsq'], {
+      cwd: pki.dir,
+    });
     const data = readFileSync(join(pki.dir, 'tsa.crt'));
     const token = reply(readFileSync(join(pki.dir, 'nocert.tsq')), join(pki.dir, 'v1.cnf'));
     expect(parseTimestampResponse(token).certificates).toEqual([]);
@@ -65,7 +80,9 @@ describe('tokens made by openssl ts, verified by us', () => {
   });
 
   it('refuses a rejection, a grantedWithMods status and bytes that are not DER', () => {
-    const refused = Buffer.from(AsnConvert.serialize(new TimeStampResp({ status: new PKIStatusInfo({ status: 2, statusString: new PKIFreeText(['no']) }) })));
+    const refused = Buffer.from(
+      AsnConvert.serialize(new TimeStampResp({ status: new PKIStatusInfo({ status: 2, statusString: new PKIFreeText(['no']) }) })),
+    );
     expect(codeOf(() => parseTimestampResponse(refused))).toBe('status');
     const token = reply(timestampRequest(signature).der);
     const mods = Buffer.from(token);
@@ -83,11 +100,30 @@ describe('tokens made by openssl ts, verified by us', () => {
     writeFileSync(join(dir, 'ext'), 'extendedKeyUsage=timeStamping\n'); // not critical
     openssl('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'k.pem');
     openssl('req', '-new', '-key', 'k.pem', '-subj', '/CN=loose-tsa', '-out', 'c.csr');
-    openssl('x509', '-req', '-in', 'c.csr', '-CA', join(pki.dir, 'root.crt'), '-CAkey', join(pki.dir, 'root.key'), '-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'c.crt');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'c.csr',
+      '-CA',
+      join(pki.dir, 'root.crt'),
+      '-CAkey',
+      join(pki.dir, 'root.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'ext',
+      '-out',
+      'c.crt',
+    );
     // openssl ts refuses to sign with such a certificate; our issuer does as it is told
     const certificate = new X509Certificate(readFileSync(join(dir, 'c.crt')));
-    const token = issueTimestampResponse({ privateKey: createPrivateKey(readFileSync(join(dir, 'k.pem'))), certificate, policy: '1.2.3' },
-      { sha256: createHash('sha256').update(signature).digest(), certReq: true }, new Date());
+    const token = issueTimestampResponse(
+      { privateKey: createPrivateKey(readFileSync(join(dir, 'k.pem'))), certificate, policy: '1.2.3' },
+      { sha256: createHash('sha256').update(signature).digest(), certReq: true },
+      new Date(),
+    );
     expect(codeOf(() => verifyTimestamp(token, signature, [authority(pki.rootPem)]))).toBe('chain');
   });
 });
@@ -97,10 +133,31 @@ describe('tokens of the embedded issuer, verified by openssl and @sigstore/core'
   const tsa = generateP256KeyPair();
   const now = new Date();
   const years = (n: number) => new Date(now.getTime() + n * 365 * 86_400_000);
-  const rootCert = makeCertificate({ commonName: 'test TSA root', organization: 'AFDP Notary', publicKey: root.publicKey, signingKey: root.privateKey, notBefore: now, notAfter: years(20), kind: 'root' });
-  const tsaCert = makeCertificate({ commonName: 'test TSA', organization: 'AFDP Notary', publicKey: tsa.publicKey, signingKey: root.privateKey, issuer: rootCert, notBefore: now, notAfter: years(5), kind: 'tsa' });
+  const rootCert = makeCertificate({
+    commonName: 'test TSA root',
+    organization: 'AFDP Notary',
+    publicKey: root.publicKey,
+    signingKey: root.privateKey,
+    notBefore: now,
+    notAfter: years(20),
+    kind: 'root',
+  });
+  const tsaCert = makeCertificate({
+    commonName: 'test TSA',
+    organization: 'AFDP Notary',
+    publicKey: tsa.publicKey,
+    signingKey: root.privateKey,
+    issuer: rootCert,
+    notBefore: now,
+    notAfter: years(5),
+    kind: 'tsa',
+  });
   const signature = sign('sha256', Buffer.from('evidence'), generateP256KeyPair().privateKey);
-  const token = issueTimestampResponse({ privateKey: tsa.privateKey, certificate: tsaCert, policy: '1.3.6.1.4.1.32473.3161.1' }, { sha256: createHash('sha256').update(signature).digest(), certReq: true }, now);
+  const token = issueTimestampResponse(
+    { privateKey: tsa.privateKey, certificate: tsaCert, policy: '1.3.6.1.4.1.32473.3161.1' },
+    { sha256: createHash('sha256').update(signature).digest(), certReq: true },
+    now,
+  );
 
   it('openssl verifies the certificates and the token', () => {
     const dir = tempDir('notary-embedded-tsa-');
@@ -108,8 +165,12 @@ describe('tokens of the embedded issuer, verified by openssl and @sigstore/core'
     writeFileSync(join(dir, 'tsa.pem'), tsaCert.toString());
     writeFileSync(join(dir, 'token.tsr'), token);
     writeFileSync(join(dir, 'data'), signature);
-    expect(execFileSync('openssl', ['verify', '-CAfile', 'root.pem', '-purpose', 'timestampsign', 'tsa.pem'], { cwd: dir }).toString()).toContain('tsa.pem: OK');
-    expect(execFileSync('openssl', ['ts', '-verify', '-in', 'token.tsr', '-data', 'data', '-CAfile', 'root.pem'], { cwd: dir }).toString()).toContain('Verification: OK');
+    expect(
+      execFileSync('openssl', ['verify', '-CAfile', 'root.pem', '-purpose', 'timestampsign', 'tsa.pem'], { cwd: dir }).toString(),
+    ).toContain('tsa.pem: OK');
+    expect(
+      execFileSync('openssl', ['ts', '-verify', '-in', 'token.tsr', '-data', 'data', '-CAfile', 'root.pem'], { cwd: dir }).toString(),
+    ).toContain('Verification: OK');
     const text = execFileSync('openssl', ['ts', '-reply', '-in', 'token.tsr', '-text'], { cwd: dir }).toString();
     expect(text).toMatch(/Status: Granted/);
     expect(text).toMatch(/Accuracy: 0x01 seconds/);

@@ -9,7 +9,14 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { describe, expect, it } from 'vitest';
 import { checkRfc3161 } from '../../src/core/receipt-time.js';
-import { entryIsValid, noteKey, parseHashedRekordBody, verifyCheckpoint, verifyLogEntry, verifyP256Digest } from '../../src/core/transparency/index.js';
+import {
+  entryIsValid,
+  noteKey,
+  parseHashedRekordBody,
+  verifyCheckpoint,
+  verifyLogEntry,
+  verifyP256Digest,
+} from '../../src/core/transparency/index.js';
 import { tleToLogEntry } from '../../src/adapters/translog/rekor-v2/to-log-entry.js';
 import type { LogEntry } from '../../src/ports/transparency-log.js';
 
@@ -24,13 +31,22 @@ const v2Log = trustedRoot.tlogs.find((t: any) => t.baseUrl === 'https://log2025-
 const logKey = createPublicKey({ key: Buffer.from(v2Log.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' });
 const ORIGIN = 'log2025-alpha1.rekor.sigstage.dev';
 const authorities = trustedRoot.timestampAuthorities.map((a: any) => ({
-  name: a.uri, chain: a.certChain.certificates.map((c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64'))), validFor: { start: new Date(a.validFor.start) },
+  name: a.uri,
+  chain: a.certChain.certificates.map((c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64'))),
+  validFor: { start: new Date(a.validFor.start) },
 }));
 const signature = Buffer.from(bundle.messageSignature.signature, 'base64');
 const certificate = new X509Certificate(Buffer.from(bundle.verificationMaterial.certificate.rawBytes, 'base64'));
-const expected = { digestHex: Buffer.from(bundle.messageSignature.messageDigest.digest, 'base64').toString('hex'), signature, publicKeyPem: certificate.toString() };
+const expected = {
+  digestHex: Buffer.from(bundle.messageSignature.messageDigest.digest, 'base64').toString('hex'),
+  signature,
+  publicKeyPem: certificate.toString(),
+};
 const entryOf = (b: any): LogEntry => tleToLogEntry(b.verificationMaterial.tlogEntries[0]);
-const failing = (e: LogEntry) => verifyLogEntry(e, logKey, expected, { keyName: ORIGIN }).filter((c) => !c.ok).map((c) => c.check);
+const failing = (e: LogEntry) =>
+  verifyLogEntry(e, logKey, expected, { keyName: ORIGIN })
+    .filter((c) => !c.ok)
+    .map((c) => c.check);
 const flip = (b64: string, at: number) => {
   const b = Buffer.from(b64, 'base64');
   b[at]! ^= 1;
@@ -41,9 +57,16 @@ describe('real Rekor v2 entry (log2025-alpha1.rekor.sigstage.dev)', () => {
   const real = entryOf(bundle);
 
   it('passes body, inclusion and checkpoint; its log ID is the C2SP key ID of the Ed25519 key and origin', () => {
-    expect(parseHashedRekordBody(real.body)).toMatchObject({ apiVersion: '0.0.2', digestHex: createHash('sha256').update(artifact).digest('hex') });
+    expect(parseHashedRekordBody(real.body)).toMatchObject({
+      apiVersion: '0.0.2',
+      digestHex: createHash('sha256').update(artifact).digest('hex'),
+    });
     const checks = verifyLogEntry(real, logKey, expected, { keyName: ORIGIN });
-    expect(checks.map((c) => [c.check, c.ok])).toEqual([['body', true], ['inclusion', true], ['checkpoint', true]]);
+    expect(checks.map((c) => [c.check, c.ok])).toEqual([
+      ['body', true],
+      ['inclusion', true],
+      ['checkpoint', true],
+    ]);
     expect(real.logID).toBe(noteKey(logKey, ORIGIN).id.toString('hex'));
     expect(Buffer.from(v2Log.logId.keyId, 'base64').toString('hex')).toBe(real.logID);
     expect(real).toMatchObject({ logIndex: 735, inclusionProof: { treeSize: 736 } });
@@ -76,25 +99,36 @@ describe('real Rekor v2 entry (log2025-alpha1.rekor.sigstage.dev)', () => {
 describe('real RFC 3161 timestamp (timestamp.sigstage.dev)', () => {
   const token: string = bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp;
 
-  it('verifies over the signature, against the trusted root\'s TSA chain', () => {
+  it("verifies over the signature, against the trusted root's TSA chain", () => {
     const r = checkRfc3161(token, signature, authorities);
     expect(r).toMatchObject({ ok: true, time: { at: new Date('2025-06-12T12:02:20Z') } });
   });
 
-  it('is refused over another signature, under another authority, or outside the authority\'s period', () => {
+  it("is refused over another signature, under another authority, or outside the authority's period", () => {
     expect(checkRfc3161(token, Buffer.concat([signature, Buffer.from([0])]), authorities)).toMatchObject({ ok: false, code: 'imprint' });
     // the token carries the TSA certificate: it must chain to the trusted root, not to any other CA
-    const fulcio = { name: 'fulcio', chain: trustedRoot.certificateAuthorities[0].certChain.certificates.map((c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64'))), validFor: { start: new Date(0) } };
+    const fulcio = {
+      name: 'fulcio',
+      chain: trustedRoot.certificateAuthorities[0].certChain.certificates.map(
+        (c: any) => new X509Certificate(Buffer.from(c.rawBytes, 'base64')),
+      ),
+      validFor: { start: new Date(0) },
+    };
     expect(checkRfc3161(token, signature, [fulcio])).toMatchObject({ ok: false, code: 'chain' });
     expect(checkRfc3161(token, signature, [{ ...authorities[0], chain: [authorities[0].chain[1]] }])).toMatchObject({ ok: true }); // the root alone suffices
-    expect(checkRfc3161(token, signature, [{ ...authorities[0], validFor: { start: new Date('2025-07-01T00:00:00Z') } }])).toMatchObject({ ok: false, code: 'validity' });
+    expect(checkRfc3161(token, signature, [{ ...authorities[0], validFor: { start: new Date('2025-07-01T00:00:00Z') } }])).toMatchObject({
+      ok: false,
+      code: 'validity',
+    });
   });
 
   it('is refused when any one byte changes', () => {
     const der = Buffer.from(token, 'base64');
     // every byte costs ~15 ms (schema parsing): FLIP_STRIDE=1 sweeps them all
     const stride = Number(process.env.FLIP_STRIDE ?? 4);
-    const offsets = new Set([...Array.from({ length: der.length }, (_, i) => i).filter((i) => i % stride === 0 || i < 48 || i >= der.length - 160)]);
+    const offsets = new Set([
+      ...Array.from({ length: der.length }, (_, i) => i).filter((i) => i % stride === 0 || i < 48 || i >= der.length - 160),
+    ]);
     const accepted = [...offsets].filter((i) => {
       const d = Buffer.from(der);
       d[i]! ^= 0x01;
@@ -104,17 +138,26 @@ describe('real RFC 3161 timestamp (timestamp.sigstage.dev)', () => {
   }, 120_000);
 });
 
-describe('@sigstore/verify accepts the real bundle with Sigstore\'s trusted root', () => {
+describe("@sigstore/verify accepts the real bundle with Sigstore's trusted root", () => {
   const verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot)));
   it('as it is, and refuses it with a changed timestamp or proof', () => {
     const signer = verifier.verify(toSignedEntity(bundleFromJSON(bundle), artifact));
     expect(signer.identity?.subjectAlternativeName).toMatch(/extremely-dangerous-oidc-beacon/);
     const tampered = structuredClone(bundle);
     tampered.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp = flip(
-      tampered.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 1200);
-    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(tampered), artifact))).toThrow(expect.objectContaining({ code: 'TIMESTAMP_ERROR' }));
+      tampered.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp,
+      1200,
+    );
+    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(tampered), artifact))).toThrow(
+      expect.objectContaining({ code: 'TIMESTAMP_ERROR' }),
+    );
     const badProof = structuredClone(bundle);
-    badProof.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0] = flip(badProof.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0], 0);
-    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(badProof), artifact))).toThrow(expect.objectContaining({ code: 'TLOG_INCLUSION_PROOF_ERROR' }));
+    badProof.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0] = flip(
+      badProof.verificationMaterial.tlogEntries[0].inclusionProof.hashes[0],
+      0,
+    );
+    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(badProof), artifact))).toThrow(
+      expect.objectContaining({ code: 'TLOG_INCLUSION_PROOF_ERROR' }),
+    );
   });
 });

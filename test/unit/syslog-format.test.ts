@@ -6,7 +6,11 @@ const options = { facility: 13, hostname: 'notary-1', appName: 'afdp-notary', pr
 
 describe('RFC 5424 message and RFC 5425 frame of an audit record', () => {
   it('escapes structured-data values and counts the frame in UTF-8 bytes', () => {
-    const [record] = chainEvents(undefined, [{ event: 'auth.denied', outcome: 'denied', principal: 'jwt:ärzte"]\\x', details: { route: 'GET /x' } }], '2026-12-01T10:00:00.000Z');
+    const [record] = chainEvents(
+      undefined,
+      [{ event: 'auth.denied', outcome: 'denied', principal: 'jwt:ärzte"]\\x', details: { route: 'GET /x' } }],
+      '2026-12-01T10:00:00.000Z',
+    );
     const message = toSyslogMessage(record!, options);
     // facility 13 × 8 + warning (4)
     expect(message.startsWith('<108>1 2026-12-01T10:00:00.000Z notary-1 afdp-notary 42 auth.denied [afdp@32473 seq="1" ')).toBe(true);
@@ -20,7 +24,11 @@ describe('RFC 5424 message and RFC 5425 frame of an audit record', () => {
   });
 
   it('keeps MSGID printable ASCII, at most 32 characters; success is informational', () => {
-    const [record] = chainEvents(undefined, [{ event: `évènement ${'x'.repeat(40)}`, outcome: 'success', principal: null, details: {} }], '2026-12-01T10:00:00.000Z');
+    const [record] = chainEvents(
+      undefined,
+      [{ event: `évènement ${'x'.repeat(40)}`, outcome: 'success', principal: null, details: {} }],
+      '2026-12-01T10:00:00.000Z',
+    );
     const parts = toSyslogMessage(record!, options).split(' ');
     expect(parts[0]).toBe('<110>1');
     expect(parts[5]).toMatch(/^[\x21-\x7e]{1,32}$/);

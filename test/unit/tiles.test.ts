@@ -2,7 +2,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  decodeEntryBundle, decodeTileIndex, encodeEntryBundle, encodeTileIndex, entriesPath, inclusionProofFromTiles, leafHash, MerkleTree, tilePath, tileWidth,
+  decodeEntryBundle,
+  decodeTileIndex,
+  encodeEntryBundle,
+  encodeTileIndex,
+  entriesPath,
+  inclusionProofFromTiles,
+  leafHash,
+  MerkleTree,
+  tilePath,
+  tileWidth,
 } from '../../src/core/merkle/index.js';
 
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
@@ -39,7 +48,7 @@ describe('tile paths and widths (c2sp.org/tlog-tiles)', () => {
 });
 
 describe('inclusion proofs from tiles', () => {
-  it.each([1, 2, 3, 255, 256, 257, 511, 512, 1000, 70_000])('equal the tree\'s own proofs at size %i', async (size) => {
+  it.each([1, 2, 3, 255, 256, 257, 511, 512, 1000, 70_000])("equal the tree's own proofs at size %i", async (size) => {
     const tree = new MerkleTree(leaves(size));
     const reads: string[] = [];
     const read = async (level: number, index: number, width: number) => {

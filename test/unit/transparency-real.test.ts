@@ -63,7 +63,12 @@ describe('real rekor.sigstore.dev hashedrekord entry', () => {
 
   it('passes every check', () => {
     const checks = verifyLogEntry(real, rekorKey, expected);
-    expect(checks.map((c) => [c.check, c.ok])).toEqual([['body', true], ['set', true], ['inclusion', true], ['checkpoint', true]]);
+    expect(checks.map((c) => [c.check, c.ok])).toEqual([
+      ['body', true],
+      ['set', true],
+      ['inclusion', true],
+      ['checkpoint', true],
+    ]);
     expect(entryIsValid(checks)).toBe(true);
     expect(verifySET(real, rekorKey)).toBe(true);
     const cp = verifyCheckpoint(real.inclusionProof.checkpoint, rekorKey, 'rekor.sigstore.dev - 2605736670972794746');
@@ -120,11 +125,19 @@ describe('real rekor.sigstore.dev hashedrekord entry', () => {
 
   it('rejects another anchor and another log key', () => {
     const other = { ...expected, digestHex: '00'.repeat(32) };
-    expect(verifyLogEntry(real, rekorKey, other).filter((c) => !c.ok).map((c) => c.check)).toEqual(['body']);
+    expect(
+      verifyLogEntry(real, rekorKey, other)
+        .filter((c) => !c.ok)
+        .map((c) => c.check),
+    ).toEqual(['body']);
     const stranger = createPublicKey(
       '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9DbYBIMQLtWb6J5gtL69jgRwwEfd\ntQtKvvG4+o3ZzlOroJplpXaVgF6wBDob++rNG9/AzSaBmApkEwI52XBjWg==\n-----END PUBLIC KEY-----',
     );
-    expect(verifyLogEntry(real, stranger).filter((c) => !c.ok).map((c) => c.check)).toEqual(['set', 'checkpoint']);
+    expect(
+      verifyLogEntry(real, stranger)
+        .filter((c) => !c.ok)
+        .map((c) => c.check),
+    ).toEqual(['set', 'checkpoint']);
   });
 
   it('never throws on garbage', () => {

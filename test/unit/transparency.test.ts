@@ -58,7 +58,12 @@ describe('SET and hashedrekord', () => {
       `{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":"${digest.toString('hex')}"}},` +
         `"signature":{"content":"${signature.toString('base64')}","publicKey":{"content":"${Buffer.from(publicKeyPem).toString('base64')}"}}}}`,
     );
-    expect(parseHashedRekordBody(body.toString('base64'))).toEqual({ apiVersion: '0.0.1', digestHex: digest.toString('hex'), signature, publicKeyPem });
+    expect(parseHashedRekordBody(body.toString('base64'))).toEqual({
+      apiVersion: '0.0.1',
+      digestHex: digest.toString('hex'),
+      signature,
+      publicKeyPem,
+    });
     expect(() => parseHashedRekordBody(Buffer.from('{"kind":"intoto"}').toString('base64'))).toThrow(/not hashedrekord/);
     expect(verifyP256Digest(digest, signature, publicKey)).toBe(true);
   });
@@ -67,7 +72,12 @@ describe('SET and hashedrekord', () => {
     const bodyBytes = hashedRekordBody({ digestHex: digest.toString('hex'), signature, publicKeyPem });
     const tree = new MerkleTree([leafHash(Buffer.from('a')), leafHash(Buffer.from('b'))]);
     const index = tree.append(leafHash(bodyBytes));
-    const payload = { body: bodyBytes.toString('base64'), integratedTime: 1700000000, logID: logIdFromPublicKey(publicKey), logIndex: 1000 + index };
+    const payload = {
+      body: bodyBytes.toString('base64'),
+      integratedTime: 1700000000,
+      logID: logIdFromPublicKey(publicKey),
+      logIndex: 1000 + index,
+    };
     const entry = {
       ...payload,
       uuid: '0123456789abcdef' + leafHash(bodyBytes).toString('hex'),

@@ -16,7 +16,10 @@ describe('MicroBatcher', () => {
     const second = [4, 5, 6, 7].map((i) => b.submit(i));
     release();
     expect(await Promise.all([...first, ...second])).toEqual([2, 4, 6, 8, 10, 12, 14]);
-    expect(batches).toEqual([[1, 2, 3], [4, 5, 6, 7]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
   });
 
   it('splits at maxSize and fails only the items that carry an error', async () => {
@@ -36,7 +39,10 @@ describe('MicroBatcher', () => {
       throw down;
     });
     const items = await Promise.allSettled([b.submit(1), b.submit(2)]);
-    expect(items).toEqual([{ status: 'rejected', reason: down }, { status: 'rejected', reason: down }]);
+    expect(items).toEqual([
+      { status: 'rejected', reason: down },
+      { status: 'rejected', reason: down },
+    ]);
     const closed = new Error('closed');
     b.close(closed);
     await expect(b.submit(3)).rejects.toBe(closed);

@@ -16,7 +16,8 @@ describe('vault mappers', () => {
 
   it('lists asymmetric key versions oldest first with UTC RFC 3339 times', () => {
     const data: TransitKeyData = {
-      name: 'k', type: 'ecdsa-p256',
+      name: 'k',
+      type: 'ecdsa-p256',
       keys: {
         '10': { public_key: pem(10), creation_time: '2024-05-01T12:00:00.123456789+02:00' },
         '2': { public_key: pem(2), creation_time: '2024-01-01T00:00:00Z' },
@@ -37,7 +38,11 @@ describe('vault mappers', () => {
   });
 
   it('labels every version of an ecdsa-p384 key as P-384', () => {
-    const data: TransitKeyData = { name: 'k', type: 'ecdsa-p384', keys: { '1': { name: 'P-384', public_key: pem(1), creation_time: '2024-01-01T00:00:00Z' } } };
+    const data: TransitKeyData = {
+      name: 'k',
+      type: 'ecdsa-p384',
+      keys: { '1': { name: 'P-384', public_key: pem(1), creation_time: '2024-01-01T00:00:00Z' } },
+    };
     expect(toPublicKeyVersions('k', data).map((v) => v.algorithm)).toEqual(['ecdsa-p384']);
   });
 

@@ -1,15 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { approvalTransition, approvalsOf, type ApprovalEvent, type ApprovalState, type ApprovalAttestation } from '../../src/core/workflows/index.js';
+import {
+  approvalTransition,
+  approvalsOf,
+  type ApprovalEvent,
+  type ApprovalState,
+  type ApprovalAttestation,
+} from '../../src/core/workflows/index.js';
 import type { StoredSignature } from '../../src/ports/evidence-store.js';
 
 const T0 = '2030-01-01T00:00:00.000Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString();
 const state = (over: Partial<ApprovalState> = {}): ApprovalState => ({
-  status: 'pending', decisions: [], error_message: null,
-  request: { approvers: ['alice', 'bob', 'carol'], quorum: 2, expires_at: at(3600) }, ...over,
+  status: 'pending',
+  decisions: [],
+  error_message: null,
+  request: { approvers: ['alice', 'bob', 'carol'], quorum: 2, expires_at: at(3600) },
+  ...over,
 });
-const approve = (approver: string, s = 1, comment: string | null = null): ApprovalEvent => ({ type: 'decide', approver, decision: 'approve', comment, at: at(s) });
-const reject = (approver: string, s = 1, comment: string | null = null): ApprovalEvent => ({ type: 'decide', approver, decision: 'reject', comment, at: at(s) });
+const approve = (approver: string, s = 1, comment: string | null = null): ApprovalEvent => ({
+  type: 'decide',
+  approver,
+  decision: 'approve',
+  comment,
+  at: at(s),
+});
+const reject = (approver: string, s = 1, comment: string | null = null): ApprovalEvent => ({
+  type: 'decide',
+  approver,
+  decision: 'reject',
+  comment,
+  at: at(s),
+});
 const signature: StoredSignature = { keyId: 'k', keyVersion: 1, signature: Buffer.from('30', 'hex'), publicKeyPem: 'PEM', signedAt: at(5) };
 const attestation: ApprovalAttestation = { payload: '{}', signature_b64: 'MA==', key_id: 'k', key_version: 1 };
 const kinds = (t: { effects: { kind: string }[] }) => t.effects.map((e) => e.kind);
@@ -65,7 +86,10 @@ describe('approval state machine', () => {
     const running = run([approve('alice'), approve('bob')]).state;
     const t = approvalTransition(running, { type: 'signed', at: at(5), signature, attestation });
     expect(t.state.status).toBe('completed');
-    expect(t.effects).toEqual([{ kind: 'store_approval_signature', signature, attestation }, { kind: 'notify', event: 'completed', details: {} }]);
+    expect(t.effects).toEqual([
+      { kind: 'store_approval_signature', signature, attestation },
+      { kind: 'notify', event: 'completed', details: {} },
+    ]);
   });
 
   it('running → failed: a permanent signing failure', () => {
@@ -91,7 +115,9 @@ describe('approval state machine', () => {
   });
 
   it('refuses strangers, and decisions on closed workflows (but a retry of the decisive one is fine)', () => {
-    expect(() => approvalTransition(state(), approve('mallory'))).toThrow(expect.objectContaining({ code: 'validation_failed', field: 'approver' }));
+    expect(() => approvalTransition(state(), approve('mallory'))).toThrow(
+      expect.objectContaining({ code: 'validation_failed', field: 'approver' }),
+    );
     const running = run([approve('alice'), approve('bob')]).state;
     expect(approvalTransition(running, approve('carol', 3)).refusal?.code).toBe('workflow_closed');
     expect(approvalTransition(running, reject('carol', 3)).refusal?.code).toBe('workflow_closed');

@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { batchTransition, settle, type BatchState } from '../../src/core/workflows/index.js';
 import type { StoredSignature } from '../../src/ports/evidence-store.js';
 
-const signature: StoredSignature = { keyId: 'k', keyVersion: 1, signature: Buffer.from('30', 'hex'), publicKeyPem: 'PEM', signedAt: '2030-01-01T00:00:00.000Z' };
+const signature: StoredSignature = {
+  keyId: 'k',
+  keyVersion: 1,
+  signature: Buffer.from('30', 'hex'),
+  publicKeyPem: 'PEM',
+  signedAt: '2030-01-01T00:00:00.000Z',
+};
 const item = (index: number, status: 'pending' | 'signed' | 'failed' = 'pending') => ({
-  index, item_workflow_id: `w${index}`, evidence_package_hash: status === 'failed' ? null : `h${index}`, status,
+  index,
+  item_workflow_id: `w${index}`,
+  evidence_package_hash: status === 'failed' ? null : `h${index}`,
+  status,
   error: status === 'failed' ? { code: 'validation_failed', message: 'bad', field: `evidence_packages[${index}]` } : null,
 });
 const batch = (...items: ReturnType<typeof item>[]): BatchState => ({ status: 'running', error_message: null, items });
@@ -45,6 +54,8 @@ describe('batch state machine', () => {
     const t = batchTransition(batch(item(0, 'signed'), item(1)), { type: 'item_signed', index: 0, signature });
     expect(t.refusal?.code).toBe('workflow_closed');
     expect(t.effects).toEqual([]);
-    expect(() => batchTransition(batch(item(0)), { type: 'item_signed', index: 7, signature })).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(() => batchTransition(batch(item(0)), { type: 'item_signed', index: 7, signature })).toThrow(
+      expect.objectContaining({ code: 'not_found' }),
+    );
   });
 });

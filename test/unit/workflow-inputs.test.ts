@@ -15,7 +15,9 @@ const limits = { maxBatchSize: 10, defaultExpiresSeconds: 3600 };
 
 describe('workflow inputs', () => {
   it('refuses NUL in approver names and comments, and control characters in webhook URLs', () => {
-    expect(refusal(() => approvalRequest({ evidencePackage: {}, approvers: ['alice', 'b\u0000b'] }, new Date(), limits))).toBe('validation_failed:approvers[1]');
+    expect(refusal(() => approvalRequest({ evidencePackage: {}, approvers: ['alice', 'b\u0000b'] }, new Date(), limits))).toBe(
+      'validation_failed:approvers[1]',
+    );
     expect(refusal(() => checkDecision({ approver: 'alice', decision: 'approve', comment: 'ok\u0000' }))).toBe('validation_failed:comment');
     expect(refusal(() => checkDecision({ approver: 'al\u0000ice', decision: 'approve' }))).toBe('validation_failed:approver');
     expect(refusal(() => checkWebhookUrl('http://hooks.test/a\u0000b', true))).toBe('validation_failed:webhook_url');

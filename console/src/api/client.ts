@@ -20,7 +20,11 @@ api.use({
 
 /** A refused call: the status and the problem's code and detail (application/problem+json). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, detail: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
     super(detail);
   }
 }

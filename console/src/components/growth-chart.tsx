@@ -22,19 +22,41 @@ export function GrowthChart({ points }: { points: GrowthPoint[] }) {
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="growth-caption">
         <line class="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
         <line class="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />
-        <text class="tick" x={PAD.left - 6} y={y(max) + 4} text-anchor="end">{max}</text>
-        <text class="tick" x={PAD.left - 6} y={y(0) + 4} text-anchor="end">0</text>
-        <text class="tick" x={PAD.left} y={H - 12}>{date(t0)}</text>
-        <text class="tick" x={W - PAD.right} y={H - 12} text-anchor="end">{date(t1)}</text>
+        <text class="tick" x={PAD.left - 6} y={y(max) + 4} text-anchor="end">
+          {max}
+        </text>
+        <text class="tick" x={PAD.left - 6} y={y(0) + 4} text-anchor="end">
+          0
+        </text>
+        <text class="tick" x={PAD.left} y={H - 12}>
+          {date(t0)}
+        </text>
+        <text class="tick" x={W - PAD.right} y={H - 12} text-anchor="end">
+          {date(t1)}
+        </text>
         <polyline class="series" points={line} />
-        {points.map((p) => <circle class="dot" cx={x(p.at)} cy={y(p.size)} r={3} />)}
+        {points.map((p) => (
+          <circle class="dot" cx={x(p.at)} cy={y(p.size)} r={3} />
+        ))}
       </svg>
       <figcaption id="growth-caption">Entries in the log over time, from {points.length} sampled entries' integration times.</figcaption>
       <details>
         <summary>The numbers</summary>
         <table aria-label="Log growth">
-          <thead><tr><th scope="col">Integrated</th><th scope="col">Tree size after it</th></tr></thead>
-          <tbody>{points.map((p) => <tr><td>{date(p.at)}</td><td>{p.size}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">Integrated</th>
+              <th scope="col">Tree size after it</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr>
+                <td>{date(p.at)}</td>
+                <td>{p.size}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </details>
     </figure>

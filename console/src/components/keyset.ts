@@ -24,7 +24,11 @@ export interface Keyset<T> {
 export function useKeyset<T>(): Keyset<T> {
   const fetcher = useRef<Fetcher<T> | undefined>(undefined);
   const tokens = useRef<(string | undefined)[]>([undefined]);
-  const [state, setState] = useState<{ items?: T[]; total?: number; page: number; next: string | null; busy: boolean; error?: string }>({ page: 1, next: null, busy: false });
+  const [state, setState] = useState<{ items?: T[]; total?: number; page: number; next: string | null; busy: boolean; error?: string }>({
+    page: 1,
+    next: null,
+    busy: false,
+  });
 
   const load = async (page: number) => {
     const f = fetcher.current;
@@ -40,8 +44,17 @@ export function useKeyset<T>(): Keyset<T> {
   };
 
   return {
-    items: state.items, total: state.total, page: state.page, hasNext: state.next !== null, busy: state.busy, error: state.error,
-    search: async (f) => { fetcher.current = f; tokens.current = [undefined]; await load(1); },
+    items: state.items,
+    total: state.total,
+    page: state.page,
+    hasNext: state.next !== null,
+    busy: state.busy,
+    error: state.error,
+    search: async (f) => {
+      fetcher.current = f;
+      tokens.current = [undefined];
+      await load(1);
+    },
     next: () => load(state.page + 1),
     prev: () => load(Math.max(1, state.page - 1)),
     reload: () => load(state.page),

@@ -16,22 +16,34 @@ export function Field(props: { label: string; hint?: string; children: (id: stri
 
 /** A message the screen reader announces: errors assertively, the rest politely. */
 export function Notice(props: { kind: 'error' | 'info' | 'ok' | 'warn'; children: ComponentChildren }) {
-  return <p class={`notice ${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>{props.children}</p>;
+  return (
+    <p class={`notice ${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </p>
+  );
 }
 
 /** Keyset paging as the API does it: forward with next_page_token, back through the tokens already seen. */
 export function Pager(props: { page: number; hasNext: boolean; onPrev: () => void; onNext: () => void }) {
   return (
     <nav class="pager" aria-label="Pages">
-      <button type="button" onClick={props.onPrev} disabled={props.page <= 1}>Previous page</button>
+      <button type="button" onClick={props.onPrev} disabled={props.page <= 1}>
+        Previous page
+      </button>
       <span aria-live="polite">Page {props.page}</span>
-      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>Next page</button>
+      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
+        Next page
+      </button>
     </nav>
   );
 }
 
 export function Json(props: { value: unknown; label: string }) {
-  return <pre class="json" tabIndex={0} aria-label={props.label}>{JSON.stringify(props.value, null, 2)}</pre>;
+  return (
+    <pre class="json" tabIndex={0} aria-label={props.label}>
+      {JSON.stringify(props.value, null, 2)}
+    </pre>
+  );
 }
 
 export const shortHash = (h: string | null | undefined): string => (h ? `${h.slice(0, 12)}…` : '—');

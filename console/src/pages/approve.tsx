@@ -16,7 +16,9 @@ async function pendingApprovals(): Promise<Workflow[]> {
   const out: Workflow[] = [];
   let token: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {
-    const r = await ok(api.GET('/api/v1/workflows', { params: { query: { status_filter: 'pending', page_size: 100, page_token: token } } }));
+    const r = await ok(
+      api.GET('/api/v1/workflows', { params: { query: { status_filter: 'pending', page_size: 100, page_token: token } } }),
+    );
     out.push(...r.workflows.filter((w) => w.workflow_type === 'approval_signing'));
     if (!r.next_page_token) break;
     token = r.next_page_token;
@@ -33,16 +35,25 @@ export function ApprovePage(props: { me?: Caller }) {
   const [actAs, setActAs] = useState('');
   const load = async () => {
     setError(undefined);
-    try { setAll(await pendingApprovals()); } catch (err) { setError(message(err)); }
+    try {
+      setAll(await pendingApprovals());
+    } catch (err) {
+      setError(message(err));
+    }
   };
-  useEffect(() => { if (me) void load(); }, [me?.id]);
+  useEffect(() => {
+    if (me) void load();
+  }, [me?.id]);
 
   if (!me || !me.permissions.includes('evidence.approve')) {
     return (
       <section aria-labelledby="approve-title">
         <h2 id="approve-title">Approvals</h2>
-        {!me ? <Notice kind="info">Sign in to see the approvals waiting for you.</Notice>
-          : <Notice kind="warn">Your roles ({me.roles.join(', ') || 'none'}) cannot approve: approvals need security_analyst.</Notice>}
+        {!me ? (
+          <Notice kind="info">Sign in to see the approvals waiting for you.</Notice>
+        ) : (
+          <Notice kind="warn">Your roles ({me.roles.join(', ') || 'none'}) cannot approve: approvals need security_analyst.</Notice>
+        )}
       </section>
     );
   }
@@ -56,10 +67,14 @@ export function ApprovePage(props: { me?: Caller }) {
           {(id) => <input id={id} value={actAs} onInput={(e) => setActAs(e.currentTarget.value)} />}
         </Field>
       )}
-      <button type="button" onClick={load}>Refresh</button>
+      <button type="button" onClick={load}>
+        Refresh
+      </button>
       {error && <Notice kind="error">{error}</Notice>}
       {all && mine.length === 0 && <Notice kind="info">Nothing waits for {me.id ? 'you' : who || 'that approver'}.</Notice>}
-      {mine.map((w) => <ApprovalCard key={w.workflow_id} workflow={w} approver={me.id ? undefined : who} onDecided={load} />)}
+      {mine.map((w) => (
+        <ApprovalCard key={w.workflow_id} workflow={w} approver={me.id ? undefined : who} onDecided={load} />
+      ))}
     </section>
   );
 }
@@ -70,14 +85,18 @@ function ApprovalCard(props: { workflow: Workflow; approver?: string; onDecided:
   const [comment, setComment] = useState('');
   const [outcome, setOutcome] = useState<{ kind: 'ok' | 'error'; text: string; verify?: string }>();
   useEffect(() => {
-    if (w.evidence_package_hash) void ok(api.GET('/api/v1/evidence/{hash}', { params: { path: { hash: w.evidence_package_hash } } })).then(setPkg, () => undefined);
+    if (w.evidence_package_hash)
+      void ok(api.GET('/api/v1/evidence/{hash}', { params: { path: { hash: w.evidence_package_hash } } })).then(setPkg, () => undefined);
   }, [w.evidence_package_hash]);
 
   const decide = async (decision: 'approve' | 'reject') => {
     try {
       const body = { decision, comment: comment.trim() || null, ...(props.approver ? { approver: props.approver } : {}) };
       const r = await ok(api.POST('/api/v1/workflows/{id}/approvals', { params: { path: { id: w.workflow_id } }, body }));
-      const verify = r.status === 'completed' && r.evidence_package_hash ? href('verify', { hash: r.evidence_package_hash, workflow: r.workflow_id }) : undefined;
+      const verify =
+        r.status === 'completed' && r.evidence_package_hash
+          ? href('verify', { hash: r.evidence_package_hash, workflow: r.workflow_id })
+          : undefined;
       setOutcome({ kind: 'ok', text: `${decision === 'approve' ? 'Approved' : 'Rejected'}: the workflow is now ${r.status}.`, verify });
     } catch (err) {
       setOutcome({ kind: 'error', text: message(err) });
@@ -86,33 +105,80 @@ function ApprovalCard(props: { workflow: Workflow; approver?: string; onDecided:
 
   return (
     <article class="card approval" aria-labelledby={`wf-${w.workflow_id}`} data-workflow={w.workflow_id}>
-      <h3 id={`wf-${w.workflow_id}`}>{w.event_type || 'approval'} by {w.actor_id || 'unknown actor'}</h3>
+      <h3 id={`wf-${w.workflow_id}`}>
+        {w.event_type || 'approval'} by {w.actor_id || 'unknown actor'}
+      </h3>
       <dl class="facts">
-        <dt>Package</dt><dd><code title={w.evidence_package_hash ?? ''}>{shortHash(w.evidence_package_hash)}</code></dd>
-        <dt>Requested</dt><dd>{when(w.created_at)} by {w.submitted_by ?? 'anonymous'}</dd>
-        <dt>Expires</dt><dd>{when(w.expires_at)}</dd>
-        <dt>Quorum</dt><dd>{w.quorum} of {w.approval_statuses?.length}</dd>
+        <dt>Package</dt>
+        <dd>
+          <code title={w.evidence_package_hash ?? ''}>{shortHash(w.evidence_package_hash)}</code>
+        </dd>
+        <dt>Requested</dt>
+        <dd>
+          {when(w.created_at)} by {w.submitted_by ?? 'anonymous'}
+        </dd>
+        <dt>Expires</dt>
+        <dd>{when(w.expires_at)}</dd>
+        <dt>Quorum</dt>
+        <dd>
+          {w.quorum} of {w.approval_statuses?.length}
+        </dd>
       </dl>
       <table aria-label="Approvers">
-        <thead><tr><th scope="col">Approver</th><th scope="col">Decision</th><th scope="col">When</th><th scope="col">Comment</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Approver</th>
+            <th scope="col">Decision</th>
+            <th scope="col">When</th>
+            <th scope="col">Comment</th>
+          </tr>
+        </thead>
         <tbody>
           {w.approval_statuses?.map((a) => (
-            <tr key={a.approver}><td><code>{a.approver}</code></td><td><span class={`badge ${a.status}`}>{a.status}</span></td><td>{when(a.timestamp)}</td><td>{a.comment ?? ''}</td></tr>
+            <tr key={a.approver}>
+              <td>
+                <code>{a.approver}</code>
+              </td>
+              <td>
+                <span class={`badge ${a.status}`}>{a.status}</span>
+              </td>
+              <td>{when(a.timestamp)}</td>
+              <td>{a.comment ?? ''}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      {pkg && <details><summary>The evidence package</summary><Json value={pkg.evidence_package} label="Evidence package awaiting approval" /></details>}
+      {pkg && (
+        <details>
+          <summary>The evidence package</summary>
+          <Json value={pkg.evidence_package} label="Evidence package awaiting approval" />
+        </details>
+      )}
       {!outcome || outcome.kind === 'error' ? (
         <div class="decide">
-          <Field label="Comment">{(id) => <textarea id={id} rows={2} maxLength={4096} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}</Field>
+          <Field label="Comment">
+            {(id) => <textarea id={id} rows={2} maxLength={4096} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+          </Field>
           <div class="row">
-            <button type="button" class="primary" onClick={() => decide('approve')}>Approve</button>
-            <button type="button" class="danger" onClick={() => decide('reject')}>Reject</button>
+            <button type="button" class="primary" onClick={() => decide('approve')}>
+              Approve
+            </button>
+            <button type="button" class="danger" onClick={() => decide('reject')}>
+              Reject
+            </button>
           </div>
         </div>
       ) : null}
-      {outcome && <Notice kind={outcome.kind}>{outcome.text} {outcome.verify && <a href={outcome.verify}>Verify its receipt</a>}</Notice>}
-      {outcome?.kind === 'ok' && <button type="button" onClick={props.onDecided}>Back to the list</button>}
+      {outcome && (
+        <Notice kind={outcome.kind}>
+          {outcome.text} {outcome.verify && <a href={outcome.verify}>Verify its receipt</a>}
+        </Notice>
+      )}
+      {outcome?.kind === 'ok' && (
+        <button type="button" onClick={props.onDecided}>
+          Back to the list
+        </button>
+      )}
     </article>
   );
 }

@@ -19,12 +19,18 @@ const reader: LogReader = {
 };
 
 async function growth(size: number): Promise<GrowthPoint[]> {
-  const indexes = [...new Set(Array.from({ length: Math.min(SAMPLES, size) }, (_, k) => Math.round((k * (size - 1)) / Math.max(1, Math.min(SAMPLES, size) - 1))))];
-  const points = await Promise.all(indexes.map(async (logIndex) => {
-    const map = await ok(api.GET('/api/v1/log/entries', { params: { query: { logIndex } } }));
-    const entry = Object.values(map)[0] as { integratedTime?: number } | undefined;
-    return entry?.integratedTime === undefined ? undefined : { at: entry.integratedTime, size: logIndex + 1 };
-  }));
+  const indexes = [
+    ...new Set(
+      Array.from({ length: Math.min(SAMPLES, size) }, (_, k) => Math.round((k * (size - 1)) / Math.max(1, Math.min(SAMPLES, size) - 1))),
+    ),
+  ];
+  const points = await Promise.all(
+    indexes.map(async (logIndex) => {
+      const map = await ok(api.GET('/api/v1/log/entries', { params: { query: { logIndex } } }));
+      const entry = Object.values(map)[0] as { integratedTime?: number } | undefined;
+      return entry?.integratedTime === undefined ? undefined : { at: entry.integratedTime, size: logIndex + 1 };
+    }),
+  );
   return points.filter((p): p is GrowthPoint => p !== undefined).sort((a, b) => a.at - b.at);
 }
 
@@ -47,12 +53,22 @@ export function LogPage(props: { trust?: TrustRoot; pinned?: PinnedRecord; onPin
       setError(`The log could not be read: ${message(err)}`);
     }
   };
-  useEffect(() => { void visit(); }, [trust?.fingerprint]);
+  useEffect(() => {
+    void visit();
+  }, [trust?.fingerprint]);
 
   return (
     <section aria-labelledby="log-title">
       <h2 id="log-title">Watch the transparency log</h2>
-      {fork && <ForkAlarm fork={fork} onClear={() => { clearFork(trust!); setFork(undefined); }} />}
+      {fork && (
+        <ForkAlarm
+          fork={fork}
+          onClear={() => {
+            clearFork(trust!);
+            setFork(undefined);
+          }}
+        />
+      )}
       {!trust && <TrustPanel trust={trust} pinned={props.pinned} onPinned={props.onPinned} />}
       {error && <Notice kind="error">{error}</Notice>}
       {verdict?.state === 'unverified' && <Notice kind="error">Not trusted: {verdict.reason}</Notice>}
@@ -61,19 +77,36 @@ export function LogPage(props: { trust?: TrustRoot; pinned?: PinnedRecord; onPin
           <Notice kind="ok">
             {verdict.state === 'first' && 'First visit from this browser: this checkpoint is now the one later visits are checked against.'}
             {verdict.state === 'same' && `Unchanged since ${new Date(verdict.previous.seenAt).toLocaleString()}.`}
-            {verdict.state === 'consistent' && `Consistent: the log grew from ${verdict.previous.size} to ${verdict.current.size} entries and `
-              + `extends the tree this browser saw on ${new Date(verdict.previous.seenAt).toLocaleString()} (consistency proof of ${verdict.proofLength} hashes verified).`}
+            {verdict.state === 'consistent' &&
+              `Consistent: the log grew from ${verdict.previous.size} to ${verdict.current.size} entries and ` +
+                `extends the tree this browser saw on ${new Date(verdict.previous.seenAt).toLocaleString()} (consistency proof of ${verdict.proofLength} hashes verified).`}
           </Notice>
           <dl class="facts card" aria-label="Latest checkpoint">
-            <dt>Tree size</dt><dd data-testid="tree-size">{verdict.current.size}</dd>
-            <dt>Root hash</dt><dd><code>{verdict.current.rootHash}</code></dd>
-            <dt>Origin</dt><dd><code>{verdict.current.origin}</code></dd>
-            <dt>Signed checkpoint</dt><dd><pre class="json" tabIndex={0}>{verdict.current.note}</pre></dd>
+            <dt>Tree size</dt>
+            <dd data-testid="tree-size">{verdict.current.size}</dd>
+            <dt>Root hash</dt>
+            <dd>
+              <code>{verdict.current.rootHash}</code>
+            </dd>
+            <dt>Origin</dt>
+            <dd>
+              <code>{verdict.current.origin}</code>
+            </dd>
+            <dt>Signed checkpoint</dt>
+            <dd>
+              <pre class="json" tabIndex={0}>
+                {verdict.current.note}
+              </pre>
+            </dd>
           </dl>
           {points && <GrowthChart points={points} />}
         </>
       )}
-      {trust && <button type="button" onClick={visit}>Check again</button>}
+      {trust && (
+        <button type="button" onClick={visit}>
+          Check again
+        </button>
+      )}
     </section>
   );
 }
@@ -90,12 +123,18 @@ function ForkAlarm(props: { fork: ForkEvidence; onClear: () => void }) {
     <div class="alarm" role="alert" data-testid="fork-alarm">
       <h3>Warning: this log is not an extension of what this browser saw before</h3>
       <p>{fork.reason}.</p>
-      <p>Seen on {new Date(fork.previous.seenAt).toLocaleString()}: size {fork.previous.size}, root <code>{fork.previous.rootHash}</code>.
+      <p>
+        Seen on {new Date(fork.previous.seenAt).toLocaleString()}: size {fork.previous.size}, root <code>{fork.previous.rootHash}</code>.
         Served on {new Date(fork.current.seenAt).toLocaleString()}: size {fork.current.size}, root <code>{fork.current.rootHash}</code>.
-        Both checkpoints are signed by the pinned log key: together they prove the log showed two different histories.</p>
+        Both checkpoints are signed by the pinned log key: together they prove the log showed two different histories.
+      </p>
       <div class="row">
-        <button type="button" onClick={download}>Download the evidence (both signed checkpoints)</button>
-        <button type="button" onClick={props.onClear}>I have reported it: clear this warning</button>
+        <button type="button" onClick={download}>
+          Download the evidence (both signed checkpoints)
+        </button>
+        <button type="button" onClick={props.onClear}>
+          I have reported it: clear this warning
+        </button>
       </div>
     </div>
   );

@@ -58,15 +58,26 @@ export function VerifyPage(props: { params: URLSearchParams; trust?: TrustRoot; 
   return (
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">Verify in this browser</h2>
-      <p class="lede">RFC 8785 bytes and SHA-256 recomputed here, the ECDSA P-256 or P-384 signature, SET and checkpoint checked with WebCrypto, the
-        inclusion proof with the service's own Merkle code compiled for the browser: against the pinned trust root only.</p>
+      <p class="lede">
+        RFC 8785 bytes and SHA-256 recomputed here, the ECDSA P-256 or P-384 signature, SET and checkpoint checked with WebCrypto, the
+        inclusion proof with the service's own Merkle code compiled for the browser: against the pinned trust root only.
+      </p>
       <TrustPanel trust={trust} pinned={props.pinned} onPinned={props.onPinned} />
-      <form class="card" aria-label="Package and receipt" onSubmit={(e) => { e.preventDefault(); void run(); }}>
+      <form
+        class="card"
+        aria-label="Package and receipt"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run();
+        }}
+      >
         <div class="two">
           <TextOrFile label="Evidence package (JSON)" value={pkg} onChange={setPkg} />
           <TextOrFile label="Receipt (JSON: a receipt or a sign response)" value={receipt} onChange={setReceipt} />
         </div>
-        <button type="submit" disabled={busy || !pkg || !receipt}>Verify in this browser</button>
+        <button type="submit" disabled={busy || !pkg || !receipt}>
+          Verify in this browser
+        </button>
       </form>
       {error && <Notice kind="error">{error}</Notice>}
       {result && <Result result={result} />}
@@ -86,13 +97,22 @@ function TextOrFile(props: { label: string; value: string; onChange: (v: string)
   return (
     <div>
       <Field label={props.label}>
-        {(id) => <textarea id={id} rows={12} spellcheck={false} value={props.value} onInput={(e) => props.onChange(e.currentTarget.value)} />}
+        {(id) => (
+          <textarea id={id} rows={12} spellcheck={false} value={props.value} onInput={(e) => props.onChange(e.currentTarget.value)} />
+        )}
       </Field>
       <Field label={`${props.label}: from a file`}>
-        {(id) => <input id={id} type="file" accept="application/json,.json" onChange={async (e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) props.onChange(await file.text());
-        }} />}
+        {(id) => (
+          <input
+            id={id}
+            type="file"
+            accept="application/json,.json"
+            onChange={async (e) => {
+              const file = e.currentTarget.files?.[0];
+              if (file) props.onChange(await file.text());
+            }}
+          />
+        )}
       </Field>
     </div>
   );
@@ -105,9 +125,13 @@ function Result({ result }: { result: Verification }) {
   return (
     <section class="card" aria-labelledby="result-title">
       <h3 id="result-title">Result</h3>
-      {result.ok
-        ? <Notice kind="ok">Valid: every check passed in this browser{notChecked.length > 0 ? ` (not checked here: ${notChecked.join(', ')})` : ''}.</Notice>
-        : <Notice kind="error">Not valid: {failed.map((c) => c.check).join(', ')} failed.</Notice>}
+      {result.ok ? (
+        <Notice kind="ok">
+          Valid: every check passed in this browser{notChecked.length > 0 ? ` (not checked here: ${notChecked.join(', ')})` : ''}.
+        </Notice>
+      ) : (
+        <Notice kind="error">Not valid: {failed.map((c) => c.check).join(', ')} failed.</Notice>
+      )}
       <ul class="checks" aria-label="Checks">
         {result.checks.map((c) => (
           <li key={c.check} data-check={c.check} data-status={c.status} class={`is-${c.status}`}>
@@ -115,11 +139,25 @@ function Result({ result }: { result: Verification }) {
           </li>
         ))}
       </ul>
-      {result.warnings.length > 0 && <ul class="warnings" aria-label="Warnings">{result.warnings.map((w) => <li key={w}>{w}</li>)}</ul>}
+      {result.warnings.length > 0 && (
+        <ul class="warnings" aria-label="Warnings">
+          {result.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       <p class="trusted">
-        Trusted: signing key {t.key ? <code>{t.key.keyId} v{t.key.version}</code> : 'none (the receipt\'s version is not pinned)'}, log{' '}
-        <code>{t.origin || t.logId}</code> (ID <code>{t.logId.slice(0, 16)}…</code>), trust root <code>{t.fingerprint.slice(0, 16)}…</code>.
-        Not checked here: {notChecked.length > 0 ? notChecked.join(', ') : 'nothing the offline CLI checks for this receipt'}.
+        Trusted: signing key{' '}
+        {t.key ? (
+          <code>
+            {t.key.keyId} v{t.key.version}
+          </code>
+        ) : (
+          "none (the receipt's version is not pinned)"
+        )}
+        , log <code>{t.origin || t.logId}</code> (ID <code>{t.logId.slice(0, 16)}…</code>), trust root{' '}
+        <code>{t.fingerprint.slice(0, 16)}…</code>. Not checked here:{' '}
+        {notChecked.length > 0 ? notChecked.join(', ') : 'nothing the offline CLI checks for this receipt'}.
       </p>
     </section>
   );

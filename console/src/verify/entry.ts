@@ -35,7 +35,7 @@ async function checkSet(entry: LogEntry, log: TrustedLog): Promise<string> {
   if (String(entry.logID).toLowerCase() !== logId) throw new Error(`logID ${entry.logID} is not this log's key ID ${logId}`);
   const { signedEntryTimestamp, integratedTime } = entry;
   if (!signedEntryTimestamp || integratedTime === undefined) throw new Error('entry has no signedEntryTimestamp and integratedTime');
-  if (!await verifySignature(log.key, Buffer.from(signedEntryTimestamp, 'base64'), setPayloadBytes({ ...entry, integratedTime }))) {
+  if (!(await verifySignature(log.key, Buffer.from(signedEntryTimestamp, 'base64'), setPayloadBytes({ ...entry, integratedTime })))) {
     throw new Error('SET signature does not verify with the log key');
   }
   return `SET valid for logIndex ${entry.logIndex}`;
@@ -45,8 +45,10 @@ async function checkCheckpoint(entry: LogEntry, log: TrustedLog, v2: boolean): P
   const p = entry.inclusionProof;
   if (!p?.checkpoint) throw new Error('entry has no checkpoint');
   const cp = await verifyCheckpointNote(p.checkpoint, log, log.apiVersion === 2 ? log.keyName : undefined);
-  if (v2 && String(entry.logID).toLowerCase() !== cp.keyId) throw new Error(`logID ${entry.logID} is not the checkpoint key ID ${cp.keyId}`);
+  if (v2 && String(entry.logID).toLowerCase() !== cp.keyId)
+    throw new Error(`logID ${entry.logID} is not the checkpoint key ID ${cp.keyId}`);
   if (cp.size !== p.treeSize) throw new Error(`checkpoint size ${cp.size} is not the proof's tree size ${p.treeSize}`);
-  if (cp.rootHash.toString('hex') !== String(p.rootHash).toLowerCase()) throw new Error("checkpoint root hash is not the proof's root hash");
+  if (cp.rootHash.toString('hex') !== String(p.rootHash).toLowerCase())
+    throw new Error("checkpoint root hash is not the proof's root hash");
   return `checkpoint signed by the log: ${cp.origin} @ ${cp.size}`;
 }

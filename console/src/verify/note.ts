@@ -38,5 +38,7 @@ export async function verifyCheckpointNote(note: string, log: Pick<TrustedLog, '
     hinted = true;
     if (await verifySignature(log.key, s.signature, data)) return { ...parseCheckpoint(parsed.body), keyId: toHex(id), note };
   }
-  throw new Error(hinted ? 'checkpoint signature does not verify with the log key' : 'checkpoint has no signature from the log key (key hint mismatch)');
+  throw new Error(
+    hinted ? 'checkpoint signature does not verify with the log key' : 'checkpoint has no signature from the log key (key hint mismatch)',
+  );
 }

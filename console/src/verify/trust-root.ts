@@ -54,18 +54,34 @@ export async function readTrustRoot(value: unknown): Promise<TrustRoot> {
   }
   const keys: SigningKey[] = [];
   for (const k of value.signing_keys as unknown[]) {
-    if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string') throw new Error('every signing key needs version and public_key_pem');
-    const key = await importPublicKey(k.public_key_pem).catch((err: Error) => { throw new Error(`signing key v${String(k.version)}: ${err.message}`); });
+    if (!isObject(k) || typeof k.version !== 'number' || typeof k.public_key_pem !== 'string')
+      throw new Error('every signing key needs version and public_key_pem');
+    const key = await importPublicKey(k.public_key_pem).catch((err: Error) => {
+      throw new Error(`signing key v${String(k.version)}: ${err.message}`);
+    });
     if (key.kind === 'ed25519') throw new Error(`signing key v${k.version} is not ECDSA P-256 or P-384`);
-    keys.push({ keyId: String(k.key_id ?? ''), version: k.version, createdAt: String(k.created_at ?? ''), publicKeyPem: k.public_key_pem, key });
+    keys.push({
+      keyId: String(k.key_id ?? ''),
+      version: k.version,
+      createdAt: String(k.created_at ?? ''),
+      publicKeyPem: k.public_key_pem,
+      key,
+    });
   }
   const t = value.transparency_log;
   if (typeof t.public_key_pem !== 'string') throw new Error('transparency_log.public_key_pem is missing');
-  const logKey = await importPublicKey(t.public_key_pem).catch((err: Error) => { throw new Error(`transparency_log.public_key_pem: ${err.message}`); });
+  const logKey = await importPublicKey(t.public_key_pem).catch((err: Error) => {
+    throw new Error(`transparency_log.public_key_pem: ${err.message}`);
+  });
   const origin = String(t.origin ?? '');
   const log: TrustedLog = {
-    logId: String(t.log_id ?? ''), url: String(t.url ?? ''), origin, publicKeyPem: t.public_key_pem, key: logKey,
-    apiVersion: t.api_version === 2 ? 2 : 1, keyName: typeof t.key_name === 'string' ? t.key_name : origin,
+    logId: String(t.log_id ?? ''),
+    url: String(t.url ?? ''),
+    origin,
+    publicKeyPem: t.public_key_pem,
+    key: logKey,
+    apiVersion: t.api_version === 2 ? 2 : 1,
+    keyName: typeof t.key_name === 'string' ? t.key_name : origin,
   };
   return { keys, log, fingerprint: toHex(await sha256(canonicalBytes(value))), json: value };
 }

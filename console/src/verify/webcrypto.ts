@@ -40,7 +40,9 @@ export function pemToDer(pem: string): Uint8Array {
 export async function importPublicKey(pem: string): Promise<VerifyKey> {
   const spki = pemToDer(pem);
   const tries: [KeyKind, EcKeyImportParams | Algorithm][] = [
-    ['ecdsa-p256', { name: 'ECDSA', namedCurve: 'P-256' }], ['ecdsa-p384', { name: 'ECDSA', namedCurve: 'P-384' }], ['ed25519', { name: 'Ed25519' }],
+    ['ecdsa-p256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    ['ecdsa-p384', { name: 'ECDSA', namedCurve: 'P-384' }],
+    ['ed25519', { name: 'Ed25519' }],
   ];
   for (const [kind, algorithm] of tries) {
     try {
@@ -84,10 +86,11 @@ function p1363(der: Uint8Array, size: number): Uint8Array | undefined {
  */
 export async function verifySignature(key: VerifyKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   try {
-    if (key.kind === 'ed25519') return signature.length === 64 && await subtle().verify({ name: 'Ed25519' }, key.key, own(signature), own(data));
+    if (key.kind === 'ed25519')
+      return signature.length === 64 && (await subtle().verify({ name: 'Ed25519' }, key.key, own(signature), own(data)));
     const { hash, size } = ECDSA[key.kind];
     const raw = p1363(signature, size);
-    return raw !== undefined && await subtle().verify({ name: 'ECDSA', hash }, key.key, own(raw), own(data));
+    return raw !== undefined && (await subtle().verify({ name: 'ECDSA', hash }, key.key, own(raw), own(data)));
   } catch {
     return false;
   }

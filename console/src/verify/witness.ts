@@ -55,14 +55,22 @@ export const recordedFork = (trust: TrustRoot, storage: Storage = localStorage) 
 export const clearFork = (trust: TrustRoot, storage: Storage = localStorage) => storage.removeItem(storageKey(trust, 'fork'));
 
 /** Checks the log's current checkpoint against the last one this browser saw, and remembers it if it extends it. */
-export async function witness(reader: LogReader, trust: TrustRoot, storage: Storage = localStorage, now = new Date()): Promise<WitnessVerdict> {
+export async function witness(
+  reader: LogReader,
+  trust: TrustRoot,
+  storage: Storage = localStorage,
+  now = new Date(),
+): Promise<WitnessVerdict> {
   const info = await reader.info();
   let current: SeenCheckpoint;
   try {
     const cp = await verifyCheckpointNote(info.signedTreeHead, trust.log, trust.log.apiVersion === 2 ? trust.log.keyName : undefined);
     const rootHash = cp.rootHash.toString('hex');
     if (cp.size !== info.treeSize || rootHash !== String(info.rootHash).toLowerCase()) {
-      return { state: 'unverified', reason: `the signed checkpoint (${cp.size}, ${rootHash}) is not the tree the log reports (${info.treeSize}, ${info.rootHash})` };
+      return {
+        state: 'unverified',
+        reason: `the signed checkpoint (${cp.size}, ${rootHash}) is not the tree the log reports (${info.treeSize}, ${info.rootHash})`,
+      };
     }
     current = { origin: cp.origin, size: cp.size, rootHash, note: cp.note, seenAt: now.toISOString() };
   } catch (err) {
@@ -82,7 +90,8 @@ export async function witness(reader: LogReader, trust: TrustRoot, storage: Stor
   }
   if (current.size < previous.size) return forked(`the log shrank from ${previous.size} to ${current.size} entries`);
   if (current.size === previous.size) {
-    if (current.rootHash !== previous.rootHash) return forked(`at size ${current.size} the root hash changed from ${previous.rootHash} to ${current.rootHash}`);
+    if (current.rootHash !== previous.rootHash)
+      return forked(`at size ${current.size} the root hash changed from ${previous.rootHash} to ${current.rootHash}`);
     remember();
     return { state: 'same', current, previous };
   }
@@ -90,15 +99,26 @@ export async function witness(reader: LogReader, trust: TrustRoot, storage: Stor
   if (previous.size > 0) {
     try {
       const answer = await reader.consistency(previous.size, current.size);
-      if (String(answer.rootHash).toLowerCase() !== current.rootHash) return forked(`the consistency proof is for root ${answer.rootHash}, not the checkpoint's ${current.rootHash}`);
+      if (String(answer.rootHash).toLowerCase() !== current.rootHash)
+        return forked(`the consistency proof is for root ${answer.rootHash}, not the checkpoint's ${current.rootHash}`);
       proof = answer.hashes;
     } catch (err) {
       return forked(`the log gave no consistency proof from ${previous.size} to ${current.size}: ${(err as Error).message}`);
     }
   }
-  const ok = proof.every((h) => HEX32.test(h)) && verifyConsistency(previous.size, current.size, proof.map((h) => Buffer.from(h, 'hex')),
-    Buffer.from(previous.rootHash, 'hex'), Buffer.from(current.rootHash, 'hex'));
-  if (!ok) return forked(`the tree of size ${current.size} is not an extension of the tree of size ${previous.size} this browser saw (consistency proof fails)`);
+  const ok =
+    proof.every((h) => HEX32.test(h)) &&
+    verifyConsistency(
+      previous.size,
+      current.size,
+      proof.map((h) => Buffer.from(h, 'hex')),
+      Buffer.from(previous.rootHash, 'hex'),
+      Buffer.from(current.rootHash, 'hex'),
+    );
+  if (!ok)
+    return forked(
+      `the tree of size ${current.size} is not an extension of the tree of size ${previous.size} this browser saw (consistency proof fails)`,
+    );
   remember();
   return { state: 'consistent', current, previous, proofLength: proof.length };
 }

@@ -19,7 +19,14 @@ export class NotaryError extends Error {
     readonly kind: NotaryErrorKind,
     /** the service's stable error code (`validation_failed`, `idempotency_mismatch`, …) or the transport's */
     readonly code: string,
-    readonly details: { httpStatus?: number; grpcCode?: number; field?: string; requestId?: string; retryAfterMs?: number; cause?: unknown } = {},
+    readonly details: {
+      httpStatus?: number;
+      grpcCode?: number;
+      field?: string;
+      requestId?: string;
+      retryAfterMs?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: details.cause });
   }

@@ -4,11 +4,28 @@
  * retries, receipt, validate, health. Answers and errors come back in the REST shapes, so code and
  * the offline verifier do not care which door was used.
  */
-import { credentials as grpcCredentials, Metadata, status, type CallOptions, type ChannelCredentials, type ClientOptions, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials as grpcCredentials,
+  Metadata,
+  status,
+  type CallOptions,
+  type ChannelCredentials,
+  type ClientOptions,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { NotaryError } from './errors.js';
 import {
-  GetNotarizationReceiptRequest, HealthRequest, NotaryServiceClient, SignEvidenceRequest, ValidateEvidenceRequest,
-  WorkflowStatus, type GetNotarizationReceiptResponse, type HealthResponse, type NotarizationReceipt, type SignEvidenceResponse, type ValidateEvidenceResponse,
+  GetNotarizationReceiptRequest,
+  HealthRequest,
+  NotaryServiceClient,
+  SignEvidenceRequest,
+  ValidateEvidenceRequest,
+  WorkflowStatus,
+  type GetNotarizationReceiptResponse,
+  type HealthResponse,
+  type NotarizationReceipt,
+  type SignEvidenceResponse,
+  type ValidateEvidenceResponse,
 } from './generated/grpc/afdp/notary/v1/notary_pb.js';
 import { BadRequest, ErrorInfo, RetryInfo } from './generated/grpc/google/rpc/error_details_pb.js';
 import { Status } from './generated/grpc/google/rpc/status_pb.js';
@@ -50,7 +67,11 @@ export class NotaryGrpcClient {
   constructor(options: GrpcClientOptions) {
     this.policy = retryPolicy(options.retry);
     this.deadlineMs = options.deadlineMs ?? 30_000;
-    this.raw = new NotaryServiceClient(options.address, options.channelCredentials ?? grpcCredentials.createInsecure(), options.channelOptions);
+    this.raw = new NotaryServiceClient(
+      options.address,
+      options.channelCredentials ?? grpcCredentials.createInsecure(),
+      options.channelOptions,
+    );
     this.metadata = new Metadata();
     if (options.apiKey) this.metadata.set('x-api-key', options.apiKey);
     if (options.bearerToken) this.metadata.set('authorization', `Bearer ${options.bearerToken}`);
@@ -59,19 +80,33 @@ export class NotaryGrpcClient {
   async sign(pkg: EvidencePackageInput, options: SignOptions = {}): Promise<GrpcSignResult> {
     const idempotencyKey = options.idempotencyKey ?? newIdempotencyKey();
     const request = SignEvidenceRequest.fromPartial({
-      evidence_package: toEvidencePackageMsg(pkg), idempotency_key: idempotencyKey, wait_anchored_ms: options.waitAnchoredMs ?? 0,
+      evidence_package: toEvidencePackageMsg(pkg),
+      idempotency_key: idempotencyKey,
+      wait_anchored_ms: options.waitAnchoredMs ?? 0,
     });
     // ABORTED: an earlier attempt under this key (one whose answer was lost) is still being signed
-    const res = await this.unary<SignEvidenceResponse>('SignEvidence', (md, o, cb) => this.raw.signEvidence(request, md, o, cb), options.waitAnchoredMs ?? 0, status.ABORTED);
+    const res = await this.unary<SignEvidenceResponse>(
+      'SignEvidence',
+      (md, o, cb) => this.raw.signEvidence(request, md, o, cb),
+      options.waitAnchoredMs ?? 0,
+      status.ABORTED,
+    );
     if (!res.receipt) throw new NotaryError('SignEvidence answered without a receipt', 'refused', 'no_receipt');
     return {
-      workflow_id: res.workflow_id, status: statusWord(res.status), receipt: receiptFromMsg(res.receipt), warnings: res.warnings, idempotencyKey, replayed: res.replayed,
+      workflow_id: res.workflow_id,
+      status: statusWord(res.status),
+      receipt: receiptFromMsg(res.receipt),
+      warnings: res.warnings,
+      idempotencyKey,
+      replayed: res.replayed,
     };
   }
 
   async receipt(workflowId: string): Promise<Receipt> {
     const request = GetNotarizationReceiptRequest.fromPartial({ workflow_id: workflowId });
-    const res = await this.unary<GetNotarizationReceiptResponse>('GetNotarizationReceipt', (md, o, cb) => this.raw.getNotarizationReceipt(request, md, o, cb));
+    const res = await this.unary<GetNotarizationReceiptResponse>('GetNotarizationReceipt', (md, o, cb) =>
+      this.raw.getNotarizationReceipt(request, md, o, cb),
+    );
     if (!res.receipt) throw new NotaryError(`no receipt for workflow ${workflowId}`, 'refused', 'not_found');
     return receiptFromMsg(res.receipt);
   }
@@ -90,13 +125,25 @@ export class NotaryGrpcClient {
     this.raw.close();
   }
 
-  private unary<T>(method: string, call: (md: Metadata, options: Partial<CallOptions>, cb: (err: ServiceError | null, res: T) => void) => unknown, extraMs = 0, alsoRetry?: number): Promise<T> {
-    return withRetries(this.policy, () => new Promise<T>((resolve, reject) => {
-      call(this.metadata.clone(), { deadline: Date.now() + this.deadlineMs + extraMs }, (err, res) => (err ? reject(toNotaryError(method, err)) : resolve(res)));
-    }), (err) => {
-      const e = err as NotaryError;
-      return { retry: e.kind !== 'refused' || e.details.grpcCode === alsoRetry, serverDelayMs: e.details.retryAfterMs };
-    });
+  private unary<T>(
+    method: string,
+    call: (md: Metadata, options: Partial<CallOptions>, cb: (err: ServiceError | null, res: T) => void) => unknown,
+    extraMs = 0,
+    alsoRetry?: number,
+  ): Promise<T> {
+    return withRetries(
+      this.policy,
+      () =>
+        new Promise<T>((resolve, reject) => {
+          call(this.metadata.clone(), { deadline: Date.now() + this.deadlineMs + extraMs }, (err, res) =>
+            err ? reject(toNotaryError(method, err)) : resolve(res),
+          );
+        }),
+      (err) => {
+        const e = err as NotaryError;
+        return { retry: e.kind !== 'refused' || e.details.grpcCode === alsoRetry, serverDelayMs: e.details.retryAfterMs };
+      },
+    );
   }
 }
 
@@ -104,19 +151,32 @@ export function createGrpcClient(options: GrpcClientOptions): NotaryGrpcClient {
   return new NotaryGrpcClient(options);
 }
 
-const statusWord = (s: WorkflowStatus) => (WorkflowStatus[s] ?? 'WORKFLOW_STATUS_UNSPECIFIED').replace('WORKFLOW_STATUS_', '').toLowerCase() as GrpcSignResult['status'];
+const statusWord = (s: WorkflowStatus) =>
+  (WorkflowStatus[s] ?? 'WORKFLOW_STATUS_UNSPECIFIED').replace('WORKFLOW_STATUS_', '').toLowerCase() as GrpcSignResult['status'];
 
 /** The REST receipt → NotarizationReceipt (what receiptFromMsg reads back). */
 function receiptToMsg(r: Receipt): NotarizationReceipt {
   const p = r.inclusion_proof;
   return {
-    evidence_package_hash: r.evidence_package_hash, signature_b64: r.signature_b64, public_key_b64: r.public_key_b64,
-    workflow_id: r.workflow_id, key_id: r.key_id, key_version: r.key_version, signed_at: r.signed_at,
-    rekor_log_id: r.rekor_log_id ?? '', rekor_server_url: r.rekor_server_url ?? '', rekor_entry_uuid: r.rekor_entry_uuid ?? '',
-    transparency_log_id: r.transparency_log_id ?? '', signed_entry_timestamp: r.signed_entry_timestamp ?? '', rekor_entry_body: r.rekor_entry_body ?? '',
-    integrated_time: String(r.integrated_time ?? 0), log_index: String(r.log_index ?? 0),
+    evidence_package_hash: r.evidence_package_hash,
+    signature_b64: r.signature_b64,
+    public_key_b64: r.public_key_b64,
+    workflow_id: r.workflow_id,
+    key_id: r.key_id,
+    key_version: r.key_version,
+    signed_at: r.signed_at,
+    rekor_log_id: r.rekor_log_id ?? '',
+    rekor_server_url: r.rekor_server_url ?? '',
+    rekor_entry_uuid: r.rekor_entry_uuid ?? '',
+    transparency_log_id: r.transparency_log_id ?? '',
+    signed_entry_timestamp: r.signed_entry_timestamp ?? '',
+    rekor_entry_body: r.rekor_entry_body ?? '',
+    integrated_time: String(r.integrated_time ?? 0),
+    log_index: String(r.log_index ?? 0),
     anchoring: r.anchoring === 'anchored' ? 1 : 2,
-    inclusion_proof: p ? { log_index: String(p.logIndex), root_hash: p.rootHash, tree_size: String(p.treeSize), hashes: p.hashes, checkpoint: p.checkpoint } : undefined,
+    inclusion_proof: p
+      ? { log_index: String(p.logIndex), root_hash: p.rootHash, tree_size: String(p.treeSize), hashes: p.hashes, checkpoint: p.checkpoint }
+      : undefined,
     bundle_json: r.bundle ? JSON.stringify(r.bundle) : '',
     rfc3161_timestamp: r.rfc3161_timestamp ?? '',
     timestamped_at: r.timestamped_at ?? undefined,

@@ -11,8 +11,19 @@ export { createGrpcClient, NotaryGrpcClient, type GrpcClientOptions, type GrpcSi
 export { newIdempotencyKey } from './idempotency.js';
 export { receiptFromMsg, toEvidencePackageMsg } from './proto-shapes.js';
 export {
-  createRestClient, NotaryRestClient, type Credentials, type EvidencePackage, type EvidencePackageInput, type Problem, type Receipt, type RestClientOptions,
-  type SignEvidenceResponse, type SignOptions, type SignResult, type TrustRootDocument, type ValidateEvidenceResponse,
+  createRestClient,
+  NotaryRestClient,
+  type Credentials,
+  type EvidencePackage,
+  type EvidencePackageInput,
+  type Problem,
+  type Receipt,
+  type RestClientOptions,
+  type SignEvidenceResponse,
+  type SignOptions,
+  type SignResult,
+  type TrustRootDocument,
+  type ValidateEvidenceResponse,
 } from './rest.js';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, retryPolicy, withRetries, type RetryOptions, type RetryPolicy } from './retry.js';
 export * from './verify.js';

@@ -6,7 +6,9 @@
  * timestamp_utc_rfc3339; metadata travels as a Struct (ts-proto converts the object itself).
  */
 import {
-  AnchoringState, type EvidencePackage as EvidencePackageMsg, type NotarizationReceipt,
+  AnchoringState,
+  type EvidencePackage as EvidencePackageMsg,
+  type NotarizationReceipt,
 } from './generated/grpc/afdp/notary/v1/notary_pb.js';
 import type { EvidencePackageInput, Receipt } from './rest.js';
 
@@ -54,7 +56,10 @@ export function receiptFromMsg(m: NotarizationReceipt): Receipt {
     anchoring: pending ? 'pending' : 'anchored',
     rekor_entry_uuid: orNull(m.rekor_entry_uuid),
     transparency_log_id: orNull(m.transparency_log_id),
-    inclusion_proof: pending || !p ? null : { logIndex: int(p.log_index), rootHash: p.root_hash, treeSize: int(p.tree_size), hashes: p.hashes, checkpoint: p.checkpoint },
+    inclusion_proof:
+      pending || !p
+        ? null
+        : { logIndex: int(p.log_index), rootHash: p.root_hash, treeSize: int(p.tree_size), hashes: p.hashes, checkpoint: p.checkpoint },
     signed_entry_timestamp: orNull(m.signed_entry_timestamp),
     rekor_entry_body: orNull(m.rekor_entry_body),
     rfc3161_timestamp: m.rfc3161_timestamp || null,

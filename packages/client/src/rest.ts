@@ -15,7 +15,11 @@ export { NotaryError } from './errors.js';
 /** The package as the OpenAPI document describes it (unknown fields allowed: signed as sent). */
 export type EvidencePackage = components['schemas']['EvidencePackage'];
 /** Drops index signatures, deeply: what a caller's own interface types (which have none) can satisfy. */
-type Known<T> = T extends readonly (infer U)[] ? Known<U>[] : T extends object ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> } : T;
+type Known<T> = T extends readonly (infer U)[]
+  ? Known<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> }
+    : T;
 /** What the clients take: an EvidencePackage, or any object type with its documented fields. */
 export type EvidencePackageInput = Known<EvidencePackage>;
 export type Receipt = components['schemas']['Receipt'];
@@ -69,7 +73,11 @@ export class NotaryRestClient {
     const headers: Record<string, string> = {};
     if (options.apiKey) headers['x-api-key'] = options.apiKey;
     if (options.bearerToken) headers.authorization = `Bearer ${options.bearerToken}`;
-    this.api = createClient<paths>({ baseUrl: options.url.replace(/\/+$/, ''), headers, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    this.api = createClient<paths>({
+      baseUrl: options.url.replace(/\/+$/, ''),
+      headers,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   }
 
   async sign(evidence_package: EvidencePackageInput, options: SignOptions = {}): Promise<SignResult> {
@@ -77,18 +85,28 @@ export class NotaryRestClient {
     const wait = options.waitAnchoredMs ? { wait: 'anchored' as const, wait_timeout_ms: options.waitAnchoredMs } : undefined;
     // 409 conflict on sign: an earlier attempt with this key (one whose answer was lost) is still
     // being signed; asking again soon returns its receipt
-    return this.call('sign', async (signal) => {
-      const { data, error, response } = await this.api.POST('/api/v1/evidence/sign', {
-        params: { header: { 'idempotency-key': idempotencyKey }, ...(wait ? { query: wait } : {}) }, body: { evidence_package: evidence_package as EvidencePackage }, signal,
-      });
-      if (!data) throw refusal(response, error);
-      return { ...data, idempotencyKey, replayed: response.headers.get('idempotent-replayed') === 'true' };
-    }, options.waitAnchoredMs ?? 0, (err) => err.code === 'conflict');
+    return this.call(
+      'sign',
+      async (signal) => {
+        const { data, error, response } = await this.api.POST('/api/v1/evidence/sign', {
+          params: { header: { 'idempotency-key': idempotencyKey }, ...(wait ? { query: wait } : {}) },
+          body: { evidence_package: evidence_package as EvidencePackage },
+          signal,
+        });
+        if (!data) throw refusal(response, error);
+        return { ...data, idempotencyKey, replayed: response.headers.get('idempotent-replayed') === 'true' };
+      },
+      options.waitAnchoredMs ?? 0,
+      (err) => err.code === 'conflict',
+    );
   }
 
   async receipt(workflowId: string): Promise<Receipt> {
     return this.call('receipt', async (signal) => {
-      const { data, error, response } = await this.api.GET('/api/v1/workflows/{id}/receipt', { params: { path: { id: workflowId } }, signal });
+      const { data, error, response } = await this.api.GET('/api/v1/workflows/{id}/receipt', {
+        params: { path: { id: workflowId } },
+        signal,
+      });
       if (!data) throw refusal(response, error);
       return data as Receipt;
     });
@@ -100,7 +118,8 @@ export class NotaryRestClient {
     for (;;) {
       const receipt = await this.receipt(workflowId);
       if (receipt.anchoring === 'anchored') return receipt;
-      if (Date.now() + pollMs > until) throw new NotaryError(`workflow ${workflowId} is not anchored after ${timeoutMs} ms`, 'unavailable', 'not_anchored');
+      if (Date.now() + pollMs > until)
+        throw new NotaryError(`workflow ${workflowId} is not anchored after ${timeoutMs} ms`, 'unavailable', 'not_anchored');
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
@@ -108,7 +127,10 @@ export class NotaryRestClient {
   /** The service's own check of a package against a receipt (online; see verifyReceiptOffline for offline). */
   async validate(evidence_package: EvidencePackageInput, receipt: Receipt): Promise<ValidateEvidenceResponse> {
     return this.call('validate', async (signal) => {
-      const { data, error, response } = await this.api.POST('/api/v1/evidence/validate', { body: { evidence_package, receipt } as never, signal });
+      const { data, error, response } = await this.api.POST('/api/v1/evidence/validate', {
+        body: { evidence_package, receipt } as never,
+        signal,
+      });
       if (!data) throw refusal(response, error);
       return data;
     });
@@ -124,14 +146,23 @@ export class NotaryRestClient {
   }
 
   /** One logical call: attempts with their own timeout, retried while the service says "later". */
-  private call<T>(what: string, attempt: (signal: AbortSignal) => Promise<T>, extraMs = 0, alsoRetry = (_: NotaryError) => false): Promise<T> {
-    return withRetries(this.policy, async () => {
-      try {
-        return await attempt(AbortSignal.timeout(this.timeoutMs + extraMs));
-      } catch (err) {
-        throw err instanceof NotaryError ? err : unreachable(what, err);
-      }
-    }, (err) => judge(err, alsoRetry));
+  private call<T>(
+    what: string,
+    attempt: (signal: AbortSignal) => Promise<T>,
+    extraMs = 0,
+    alsoRetry = (_: NotaryError) => false,
+  ): Promise<T> {
+    return withRetries(
+      this.policy,
+      async () => {
+        try {
+          return await attempt(AbortSignal.timeout(this.timeoutMs + extraMs));
+        } catch (err) {
+          throw err instanceof NotaryError ? err : unreachable(what, err);
+        }
+      },
+      (err) => judge(err, alsoRetry),
+    );
   }
 }
 
@@ -151,7 +182,9 @@ function refusal(response: Response, body: unknown): NotaryError {
   const retryable = RETRYABLE_STATUS.has(status);
   const code = typeof problem.code === 'string' ? problem.code : `http_${status}`;
   return new NotaryError(`${status} ${problem.detail ?? response.statusText}`, retryable ? 'unavailable' : 'refused', code, {
-    httpStatus: status, field: problem.field, requestId: problem.request_id ?? response.headers.get('x-request-id') ?? undefined,
+    httpStatus: status,
+    field: problem.field,
+    requestId: problem.request_id ?? response.headers.get('x-request-id') ?? undefined,
     retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after')) : undefined,
   });
 }
@@ -159,5 +192,10 @@ function refusal(response: Response, body: unknown): NotaryError {
 function unreachable(what: string, err: unknown): NotaryError {
   const timeout = err instanceof DOMException && err.name === 'TimeoutError';
   const cause = (err as { cause?: { code?: string } }).cause;
-  return new NotaryError(`${what}: ${timeout ? 'no answer in time' : `cannot reach the service (${cause?.code ?? (cause as Error | undefined)?.message ?? (err as Error).message})`}`, 'unreachable', timeout ? 'timeout' : 'unreachable', { cause: err });
+  return new NotaryError(
+    `${what}: ${timeout ? 'no answer in time' : `cannot reach the service (${cause?.code ?? (cause as Error | undefined)?.message ?? (err as Error).message})`}`,
+    'unreachable',
+    timeout ? 'timeout' : 'unreachable',
+    { cause: err },
+  );
 }

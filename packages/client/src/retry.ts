@@ -60,7 +60,12 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * Runs `attempt` until it succeeds, fails for good, or attempts run out. `judge` looks at a
  * failure (thrown) and says whether and how soon to retry; the last failure is rethrown.
  */
-export async function withRetries<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T>, judge: (err: unknown) => RetryVerdict, sleep = defaultSleep): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (n: number) => Promise<T>,
+  judge: (err: unknown) => RetryVerdict,
+  sleep = defaultSleep,
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);

@@ -19,7 +19,10 @@ export class SqlAuditLog implements AuditLog {
   private readonly inflight = new Set<Promise<void>>();
   readonly chain: AuditChainWriter;
 
-  constructor(private readonly db: SqlClient, private readonly logger?: Pick<Logger, 'error'>) {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly logger?: Pick<Logger, 'error'>,
+  ) {
     this.chain = new AuditChainWriter(db);
     this.committer = new GroupCommitter(async (events) => {
       await this.chain.append(events);
@@ -58,7 +61,10 @@ export class SqlAuditLog implements AuditLog {
     if (q.until !== undefined) where.add('at < ?::timestamptz', q.until);
     if (q.beforeSeq !== undefined) where.add('seq < ?::bigint', q.beforeSeq);
     const limit = where.limit(q.pageSize + 1);
-    const { rows } = await this.db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY seq DESC ${limit}`, where.params);
+    const { rows } = await this.db.query<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log ${where} ORDER BY seq DESC ${limit}`,
+      where.params,
+    );
     const items = rows.slice(0, q.pageSize).map(toRecord);
     return { items, nextBeforeSeq: rows.length > q.pageSize ? items.at(-1)!.seq : null };
   }

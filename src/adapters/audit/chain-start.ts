@@ -34,8 +34,13 @@ export interface ChainStart extends SignedStatement {
 
 export function chainStartStatement(f: ChainStartFacts): string {
   return canonicalize({
-    type: AUDIT_CHAIN_START_TYPE, first_seq: f.firstSeq, prev_hash: f.prevHash, purged_rows: f.firstSeq - 1,
-    purged_through: f.purgedThrough, retention_days: f.retentionDays, at: f.at,
+    type: AUDIT_CHAIN_START_TYPE,
+    first_seq: f.firstSeq,
+    prev_hash: f.prevHash,
+    purged_rows: f.firstSeq - 1,
+    purged_through: f.purgedThrough,
+    retention_days: f.retentionDays,
+    at: f.at,
   })!;
 }
 
@@ -43,23 +48,58 @@ export async function insertChainStart(tx: SqlQueryable, facts: ChainStartFacts,
   await tx.query(
     `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
      VALUES ($1::bigint, $2, $3::bigint, $4::timestamptz, $5, $6, $7, $8, $9, $10)`,
-    [facts.firstSeq, facts.prevHash, facts.firstSeq - 1, facts.purgedThrough, signed.statement, signed.signature, signed.keyId, signed.keyVersion, signed.logUrl, JSON.stringify(signed.entry)]);
+    [
+      facts.firstSeq,
+      facts.prevHash,
+      facts.firstSeq - 1,
+      facts.purgedThrough,
+      signed.statement,
+      signed.signature,
+      signed.keyId,
+      signed.keyVersion,
+      signed.logUrl,
+      JSON.stringify(signed.entry),
+    ],
+  );
 }
 
 export async function readChainStarts(db: SqlQueryable): Promise<ChainStart[]> {
-  const { rows } = await db.query<{ first_seq: string; prev_hash: string; purged_rows: string; purged_through: Date | string; statement: string; signature: string; key_id: string; key_version: number; log_url: string; entry: string; created_at: Date | string }>(
+  const { rows } = await db.query<{
+    first_seq: string;
+    prev_hash: string;
+    purged_rows: string;
+    purged_through: Date | string;
+    statement: string;
+    signature: string;
+    key_id: string;
+    key_version: number;
+    log_url: string;
+    entry: string;
+    created_at: Date | string;
+  }>(
     `SELECT first_seq::text, prev_hash, purged_rows::text, purged_through, statement, signature, key_id, key_version, log_url, entry, created_at
-       FROM audit_chain_starts ORDER BY audit_chain_starts.first_seq`);
+       FROM audit_chain_starts ORDER BY audit_chain_starts.first_seq`,
+  );
   return rows.map((r) => ({
-    firstSeq: Number(r.first_seq), prevHash: r.prev_hash, purgedRows: Number(r.purged_rows), purgedThrough: new Date(r.purged_through).toISOString(),
-    statement: r.statement, signature: r.signature, keyId: r.key_id, keyVersion: Number(r.key_version), logUrl: r.log_url,
-    entry: JSON.parse(r.entry) as LogEntry, createdAt: new Date(r.created_at).toISOString(),
+    firstSeq: Number(r.first_seq),
+    prevHash: r.prev_hash,
+    purgedRows: Number(r.purged_rows),
+    purgedThrough: new Date(r.purged_through).toISOString(),
+    statement: r.statement,
+    signature: r.signature,
+    keyId: r.key_id,
+    keyVersion: Number(r.key_version),
+    logUrl: r.log_url,
+    entry: JSON.parse(r.entry) as LogEntry,
+    createdAt: new Date(r.created_at).toISOString(),
   }));
 }
 
 /** The newest start's position, or undefined before the first purge. */
 export async function latestChainStart(db: SqlQueryable): Promise<{ firstSeq: number; prevHash: string } | undefined> {
-  const { rows } = await db.query<{ first_seq: string; prev_hash: string }>('SELECT first_seq::text, prev_hash FROM audit_chain_starts ORDER BY first_seq DESC LIMIT 1');
+  const { rows } = await db.query<{ first_seq: string; prev_hash: string }>(
+    'SELECT first_seq::text, prev_hash FROM audit_chain_starts ORDER BY first_seq DESC LIMIT 1',
+  );
   return rows[0] && { firstSeq: Number(rows[0].first_seq), prevHash: rows[0].prev_hash };
 }
 
@@ -71,8 +111,14 @@ export function chainStartForgery(start: ChainStart, trust: AnchorTrust | undefi
   } catch {
     return 'its statement is not JSON';
   }
-  if (s.type !== AUDIT_CHAIN_START_TYPE || s.first_seq !== start.firstSeq || s.prev_hash !== start.prevHash
-      || s.purged_rows !== start.purgedRows || typeof s.purged_through !== 'string' || new Date(s.purged_through).getTime() !== new Date(start.purgedThrough).getTime()) {
+  if (
+    s.type !== AUDIT_CHAIN_START_TYPE ||
+    s.first_seq !== start.firstSeq ||
+    s.prev_hash !== start.prevHash ||
+    s.purged_rows !== start.purgedRows ||
+    typeof s.purged_through !== 'string' ||
+    new Date(s.purged_through).getTime() !== new Date(start.purgedThrough).getTime()
+  ) {
     return 'its statement does not name this start';
   }
   return trust ? signatureForgery(start, trust) : undefined;

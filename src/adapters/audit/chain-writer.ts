@@ -52,7 +52,7 @@ export class AuditChainWriter {
         if (planned) head = planned;
         else if (this.exclusive) head = this.head === null ? (this.head = await readAuditHead(this.db)) : this.head;
         else {
-          if (!tx) throw new Error('a shared audit chain is planned inside the caller\'s transaction');
+          if (!tx) throw new Error("a shared audit chain is planned inside the caller's transaction");
           await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
           head = await readAuditHead(tx);
         }

@@ -23,7 +23,15 @@ export function chainEvents(head: { seq: number; hash: string } | undefined, eve
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   return events.map((e) => {
-    const row = { seq: ++seq, at, event: e.event, outcome: e.outcome, principal: e.principal, details: canonicalize(e.details) ?? '{}', prev_hash: prev };
+    const row = {
+      seq: ++seq,
+      at,
+      event: e.event,
+      outcome: e.outcome,
+      principal: e.principal,
+      details: canonicalize(e.details) ?? '{}',
+      prev_hash: prev,
+    };
     prev = hashRecord(row);
     return { ...row, hash: prev };
   });
@@ -37,9 +45,10 @@ export type ChainCheck = { ok: true } | { ok: false; reason: string };
  */
 export function checkLink(prev: Pick<AuditRecord, 'seq' | 'hash'> | undefined, row: AuditRecord): ChainCheck {
   const expectedSeq = (prev?.seq ?? 0) + 1;
-  if (row.seq !== expectedSeq) return { ok: false, reason: `sequence gap: expected ${expectedSeq}, found ${row.seq} (rows deleted or inserted)` };
+  if (row.seq !== expectedSeq)
+    return { ok: false, reason: `sequence gap: expected ${expectedSeq}, found ${row.seq} (rows deleted or inserted)` };
   const expectedPrev = prev?.hash ?? GENESIS_HASH;
-  if (row.prev_hash !== expectedPrev) return { ok: false, reason: 'prev_hash does not match the previous row\'s hash' };
-  if (hashRecord(row) !== row.hash) return { ok: false, reason: 'hash does not match the row\'s content (row altered)' };
+  if (row.prev_hash !== expectedPrev) return { ok: false, reason: "prev_hash does not match the previous row's hash" };
+  if (hashRecord(row) !== row.hash) return { ok: false, reason: "hash does not match the row's content (row altered)" };
   return { ok: true };
 }

@@ -1,7 +1,12 @@
 import type { AuditEvent } from './chain.js';
 import type { FailureTally } from '../ratelimit/auth-failures.js';
 
-interface Bucket { failures: number; throttled: number; reasons: Record<string, number>; doors: Record<string, number> }
+interface Bucket {
+  failures: number;
+  throttled: number;
+  reasons: Record<string, number>;
+  doors: Record<string, number>;
+}
 
 /** The key of the bucket that collects every address past the cap: a flood of addresses stays one row. */
 export const OTHER_CLIENTS = '*';
@@ -45,7 +50,9 @@ export class AuthFailureRollup implements FailureTally {
     this.started = end;
     for (const [client, b] of buckets) {
       this.audit.record({
-        event: 'auth.failure', outcome: 'failure', principal: null,
+        event: 'auth.failure',
+        outcome: 'failure',
+        principal: null,
         details: { client, window_start: new Date(start).toISOString(), window_end: new Date(end).toISOString(), ...b },
       });
     }

@@ -35,7 +35,14 @@ export interface AuditAnchor extends SignedStatement {
 export async function signAndLog(signer: KeySigner, log: TransparencyLog, statement: string): Promise<SignedStatement> {
   const { sig, anchor: request } = await signBytes(signer, Buffer.from(statement, 'utf8'));
   const entry = await log.append(request);
-  return { statement, signature: sig.signature.toString('base64'), keyId: sig.keyId, keyVersion: sig.keyVersion, logUrl: (await log.info()).url, entry };
+  return {
+    statement,
+    signature: sig.signature.toString('base64'),
+    keyId: sig.keyId,
+    keyVersion: sig.keyVersion,
+    logUrl: (await log.info()).url,
+    entry,
+  };
 }
 
 export function headStatement(seq: number, headHash: string, at: string): string {
@@ -47,29 +54,61 @@ export function headStatement(seq: number, headHash: string, at: string): string
  * anchored. Returns the anchor written, or undefined when there was nothing new. A replica racing
  * another on the same head loses quietly (the first row stays; its log entry is still valid).
  */
-export async function anchorAuditHead(db: SqlClient, signer: KeySigner, log: TransparencyLog, now = new Date()): Promise<AuditAnchor | undefined> {
+export async function anchorAuditHead(
+  db: SqlClient,
+  signer: KeySigner,
+  log: TransparencyLog,
+  now = new Date(),
+): Promise<AuditAnchor | undefined> {
   const head = await readAuditHead(db);
   if (!head) return undefined;
   const { rows } = await db.query<{ seq: string | null }>('SELECT max(seq)::text AS seq FROM audit_anchors');
   if (rows[0]?.seq != null && Number(rows[0].seq) >= head.seq) return undefined;
   const statement = headStatement(head.seq, head.hash, now.toISOString());
-  const anchor: AuditAnchor = { seq: head.seq, headHash: head.hash, ...await signAndLog(signer, log, statement) };
+  const anchor: AuditAnchor = { seq: head.seq, headHash: head.hash, ...(await signAndLog(signer, log, statement)) };
   await db.query(
     `INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry)
      VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (seq) DO NOTHING`,
-    [anchor.seq, anchor.headHash, anchor.statement, anchor.signature, anchor.keyId, anchor.keyVersion, anchor.logUrl, JSON.stringify(anchor.entry)]);
+    [
+      anchor.seq,
+      anchor.headHash,
+      anchor.statement,
+      anchor.signature,
+      anchor.keyId,
+      anchor.keyVersion,
+      anchor.logUrl,
+      JSON.stringify(anchor.entry),
+    ],
+  );
   return anchor;
 }
 
 /** Every anchor, in seq order; with `seq`, only that one. */
 export async function readAnchors(db: SqlQueryable, seq?: number): Promise<AuditAnchor[]> {
-  const { rows } = await db.query<{ seq: string; head_hash: string; statement: string; signature: string; key_id: string; key_version: number; log_url: string; entry: string }>(
+  const { rows } = await db.query<{
+    seq: string;
+    head_hash: string;
+    statement: string;
+    signature: string;
+    key_id: string;
+    key_version: number;
+    log_url: string;
+    entry: string;
+  }>(
     // ORDER BY the table's column: the output column seq is text ("10" sorts before "5")
     `SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors
-      ${seq === undefined ? '' : 'WHERE seq = $1::bigint'} ORDER BY audit_anchors.seq`, seq === undefined ? [] : [seq]);
+      ${seq === undefined ? '' : 'WHERE seq = $1::bigint'} ORDER BY audit_anchors.seq`,
+    seq === undefined ? [] : [seq],
+  );
   return rows.map((r) => ({
-    seq: Number(r.seq), headHash: r.head_hash, statement: r.statement, signature: r.signature, keyId: r.key_id,
-    keyVersion: Number(r.key_version), logUrl: r.log_url, entry: JSON.parse(r.entry) as LogEntry,
+    seq: Number(r.seq),
+    headHash: r.head_hash,
+    statement: r.statement,
+    signature: r.signature,
+    keyId: r.key_id,
+    keyVersion: Number(r.key_version),
+    logUrl: r.log_url,
+    entry: JSON.parse(r.entry) as LogEntry,
   }));
 }
 
@@ -101,7 +140,9 @@ export function signatureForgery(signed: SignedStatement, trust: AnchorTrust): s
   if (!pem) return `key version ${signed.keyVersion} is not in the trust root`;
   const bytes = Buffer.from(signed.statement, 'utf8');
   const signature = Buffer.from(signed.signature, 'base64');
-  if (!verifiesWithKey(bytes, pem, signature)) return 'its signature does not verify with the notary\'s key';
-  const checks = verifyLogEntry(signed.entry, createPublicKey(trust.logPublicKeyPem), expectedAnchor(bytes, pem, signature), { keyName: trust.logKeyName });
+  if (!verifiesWithKey(bytes, pem, signature)) return "its signature does not verify with the notary's key";
+  const checks = verifyLogEntry(signed.entry, createPublicKey(trust.logPublicKeyPem), expectedAnchor(bytes, pem, signature), {
+    keyName: trust.logKeyName,
+  });
   return entryIsValid(checks) ? undefined : `its transparency-log entry does not verify (${describeFailures(checks)})`;
 }

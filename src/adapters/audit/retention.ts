@@ -44,7 +44,13 @@ export interface AuditPurgeResult {
   heldBackBy: string[];
 }
 
-export async function purgeExpiredAuditRows(db: SqlClient, chain: AuditChainWriter, signer: KeySigner, log: TransparencyLog, o: AuditPurgeOptions): Promise<AuditPurgeResult> {
+export async function purgeExpiredAuditRows(
+  db: SqlClient,
+  chain: AuditChainWriter,
+  signer: KeySigner,
+  log: TransparencyLog,
+  o: AuditPurgeOptions,
+): Promise<AuditPurgeResult> {
   const current = (await latestChainStart(db)) ?? { firstSeq: 1, prevHash: GENESIS_HASH };
   const plan = await planBoundary(db, current.firstSeq, o);
   let firstSeq = current.firstSeq;
@@ -54,19 +60,43 @@ export async function purgeExpiredAuditRows(db: SqlClient, chain: AuditChainWrit
     await checkRows(db, { seq: current.firstSeq - 1, hash: current.prevHash }, anchor);
     await checkGenuine(anchor, signer, log);
     const purgedThrough = await rowTime(db, anchor.seq);
-    const facts: ChainStartFacts = { firstSeq: anchor.seq + 1, prevHash: anchor.headHash, purgedThrough, retentionDays: o.retentionDays, at: (o.now ?? new Date()).toISOString() };
+    const facts: ChainStartFacts = {
+      firstSeq: anchor.seq + 1,
+      prevHash: anchor.headHash,
+      purgedThrough,
+      retentionDays: o.retentionDays,
+      at: (o.now ?? new Date()).toISOString(),
+    };
     const signed = await signAndLog(signer, log, chainStartStatement(facts));
-    const won = await chain.atomically((planAudit) => db.transaction(async (tx) => {
-      const statement = await planAudit(tx, [{
-        event: 'audit.purged', outcome: 'success', principal: null,
-        details: { first_seq: facts.firstSeq, purged_from_seq: current.firstSeq, purged_rows: facts.firstSeq - current.firstSeq, purged_through: purgedThrough, retention_days: o.retentionDays, cutoff: o.cutoff.toISOString() },
-      }]);
-      // under the chain's lock: another replica may have purged since the plan (its start stands)
-      if (((await latestChainStart(tx))?.firstSeq ?? 1) >= facts.firstSeq) throw new LostRace();
-      if (statement) await tx.query(statement.text, statement.params);
-      await insertChainStart(tx, facts, signed);
-      return true;
-    })).catch((err: unknown) => { if (err instanceof LostRace) return false; throw err; });
+    const won = await chain
+      .atomically((planAudit) =>
+        db.transaction(async (tx) => {
+          const statement = await planAudit(tx, [
+            {
+              event: 'audit.purged',
+              outcome: 'success',
+              principal: null,
+              details: {
+                first_seq: facts.firstSeq,
+                purged_from_seq: current.firstSeq,
+                purged_rows: facts.firstSeq - current.firstSeq,
+                purged_through: purgedThrough,
+                retention_days: o.retentionDays,
+                cutoff: o.cutoff.toISOString(),
+              },
+            },
+          ]);
+          // under the chain's lock: another replica may have purged since the plan (its start stands)
+          if (((await latestChainStart(tx))?.firstSeq ?? 1) >= facts.firstSeq) throw new LostRace();
+          if (statement) await tx.query(statement.text, statement.params);
+          await insertChainStart(tx, facts, signed);
+          return true;
+        }),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof LostRace) return false;
+        throw err;
+      });
     if (won) firstSeq = facts.firstSeq;
   }
   // in rounds of their own, each a short transaction (also what an interrupted purge left below the start)
@@ -79,13 +109,21 @@ export async function purgeExpiredAuditRows(db: SqlClient, chain: AuditChainWrit
 
 /** The newest anchored head at or after the current start, older than the cut-off and behind every SIEM cursor. */
 async function planBoundary(db: SqlQueryable, from: number, o: AuditPurgeOptions): Promise<{ anchor?: AuditAnchor; heldBackBy: string[] }> {
-  const { rows: [keep] } = await db.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_log WHERE at >= $1::timestamptz', [o.cutoff.toISOString()]);
+  const {
+    rows: [keep],
+  } = await db.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_log WHERE at >= $1::timestamptz', [
+    o.cutoff.toISOString(),
+  ]);
   const { rows: cursors } = await db.query<{ sink: string; last_seq: string }>('SELECT sink, last_seq::text FROM siem_cursors');
   const margin = o.siemMargin ?? SIEM_RESEND_WINDOW;
   const siemLimit = cursors.length ? Math.min(...cursors.map((c) => Number(c.last_seq))) - margin : Number.MAX_SAFE_INTEGER;
   const byTime = keep?.seq == null ? Number.MAX_SAFE_INTEGER : Number(keep.seq) - 1;
-  const { rows: [b] } = await db.query<{ seq: string | null }>(
-    'SELECT max(seq)::text AS seq FROM audit_anchors WHERE seq >= $1::bigint AND seq <= $2::bigint', [from, Math.min(byTime, siemLimit)]);
+  const {
+    rows: [b],
+  } = await db.query<{ seq: string | null }>(
+    'SELECT max(seq)::text AS seq FROM audit_anchors WHERE seq >= $1::bigint AND seq <= $2::bigint',
+    [from, Math.min(byTime, siemLimit)],
+  );
   const heldBackBy = siemLimit < byTime ? cursors.filter((c) => Number(c.last_seq) - margin < byTime).map((c) => c.sink) : [];
   if (b?.seq == null) return { heldBackBy };
   return { anchor: (await readAnchors(db, Number(b.seq)))[0], heldBackBy };
@@ -94,18 +132,25 @@ async function planBoundary(db: SqlQueryable, from: number, o: AuditPurgeOptions
 /** Every row from the current start to the anchor links, and matches every head signed in between. */
 async function checkRows(db: SqlQueryable, start: { seq: number; hash: string }, last: AuditAnchor): Promise<void> {
   const { rows: signed } = await db.query<{ seq: string; head_hash: string }>(
-    'SELECT seq::text, head_hash FROM audit_anchors WHERE seq > $1::bigint AND seq <= $2::bigint', [start.seq, last.seq]);
+    'SELECT seq::text, head_hash FROM audit_anchors WHERE seq > $1::bigint AND seq <= $2::bigint',
+    [start.seq, last.seq],
+  );
   const heads = new Map(signed.map((a) => [Number(a.seq), a.head_hash]));
   let prev: { seq: number; hash: string } | undefined = start.seq === 0 ? undefined : start;
   for (let after = start.seq; after < last.seq;) {
-    const page = (await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT $3`,
-      [after, last.seq, CHECK_PAGE])).rows.map(toRecord);
+    const page = (
+      await db.query<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT $3`,
+        [after, last.seq, CHECK_PAGE],
+      )
+    ).rows.map(toRecord);
     if (page.length === 0) throw new AuditChainBrokenError(`audit rows after seq ${after} are missing: nothing purged`);
     for (const row of page) {
       const check = checkLink(prev, row);
       if (!check.ok) throw new AuditChainBrokenError(`audit row ${row.seq} does not verify (${check.reason}): nothing purged`);
       const head = heads.get(row.seq);
-      if (head !== undefined && head !== row.hash) throw new AuditChainBrokenError(`audit row ${row.seq} is not the head signed there: nothing purged`);
+      if (head !== undefined && head !== row.hash)
+        throw new AuditChainBrokenError(`audit row ${row.seq} is not the head signed there: nothing purged`);
       prev = row;
     }
     after = page.at(-1)!.seq;
@@ -116,9 +161,17 @@ async function checkRows(db: SqlQueryable, start: { seq: number; hash: string },
 async function checkGenuine(anchor: AuditAnchor, signer: KeySigner, log: TransparencyLog): Promise<void> {
   const pem = (await signer.publicKey(anchor.keyVersion))?.publicKeyPem;
   const info = await log.info();
-  const forged = !pem ? `key version ${anchor.keyVersion} is unknown`
-    : anchor.logUrl === info.url ? anchorForgery(anchor, { signingKey: (v) => (v === anchor.keyVersion ? pem : undefined), logPublicKeyPem: info.publicKeyPem, logKeyName: info.keyName })
-      : verifiesWithKey(Buffer.from(anchor.statement, 'utf8'), pem, Buffer.from(anchor.signature, 'base64')) ? undefined : 'its signature does not verify';
+  const forged = !pem
+    ? `key version ${anchor.keyVersion} is unknown`
+    : anchor.logUrl === info.url
+      ? anchorForgery(anchor, {
+          signingKey: (v) => (v === anchor.keyVersion ? pem : undefined),
+          logPublicKeyPem: info.publicKeyPem,
+          logKeyName: info.keyName,
+        })
+      : verifiesWithKey(Buffer.from(anchor.statement, 'utf8'), pem, Buffer.from(anchor.signature, 'base64'))
+        ? undefined
+        : 'its signature does not verify';
   if (forged) throw new AuditChainBrokenError(`the audit head at seq ${anchor.seq} is not the notary's (${forged}): nothing purged`);
 }
 
@@ -131,6 +184,8 @@ async function deleteBelow(db: SqlQueryable, firstSeq: number): Promise<number> 
   if (firstSeq <= 1) return 0;
   const { rows } = await db.query<{ n: number }>(
     `WITH gone AS (DELETE FROM audit_log WHERE seq IN (SELECT seq FROM audit_log WHERE seq < $1::bigint ORDER BY seq LIMIT $2) RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`, [firstSeq, DELETE_ROUND]);
+     SELECT count(*)::int AS n FROM gone`,
+    [firstSeq, DELETE_ROUND],
+  );
   return rows[0]!.n;
 }

@@ -1,7 +1,14 @@
 import type { AuditOutcome, AuditRecord } from './chain.js';
 
 export interface AuditRow {
-  seq: string | number; at: unknown; event: string; outcome: string; principal: string | null; details: string; prev_hash: string; hash: string;
+  seq: string | number;
+  at: unknown;
+  event: string;
+  outcome: string;
+  principal: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
 }
 
 export const AUDIT_COLUMNS = 'seq, at, event, outcome, principal, details, prev_hash, hash';

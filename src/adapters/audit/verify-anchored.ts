@@ -55,7 +55,10 @@ const MAX_PROBLEMS = 100;
  * but no longer matches the head signed after it. Cutting rows together with their anchors is seen
  * against `previous`, the head an earlier run verified.
  */
-export async function verifyAnchoredAudit(db: SqlQueryable, options: { trust?: AnchorTrust; previous?: VerifiedHead; pageSize?: number } = {}): Promise<AuditReport> {
+export async function verifyAnchoredAudit(
+  db: SqlQueryable,
+  options: { trust?: AnchorTrust; previous?: VerifiedHead; pageSize?: number } = {},
+): Promise<AuditReport> {
   const anchors = await readAnchors(db);
   const starts = await readChainStarts(db);
   const start = starts.at(-1);
@@ -67,30 +70,59 @@ export async function verifyAnchoredAudit(db: SqlQueryable, options: { trust?: A
   const warnings: string[] = [];
   const firstKept = origin?.seq ?? 0;
   const lastSeq = walk.head?.seq ?? firstKept;
-  if (start && !walk.head) problems.push({ kind: 'truncation', seq: start.firstSeq, detail: `no row from the chain start at seq ${start.firstSeq} on, yet the purge's own audit row follows it: rows were cut off` });
+  if (start && !walk.head)
+    problems.push({
+      kind: 'truncation',
+      seq: start.firstSeq,
+      detail: `no row from the chain start at seq ${start.firstSeq} on, yet the purge's own audit row follows it: rows were cut off`,
+    });
   for (const anchor of anchors) {
     const forged = options.trust ? anchorForgery(anchor, options.trust) : undefined;
-    if (forged) problems.push({ kind: 'forged_anchor', seq: anchor.seq, detail: `the head anchored at seq ${anchor.seq} is not the notary's: ${forged}` });
+    if (forged)
+      problems.push({
+        kind: 'forged_anchor',
+        seq: anchor.seq,
+        detail: `the head anchored at seq ${anchor.seq} is not the notary's: ${forged}`,
+      });
     else if (anchor.seq > firstKept) problems.push(...headProblems(anchor.seq, anchor.headHash, walk.hashes, lastSeq, 'signed'));
     // heads at or below the start: their rows were purged; the start was checked against its head above
   }
   const previous = options.previous;
   if (previous) {
-    if (previous.seq > firstKept) problems.push(...headProblems(previous.seq, previous.hash, walk.hashes, lastSeq, 'verified by an earlier run'));
+    if (previous.seq > firstKept)
+      problems.push(...headProblems(previous.seq, previous.hash, walk.hashes, lastSeq, 'verified by an earlier run'));
     else if (previous.seq === firstKept && previous.hash !== origin!.hash) {
-      problems.push({ kind: 'rewrite', seq: previous.seq, detail: `the chain start does not rest on the head at seq ${previous.seq} that an earlier run verified` });
+      problems.push({
+        kind: 'rewrite',
+        seq: previous.seq,
+        detail: `the chain start does not rest on the head at seq ${previous.seq} that an earlier run verified`,
+      });
     }
     if (!anchors.some((a) => a.seq === previous.seq && a.headHash === previous.hash)) {
-      problems.push({ kind: 'truncation', seq: previous.seq, detail: `the signed head at seq ${previous.seq} that an earlier run verified is gone from audit_anchors` });
+      problems.push({
+        kind: 'truncation',
+        seq: previous.seq,
+        detail: `the signed head at seq ${previous.seq} that an earlier run verified is gone from audit_anchors`,
+      });
     }
   } else {
     warnings.push('no --state from an earlier run: rows cut off together with their anchors are not detectable in this run');
   }
-  if (!options.trust) warnings.push('no --trust-root: anchors and chain starts were compared with the rows but their signatures and log entries were not checked');
+  if (!options.trust)
+    warnings.push(
+      'no --trust-root: anchors and chain starts were compared with the rows but their signatures and log entries were not checked',
+    );
   const last = anchors.at(-1);
   return {
-    ok: problems.length === 0, chain_start: start ? startReport(start, starts.length) : null, rows: walk.rows, head: walk.head, anchors: anchors.length, last_anchored_seq: last?.seq ?? null,
-    unanchored_rows: Math.max(0, lastSeq - Math.max(last?.seq ?? 0, firstKept)), problems: problems.slice(0, MAX_PROBLEMS), warnings,
+    ok: problems.length === 0,
+    chain_start: start ? startReport(start, starts.length) : null,
+    rows: walk.rows,
+    head: walk.head,
+    anchors: anchors.length,
+    last_anchored_seq: last?.seq ?? null,
+    unanchored_rows: Math.max(0, lastSeq - Math.max(last?.seq ?? 0, firstKept)),
+    problems: problems.slice(0, MAX_PROBLEMS),
+    warnings,
   };
 }
 
@@ -101,21 +133,45 @@ function startProblems(starts: ChainStart[], anchors: AuditAnchor[], trust: Anch
   for (const s of starts) {
     const forged = chainStartForgery(s, trust);
     const head = heads.get(s.firstSeq - 1);
-    if (forged) problems.push({ kind: 'forged_chain_start', seq: s.firstSeq, detail: `the chain start at seq ${s.firstSeq} is not the notary's: ${forged}` });
-    else if (head === undefined) problems.push({ kind: 'deletion', seq: s.firstSeq - 1, detail: `the signed head the chain start at seq ${s.firstSeq} rests on is gone from audit_anchors` });
-    else if (head !== s.prevHash) problems.push({ kind: 'rewrite', seq: s.firstSeq - 1, detail: `the chain start at seq ${s.firstSeq} does not rest on the head signed at seq ${s.firstSeq - 1}` });
+    if (forged)
+      problems.push({
+        kind: 'forged_chain_start',
+        seq: s.firstSeq,
+        detail: `the chain start at seq ${s.firstSeq} is not the notary's: ${forged}`,
+      });
+    else if (head === undefined)
+      problems.push({
+        kind: 'deletion',
+        seq: s.firstSeq - 1,
+        detail: `the signed head the chain start at seq ${s.firstSeq} rests on is gone from audit_anchors`,
+      });
+    else if (head !== s.prevHash)
+      problems.push({
+        kind: 'rewrite',
+        seq: s.firstSeq - 1,
+        detail: `the chain start at seq ${s.firstSeq} does not rest on the head signed at seq ${s.firstSeq - 1}`,
+      });
   }
   return problems;
 }
 
-const startReport = (s: ChainStart, purges: number): ChainStartReport =>
-  ({ first_seq: s.firstSeq, purged_rows: s.purgedRows, purged_through: s.purgedThrough, purged_at: s.createdAt, purges });
+const startReport = (s: ChainStart, purges: number): ChainStartReport => ({
+  first_seq: s.firstSeq,
+  purged_rows: s.purgedRows,
+  purged_through: s.purgedThrough,
+  purged_at: s.createdAt,
+  purges,
+});
 
 function headProblems(seq: number, hash: string, hashes: Map<number, string>, lastSeq: number, how: string): AuditProblem[] {
-  if (seq > lastSeq) return [{ kind: 'truncation', seq, detail: `the chain ends at seq ${lastSeq} but the head at seq ${seq} was ${how}: rows were cut off` }];
+  if (seq > lastSeq)
+    return [
+      { kind: 'truncation', seq, detail: `the chain ends at seq ${lastSeq} but the head at seq ${seq} was ${how}: rows were cut off` },
+    ];
   const found = hashes.get(seq);
   if (found === undefined) return [{ kind: 'deletion', seq, detail: `row ${seq}, whose hash was ${how}, is gone` }];
-  if (found !== hash) return [{ kind: 'rewrite', seq, detail: `rows up to seq ${seq} were changed, inserted or deleted after the head there was ${how}` }];
+  if (found !== hash)
+    return [{ kind: 'rewrite', seq, detail: `rows up to seq ${seq} were changed, inserted or deleted after the head there was ${how}` }];
   return [];
 }
 
@@ -126,8 +182,12 @@ async function walkChain(db: SqlQueryable, wanted: Set<number>, pageSize: number
   let prev: Pick<AuditRecord, 'seq' | 'hash'> | undefined = origin;
   let rows = 0;
   for (;;) {
-    const page = (await db.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [prev?.seq ?? 0, pageSize])).rows.map(toRecord);
+    const page = (
+      await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
+        prev?.seq ?? 0,
+        pageSize,
+      ])
+    ).rows.map(toRecord);
     for (const row of page) {
       const check = checkLink(prev, row);
       if (!check.ok && problems.length < MAX_PROBLEMS) {

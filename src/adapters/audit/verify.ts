@@ -4,8 +4,7 @@ import { checkLink, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS, toRecord, type AuditRow } from './rows.js';
 
 export type ChainVerification =
-  | { ok: true; rows: number; head: string | null }
-  | { ok: false; rows: number; brokenAt: number; reason: string };
+  { ok: true; rows: number; head: string | null } | { ok: false; rows: number; brokenAt: number; reason: string };
 
 /**
  * Walks the whole chain in seq order, a page at a time, and names the first row that does not
@@ -18,8 +17,10 @@ export async function verifyAuditChain(db: SqlQueryable, pageSize = 1000): Promi
   let prev: Pick<AuditRecord, 'seq' | 'hash'> | undefined = start && { seq: start.firstSeq - 1, hash: start.prevHash };
   let count = 0;
   for (;;) {
-    const { rows } = await db.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [prev?.seq ?? 0, pageSize]);
+    const { rows } = await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [
+      prev?.seq ?? 0,
+      pageSize,
+    ]);
     for (const raw of rows) {
       const row = toRecord(raw);
       const check = checkLink(prev, row);

@@ -9,14 +9,27 @@ import type { SqlQueryable } from '../db/sql-client.js';
 export const API_KEY_PREFIX = 'afdp_';
 
 interface ApiKeyRow {
-  id: string; name: string; roles: string[]; hint: string;
-  created_at: unknown; created_by: string | null; revoked_at: unknown; revoked_by: string | null;
+  id: string;
+  name: string;
+  roles: string[];
+  hint: string;
+  created_at: unknown;
+  created_by: string | null;
+  revoked_at: unknown;
+  revoked_by: string | null;
 }
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : (v instanceof Date ? v : new Date(String(v))).toISOString());
+const iso = (v: unknown): string | null =>
+  v === null || v === undefined ? null : (v instanceof Date ? v : new Date(String(v))).toISOString();
 const toInfo = (r: ApiKeyRow): ApiKeyInfo => ({
-  id: r.id, name: r.name, roles: r.roles.filter(isRole), hint: r.hint,
-  created_at: iso(r.created_at)!, created_by: r.created_by, revoked_at: iso(r.revoked_at), revoked_by: r.revoked_by,
+  id: r.id,
+  name: r.name,
+  roles: r.roles.filter(isRole),
+  hint: r.hint,
+  created_at: iso(r.created_at)!,
+  created_by: r.created_by,
+  revoked_at: iso(r.revoked_at),
+  revoked_by: r.revoked_by,
 });
 
 /**
@@ -43,13 +56,16 @@ export class SqlApiKeyStore implements ApiKeys {
   /** The key's record if it exists, revoked or not: the caller tells the two apart. */
   async findByKey(key: string): Promise<ApiKeyInfo | undefined> {
     const { rows } = await this.db.query<ApiKeyRow>(
-      'SELECT id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by FROM api_keys WHERE key_hash = $1', [hashApiKey(key)]);
+      'SELECT id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by FROM api_keys WHERE key_hash = $1',
+      [hashApiKey(key)],
+    );
     return rows[0] && toInfo(rows[0]);
   }
 
   async list(): Promise<ApiKeyInfo[]> {
     const { rows } = await this.db.query<ApiKeyRow>(
-      'SELECT id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by FROM api_keys ORDER BY created_at, id');
+      'SELECT id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by FROM api_keys ORDER BY created_at, id',
+    );
     return rows.map(toInfo);
   }
 
@@ -58,7 +74,9 @@ export class SqlApiKeyStore implements ApiKeys {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const { rows } = await this.db.query<ApiKeyRow>(
       `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()), revoked_by = COALESCE(revoked_by, $2) WHERE id = $1::uuid
-       RETURNING id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by`, [id, revokedBy]);
+       RETURNING id::text, name, roles, hint, created_at, created_by, revoked_at, revoked_by`,
+      [id, revokedBy],
+    );
     return rows[0] && toInfo(rows[0]);
   }
 }

@@ -28,7 +28,12 @@ export class Authenticator implements CredentialCheck {
   /** Which credential types this server accepts, for WWW-Authenticate and the start-up log. */
   get methods(): string[] {
     const o = this.options;
-    return ['api_key', ...(o.jwt ? ['jwt'] : []), ...(Object.keys(o.mtlsSubjectRoles).length ? ['mtls'] : []), ...(this.adminDigest ? ['admin_token'] : [])];
+    return [
+      'api_key',
+      ...(o.jwt ? ['jwt'] : []),
+      ...(Object.keys(o.mtlsSubjectRoles).length ? ['mtls'] : []),
+      ...(this.adminDigest ? ['admin_token'] : []),
+    ];
   }
 
   async authenticate(c: Credentials): Promise<Principal | undefined> {

@@ -22,12 +22,21 @@ export class JwtVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
-        issuer: o.issuer, audience: o.audience, clockTolerance: o.clockSkewSeconds, algorithms: o.algorithms, requiredClaims: ['sub', 'exp'],
+        issuer: o.issuer,
+        audience: o.audience,
+        clockTolerance: o.clockSkewSeconds,
+        algorithms: o.algorithms,
+        requiredClaims: ['sub', 'exp'],
       }));
     } catch (err) {
       throw toAuthFailure(err);
     }
-    return makePrincipal({ kind: 'jwt', subject: payload.sub!, roles: stringList(claimAt(payload, o.rolesClaim)), scopes: scopesOf(payload) });
+    return makePrincipal({
+      kind: 'jwt',
+      subject: payload.sub!,
+      roles: stringList(claimAt(payload, o.rolesClaim)),
+      scopes: scopesOf(payload),
+    });
   }
 }
 
@@ -40,13 +49,18 @@ function toAuthFailure(err: unknown): Error {
     if (err.claim === 'nbf') return unauthenticated('not_yet_valid', 'the bearer token is not valid yet');
     return unauthenticated('invalid_claims', `the bearer token's ${err.claim} claim is invalid`);
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
+  if (
+    err instanceof errors.JWSSignatureVerificationFailed ||
+    err instanceof errors.JWKSNoMatchingKey ||
+    err instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return unauthenticated('bad_signature', 'the bearer token is not signed by a key of the issuer');
   }
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || isFetchFailure(err)) {
-    return new NotaryError('unavailable', 'the token issuer\'s key set cannot be fetched', { cause: err });
+    return new NotaryError('unavailable', "the token issuer's key set cannot be fetched", { cause: err });
   }
-  if (err instanceof errors.JOSEAlgNotAllowed) return unauthenticated('bad_signature', 'the bearer token uses an algorithm this service does not accept');
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return unauthenticated('bad_signature', 'the bearer token uses an algorithm this service does not accept');
   return unauthenticated('malformed', 'the bearer token is not a valid JWT');
 }
 

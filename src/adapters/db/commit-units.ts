@@ -54,23 +54,33 @@ export class CommitUnits<A, E, W> implements ColocatedAppend {
   }
 
   private flush(batch: Joined<A, W>[]): Promise<E[]> {
-    return this.appends.atomically((planAppends) => this.records.atomically(async (planRecords) => {
-      const rows = async (tx: SqlQueryable | undefined) => {
-        const appended = await planAppends(tx, batch.map((j) => j.append), []);
-        const recorded = await planRecords(tx, batch.map((j) => j.record), appended.results);
-        return { entries: appended.results, statement: asOneStatement([...recorded.statements, ...appended.statements]) };
-      };
-      if (this.appends.exclusive && this.records.exclusive) {
-        const { entries, statement } = await rows(undefined);
-        await this.db.batch([statement]);
-        return entries;
-      }
-      return this.db.transaction(async (tx) => {
-        const { entries, statement } = await rows(tx);
-        await tx.query(statement.text, statement.params);
-        return entries;
-      });
-    }));
+    return this.appends.atomically((planAppends) =>
+      this.records.atomically(async (planRecords) => {
+        const rows = async (tx: SqlQueryable | undefined) => {
+          const appended = await planAppends(
+            tx,
+            batch.map((j) => j.append),
+            [],
+          );
+          const recorded = await planRecords(
+            tx,
+            batch.map((j) => j.record),
+            appended.results,
+          );
+          return { entries: appended.results, statement: asOneStatement([...recorded.statements, ...appended.statements]) };
+        };
+        if (this.appends.exclusive && this.records.exclusive) {
+          const { entries, statement } = await rows(undefined);
+          await this.db.batch([statement]);
+          return entries;
+        }
+        return this.db.transaction(async (tx) => {
+          const { entries, statement } = await rows(tx);
+          await tx.query(statement.text, statement.params);
+          return entries;
+        });
+      }),
+    );
   }
 }
 

@@ -32,9 +32,13 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
   pool.on('error', () => undefined); // an idle client dropping: the pool discards it, the next query reports the outage
 
   async function transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-    const client = await pool.connect().catch((err: unknown) => { throw asUnavailable(err); });
+    const client = await pool.connect().catch((err: unknown) => {
+      throw asUnavailable(err);
+    });
     let broken: unknown;
-    const onError = (err: unknown) => { broken ??= err; }; // the session died while checked out (terminated, server stopped)
+    const onError = (err: unknown) => {
+      broken ??= err;
+    }; // the session died while checked out (terminated, server stopped)
     client.on('error', onError);
     try {
       await client.query('BEGIN');
@@ -42,7 +46,10 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      if (!broken && !isUnavailable(err)) await client.query('ROLLBACK').catch((e: unknown) => { broken = e; });
+      if (!broken && !isUnavailable(err))
+        await client.query('ROLLBACK').catch((e: unknown) => {
+          broken = e;
+        });
       else broken ??= err;
       throw asUnavailable(err);
     } finally {
@@ -53,15 +60,26 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
 
   return {
     kind: o.kind ?? 'postgres',
-    query: (text, params) => pool.query(text, params as unknown[]).catch((err: unknown) => { throw asUnavailable(err); }) as never,
+    query: (text, params) =>
+      pool.query(text, params as unknown[]).catch((err: unknown) => {
+        throw asUnavailable(err);
+      }) as never,
     exec: async (script) => {
-      await pool.query(script).catch((err: unknown) => { throw asUnavailable(err); });
+      await pool.query(script).catch((err: unknown) => {
+        throw asUnavailable(err);
+      });
     },
     transaction,
     // one statement is its own transaction: one round trip instead of BEGIN, statement, COMMIT
-    batch: (statements) => statements.length === 1
-      ? pool.query(statements[0]!.text, statements[0]!.params as unknown[]).then(() => undefined, (err: unknown) => { throw asUnavailable(err); })
-      : transaction((tx) => runAll(tx, statements)),
+    batch: (statements) =>
+      statements.length === 1
+        ? pool.query(statements[0]!.text, statements[0]!.params as unknown[]).then(
+            () => undefined,
+            (err: unknown) => {
+              throw asUnavailable(err);
+            },
+          )
+        : transaction((tx) => runAll(tx, statements)),
     close: () => pool.end(),
   };
 }

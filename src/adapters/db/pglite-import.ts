@@ -17,10 +17,19 @@ const PAGES_PER_CHUNK = 256;
  * folder is then renamed to pgdata.imported-<time>, kept until the operator deletes it. A marker
  * row committed with the copy makes a crash between commit and rename harmless.
  */
-export async function importPgliteFolder(oldDir: string, target: SqlClient, migrationsDir: string, log: Log): Promise<Record<string, number> | undefined> {
+export async function importPgliteFolder(
+  oldDir: string,
+  target: SqlClient,
+  migrationsDir: string,
+  log: Log,
+): Promise<Record<string, number> | undefined> {
   if (!existsSync(oldDir)) return undefined;
-  await target.exec('CREATE TABLE IF NOT EXISTS pglite_imports (folder text PRIMARY KEY, imported_at timestamptz NOT NULL DEFAULT now(), row_counts jsonb NOT NULL)');
-  const done = await target.query<{ row_counts: Record<string, number> }>('SELECT row_counts FROM pglite_imports WHERE folder = $1', [oldDir]);
+  await target.exec(
+    'CREATE TABLE IF NOT EXISTS pglite_imports (folder text PRIMARY KEY, imported_at timestamptz NOT NULL DEFAULT now(), row_counts jsonb NOT NULL)',
+  );
+  const done = await target.query<{ row_counts: Record<string, number> }>('SELECT row_counts FROM pglite_imports WHERE folder = $1', [
+    oldDir,
+  ]);
   if (done.rows[0]) {
     moveAside(oldDir, log);
     return done.rows[0].row_counts;
@@ -30,8 +39,11 @@ export async function importPgliteFolder(oldDir: string, target: SqlClient, migr
   const source = await PGlite.create(oldDir);
   try {
     await migrate(pgliteClient(source), migrationsDir);
-    const tables = (await source.query<{ t: string }>(
-      "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename")).rows.map((r) => r.t);
+    const tables = (
+      await source.query<{ t: string }>(
+        "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename",
+      )
+    ).rows.map((r) => r.t);
     const counts: Record<string, number> = {};
     await target.transaction(async (tx) => {
       // parents and children arrive in any order; the counts are checked below instead
@@ -39,7 +51,8 @@ export async function importPgliteFolder(oldDir: string, target: SqlClient, migr
       for (const t of tables) counts[t] = await copyTable(source, tx, t);
       for (const t of tables) {
         const { rows } = await tx.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${ident(t)}`);
-        if (Number(rows[0]!.n) !== counts[t]) throw new Error(`import of ${t}: copied ${counts[t]} rows but the table holds ${rows[0]!.n}: is the new database not empty?`);
+        if (Number(rows[0]!.n) !== counts[t])
+          throw new Error(`import of ${t}: copied ${counts[t]} rows but the table holds ${rows[0]!.n}: is the new database not empty?`);
       }
       await resetSequences(tx);
       await tx.query('INSERT INTO pglite_imports (folder, row_counts) VALUES ($1, $2)', [oldDir, JSON.stringify(counts)]);
@@ -54,17 +67,23 @@ export async function importPgliteFolder(oldDir: string, target: SqlClient, migr
 }
 
 async function copyTable(source: PgliteLike, tx: SqlQueryable, table: string): Promise<number> {
-  const pages = Number((await source.query<{ n: string }>(`SELECT (pg_relation_size('${ident(table)}') / current_setting('block_size')::int)::text AS n`)).rows[0]!.n);
+  const pages = Number(
+    (await source.query<{ n: string }>(`SELECT (pg_relation_size('${ident(table)}') / current_setting('block_size')::int)::text AS n`))
+      .rows[0]!.n,
+  );
   let copied = 0;
   for (let from = 0; from < pages; from += PAGES_PER_CHUNK) {
     // a TID range scan reads just these pages
     const { rows } = await source.query<{ r: string }>(
-      `SELECT coalesce(json_agg(t), '[]')::text AS r FROM ${ident(table)} t WHERE ctid >= '(${from},0)'::tid AND ctid < '(${from + PAGES_PER_CHUNK},0)'::tid`);
+      `SELECT coalesce(json_agg(t), '[]')::text AS r FROM ${ident(table)} t WHERE ctid >= '(${from},0)'::tid AND ctid < '(${from + PAGES_PER_CHUNK},0)'::tid`,
+    );
     const json = rows[0]!.r;
     if (json === '[]') continue;
     const res = await tx.query<{ n: string }>(
       `WITH ins AS (INSERT INTO ${ident(table)} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(NULL::${ident(table)}, $1::json) RETURNING 1)
-       SELECT count(*)::text AS n FROM ins`, [json]);
+       SELECT count(*)::text AS n FROM ins`,
+      [json],
+    );
     copied += Number(res.rows[0]!.n);
   }
   return copied;
@@ -89,10 +108,13 @@ function pgliteClient(db: PgliteLike): SqlClient {
   return {
     kind: 'embedded',
     query: (text, params) => db.query(text, params),
-    exec: async (script) => { await db.exec(script); },
+    exec: async (script) => {
+      await db.exec(script);
+    },
     transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) })),
-    batch: async () => { throw new Error('not used'); },
+    batch: async () => {
+      throw new Error('not used');
+    },
     close: () => db.close(),
   };
 }
-

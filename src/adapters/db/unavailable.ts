@@ -8,7 +8,8 @@ import { NotaryError } from '../../core/errors.js';
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
 const UNAVAILABLE_STATES = new Set(['25006']);
 /** errors the driver raises itself, before or without a server answer */
-const DRIVER_CONNECTION = /connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|socket|ECONNREFUSED|ENOENT|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|the database system is/i;
+const DRIVER_CONNECTION =
+  /connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|socket|ECONNREFUSED|ENOENT|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|the database system is/i;
 
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -3,7 +3,8 @@ import { MAX_APPROVERS, MAX_EXPIRES_SECONDS } from '../../core/workflows/index.j
 import type { ApprovalConfig } from './messages.js';
 
 const FIELD = 'event.workflow_config';
-const bad = (field: string, message: string) => new NotaryError('invalid_request', `${FIELD}.${field}: ${message}`, { field: `${FIELD}.${field}` });
+const bad = (field: string, message: string) =>
+  new NotaryError('invalid_request', `${FIELD}.${field}: ${message}`, { field: `${FIELD}.${field}` });
 const absent = (v: unknown) => v === undefined || v === null;
 
 /**

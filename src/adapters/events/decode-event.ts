@@ -8,7 +8,17 @@ import type { EventPriority, EventVariant, PipelineActor, PipelineEvent, Workflo
 type Obj = Record<string, unknown>;
 
 const EVENT_KEYS = new Set([
-  'event_id', 'event_type', 'timestamp', 'source', 'actor', 'artifacts', 'metadata', 'trace_id', 'span_id', 'priority', 'workflow_config',
+  'event_id',
+  'event_type',
+  'timestamp',
+  'source',
+  'actor',
+  'artifacts',
+  'metadata',
+  'trace_id',
+  'span_id',
+  'priority',
+  'workflow_config',
   'evidence_packages',
 ]);
 const PRIORITIES: readonly EventPriority[] = ['low', 'normal', 'high', 'critical'];
@@ -68,7 +78,8 @@ function parse(data: Buffer, maxDepth: number): unknown {
   try {
     return parseIJson(data, { maxDepth });
   } catch (err) {
-    if (err instanceof NotaryError && err.field === undefined) throw new NotaryError(err.code, `message: ${err.message}`, { field: 'message' });
+    if (err instanceof NotaryError && err.field === undefined)
+      throw new NotaryError(err.code, `message: ${err.message}`, { field: 'message' });
     throw err;
   }
 }
@@ -87,19 +98,23 @@ function optionalStr(obj: Obj, key: string): string | null {
 /** Externally tagged (`{"model_deployment": {...}}`); a bare variant name is accepted for the four fixed ones. */
 function variant(v: unknown): EventVariant {
   if (typeof v === 'string' && v in VARIANT_FIELDS) return { kind: v as 'inference', details: {} };
-  if (!isObject(v) || Object.keys(v).length !== 1) throw bad('event.event_type', 'must be an object with exactly one variant, e.g. {"model_deployment": {...}}');
+  if (!isObject(v) || Object.keys(v).length !== 1)
+    throw bad('event.event_type', 'must be an object with exactly one variant, e.g. {"model_deployment": {...}}');
   const [kind, details] = Object.entries(v)[0]!;
   if (kind === 'custom') {
-    if (typeof details !== 'string' || !CUSTOM_NAME_RE.test(details)) throw bad('event.event_type.custom', 'must be a name of letters, digits, _ - and dots');
+    if (typeof details !== 'string' || !CUSTOM_NAME_RE.test(details))
+      throw bad('event.event_type.custom', 'must be a name of letters, digits, _ - and dots');
     return { kind: 'custom', name: details };
   }
   const spec = VARIANT_FIELDS[kind];
   if (!spec) throw bad('event.event_type', `unknown variant "${kind}"`);
   if (!isObject(details)) throw bad(`event.event_type.${kind}`, 'must be an object');
-  for (const f of spec.strings) if (typeof details[f] !== 'string') throw bad(`event.event_type.${kind}.${f}`, 'is required and must be a string');
+  for (const f of spec.strings)
+    if (typeof details[f] !== 'string') throw bad(`event.event_type.${kind}.${f}`, 'is required and must be a string');
   for (const f of spec.lists ?? []) {
     const list = details[f];
-    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw bad(`event.event_type.${kind}.${f}`, 'must be an array of strings');
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+      throw bad(`event.event_type.${kind}.${f}`, 'must be an array of strings');
   }
   return { kind: kind as 'inference', details };
 }
@@ -108,7 +123,8 @@ function actor(v: unknown): PipelineActor {
   if (!isObject(v)) throw bad('event.actor', 'is required and must be an object');
   const { actor_type, type, ...rest } = v;
   // One spelling on the way out (`actor_type`); `type` (the Rust serde name) is accepted on the way in.
-  if (actor_type !== undefined && type !== undefined && actor_type !== type) throw bad('event.actor.type', 'disagrees with actor.actor_type');
+  if (actor_type !== undefined && type !== undefined && actor_type !== type)
+    throw bad('event.actor.type', 'disagrees with actor.actor_type');
   return { actor_type: (actor_type ?? type) as string, ...rest } as PipelineActor; // field checks: the core's, on the mapped package
 }
 
@@ -131,6 +147,9 @@ function workflowType(config: unknown): PipelineEvent['workflow_type'] {
 function batchItems(v: unknown, workflow: PipelineEvent['workflow_type']): unknown[] {
   if (workflow !== 'batch_sign') throw bad('event.evidence_packages', 'is only allowed with workflow_type batch_sign');
   if (!Array.isArray(v) || v.length === 0) throw bad('event.evidence_packages', 'must be a non-empty array');
-  if (v.length > MAX_BATCH_ITEMS) throw new NotaryError('payload_too_large', `event.evidence_packages: at most ${MAX_BATCH_ITEMS} packages`, { field: 'event.evidence_packages' });
+  if (v.length > MAX_BATCH_ITEMS)
+    throw new NotaryError('payload_too_large', `event.evidence_packages: at most ${MAX_BATCH_ITEMS} packages`, {
+      field: 'event.evidence_packages',
+    });
   return v;
 }

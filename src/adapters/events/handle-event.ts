@@ -51,33 +51,47 @@ export async function handleEvent(msg: IncomingMessage, deps: HandleDeps): Promi
   const ctx = (): EventContext => ({
     eventId: event?.event_id ?? msg.properties.event_id ?? null,
     traceId: event?.trace_id ?? msg.properties.trace_id ?? null,
-    workflowType: (event?.workflow_type.startsWith('custom:') ? 'simple_sign' : event?.workflow_type ?? 'simple_sign') as WorkflowKind,
-    redeliveryCount: msg.redeliveryCount, now: deps.clock.now(), startedAt,
+    workflowType: (event?.workflow_type.startsWith('custom:') ? 'simple_sign' : (event?.workflow_type ?? 'simple_sign')) as WorkflowKind,
+    redeliveryCount: msg.redeliveryCount,
+    now: deps.clock.now(),
+    startedAt,
   });
   try {
     event = decodeEvent(msg.data, parseDepth(deps.notary.limits ?? DEFAULT_LIMITS));
     const workflow = event.workflow_type;
     if (workflow !== 'simple_sign' && workflow !== 'batch_sign' && !(workflow === 'approval_sign' && deps.requestApproval)) {
       // custom workflows (and approval_sign on a consumer without workflows): dead-lettered, kept for a replay
-      return deadLetter(msg, ctx(), { code: UNSUPPORTED_WORKFLOW, message: `workflow_type ${workflow} is not supported over Pulsar yet`, field: 'event.workflow_config.workflow_type', retryable: false });
+      return deadLetter(msg, ctx(), {
+        code: UNSUPPORTED_WORKFLOW,
+        message: `workflow_type ${workflow} is not supported over Pulsar yet`,
+        field: 'event.workflow_config.workflow_type',
+        retryable: false,
+      });
     }
     const items = prepareItems(event, deps.notary);
     const existing = await deps.ledger.find(event.event_id);
     if (existing) {
       const sameContent = JSON.stringify(existing.evidenceHashes) === JSON.stringify(items.map((i) => i.evidence?.hashHex ?? null));
       if (!sameContent || existing.workflowType !== workflow) {
-        const message = sameContent ? `this event_id was already handled as ${existing.workflowType}` : 'this event_id was already notarized with different content';
+        const message = sameContent
+          ? `this event_id was already handled as ${existing.workflowType}`
+          : 'this event_id was already notarized with different content';
         return deadLetter(msg, ctx(), { code: 'idempotency_mismatch', message, field: 'event.event_id', retryable: false });
       }
       return [...existing.publications.map(publish), { kind: 'ack' }];
     }
     if (msg.redeliveryCount >= deps.maxDeliveries) {
       // delivered more often than allowed without an outcome (e.g. it crashed the process each time)
-      return deadLetter(msg, ctx(), { code: 'deadline_exceeded', message: `no outcome after ${msg.redeliveryCount} deliveries`, retryable: false });
+      return deadLetter(msg, ctx(), {
+        code: 'deadline_exceeded',
+        message: `no outcome after ${msg.redeliveryCount} deliveries`,
+        retryable: false,
+      });
     }
-    const entry = workflow === 'approval_sign'
-      ? await startApproval(event, items, deps.requestApproval!, ctx)
-      : await notarizeItems(event, items, deps.notary, ctx);
+    const entry =
+      workflow === 'approval_sign'
+        ? await startApproval(event, items, deps.requestApproval!, ctx)
+        : await notarizeItems(event, items, deps.notary, ctx);
     const kept = await deps.ledger.record(entry);
     return [...kept.publications.map(publish), { kind: 'ack' }];
   } catch (err) {
@@ -101,9 +115,13 @@ function deadLetter(msg: IncomingMessage, ctx: EventContext, failure: Failure, d
     publish(errorPublication(ctx, failure, extra)),
     publish(statusPublication(ctx, null, 'failed', failure.message)),
     {
-      kind: 'dlq', data: msg.data,
+      kind: 'dlq',
+      data: msg.data,
       properties: {
-        ...msg.properties, afdp_error_code: failure.code, afdp_error_message: failure.message, afdp_deliveries: String(msg.redeliveryCount + 1),
+        ...msg.properties,
+        afdp_error_code: failure.code,
+        afdp_error_message: failure.message,
+        afdp_deliveries: String(msg.redeliveryCount + 1),
         ...(failure.field ? { afdp_error_field: failure.field } : {}),
       },
     },

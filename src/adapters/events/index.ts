@@ -9,7 +9,21 @@ export { errorTypeOf, toFailure, UNSUPPORTED_WORKFLOW, type Failure } from './ou
 export { idempotencyKey } from './sign-items.js';
 export { startApproval, type RequestApproval } from './start-approval.js';
 export { evidenceEventType, PIPELINE_EVENT_KEY, toEvidencePackages } from './to-evidence.js';
-export { fullTopicName, PULSAR_DEFAULTS, resolvePulsarConfig, type PulsarAuth, type PulsarConfig, type PulsarOptions, type PulsarTls } from '../../config/pulsar-settings.js';
+export {
+  fullTopicName,
+  PULSAR_DEFAULTS,
+  resolvePulsarConfig,
+  type PulsarAuth,
+  type PulsarConfig,
+  type PulsarOptions,
+  type PulsarTls,
+} from '../../config/pulsar-settings.js';
 export { startPulsarConsumer, type PulsarConsumerHandle, type StartPulsarConsumerOptions } from './pulsar/consumer.js';
-export { clientConfig, defaultClientFactory, loadPulsarModule, PulsarUnavailableError, type PulsarClientFactory } from './pulsar/load-client.js';
+export {
+  clientConfig,
+  defaultClientFactory,
+  loadPulsarModule,
+  PulsarUnavailableError,
+  type PulsarClientFactory,
+} from './pulsar/load-client.js';
 export type * from './pulsar/types.js';

@@ -29,7 +29,11 @@ interface Row {
 }
 
 const toEntry = (r: Row): LedgerEntry => ({
-  eventId: r.event_id, workflowType: r.workflow_type, workflowId: r.workflow_id, evidenceHashes: r.evidence_hashes, publications: JSON.parse(r.result),
+  eventId: r.event_id,
+  workflowType: r.workflow_type,
+  workflowId: r.workflow_id,
+  evidenceHashes: r.evidence_hashes,
+  publications: JSON.parse(r.result),
 });
 
 const COLUMNS = 'event_id, workflow_type, workflow_id::text, evidence_hashes, result';
@@ -45,11 +49,14 @@ export class PgEventLedger implements EventLedger {
 
   async record(entry: LedgerEntry): Promise<LedgerEntry> {
     // First writer wins: two consumers finishing the same event publish the same stored messages.
-    const { rows } = await wrap('record', this.db.query<Row>(
-      `INSERT INTO pulsar_events (event_id, workflow_type, workflow_id, evidence_hashes, result) VALUES ($1, $2, $3, $4, $5)
+    const { rows } = await wrap(
+      'record',
+      this.db.query<Row>(
+        `INSERT INTO pulsar_events (event_id, workflow_type, workflow_id, evidence_hashes, result) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (event_id) DO NOTHING RETURNING ${COLUMNS}`,
-      [entry.eventId, entry.workflowType, entry.workflowId, entry.evidenceHashes, JSON.stringify(entry.publications)],
-    ));
+        [entry.eventId, entry.workflowType, entry.workflowId, entry.evidenceHashes, JSON.stringify(entry.publications)],
+      ),
+    );
     if (rows[0]) return toEntry(rows[0]);
     const kept = await this.find(entry.eventId);
     if (!kept) throw new NotaryError('unavailable', 'event ledger lost a row it had just refused to overwrite');

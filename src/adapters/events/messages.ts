@@ -69,7 +69,8 @@ export interface NotaryResultMessage {
   metadata: Record<string, unknown>;
 }
 
-export type StatusUpdate = 'received' | 'started' | 'pending_approval' | 'processing' | 'waiting' | 'completed' | 'failed' | 'cancelled' | 'timeout';
+export type StatusUpdate =
+  'received' | 'started' | 'pending_approval' | 'processing' | 'waiting' | 'completed' | 'failed' | 'cancelled' | 'timeout';
 
 export interface NotaryStatusMessage {
   event_id: string;
@@ -86,7 +87,16 @@ export interface NotaryStatusMessage {
 }
 
 export type ErrorType =
-  | 'validation' | 'authentication' | 'workflow' | 'signing' | 'transparency' | 'network' | 'configuration' | 'internal' | 'timeout' | 'resource';
+  | 'validation'
+  | 'authentication'
+  | 'workflow'
+  | 'signing'
+  | 'transparency'
+  | 'network'
+  | 'configuration'
+  | 'internal'
+  | 'timeout'
+  | 'resource';
 
 export interface NotaryErrorMessage {
   /** empty only when the message could not be decoded far enough to read one (and had no event_id property) */

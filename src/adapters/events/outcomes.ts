@@ -36,8 +36,15 @@ export function toFailure(err: unknown): Failure {
 }
 
 const ERROR_TYPES: Record<string, ErrorType> = {
-  invalid_request: 'validation', validation_failed: 'validation', payload_too_large: 'validation', idempotency_mismatch: 'validation',
-  [UNSUPPORTED_WORKFLOW]: 'workflow', conflict: 'workflow', unavailable: 'network', rate_limited: 'resource', deadline_exceeded: 'timeout',
+  invalid_request: 'validation',
+  validation_failed: 'validation',
+  payload_too_large: 'validation',
+  idempotency_mismatch: 'validation',
+  [UNSUPPORTED_WORKFLOW]: 'workflow',
+  conflict: 'workflow',
+  unavailable: 'network',
+  rate_limited: 'resource',
+  deadline_exceeded: 'timeout',
 };
 
 export const errorTypeOf = (code: string): ErrorType => ERROR_TYPES[code] ?? 'internal';
@@ -49,30 +56,64 @@ function props(entries: Record<string, string | number | boolean | null | undefi
   return out;
 }
 
-export function errorPublication(ctx: EventContext, failure: Failure, details: Record<string, unknown> = {}, workflowId: string | null = null): Publication {
+export function errorPublication(
+  ctx: EventContext,
+  failure: Failure,
+  details: Record<string, unknown> = {},
+  workflowId: string | null = null,
+): Publication {
   const error_type = errorTypeOf(failure.code);
   return {
     topic: 'errors',
     payload: {
-      event_id: ctx.eventId ?? '', workflow_id: workflowId, timestamp: ctx.now.toISOString(), error_type, message: failure.message,
+      event_id: ctx.eventId ?? '',
+      workflow_id: workflowId,
+      timestamp: ctx.now.toISOString(),
+      error_type,
+      message: failure.message,
       details: { code: failure.code, ...(failure.field ? { field: failure.field } : {}), ...details },
-      stack_trace: null, retry_count: ctx.redeliveryCount, trace_id: ctx.traceId,
+      stack_trace: null,
+      retry_count: ctx.redeliveryCount,
+      trace_id: ctx.traceId,
     },
     properties: props({
-      event_id: ctx.eventId, error_type: propertyValue(error_type), retry_count: ctx.redeliveryCount, message_type: MESSAGE_TYPE.errors, workflow_id: workflowId, trace_id: ctx.traceId,
+      event_id: ctx.eventId,
+      error_type: propertyValue(error_type),
+      retry_count: ctx.redeliveryCount,
+      message_type: MESSAGE_TYPE.errors,
+      workflow_id: workflowId,
+      trace_id: ctx.traceId,
     }),
   };
 }
 
 /** `workflowId` null: the event has no single workflow; AFDP's consumers get an empty string. */
 export function statusPublication(
-  ctx: EventContext, workflowId: string | null, status: NotaryStatusMessage['status'], message: string, progress: NotaryStatusMessage['progress'] = null,
+  ctx: EventContext,
+  workflowId: string | null,
+  status: NotaryStatusMessage['status'],
+  message: string,
+  progress: NotaryStatusMessage['progress'] = null,
 ): Publication {
   const workflow_id = workflowId ?? '';
   return {
     topic: 'status',
-    payload: { event_id: ctx.eventId ?? '', workflow_id, status, timestamp: ctx.now.toISOString(), message, progress, trace_id: ctx.traceId },
-    properties: props({ event_id: ctx.eventId, workflow_id, status: propertyValue(status), message_type: MESSAGE_TYPE.status, trace_id: ctx.traceId }),
+    payload: {
+      event_id: ctx.eventId ?? '',
+      workflow_id,
+      status,
+      timestamp: ctx.now.toISOString(),
+      message,
+      progress,
+      trace_id: ctx.traceId,
+    },
+    properties: props({
+      event_id: ctx.eventId,
+      workflow_id,
+      status: propertyValue(status),
+      message_type: MESSAGE_TYPE.status,
+      trace_id: ctx.traceId,
+    }),
   };
 }
 
@@ -81,10 +122,27 @@ export function resultPublication(ctx: EventContext, result: NotarizeResult, met
   return {
     topic: 'results',
     payload: {
-      event_id: ctx.eventId ?? '', workflow_id: workflowId, workflow_type: ctx.workflowType, timestamp: ctx.now.toISOString(), success: true,
-      error: null, receipt: result.receipt, processing_duration_ms: Math.max(0, ctx.now.getTime() - ctx.startedAt), trace_id: ctx.traceId,
-      metadata: { evidence_package_hash: result.receipt.evidence_package_hash, ...(result.warnings?.length ? { warnings: result.warnings } : {}), ...metadata },
+      event_id: ctx.eventId ?? '',
+      workflow_id: workflowId,
+      workflow_type: ctx.workflowType,
+      timestamp: ctx.now.toISOString(),
+      success: true,
+      error: null,
+      receipt: result.receipt,
+      processing_duration_ms: Math.max(0, ctx.now.getTime() - ctx.startedAt),
+      trace_id: ctx.traceId,
+      metadata: {
+        evidence_package_hash: result.receipt.evidence_package_hash,
+        ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+        ...metadata,
+      },
     },
-    properties: props({ event_id: ctx.eventId, workflow_id: workflowId, success: true, message_type: MESSAGE_TYPE.results, trace_id: ctx.traceId }),
+    properties: props({
+      event_id: ctx.eventId,
+      workflow_id: workflowId,
+      success: true,
+      message_type: MESSAGE_TYPE.results,
+      trace_id: ctx.traceId,
+    }),
   };
 }

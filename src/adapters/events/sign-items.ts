@@ -15,7 +15,8 @@ export interface PreparedItem {
 type NotaryPort = Pick<Notary, 'prepare' | 'notarizePrepared'>;
 
 /** The Idempotency-Key that makes signing exactly-once across redeliveries, crashes and replicas. */
-export const idempotencyKey = (eventId: string, item?: number): string => (item === undefined ? `pulsar:${eventId}` : `pulsar:${eventId}:${item}`);
+export const idempotencyKey = (eventId: string, item?: number): string =>
+  item === undefined ? `pulsar:${eventId}` : `pulsar:${eventId}:${item}`;
 
 /**
  * Validates and canonicalizes every package of the event once. simple_sign: an invalid package
@@ -34,7 +35,8 @@ export function prepareItems(event: PipelineEvent, notary: NotaryPort): Prepared
     }
   });
   const firstFailure = items[0]?.failure;
-  if (firstFailure && items.every((i) => i.failure)) throw new NotaryError(firstFailure.code as 'invalid_request', firstFailure.message, { field: firstFailure.field });
+  if (firstFailure && items.every((i) => i.failure))
+    throw new NotaryError(firstFailure.code as 'invalid_request', firstFailure.message, { field: firstFailure.field });
   return items;
 }
 
@@ -52,19 +54,37 @@ function prepare(notary: NotaryPort, pkg: unknown, path: string): CanonicalEvide
 }
 
 /** Signs every prepared item (exactly once per key) and describes the outcome as the messages to publish. */
-export async function notarizeItems(event: PipelineEvent, items: PreparedItem[], notary: NotaryPort, ctx: () => EventContext): Promise<LedgerEntry> {
+export async function notarizeItems(
+  event: PipelineEvent,
+  items: PreparedItem[],
+  notary: NotaryPort,
+  ctx: () => EventContext,
+): Promise<LedgerEntry> {
   const hashes = items.map((i) => i.evidence?.hashHex ?? null);
   if (event.workflow_type !== 'batch_sign') {
-    const r = await notary.notarizePrepared(items[0]!.evidence!, { idempotencyKey: idempotencyKey(event.event_id), audit: { door: 'pulsar', event_id: event.event_id } });
+    const r = await notary.notarizePrepared(items[0]!.evidence!, {
+      idempotencyKey: idempotencyKey(event.event_id),
+      audit: { door: 'pulsar', event_id: event.event_id },
+    });
     const c = ctx();
-    const publications = [resultPublication(c, r), statusPublication(c, r.workflow.id, 'completed', `evidence signed; anchoring ${r.receipt.anchoring}`)];
+    const publications = [
+      resultPublication(c, r),
+      statusPublication(c, r.workflow.id, 'completed', `evidence signed; anchoring ${r.receipt.anchoring}`),
+    ];
     return { eventId: event.event_id, workflowType: 'simple_sign', workflowId: r.workflow.id, evidenceHashes: hashes, publications };
   }
   // Items run together so the store's group commit batches them; a transient failure of any item
   // fails the delivery, and on redelivery the items already signed replay under their own keys.
-  const settled = await Promise.allSettled(items.map((i) => (i.evidence
-    ? notary.notarizePrepared(i.evidence, { idempotencyKey: idempotencyKey(event.event_id, i.index), audit: { door: 'pulsar', event_id: event.event_id, batch_index: i.index } })
-    : Promise.resolve(null))));
+  const settled = await Promise.allSettled(
+    items.map((i) =>
+      i.evidence
+        ? notary.notarizePrepared(i.evidence, {
+            idempotencyKey: idempotencyKey(event.event_id, i.index),
+            audit: { door: 'pulsar', event_id: event.event_id, batch_index: i.index },
+          })
+        : Promise.resolve(null),
+    ),
+  );
   const transient = settled.find((s) => s.status === 'rejected' && toFailure(s.reason).retryable);
   if (transient) throw (transient as PromiseRejectedResult).reason;
   const c = ctx();
@@ -82,7 +102,13 @@ export async function notarizeItems(event: PipelineEvent, items: PreparedItem[],
       publications.push(errorPublication(c, failure, where));
     }
   });
-  const progress = { current_step: 'done', total_steps: size, completed_steps: signed, percentage: Math.round((signed * 100) / size), eta_seconds: null };
+  const progress = {
+    current_step: 'done',
+    total_steps: size,
+    completed_steps: signed,
+    percentage: Math.round((signed * 100) / size),
+    eta_seconds: null,
+  };
   publications.push(statusPublication(c, null, signed > 0 ? 'completed' : 'failed', `${signed} of ${size} packages signed`, progress));
   return { eventId: event.event_id, workflowType: 'batch_sign', workflowId: null, evidenceHashes: hashes, publications };
 }

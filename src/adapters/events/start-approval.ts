@@ -17,26 +17,41 @@ export type RequestApproval = (input: ApprovalInput) => Promise<WorkflowView>;
  * same workflow back, never a second one. Nothing is signed here: that waits for the approvers.
  */
 export async function startApproval(
-  event: PipelineEvent, items: PreparedItem[], requestApproval: RequestApproval, ctx: () => EventContext,
+  event: PipelineEvent,
+  items: PreparedItem[],
+  requestApproval: RequestApproval,
+  ctx: () => EventContext,
 ): Promise<LedgerEntry> {
   const config = event.approval!;
   const view = await requestApproval({
-    evidencePackage: toEvidencePackages(event)[0], approvers: config.approvers, quorum: config.quorum,
-    expiresInSeconds: config.timeoutSeconds, idempotencyKey: idempotencyKey(event.event_id), audit: { door: 'pulsar', event_id: event.event_id },
-  }).catch((err: unknown) => { throw inEventTerms(err); });
+    evidencePackage: toEvidencePackages(event)[0],
+    approvers: config.approvers,
+    quorum: config.quorum,
+    expiresInSeconds: config.timeoutSeconds,
+    idempotencyKey: idempotencyKey(event.event_id),
+    audit: { door: 'pulsar', event_id: event.event_id },
+  }).catch((err: unknown) => {
+    throw inEventTerms(err);
+  });
   const publication = statusPublication(ctx(), view.id, statusOf(view), describe(view), progressOf(view));
   return {
-    eventId: event.event_id, workflowType: 'approval_sign', workflowId: view.id,
-    evidenceHashes: items.map((i) => i.evidence?.hashHex ?? null), publications: [publication],
+    eventId: event.event_id,
+    workflowType: 'approval_sign',
+    workflowId: view.id,
+    evidenceHashes: items.map((i) => i.evidence?.hashHex ?? null),
+    publications: [publication],
   };
 }
 
 /** Normally pending; a workflow found by its key may have moved on since it was created. */
 function statusOf(view: WorkflowView): StatusUpdate {
   switch (view.status) {
-    case 'pending': return 'pending_approval';
-    case 'running': return 'processing';
-    default: return view.status;
+    case 'pending':
+      return 'pending_approval';
+    case 'running':
+      return 'processing';
+    default:
+      return view.status;
   }
 }
 
@@ -50,12 +65,20 @@ function progressOf(view: WorkflowView): NotaryStatusMessage['progress'] {
   const quorum = view.quorum ?? 0;
   if (quorum === 0) return null;
   const approved = Math.min(quorum, (view.approval_statuses ?? []).filter((s) => s.status === 'approved').length);
-  return { current_step: 'approval', total_steps: quorum, completed_steps: approved, percentage: Math.round((approved * 100) / quorum), eta_seconds: null };
+  return {
+    current_step: 'approval',
+    total_steps: quorum,
+    completed_steps: approved,
+    percentage: Math.round((approved * 100) / quorum),
+    eta_seconds: null,
+  };
 }
 
 /** The core's refusals name REST fields (`approvers`, `expires_in`); renamed to the event's. */
 function inEventTerms(err: unknown): unknown {
   if (!(err instanceof NotaryError) || err.field === undefined) return err;
   const field = approvalField(err.field)!;
-  return field === err.field ? err : new NotaryError(err.code, err.message.replace(err.field, field), { field, cause: err, retryable: err.retryable });
+  return field === err.field
+    ? err
+    : new NotaryError(err.code, err.message.replace(err.field, field), { field, cause: err, retryable: err.retryable });
 }

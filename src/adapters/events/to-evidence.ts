@@ -4,11 +4,16 @@ import type { EventVariant, PipelineEvent } from './messages.js';
 /** AFDP's own mapping (`PipelineEvent::event_type_string` in the Rust notary). */
 export function evidenceEventType(v: EventVariant): string {
   switch (v.kind) {
-    case 'model_deployment': return 'ai.model.deployment';
-    case 'data_pipeline': return 'ai.data.pipeline';
-    case 'inference': return 'ai.inference';
-    case 'compliance': return 'ai.compliance';
-    case 'custom': return `ai.custom.${v.name}`;
+    case 'model_deployment':
+      return 'ai.model.deployment';
+    case 'data_pipeline':
+      return 'ai.data.pipeline';
+    case 'inference':
+      return 'ai.inference';
+    case 'compliance':
+      return 'ai.compliance';
+    case 'custom':
+      return `ai.custom.${v.name}`;
   }
 }
 
@@ -35,20 +40,25 @@ export const PIPELINE_EVENT_KEY = 'pipeline_event';
 export function toEvidencePackages(event: PipelineEvent): unknown[] {
   if (event.evidence_packages) return event.evidence_packages;
   if (PIPELINE_EVENT_KEY in event.metadata) {
-    throw new NotaryError('invalid_request', `event.metadata.${PIPELINE_EVENT_KEY}: is reserved for the notary`, { field: `event.metadata.${PIPELINE_EVENT_KEY}` });
+    throw new NotaryError('invalid_request', `event.metadata.${PIPELINE_EVENT_KEY}: is reserved for the notary`, {
+      field: `event.metadata.${PIPELINE_EVENT_KEY}`,
+    });
   }
   const v = event.event_type;
-  const pipelineEvent = v.kind === 'custom'
-    ? { source: event.source, event_type: 'custom', details: { name: v.name } }
-    : { source: event.source, event_type: v.kind, details: v.details };
-  return [{
-    spec_version: '1.0.0',
-    timestamp_utc: event.timestamp,
-    event_type: evidenceEventType(v),
-    actor: event.actor,
-    artifacts: event.artifacts,
-    metadata: { ...event.metadata, [PIPELINE_EVENT_KEY]: pipelineEvent },
-  }];
+  const pipelineEvent =
+    v.kind === 'custom'
+      ? { source: event.source, event_type: 'custom', details: { name: v.name } }
+      : { source: event.source, event_type: v.kind, details: v.details };
+  return [
+    {
+      spec_version: '1.0.0',
+      timestamp_utc: event.timestamp,
+      event_type: evidenceEventType(v),
+      actor: event.actor,
+      artifacts: event.artifacts,
+      metadata: { ...event.metadata, [PIPELINE_EVENT_KEY]: pipelineEvent },
+    },
+  ];
 }
 
 /** Where the core found a fault in a mapped package, named as the producer wrote it. */

@@ -98,7 +98,12 @@ export class HttpClient {
   }
 
   async request(method: string, path: string, json?: unknown, accept = 'application/json'): Promise<HttpResponse> {
-    return this.send(method, path, json === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(json)), contentType: 'application/json' }, accept);
+    return this.send(
+      method,
+      path,
+      json === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(json)), contentType: 'application/json' },
+      accept,
+    );
   }
 
   async send(method: string, path: string, body: RawBody | undefined, accept: string, options: SendOptions = {}): Promise<HttpResponse> {
@@ -121,7 +126,13 @@ export class HttpClient {
     }
   }
 
-  private async once(method: string, path: string, sent: RawBody | undefined, accept: string, headers?: Record<string, string>): Promise<HttpResponse> {
+  private async once(
+    method: string,
+    path: string,
+    sent: RawBody | undefined,
+    accept: string,
+    headers?: Record<string, string>,
+  ): Promise<HttpResponse> {
     const res = await this.o.fetch(`${this.o.baseUrl}${path}`, {
       method,
       headers: { accept, ...(sent && { 'content-type': sent.contentType }), ...headers },
@@ -166,5 +177,7 @@ function toHttpError(method: string, path: string, res: HttpResponse): HttpError
       ? { code: typeof b.code === 'number' ? b.code : res.status, message: b.message }
       : undefined;
   const detail = body?.message ?? (typeof b === 'string' ? b.slice(0, 200) : '');
-  return new HttpError(`${method} ${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status, res.headers, body, { payload: res.body });
+  return new HttpError(`${method} ${path}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status, res.headers, body, {
+    payload: res.body,
+  });
 }

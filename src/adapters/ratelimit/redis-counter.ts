@@ -16,7 +16,10 @@ type WithHit = Redis & { afdpWindowHit(key: string, windowMs: number): Promise<[
 export class RedisWindowCounter implements WindowCounter {
   private readonly redis: WithHit;
 
-  constructor(redis: Redis, private readonly prefix = 'afdp-notary:') {
+  constructor(
+    redis: Redis,
+    private readonly prefix = 'afdp-notary:',
+  ) {
     if (!('afdpWindowHit' in redis)) redis.defineCommand('afdpWindowHit', { numberOfKeys: 1, lua: HIT });
     this.redis = redis as WithHit;
   }

@@ -10,7 +10,11 @@ export type { Admission } from '../../ports/request-limits.js';
  * is not access control, and notarization must not stop because the limiter's store did.
  */
 export class RequestBudget implements RequestBudgetPort {
-  constructor(private readonly counter: WindowCounter, readonly max: number, readonly windowMs: number) {}
+  constructor(
+    private readonly counter: WindowCounter,
+    readonly max: number,
+    readonly windowMs: number,
+  ) {}
 
   async take(key: string): Promise<Admission> {
     try {
@@ -29,11 +33,21 @@ export class RequestBudget implements RequestBudgetPort {
     const counter = this.counter;
     return class {
       incr: RestIncr = (key, callback, timeWindow) => {
-        counter.hit(`ratelimit:${key}`, timeWindow).then(({ count, resetMs }) => callback(null, { current: count, ttl: resetMs }), (err: Error) => callback(err));
+        counter.hit(`ratelimit:${key}`, timeWindow).then(
+          ({ count, resetMs }) => callback(null, { current: count, ttl: resetMs }),
+          (err: Error) => callback(err),
+        );
       };
-      child() { return this; }
+      child() {
+        return this;
+      }
     };
   }
 }
 
-type RestIncr = (key: string, callback: (err: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) => void;
+type RestIncr = (
+  key: string,
+  callback: (err: Error | null, result?: { current: number; ttl: number }) => void,
+  timeWindow: number,
+  max: number,
+) => void;

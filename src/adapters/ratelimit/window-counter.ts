@@ -19,7 +19,10 @@ export interface WindowCounter {
 export class MemoryWindowCounter implements WindowCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly maxKeys = 100_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxKeys = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     const now = this.now();

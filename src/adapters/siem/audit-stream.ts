@@ -56,7 +56,9 @@ export class AuditStream {
     await this.loop;
     this.o.sink.close();
     // a restarted service takes over at once instead of waiting for the lease to run out
-    await this.o.db.query('UPDATE siem_cursors SET leased_by = NULL, lease_until = NULL WHERE sink = $1 AND leased_by = $2', [this.o.name, this.holder]).catch(() => undefined);
+    await this.o.db
+      .query('UPDATE siem_cursors SET leased_by = NULL, lease_until = NULL WHERE sink = $1 AND leased_by = $2', [this.o.name, this.holder])
+      .catch(() => undefined);
   }
 
   private async run(): Promise<void> {
@@ -82,12 +84,19 @@ export class AuditStream {
   private async round(): Promise<number> {
     const cursor = await this.lease();
     if (cursor === undefined) return 0; // another replica streams
-    const { rows } = await this.o.db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [cursor, this.o.batchSize]);
+    const { rows } = await this.o.db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+      cursor,
+      this.o.batchSize,
+    ]);
     if (rows.length === 0) return 0;
     const records = rows.map(toRecord);
     if (!this.o.sink.connected) this.connectionStart = cursor;
     await this.o.sink.send(records);
-    await this.o.db.query('UPDATE siem_cursors SET last_seq = $2, updated_at = now() WHERE sink = $1 AND leased_by = $3', [this.o.name, records.at(-1)!.seq, this.holder]);
+    await this.o.db.query('UPDATE siem_cursors SET last_seq = $2, updated_at = now() WHERE sink = $1 AND leased_by = $3', [
+      this.o.name,
+      records.at(-1)!.seq,
+      this.holder,
+    ]);
     return records.length;
   }
 
@@ -97,7 +106,8 @@ export class AuditStream {
     const { rows } = await this.o.db.query<{ last_seq: string }>(
       `UPDATE siem_cursors SET leased_by = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
         WHERE sink = $1 AND (leased_by IS NULL OR leased_by = $2 OR lease_until < now()) RETURNING last_seq::text`,
-      [this.o.name, this.holder, this.o.leaseMs]);
+      [this.o.name, this.holder, this.o.leaseMs],
+    );
     return rows[0] ? Number(rows[0].last_seq) : undefined;
   }
 
@@ -107,7 +117,8 @@ export class AuditStream {
     const window = this.o.resendWindow ?? SIEM_RESEND_WINDOW;
     await this.o.db.query(
       'UPDATE siem_cursors SET last_seq = GREATEST($2::bigint, last_seq - $3::bigint), updated_at = now() WHERE sink = $1 AND leased_by = $4 AND last_seq > $2',
-      [this.o.name, this.connectionStart, window, this.holder]);
+      [this.o.name, this.connectionStart, window, this.holder],
+    );
     this.connectionStart = undefined;
   }
 
@@ -115,7 +126,10 @@ export class AuditStream {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.wake = () => { clearTimeout(t); resolve(); };
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
   }
 }

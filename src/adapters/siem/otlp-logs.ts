@@ -23,25 +23,32 @@ const str = (s: string): AnyValue => ({ stringValue: s });
 export function toOtlpLogs(records: AuditRecord[], o: Pick<OtlpLogsOptions, 'serviceName' | 'hostname'>): unknown {
   const now = `${BigInt(Date.now()) * 1_000_000n}`;
   return {
-    resourceLogs: [{
-      resource: { attributes: [attr('service.name', str(o.serviceName)), attr('host.name', str(o.hostname))] },
-      scopeLogs: [{
-        scope: { name: 'afdp-notary.audit' },
-        logRecords: records.map((r) => ({
-          timeUnixNano: `${BigInt(Date.parse(r.at)) * 1_000_000n}`,
-          observedTimeUnixNano: now,
-          // success: INFO (9); failure or denied: WARN (13)
-          severityNumber: r.outcome === 'success' ? 9 : 13,
-          severityText: r.outcome === 'success' ? 'INFO' : 'WARN',
-          body: str(auditRecordJson(r)),
-          attributes: [
-            attr('event.name', str(r.event)), attr('audit.seq', { intValue: String(r.seq) }), attr('audit.hash', str(r.hash)),
-            attr('audit.prev_hash', str(r.prev_hash)), attr('audit.outcome', str(r.outcome)),
-            ...(r.principal === null ? [] : [attr('audit.principal', str(r.principal))]),
-          ],
-        })),
-      }],
-    }],
+    resourceLogs: [
+      {
+        resource: { attributes: [attr('service.name', str(o.serviceName)), attr('host.name', str(o.hostname))] },
+        scopeLogs: [
+          {
+            scope: { name: 'afdp-notary.audit' },
+            logRecords: records.map((r) => ({
+              timeUnixNano: `${BigInt(Date.parse(r.at)) * 1_000_000n}`,
+              observedTimeUnixNano: now,
+              // success: INFO (9); failure or denied: WARN (13)
+              severityNumber: r.outcome === 'success' ? 9 : 13,
+              severityText: r.outcome === 'success' ? 'INFO' : 'WARN',
+              body: str(auditRecordJson(r)),
+              attributes: [
+                attr('event.name', str(r.event)),
+                attr('audit.seq', { intValue: String(r.seq) }),
+                attr('audit.hash', str(r.hash)),
+                attr('audit.prev_hash', str(r.prev_hash)),
+                attr('audit.outcome', str(r.outcome)),
+                ...(r.principal === null ? [] : [attr('audit.principal', str(r.principal))]),
+              ],
+            })),
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -56,7 +63,9 @@ export class OtlpLogsSink implements AuditSink {
 
   async send(records: AuditRecord[]): Promise<void> {
     const res = await this.http.request('POST', '/v1/logs', toOtlpLogs(records, this.o));
-    const rejected = Number((res.body as { partialSuccess?: { rejectedLogRecords?: string | number } } | undefined)?.partialSuccess?.rejectedLogRecords ?? 0);
+    const rejected = Number(
+      (res.body as { partialSuccess?: { rejectedLogRecords?: string | number } } | undefined)?.partialSuccess?.rejectedLogRecords ?? 0,
+    );
     // a partial success is sent again whole: duplicates are allowed, gaps are not
     if (rejected > 0) throw new Error(`OTLP collector rejected ${rejected} of ${records.length} log records`);
   }

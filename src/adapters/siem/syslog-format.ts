@@ -29,7 +29,16 @@ const msgId = (event: string) => event.replace(/[^\x21-\x7e]/g, '_').slice(0, 32
 
 /** Every hashed column as stored (details as its RFC 8785 text): what a SIEM re-hashes. Both sinks send it. */
 export const auditRecordJson = (r: AuditRecord): string =>
-  JSON.stringify({ seq: r.seq, at: r.at, event: r.event, outcome: r.outcome, principal: r.principal, details: r.details, prev_hash: r.prev_hash, hash: r.hash });
+  JSON.stringify({
+    seq: r.seq,
+    at: r.at,
+    event: r.event,
+    outcome: r.outcome,
+    principal: r.principal,
+    details: r.details,
+    prev_hash: r.prev_hash,
+    hash: r.hash,
+  });
 
 export function toSyslogMessage(r: AuditRecord, o: SyslogOptions): string {
   const pri = o.facility * 8 + severity(r);

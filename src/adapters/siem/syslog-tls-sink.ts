@@ -50,7 +50,13 @@ export class SyslogTlsSink {
   private async open(): Promise<TLSSocket> {
     const o = this.options;
     const socket = connect({
-      host: o.host, port: o.port, ca: o.caPem, cert: o.certPem, key: o.keyPem, servername: o.serverName, minVersion: 'TLSv1.2',
+      host: o.host,
+      port: o.port,
+      ca: o.caPem,
+      cert: o.certPem,
+      key: o.keyPem,
+      servername: o.serverName,
+      minVersion: 'TLSv1.2',
     });
     this.current = socket;
     socket.setTimeout(o.connectTimeoutMs ?? 10_000, () => socket.destroy(new Error('syslog collector: connect timeout')));

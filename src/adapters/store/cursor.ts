@@ -28,7 +28,13 @@ export function decodeCursor(token: string | undefined, key: CursorKey): Cursor 
     const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<Cursor> | null;
     const t = c?.t;
     const k = c?.k;
-    if (typeof t === 'string' && ISO_RE.test(t) && isStorableTimestamp(t) && typeof k === 'string' && (key === 'uuid' ? isUuid(k) : HASH_RE.test(k))) {
+    if (
+      typeof t === 'string' &&
+      ISO_RE.test(t) &&
+      isStorableTimestamp(t) &&
+      typeof k === 'string' &&
+      (key === 'uuid' ? isUuid(k) : HASH_RE.test(k))
+    ) {
       return { t, k };
     }
   } catch {

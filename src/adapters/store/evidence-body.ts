@@ -44,6 +44,6 @@ export async function openBody(cipher: EvidenceCipher | undefined, r: BodyRow): 
     if (!cipher) throw new EvidenceIntegrityError(r.hash, 'body (encrypted, but this store has no evidence key)');
     bytes = await cipher.open(r.hash, sealed);
   } else bytes = Buffer.from(r.canonical ?? '', 'utf8');
-  if (sha256(bytes).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'body (its SHA-256 is not the row\'s hash)');
+  if (sha256(bytes).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, "body (its SHA-256 is not the row's hash)");
   return bytes;
 }

@@ -15,7 +15,12 @@ const ROUND = 500;
  * signature, the anchor and the log leaf stay, so every receipt still verifies offline. Bodies of
  * workflows still running (an approval waiting for its quorum) are left until they end.
  */
-export async function purgeExpiredBodies(db: SqlClient, audit: AuditChainWriter | undefined, cutoff: Date, retentionDays: number): Promise<number> {
+export async function purgeExpiredBodies(
+  db: SqlClient,
+  audit: AuditChainWriter | undefined,
+  cutoff: Date,
+  retentionDays: number,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const purged = await purgeRound(db, audit, cutoff, retentionDays);
@@ -31,12 +36,19 @@ function purgeRound(db: SqlClient, audit: AuditChainWriter | undefined, cutoff: 
         WHERE e.hash IN (SELECT hash FROM evidence x WHERE x.body_purged_at IS NULL AND x.created_at < $1
                             AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.evidence_hash = x.hash AND w.status IN ('pending', 'running'))
                           ORDER BY x.created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING e.hash, e.created_at`, [cutoff.toISOString(), ROUND]);
+        RETURNING e.hash, e.created_at`,
+      [cutoff.toISOString(), ROUND],
+    );
     if (plan && rows.length > 0) {
-      const statement = await plan(tx, rows.map((r) => ({
-        event: 'evidence.purged', outcome: 'success' as const, principal: null,
-        details: { evidence_hash: r.hash, stored_at: new Date(r.created_at).toISOString(), retention_days: retentionDays },
-      })));
+      const statement = await plan(
+        tx,
+        rows.map((r) => ({
+          event: 'evidence.purged',
+          outcome: 'success' as const,
+          principal: null,
+          details: { evidence_hash: r.hash, stored_at: new Date(r.created_at).toISOString(), retention_days: retentionDays },
+        })),
+      );
       if (statement) await tx.query(statement.text, statement.params);
     }
     return rows.length;
@@ -62,7 +74,9 @@ export async function rewrapBodies(db: SqlClient, cipher: EvidenceCipher): Promi
   for (;;) {
     const { rows } = await db.query<BodyRow>(
       `SELECT hash, canonical, body_kek, body_kek_version, body_wrapped_key, body, body_purged_at FROM evidence
-        WHERE hash > $1 AND body_purged_at IS NULL ORDER BY hash LIMIT $2`, [after, ROUND]);
+        WHERE hash > $1 AND body_purged_at IS NULL ORDER BY hash LIMIT $2`,
+      [after, ROUND],
+    );
     if (rows.length === 0) return report;
     // the KEK (Vault, maybe) is asked before the transaction, which then only writes
     const updates: Statement[] = [];
@@ -86,14 +100,19 @@ async function rewrapRow(cipher: EvidenceCipher, r: BodyRow, report: RewrapRepor
     const next = await cipher.rewrap(r.hash, sealed);
     if (!next) return undefined;
     report.rewrapped++;
-    return { text: 'UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
-      params: [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body] };
+    return {
+      text: 'UPDATE evidence SET body_kek = $2, body_kek_version = $3, body_wrapped_key = $4 WHERE hash = $1 AND body = $5',
+      params: [r.hash, next.kekId, next.kekVersion, next.wrappedKey, sealed.body],
+    };
   }
   if (r.canonical === null) return undefined;
   const canonical = Buffer.from(r.canonical, 'utf8');
-  if (sha256(canonical).toString('hex') !== r.hash) throw new EvidenceIntegrityError(r.hash, 'clear body (its SHA-256 is not the row\'s hash)');
+  if (sha256(canonical).toString('hex') !== r.hash)
+    throw new EvidenceIntegrityError(r.hash, "clear body (its SHA-256 is not the row's hash)");
   const s = await cipher.seal(r.hash, canonical);
   report.sealed++;
-  return { text: 'UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
-    params: [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body] };
+  return {
+    text: 'UPDATE evidence SET canonical = NULL, body_kek = $2, body_kek_version = $3, body_wrapped_key = $4, body = $5 WHERE hash = $1 AND body IS NULL',
+    params: [r.hash, s.kekId, s.kekVersion, s.wrappedKey, s.body],
+  };
 }

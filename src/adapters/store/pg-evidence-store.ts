@@ -2,7 +2,17 @@ import type { PurgedEvidence, StoredEvidence, Workflow } from '../../core/workfl
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_COLUMNS } from './evidence-body.js';
 import type {
-  EvidenceQuery, EvidenceStore, IdempotencyClaim, NotarizationRecord, Page, PendingAnchor, PendingTimestamp, ReceiptRecord, StoredAnchor, WorkflowPage, WorkflowQuery,
+  EvidenceQuery,
+  EvidenceStore,
+  IdempotencyClaim,
+  NotarizationRecord,
+  Page,
+  PendingAnchor,
+  PendingTimestamp,
+  ReceiptRecord,
+  StoredAnchor,
+  WorkflowPage,
+  WorkflowQuery,
 } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { CommitUnit } from '../../ports/colocated-append.js';
@@ -11,10 +21,28 @@ import type { HashName } from '../../core/signing-algorithm.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Where } from './sql-where.js';
 import { GroupCommitter } from '../db/group-commit.js';
-import { toAnchor, toEvidence, toSignature, toSignedWorkflow, toWorkflow, type EvidenceRow, type SignatureRow, type WorkflowRow } from './rows.js';
+import {
+  toAnchor,
+  toEvidence,
+  toSignature,
+  toSignedWorkflow,
+  toWorkflow,
+  type EvidenceRow,
+  type SignatureRow,
+  type WorkflowRow,
+} from './rows.js';
 import { runAll } from '../db/statements.js';
 import type { SqlClient } from '../db/sql-client.js';
-import { anchorRowsStatement, insertAnchors, insertNotarizations, notarizationStatements, timestampRowsStatement, withBody, type AnchorWrite, type BodiedNotarization } from './writes.js';
+import {
+  anchorRowsStatement,
+  insertAnchors,
+  insertNotarizations,
+  notarizationStatements,
+  timestampRowsStatement,
+  withBody,
+  type AnchorWrite,
+  type BodiedNotarization,
+} from './writes.js';
 import { isUuid, storeCall } from './store-calls.js';
 import { mayBeOneRow } from '../db/sql-state.js';
 import { joinRecord, type BatchWriter } from '../db/commit-units.js';
@@ -39,18 +67,32 @@ export class PgEvidenceStore implements EvidenceStore {
   private readonly notarizations: GroupCommitter<BodiedNotarization, undefined>;
   private readonly anchors: GroupCommitter<AnchorWrite, undefined>;
 
-  constructor(private readonly db: SqlClient, private readonly options: PgEvidenceStoreOptions = {}) {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly options: PgEvidenceStoreOptions = {},
+  ) {
     // one caller's row that the database refuses must not fail the others committed with it
-    this.notarizations = new GroupCommitter((batch) => this.audited((planAudit) => db.transaction(async (tx) => {
-      const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
-      if (audit) await tx.query(audit.text, audit.params);
-      await insertNotarizations(tx, batch, false);
-      return batch.map(() => undefined);
-    })), undefined, mayBeOneRow);
-    this.anchors = new GroupCommitter(async (batch) => {
-      await db.transaction((tx) => insertAnchors(tx, batch));
-      return batch.map(() => undefined);
-    }, undefined, mayBeOneRow);
+    this.notarizations = new GroupCommitter(
+      (batch) =>
+        this.audited((planAudit) =>
+          db.transaction(async (tx) => {
+            const audit = await planAudit(tx, auditRows(batch)); // the chain's lock before any row lock
+            if (audit) await tx.query(audit.text, audit.params);
+            await insertNotarizations(tx, batch, false);
+            return batch.map(() => undefined);
+          }),
+        ),
+      undefined,
+      mayBeOneRow,
+    );
+    this.anchors = new GroupCommitter(
+      async (batch) => {
+        await db.transaction((tx) => insertAnchors(tx, batch));
+        return batch.map(() => undefined);
+      },
+      undefined,
+      mayBeOneRow,
+    );
   }
 
   async save(record: NotarizationRecord, unit?: CommitUnit): Promise<void> {
@@ -65,17 +107,20 @@ export class PgEvidenceStore implements EvidenceStore {
   anchoredWriter(logUrl: string): BatchWriter<BodiedNotarization, undefined, LogEntry> {
     return {
       exclusive: this.options.audit?.exclusive ?? true,
-      atomically: (work) => this.audited((planAudit) => work(async (tx, batch, entries) => {
-        const audit = await planAudit(tx, auditRows(batch));
-        return {
-          results: batch.map(() => undefined),
-          statements: [
-            ...notarizationStatements(batch, true),
-            anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl } }))),
-            ...(audit ? [audit] : []),
-          ],
-        };
-      })),
+      atomically: (work) =>
+        this.audited((planAudit) =>
+          work(async (tx, batch, entries) => {
+            const audit = await planAudit(tx, auditRows(batch));
+            return {
+              results: batch.map(() => undefined),
+              statements: [
+                ...notarizationStatements(batch, true),
+                anchorRowsStatement(batch.map((r, i) => ({ workflowId: r.workflow.id, anchor: { entry: entries[i]!, logUrl } }))),
+                ...(audit ? [audit] : []),
+              ],
+            };
+          }),
+        ),
     };
   }
 
@@ -100,7 +145,9 @@ export class PgEvidenceStore implements EvidenceStore {
     );
     if (rows.length === 1) return { claimed: true };
     const existing = await this.db.query<{ request_hash: string; workflow_id: string }>(
-      'SELECT request_hash, workflow_id::text FROM idempotency_keys WHERE key = $1', [key]);
+      'SELECT request_hash, workflow_id::text FROM idempotency_keys WHERE key = $1',
+      [key],
+    );
     const row = existing.rows[0];
     if (!row) return this.claimIdempotencyKey(key, requestHash, workflowId); // released in between
     return { claimed: false, requestHash: row.request_hash, workflowId: row.workflow_id };
@@ -123,7 +170,9 @@ export class PgEvidenceStore implements EvidenceStore {
               t.response AS ts_response, t.gen_time AS ts_gen_time, t.tsa_url AS ts_url
          FROM workflows w JOIN signatures s ON s.workflow_id = w.id LEFT JOIN anchors a ON a.workflow_id = w.id
          LEFT JOIN signature_timestamps t ON t.workflow_id = w.id
-        WHERE w.id = $1`, [workflowId]);
+        WHERE w.id = $1`,
+      [workflowId],
+    );
     const r = rows[0];
     return r && { workflow: toSignedWorkflow(r), signature: toSignature(r), anchor: toAnchor(r) };
   }
@@ -143,7 +192,9 @@ export class PgEvidenceStore implements EvidenceStore {
     const [{ rows }, count] = await Promise.all([
       this.db.query<WorkflowRow & { event_type: string | null; actor_id: string | null }>(
         `SELECT w.*, e.event_type, e.actor_id FROM workflows w LEFT JOIN evidence e ON e.hash = w.evidence_hash
-          ${where} ORDER BY w.created_at DESC, w.id DESC ${limit}`, where.params),
+          ${where} ORDER BY w.created_at DESC, w.id DESC ${limit}`,
+        where.params,
+      ),
       // AFDP's total_count: every match, not this page (the status and created_at indexes serve it)
       this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM workflows w ${counted}`, counted.params),
     ]);
@@ -168,49 +219,80 @@ export class PgEvidenceStore implements EvidenceStore {
     if (cursor) where.add('(e.created_at, e.hash) < (?, ?)', cursor.t, cursor.k);
     const limit = where.limit(q.pageSize + 1);
     const { rows } = await this.db.query<EvidenceRow>(
-      `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`, where.params);
-    return page(await Promise.all(rows.map(async (r) => (await toEvidence(r, this.options.cipher)) as StoredEvidence)), q.pageSize, (e) => ({ t: e.created_at, k: e.evidence_package_hash }));
+      `${EVIDENCE_SELECT} ${where} ORDER BY e.created_at DESC, e.hash DESC ${limit}`,
+      where.params,
+    );
+    return page(
+      await Promise.all(rows.map(async (r) => (await toEvidence(r, this.options.cipher)) as StoredEvidence)),
+      q.pageSize,
+      (e) => ({ t: e.created_at, k: e.evidence_package_hash }),
+    );
   }
 
   async pendingAnchors(limit: number): Promise<PendingAnchor[]> {
-    const { rows } = await this.db.query<{ workflow_id: string; evidence_hash: string; signature: string; public_key_pem: string; digest_algorithm: string | null; digest_hex: string | null }>(
+    const { rows } = await this.db.query<{
+      workflow_id: string;
+      evidence_hash: string;
+      signature: string;
+      public_key_pem: string;
+      digest_algorithm: string | null;
+      digest_hex: string | null;
+    }>(
       `SELECT s.workflow_id::text, w.evidence_hash, s.signature, s.public_key_pem, s.digest_algorithm, s.digest_hex
          FROM signatures s JOIN workflows w ON w.id = s.workflow_id
         WHERE NOT s.anchored AND s.signed_at < now() - make_interval(secs => $2)
-        ORDER BY s.signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
+        ORDER BY s.signed_at LIMIT $1`,
+      [limit, this.options.anchorGraceSeconds ?? 5],
+    );
     return rows.map((r) => ({
-      workflowId: r.workflow_id, signature: Buffer.from(r.signature, 'base64'), publicKeyPem: r.public_key_pem,
-      ...(r.digest_algorithm && r.digest_hex ? { digestHex: r.digest_hex, hashAlgorithm: r.digest_algorithm as HashName } : { digestHex: r.evidence_hash }),
+      workflowId: r.workflow_id,
+      signature: Buffer.from(r.signature, 'base64'),
+      publicKeyPem: r.public_key_pem,
+      ...(r.digest_algorithm && r.digest_hex
+        ? { digestHex: r.digest_hex, hashAlgorithm: r.digest_algorithm as HashName }
+        : { digestHex: r.evidence_hash }),
     }));
   }
 
   async saveTimestamp(workflowId: string, timestamp: SignedTimestamp): Promise<void> {
-    await wrap('saveTimestamp', this.db.transaction((tx) => runAll(tx, [
-      timestampRowsStatement([{ workflowId, timestamp }]),
-      { text: 'UPDATE signatures SET timestamp_pending = false WHERE workflow_id = $1', params: [workflowId] },
-    ])));
+    await wrap(
+      'saveTimestamp',
+      this.db.transaction((tx) =>
+        runAll(tx, [
+          timestampRowsStatement([{ workflowId, timestamp }]),
+          { text: 'UPDATE signatures SET timestamp_pending = false WHERE workflow_id = $1', params: [workflowId] },
+        ]),
+      ),
+    );
   }
 
   async pendingTimestamps(limit: number): Promise<PendingTimestamp[]> {
     const { rows } = await this.db.query<{ workflow_id: string; signature: string }>(
       `SELECT workflow_id::text, signature FROM signatures
         WHERE timestamp_pending AND signed_at < now() - make_interval(secs => $2)
-        ORDER BY signed_at LIMIT $1`, [limit, this.options.anchorGraceSeconds ?? 5]);
+        ORDER BY signed_at LIMIT $1`,
+      [limit, this.options.anchorGraceSeconds ?? 5],
+    );
     return rows.map((r) => ({ workflowId: r.workflow_id, signature: Buffer.from(r.signature, 'base64') }));
   }
 
   /** How many signatures wait for anchoring, and how long the oldest has waited. */
   async anchorBacklog(): Promise<{ count: number; oldestSeconds: number }> {
     const { rows } = await this.db.query<{ n: number; age: number | null }>(
-      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(signed_at))::float8 AS age FROM signatures WHERE NOT anchored`);
+      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(signed_at))::float8 AS age FROM signatures WHERE NOT anchored`,
+    );
     return { count: rows[0]?.n ?? 0, oldestSeconds: rows[0]?.age ?? 0 };
   }
 
   /** Ready means a write commits: SELECT 1 also answers while the disk is full or the database read-only. */
   async ping(): Promise<void> {
     this.options.health?.();
-    await wrap('ping', this.db.query(
-      'INSERT INTO readiness_probe (id, probed_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at'));
+    await wrap(
+      'ping',
+      this.db.query(
+        'INSERT INTO readiness_probe (id, probed_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at',
+      ),
+    );
   }
 
   close(): Promise<void> {
@@ -224,12 +306,10 @@ const EVIDENCE_SELECT = `SELECT e.hash, ${BODY_COLUMNS.replace(/(\w+)/g, 'e.$1')
   ARRAY(SELECT w.id::text FROM workflows w WHERE w.evidence_hash = e.hash ORDER BY w.created_at) AS workflow_ids
   FROM evidence e`;
 
-
 function page<T>(rows: T[], size: number, key: (t: T) => { t: string; k: string }): Page<T> {
   const items = rows.slice(0, size);
   const last = items[items.length - 1];
   return { items, nextPageToken: rows.length > size && last ? encodeCursor(key(last)) : null };
 }
-
 
 const wrap = <T>(operation: string, p: Promise<T>): Promise<T> => storeCall('evidence store', operation, p);

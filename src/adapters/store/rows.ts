@@ -64,8 +64,11 @@ export const toSignature = (r: SignatureRow): StoredSignature => ({
   publicKeyPem: r.public_key_pem,
   signedAt: iso(r.signed_at),
   ...(r.digest_algorithm && r.digest_hex && { signedDigest: { hash: r.digest_algorithm as HashName, hex: r.digest_hex } }),
-  ...(r.ts_response ? { timestamp: { response: Buffer.from(r.ts_response, 'base64'), genTime: iso(r.ts_gen_time), tsaUrl: r.ts_url ?? '' } }
-    : r.timestamp_pending ? { timestamp: 'pending' as const } : {}),
+  ...(r.ts_response
+    ? { timestamp: { response: Buffer.from(r.ts_response, 'base64'), genTime: iso(r.ts_gen_time), tsaUrl: r.ts_url ?? '' } }
+    : r.timestamp_pending
+      ? { timestamp: 'pending' as const }
+      : {}),
 });
 
 export const toAnchor = (r: { entry: unknown; log_url: string | null }): StoredAnchor | null =>
@@ -89,5 +92,7 @@ export async function toEvidence(r: EvidenceRow, cipher: EvidenceCipher | undefi
     ...(r.submitted_by != null && { submitted_by: r.submitted_by }),
   };
   const body = await openBody(cipher, r);
-  return body === 'purged' ? { ...meta, purged_at: iso(r.body_purged_at) } : { ...meta, evidence_package: JSON.parse(body.toString('utf8')) as EvidencePackage };
+  return body === 'purged'
+    ? { ...meta, purged_at: iso(r.body_purged_at) }
+    : { ...meta, evidence_package: JSON.parse(body.toString('utf8')) as EvidencePackage };
 }

@@ -8,10 +8,12 @@ export class Where {
 
   add(clause: string, ...values: unknown[]): this {
     let i = 0;
-    this.clauses.push(clause.replace(/\?/g, () => {
-      this.params.push(values[i++]);
-      return `$${this.params.length}`;
-    }));
+    this.clauses.push(
+      clause.replace(/\?/g, () => {
+        this.params.push(values[i++]);
+        return `$${this.params.length}`;
+      }),
+    );
     return this;
   }
 

@@ -12,7 +12,9 @@ export async function storeCall<T>(store: string, operation: string, p: Promise<
   } catch (err) {
     if (err instanceof NotaryError) throw err;
     if (/^(22|54)/.test(sqlState(err))) {
-      throw new NotaryError('validation_failed', `the ${store} cannot hold a value of this request (SQLSTATE ${sqlState(err)})`, { cause: err });
+      throw new NotaryError('validation_failed', `the ${store} cannot hold a value of this request (SQLSTATE ${sqlState(err)})`, {
+        cause: err,
+      });
     }
     throw new NotaryError('unavailable', `${store} ${operation} failed`, { cause: err });
   }

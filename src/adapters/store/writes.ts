@@ -23,21 +23,44 @@ export async function withBody(record: NotarizationRecord, cipher: EvidenceCiphe
 export function notarizationStatements(batch: BodiedNotarization[], anchored = false): Statement[] {
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
-  return [{
-    text: `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
+  return [
+    {
+      text: `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
      VALUES ${valuesList(evidence.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
      ON CONFLICT (hash) DO NOTHING`,
-    params: evidence.flatMap(({ evidence: e, workflow: w, body }) => [
-      e.hashHex, ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]), e.pkg.event_type, e.pkg.actor.id, e.pkg.actor.actor_type,
-      e.pkg.artifacts.map((a) => a.hash_sha256), e.pkg.timestamp_utc, w.created_at, w.submitted_by ?? null,
-    ]),
-  }, {
-    text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
+      params: evidence.flatMap(({ evidence: e, workflow: w, body }) => [
+        e.hashHex,
+        ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]),
+        e.pkg.event_type,
+        e.pkg.actor.id,
+        e.pkg.actor.actor_type,
+        e.pkg.artifacts.map((a) => a.hash_sha256),
+        e.pkg.timestamp_utc,
+        w.created_at,
+        w.submitted_by ?? null,
+      ]),
+    },
+    {
+      text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
      VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
-    params: batch.flatMap(({ workflow: w }) => [w.id, w.type, w.status, w.evidence_package_hash, w.created_at, w.updated_at, w.completed_at, w.error_message, w.submitted_by ?? null]),
-  },
-  signatureRowsStatement(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })), anchored),
-  ...timestampRowsStatements(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })))];
+      params: batch.flatMap(({ workflow: w }) => [
+        w.id,
+        w.type,
+        w.status,
+        w.evidence_package_hash,
+        w.created_at,
+        w.updated_at,
+        w.completed_at,
+        w.error_message,
+        w.submitted_by ?? null,
+      ]),
+    },
+    signatureRowsStatement(
+      batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })),
+      anchored,
+    ),
+    ...timestampRowsStatements(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature }))),
+  ];
 }
 
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
@@ -46,15 +69,25 @@ export function signatureRowsStatement(rows: { workflowId: string; signature: St
     text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)
      VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean', '', ''])}`,
     params: rows.flatMap(({ workflowId, signature: s }) => [
-      workflowId, s.keyId, s.keyVersion, s.signature.toString('base64'), s.publicKeyPem, s.signedAt, anchored, s.timestamp === 'pending',
-      s.signedDigest?.hash ?? null, s.signedDigest?.hex ?? null,
+      workflowId,
+      s.keyId,
+      s.keyVersion,
+      s.signature.toString('base64'),
+      s.publicKeyPem,
+      s.signedAt,
+      anchored,
+      s.timestamp === 'pending',
+      s.signedDigest?.hash ?? null,
+      s.signedDigest?.hex ?? null,
     ]),
   };
 }
 
 /** The timestamps that came with their signatures (none when timestamps are off or pending). */
 export function timestampRowsStatements(rows: { workflowId: string; signature: StoredSignature }[]): Statement[] {
-  const stamped = rows.flatMap((r) => (typeof r.signature.timestamp === 'object' ? [{ workflowId: r.workflowId, timestamp: r.signature.timestamp }] : []));
+  const stamped = rows.flatMap((r) =>
+    typeof r.signature.timestamp === 'object' ? [{ workflowId: r.workflowId, timestamp: r.signature.timestamp }] : [],
+  );
   return stamped.length === 0 ? [] : [timestampRowsStatement(stamped)];
 }
 
@@ -86,7 +119,13 @@ export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
      VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
      ON CONFLICT (workflow_id) DO NOTHING`,
     params: unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
-      workflowId, logUrl, entry.logID, entry.logIndex, entry.uuid, entry.integratedTime ?? 0, JSON.stringify(entry), // Rekor v2: no integrated time
+      workflowId,
+      logUrl,
+      entry.logID,
+      entry.logIndex,
+      entry.uuid,
+      entry.integratedTime ?? 0,
+      JSON.stringify(entry), // Rekor v2: no integrated time
     ]),
   };
 }

@@ -33,8 +33,12 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.o = {
-      baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: options.maxDelayMs ?? 3_600_000, maxAttempts: options.maxAttempts ?? 12,
-      timeoutMs: options.timeoutMs ?? 10_000, batchSize: options.batchSize ?? 50, now: options.now ?? (() => new Date()),
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: options.maxDelayMs ?? 3_600_000,
+      maxAttempts: options.maxAttempts ?? 12,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      batchSize: options.batchSize ?? 50,
+      now: options.now ?? (() => new Date()),
     };
     this.policy = options.policy ?? STRICT_WEBHOOK_POLICY;
   }
@@ -71,15 +75,25 @@ export class WebhookDispatcher {
    */
   private async post(d: OutboxDelivery): Promise<{ error: string | null; final: boolean }> {
     const headers = {
-      'content-type': 'application/json', 'user-agent': 'afdp-notary-webhooks/1',
-      [SIGNATURE_HEADER]: signBody(this.options.secret, d.body), 'x-afdp-event': d.event, 'x-afdp-delivery': d.id,
+      'content-type': 'application/json',
+      'user-agent': 'afdp-notary-webhooks/1',
+      [SIGNATURE_HEADER]: signBody(this.options.secret, d.body),
+      'x-afdp-event': d.event,
+      'x-afdp-delivery': d.id,
     };
     try {
-      const { status } = await postPinned(d.url, headers, d.body, { policy: this.policy, timeoutMs: this.o.timeoutMs, resolve: this.options.resolve });
+      const { status } = await postPinned(d.url, headers, d.body, {
+        policy: this.policy,
+        timeoutMs: this.o.timeoutMs,
+        resolve: this.options.resolve,
+      });
       if (status >= 200 && status < 300) return { error: null, final: false };
       return { error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`, final: false };
     } catch (err) {
-      return { error: `${err instanceof WebhookTargetRefused ? 'refused: ' : ''}${err instanceof Error ? err.message : String(err)}`, final: err instanceof WebhookTargetRefused };
+      return {
+        error: `${err instanceof WebhookTargetRefused ? 'refused: ' : ''}${err instanceof Error ? err.message : String(err)}`,
+        final: err instanceof WebhookTargetRefused,
+      };
     }
   }
 }

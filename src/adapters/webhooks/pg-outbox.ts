@@ -24,8 +24,17 @@ export class PgWebhookOutbox {
         WHERE id IN (SELECT id FROM webhook_outbox
                       WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $2
                       ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id::text, workflow_id::text, event, url, body, attempts`, [limit, now, leaseUntil]);
-    return rows.map((r) => ({ id: r.id, workflowId: r.workflow_id, event: r.event, url: r.url, body: r.body, attempts: Number(r.attempts) }));
+        RETURNING id::text, workflow_id::text, event, url, body, attempts`,
+      [limit, now, leaseUntil],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      workflowId: r.workflow_id,
+      event: r.event,
+      url: r.url,
+      body: r.body,
+      attempts: Number(r.attempts),
+    }));
   }
 
   async delivered(id: string, at: string): Promise<void> {
@@ -36,12 +45,15 @@ export class PgWebhookOutbox {
   async failed(id: string, error: string, retryAt: string | null, at: string): Promise<void> {
     await this.db.query(
       'UPDATE webhook_outbox SET last_error = $2, next_attempt_at = COALESCE($3, next_attempt_at), gave_up_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END WHERE id = $1',
-      [id, error.slice(0, 1000), retryAt, at]);
+      [id, error.slice(0, 1000), retryAt, at],
+    );
   }
 
   /** Deliveries not yet made, for metrics and tests. */
   async backlog(): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL');
+    const { rows } = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM webhook_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL',
+    );
     return rows[0]?.n ?? 0;
   }
 }

@@ -23,8 +23,8 @@ export class WebhookTargetRefused extends Error {
 /** How names are resolved: the system resolver (getaddrinfo: /etc/hosts, then DNS). */
 export type Resolve = (host: string) => Promise<LookupAddress[]>;
 
-export const systemResolve: Resolve = (host) => new Promise((resolve, reject) =>
-  dnsLookup(host, { all: true, verbatim: true }, (err, found) => (err ? reject(err) : resolve(found))));
+export const systemResolve: Resolve = (host) =>
+  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, found) => (err ? reject(err) : resolve(found))));
 
 /** Every address `host` resolves to, if all of them are allowed; a name with one private address is refused whole. */
 export async function resolveAllowed(host: string, policy: WebhookUrlPolicy, resolve: Resolve = systemResolve): Promise<LookupAddress[]> {
@@ -37,14 +37,18 @@ export async function resolveAllowed(host: string, policy: WebhookUrlPolicy, res
   return addresses;
 }
 
-const pinnedLookup = (policy: WebhookUrlPolicy, resolve: Resolve): LookupFunction => (hostname, options, callback) => {
-  resolveAllowed(hostname, policy, resolve).then(
-    (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
-    (err: NodeJS.ErrnoException) => callback(err, '', 0),
-  );
-};
+const pinnedLookup =
+  (policy: WebhookUrlPolicy, resolve: Resolve): LookupFunction =>
+  (hostname, options, callback) => {
+    resolveAllowed(hostname, policy, resolve).then(
+      (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
+  };
 
-export interface PostResult { status: number }
+export interface PostResult {
+  status: number;
+}
 
 export interface PinnedPostOptions {
   policy: WebhookUrlPolicy;
@@ -63,16 +67,20 @@ export function postPinned(url: string, headers: Record<string, string>, body: s
   }
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(target, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      lookup: pinnedLookup(policy, resolveName),
-      signal: AbortSignal.timeout(timeoutMs),
-      agent: false, // no pooled socket that was connected under an earlier answer
-    }, (res) => {
-      res.resume(); // the answer's body is not needed
-      resolve({ status: res.statusCode ?? 0 });
-    });
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinnedLookup(policy, resolveName),
+        signal: AbortSignal.timeout(timeoutMs),
+        agent: false, // no pooled socket that was connected under an earlier answer
+      },
+      (res) => {
+        res.resume(); // the answer's body is not needed
+        resolve({ status: res.statusCode ?? 0 });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -89,9 +97,11 @@ export async function checkResolvable(url: string, policy: WebhookUrlPolicy, res
   try {
     await resolveAllowed(host, policy, resolve);
   } catch (err) {
-    if (err instanceof WebhookTargetRefused) throw new NotaryError('validation_failed', `webhook_url: ${err.message}`, { field: 'webhook_url' });
+    if (err instanceof WebhookTargetRefused)
+      throw new NotaryError('validation_failed', `webhook_url: ${err.message}`, { field: 'webhook_url' });
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND' || code === 'ENODATA') throw new NotaryError('validation_failed', `webhook_url: ${host} does not resolve`, { field: 'webhook_url' });
+    if (code === 'ENOTFOUND' || code === 'ENODATA')
+      throw new NotaryError('validation_failed', `webhook_url: ${host} does not resolve`, { field: 'webhook_url' });
     throw new NotaryError('unavailable', `webhook_url: cannot resolve ${host} now`, { cause: err });
   }
 }

@@ -15,7 +15,11 @@ const first = (v: MetadataRecord[string]): string | undefined => {
  * or `x-api-key: <key>`, else the TLS client certificate. Returns undefined when none was sent;
  * throws AuthError when one is bad.
  */
-export function authenticateGrpcMetadata(authn: CredentialCheck, metadata: MetadataRecord, peerCert?: PeerCertificate): Promise<Principal | undefined> {
+export function authenticateGrpcMetadata(
+  authn: CredentialCheck,
+  metadata: MetadataRecord,
+  peerCert?: PeerCertificate,
+): Promise<Principal | undefined> {
   return authn.authenticate({
     authorization: first(metadata.authorization),
     apiKey: first(metadata['x-api-key']),
@@ -29,7 +33,11 @@ export function authenticateGrpcMetadata(authn: CredentialCheck, metadata: Metad
  * (16), `forbidden` → PERMISSION_DENIED (7); NotaryError `unavailable` (issuer JWKS down) → UNAVAILABLE.
  */
 export async function authorizeGrpcCall(
-  authn: CredentialCheck, mode: AuthMode, method: string, metadata: MetadataRecord, peerCert?: PeerCertificate,
+  authn: CredentialCheck,
+  mode: AuthMode,
+  method: string,
+  metadata: MetadataRecord,
+  peerCert?: PeerCertificate,
 ): Promise<Principal | undefined> {
   const rule = accessRule(methodRule(method));
   if (rule === 'public') return undefined;

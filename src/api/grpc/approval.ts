@@ -17,7 +17,16 @@ type WorkflowDoor = Pick<Door, 'notary'> & { workflows?: WorkflowService };
 export function workflowsOf(door: WorkflowDoor, method: string): WorkflowService {
   if (door.workflows) return door.workflows;
   throw new DoorError(grpc.status.FAILED_PRECONDITION, 'approval workflows are not configured', [
-    { type: 'google.rpc.PreconditionFailure', violations: [{ type: 'WORKFLOWS', subject: `afdp.notary.v1.NotaryService/${method}`, description: 'this notary runs without a workflow service' }] },
+    {
+      type: 'google.rpc.PreconditionFailure',
+      violations: [
+        {
+          type: 'WORKFLOWS',
+          subject: `afdp.notary.v1.NotaryService/${method}`,
+          description: 'this notary runs without a workflow service',
+        },
+      ],
+    },
     { type: 'google.rpc.ErrorInfo', reason: 'WORKFLOWS_NOT_CONFIGURED', domain: 'notary.afdp.dev' },
   ]);
 }

@@ -12,11 +12,23 @@ import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
  * SignEvidenceBatch through the workflow service: the batch is stored before anything is signed,
  * so a restart (or the resume loop, if the signer is down) finishes it. A bad package fails alone.
  */
-export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs: EvidencePackageMsg[], ctx: ErrorContext, idempotencyKey?: string) {
+export async function signBatch(
+  notary: Notary,
+  workflows: WorkflowService,
+  pkgs: EvidencePackageMsg[],
+  ctx: ErrorContext,
+  idempotencyKey?: string,
+) {
   const items = pkgs.map((pkg, i) => toBatchItem(notary, pkg, `evidence_packages[${i}]`));
-  const view = await workflows.signBatch(items.map((item) => item.raw), {
-    principal: currentPrincipal(), idempotencyKey: idempotencyKeyOf(idempotencyKey), audit: { door: 'grpc', method: 'SignEvidenceBatch' }, ...sizeBound(notary),
-  });
+  const view = await workflows.signBatch(
+    items.map((item) => item.raw),
+    {
+      principal: currentPrincipal(),
+      idempotencyKey: idempotencyKeyOf(idempotencyKey),
+      audit: { door: 'grpc', method: 'SignEvidenceBatch' },
+      ...sizeBound(notary),
+    },
+  );
   const batch = view.batch;
   if (!batch) throw new NotaryError('internal', `batch workflow ${view.id} has no items`);
   return {
@@ -26,12 +38,17 @@ export async function signBatch(notary: Notary, workflows: WorkflowService, pkgs
       return doorError ? failed(toRpcStatus(doorError, ctx)) : { ...toItemMsg(r, ctx), warnings: view.itemWarnings?.[r.index] ?? [] };
     }),
     status: workflowStatusName(view.status),
-    succeeded_count: batch.succeeded, failed_count: batch.failed, pending_count: batch.pending,
+    succeeded_count: batch.succeeded,
+    failed_count: batch.failed,
+    pending_count: batch.pending,
     replayed: view.replayed ?? false,
   };
 }
 
-interface BatchItem { raw: unknown; error?: NotaryError }
+interface BatchItem {
+  raw: unknown;
+  error?: NotaryError;
+}
 
 /**
  * A package whose proto does not convert still takes its place in the stored batch, so indexes match
@@ -59,4 +76,8 @@ function toItemMsg(r: BatchItemResult, ctx: ErrorContext): SignEvidenceResponseM
   return failed(toRpcStatus(new NotaryError(code, e.message, { field: e.field ?? undefined }), ctx));
 }
 
-const failed = (error: SignEvidenceResponseMsg['error']): SignEvidenceResponseMsg => ({ workflow_id: '', status: 'WORKFLOW_STATUS_FAILED', error });
+const failed = (error: SignEvidenceResponseMsg['error']): SignEvidenceResponseMsg => ({
+  workflow_id: '',
+  status: 'WORKFLOW_STATUS_FAILED',
+  error,
+});

@@ -24,7 +24,11 @@ export interface Door {
 }
 
 /** method, what `authorize` returned, the call (its peer and metadata): throws to refuse the call or the item */
-export type Admit = (method: string, authorized: unknown, call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'metadata'>) => Promise<void>;
+export type Admit = (
+  method: string,
+  authorized: unknown,
+  call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getPeer' | 'metadata'>,
+) => Promise<void>;
 
 /** method, status name, seconds, and the principal `authorize` returned (undefined: anonymous) */
 export type ObserveCall = (method: string, code: string, seconds: number, principal?: string) => void;
@@ -37,7 +41,11 @@ export const statusName = (code: number): string => grpc.status[code] ?? String(
  * path, e.g. /afdp.notary.v1.NotaryService/SignEvidence; the TLS client certificate, if any, is in
  * call.getAuthContext().sslPeerCertificate.
  */
-export type Authorize = (method: string, metadata: grpc.Metadata, call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>) => Promise<unknown>;
+export type Authorize = (
+  method: string,
+  metadata: grpc.Metadata,
+  call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext' | 'getPeer'>,
+) => Promise<unknown>;
 
 export const methodPath = (method: string) => `/${NOTARY_SERVICE}/${method}`;
 
@@ -73,7 +81,11 @@ export function remainingMs(call: Pick<AnyCall, 'getDeadline'>): number {
  * error into a status. Work is not started for a call already cancelled or past its deadline;
  * grpc-js itself answers DEADLINE_EXCEEDED when the deadline passes mid-way.
  */
-export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  door: Door,
+  method: string,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     if (call.cancelled || remainingMs(call) <= 0) return;
     const started = process.hrtime.bigint();
@@ -81,29 +93,34 @@ export function unary<Req, Res>(door: Door, method: string, fn: (req: Req, call:
     const done = (code: number) => door.observe?.(method, statusName(code), Number(process.hrtime.bigint() - started) / 1e9, caller);
     // a SERVER span continuing the caller's W3C traceparent (non-recording when tracing is off)
     const parent = propagation.extract(context.active(), call.metadata.getMap(), metadataGetter);
-    const span = trace.getTracer('afdp-notary-grpc').startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
+    const span = trace
+      .getTracer('afdp-notary-grpc')
+      .startSpan(`grpc ${method}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': method } }, parent);
     context.with(trace.setSpan(parent, span), () => {
       const authorized = door.authorize ? door.authorize(methodPath(method), call.metadata, call) : Promise.resolve();
-      authorized.then(async (principal) => {
-        caller = principalId(principal);
-        await door.admit?.(methodPath(method), principal, call);
-        assertDecoded(call.request);
-        return asPrincipal(principal, () => fn(call.request, call));
-      }).then(
-        (res) => {
-          done(grpc.status.OK);
-          span.end();
-          callback(null, res);
-        },
-        (err) => {
-          const status = toServiceError(err, { logger: door.logger, method, metadata: call.metadata });
-          done(status.code ?? grpc.status.UNKNOWN);
-          span.setAttribute('rpc.grpc.status_code', status.code ?? grpc.status.UNKNOWN);
-          if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNAVAILABLE) span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
-          callback(status);
-        },
-      );
+      authorized
+        .then(async (principal) => {
+          caller = principalId(principal);
+          await door.admit?.(methodPath(method), principal, call);
+          assertDecoded(call.request);
+          return asPrincipal(principal, () => fn(call.request, call));
+        })
+        .then(
+          (res) => {
+            done(grpc.status.OK);
+            span.end();
+            callback(null, res);
+          },
+          (err) => {
+            const status = toServiceError(err, { logger: door.logger, method, metadata: call.metadata });
+            done(status.code ?? grpc.status.UNKNOWN);
+            span.setAttribute('rpc.grpc.status_code', status.code ?? grpc.status.UNKNOWN);
+            if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNAVAILABLE)
+              span.setStatus({ code: SpanStatusCode.ERROR });
+            span.end();
+            callback(status);
+          },
+        );
     });
   };
 }

@@ -15,6 +15,10 @@ export function peerAddress(peer: string): string {
 export function grpcClientAddress(peer: string, forwardedFor: string | undefined, trust: TrustProxy): string {
   const socketAddress = peerAddress(peer);
   if (trust === false || forwardedFor === undefined) return socketAddress;
-  const req = { socket: { remoteAddress: socketAddress }, connection: { remoteAddress: socketAddress }, headers: { 'x-forwarded-for': forwardedFor } };
+  const req = {
+    socket: { remoteAddress: socketAddress },
+    connection: { remoteAddress: socketAddress },
+    headers: { 'x-forwarded-for': forwardedFor },
+  };
   return proxyaddr(req as never, trust === true ? () => true : proxyaddr.compile(trust));
 }

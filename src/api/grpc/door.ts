@@ -74,10 +74,13 @@ export function grpcDoorOptions(deps: GrpcDoorDeps): Omit<GrpcServerOptions, 'lo
       try {
         return await authorizeGrpcCall(security.authenticator, security.mode, path, md.getMap(), grpcPeerCertificate(call, tls));
       } catch (err) {
-        if (err instanceof AuthError && err.code === 'unauthenticated') await security.authFailures.recordFailure(client, 'grpc', err.reason ?? 'unknown');
+        if (err instanceof AuthError && err.code === 'unauthenticated')
+          await security.authFailures.recordFailure(client, 'grpc', err.reason ?? 'unknown');
         else if (err instanceof AuthError) {
           security.audit.record({
-            event: 'auth.denied', outcome: 'denied', principal: null,
+            event: 'auth.denied',
+            outcome: 'denied',
+            principal: null,
             details: { door: 'grpc', method: method(path), reason: err.reason ?? null, permission: err.permission ?? null },
           });
         }
@@ -85,20 +88,29 @@ export function grpcDoorOptions(deps: GrpcDoorDeps): Omit<GrpcServerOptions, 'lo
       }
     },
     // the budget REST spends (same counters, same keys): each unary call and each stream item
-    admit: security.budget && (async (path, authorized, call) => {
-      if (isPublicMethod(path)) return;
-      const id = (authorized as { id?: string } | undefined)?.id;
-      const admission = await security.budget!.take(id ? `p:${id}` : `ip:${clientKey(clientAddress(call.getPeer(), call.metadata))}`);
-      if (!admission.admitted) {
-        throw new NotaryError('rate_limited', `rate limit of ${security.budget!.max} requests exceeded`, { retryAfterMs: admission.resetMs });
-      }
-    }),
+    admit:
+      security.budget &&
+      (async (path, authorized, call) => {
+        if (isPublicMethod(path)) return;
+        const id = (authorized as { id?: string } | undefined)?.id;
+        const admission = await security.budget!.take(id ? `p:${id}` : `ip:${clientKey(clientAddress(call.getPeer(), call.metadata))}`);
+        if (!admission.admitted) {
+          throw new NotaryError('rate_limited', `rate limit of ${security.budget!.max} requests exceeded`, {
+            retryAfterMs: admission.resetMs,
+          });
+        }
+      }),
     observe: (m, code, seconds, principal) => {
       observeGrpcCall(metrics, { grpc_service: NOTARY_SERVICE, grpc_method: m, grpc_code: code }, seconds);
       logCall(m, code, seconds, principal);
       const rule = methodRule(`/${NOTARY_SERVICE}/${m}`);
       if (rule === 'public' || !rule?.audit || REFUSED.has(code) || (rule.committed && code === 'OK')) return;
-      security.audit.record({ event: rule.audit, outcome: code === 'OK' ? 'success' : 'failure', principal: principal ?? null, details: { door: 'grpc', method: m, status: code } });
+      security.audit.record({
+        event: rule.audit,
+        outcome: code === 'OK' ? 'success' : 'failure',
+        principal: principal ?? null,
+        details: { door: 'grpc', method: m, status: code },
+      });
     },
   };
 }

@@ -36,13 +36,21 @@ export const ERROR_DOMAIN = 'notary.afdp.dev';
 
 /** Door-level failures that are not core errors: each with its status and detail. */
 export class DoorError extends Error {
-  constructor(readonly code: grpc.status, message: string, readonly details: Detail[] = []) {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+    readonly details: Detail[] = [],
+  ) {
     super(message);
     this.name = 'DoorError';
   }
 }
 
-export interface ErrorContext { logger: Logger; method: string; metadata?: grpc.Metadata }
+export interface ErrorContext {
+  logger: Logger;
+  method: string;
+  metadata?: grpc.Metadata;
+}
 
 /**
  * Any thrown value → google.rpc.Status with readable message and details: ErrorInfo (the core code,
@@ -54,7 +62,14 @@ export function toRpcStatus(err: unknown, ctx: ErrorContext): RpcStatusMsg {
   if (isAuthError(err)) {
     // auth failures have their own codes (kept out of ErrorCode); the message never holds the credential
     const code = err.code === 'unauthenticated' ? S.UNAUTHENTICATED : S.PERMISSION_DENIED;
-    return rpcStatus(code, err.message, [{ type: 'google.rpc.ErrorInfo', reason: (err.reason ?? err.code).toUpperCase(), domain: ERROR_DOMAIN, metadata: err.permission ? { permission: err.permission } : {} }]);
+    return rpcStatus(code, err.message, [
+      {
+        type: 'google.rpc.ErrorInfo',
+        reason: (err.reason ?? err.code).toUpperCase(),
+        domain: ERROR_DOMAIN,
+        metadata: err.permission ? { permission: err.permission } : {},
+      },
+    ]);
   }
   const e = isNotaryError(err) ? err : new NotaryError('internal', 'unexpected error', { cause: err });
   const code = GRPC_STATUS[e.code];

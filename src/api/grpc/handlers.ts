@@ -11,31 +11,55 @@ import { validateEvidence } from './validate.js';
 import { listWorkflows, workflowStatus } from './workflows.js';
 import type { EvidencePackageMsg } from './wire.js';
 
-interface SignReq { evidence_package?: EvidencePackageMsg; idempotency_key?: string; wait_anchored_ms?: number }
+interface SignReq {
+  evidence_package?: EvidencePackageMsg;
+  idempotency_key?: string;
+  wait_anchored_ms?: number;
+}
 
 export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
   const { notary } = door;
   return {
-    SignEvidence: unary<SignReq, unknown>(door, 'SignEvidence', (req, call) => signOne(notary, {
-      pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key,
-      waitAnchoredMs: req.wait_anchored_ms, remainingMs: remainingMs(call),
-    })),
+    SignEvidence: unary<SignReq, unknown>(door, 'SignEvidence', (req, call) =>
+      signOne(notary, {
+        pkg: req.evidence_package,
+        path: 'evidence_package',
+        idempotencyKey: req.idempotency_key,
+        waitAnchoredMs: req.wait_anchored_ms,
+        remainingMs: remainingMs(call),
+      }),
+    ),
 
     // a pending approval_sign workflow; approvers decide over REST (AFDP has no decision RPC)
     SignEvidenceWithApproval: unary<ApprovalReq, unknown>(door, 'SignEvidenceWithApproval', async (req) =>
-      requestApproval(notary, workflowsOf(door, 'SignEvidenceWithApproval'), req)),
+      requestApproval(notary, workflowsOf(door, 'SignEvidenceWithApproval'), req),
+    ),
 
-    SignEvidenceBatch: unary<{ evidence_packages?: EvidencePackageMsg[]; idempotency_key?: string }, unknown>(door, 'SignEvidenceBatch', async (req, call) => {
-      const pkgs = req.evidence_packages ?? [];
-      // the door's own bound first: the core's (NOTARY_MAX_BATCH_SIZE) may be lower, never skipped
-      if (pkgs.length === 0 || pkgs.length > MAX_BATCH_SIZE) {
-        throw new NotaryError('invalid_request', `evidence_packages: must hold 1 to ${MAX_BATCH_SIZE} packages, got ${pkgs.length}`, { field: 'evidence_packages' });
-      }
-      // once stored, the batch runs to the end even if this call is cancelled: it is a durable workflow
-      return signBatch(notary, workflowsOf(door, 'SignEvidenceBatch'), pkgs, { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata }, req.idempotency_key);
-    }),
+    SignEvidenceBatch: unary<{ evidence_packages?: EvidencePackageMsg[]; idempotency_key?: string }, unknown>(
+      door,
+      'SignEvidenceBatch',
+      async (req, call) => {
+        const pkgs = req.evidence_packages ?? [];
+        // the door's own bound first: the core's (NOTARY_MAX_BATCH_SIZE) may be lower, never skipped
+        if (pkgs.length === 0 || pkgs.length > MAX_BATCH_SIZE) {
+          throw new NotaryError('invalid_request', `evidence_packages: must hold 1 to ${MAX_BATCH_SIZE} packages, got ${pkgs.length}`, {
+            field: 'evidence_packages',
+          });
+        }
+        // once stored, the batch runs to the end even if this call is cancelled: it is a durable workflow
+        return signBatch(
+          notary,
+          workflowsOf(door, 'SignEvidenceBatch'),
+          pkgs,
+          { logger: door.logger, method: 'SignEvidenceBatch', metadata: call.metadata },
+          req.idempotency_key,
+        );
+      },
+    ),
 
-    GetWorkflowStatus: unary<{ workflow_id?: string }, unknown>(door, 'GetWorkflowStatus', async (req) => workflowStatus(notary, door.workflows, workflowId(req.workflow_id))),
+    GetWorkflowStatus: unary<{ workflow_id?: string }, unknown>(door, 'GetWorkflowStatus', async (req) =>
+      workflowStatus(notary, door.workflows, workflowId(req.workflow_id)),
+    ),
 
     ValidateEvidence: unary(door, 'ValidateEvidence', (req) => validateEvidence(notary, req as Parameters<typeof validateEvidence>[1])),
 
@@ -57,7 +81,12 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
         status: dependencies.every((d) => d.healthy) ? 'healthy' : 'unhealthy',
         version: door.version,
         uptime_seconds: String(Math.floor((Date.now() - door.startedAt) / 1000)),
-        dependencies: dependencies.map((d) => ({ name: d.name, healthy: d.healthy, response_time_ms: String(d.responseTimeMs), error: d.error ?? '' })),
+        dependencies: dependencies.map((d) => ({
+          name: d.name,
+          healthy: d.healthy,
+          response_time_ms: String(d.responseTimeMs),
+          error: d.error ?? '',
+        })),
       };
     }),
   };
@@ -65,6 +94,7 @@ export function notaryHandlers(door: Door): grpc.UntypedServiceImplementation {
 
 /** The REST door bounds ids the same way. */
 function workflowId(id: string | undefined): string {
-  if (!id || id.length > MAX_WORKFLOW_ID_LENGTH) throw new NotaryError('invalid_request', `workflow_id: must be 1 to ${MAX_WORKFLOW_ID_LENGTH} characters`, { field: 'workflow_id' });
+  if (!id || id.length > MAX_WORKFLOW_ID_LENGTH)
+    throw new NotaryError('invalid_request', `workflow_id: must be 1 to ${MAX_WORKFLOW_ID_LENGTH} characters`, { field: 'workflow_id' });
   return id;
 }

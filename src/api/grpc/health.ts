@@ -17,7 +17,11 @@ export class ReadinessHealth {
   private current: ServingStatus = 'NOT_SERVING';
   private stopped = false;
 
-  constructor(private readonly notary: Notary, private readonly logger: Logger, private readonly intervalMs = READINESS_INTERVAL_MS) {}
+  constructor(
+    private readonly notary: Notary,
+    private readonly logger: Logger,
+    private readonly intervalMs = READINESS_INTERVAL_MS,
+  ) {}
 
   /** Checks once (so the first probe gets a real answer), then keeps checking in the background. */
   async start(): Promise<void> {
@@ -27,10 +31,13 @@ export class ReadinessHealth {
   }
 
   async check(): Promise<void> {
-    const ok = await this.notary.ready().then(() => true, (err) => {
-      if (this.current === 'SERVING') this.logger.warn({ err }, 'grpc health: not serving');
-      return false;
-    });
+    const ok = await this.notary.ready().then(
+      () => true,
+      (err) => {
+        if (this.current === 'SERVING') this.logger.warn({ err }, 'grpc health: not serving');
+        return false;
+      },
+    );
     if (!this.stopped) this.set(ok ? 'SERVING' : 'NOT_SERVING');
   }
 

@@ -24,7 +24,12 @@ const notary = (method: string) => `/${NOTARY_SERVICE}/${method}`;
 export const METHOD_RULES: Readonly<Record<string, MethodRule | 'public'>> = {
   [notary('SignEvidence')]: { permission: 'evidence.create', audit: 'evidence.created', committed: true },
   [notary('SignEvidenceWithApproval')]: { permission: 'evidence.create', audit: 'evidence.approval_requested', committed: true },
-  [notary('SignEvidenceBatch')]: { permission: 'evidence.create', audit: 'evidence.batch_created', committed: true, maxItems: MAX_BATCH_SIZE },
+  [notary('SignEvidenceBatch')]: {
+    permission: 'evidence.create',
+    audit: 'evidence.batch_created',
+    committed: true,
+    maxItems: MAX_BATCH_SIZE,
+  },
   // each item's row commits with its notarization
   [notary('SignEvidenceStream')]: { permission: 'evidence.create' },
   [notary('GetWorkflowStatus')]: { permission: 'evidence.read', audit: 'evidence.read' },

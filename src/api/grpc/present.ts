@@ -33,7 +33,9 @@ export function toReceiptMsg(r: Receipt): NotarizationReceiptMsg {
     signed_at: isoToTimestamp(r.signed_at),
     anchoring: r.anchoring === 'anchored' ? 'ANCHORING_STATE_ANCHORED' : 'ANCHORING_STATE_PENDING',
     rekor_entry_uuid: r.rekor_entry_uuid ?? '',
-    inclusion_proof: p ? { log_index: String(p.logIndex), root_hash: p.rootHash, tree_size: String(p.treeSize), hashes: p.hashes, checkpoint: p.checkpoint } : undefined,
+    inclusion_proof: p
+      ? { log_index: String(p.logIndex), root_hash: p.rootHash, tree_size: String(p.treeSize), hashes: p.hashes, checkpoint: p.checkpoint }
+      : undefined,
     signed_entry_timestamp: r.signed_entry_timestamp ?? '',
     rekor_entry_body: r.rekor_entry_body ?? '',
     bundle_json: r.bundle ? JSON.stringify(r.bundle) : '',
@@ -67,10 +69,16 @@ export function fromReceiptMsg(m: NotarizationReceiptMsg, path = 'receipt'): Rec
     // 0 is proto3's unset: pending, or a Rekor v2 entry (no integrated time)
     integrated_time: pending ? null : int(m.integrated_time, `${path}.integrated_time`) || null,
     log_index: pending ? null : int(m.log_index, `${path}.log_index`),
-    inclusion_proof: pending || !p ? null : {
-      logIndex: int(p.log_index, `${path}.inclusion_proof.log_index`), rootHash: p.root_hash ?? '',
-      treeSize: int(p.tree_size, `${path}.inclusion_proof.tree_size`), hashes: p.hashes ?? [], checkpoint: p.checkpoint ?? '',
-    },
+    inclusion_proof:
+      pending || !p
+        ? null
+        : {
+            logIndex: int(p.log_index, `${path}.inclusion_proof.log_index`),
+            rootHash: p.root_hash ?? '',
+            treeSize: int(p.tree_size, `${path}.inclusion_proof.tree_size`),
+            hashes: p.hashes ?? [],
+            checkpoint: p.checkpoint ?? '',
+          },
     signed_entry_timestamp: orNull(m.signed_entry_timestamp),
     rekor_entry_body: orNull(m.rekor_entry_body),
     rfc3161_timestamp: m.rfc3161_timestamp || null,

@@ -58,11 +58,20 @@ export function buildGrpcServer(opts: GrpcServerOptions): GrpcServerHandle {
     'grpc.max_send_message_length': maxMessageBytes,
   });
   const door: Door = {
-    notary, logger, startedAt: Date.now(), version: opts.version ?? packageVersion(),
-    authorize: opts.authorize, workflows: opts.workflows, observe: opts.observe, admit: opts.admit,
+    notary,
+    logger,
+    startedAt: Date.now(),
+    version: opts.version ?? packageVersion(),
+    authorize: opts.authorize,
+    workflows: opts.workflows,
+    observe: opts.observe,
+    admit: opts.admit,
   };
   const streams: StreamRegistry = new Set();
-  server.addService(strictServiceDefinition(notaryServiceDefinition()), { ...notaryHandlers(door), SignEvidenceStream: signEvidenceStream(door, streams) });
+  server.addService(strictServiceDefinition(notaryServiceDefinition()), {
+    ...notaryHandlers(door),
+    SignEvidenceStream: signEvidenceStream(door, streams),
+  });
   const health = new ReadinessHealth(notary, logger, opts.readinessIntervalMs);
   health.service.addToServer(server);
   // reflection describes what is served: the notary and the health service (grpcurl list shows both)
@@ -73,23 +82,30 @@ export function buildGrpcServer(opts: GrpcServerOptions): GrpcServerHandle {
   let closing: Promise<void> | undefined;
   return {
     server,
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     async listen({ host = '0.0.0.0', port: wanted }) {
       if (listening || closing) throw new Error('the gRPC server listens once');
       listening = true;
       const address = host.includes(':') ? `[${host}]:${wanted}` : `${host}:${wanted}`;
       const credentials = opts.credentials ?? grpc.ServerCredentials.createInsecure();
-      port = await new Promise<number>((resolve, reject) => server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+      port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))),
+      );
       await health.start();
       logger.info({ port, tls: opts.credentials ? 'configured' : 'none', maxMessageBytes }, 'grpc server listening');
       return port;
     },
-    close: (graceMs = 10_000) => (closing ??= listening ? shutdown(server, health, streams, graceMs) : Promise.resolve(server.forceShutdown())),
+    close: (graceMs = 10_000) =>
+      (closing ??= listening ? shutdown(server, health, streams, graceMs) : Promise.resolve(server.forceShutdown())),
   };
 }
 
 /** Build and listen at once: for embedders and tests of the bare door (no auth, no audit). */
-export async function startGrpcServer(opts: GrpcServerOptions & { host?: string; port: number }): Promise<GrpcServerHandle & { port: number }> {
+export async function startGrpcServer(
+  opts: GrpcServerOptions & { host?: string; port: number },
+): Promise<GrpcServerHandle & { port: number }> {
   const handle = buildGrpcServer(opts);
   await handle.listen(opts);
   return handle as GrpcServerHandle & { port: number };
@@ -101,7 +117,9 @@ async function shutdown(server: grpc.Server, health: ReadinessHealth, streams: S
   const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   for (const s of [...streams]) s.drain();
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), graceMs); });
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), graceMs);
+  });
   if ((await Promise.race([drained, expired])) === 'expired') server.forceShutdown();
   clearTimeout(timer);
 }

@@ -8,7 +8,6 @@ import { toRawPackage } from './evidence.js';
 import { toReceiptMsg, workflowStatusName } from './present.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
-
 export interface SignInput {
   pkg: EvidencePackageMsg | undefined;
   path: string;
@@ -23,7 +22,8 @@ export interface SignInput {
 }
 
 /** proto3's "" is unset; anything else must be a key REST would accept too. */
-export const idempotencyKeyOf = (value: string | undefined): string | undefined => checkIdempotencyKey(value || undefined, 'idempotency_key');
+export const idempotencyKeyOf = (value: string | undefined): string | undefined =>
+  checkIdempotencyKey(value || undefined, 'idempotency_key');
 
 /** REST bounds the body; here a message may hold a batch, so each package's canonical bytes are bounded (by the core, as it canonicalizes). */
 export const sizeBound = (notary: Notary) => ({ maxCanonicalBytes: notary.limits.maxBodyBytes });

@@ -34,7 +34,11 @@ export function rpcStatus(code: number, message: string, details: Detail[]): Rpc
 
 export const encodeRpcStatus = (s: RpcStatusMsg): Buffer => Buffer.from(Status.encode(Status.fromObject(s)).finish());
 
-export interface DecodedStatus { code: number; message: string; details: ({ type: string } & Record<string, unknown>)[] }
+export interface DecodedStatus {
+  code: number;
+  message: string;
+  details: ({ type: string } & Record<string, unknown>)[];
+}
 
 /** For clients: the `grpc-status-details-bin` trailer (or a result's `error`) with details unpacked. */
 export function decodeRpcStatus(bytes: Uint8Array | RpcStatusMsg): DecodedStatus {

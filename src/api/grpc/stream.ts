@@ -5,8 +5,16 @@ import { signItem } from './sign.js';
 import { refusalOf } from './strict-wire.js';
 import type { EvidencePackageMsg, SignEvidenceResponseMsg } from './wire.js';
 
-interface StreamReq { evidence_package?: EvidencePackageMsg; request_id?: string; idempotency_key?: string }
-interface StreamRes { sequence: string; request_id: string; result: SignEvidenceResponseMsg }
+interface StreamReq {
+  evidence_package?: EvidencePackageMsg;
+  request_id?: string;
+  idempotency_key?: string;
+}
+interface StreamRes {
+  sequence: string;
+  request_id: string;
+  result: SignEvidenceResponseMsg;
+}
 
 /** Items of one stream in the core at once. Beyond it the stream stops reading (see below). */
 export const STREAM_WINDOW = 32;
@@ -25,7 +33,12 @@ export function signEvidenceStream(door: Door, live: StreamRegistry): grpc.handl
     const ctx = { logger: door.logger, method: 'SignEvidenceStream', metadata: call.metadata };
     // nothing is read (no 'data' listener yet) until the caller is authorized
     const authorized = door.authorize ? door.authorize(methodPath('SignEvidenceStream'), call.metadata, call) : Promise.resolve();
-    authorized.then((principal) => serveStream(door, live, call, principal), (err) => { if (!call.cancelled) call.emit('error', toServiceError(err, ctx)); });
+    authorized.then(
+      (principal) => serveStream(door, live, call, principal),
+      (err) => {
+        if (!call.cancelled) call.emit('error', toServiceError(err, ctx));
+      },
+    );
   };
 }
 
@@ -49,39 +62,74 @@ function serveStream(door: Door, live: StreamRegistry, call: grpc.ServerDuplexSt
   };
   const settle = () => {
     if (inFlight > 0) return;
-    if (draining) finish({ code: grpc.status.UNAVAILABLE, details: 'notary is shutting down; items without a response were not processed: resend them' });
+    if (draining)
+      finish({
+        code: grpc.status.UNAVAILABLE,
+        details: 'notary is shutting down; items without a response were not processed: resend them',
+      });
     else if (inputEnded) finish();
   };
   const maybeResume = () => {
     if (!draining && !writeBlocked && inFlight < STREAM_WINDOW) call.resume();
   };
-  const handle = { drain: () => { draining = true; call.pause(); settle(); } };
+  const handle = {
+    drain: () => {
+      draining = true;
+      call.pause();
+      settle();
+    },
+  };
   live.add(handle);
 
   call.on('data', (req: StreamReq) => {
     const seq = sequence++;
     if (++inFlight >= STREAM_WINDOW) call.pause();
-    const input = { pkg: req.evidence_package, path: 'evidence_package', idempotencyKey: req.idempotency_key, remainingMs: remainingMs(call), refused: refusalOf(req), method: 'SignEvidenceStream' };
+    const input = {
+      pkg: req.evidence_package,
+      path: 'evidence_package',
+      idempotencyKey: req.idempotency_key,
+      remainingMs: remainingMs(call),
+      refused: refusalOf(req),
+      method: 'SignEvidenceStream',
+    };
     // items arrive in the stream's event callbacks, outside the authorize() context: re-enter it per item;
     // each item spends the caller's budget like a unary call (past it: this item fails, RESOURCE_EXHAUSTED)
-    const admitted = door.admit ? door.admit(methodPath('SignEvidenceStream'), principal, call).then(() => undefined, (err: unknown) => err) : Promise.resolve(undefined);
-    void admitted.then((refusal) => (refusal === undefined
-      ? asPrincipal(principal, () => signItem(door.notary, input, ctx))
-      : { workflow_id: '', status: 'WORKFLOW_STATUS_FAILED', error: toRpcStatus(refusal, ctx) })).then((result) => {
-      inFlight--;
-      if (finished || call.cancelled) return;
-      const ok = call.write({ sequence: String(seq), request_id: req.request_id ?? '', result });
-      if (!ok && !writeBlocked) {
-        writeBlocked = true;
-        call.pause();
-        call.once('drain', () => { writeBlocked = false; maybeResume(); });
-      }
-      maybeResume();
-      settle();
-    });
+    const admitted = door.admit
+      ? door.admit(methodPath('SignEvidenceStream'), principal, call).then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+      : Promise.resolve(undefined);
+    void admitted
+      .then((refusal) =>
+        refusal === undefined
+          ? asPrincipal(principal, () => signItem(door.notary, input, ctx))
+          : { workflow_id: '', status: 'WORKFLOW_STATUS_FAILED', error: toRpcStatus(refusal, ctx) },
+      )
+      .then((result) => {
+        inFlight--;
+        if (finished || call.cancelled) return;
+        const ok = call.write({ sequence: String(seq), request_id: req.request_id ?? '', result });
+        if (!ok && !writeBlocked) {
+          writeBlocked = true;
+          call.pause();
+          call.once('drain', () => {
+            writeBlocked = false;
+            maybeResume();
+          });
+        }
+        maybeResume();
+        settle();
+      });
   });
-  call.on('end', () => { inputEnded = true; settle(); });
+  call.on('end', () => {
+    inputEnded = true;
+    settle();
+  });
   // deadline passed or client gone: grpc-js has ended the call; items in the core complete unseen
-  call.on('cancelled', () => { finished = true; live.delete(handle); });
+  call.on('cancelled', () => {
+    finished = true;
+    live.delete(handle);
+  });
   call.on('error', (err) => door.logger.debug({ err }, 'stream error'));
 }

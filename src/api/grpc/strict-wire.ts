@@ -17,7 +17,9 @@ type ProtoType = protobuf.Type;
 type ProtoReader = protobuf.Reader;
 
 const REFUSED = Symbol('refused request');
-interface Refused { [REFUSED]: NotaryError }
+interface Refused {
+  [REFUSED]: NotaryError;
+}
 
 /** The refusal a strict deserializer left in place of a request, if any. */
 export const refusalOf = (request: unknown): NotaryError | undefined =>
@@ -82,7 +84,9 @@ const LIST = '.google.protobuf.ListValue';
 function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth: number): void {
   // the same count and bound as protobufjs's decoder (Reader.recursionLimit, protoc's 100)
   if (depth > Reader.recursionLimit) {
-    throw new NotaryError('payload_too_large', `${path || 'request'}: messages nest deeper than ${Reader.recursionLimit} levels`, { field: path || undefined });
+    throw new NotaryError('payload_too_large', `${path || 'request'}: messages nest deeper than ${Reader.recursionLimit} levels`, {
+      field: path || undefined,
+    });
   }
   const counts = new Map<number, number>();
   const keys = new Map<number, Set<string>>();
@@ -90,7 +94,10 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
     const tag = r.uint32();
     const wireType = tag & 7;
     const field = type.fieldsById[tag >>> 3];
-    if (!field || wireType !== 2) { r.skipType(wireType, depth); continue; }
+    if (!field || wireType !== 2) {
+      r.skipType(wireType, depth);
+      continue;
+    }
     const index = counts.get(field.id) ?? 0;
     counts.set(field.id, index + 1);
     const name = childPath(type, field, path, index);
@@ -107,8 +114,7 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
         throw new NotaryError('invalid_request', `${at}: duplicate map key: each key may appear once`, { field: at });
       }
       if (key !== undefined) seen.add(key);
-    }
-    else if (field.type === 'string') checkUtf8(r, stop, name);
+    } else if (field.type === 'string') checkUtf8(r, stop, name);
     else if (field.resolvedType instanceof Type) walk(r, stop, field.resolvedType, name, depth + 1);
     r.pos = stop;
   }
@@ -125,7 +131,14 @@ function childPath(type: ProtoType, field: protobuf.Field, path: string, index: 
 const isStruct = (type: protobuf.NamespaceBase | null) => type instanceof Type && type.fullName === STRUCT;
 
 /** One map entry; returns its key (string keys only). */
-function walkMapEntry(r: ProtoReader, stop: number, field: protobuf.Field, parent: string, name: string, depth: number): string | undefined {
+function walkMapEntry(
+  r: ProtoReader,
+  stop: number,
+  field: protobuf.Field,
+  parent: string,
+  name: string,
+  depth: number,
+): string | undefined {
   // an entry without a key has the default key "" (as protobufjs decodes it)
   let key: string | undefined = field instanceof protobuf.MapField && field.keyType === 'string' ? '' : undefined;
   while (r.pos < stop) {
@@ -153,6 +166,10 @@ function walkMapEntry(r: ProtoReader, stop: number, field: protobuf.Field, paren
 function checkUtf8(r: ProtoReader, stop: number, field: string): void {
   if (stop > r.len) throw new RangeError('length beyond the message');
   if (!isUtf8(r.buf.subarray(r.pos, stop))) {
-    throw new NotaryError('invalid_request', `${field}: not valid UTF-8 (invalid, overlong or surrogate byte sequences are refused, never replaced)`, { field });
+    throw new NotaryError(
+      'invalid_request',
+      `${field}: not valid UTF-8 (invalid, overlong or surrogate byte sequences are refused, never replaced)`,
+      { field },
+    );
   }
 }

@@ -16,7 +16,10 @@ export function structToJson(s: StructMsg, path: string, maxDepth: number, depth
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(s.fields ?? {})) {
     // assigning it would set the object's prototype: the key would vanish from what is signed
-    if (key === '__proto__') throw new NotaryError('invalid_request', `${path}: the member name "__proto__" is refused (prototype pollution)`, { field: `${path}.__proto__` });
+    if (key === '__proto__')
+      throw new NotaryError('invalid_request', `${path}: the member name "__proto__" is refused (prototype pollution)`, {
+        field: `${path}.__proto__`,
+      });
     out[key] = valueToJson(value, `${path}.${key}`, maxDepth, depth);
   }
   return out;
@@ -27,12 +30,18 @@ const KINDS = ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'structVa
 function valueToJson(v: ValueMsg, path: string, maxDepth: number, depth: number): Json {
   // decoded messages name the member in `kind` (oneofs: true); hand-built ones just set it
   switch (v.kind ?? KINDS.find((k) => v[k] !== undefined)) {
-    case 'nullValue': return null;
-    case 'numberValue': return v.numberValue ?? 0;
-    case 'stringValue': return v.stringValue ?? '';
-    case 'boolValue': return v.boolValue ?? false;
-    case 'structValue': return structToJson(v.structValue ?? {}, path, maxDepth, depth + 1);
-    case 'listValue': return listToJson(v.listValue ?? {}, path, maxDepth, depth + 1);
+    case 'nullValue':
+      return null;
+    case 'numberValue':
+      return v.numberValue ?? 0;
+    case 'stringValue':
+      return v.stringValue ?? '';
+    case 'boolValue':
+      return v.boolValue ?? false;
+    case 'structValue':
+      return structToJson(v.structValue ?? {}, path, maxDepth, depth + 1);
+    case 'listValue':
+      return listToJson(v.listValue ?? {}, path, maxDepth, depth + 1);
     default:
       throw new NotaryError('invalid_request', `${path}: google.protobuf.Value has no kind set`, { field: path });
   }
@@ -47,7 +56,8 @@ function listToJson(l: ListValueMsg, path: string, maxDepth: number, depth: numb
 export function jsonToStruct(obj: Record<string, unknown>): StructMsg {
   const fields: Record<string, ValueMsg> = {};
   // defined, not assigned: a "__proto__" key must travel as a key (the server then refuses it)
-  for (const [k, v] of Object.entries(obj)) Object.defineProperty(fields, k, { value: jsonToValue(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(obj))
+    Object.defineProperty(fields, k, { value: jsonToValue(v), enumerable: true, writable: true, configurable: true });
   return { fields };
 }
 
@@ -57,8 +67,10 @@ export function jsonToValue(v: unknown): ValueMsg {
     case 'number':
       if (!Number.isFinite(v)) throw new TypeError(`${v} has no JSON representation`);
       return { numberValue: v };
-    case 'string': return { stringValue: v };
-    case 'boolean': return { boolValue: v };
+    case 'string':
+      return { stringValue: v };
+    case 'boolean':
+      return { boolValue: v };
     case 'object':
       return Array.isArray(v) ? { listValue: { values: v.map(jsonToValue) } } : { structValue: jsonToStruct(v as Record<string, unknown>) };
     default:
@@ -85,9 +97,12 @@ export function timestampToRfc3339(ts: TimestampMsg, path: string): string {
     throw new NotaryError('validation_failed', `${path}: nanos must be 0 to 999999999`, { field: path });
   }
   const whole = new Date(seconds * 1000).toISOString().slice(0, 19);
-  const frac = nanos % 1_000_000 === 0 ? String(nanos / 1_000_000).padStart(3, '0')
-    : nanos % 1000 === 0 ? String(nanos / 1000).padStart(6, '0')
-    : String(nanos).padStart(9, '0');
+  const frac =
+    nanos % 1_000_000 === 0
+      ? String(nanos / 1_000_000).padStart(3, '0')
+      : nanos % 1000 === 0
+        ? String(nanos / 1000).padStart(6, '0')
+        : String(nanos).padStart(9, '0');
   return `${whole}.${frac}Z`;
 }
 
@@ -102,5 +117,4 @@ export function rfc3339ToTimestamp(text: string): TimestampMsg {
 }
 
 /** Core ISO strings (workflow and receipt times) → Timestamp; null stays unset. */
-export const isoToTimestamp = (iso: string | null | undefined): TimestampMsg | undefined =>
-  iso ? rfc3339ToTimestamp(iso) : undefined;
+export const isoToTimestamp = (iso: string | null | undefined): TimestampMsg | undefined => (iso ? rfc3339ToTimestamp(iso) : undefined);

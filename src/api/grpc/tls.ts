@@ -33,7 +33,10 @@ export function grpcServerCredentials(tls: TlsConfig | undefined): grpc.ServerCr
  * accepts any), so it is checked here: issued and signed directly by the configured CA, and valid
  * now. Intermediate CAs are not supported on this door; use NOTARY_TLS_CLIENT_AUTH=required for them.
  */
-export function grpcPeerCertificate(call: { getAuthContext?(): { sslPeerCertificate?: { raw?: Buffer; subject?: unknown } } | null }, tls: TlsConfig | undefined): PeerCertificate | undefined {
+export function grpcPeerCertificate(
+  call: { getAuthContext?(): { sslPeerCertificate?: { raw?: Buffer; subject?: unknown } } | null },
+  tls: TlsConfig | undefined,
+): PeerCertificate | undefined {
   const cert = call.getAuthContext?.()?.sslPeerCertificate;
   if (!cert?.raw || !tls?.caPem || tls.clientAuth === 'none') return undefined;
   const subject = cert.subject as PeerCertificate['subject'];

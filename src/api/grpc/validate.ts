@@ -4,7 +4,11 @@ import { toRawPackage } from './evidence.js';
 import { fromReceiptMsg, toValidationMsg } from './present.js';
 import type { EvidencePackageMsg, NotarizationReceiptMsg } from './wire.js';
 
-export interface ValidateRequest { evidence_package?: EvidencePackageMsg; signature?: string; receipt?: NotarizationReceiptMsg }
+export interface ValidateRequest {
+  evidence_package?: EvidencePackageMsg;
+  signature?: string;
+  receipt?: NotarizationReceiptMsg;
+}
 
 /**
  * With a receipt: the core's offline check, as REST does it. With only AFDP's `signature`: the

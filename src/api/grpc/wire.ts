@@ -4,7 +4,10 @@
  */
 export type Int64 = string | number;
 
-export interface TimestampMsg { seconds?: Int64; nanos?: number }
+export interface TimestampMsg {
+  seconds?: Int64;
+  nanos?: number;
+}
 
 /**
  * protobufjs bundles google/protobuf/*.proto with camelCase field names, whatever keepCase says:
@@ -19,11 +22,23 @@ export interface ValueMsg {
   structValue?: StructMsg;
   listValue?: ListValueMsg;
 }
-export interface StructMsg { fields?: Record<string, ValueMsg> }
-export interface ListValueMsg { values?: ValueMsg[] }
+export interface StructMsg {
+  fields?: Record<string, ValueMsg>;
+}
+export interface ListValueMsg {
+  values?: ValueMsg[];
+}
 
-export interface ActorMsg { actor_type?: string; id?: string; auth_provider?: string }
-export interface ArtifactMsg { name?: string; uri?: string; hash_sha256?: string }
+export interface ActorMsg {
+  actor_type?: string;
+  id?: string;
+  auth_provider?: string;
+}
+export interface ArtifactMsg {
+  name?: string;
+  uri?: string;
+  hash_sha256?: string;
+}
 
 export interface EvidencePackageMsg {
   spec_version?: string;
@@ -37,7 +52,13 @@ export interface EvidencePackageMsg {
 
 export type AnchoringStateName = 'ANCHORING_STATE_UNSPECIFIED' | 'ANCHORING_STATE_ANCHORED' | 'ANCHORING_STATE_PENDING';
 
-export interface InclusionProofMsg { log_index?: Int64; root_hash?: string; tree_size?: Int64; hashes?: string[]; checkpoint?: string }
+export interface InclusionProofMsg {
+  log_index?: Int64;
+  root_hash?: string;
+  tree_size?: Int64;
+  hashes?: string[];
+  checkpoint?: string;
+}
 
 export interface NotarizationReceiptMsg {
   evidence_package_hash?: string;
@@ -63,7 +84,11 @@ export interface NotarizationReceiptMsg {
 }
 
 /** google.rpc.Status as a message field (SignEvidenceResponse.error). */
-export interface RpcStatusMsg { code: number; message: string; details: { type_url: string; value: Uint8Array }[] }
+export interface RpcStatusMsg {
+  code: number;
+  message: string;
+  details: { type_url: string; value: Uint8Array }[];
+}
 
 export interface SignEvidenceResponseMsg {
   workflow_id: string;

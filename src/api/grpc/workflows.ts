@@ -16,9 +16,17 @@ export async function workflowStatus(notary: Notary, workflows: WorkflowService 
   const w: WorkflowView = row.type === 'approval_sign' && workflows ? await workflows.describe(id) : row;
   const t = toWorkflowTimes(w);
   return {
-    workflow_id: w.id, status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
-    error_message: w.error_message ?? '', workflow_type: WORKFLOW_TYPE_NAMES[w.type], evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
-    approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg), quorum: w.quorum ?? 0, expires_at: isoToTimestamp(w.expires_at),
+    workflow_id: w.id,
+    status: workflowStatusName(w.status),
+    created_at: t.created_at,
+    completed_at: t.completed_at,
+    error_message: w.error_message ?? '',
+    workflow_type: WORKFLOW_TYPE_NAMES[w.type],
+    evidence_package_hash: w.evidence_package_hash ?? '',
+    updated_at: t.updated_at,
+    approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg),
+    quorum: w.quorum ?? 0,
+    expires_at: isoToTimestamp(w.expires_at),
   };
 }
 
@@ -33,7 +41,8 @@ export interface ListRequest {
 /** Same bounds as REST's GET /api/v1/workflows: 1-100 per page, default 20. With workflows, approval rows carry their statuses. */
 export async function listWorkflows(notary: Notary, workflows: WorkflowService | undefined, req: ListRequest) {
   const pageSize = req.page_size || 20;
-  if (pageSize < 1 || pageSize > 100) throw new NotaryError('invalid_request', 'page_size: must be 0 (default 20) to 100', { field: 'page_size' });
+  if (pageSize < 1 || pageSize > 100)
+    throw new NotaryError('invalid_request', 'page_size: must be 0 (default 20) to 100', { field: 'page_size' });
   const query: WorkflowQuery = {
     pageSize,
     pageToken: req.page_token || undefined,
@@ -46,8 +55,15 @@ export async function listWorkflows(notary: Notary, workflows: WorkflowService |
     workflows: page.items.map((w: WorkflowView & WorkflowSummary) => {
       const t = toWorkflowTimes(w);
       return {
-        workflow_id: w.id, workflow_type: WORKFLOW_TYPE_NAMES[w.type], status: workflowStatusName(w.status), created_at: t.created_at, completed_at: t.completed_at,
-        event_type: w.event_type ?? '', actor_id: w.actor_id ?? '', evidence_package_hash: w.evidence_package_hash ?? '', updated_at: t.updated_at,
+        workflow_id: w.id,
+        workflow_type: WORKFLOW_TYPE_NAMES[w.type],
+        status: workflowStatusName(w.status),
+        created_at: t.created_at,
+        completed_at: t.completed_at,
+        event_type: w.event_type ?? '',
+        actor_id: w.actor_id ?? '',
+        evidence_package_hash: w.evidence_package_hash ?? '',
+        updated_at: t.updated_at,
         approval_statuses: (w.approval_statuses ?? []).map(toApprovalStatusMsg),
       };
     }),

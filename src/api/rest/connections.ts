@@ -32,17 +32,27 @@ export function applyHttpLimits(app: FastifyInstance, limits: HttpLimits): void 
  */
 function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, detail] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    ? [408, 'request_timeout', 'the request did not arrive in time']
-    : err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers_too_large', 'the request line and headers exceed the size this server reads']
-      : [400, 'invalid_request', `malformed HTTP request (${err.code ?? 'parse error'})`];
+  const [status, code, detail] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request line and headers exceed the size this server reads']
+        : [400, 'invalid_request', `malformed HTTP request (${err.code ?? 'parse error'})`];
   const headerSent = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent ?? false;
   if (socket.writable && !headerSent) {
     const requestId = randomUUID();
-    const body = JSON.stringify({ type: `https://afdp.dev/problems/${code}`, title: STATUS_CODES[status], status, detail, code, request_id: requestId });
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`
-      + `x-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      type: `https://afdp.dev/problems/${code}`,
+      title: STATUS_CODES[status],
+      status,
+      detail,
+      code,
+      request_id: requestId,
+    });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroySoon();
 }
@@ -50,6 +60,7 @@ function clientErrorHandler(err: NodeJS.ErrnoException & { code?: string }, sock
 /** Fastify's own refusals before routing: a path parameter over maxParamLength (414), a bad URL encoding (400). */
 function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   reply.header('x-request-id', request.id);
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, request, 414, 'uri_too_long', 'a path parameter is longer than this server reads');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    void sendProblem(reply, request, 414, 'uri_too_long', 'a path parameter is longer than this server reads');
   else void sendProblem(reply, request, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'invalid_request', err.message);
 }

@@ -7,8 +7,10 @@ export const workflowIdempotencySchema = {
     type: 'object',
     properties: {
       'idempotency-key': {
-        type: 'string', description: 'The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; '
-          + 'the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key.',
+        type: 'string',
+        description:
+          'The same key and request give the workflow the first request created (Idempotent-Replayed: true), never a second one; ' +
+          'the same key with another request is 422. 1-255 printable ASCII characters; shared with the gRPC idempotency_key.',
       },
     },
   },
@@ -22,7 +24,11 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 
 /** What a route hands the core for the audit row it commits with its work. */
 export const auditContext = (request: FastifyRequest): Record<string, unknown> => ({
-  door: 'rest', method: request.method, route: request.routeOptions.url ?? null, request_id: String(request.id), ip: request.ip,
+  door: 'rest',
+  method: request.method,
+  route: request.routeOptions.url ?? null,
+  request_id: String(request.id),
+  ip: request.ip,
 });
 
 /**

@@ -21,9 +21,22 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 410: 'Gone', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large',
-  414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  410: 'Gone',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /**
@@ -56,7 +69,9 @@ export function problemMediaType(request: FastifyRequest): string {
   const accept = request.headers.accept;
   if (!accept) return PROBLEM_JSON;
   const negotiator = new Negotiator({ headers: { accept } });
-  return negotiator.mediaTypes([PROBLEM_JSON]).length === 0 && negotiator.mediaTypes(['application/json']).length > 0 ? 'application/json' : PROBLEM_JSON;
+  return negotiator.mediaTypes([PROBLEM_JSON]).length === 0 && negotiator.mediaTypes(['application/json']).length > 0
+    ? 'application/json'
+    : PROBLEM_JSON;
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, field?: string) {
@@ -113,5 +128,7 @@ export function registerErrorHandling(app: FastifyInstance, maxDrainBytes: numbe
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, request, 500, 'internal', err.message);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
 }

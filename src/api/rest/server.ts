@@ -52,9 +52,11 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   // the https option switches fastify to node's https server; its types then differ only in the raw server class
   const http = options.http ?? DEFAULT_HTTP_LIMITS;
   const { connectionsCheckingInterval, ...serverOptions } = httpServerOptions(http);
-  const tls = (options.https
-    ? { https: { ...options.https, minVersion: 'TLSv1.3', connectionsCheckingInterval } }
-    : { http: { connectionsCheckingInterval } }) as object;
+  const tls = (
+    options.https
+      ? { https: { ...options.https, minVersion: 'TLSv1.3', connectionsCheckingInterval } }
+      : { http: { connectionsCheckingInterval } }
+  ) as object;
   const app = Fastify({
     ...tls,
     ...serverOptions,
@@ -81,7 +83,9 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
   // While draining, each answered request also closes its keep-alive socket: otherwise sockets of
   // requests that finish after close() began stay open until the keep-alive timeout.
   let draining = false;
-  app.addHook('preClose', async () => { draining = true; });
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });

@@ -13,10 +13,14 @@ export function registerTracing(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     const parent = propagation.extract(context.active(), request.headers);
     const route = request.routeOptions.url ?? 'unmatched';
-    const span = tracer.startSpan(`${request.method} ${route}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': request.method, 'http.route': route, 'afdp.request_id': String(request.id) },
-    }, parent);
+    const span = tracer.startSpan(
+      `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'http.route': route, 'afdp.request_id': String(request.id) },
+      },
+      parent,
+    );
     spans.set(request, span);
     const carrier: Record<string, string> = {};
     propagation.inject(trace.setSpan(parent, span), carrier);

@@ -36,6 +36,10 @@ export function buildRouteValidator(): AjvCompiler.BuildCompilerFromPool {
     };
     const body = factory(externalSchemas, { ...options, customOptions: { ...options?.customOptions, ...BODY }, onCreate } as never);
     const text = factory(externalSchemas, { ...options, customOptions: { ...options?.customOptions, ...TEXT }, onCreate } as never);
-    return (definition) => (definition.httpPart === 'body' ? body : text)({ ...definition, schema: forRouteValidation(definition.schema) as typeof definition.schema });
+    return (definition) =>
+      (definition.httpPart === 'body' ? body : text)({
+        ...definition,
+        schema: forRouteValidation(definition.schema) as typeof definition.schema,
+      });
   };
 }

@@ -15,7 +15,7 @@ export const presentWorkflow = (w: Workflow) => ({
 });
 
 const approvalPart = (v: WorkflowView) =>
-  (v.approval_statuses ? { approval_statuses: v.approval_statuses, quorum: v.quorum, expires_at: v.expires_at } : {});
+  v.approval_statuses ? { approval_statuses: v.approval_statuses, quorum: v.quorum, expires_at: v.expires_at } : {};
 
 /** GET …/status and the approval routes: the workflow plus what its type adds (absent fields stay absent). */
 export function presentView(v: WorkflowView) {
@@ -30,7 +30,10 @@ export function presentView(v: WorkflowView) {
 
 /** A row of the listing: AFDP's WorkflowSummary names the package's event type and actor (empty for a batch). */
 export const presentSummary = (w: WorkflowView & WorkflowSummary) => ({
-  ...presentWorkflow(w), event_type: w.event_type ?? '', actor_id: w.actor_id ?? '', ...approvalPart(w),
+  ...presentWorkflow(w),
+  event_type: w.event_type ?? '',
+  actor_id: w.actor_id ?? '',
+  ...approvalPart(w),
 });
 
 /** An item as AFDP's SignEvidenceResponse: workflow_id a string, status `completed` once signed. */
@@ -43,7 +46,13 @@ const presentBatchItem = (r: BatchItemResult) => ({
   error: r.error,
 });
 
-const presentBatchSummary = (b: BatchSummary) => ({ total: b.total, succeeded: b.succeeded, failed: b.failed, pending: b.pending, results: b.results.map(presentBatchItem) });
+const presentBatchSummary = (b: BatchSummary) => ({
+  total: b.total,
+  succeeded: b.succeeded,
+  failed: b.failed,
+  pending: b.pending,
+  results: b.results.map(presentBatchItem),
+});
 
 /** POST …/sign/batch: AFDP's BatchSignResponse first, then the batch workflow and its counts. */
 export function presentBatch(v: WorkflowView) {

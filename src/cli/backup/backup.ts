@@ -31,13 +31,22 @@ Exit status: 0 written, 2 usage, configuration or database error.`;
 export async function runBackup(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let values;
   try {
-    values = parseArgs({ args: argv, options: { out: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } }).values;
+    values = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    }).values;
   } catch (err) {
     io.err(`afdp-notary backup: ${(err as Error).message}\n\n${BACKUP_HELP}`);
     return 2;
   }
-  if (values.help) { io.out(BACKUP_HELP); return 0; }
-  if (!values.out) { io.err(`afdp-notary backup: missing --out\n\n${BACKUP_HELP}`); return 2; }
+  if (values.help) {
+    io.out(BACKUP_HELP);
+    return 0;
+  }
+  if (!values.out) {
+    io.err(`afdp-notary backup: missing --out\n\n${BACKUP_HELP}`);
+    return 2;
+  }
   const out = resolve(values.out);
   const tar = out.endsWith('.tar');
   const dir = tar ? `${out}.partial` : out;
@@ -45,11 +54,17 @@ export async function runBackup(argv: string[], io: Io, env: Record<string, stri
   let created = false;
   try {
     const config = loadConfig(env);
-    if (tar ? existsSync(out) || existsSync(dir) : !(await isEmptyOrAbsent(dir))) throw new BackupError(`${tar ? out : dir} already exists: back up into a new path`);
+    if (tar ? existsSync(out) || existsSync(dir) : !(await isEmptyOrAbsent(dir)))
+      throw new BackupError(`${tar ? out : dir} already exists: back up into a new path`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     created = true;
     database = await openDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrationsDir: MIGRATIONS_DIR, poolSize: 1, role: 'afdp-notary backup', mode: 'client',
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrationsDir: MIGRATIONS_DIR,
+      poolSize: 1,
+      role: 'afdp-notary backup',
+      mode: 'client',
     });
     const dump = await dumpDatabase(database.db, dir);
     if (dump.checkpoint) await writeFile(join(dir, 'checkpoint.txt'), dump.checkpoint.note, { mode: 0o600 });
@@ -59,18 +74,26 @@ export async function runBackup(argv: string[], io: Io, env: Record<string, stri
     // with Vault signing the folder still holds the evidence KEKs (issue 22)
     if (existsSync(keyring)) await cp(keyring, join(dir, 'keyring'), { recursive: true });
     const manifest = await writeManifest(dir, {
-      created_at: new Date().toISOString(), notary_version: packageVersion(), database: config.databaseUrl ? 'external' : 'embedded',
-      signer: config.vault ? 'vault' : config.pkcs11 ? 'pkcs11' : 'local', keyring_kek: config.vault ? undefined : config.keyringPassphrase ? 'passphrase' : 'key file', dump,
+      created_at: new Date().toISOString(),
+      notary_version: packageVersion(),
+      database: config.databaseUrl ? 'external' : 'embedded',
+      signer: config.vault ? 'vault' : config.pkcs11 ? 'pkcs11' : 'local',
+      keyring_kek: config.vault ? undefined : config.keyringPassphrase ? 'passphrase' : 'key file',
+      dump,
     });
     if (tar) {
       execFileSync('tar', ['-C', dir, '-cf', out, '.'], { stdio: 'pipe' });
       await rm(dir, { recursive: true });
     }
     const rows = Object.values(dump.tables).reduce((n, t) => n + t.rows, 0);
-    io.out(`backup written to ${out}: ${Object.keys(dump.tables).length} tables, ${rows} rows, checkpoint at tree size ${dump.checkpoint?.tree_size ?? 0}, ${Object.keys(manifest.parts).length} parts`);
-    if (manifest.keyring_kek === 'passphrase') io.out('the keyring is sealed with NOTARY_KEYRING_PASSPHRASE: keep the passphrase with the backup (not in it)');
+    io.out(
+      `backup written to ${out}: ${Object.keys(dump.tables).length} tables, ${rows} rows, checkpoint at tree size ${dump.checkpoint?.tree_size ?? 0}, ${Object.keys(manifest.parts).length} parts`,
+    );
+    if (manifest.keyring_kek === 'passphrase')
+      io.out('the keyring is sealed with NOTARY_KEYRING_PASSPHRASE: keep the passphrase with the backup (not in it)');
     if (manifest.signer === 'vault') io.out('signing keys are in Vault: back Vault up too (README, "Backup and restore")');
-    if (manifest.signer === 'pkcs11') io.out('signing keys are in the HSM and never leave it: back the HSM up with its own tools (README, "HSM signing over PKCS#11")');
+    if (manifest.signer === 'pkcs11')
+      io.out('signing keys are in the HSM and never leave it: back the HSM up with its own tools (README, "HSM signing over PKCS#11")');
     return 0;
   } catch (err) {
     io.err(`afdp-notary backup: ${err instanceof ConfigError || err instanceof BackupError ? err.message : (err as Error).message}`);
@@ -93,7 +116,9 @@ export async function isEmptyOrAbsent(dir: string): Promise<boolean> {
 
 async function fetchTrustRoot(url: string): Promise<string> {
   const res = await fetch(`${url.replace(/\/+$/, '')}/api/v1/trust-root`, { signal: AbortSignal.timeout(15_000) }).catch((err: unknown) => {
-    throw new BackupError(`cannot fetch the trust root from ${url} (${(err as Error).message}): is the service running? pass its address with --url`);
+    throw new BackupError(
+      `cannot fetch the trust root from ${url} (${(err as Error).message}): is the service running? pass its address with --url`,
+    );
   });
   if (!res.ok) throw new BackupError(`GET ${url}/api/v1/trust-root answered ${res.status}`);
   return `${JSON.stringify(await res.json(), null, 2)}\n`;

@@ -13,7 +13,11 @@ import { createInterface } from 'node:readline';
 import { ident, insertRows, publicTables, resetSequences, writableColumns } from '../../adapters/db/table-copy.js';
 import type { SqlClient, SqlQueryable } from '../../adapters/db/sql-client.js';
 
-export interface TableDump { file: string; rows: number; columns: string[] }
+export interface TableDump {
+  file: string;
+  rows: number;
+  columns: string[];
+}
 
 export interface DatabaseDump {
   migrations: string[];
@@ -36,7 +40,11 @@ export async function dumpDatabase(db: SqlClient, dir: string): Promise<Database
       tables[t] = { file, rows: await dumpTable(tx, t, join(dir, file)), columns: await writableColumns(tx, t) };
     }
     const cp = tables.log_checkpoints
-      ? (await tx.query<{ tree_size: string; root_hash: string; note: string }>('SELECT tree_size::text, root_hash, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1')).rows[0]
+      ? (
+          await tx.query<{ tree_size: string; root_hash: string; note: string }>(
+            'SELECT tree_size::text, root_hash, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+          )
+        ).rows[0]
       : undefined;
     return { migrations, tables, checkpoint: cp && { tree_size: Number(cp.tree_size), root_hash: cp.root_hash, note: cp.note } };
   });

@@ -40,7 +40,11 @@ async function sha256File(file: string): Promise<{ bytes: number; sha256: string
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).filter((p) => p !== MANIFEST).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((p) => p !== MANIFEST)
+    .sort();
 }
 
 export async function writeManifest(dir: string, manifest: Omit<Manifest, 'parts' | 'format'>): Promise<Manifest> {
@@ -57,14 +61,18 @@ export async function readVerifiedManifest(dir: string): Promise<Manifest> {
   try {
     manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest;
   } catch (err) {
-    throw new BackupError(`${dir} is not a backup: cannot read ${MANIFEST} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new BackupError(
+      `${dir} is not a backup: cannot read ${MANIFEST} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
-  if (manifest.format !== FORMAT) throw new BackupError(`unknown backup format ${JSON.stringify(manifest.format)} (this version reads ${FORMAT})`);
+  if (manifest.format !== FORMAT)
+    throw new BackupError(`unknown backup format ${JSON.stringify(manifest.format)} (this version reads ${FORMAT})`);
   const present = new Set(await filesUnder(dir));
   for (const [path, want] of Object.entries(manifest.parts)) {
     if (!present.has(path)) throw new BackupError(`part ${path} is missing`);
     const got = await sha256File(join(dir, path));
-    if (got.sha256 !== want.sha256 || got.bytes !== want.bytes) throw new BackupError(`part ${path} does not match its SHA-256 in the manifest`);
+    if (got.sha256 !== want.sha256 || got.bytes !== want.bytes)
+      throw new BackupError(`part ${path} does not match its SHA-256 in the manifest`);
     present.delete(path);
   }
   if (present.size) throw new BackupError(`files not listed in the manifest: ${[...present].slice(0, 5).join(', ')}`);

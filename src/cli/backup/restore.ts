@@ -35,14 +35,28 @@ refused target, damaged backup or database error.`;
 export async function runRestore(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
   } catch (err) {
     io.err(`afdp-notary restore: ${(err as Error).message}\n\n${RESTORE_HELP}`);
     return 2;
   }
   const { values, positionals } = parsed;
-  if (values.help) { io.out(RESTORE_HELP); return 0; }
-  if (positionals.length !== 1 || !values['data-dir']) { io.err(`afdp-notary restore: give one backup and --data-dir\n\n${RESTORE_HELP}`); return 2; }
+  if (values.help) {
+    io.out(RESTORE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values['data-dir']) {
+    io.err(`afdp-notary restore: give one backup and --data-dir\n\n${RESTORE_HELP}`);
+    return 2;
+  }
   const dataDir = resolve(values['data-dir']);
   const databaseUrl = values['database-url'];
   let unpacked: string | undefined;
@@ -66,8 +80,11 @@ export async function runRestore(argv: string[], io: Io): Promise<number> {
     await rm(migrations, { recursive: true });
     const counts = await loadDatabase(database.db, source, manifest.dump);
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    io.out(`restored ${Object.keys(counts).length} tables, ${rows} rows into ${databaseUrl ? 'the database' : `${dataDir}/pg`}; keyring ${existsSync(join(dataDir, 'keyring')) ? 'restored' : 'not in the backup'}`);
-    if (manifest.keyring_kek === 'passphrase') io.out('the keyring is sealed with a passphrase: start the service with the same NOTARY_KEYRING_PASSPHRASE');
+    io.out(
+      `restored ${Object.keys(counts).length} tables, ${rows} rows into ${databaseUrl ? 'the database' : `${dataDir}/pg`}; keyring ${existsSync(join(dataDir, 'keyring')) ? 'restored' : 'not in the backup'}`,
+    );
+    if (manifest.keyring_kek === 'passphrase')
+      io.out('the keyring is sealed with a passphrase: start the service with the same NOTARY_KEYRING_PASSPHRASE');
     const check = await checkLog(database.db, manifest.dump.checkpoint);
     io.out(check.message);
     return check.ok ? 0 : 1;
@@ -89,7 +106,8 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
   await client.connect();
   try {
     const tables = await publicTables(client as unknown as SqlQueryable);
-    if (tables.length) throw new BackupError(`the database already has tables (${tables.slice(0, 3).join(', ')}…): restore into an empty database`);
+    if (tables.length)
+      throw new BackupError(`the database already has tables (${tables.slice(0, 3).join(', ')}…): restore into an empty database`);
   } finally {
     await client.end();
   }
@@ -98,7 +116,10 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
 /** A folder with exactly the backup's migrations, so the rows meet the schema they were dumped from. */
 async function migrationsUpTo(names: string[]): Promise<string> {
   const missing = names.filter((n) => !existsSync(join(MIGRATIONS_DIR, n)));
-  if (missing.length) throw new BackupError(`the backup's schema has migrations this version does not know (${missing.join(', ')}): restore with the version that wrote it or a newer one`);
+  if (missing.length)
+    throw new BackupError(
+      `the backup's schema has migrations this version does not know (${missing.join(', ')}): restore with the version that wrote it or a newer one`,
+    );
   const dir = await mkdtemp(join(tmpdir(), 'afdp-migrations-'));
   for (const n of names) copyFileSync(join(MIGRATIONS_DIR, n), join(dir, n));
   return dir;
@@ -107,10 +128,15 @@ async function migrationsUpTo(names: string[]): Promise<string> {
 /** The restored leaves 0..tree_size-1 must hash to the backed-up checkpoint's root (RFC 6962). */
 async function checkLog(db: SqlQueryable, checkpoint: DatabaseDump['checkpoint']): Promise<{ ok: boolean; message: string }> {
   if (!checkpoint) return { ok: true, message: 'no embedded-log checkpoint in the backup: nothing to check' };
-  const { rows } = await db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM log_leaves WHERE idx < $1 ORDER BY idx', [checkpoint.tree_size]);
+  const { rows } = await db.query<{ leaf_hash: string }>('SELECT leaf_hash FROM log_leaves WHERE idx < $1 ORDER BY idx', [
+    checkpoint.tree_size,
+  ]);
   const tree = new MerkleTree(rows.map((r) => Buffer.from(r.leaf_hash, 'hex')));
   const root = tree.size === checkpoint.tree_size ? tree.root().toString('hex') : undefined;
   return root === checkpoint.root_hash
     ? { ok: true, message: `restored log matches the backed-up checkpoint: tree size ${checkpoint.tree_size}, root ${root}` }
-    : { ok: false, message: `restored log does NOT match the backed-up checkpoint (tree size ${checkpoint.tree_size}, ${tree.size} leaves restored)` };
+    : {
+        ok: false,
+        message: `restored log does NOT match the backed-up checkpoint (tree size ${checkpoint.tree_size}, ${tree.size} leaves restored)`,
+      };
 }

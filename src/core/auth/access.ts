@@ -4,8 +4,9 @@ import { authorize, type Principal } from './principal.js';
 
 export type AuthMode = 'off' | 'required';
 
-const OFF_MODE_ADMIN = 'authentication is off, but audit, key rotation and API-key operations always need a credential: '
-  + 'start the service with NOTARY_ADMIN_TOKEN set and send "Authorization: Bearer <that token>", or an admin API key';
+const OFF_MODE_ADMIN =
+  'authentication is off, but audit, key rotation and API-key operations always need a credential: ' +
+  'start the service with NOTARY_ADMIN_TOKEN set and send "Authorization: Bearer <that token>", or an admin API key';
 
 /** What an operation needs: a permission, nothing (`public`), or undefined when nobody declared it. */
 export type AccessRule = Permission | 'public' | undefined;

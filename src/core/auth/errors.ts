@@ -35,4 +35,5 @@ export class AuthError extends Error {
 
 export const isAuthError = (err: unknown): err is AuthError => err instanceof AuthError;
 
-export const unauthenticated = (reason: AuthFailureReason, message: string): AuthError => new AuthError('unauthenticated', message, { reason });
+export const unauthenticated = (reason: AuthFailureReason, message: string): AuthError =>
+  new AuthError('unauthenticated', message, { reason });

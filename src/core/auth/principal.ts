@@ -14,10 +14,23 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
 }
 
-export function makePrincipal(p: { kind: CredentialKind; subject: string; name?: string; roles: readonly string[]; scopes?: readonly string[] }): Principal {
+export function makePrincipal(p: {
+  kind: CredentialKind;
+  subject: string;
+  name?: string;
+  roles: readonly string[];
+  scopes?: readonly string[];
+}): Principal {
   const roles = p.roles.filter(isRole);
   const scopes = p.scopes ?? [];
-  return { id: `${p.kind}:${p.subject}`, kind: p.kind, name: p.name ?? p.subject, roles, scopes, permissions: permissionsFor(roles, scopes) };
+  return {
+    id: `${p.kind}:${p.subject}`,
+    kind: p.kind,
+    name: p.name ?? p.subject,
+    roles,
+    scopes,
+    permissions: permissionsFor(roles, scopes),
+  };
 }
 
 export const can = (principal: Principal, permission: Permission): boolean => principal.permissions.has(permission);

@@ -36,7 +36,9 @@ export function matchReceiptBundle(receipt: Obj, entry: LogEntry | undefined, si
       timestamp: typeof receipt.rfc3161_timestamp === 'string' ? Buffer.from(receipt.rfc3161_timestamp, 'base64') : undefined,
     });
     const diff = firstDifference(expected, bundle, 'bundle');
-    return diff ? { state: 'mismatch', detail: `${diff} differs from the receipt` } : { state: 'match', hint: expected.verificationMaterial.publicKey.hint };
+    return diff
+      ? { state: 'mismatch', detail: `${diff} differs from the receipt` }
+      : { state: 'match', hint: expected.verificationMaterial.publicKey.hint };
   } catch (err) {
     return { state: 'mismatch', detail: err instanceof Error ? err.message : String(err) };
   }

@@ -50,7 +50,9 @@ export function toSigstoreBundle(input: BundleInput): SigstoreBundle {
     verificationMaterial: {
       publicKey: { hint: formatKeyHint(input.keyId, input.keyVersion) },
       tlogEntries: [toTlogEntry(input.entry)],
-      ...(input.timestamp && { timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: input.timestamp.toString('base64') }] } }),
+      ...(input.timestamp && {
+        timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: input.timestamp.toString('base64') }] },
+      }),
     },
     messageSignature: {
       messageDigest: messageDigest(input),
@@ -62,7 +64,8 @@ export function toSigstoreBundle(input: BundleInput): SigstoreBundle {
 function toTlogEntry(e: LogEntry): BundleTlogEntry {
   const p = e.inclusionProof;
   const v2 = isV2(e);
-  if (!v2 && (e.signedEntryTimestamp === undefined || e.integratedTime === undefined)) throw new Error('a hashedrekord 0.0.1 entry without SET');
+  if (!v2 && (e.signedEntryTimestamp === undefined || e.integratedTime === undefined))
+    throw new Error('a hashedrekord 0.0.1 entry without SET');
   return {
     logIndex: String(e.logIndex),
     logId: { keyId: hexToB64(e.logID, 'logID') },

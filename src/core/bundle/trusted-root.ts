@@ -16,8 +16,15 @@ import { formatKeyHint } from './to-bundle.js';
 
 export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot.v0.2+json';
 
-interface ValidFor { start: string; end?: string }
-export interface SigstorePublicKey { rawBytes: string; keyDetails: string; validFor: ValidFor }
+interface ValidFor {
+  start: string;
+  end?: string;
+}
+export interface SigstorePublicKey {
+  rawBytes: string;
+  keyDetails: string;
+  validFor: ValidFor;
+}
 
 export interface SigstoreTrustMaterial {
   trustedRoot: {
@@ -33,7 +40,11 @@ export interface SigstoreTrustMaterial {
 const der = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
 const shift = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
-export function toSigstoreTrustMaterial(keys: readonly PublicKeyVersion[], log: LogInfo, tsas: readonly TimestampAuthorityInfo[]): SigstoreTrustMaterial {
+export function toSigstoreTrustMaterial(
+  keys: readonly PublicKeyVersion[],
+  log: LogInfo,
+  tsas: readonly TimestampAuthorityInfo[],
+): SigstoreTrustMaterial {
   const epoch = [...keys].map((k) => k.createdAt).sort()[0] ?? new Date(0).toISOString();
   return {
     trustedRoot: {
@@ -43,16 +54,18 @@ export function toSigstoreTrustMaterial(keys: readonly PublicKeyVersion[], log: 
       ctlogs: [],
       timestampAuthorities: tsas.map(toTimestampAuthority),
     },
-    keys: Object.fromEntries(keys.map((k) => {
-      const window = keyWindow(keys, k.version)!;
-      const validFor: ValidFor = {
-        start: shift(window.start.toISOString(), -CLOCK_SKEW_SECONDS),
-        ...(window.end && { end: shift(window.end.toISOString(), CLOCK_SKEW_SECONDS) }),
-      };
-      // the key's own curve, not the label next to it: P-384 keys are PKIX_ECDSA_P384_SHA_384
-      const keyDetails = SIGNING_ALGORITHMS[algorithmOfKey(k.publicKeyPem)].keyDetails;
-      return [formatKeyHint(k.keyId, k.version), { rawBytes: der(k.publicKeyPem).toString('base64'), keyDetails, validFor }];
-    })),
+    keys: Object.fromEntries(
+      keys.map((k) => {
+        const window = keyWindow(keys, k.version)!;
+        const validFor: ValidFor = {
+          start: shift(window.start.toISOString(), -CLOCK_SKEW_SECONDS),
+          ...(window.end && { end: shift(window.end.toISOString(), CLOCK_SKEW_SECONDS) }),
+        };
+        // the key's own curve, not the label next to it: P-384 keys are PKIX_ECDSA_P384_SHA_384
+        const keyDetails = SIGNING_ALGORITHMS[algorithmOfKey(k.publicKeyPem)].keyDetails;
+        return [formatKeyHint(k.keyId, k.version), { rawBytes: der(k.publicKeyPem).toString('base64'), keyDetails, validFor }];
+      }),
+    ),
   };
 }
 
@@ -64,7 +77,11 @@ function toTlog(log: LogInfo, start: string): object {
   return {
     baseUrl,
     hashAlgorithm: 'SHA2_256',
-    publicKey: { rawBytes: der(log.publicKeyPem).toString('base64'), keyDetails: keyDetails(key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve), validFor: { start } },
+    publicKey: {
+      rawBytes: der(log.publicKeyPem).toString('base64'),
+      keyDetails: keyDetails(key.asymmetricKeyType, key.asymmetricKeyDetails?.namedCurve),
+      validFor: { start },
+    },
     logId: { keyId: Buffer.from(log.logID, 'hex').toString('base64') },
     // the whole key ID, not its 4-byte hint: sigstore-js looks logs up by it for SETs too (the
     // same value as logId here; rekor-tiles' CLIENTS.md: "log_id and checkpoint_key_id … the same value")
@@ -74,7 +91,11 @@ function toTlog(log: LogInfo, start: string): object {
 
 function keyDetails(type: string | undefined, curve: string | undefined): string {
   if (type === 'ed25519') return 'PKIX_ED25519';
-  const ec: Record<string, string> = { prime256v1: 'PKIX_ECDSA_P256_SHA_256', secp384r1: 'PKIX_ECDSA_P384_SHA_384', secp521r1: 'PKIX_ECDSA_P521_SHA_512' };
+  const ec: Record<string, string> = {
+    prime256v1: 'PKIX_ECDSA_P256_SHA_256',
+    secp384r1: 'PKIX_ECDSA_P384_SHA_384',
+    secp521r1: 'PKIX_ECDSA_P521_SHA_512',
+  };
   const details = ec[curve ?? ''];
   if (!details) throw new Error(`no Sigstore key details for a ${type} ${curve ?? ''} log key`);
   return details;

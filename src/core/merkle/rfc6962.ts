@@ -3,4 +3,15 @@ export { EMPTY_ROOT, HASH_LEN, isPowerOfTwo, leafHash, nodeHash, splitPoint } fr
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.js';
 export { MerkleTree } from './tree.js';
 export { RootBuilder } from './root-builder.js';
-export { decodeEntryBundle, decodeTileIndex, encodeEntryBundle, encodeTileIndex, entriesPath, inclusionProofFromTiles, TILE_WIDTH, tilePath, tileWidth, type TileReader } from './tiles.js';
+export {
+  decodeEntryBundle,
+  decodeTileIndex,
+  encodeEntryBundle,
+  encodeTileIndex,
+  entriesPath,
+  inclusionProofFromTiles,
+  TILE_WIDTH,
+  tilePath,
+  tileWidth,
+  type TileReader,
+} from './tiles.js';

@@ -42,12 +42,14 @@ export function tileWidth(level: number, index: number, size: number): number {
 
 /** Big-endian uint16 length-prefixed entries. */
 export function encodeEntryBundle(entries: Uint8Array[]): Buffer {
-  return Buffer.concat(entries.flatMap((e) => {
-    if (e.length > 0xffff) throw new RangeError('an entry longer than 65535 bytes cannot be bundled');
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(e.length);
-    return [len, Buffer.from(e)];
-  }));
+  return Buffer.concat(
+    entries.flatMap((e) => {
+      if (e.length > 0xffff) throw new RangeError('an entry longer than 65535 bytes cannot be bundled');
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(e.length);
+      return [len, Buffer.from(e)];
+    }),
+  );
 }
 
 export function decodeEntryBundle(bundle: Buffer): Buffer[] {
@@ -92,7 +94,8 @@ export async function inclusionProofFromTiles(index: number, size: number, read:
     const first = i * 2 ** within; // first tile-level hash under this node
     const t = await tile(level, Math.floor(first / TILE_WIDTH));
     let row: Buffer[] = [];
-    for (let k = 0; k < 2 ** within; k++) row.push(t.subarray(((first % TILE_WIDTH) + k) * HASH_LEN, ((first % TILE_WIDTH) + k + 1) * HASH_LEN));
+    for (let k = 0; k < 2 ** within; k++)
+      row.push(t.subarray(((first % TILE_WIDTH) + k) * HASH_LEN, ((first % TILE_WIDTH) + k + 1) * HASH_LEN));
     while (row.length > 1) row = Array.from({ length: row.length / 2 }, (_, k) => nodeHash(row[2 * k]!, row[2 * k + 1]!));
     return Buffer.from(row[0]!);
   };

@@ -9,12 +9,7 @@ const half = (x: number): number => Math.floor(x / 2);
 const isHash = (h: Uint8Array): boolean => h.length === HASH_LEN;
 
 /** RFC 9162 §2.1.3.2: the root implied by an inclusion proof, or null if the proof cannot apply. */
-export function rootFromInclusionProof(
-  leaf: Uint8Array,
-  index: number,
-  treeSize: number,
-  proof: readonly Uint8Array[],
-): Buffer | null {
+export function rootFromInclusionProof(leaf: Uint8Array, index: number, treeSize: number, proof: readonly Uint8Array[]): Buffer | null {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return null;
   if (index < 0 || index >= treeSize || !isHash(leaf) || !proof.every(isHash)) return null;
   let fn = index;
@@ -25,10 +20,11 @@ export function rootFromInclusionProof(
     if (isOdd(fn) || fn === sn) {
       r = nodeHash(p, r);
       // Skip the levels where this node has no right sibling (the right edge of the tree).
-      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      if (!isOdd(fn))
+        while (!isOdd(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
     } else {
       r = nodeHash(r, p);
     }
@@ -50,13 +46,7 @@ export function verifyInclusion(
 }
 
 /** RFC 9162 §2.1.4.2, with the edge cases of transparency-dev/merkle (m = 0, m = n). */
-export function verifyConsistency(
-  m: number,
-  n: number,
-  proof: readonly Uint8Array[],
-  rootM: Uint8Array,
-  rootN: Uint8Array,
-): boolean {
+export function verifyConsistency(m: number, n: number, proof: readonly Uint8Array[], rootM: Uint8Array, rootN: Uint8Array): boolean {
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n) || m < 0 || n < m) return false;
   if (m === n) return proof.length === 0 && Buffer.from(rootM).equals(rootN);
   if (m === 0) return proof.length === 0; // the empty tree is a prefix of every tree
@@ -76,10 +66,11 @@ export function verifyConsistency(
     if (isOdd(fn) || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (!isOdd(fn)) while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      if (!isOdd(fn))
+        while (!isOdd(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
     } else {
       sr = nodeHash(sr, c);
     }

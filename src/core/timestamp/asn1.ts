@@ -5,7 +5,16 @@
  * project's tsconfig needs no decorator support.
  */
 import { Attribute } from '@peculiar/asn1-cms';
-import { AsnArray, AsnConvert, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import {
+  AsnArray,
+  AsnConvert,
+  AsnIntegerArrayBufferConverter,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+  OctetString,
+} from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, GeneralNames } from '@peculiar/asn1-x509';
 
 export const OID = {
@@ -33,13 +42,20 @@ export const OID = {
 
 /** Digest OIDs → node:crypto names; SHA-1 only where ESS v1 needs it. */
 export const DIGESTS: Record<string, string> = {
-  [OID.sha1]: 'sha1', [OID.sha256]: 'sha256', [OID.sha384]: 'sha384', [OID.sha512]: 'sha512',
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
 };
 
 /** Signature OIDs → the digest node:crypto signs with (ECDSA and RSA PKCS#1 v1.5). */
 export const SIGNATURE_DIGESTS: Record<string, string> = {
-  [OID.ecdsaWithSha256]: 'sha256', [OID.ecdsaWithSha384]: 'sha384', [OID.ecdsaWithSha512]: 'sha512',
-  [OID.sha256WithRsa]: 'sha256', [OID.sha384WithRsa]: 'sha384', [OID.sha512WithRsa]: 'sha512',
+  [OID.ecdsaWithSha256]: 'sha256',
+  [OID.ecdsaWithSha384]: 'sha384',
+  [OID.ecdsaWithSha512]: 'sha512',
+  [OID.sha256WithRsa]: 'sha256',
+  [OID.sha384WithRsa]: 'sha384',
+  [OID.sha512WithRsa]: 'sha512',
 };
 
 /** IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber } */

@@ -35,7 +35,10 @@ function parsed(cert: X509Certificate): Certificate {
 }
 
 /** Whether `cert` is the one a CMS SignerIdentifier names (issuer and serial, or subject key identifier). */
-export function matchesSignerId(cert: X509Certificate, sid: { issuerAndSerialNumber?: { issuer: object; serialNumber: ArrayBuffer }; subjectKeyIdentifier?: { buffer: ArrayBuffer } }): boolean {
+export function matchesSignerId(
+  cert: X509Certificate,
+  sid: { issuerAndSerialNumber?: { issuer: object; serialNumber: ArrayBuffer }; subjectKeyIdentifier?: { buffer: ArrayBuffer } },
+): boolean {
   const parsed_ = parsed(cert);
   if (sid.issuerAndSerialNumber) {
     const { issuer, serialNumber } = sid.issuerAndSerialNumber;

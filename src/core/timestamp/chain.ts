@@ -10,11 +10,19 @@ import { TimestampError } from './errors.js';
 
 const MAX_DEPTH = 8;
 
-export function checkChain(signer: X509Certificate, authority: TrustedTimestampAuthority, at: Date, extra: X509Certificate[] = []): X509Certificate[] {
+export function checkChain(
+  signer: X509Certificate,
+  authority: TrustedTimestampAuthority,
+  at: Date,
+  extra: X509Certificate[] = [],
+): X509Certificate[] {
   const root = authority.chain.at(-1);
   if (!root) throw new TimestampError('chain', `authority ${authority.name} has no certificates`);
   if (!isTimestampingCertificate(signer)) {
-    throw new TimestampError('chain', 'the signing certificate is not a TSA certificate (needs one critical extended key usage, timeStamping)');
+    throw new TimestampError(
+      'chain',
+      'the signing certificate is not a TSA certificate (needs one critical extended key usage, timeStamping)',
+    );
   }
   const pool = [...authority.chain, ...extra];
   const path = [signer];
@@ -32,7 +40,10 @@ export function checkChain(signer: X509Certificate, authority: TrustedTimestampA
   }
   for (const c of path) {
     if (at < c.validFromDate || at > c.validToDate) {
-      throw new TimestampError('validity', `genTime ${at.toISOString()} is outside the validity of ${c.subject.replace(/\n/g, ', ')} (${c.validFromDate.toISOString()} – ${c.validToDate.toISOString()})`);
+      throw new TimestampError(
+        'validity',
+        `genTime ${at.toISOString()} is outside the validity of ${c.subject.replace(/\n/g, ', ')} (${c.validFromDate.toISOString()} – ${c.validToDate.toISOString()})`,
+      );
     }
   }
   return path;

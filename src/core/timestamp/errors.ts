@@ -11,7 +11,11 @@ export type TimestampErrorCode =
   | 'validity'; // genTime outside a certificate's or the authority's validity
 
 export class TimestampError extends Error {
-  constructor(readonly code: TimestampErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: TimestampErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'TimestampError';
   }

@@ -48,11 +48,13 @@ export function parseTimestampResponse(response: Uint8Array): ParsedTimestamp {
 }
 
 function parseToken(token: ContentInfo): Omit<ParsedTimestamp, 'status' | 'statusText'> {
-  if (token.contentType !== OID.signedData) throw new TimestampError('malformed', `token content type ${token.contentType} is not signedData`);
+  if (token.contentType !== OID.signedData)
+    throw new TimestampError('malformed', `token content type ${token.contentType} is not signedData`);
   const signedData = guard('SignedData', () => AsnParser.parse(token.content, SignedData));
   distinguishedOnly('SignedData', new Uint8Array(token.content), signedData);
   const encap = signedData.encapContentInfo;
-  if (encap.eContentType !== OID.tstInfo) throw new TimestampError('malformed', `encapsulated content ${encap.eContentType} is not TSTInfo`);
+  if (encap.eContentType !== OID.tstInfo)
+    throw new TimestampError('malformed', `encapsulated content ${encap.eContentType} is not TSTInfo`);
   const octets = encap.eContent?.single;
   if (!octets) throw new TimestampError('malformed', 'token has no encapsulated TSTInfo');
   const tstInfoDer = bytes(octets.buffer);
@@ -62,7 +64,9 @@ function parseToken(token: ContentInfo): Omit<ParsedTimestamp, 'status' | 'statu
   if (signedData.signerInfos.length !== 1) {
     throw new TimestampError('malformed', `a timestamp token has exactly one signer, this one ${signedData.signerInfos.length}`);
   }
-  const certificates = (signedData.certificates ?? []).flatMap((c) => (c.certificate ? [guard('certificate', () => new X509Certificate(der(c.certificate!)))] : []));
+  const certificates = (signedData.certificates ?? []).flatMap((c) =>
+    c.certificate ? [guard('certificate', () => new X509Certificate(der(c.certificate!)))] : [],
+  );
   return {
     signedData,
     signerInfo: signedData.signerInfos[0]!,

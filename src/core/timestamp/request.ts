@@ -14,15 +14,17 @@ export function timestampRequest(signature: Uint8Array): TimestampRequest {
   const nonce = randomBytes(16);
   nonce[0]! &= 0x7f; // a positive INTEGER
   return {
-    der: der(new TimeStampReq({
-      version: 1,
-      messageImprint: new MessageImprint({
-        hashAlgorithm: new AlgorithmIdentifier({ algorithm: OID.sha256 }),
-        hashedMessage: new OctetString(createHash('sha256').update(signature).digest()),
+    der: der(
+      new TimeStampReq({
+        version: 1,
+        messageImprint: new MessageImprint({
+          hashAlgorithm: new AlgorithmIdentifier({ algorithm: OID.sha256 }),
+          hashedMessage: new OctetString(createHash('sha256').update(signature).digest()),
+        }),
+        nonce: nonce.buffer.slice(nonce.byteOffset, nonce.byteOffset + nonce.byteLength) as ArrayBuffer,
+        certReq: true,
       }),
-      nonce: nonce.buffer.slice(nonce.byteOffset, nonce.byteOffset + nonce.byteLength) as ArrayBuffer,
-      certReq: true,
-    })),
+    ),
     nonce: BigInt(`0x${nonce.toString('hex')}`),
   };
 }

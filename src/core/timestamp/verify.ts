@@ -7,7 +7,17 @@
 import { createHash, verify, type X509Certificate } from 'node:crypto';
 import { AsnParser } from '@peculiar/asn1-schema';
 import { MessageDigest, type SignerInfo } from '@peculiar/asn1-cms';
-import { AttributeSet, bytes, der, DIGESTS, ObjectIdentifierValue, OID, SIGNATURE_DIGESTS, SigningCertificate, SigningCertificateV2 } from './asn1.js';
+import {
+  AttributeSet,
+  bytes,
+  der,
+  DIGESTS,
+  ObjectIdentifierValue,
+  OID,
+  SIGNATURE_DIGESTS,
+  SigningCertificate,
+  SigningCertificateV2,
+} from './asn1.js';
 import { matchesSignerId, type TrustedTimestampAuthority } from './authority.js';
 import { checkChain } from './chain.js';
 import { TimestampError } from './errors.js';
@@ -34,18 +44,28 @@ const KEY_ALGORITHMS = new Set(['1.2.840.10045.2.1', OID.rsaEncryption]);
 const IMPRINT_DIGESTS = new Set([OID.sha256, OID.sha384, OID.sha512]);
 
 export function verifyTimestamp(
-  response: Uint8Array, signature: Uint8Array, authorities: readonly TrustedTimestampAuthority[], options: VerifyTimestampOptions = {},
+  response: Uint8Array,
+  signature: Uint8Array,
+  authorities: readonly TrustedTimestampAuthority[],
+  options: VerifyTimestampOptions = {},
 ): VerifiedTimestamp {
   try {
     return verify_(response, signature, authorities, options);
   } catch (err) {
     // a forged token can make any parser or crypto call throw: that is a refusal, never a crash
     if (err instanceof TimestampError) throw err;
-    throw new TimestampError('malformed', `the token could not be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new TimestampError('malformed', `the token could not be read: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }
 
-function verify_(response: Uint8Array, signature: Uint8Array, authorities: readonly TrustedTimestampAuthority[], options: VerifyTimestampOptions): VerifiedTimestamp {
+function verify_(
+  response: Uint8Array,
+  signature: Uint8Array,
+  authorities: readonly TrustedTimestampAuthority[],
+  options: VerifyTimestampOptions,
+): VerifiedTimestamp {
   const t = parseTimestampResponse(response);
   const imprint = t.tstInfo.messageImprint;
   const algorithm = imprint.hashAlgorithm.algorithm;
@@ -53,7 +73,8 @@ function verify_(response: Uint8Array, signature: Uint8Array, authorities: reado
   if (!bytes(imprint.hashedMessage.buffer).equals(createHash(DIGESTS[algorithm]!).update(signature).digest())) {
     throw new TimestampError('imprint', 'the message imprint is not the hash of this signature');
   }
-  if (options.nonce !== undefined && t.nonce !== options.nonce) throw new TimestampError('nonce', 'the response nonce is not the request nonce');
+  if (options.nonce !== undefined && t.nonce !== options.nonce)
+    throw new TimestampError('nonce', 'the response nonce is not the request nonce');
   checkStructure(t);
   const signer = findSigner(t, authorities);
   if (options.requireCertificate && !t.certificates.some((c) => c.fingerprint256 === signer.cert.fingerprint256)) {
@@ -73,12 +94,14 @@ function verify_(response: Uint8Array, signature: Uint8Array, authorities: reado
 
 /** Fields outside the signature that RFC 5652 / RFC 3161 fix, so no byte of the token goes unchecked. */
 function checkStructure(t: ParsedTimestamp): void {
-  if (t.signedData.version !== 3) throw new TimestampError('malformed', `SignedData version ${t.signedData.version} is not 3 (RFC 5652 §5.1)`);
+  if (t.signedData.version !== 3)
+    throw new TimestampError('malformed', `SignedData version ${t.signedData.version} is not 3 (RFC 5652 §5.1)`);
   const si = t.signerInfo;
   const sidVersion = si.sid.issuerAndSerialNumber ? 1 : 3;
-  if (si.version !== sidVersion) throw new TimestampError('malformed', `SignerInfo version ${si.version} does not match its signer identifier`);
+  if (si.version !== sidVersion)
+    throw new TimestampError('malformed', `SignerInfo version ${si.version} does not match its signer identifier`);
   if (!t.signedData.digestAlgorithms.some((a) => a.algorithm === si.digestAlgorithm.algorithm)) {
-    throw new TimestampError('malformed', 'the signer\'s digest algorithm is not among the SignedData digest algorithms');
+    throw new TimestampError('malformed', "the signer's digest algorithm is not among the SignedData digest algorithms");
   }
   if (si.unsignedAttrs?.length) throw new TimestampError('malformed', 'unsigned attributes on a timestamp token are not accepted');
 }
@@ -104,7 +127,8 @@ function checkSignedAttributes(t: ParsedTimestamp, cert: X509Certificate): void 
   const attrs = t.signerInfo.signedAttrs ?? [];
   const value = (oid: string): Buffer | undefined => {
     const found = attrs.filter((a) => a.attrType === oid);
-    if (found.length > 1 || (found[0] && found[0].attrValues.length !== 1)) throw new TimestampError('attributes', `attribute ${oid} must occur once with one value`);
+    if (found.length > 1 || (found[0] && found[0].attrValues.length !== 1))
+      throw new TimestampError('attributes', `attribute ${oid} must occur once with one value`);
     return found[0] && bytes(found[0].attrValues[0]!);
   };
   const contentType = value(OID.contentType);
@@ -113,7 +137,11 @@ function checkSignedAttributes(t: ParsedTimestamp, cert: X509Certificate): void 
   }
   const digestName = DIGESTS[t.signerInfo.digestAlgorithm.algorithm];
   const messageDigest = value(OID.messageDigest);
-  if (!digestName || !messageDigest || !bytes(AsnParser.parse(messageDigest, MessageDigest).buffer).equals(createHash(digestName).update(t.tstInfoDer).digest())) {
+  if (
+    !digestName ||
+    !messageDigest ||
+    !bytes(AsnParser.parse(messageDigest, MessageDigest).buffer).equals(createHash(digestName).update(t.tstInfoDer).digest())
+  ) {
     throw new TimestampError('attributes', 'the messageDigest attribute is not the digest of the TSTInfo');
   }
   checkEss(value(OID.signingCertificateV2), value(OID.signingCertificate), cert);

@@ -121,4 +121,3 @@ export function verifyCheckpoint(note: string, publicKey: KeyObject, expectedOri
   }
   return checkpoint;
 }
-

@@ -33,7 +33,11 @@ export function hashedRekordV2Request(f: HashedRekordFields): object {
 /** The entry Rekor v2 logs for that request, canonicalized: exactly the leaf's bytes. */
 export function hashedRekordV2Body(f: HashedRekordFields): Buffer {
   const { algorithm, digest, signature } = parts(f);
-  const entry = { apiVersion: HASHEDREKORD_V2, kind: 'hashedrekord', spec: { hashedRekordV002: { data: { algorithm, digest }, signature } } };
+  const entry = {
+    apiVersion: HASHEDREKORD_V2,
+    kind: 'hashedrekord',
+    spec: { hashedRekordV002: { data: { algorithm, digest }, signature } },
+  };
   return Buffer.from(canonicalize(entry) as string, 'utf8');
 }
 
@@ -50,11 +54,18 @@ export function parseHashedRekordV2Spec(spec: any): HashedRekordFields {
   const verifier = sig.verifier;
   let publicKeyPem: string;
   if (typeof verifier?.publicKey?.rawBytes === 'string') {
-    publicKeyPem = createPublicKey({ key: Buffer.from(verifier.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+    publicKeyPem = createPublicKey({ key: Buffer.from(verifier.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
   } else if (typeof verifier?.x509Certificate?.rawBytes === 'string') {
     publicKeyPem = new X509Certificate(Buffer.from(verifier.x509Certificate.rawBytes, 'base64')).toString();
   } else {
     throw new Error('body verifier has neither a public key nor a certificate');
   }
-  return { digestHex: digest.toString('hex'), ...(algo.hash !== 'sha256' && { hashAlgorithm: algo.hash }), signature: Buffer.from(sig.content, 'base64'), publicKeyPem };
+  return {
+    digestHex: digest.toString('hex'),
+    ...(algo.hash !== 'sha256' && { hashAlgorithm: algo.hash }),
+    signature: Buffer.from(sig.content, 'base64'),
+    publicKeyPem,
+  };
 }

@@ -41,7 +41,8 @@ export function parseHashedRekordBody(b64: string): ParsedHashedRekord {
   // untrusted JSON, walked field by field: every field is type-checked before use
   const d = doc as { apiVersion?: unknown; kind?: unknown; spec?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   // kind and apiVersion first, as Rekor's clients must: an unknown version fails here, cleanly
-  if (d?.kind === 'hashedrekord' && d.apiVersion === HASHEDREKORD_V2) return { apiVersion: HASHEDREKORD_V2, ...parseHashedRekordV2Spec(d.spec) };
+  if (d?.kind === 'hashedrekord' && d.apiVersion === HASHEDREKORD_V2)
+    return { apiVersion: HASHEDREKORD_V2, ...parseHashedRekordV2Spec(d.spec) };
   if (d?.kind !== 'hashedrekord' || d.apiVersion !== '0.0.1') {
     throw new Error(`entry body is ${String(d?.kind)} ${String(d?.apiVersion)}, not hashedrekord 0.0.1 or 0.0.2`);
   }

@@ -12,7 +12,13 @@ export {
   type VerifiedCheckpoint,
 } from './checkpoint.js';
 export { noteKey, signNoteBody, vkey, type NoteKey } from './note-key.js';
-export { hashedRekordBody, hashedRekordEntry, parseHashedRekordBody, type HashedRekordFields, type ParsedHashedRekord } from './hashedrekord.js';
+export {
+  hashedRekordBody,
+  hashedRekordEntry,
+  parseHashedRekordBody,
+  type HashedRekordFields,
+  type ParsedHashedRekord,
+} from './hashedrekord.js';
 export { logIdFromPublicKey, spkiDer } from './log-id.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
 export { describeFailures, entryIsValid, isV2, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';

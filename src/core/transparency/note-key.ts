@@ -22,7 +22,9 @@ export function noteKey(key: KeyObject, name: string): NoteKey {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
   if (pub.asymmetricKeyType === 'ed25519') {
     const raw = Buffer.from(pub.export({ format: 'jwk' }).x!, 'base64url');
-    const id = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([0x01]), raw])).digest();
+    const id = createHash('sha256')
+      .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), Buffer.from([0x01]), raw]))
+      .digest();
     return { name, algorithm: 'ed25519', id, verify: (m, s) => safe(() => s.length === 64 && verify(null, m, pub, s)) };
   }
   const digest = pub.asymmetricKeyType === 'ec' ? ECDSA_DIGESTS[pub.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;

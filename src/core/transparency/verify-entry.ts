@@ -25,7 +25,12 @@ export interface EntryVerifyOptions {
   keyName?: string;
 }
 
-export function verifyLogEntry(entry: LogEntry, logPublicKey: KeyObject, expected?: AnchorRequest, options: EntryVerifyOptions = {}): EntryCheck[] {
+export function verifyLogEntry(
+  entry: LogEntry,
+  logPublicKey: KeyObject,
+  expected?: AnchorRequest,
+  options: EntryVerifyOptions = {},
+): EntryCheck[] {
   const v2 = isV2(entry);
   return [
     run('body', () => checkBody(entry, expected)),
@@ -99,7 +104,8 @@ function checkSet(entry: LogEntry, key: KeyObject): string {
   if (String(entry.logID).toLowerCase() !== logId) throw new Error(`logID ${entry.logID} is not this log's key ID ${logId}`);
   const { signedEntryTimestamp, integratedTime } = entry;
   if (!signedEntryTimestamp || integratedTime === undefined) throw new Error('entry has no signedEntryTimestamp and integratedTime');
-  if (!verifySET({ ...entry, signedEntryTimestamp, integratedTime }, key)) throw new Error('SET signature does not verify with the log key');
+  if (!verifySET({ ...entry, signedEntryTimestamp, integratedTime }, key))
+    throw new Error('SET signature does not verify with the log key');
   return `SET valid for logIndex ${entry.logIndex}`;
 }
 
@@ -108,7 +114,8 @@ export function checkInclusion(entry: LogEntry, v2: boolean): string {
   const p = entry.inclusionProof;
   if (!p) throw new Error('entry has no inclusion proof');
   // Rekor v2 has one index per entry (no shard-local index)
-  if (v2 && p.logIndex !== entry.logIndex) throw new Error(`inclusion proof index ${p.logIndex} is not the entry's index ${entry.logIndex}`);
+  if (v2 && p.logIndex !== entry.logIndex)
+    throw new Error(`inclusion proof index ${p.logIndex} is not the entry's index ${entry.logIndex}`);
   if (!HEX32.test(p.rootHash ?? '')) throw new Error('inclusion proof rootHash is not 32-byte hex');
   if (!Array.isArray(p.hashes) || !p.hashes.every((h) => HEX32.test(h))) {
     throw new Error('inclusion proof hashes are not 32-byte hex');

@@ -23,13 +23,18 @@ export type ApprovalEvent =
 
 export function approvalTransition(state: ApprovalState, event: ApprovalEvent): Transition<ApprovalState> {
   switch (event.type) {
-    case 'decide': return decide(state, event);
-    case 'expire': return isDue(state, event.at) ? expire(state, event.at) : unchanged(state);
+    case 'decide':
+      return decide(state, event);
+    case 'expire':
+      return isDue(state, event.at) ? expire(state, event.at) : unchanged(state);
     case 'signed':
       if (state.status !== 'running') return refused(state, `workflow is ${state.status}, not awaiting its signature`);
       return {
         state: { ...state, status: 'completed' },
-        effects: [{ kind: 'store_approval_signature', signature: event.signature, attestation: event.attestation }, { kind: 'notify', event: 'completed', details: {} }],
+        effects: [
+          { kind: 'store_approval_signature', signature: event.signature, attestation: event.attestation },
+          { kind: 'notify', event: 'completed', details: {} },
+        ],
       };
     case 'sign_failed':
       if (state.status !== 'running') return unchanged(state);
@@ -69,7 +74,10 @@ function expire(state: ApprovalState, at: string): Transition<ApprovalState> {
 }
 
 function fail(state: ApprovalState, reason: string): Transition<ApprovalState> {
-  return { state: { ...state, status: 'failed', error_message: reason }, effects: [{ kind: 'notify', event: 'failed', details: { reason } }] };
+  return {
+    state: { ...state, status: 'failed', error_message: reason },
+    effects: [{ kind: 'notify', event: 'failed', details: { reason } }],
+  };
 }
 
 const unchanged = (state: ApprovalState): Transition<ApprovalState> => ({ state, effects: [] });
@@ -78,4 +86,6 @@ const refused = (state: ApprovalState, message: string): Transition<ApprovalStat
 
 /** The decisions that count toward the quorum, in the order they were made. */
 export const approvalsOf = (state: Pick<ApprovalState, 'decisions'>): ApprovalDecision[] =>
-  state.decisions.filter((d) => d.decision === 'approve').sort((a, b) => a.decided_at.localeCompare(b.decided_at) || a.approver.localeCompare(b.approver));
+  state.decisions
+    .filter((d) => d.decision === 'approve')
+    .sort((a, b) => a.decided_at.localeCompare(b.decided_at) || a.approver.localeCompare(b.approver));

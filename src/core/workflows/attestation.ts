@@ -24,16 +24,22 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * and exactly the approvals the receipt lists. Returns the first problem, or null when all is well
  * or the receipt carries no attestation (a simple_sign receipt).
  */
-export async function checkApprovalAttestation(evidence: CanonicalEvidence, receipt: Obj, signer: Pick<KeySigner, 'publicKey'>): Promise<string | null> {
+export async function checkApprovalAttestation(
+  evidence: CanonicalEvidence,
+  receipt: Obj,
+  signer: Pick<KeySigner, 'publicKey'>,
+): Promise<string | null> {
   const att = receipt.approval_attestation;
-  if (att === undefined || att === null) return receipt.approvals === undefined ? null : 'approvals are listed without an approval_attestation';
+  if (att === undefined || att === null)
+    return receipt.approvals === undefined ? null : 'approvals are listed without an approval_attestation';
   if (!isObj(att) || typeof att.payload !== 'string' || typeof att.signature_b64 !== 'string' || typeof att.key_version !== 'number') {
     return 'approval_attestation: needs payload, signature_b64 and key_version';
   }
   const key = await signer.publicKey(att.key_version);
   if (!key) return `approval_attestation: key_version ${att.key_version} is not a key version of this notary`;
   const payload = Buffer.from(att.payload, 'utf8');
-  if (!verifiesWithKey(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64'))) return 'approval_attestation: signature does not verify';
+  if (!verifiesWithKey(payload, key.publicKeyPem, Buffer.from(att.signature_b64, 'base64')))
+    return 'approval_attestation: signature does not verify';
   let claims: unknown;
   try {
     claims = JSON.parse(att.payload);
@@ -52,4 +58,3 @@ function checkClaims(claims: unknown, evidence: CanonicalEvidence, receipt: Obj)
   if (!listed.equals(canonicalBytes(claims.approvals))) return 'approvals differ from the ones the approval_attestation signs';
   return null;
 }
-

@@ -12,8 +12,7 @@ import type { BatchItemState, BatchState, Effect, ItemError, Transition } from '
  *   batch running ──last item done──► completed | failed  [notify]
  */
 export type BatchEvent =
-  | { type: 'item_signed'; index: number; signature: StoredSignature }
-  | { type: 'item_failed'; index: number; error: ItemError };
+  { type: 'item_signed'; index: number; signature: StoredSignature } | { type: 'item_failed'; index: number; error: ItemError };
 
 export function batchTransition(state: BatchState, event: BatchEvent): Transition<BatchState> {
   const item = state.items.find((i) => i.index === event.index);
@@ -21,12 +20,12 @@ export function batchTransition(state: BatchState, event: BatchEvent): Transitio
   if (item.status !== 'pending' || state.status !== 'running') {
     return { state, effects: [], refusal: new NotaryError('workflow_closed', `item ${event.index} is already ${item.status}`) };
   }
-  const done: BatchItemState = event.type === 'item_signed'
-    ? { ...item, status: 'signed' }
-    : { ...item, status: 'failed', error: event.error };
-  const effect: Effect = event.type === 'item_signed'
-    ? { kind: 'store_item_signature', index: event.index, signature: event.signature }
-    : { kind: 'fail_item', index: event.index, error: event.error };
+  const done: BatchItemState =
+    event.type === 'item_signed' ? { ...item, status: 'signed' } : { ...item, status: 'failed', error: event.error };
+  const effect: Effect =
+    event.type === 'item_signed'
+      ? { kind: 'store_item_signature', index: event.index, signature: event.signature }
+      : { kind: 'fail_item', index: event.index, error: event.error };
   const items = state.items.map((i) => (i.index === event.index ? done : i));
   const next = settle({ ...state, items });
   return { state: next.state, effects: [effect, ...next.effects] };

@@ -3,7 +3,16 @@ import { isNotaryError, NotaryError } from '../errors.js';
 import type { Workflow } from '../workflow.js';
 import type { NewBatchItem } from '../../ports/workflow-store.js';
 import { batchTransition, settle } from './batch-machine.js';
-import { acceptedWebhookUrl, creationAudit, describeError, isPermanent, nowIso, requestFingerprint, retryLater, type WorkflowDeps } from './context.js';
+import {
+  acceptedWebhookUrl,
+  creationAudit,
+  describeError,
+  isPermanent,
+  nowIso,
+  requestFingerprint,
+  retryLater,
+  type WorkflowDeps,
+} from './context.js';
 import { loadEvidence } from './evidence.js';
 import { checkBatchSize, type BatchOptions } from './inputs.js';
 import type { BatchItemState, ItemError } from './types.js';
@@ -16,25 +25,43 @@ const CONCURRENCY = 8;
  * A package that fails validation fails alone. Returns the batch id and each item's warnings; under an idempotency key
  * already used for the same request, the earlier batch's (replayed), which is not run again here.
  */
-export async function createAndRunBatch(deps: WorkflowDeps, packages: unknown[], options: BatchOptions): Promise<{ id: string; replayed: boolean; itemWarnings: string[][] }> {
+export async function createAndRunBatch(
+  deps: WorkflowDeps,
+  packages: unknown[],
+  options: BatchOptions,
+): Promise<{ id: string; replayed: boolean; itemWarnings: string[][] }> {
   checkBatchSize(packages.length, deps.limits);
   const url = await acceptedWebhookUrl(deps, options.webhookUrl);
   const items = packages.map((raw, index) => prepareItem(deps, raw, index, options.maxCanonicalBytes));
   const at = deps.clock.now().toISOString();
   const initial = settle({ status: 'running', error_message: null, items: items.map(toItemState) });
   const workflow: Workflow = {
-    id: deps.ids.next(), type: 'batch_sign', status: initial.state.status, evidence_package_hash: null,
-    created_at: at, updated_at: at, completed_at: initial.state.status === 'running' ? null : at, error_message: initial.state.error_message,
+    id: deps.ids.next(),
+    type: 'batch_sign',
+    status: initial.state.status,
+    evidence_package_hash: null,
+    created_at: at,
+    updated_at: at,
+    completed_at: initial.state.status === 'running' ? null : at,
+    error_message: initial.state.error_message,
     ...(options.principal !== undefined && { submitted_by: options.principal }),
   };
   // an item that failed validation is fingerprinted by its JSON as sent: a repeat must send it again
   const fingerprints = items.map((item, i) => item.evidence?.hashHex ?? `invalid:${sha256Hex(JSON.stringify(packages[i]) ?? 'undefined')}`);
   const requestHash = requestFingerprint({ type: 'batch_sign', items: fingerprints, webhook_url: url });
-  const audit = creationAudit('evidence.batch_created', options, { batch_id: workflow.id, items: items.length, evidence_package_hashes: items.map((i) => i.evidence?.hashHex ?? null) });
+  const audit = creationAudit('evidence.batch_created', options, {
+    batch_id: workflow.id,
+    items: items.length,
+    evidence_package_hashes: items.map((i) => i.evidence?.hashHex ?? null),
+  });
   const itemWarnings = items.map((i) => i.evidence?.warnings ?? []);
-  const kept = await deps.store.createBatch({ workflow, items, webhookUrl: url, idempotencyKey: options.idempotencyKey, requestHash, audit }, initial.effects);
+  const kept = await deps.store.createBatch(
+    { workflow, items, webhookUrl: url, idempotencyKey: options.idempotencyKey, requestHash, audit },
+    initial.effects,
+  );
   if (!kept.created) {
-    if (kept.requestHash !== requestHash) throw new NotaryError('idempotency_mismatch', `idempotency key already used by workflow ${kept.id} for another request`);
+    if (kept.requestHash !== requestHash)
+      throw new NotaryError('idempotency_mismatch', `idempotency key already used by workflow ${kept.id} for another request`);
     return { id: kept.id, replayed: true, itemWarnings };
   }
   await runBatch(deps, workflow.id);
@@ -51,8 +78,13 @@ export async function runBatch(deps: WorkflowDeps, batchId: string): Promise<voi
     try {
       await signItem(deps, batchId, item);
     } catch (err) {
-      if (!isPermanent(err)) { deferred ??= err; return; }
-      await deps.store.updateBatch(batchId, nowIso(deps), (s) => batchTransition(s, { type: 'item_failed', index: item.index, error: itemError(err) }));
+      if (!isPermanent(err)) {
+        deferred ??= err;
+        return;
+      }
+      await deps.store.updateBatch(batchId, nowIso(deps), (s) =>
+        batchTransition(s, { type: 'item_failed', index: item.index, error: itemError(err) }),
+      );
     }
   });
   if (deferred !== undefined) await retryLater(deps, batchId, deferred);
@@ -78,19 +110,24 @@ function prepareItem(deps: WorkflowDeps, raw: unknown, index: number, maxCanonic
 }
 
 const toItemState = (i: NewBatchItem): BatchItemState => ({
-  index: i.index, item_workflow_id: i.itemWorkflowId, evidence_package_hash: i.evidence?.hashHex ?? null,
-  status: i.error ? 'failed' : 'pending', error: i.error,
+  index: i.index,
+  item_workflow_id: i.itemWorkflowId,
+  evidence_package_hash: i.evidence?.hashHex ?? null,
+  status: i.error ? 'failed' : 'pending',
+  error: i.error,
 });
 
 function itemError(err: unknown): ItemError {
   const code = isNotaryError(err) ? err.code : 'internal';
   // like a 500 problem: internals (driver messages, hosts) are not handed to callers
   const message = code === 'internal' ? 'internal error' : describeError(err);
-  return { code, message, field: isNotaryError(err) ? err.field ?? null : null };
+  return { code, message, field: isNotaryError(err) ? (err.field ?? null) : null };
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

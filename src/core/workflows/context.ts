@@ -35,7 +35,9 @@ export const describeError = (err: unknown): string => (err instanceof Error ? e
 export async function retryLater(deps: WorkflowDeps, id: string, err: unknown): Promise<void> {
   deps.logger.warn({ err, workflowId: id }, 'workflow signing deferred: will retry');
   const retryAt = new Date(deps.clock.now().getTime() + deps.retryDelayMs).toISOString();
-  await deps.store.releaseLease(id, retryAt, describeError(err)).catch((e) => deps.logger.warn({ err: e, workflowId: id }, 'could not release lease; it expires on its own'));
+  await deps.store
+    .releaseLease(id, retryAt, describeError(err))
+    .catch((e) => deps.logger.warn({ err: e, workflowId: id }, 'could not release lease; it expires on its own'));
 }
 
 /** The webhook URL a new workflow may store: its syntax and literal address here, its host's addresses through the adapter. */
@@ -49,6 +51,10 @@ export async function acceptedWebhookUrl(deps: WorkflowDeps, url: string | undef
 export const requestFingerprint = (request: Record<string, unknown>): string => sha256Hex(canonicalBytes(request));
 
 /** The audit row a workflow's creation commits with it. */
-export function creationAudit(event: string, input: { principal?: string; audit?: Record<string, unknown> }, details: Record<string, unknown>): AuditEntry {
+export function creationAudit(
+  event: string,
+  input: { principal?: string; audit?: Record<string, unknown> },
+  details: Record<string, unknown>,
+): AuditEntry {
   return { event, outcome: 'success', principal: input.principal ?? null, details: { ...input.audit, ...details } };
 }

@@ -58,7 +58,8 @@ export function approvalRequest(input: ApprovalInput, now: Date, limits: Workflo
   approvers.forEach((a, i) => checkName(a, `approvers[${i}]`));
   if (new Set(approvers).size !== approvers.length) throw invalid('approvers', 'must not repeat an approver');
   const quorum = input.quorum ?? approvers.length;
-  if (!Number.isInteger(quorum) || quorum < 1 || quorum > approvers.length) throw invalid('quorum', `must be an integer from 1 to ${approvers.length}`);
+  if (!Number.isInteger(quorum) || quorum < 1 || quorum > approvers.length)
+    throw invalid('quorum', `must be an integer from 1 to ${approvers.length}`);
   const expiresIn = input.expiresInSeconds ?? limits.defaultExpiresSeconds;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_SECONDS) {
     throw invalid('expires_in', `must be an integer number of seconds from 1 to ${MAX_EXPIRES_SECONDS}`);
@@ -79,7 +80,11 @@ export function checkDecision(input: DecisionInput): void {
  * A per-workflow webhook is only accepted when deliveries can be signed (a secret is configured),
  * and only where the policy lets the notary send requests (https, public addresses: no SSRF).
  */
-export function checkWebhookUrl(url: string | undefined, enabled: boolean, policy: WebhookUrlPolicy = STRICT_WEBHOOK_POLICY): string | null {
+export function checkWebhookUrl(
+  url: string | undefined,
+  enabled: boolean,
+  policy: WebhookUrlPolicy = STRICT_WEBHOOK_POLICY,
+): string | null {
   if (url === undefined) return null;
   if (!enabled) throw invalid('webhook_url', 'webhooks are disabled on this notary (no NOTARY_WEBHOOK_SECRET)');
   checkWebhookTarget(url, policy);
@@ -87,13 +92,17 @@ export function checkWebhookUrl(url: string | undefined, enabled: boolean, polic
 }
 
 export function checkBatchSize(count: number, limits: WorkflowLimits): void {
-  if (count === 0) throw new NotaryError('invalid_request', 'evidence_packages: must hold at least one package', { field: 'evidence_packages' });
+  if (count === 0)
+    throw new NotaryError('invalid_request', 'evidence_packages: must hold at least one package', { field: 'evidence_packages' });
   if (count > limits.maxBatchSize) {
-    throw new NotaryError('payload_too_large', `evidence_packages: at most ${limits.maxBatchSize} packages per batch, got ${count}`, { field: 'evidence_packages' });
+    throw new NotaryError('payload_too_large', `evidence_packages: at most ${limits.maxBatchSize} packages per batch, got ${count}`, {
+      field: 'evidence_packages',
+    });
   }
 }
 
 function checkName(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME) throw invalid(field, `must be a non-empty string of at most ${MAX_NAME} characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME)
+    throw invalid(field, `must be a non-empty string of at most ${MAX_NAME} characters`);
   storableText(value, field);
 }

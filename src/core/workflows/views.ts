@@ -23,7 +23,9 @@ export function approvalStatuses(state: ApprovalState, requestedAt: string): App
 }
 
 export const approvalFields = (record: ApprovalRecord) => ({
-  approval_statuses: approvalStatuses(record.state, record.workflow.created_at), quorum: record.state.request.quorum, expires_at: record.state.request.expires_at,
+  approval_statuses: approvalStatuses(record.state, record.workflow.created_at),
+  quorum: record.state.request.quorum,
+  expires_at: record.state.request.expires_at,
 });
 
 /** The evidence receipt plus the approvals and the attestation that binds them to it. */
@@ -39,14 +41,16 @@ export async function approvalView(deps: WorkflowDeps, workflow: Workflow, recor
 }
 
 export async function batchView(deps: WorkflowDeps, workflow: Workflow, record: BatchRecord): Promise<WorkflowView> {
-  const results = await Promise.all(record.state.items.map(async (item): Promise<BatchItemResult> => ({
-    index: item.index,
-    status: item.status,
-    workflow_id: item.status === 'signed' ? item.item_workflow_id : null,
-    evidence_package_hash: item.evidence_package_hash,
-    receipt: item.status === 'signed' ? await deps.notary.getReceipt(item.item_workflow_id) : null,
-    error: item.error,
-  })));
+  const results = await Promise.all(
+    record.state.items.map(async (item): Promise<BatchItemResult> => ({
+      index: item.index,
+      status: item.status,
+      workflow_id: item.status === 'signed' ? item.item_workflow_id : null,
+      evidence_package_hash: item.evidence_package_hash,
+      receipt: item.status === 'signed' ? await deps.notary.getReceipt(item.item_workflow_id) : null,
+      error: item.error,
+    })),
+  );
   const batch: BatchSummary = { ...countItems(record.state.items), results };
   return { ...workflow, batch };
 }

@@ -25,7 +25,9 @@ export function findBinaries(): PostgresBinaries {
   try {
     root = dirname(dirname(createRequire(import.meta.url).resolve(PACKAGE)));
   } catch {
-    throw new Error(`the embedded PostgreSQL needs the npm package ${PACKAGE} (not installed: unsupported platform, or installed with --omit=optional); set DATABASE_URL to use another PostgreSQL`);
+    throw new Error(
+      `the embedded PostgreSQL needs the npm package ${PACKAGE} (not installed: unsupported platform, or installed with --omit=optional); set DATABASE_URL to use another PostgreSQL`,
+    );
   }
   hydrateSymlinks(root);
   const bin = (name: string) => {
@@ -49,7 +51,9 @@ function hydrateSymlinks(root: string): void {
     try {
       symlinkSync(relative(dirname(link), join(root, source)), link);
     } catch (err) {
-      throw new Error(`${PACKAGE} is missing its library link ${target} and it cannot be made here (${(err as Error).message}): run \`npm rebuild ${PACKAGE}\``);
+      throw new Error(
+        `${PACKAGE} is missing its library link ${target} and it cannot be made here (${(err as Error).message}): run \`npm rebuild ${PACKAGE}\``,
+      );
     }
   }
 }

@@ -20,7 +20,9 @@ export function clusterProcesses(dataDir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readlinkSync(`/proc/${entry}/cwd`) === real) pids.push(Number(entry));
-    } catch { /* gone, or not ours to look at */ }
+    } catch {
+      /* gone, or not ours to look at */
+    }
   }
   return pids;
 }
@@ -50,7 +52,10 @@ export async function stopStrayCluster(dataDir: string, socketLock: string, log:
       signal(postmaster, 'SIGINT');
       pids = await waitGone(dataDir, 60_000);
     }
-    for (const [sig, ms] of [['SIGQUIT', 5000], ['SIGKILL', 5000]] as const) {
+    for (const [sig, ms] of [
+      ['SIGQUIT', 5000],
+      ['SIGKILL', 5000],
+    ] as const) {
       if (pids.length === 0) break;
       pids.forEach((p) => signal(p, sig));
       pids = await waitGone(dataDir, ms);
@@ -99,5 +104,7 @@ function zombie(pid: number): boolean {
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }

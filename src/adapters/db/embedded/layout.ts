@@ -1,6 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,7 +72,10 @@ export function prepareFolders(l: Layout, user: ServerUser): void {
     // the server's user must pass through these two folders (search only, no listing) to reach its own
     for (const d of [dirname(l.dir), l.dir]) chmodSync(d, statSync(d).mode | 0o711);
     const blocked = unreachableAncestor(dirname(l.dir));
-    if (blocked) throw new Error(`the embedded PostgreSQL runs as user "${user.name}", which cannot pass through ${blocked}: allow it (chmod o+x ${blocked}) or choose another NOTARY_DATA_DIR`);
+    if (blocked)
+      throw new Error(
+        `the embedded PostgreSQL runs as user "${user.name}", which cannot pass through ${blocked}: allow it (chmod o+x ${blocked}) or choose another NOTARY_DATA_DIR`,
+      );
   }
   for (const d of [l.socketDir]) {
     mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -89,11 +105,21 @@ export async function initCluster(l: Layout, bin: PostgresBinaries, user: Server
   writeFileSync(pwfile, readPassword(l), { mode: 0o600 });
   giveTo(user, pwfile);
   try {
-    await promisify(execFile)(bin.initdb, [
-      '-D', building, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8',
-      // C collation: index order cannot change under the cluster when the system's libc does
-      '--locale=C',
-    ], { uid: user.uid, gid: user.gid, env });
+    await promisify(execFile)(
+      bin.initdb,
+      [
+        '-D',
+        building,
+        '-U',
+        SUPERUSER,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        // C collation: index order cannot change under the cluster when the system's libc does
+        '--locale=C',
+      ],
+      { uid: user.uid, gid: user.gid, env },
+    );
   } catch (err) {
     throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
   } finally {

@@ -23,7 +23,9 @@ export function serverUser(): ServerUser {
       execFileSync('groupadd', ['-f', '-r', NAME], { stdio: 'pipe' });
       execFileSync('useradd', ['-r', '-g', NAME, '-M', '-s', '/usr/sbin/nologin', NAME], { stdio: 'pipe' });
     } catch (err) {
-      throw new Error(`running as root, the embedded PostgreSQL needs a system user "${NAME}" and creating it failed: ${(err as Error).message.split('\n')[0]}`);
+      throw new Error(
+        `running as root, the embedded PostgreSQL needs a system user "${NAME}" and creating it failed: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   const ids = lookup();

@@ -14,8 +14,13 @@ export interface LockHolder {
 
 export class DataDirInUseError extends Error {
   readonly code = 'data_dir_in_use';
-  constructor(readonly dir: string, readonly holder: LockHolder) {
-    super(`${dir} is in use by ${holder.role}, pid ${holder.pid} on ${holder.host} since ${holder.since}: stop it first, or give this one its own NOTARY_DATA_DIR`);
+  constructor(
+    readonly dir: string,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      `${dir} is in use by ${holder.role}, pid ${holder.pid} on ${holder.host} since ${holder.since}: stop it first, or give this one its own NOTARY_DATA_DIR`,
+    );
   }
 }
 
@@ -29,7 +34,13 @@ export interface ServiceLock {
  * and a live holder is named in the refusal.
  */
 export function acquireServiceLock(file: string, dir: string, role: string): ServiceLock {
-  const mine: LockHolder = { pid: process.pid, role, host: hostname(), since: new Date().toISOString(), startTicks: startTicks(process.pid) };
+  const mine: LockHolder = {
+    pid: process.pid,
+    role,
+    host: hostname(),
+    since: new Date().toISOString(),
+    startTicks: startTicks(process.pid),
+  };
   const content = JSON.stringify(mine);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content, { mode: 0o600 });
@@ -67,7 +78,11 @@ function takeOverStale(file: string, raw: string): void {
   }
   // another starter may have replaced the stale lock between our read and rename: put theirs back
   if (readFileSync(aside, 'utf8') !== raw) {
-    try { linkSync(aside, file); } catch { /* a third one holds it now: the next attempt reads it */ }
+    try {
+      linkSync(aside, file);
+    } catch {
+      /* a third one holds it now: the next attempt reads it */
+    }
   }
   unlinkSync(aside);
 }
@@ -75,7 +90,9 @@ function takeOverStale(file: string, raw: string): void {
 function releaseIfMine(file: string, content: string): void {
   try {
     if (readFileSync(file, 'utf8') === content) unlinkSync(file);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 function read(file: string): { holder: LockHolder; raw: string } | undefined {

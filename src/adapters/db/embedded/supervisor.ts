@@ -96,7 +96,8 @@ export class EmbeddedPostgres {
     if (min > 0) {
       const fs = statfsSync(this.layout.data);
       const free = fs.bavail * fs.bsize;
-      if (free < min) throw new NotaryError('unavailable', `the embedded PostgreSQL's disk is nearly full (${Math.floor(free / 1048576)} MiB free)`);
+      if (free < min)
+        throw new NotaryError('unavailable', `the embedded PostgreSQL's disk is nearly full (${Math.floor(free / 1048576)} MiB free)`);
     }
   }
 
@@ -128,7 +129,11 @@ export class EmbeddedPostgres {
     let child: ChildProcess;
     try {
       child = spawn(this.bin.postgres, serverArgs(this.layout), {
-        detached: true, stdio: ['ignore', out, out], uid: this.user.uid, gid: this.user.gid, env: serverEnv(),
+        detached: true,
+        stdio: ['ignore', out, out],
+        uid: this.user.uid,
+        gid: this.user.gid,
+        env: serverEnv(),
       });
     } finally {
       closeSync(out);
@@ -146,7 +151,9 @@ export class EmbeddedPostgres {
 
   private async waitReady(exit: Promise<string>): Promise<void> {
     let exited: string | undefined;
-    void exit.then((how) => { exited = how; });
+    void exit.then((how) => {
+      exited = how;
+    });
     const until = Date.now() + (this.options.startTimeoutMs ?? 300_000);
     while (Date.now() < until) {
       if (exited) throw new Error(`the embedded PostgreSQL ${exited} while starting: ${this.logTail()}`);
@@ -157,13 +164,16 @@ export class EmbeddedPostgres {
         await client.query('SELECT 1');
         return;
       } catch (err) {
-        if ((err as { code?: string }).code === '28P01') throw new Error(`the embedded PostgreSQL refused the password in ${this.layout.passwordFile}`);
+        if ((err as { code?: string }).code === '28P01')
+          throw new Error(`the embedded PostgreSQL refused the password in ${this.layout.passwordFile}`);
       } finally {
         await client.end().catch(() => undefined);
       }
       await sleep(100);
     }
-    throw new Error(`the embedded PostgreSQL did not accept connections within ${(this.options.startTimeoutMs ?? 300_000) / 1000} s: ${this.logTail()}`);
+    throw new Error(
+      `the embedded PostgreSQL did not accept connections within ${(this.options.startTimeoutMs ?? 300_000) / 1000} s: ${this.logTail()}`,
+    );
   }
 
   private async ensureDatabase(): Promise<void> {
@@ -192,7 +202,10 @@ export class EmbeddedPostgres {
     this.restartTimer = setTimeout(() => {
       this.launch().catch((err: unknown) => {
         if (this.state_ === 'stopped') return;
-        this.log.error({ err, retryInMs: delays[Math.min(this.failures, delays.length - 1)] }, 'the embedded PostgreSQL could not be restarted');
+        this.log.error(
+          { err, retryInMs: delays[Math.min(this.failures, delays.length - 1)] },
+          'the embedded PostgreSQL could not be restarted',
+        );
         this.scheduleRestart();
       });
     }, delay);

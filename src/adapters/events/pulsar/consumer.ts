@@ -44,12 +44,28 @@ export async function startPulsarConsumer(options: StartPulsarConsumerOptions): 
       // No client deadLetterPolicy: it would move a message without the NotaryError that says why;
       // the handler dead-letters itself after maxDeliveries.
     });
-    const runner = new EventRunner(client, consumer, producers, config, {
-      notary: options.notary, requestApproval: options.requestApproval, ledger: options.ledger, clock: options.clock ?? { now: () => new Date() },
-      maxDeliveries: config.maxDeliveries, backoff: config.backoff, random: options.random,
-    }, logger, options.onOutcome);
+    const runner = new EventRunner(
+      client,
+      consumer,
+      producers,
+      config,
+      {
+        notary: options.notary,
+        requestApproval: options.requestApproval,
+        ledger: options.ledger,
+        clock: options.clock ?? { now: () => new Date() },
+        maxDeliveries: config.maxDeliveries,
+        backoff: config.backoff,
+        random: options.random,
+      },
+      logger,
+      options.onOutcome,
+    );
     runner.start();
-    logger.info({ topic: config.topics.events, subscription: config.subscription, maxInFlight: config.maxInFlight }, 'pulsar consumer started');
+    logger.info(
+      { topic: config.topics.events, subscription: config.subscription, maxInFlight: config.maxInFlight },
+      'pulsar consumer started',
+    );
     return { stop: (graceMs = 10_000) => runner.stop(graceMs) };
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -60,7 +76,10 @@ export async function startPulsarConsumer(options: StartPulsarConsumerOptions): 
 async function openProducers(client: PulsarClient, config: PulsarConfig): Promise<Producers> {
   const open = (topic: string) => client.createProducer({ topic, blockIfQueueFull: true });
   const [results, status, errors, dlq] = await Promise.all([
-    open(config.topics.results), open(config.topics.status), open(config.topics.errors), open(config.topics.dlq),
+    open(config.topics.results),
+    open(config.topics.status),
+    open(config.topics.errors),
+    open(config.topics.dlq),
   ]);
   return { results, status, errors, dlq };
 }

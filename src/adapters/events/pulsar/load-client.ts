@@ -22,7 +22,7 @@ export async function loadPulsarModule(importer: (name: string) => Promise<unkno
   } catch (err) {
     throw new PulsarUnavailableError(
       `PULSAR_SERVICE_URL is set but the optional package "${PACKAGE}" cannot be loaded: install it with \`npm install ${PACKAGE}\` ` +
-      '(it needs the Apache Pulsar C++ client library for this platform), or unset PULSAR_SERVICE_URL',
+        '(it needs the Apache Pulsar C++ client library for this platform), or unset PULSAR_SERVICE_URL',
       { cause: err },
     );
   }
@@ -39,8 +39,13 @@ export function clientConfig(pulsar: PulsarModule, config: PulsarConfig): Client
   if (auth?.method === 'token') out.authentication = new pulsar.AuthenticationToken({ token: auth.token });
   if (auth?.method === 'oauth2') {
     out.authentication = new pulsar.AuthenticationOauth2({
-      type: 'client_credentials', issuer_url: auth.issuerUrl, client_id: auth.clientId, client_secret: auth.clientSecret,
-      private_key: auth.privateKey, audience: auth.audience, scope: auth.scope,
+      type: 'client_credentials',
+      issuer_url: auth.issuerUrl,
+      client_id: auth.clientId,
+      client_secret: auth.clientSecret,
+      private_key: auth.privateKey,
+      audience: auth.audience,
+      scope: auth.scope,
     });
   }
   const tls = config.tls;

@@ -74,11 +74,16 @@ export class EventRunner {
 
   private async process(message: PulsarMessage): Promise<void> {
     const incoming = {
-      data: message.getData(), properties: message.getProperties(), redeliveryCount: message.getRedeliveryCount(), messageId: message.getMessageId().toString(),
+      data: message.getData(),
+      properties: message.getProperties(),
+      redeliveryCount: message.getRedeliveryCount(),
+      messageId: message.getMessageId().toString(),
     };
     this.onOutcome('consumed');
     try {
-      const outcome = await inMessageSpan(message, this.config.topics.events, async () => this.execute(message, await handleEvent(incoming, this.handleDeps)));
+      const outcome = await inMessageSpan(message, this.config.topics.events, async () =>
+        this.execute(message, await handleEvent(incoming, this.handleDeps)),
+      );
       if (outcome === 'ack') this.onOutcome('acked');
       else if (outcome === 'nack' || outcome === 'dlq') this.onOutcome(outcome === 'nack' ? 'nacked' : 'dlq');
     } catch (err) {
@@ -96,7 +101,10 @@ export class EventRunner {
       if (this.abandoned) return 'abandoned';
       if (a.kind === 'publish') {
         const { topic, payload, properties } = a.publication;
-        await this.producers[topic].send({ data: Buffer.from(JSON.stringify(payload)), properties: { ...properties, ...traceProperties() } });
+        await this.producers[topic].send({
+          data: Buffer.from(JSON.stringify(payload)),
+          properties: { ...properties, ...traceProperties() },
+        });
       } else if (a.kind === 'dlq') {
         outcome = 'dlq';
         const origin = { afdp_original_topic: message.getTopicName(), afdp_original_message_id: message.getMessageId().toString() };
@@ -145,12 +153,17 @@ export class EventRunner {
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.allSettled([...this.inFlight]).then(() => true),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), graceMs); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
     ]);
     clearTimeout(timer);
     if (!drained) {
       this.abandoned = true;
-      this.logger.warn({ inFlight: this.inFlight.size }, 'pulsar shutdown grace period over: unfinished messages stay unacknowledged and will be redelivered');
+      this.logger.warn(
+        { inFlight: this.inFlight.size },
+        'pulsar shutdown grace period over: unfinished messages stay unacknowledged and will be redelivered',
+      );
     }
     for (const [t, message] of this.delayedNacks) {
       clearTimeout(t);
@@ -159,7 +172,14 @@ export class EventRunner {
     this.delayedNacks.clear();
     const quietly = (what: string) => (err: unknown) => this.logger.warn({ err }, `pulsar ${what} failed during shutdown`);
     await this.consumer.close().catch(quietly('consumer close'));
-    await Promise.all(Object.values(this.producers).map((p) => p.flush().then(() => p.close()).catch(quietly('producer flush/close'))));
+    await Promise.all(
+      Object.values(this.producers).map((p) =>
+        p
+          .flush()
+          .then(() => p.close())
+          .catch(quietly('producer flush/close')),
+      ),
+    );
     await this.client.close().catch(quietly('client close'));
   }
 }

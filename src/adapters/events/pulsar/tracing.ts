@@ -13,8 +13,11 @@ export function inMessageSpan(message: PulsarMessage, topic: string, work: () =>
   const properties = message.getProperties();
   const parent = propagation.extract(ROOT_CONTEXT, properties);
   const attributes = {
-    'messaging.system': 'pulsar', 'messaging.operation.type': 'process', 'messaging.destination.name': topic,
-    'messaging.message.id': message.getMessageId().toString(), 'afdp.event_id': properties.event_id ?? '',
+    'messaging.system': 'pulsar',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': topic,
+    'messaging.message.id': message.getMessageId().toString(),
+    'afdp.event_id': properties.event_id ?? '',
   };
   return tracer.startActiveSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
     try {

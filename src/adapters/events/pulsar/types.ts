@@ -76,6 +76,12 @@ export interface PulsarModule {
   Client: new (config: ClientConfig) => PulsarClient;
   AuthenticationToken: new (params: { token: string | (() => string) | (() => Promise<string>) }) => unknown;
   AuthenticationOauth2: new (params: {
-    type: string; issuer_url: string; client_id?: string; client_secret?: string; private_key?: string; audience?: string; scope?: string;
+    type: string;
+    issuer_url: string;
+    client_id?: string;
+    client_secret?: string;
+    private_key?: string;
+    audience?: string;
+    scope?: string;
   }) => unknown;
 }

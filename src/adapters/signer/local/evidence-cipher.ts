@@ -42,7 +42,8 @@ export class LocalEvidenceCipher implements EvidenceCipher {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     this.path = join(options.dir, EVIDENCE_KEKS_FILE);
     this.now = options.now ?? (() => new Date());
-    this.file = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as KekFile)
+    this.file = existsSync(this.path)
+      ? (JSON.parse(readFileSync(this.path, 'utf8')) as KekFile)
       : { format: 'afdp-notary-evidence-keks/1', kekId: 'afdp-evidence-kek', scrypt: newScryptParams(), keys: [] };
     this.seal0 = loadKek({ passphrase: options.passphrase, keyFile: join(options.dir, 'keyring.key') }, this.file.scrypt);
     for (const k of this.file.keys) if (k.key) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
@@ -82,7 +83,11 @@ export class LocalEvidenceCipher implements EvidenceCipher {
     const version = this.latest;
     if (sealed.kekId === this.file.kekId && sealed.kekVersion === version) return undefined;
     const dataKey = this.unwrap(hashHex, sealed);
-    return { kekId: this.file.kekId, kekVersion: version, wrappedKey: gcmSeal(this.kek(version), dataKey, keyAad(this.file.kekId, version, hashHex)).toString('base64') };
+    return {
+      kekId: this.file.kekId,
+      kekVersion: version,
+      wrappedKey: gcmSeal(this.kek(version), dataKey, keyAad(this.file.kekId, version, hashHex)).toString('base64'),
+    };
   }
 
   async rotate(): Promise<number> {
@@ -93,7 +98,10 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   private addVersion(): number {
     const version = this.file.keys.length + 1;
     const kek = randomBytes(32);
-    const next: KekFile = { ...this.file, keys: [...this.file.keys, { version, createdAt: this.now().toISOString(), key: seal(this.seal0, kek, this.aad(version)) }] };
+    const next: KekFile = {
+      ...this.file,
+      keys: [...this.file.keys, { version, createdAt: this.now().toISOString(), key: seal(this.seal0, kek, this.aad(version)) }],
+    };
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
     renameSync(tmp, this.path);
@@ -105,8 +113,13 @@ export class LocalEvidenceCipher implements EvidenceCipher {
   private unwrap(hashHex: string, sealed: SealedBody): Buffer {
     // rotated or retired by `afdp-notary rewrap` while this process runs
     if (!this.keks.has(sealed.kekVersion) || this.stamp() !== this.seen) this.reload();
-    if (sealed.kekId !== this.file.kekId || !this.keks.has(sealed.kekVersion)) throw new EvidenceIntegrityError(hashHex, `data key (unknown KEK ${sealed.kekId} v${sealed.kekVersion})`);
-    const dataKey = gcmOpen(this.kek(sealed.kekVersion), Buffer.from(sealed.wrappedKey, 'base64'), keyAad(sealed.kekId, sealed.kekVersion, hashHex));
+    if (sealed.kekId !== this.file.kekId || !this.keks.has(sealed.kekVersion))
+      throw new EvidenceIntegrityError(hashHex, `data key (unknown KEK ${sealed.kekId} v${sealed.kekVersion})`);
+    const dataKey = gcmOpen(
+      this.kek(sealed.kekVersion),
+      Buffer.from(sealed.wrappedKey, 'base64'),
+      keyAad(sealed.kekId, sealed.kekVersion, hashHex),
+    );
     if (!dataKey) throw new EvidenceIntegrityError(hashHex, 'data key');
     return dataKey;
   }
@@ -115,7 +128,8 @@ export class LocalEvidenceCipher implements EvidenceCipher {
     this.seen = this.stamp();
     const file = JSON.parse(readFileSync(this.path, 'utf8')) as KekFile;
     for (const k of file.keys) {
-      if (!k.key) this.keks.delete(k.version); // retired: forgotten here too
+      if (!k.key)
+        this.keks.delete(k.version); // retired: forgotten here too
       else if (!this.keks.has(k.version)) this.keks.set(k.version, unseal(this.seal0, k.key, this.aad(k.version)));
     }
     this.file = file;

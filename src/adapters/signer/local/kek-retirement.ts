@@ -15,7 +15,9 @@ import { EVIDENCE_KEKS_FILE, type KekFile } from './evidence-cipher.js';
 export class KekInUseError extends Error {
   readonly code = 'kek_in_use';
   constructor(readonly inUse: { version: number; rows: number }[]) {
-    super(`evidence KEK versions still wrap stored bodies (${inUse.map((u) => `v${u.version}: ${u.rows} rows`).join(', ')}): run afdp-notary rewrap first`);
+    super(
+      `evidence KEK versions still wrap stored bodies (${inUse.map((u) => `v${u.version}: ${u.rows} rows`).join(', ')}): run afdp-notary rewrap first`,
+    );
     this.name = 'KekInUseError';
   }
 }
@@ -36,32 +38,48 @@ export interface RetireReport {
  * commit, fails instead of storing a body nobody can open). The file is replaced (atomic rename)
  * before the commit.
  */
-export async function retireOldKeks(db: SqlClient, chain: AuditChainWriter, keyringDir: string, now: () => Date = () => new Date()): Promise<RetireReport> {
+export async function retireOldKeks(
+  db: SqlClient,
+  chain: AuditChainWriter,
+  keyringDir: string,
+  now: () => Date = () => new Date(),
+): Promise<RetireReport> {
   const path = join(keyringDir, EVIDENCE_KEKS_FILE);
   // the table lock first, the chain's lock (taken when planning) second: the order notarizations take them in
-  return chain.atomically((plan) => db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE evidence IN SHARE MODE');
-    const file = JSON.parse(readFileSync(path, 'utf8')) as KekFile;
-    const latestVersion = file.keys.length;
-    const old = file.keys.filter((k) => k.key && k.version < latestVersion).map((k) => k.version);
-    const report = { kekId: file.kekId, latestVersion, retired: old };
-    if (old.length === 0) return report;
-    const { rows } = await tx.query<{ version: number; rows: number }>(
-      `SELECT body_kek_version AS version, count(*)::int AS rows FROM evidence
-        WHERE body_wrapped_key IS NOT NULL AND body_kek = $1 AND body_kek_version = ANY($2::int[]) GROUP BY 1 ORDER BY 1`, [file.kekId, old]);
-    if (rows.length > 0) throw new KekInUseError(rows);
-    const statement = await plan(tx, [{
-      event: 'evidence.kek_retired', outcome: 'success', principal: null,
-      details: { kek_id: file.kekId, versions: old, latest_version: latestVersion },
-    }]);
-    if (statement) await tx.query(statement.text, statement.params);
-    // from the commit on, the database refuses a body wrapped by these versions (migration 013)
-    await tx.query('INSERT INTO evidence_kek_retired (kek_id, version) SELECT $1, unnest($2::int[])', [file.kekId, old]);
-    const retiredAt = now().toISOString();
-    const next: KekFile = { ...file, keys: file.keys.map((k) => (old.includes(k.version) ? { version: k.version, createdAt: k.createdAt, retiredAt } : k)) };
-    const tmp = `${path}.${process.pid}.retire.tmp`;
-    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
-    renameSync(tmp, path);
-    return report;
-  }));
+  return chain.atomically((plan) =>
+    db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE evidence IN SHARE MODE');
+      const file = JSON.parse(readFileSync(path, 'utf8')) as KekFile;
+      const latestVersion = file.keys.length;
+      const old = file.keys.filter((k) => k.key && k.version < latestVersion).map((k) => k.version);
+      const report = { kekId: file.kekId, latestVersion, retired: old };
+      if (old.length === 0) return report;
+      const { rows } = await tx.query<{ version: number; rows: number }>(
+        `SELECT body_kek_version AS version, count(*)::int AS rows FROM evidence
+        WHERE body_wrapped_key IS NOT NULL AND body_kek = $1 AND body_kek_version = ANY($2::int[]) GROUP BY 1 ORDER BY 1`,
+        [file.kekId, old],
+      );
+      if (rows.length > 0) throw new KekInUseError(rows);
+      const statement = await plan(tx, [
+        {
+          event: 'evidence.kek_retired',
+          outcome: 'success',
+          principal: null,
+          details: { kek_id: file.kekId, versions: old, latest_version: latestVersion },
+        },
+      ]);
+      if (statement) await tx.query(statement.text, statement.params);
+      // from the commit on, the database refuses a body wrapped by these versions (migration 013)
+      await tx.query('INSERT INTO evidence_kek_retired (kek_id, version) SELECT $1, unnest($2::int[])', [file.kekId, old]);
+      const retiredAt = now().toISOString();
+      const next: KekFile = {
+        ...file,
+        keys: file.keys.map((k) => (old.includes(k.version) ? { version: k.version, createdAt: k.createdAt, retiredAt } : k)),
+      };
+      const tmp = `${path}.${process.pid}.retire.tmp`;
+      writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
+      renameSync(tmp, path);
+      return report;
+    }),
+  );
 }

@@ -56,7 +56,12 @@ export class LocalKeyringSigner implements KeySigner {
     this.now = options.now ?? (() => new Date());
     this.newKeys = options.algorithm ?? 'ecdsa-p256';
     const existing = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as KeyringFile) : undefined;
-    this.file = existing ?? { format: 'afdp-notary-keyring/1', keyId: options.keyId ?? 'afdp-notary-key', scrypt: newScryptParams(), keys: [] };
+    this.file = existing ?? {
+      format: 'afdp-notary-keyring/1',
+      keyId: options.keyId ?? 'afdp-notary-key',
+      scrypt: newScryptParams(),
+      keys: [],
+    };
     this.kek = loadKek({ passphrase: options.passphrase, keyFile: join(options.dir, 'keyring.key') }, this.file.scrypt);
     for (const k of this.file.keys) this.load(k);
     if (this.file.keys.length === 0) this.addVersion();
@@ -130,7 +135,11 @@ export class LocalKeyringSigner implements KeySigner {
 }
 
 const publicPart = ({ keyId, version, algorithm, publicKeyPem, createdAt }: LoadedKey): PublicKeyVersion => ({
-  keyId, version, algorithm, publicKeyPem, createdAt,
+  keyId,
+  version,
+  algorithm,
+  publicKeyPem,
+  createdAt,
 });
 
 function writeAtomically(path: string, content: string): void {

@@ -28,7 +28,12 @@ export interface Pkcs11Api {
   C_GetAttributeValue(session: Handle, object: Handle, template: Attribute[]): AttributeResult[];
   C_SignInit(session: Handle, mechanism: { mechanism: number }, key: Handle): void;
   C_SignAsync(session: Handle, inData: Buffer, outData: Buffer): Promise<Buffer>;
-  C_GenerateKeyPair(session: Handle, mechanism: { mechanism: number }, publicTmpl: Attribute[], privateTmpl: Attribute[]): { publicKey: Handle; privateKey: Handle };
+  C_GenerateKeyPair(
+    session: Handle,
+    mechanism: { mechanism: number },
+    publicTmpl: Attribute[],
+    privateTmpl: Attribute[],
+  ): { publicKey: Handle; privateKey: Handle };
 }
 
 export interface Pkcs11Binding {
@@ -37,11 +42,21 @@ export interface Pkcs11Binding {
 
 /** Start-up failures, each with a stable code; messages name the setting to fix and never carry the PIN. */
 export type Pkcs11StartCode =
-  | 'binding_missing' | 'module_not_loadable' | 'token_not_found' | 'pin_incorrect' | 'pin_locked'
-  | 'key_not_found' | 'key_unusable' | 'token_error';
+  | 'binding_missing'
+  | 'module_not_loadable'
+  | 'token_not_found'
+  | 'pin_incorrect'
+  | 'pin_locked'
+  | 'key_not_found'
+  | 'key_unusable'
+  | 'token_error';
 
 export class Pkcs11StartError extends Error {
-  constructor(readonly code: Pkcs11StartCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: Pkcs11StartCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'Pkcs11StartError';
   }
@@ -56,13 +71,17 @@ export async function loadPkcs11Binding(importer: (name: string) => Promise<unkn
   try {
     mod = await importer(PACKAGE);
   } catch (err) {
-    throw new Pkcs11StartError('binding_missing',
+    throw new Pkcs11StartError(
+      'binding_missing',
       `NOTARY_PKCS11_MODULE is set but the optional package "${PACKAGE}" cannot be loaded: install it with \`npm install ${PACKAGE}\` ` +
-      '(a native addon: it needs g++, make and python3 to build), or unset NOTARY_PKCS11_MODULE', { cause: err });
+        '(a native addon: it needs g++, make and python3 to build), or unset NOTARY_PKCS11_MODULE',
+      { cause: err },
+    );
   }
   // a CommonJS module: its exports object arrives as `default`
   const exports = ((mod as { default?: unknown }).default ?? mod) as Partial<Pkcs11Binding>;
-  if (typeof exports.PKCS11 !== 'function') throw new Pkcs11StartError('binding_missing', `"${PACKAGE}" was loaded but exports no PKCS11 class`);
+  if (typeof exports.PKCS11 !== 'function')
+    throw new Pkcs11StartError('binding_missing', `"${PACKAGE}" was loaded but exports no PKCS11 class`);
   return exports as Pkcs11Binding;
 }
 

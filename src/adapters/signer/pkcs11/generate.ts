@@ -14,11 +14,22 @@ export function generateKeyPair(token: Pkcs11Token, session: Handle, label: stri
     { type: C.CKA_LABEL, value: label },
     { type: C.CKA_ID, value: idFor(createdAt) },
   ];
-  token.api.C_GenerateKeyPair(session, { mechanism: C.CKM_EC_KEY_PAIR_GEN },
-    [{ type: C.CKA_CLASS, value: C.CKO_PUBLIC_KEY }, ...common, { type: C.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') }, { type: C.CKA_VERIFY, value: true }],
+  token.api.C_GenerateKeyPair(
+    session,
+    { mechanism: C.CKM_EC_KEY_PAIR_GEN },
     [
-      { type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY }, ...common, { type: C.CKA_PRIVATE, value: true }, { type: C.CKA_SIGN, value: true },
-      { type: C.CKA_SENSITIVE, value: true }, { type: C.CKA_EXTRACTABLE, value: false },
+      { type: C.CKA_CLASS, value: C.CKO_PUBLIC_KEY },
+      ...common,
+      { type: C.CKA_EC_PARAMS, value: Buffer.from(curve.params, 'hex') },
+      { type: C.CKA_VERIFY, value: true },
+    ],
+    [
+      { type: C.CKA_CLASS, value: C.CKO_PRIVATE_KEY },
+      ...common,
+      { type: C.CKA_PRIVATE, value: true },
+      { type: C.CKA_SIGN, value: true },
+      { type: C.CKA_SENSITIVE, value: true },
+      { type: C.CKA_EXTRACTABLE, value: false },
     ],
   );
 }

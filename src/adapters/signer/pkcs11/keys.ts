@@ -62,7 +62,8 @@ function unwrapOctetString(der: Buffer, pointLength: number): Buffer {
 
 /** CKM_ECDSA's raw r||s → the ASN.1 DER ECDSA-Sig-Value receipts carry (what Vault and the keyring return). */
 export function rawToDer(raw: Buffer, curve: Curve): Buffer {
-  if (raw.length !== 2 * curve.size) throw new Error(`CKM_ECDSA returned ${raw.length} bytes, expected ${2 * curve.size} for ${curve.name}`);
+  if (raw.length !== 2 * curve.size)
+    throw new Error(`CKM_ECDSA returned ${raw.length} bytes, expected ${2 * curve.size} for ${curve.name}`);
   const int = (b: Buffer) => {
     let i = 0;
     while (i < b.length - 1 && b[i] === 0) i++;

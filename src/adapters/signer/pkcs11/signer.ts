@@ -23,8 +23,13 @@ export class Pkcs11Signer implements KeySigner {
    * `newKeys` is the curve of a first key made at start (NOTARY_SIGNING_ALGORITHM); a rotation keeps
    * the curve of the newest version.
    */
-  constructor(private readonly token: Pkcs11Token, readonly keyId: string, rescanMs: number,
-    private readonly now: () => Date = () => new Date(), private readonly newKeys: SigningAlgorithm = 'ecdsa-p256') {
+  constructor(
+    private readonly token: Pkcs11Token,
+    readonly keyId: string,
+    rescanMs: number,
+    private readonly now: () => Date = () => new Date(),
+    private readonly newKeys: SigningAlgorithm = 'ecdsa-p256',
+  ) {
     // a failed background rescan keeps the last good key set; sign and ping report the token's state
     this.#timer = setInterval(() => void this.#rescan().catch(() => undefined), rescanMs).unref();
   }
@@ -34,7 +39,10 @@ export class Pkcs11Signer implements KeySigner {
     await this.#rescan();
     if (this.#keys.versions.size === 0 && createKey) await this.#addVersion(1, curveFor(this.newKeys));
     if (this.#keys.versions.size === 0) {
-      throw new Pkcs11StartError('key_not_found', `the token holds no key labelled "${versionLabel(this.keyId, 1)}" (or any "${this.keyId}-vN"): create one with \`afdp-notary hsm rotate\` or set NOTARY_PKCS11_CREATE_KEY=true`);
+      throw new Pkcs11StartError(
+        'key_not_found',
+        `the token holds no key labelled "${versionLabel(this.keyId, 1)}" (or any "${this.keyId}-vN"): create one with \`afdp-notary hsm rotate\` or set NOTARY_PKCS11_CREATE_KEY=true`,
+      );
     }
   }
 
@@ -57,10 +65,17 @@ export class Pkcs11Signer implements KeySigner {
       });
     } catch (err) {
       // object handles do not outlive the login: after a lost session or a stale handle, find the keys again
-      if (isLost(err) || ckr(err) === CKR.KEY_HANDLE_INVALID || ckr(err) === CKR.OBJECT_HANDLE_INVALID) await this.#rescan().catch(() => undefined);
+      if (isLost(err) || ckr(err) === CKR.KEY_HANDLE_INVALID || ckr(err) === CKR.OBJECT_HANDLE_INVALID)
+        await this.#rescan().catch(() => undefined);
       throw this.#failure('sign', err);
     }
-    return { signature: rawToDer(raw, key.curve), keyId: this.keyId, keyVersion: key.version, publicKeyPem: key.publicKeyPem, algorithm: key.algorithm };
+    return {
+      signature: rawToDer(raw, key.curve),
+      keyId: this.keyId,
+      keyVersion: key.version,
+      publicKeyPem: key.publicKeyPem,
+      algorithm: key.algorithm,
+    };
   }
 
   async publicKeys(): Promise<PublicKeyVersion[]> {
@@ -131,4 +146,10 @@ export class Pkcs11Signer implements KeySigner {
 
 const curveFor = (algorithm: SigningAlgorithm): TokenKey['curve'] => CURVES.find((c) => c.algorithm === algorithm)!;
 
-const publicPart = ({ keyId, version, algorithm, publicKeyPem, createdAt }: TokenKey): PublicKeyVersion => ({ keyId, version, algorithm, publicKeyPem, createdAt });
+const publicPart = ({ keyId, version, algorithm, publicKeyPem, createdAt }: TokenKey): PublicKeyVersion => ({
+  keyId,
+  version,
+  algorithm,
+  publicKeyPem,
+  createdAt,
+});

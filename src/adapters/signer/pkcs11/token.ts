@@ -13,8 +13,14 @@ export interface TokenOptions {
 
 /** Errors after which the session (or the login) is gone: the session is dropped and the caller may retry. */
 const LOST = new Set<number>([
-  CKR.SESSION_CLOSED, CKR.SESSION_HANDLE_INVALID, CKR.USER_NOT_LOGGED_IN, CKR.DEVICE_ERROR,
-  CKR.DEVICE_MEMORY, CKR.DEVICE_REMOVED, CKR.TOKEN_NOT_PRESENT, CKR.TOKEN_NOT_RECOGNIZED,
+  CKR.SESSION_CLOSED,
+  CKR.SESSION_HANDLE_INVALID,
+  CKR.USER_NOT_LOGGED_IN,
+  CKR.DEVICE_ERROR,
+  CKR.DEVICE_MEMORY,
+  CKR.DEVICE_REMOVED,
+  CKR.TOKEN_NOT_PRESENT,
+  CKR.TOKEN_NOT_RECOGNIZED,
 ]);
 export const isLost = (err: unknown): boolean => LOST.has(ckr(err) ?? -1);
 
@@ -32,7 +38,11 @@ export class Pkcs11Token {
   #closed = false;
   #released = false;
 
-  private constructor(readonly api: Pkcs11Api, private readonly slot: Handle, private readonly options: TokenOptions) {}
+  private constructor(
+    readonly api: Pkcs11Api,
+    private readonly slot: Handle,
+    private readonly options: TokenOptions,
+  ) {}
 
   static async open(binding: Pkcs11Binding, options: TokenOptions): Promise<Pkcs11Token> {
     const api = initialize(binding, options.module);
@@ -64,7 +74,8 @@ export class Pkcs11Token {
     this.api.C_FindObjectsInit(session, template);
     try {
       const out: Handle[] = [];
-      for (let batch = this.api.C_FindObjects(session, 64); batch.length > 0; batch = this.api.C_FindObjects(session, 64)) out.push(...batch);
+      for (let batch = this.api.C_FindObjects(session, 64); batch.length > 0; batch = this.api.C_FindObjects(session, 64))
+        out.push(...batch);
       return out;
     } finally {
       this.api.C_FindObjectsFinal(session);
@@ -155,7 +166,11 @@ function initialize(binding: Pkcs11Binding, module: string): Pkcs11Api {
     try {
       api.load(module);
     } catch (err) {
-      throw new Pkcs11StartError('module_not_loadable', `NOTARY_PKCS11_MODULE: cannot load the PKCS#11 module ${module}: ${(err as Error).message}`, { cause: err });
+      throw new Pkcs11StartError(
+        'module_not_loadable',
+        `NOTARY_PKCS11_MODULE: cannot load the PKCS#11 module ${module}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     known = { api, users: 0 };
     modules.set(module, known);
@@ -186,7 +201,9 @@ function release(module: string): void {
 
 function findSlot(api: Pkcs11Api, { tokenLabel, slot, module }: TokenOptions): Handle {
   const slots = api.C_GetSlotList(true);
-  const found = slots.find((s) => (slot !== undefined ? s.readBigUInt64LE(0) === BigInt(slot) : api.C_GetTokenInfo(s).label.trim() === tokenLabel));
+  const found = slots.find((s) =>
+    slot !== undefined ? s.readBigUInt64LE(0) === BigInt(slot) : api.C_GetTokenInfo(s).label.trim() === tokenLabel,
+  );
   if (found) return found;
   const labels = slots.map((s) => `"${api.C_GetTokenInfo(s).label.trim()}"`).join(', ') || 'none';
   const wanted = slot !== undefined ? `slot ${slot}` : `a token labelled "${tokenLabel}"`;
@@ -196,7 +213,15 @@ function findSlot(api: Pkcs11Api, { tokenLabel, slot, module }: TokenOptions): H
 /** The PIN never enters the message: only the Cryptoki code does. */
 function loginError(err: unknown): Error {
   const code = ckr(err);
-  if (code === CKR.PIN_INCORRECT) return new Pkcs11StartError('pin_incorrect', 'PKCS#11 login refused: the PIN (NOTARY_PKCS11_PIN / NOTARY_PKCS11_PIN_FILE) is incorrect (CKR_PIN_INCORRECT)', { cause: err });
-  if (code === CKR.PIN_LOCKED || code === CKR.PIN_EXPIRED) return new Pkcs11StartError('pin_locked', `PKCS#11 login refused: ${ckrName(err)}; the security officer must reset the user PIN`, { cause: err });
+  if (code === CKR.PIN_INCORRECT)
+    return new Pkcs11StartError(
+      'pin_incorrect',
+      'PKCS#11 login refused: the PIN (NOTARY_PKCS11_PIN / NOTARY_PKCS11_PIN_FILE) is incorrect (CKR_PIN_INCORRECT)',
+      { cause: err },
+    );
+  if (code === CKR.PIN_LOCKED || code === CKR.PIN_EXPIRED)
+    return new Pkcs11StartError('pin_locked', `PKCS#11 login refused: ${ckrName(err)}; the security officer must reset the user PIN`, {
+      cause: err,
+    });
   return err instanceof Error ? err : new Error(String(err));
 }

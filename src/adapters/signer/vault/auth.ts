@@ -42,7 +42,9 @@ export class VaultAuth {
     this.#token = this.#config.token;
     // lookup-self both proves the token works and tells whether it expires.
     const res = await this.#send<{ data?: { ttl?: number; renewable?: boolean } }>({
-      method: 'GET', path: 'auth/token/lookup-self', token: this.#token,
+      method: 'GET',
+      path: 'auth/token/lookup-self',
+      token: this.#token,
     });
     this.#loginLease = res.body?.data?.ttl ?? 0;
     this.#schedule(this.#loginLease, res.body?.data?.renewable ?? false);
@@ -76,9 +78,7 @@ export class VaultAuth {
     const c = this.#config;
     if (c.method === 'token') return;
     const path = `auth/${encodeURIComponent(c.mount ?? c.method)}/login`;
-    const body = c.method === 'approle'
-      ? { role_id: c.roleId, secret_id: c.secretId }
-      : { role: c.role, jwt: await readJwt(c.jwtPath) };
+    const body = c.method === 'approle' ? { role_id: c.roleId, secret_id: c.secretId } : { role: c.role, jwt: await readJwt(c.jwtPath) };
     // Not idempotent: a secret_id may be limited to N uses, so no blind replay.
     const res = await this.#send<{ auth?: AuthBlock }>({ method: 'POST', path, body, idempotent: false });
     const auth = res.body?.auth;
@@ -111,7 +111,10 @@ export class VaultAuth {
   /** False when the token is close to its max TTL and a fresh login is the better move. */
   async #renew(): Promise<boolean> {
     const res = await this.#send<{ auth?: AuthBlock }>({
-      method: 'POST', path: 'auth/token/renew-self', body: {}, token: this.#token,
+      method: 'POST',
+      path: 'auth/token/renew-self',
+      body: {},
+      token: this.#token,
     });
     const auth = res.body?.auth;
     if (!auth) return false;

@@ -28,7 +28,13 @@ export interface DataKeyPolicy {
 
 export const DEFAULT_DATA_KEY_POLICY: DataKeyPolicy = { windowMs: 300_000, windowUses: 100_000, cacheSize: 1024, cacheMs: 900_000 };
 
-interface Window { wrapped: string; version: number; key: Buffer; until: number; uses: number }
+interface Window {
+  wrapped: string;
+  version: number;
+  key: Buffer;
+  until: number;
+  uses: number;
+}
 
 export class VaultEvidenceCipher implements EvidenceCipher {
   readonly kekId: string;
@@ -52,7 +58,12 @@ export class VaultEvidenceCipher implements EvidenceCipher {
     // sealers that waited for the same new window may use it up: the rest open the next one
     while (w.uses >= this.policy.windowUses) w = await this.current();
     w.uses++;
-    return { kekId: this.kekId, kekVersion: w.version, wrappedKey: w.wrapped, body: gcmSeal(w.key, plaintext, bodyAad(hashHex)).toString('base64') };
+    return {
+      kekId: this.kekId,
+      kekVersion: w.version,
+      wrappedKey: w.wrapped,
+      body: gcmSeal(w.key, plaintext, bodyAad(hashHex)).toString('base64'),
+    };
   }
 
   async open(hashHex: string, sealed: SealedBody): Promise<Buffer> {
@@ -80,8 +91,12 @@ export class VaultEvidenceCipher implements EvidenceCipher {
   }
 
   async latestVersion(): Promise<number> {
-    this.#latest ??= this.call('read key', () => this.transit.readKey()).then((data) => data?.latest_version ?? 0)
-      .catch((err: unknown) => { this.#latest = undefined; throw err; });
+    this.#latest ??= this.call('read key', () => this.transit.readKey())
+      .then((data) => data?.latest_version ?? 0)
+      .catch((err: unknown) => {
+        this.#latest = undefined;
+        throw err;
+      });
     return this.#latest;
   }
 
@@ -134,11 +149,13 @@ export class VaultEvidenceCipher implements EvidenceCipher {
     }
     let p = this.#unwrapping.get(wrapped);
     if (!p) {
-      p = this.call('decrypt', () => this.transit.decrypt(wrapped), hashHex).then((key) => {
-        if (key.length !== 32) throw new EvidenceIntegrityError(hashHex, 'data key (not a 256-bit key)');
-        this.remember(wrapped, key);
-        return key;
-      }).finally(() => this.#unwrapping.delete(wrapped));
+      p = this.call('decrypt', () => this.transit.decrypt(wrapped), hashHex)
+        .then((key) => {
+          if (key.length !== 32) throw new EvidenceIntegrityError(hashHex, 'data key (not a 256-bit key)');
+          this.remember(wrapped, key);
+          return key;
+        })
+        .finally(() => this.#unwrapping.delete(wrapped));
       this.#unwrapping.set(wrapped, p);
     }
     return p;
@@ -159,7 +176,8 @@ export class VaultEvidenceCipher implements EvidenceCipher {
     try {
       return await fn();
     } catch (err) {
-      if (hashHex && err instanceof VaultHttpError && err.status === 400) throw new EvidenceIntegrityError(hashHex, 'data key (Vault cannot unwrap it)');
+      if (hashHex && err instanceof VaultHttpError && err.status === 400)
+        throw new EvidenceIntegrityError(hashHex, 'data key (Vault cannot unwrap it)');
       throw toNotaryError(action, err);
     }
   }

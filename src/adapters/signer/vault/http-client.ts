@@ -87,7 +87,11 @@ export class VaultHttpClient {
     if (err.status !== 0) return new VaultHttpError(req.method, req.path, err.status, errorsOf(jsonOf(err.payload)));
     const cause = err.cause;
     const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
-    return new VaultNetworkError(req.method, req.path, timedOut ? new Error(`timed out after ${this.#opts.timeoutMs} ms`, { cause }) : cause);
+    return new VaultNetworkError(
+      req.method,
+      req.path,
+      timedOut ? new Error(`timed out after ${this.#opts.timeoutMs} ms`, { cause }) : cause,
+    );
   }
 }
 

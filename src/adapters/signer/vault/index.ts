@@ -58,7 +58,10 @@ function connect(opts: VaultSignerOptions) {
 export async function createVaultEvidenceCipher(opts: VaultSignerOptions & { policy?: DataKeyPolicy }): Promise<VaultEvidenceCipher> {
   validate(opts);
   const { http, auth } = connect(opts);
-  const closeConnection = () => { auth.close(); http.close(); };
+  const closeConnection = () => {
+    auth.close();
+    http.close();
+  };
   try {
     await auth.start();
     const transit = new TransitClient(auth, opts.mount, opts.key);
@@ -67,8 +70,12 @@ export async function createVaultEvidenceCipher(opts: VaultSignerOptions & { pol
       await transit.createKey(EVIDENCE_KEY_TYPE);
       data = await transit.readKey();
     }
-    if (!data) throw new Error(`Vault transit key "${opts.key}" for evidence encryption does not exist (enable NOTARY_VAULT_CREATE_KEY to create it)`);
-    if (data.type !== EVIDENCE_KEY_TYPE) throw new Error(`Vault transit key "${opts.key}" has type "${data.type}"; evidence encryption needs an "${EVIDENCE_KEY_TYPE}" key`);
+    if (!data)
+      throw new Error(
+        `Vault transit key "${opts.key}" for evidence encryption does not exist (enable NOTARY_VAULT_CREATE_KEY to create it)`,
+      );
+    if (data.type !== EVIDENCE_KEY_TYPE)
+      throw new Error(`Vault transit key "${opts.key}" has type "${data.type}"; evidence encryption needs an "${EVIDENCE_KEY_TYPE}" key`);
     const cipher = new VaultEvidenceCipher(transit, opts.key, opts.policy);
     cipher.onClose = closeConnection;
     return cipher;

@@ -17,9 +17,7 @@ export function parseVaultSignature(value: string): { version: number; der: Buff
 /** Refuses anything but P-256 or P-384 ECDSA: the receipts promise one of them. Returns which. */
 export function assertSigningKey(data: TransitKeyData, keyName: string): SigningAlgorithm {
   if (!isSigningAlgorithm(data.type)) {
-    throw new Error(
-      `Vault transit key "${keyName}" has type "${data.type}"; the notary needs an "ecdsa-p256" or "ecdsa-p384" key`,
-    );
+    throw new Error(`Vault transit key "${keyName}" has type "${data.type}"; the notary needs an "ecdsa-p256" or "ecdsa-p384" key`);
   }
   return data.type;
 }

@@ -36,10 +36,10 @@ export class VaultTransitSigner implements KeySigner {
 
   constructor(private readonly parts: VaultSignerParts) {
     this.keyId = parts.keyName;
-    this.#batcher = new MicroBatcher(
-      { ...parts.batch, maxInFlight: MAX_BATCHES_IN_FLIGHT },
-      async (inputs) =>
-        (await parts.transit.sign(inputs, SIGNING_ALGORITHMS[this.#algorithm].vaultHash)).map((r) => r.signature ?? new Error(r.error ?? 'Vault returned no signature')),
+    this.#batcher = new MicroBatcher({ ...parts.batch, maxInFlight: MAX_BATCHES_IN_FLIGHT }, async (inputs) =>
+      (await parts.transit.sign(inputs, SIGNING_ALGORITHMS[this.#algorithm].vaultHash)).map(
+        (r) => r.signature ?? new Error(r.error ?? 'Vault returned no signature'),
+      ),
     );
   }
 
@@ -73,7 +73,13 @@ export class VaultTransitSigner implements KeySigner {
     if (!parsed) throw new NotaryError('internal', 'vault sign: signature is not in vault:vN:<base64> form');
     const key = await this.publicKey(parsed.version);
     if (!key) throw new NotaryError('internal', `vault sign: key "${this.keyId}" has no version ${parsed.version}`);
-    return { signature: parsed.der, keyId: this.keyId, keyVersion: parsed.version, publicKeyPem: key.publicKeyPem, algorithm: this.#algorithm };
+    return {
+      signature: parsed.der,
+      keyId: this.keyId,
+      keyVersion: parsed.version,
+      publicKeyPem: key.publicKeyPem,
+      algorithm: this.#algorithm,
+    };
   }
 
   async publicKeys(): Promise<PublicKeyVersion[]> {
@@ -102,9 +108,7 @@ export class VaultTransitSigner implements KeySigner {
   async ping(): Promise<void> {
     const { breaker, http } = this.parts;
     try {
-      await breaker.run(() =>
-        http.request({ method: 'GET', path: 'sys/health', retries: 0, accept: HEALTHY, rootNamespace: true }),
-      );
+      await breaker.run(() => http.request({ method: 'GET', path: 'sys/health', retries: 0, accept: HEALTHY, rootNamespace: true }));
     } catch (err) {
       throw new NotaryError('unavailable', `vault health: ${healthReason(err)}`, { cause: err });
     }

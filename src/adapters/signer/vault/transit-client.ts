@@ -62,7 +62,9 @@ export class TransitClient {
     if (inputs.length === 1) {
       try {
         const res = await this.auth.call<{ data?: SignItemResult }>({
-          method: 'POST', path: this.#path('sign'), body: { ...params, input: inputs[0] },
+          method: 'POST',
+          path: this.#path('sign'),
+          body: { ...params, input: inputs[0] },
         });
         return [{ signature: res.body?.data?.signature }];
       } catch (err) {
@@ -72,7 +74,9 @@ export class TransitClient {
       }
     }
     const res = await this.auth.call<{ data?: { batch_results?: SignItemResult[] } }>({
-      method: 'POST', path: this.#path('sign'), body: { ...params, batch_input: inputs.map((input) => ({ input })) },
+      method: 'POST',
+      path: this.#path('sign'),
+      body: { ...params, batch_input: inputs.map((input) => ({ input })) },
     });
     const results = res.body?.data?.batch_results ?? [];
     if (results.length !== inputs.length) {
@@ -88,7 +92,9 @@ export class TransitClient {
   async wrappedDataKey(): Promise<{ ciphertext: string; keyVersion: number }> {
     // not idempotent in effect (each call makes a new key), but a replay only makes one more: harmless
     const res = await this.auth.call<{ data?: { ciphertext?: string; key_version?: number } }>({
-      method: 'POST', path: `${this.#base}/datakey/wrapped/${this.#key}`, body: { bits: 256 },
+      method: 'POST',
+      path: `${this.#base}/datakey/wrapped/${this.#key}`,
+      body: { bits: 256 },
     });
     const ciphertext = res.body?.data?.ciphertext;
     if (typeof ciphertext !== 'string') throw new Error('Vault datakey answered without a ciphertext');
@@ -97,7 +103,11 @@ export class TransitClient {
 
   /** `POST {mount}/decrypt/{name}`: the base64 plaintext of a `vault:vN:…` ciphertext. */
   async decrypt(ciphertext: string): Promise<Buffer> {
-    const res = await this.auth.call<{ data?: { plaintext?: string } }>({ method: 'POST', path: this.#path('decrypt'), body: { ciphertext } });
+    const res = await this.auth.call<{ data?: { plaintext?: string } }>({
+      method: 'POST',
+      path: this.#path('decrypt'),
+      body: { ciphertext },
+    });
     const plaintext = res.body?.data?.plaintext;
     if (typeof plaintext !== 'string') throw new Error('Vault decrypt answered without a plaintext');
     return Buffer.from(plaintext, 'base64');
@@ -105,7 +115,11 @@ export class TransitClient {
 
   /** `POST {mount}/rewrap/{name}`: the same plaintext under the key's latest version, never leaving Vault. */
   async rewrap(ciphertext: string): Promise<{ ciphertext: string; keyVersion: number }> {
-    const res = await this.auth.call<{ data?: { ciphertext?: string; key_version?: number } }>({ method: 'POST', path: this.#path('rewrap'), body: { ciphertext } });
+    const res = await this.auth.call<{ data?: { ciphertext?: string; key_version?: number } }>({
+      method: 'POST',
+      path: this.#path('rewrap'),
+      body: { ciphertext },
+    });
     const next = res.body?.data?.ciphertext;
     if (typeof next !== 'string') throw new Error('Vault rewrap answered without a ciphertext');
     return { ciphertext: next, keyVersion: res.body?.data?.key_version ?? versionOf(next) };

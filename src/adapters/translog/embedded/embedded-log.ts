@@ -11,7 +11,6 @@ import type { LogKey } from './log-key.js';
 import { integrateBatch, planIntegration, type Integrated, type Signers } from './integrate.js';
 import { checkStoredLog, type IntegrityCheck } from './self-check.js';
 
-
 export interface EmbeddedLogOptions {
   db: SqlClient;
   key: LogKey;
@@ -80,7 +79,8 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
 
   /** Throws while the last self-check failed: nothing may be signed into this log. */
   writable(): void {
-    if (!this.integrity.ok) throw new NotaryError('unavailable', `the transparency log failed its integrity check: ${this.integrity.reason}`);
+    if (!this.integrity.ok)
+      throw new NotaryError('unavailable', `the transparency log failed its integrity check: ${this.integrity.reason}`);
   }
 
   /** With a unit (see CommitUnits), the entry commits in the transaction of the record it anchors; without one, on its own. */
@@ -98,8 +98,14 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   async info(): Promise<LogInfo> {
     const { url, key, origin } = this.options;
     return {
-      logID: this.logID, url, publicKeyPem: key.publicKeyPem, origin, apiVersion: 1, keyName: this.keyName,
-      vkey: vkey(key.noteKey.publicKey, this.keyName), tilesUrl: `${url}${TILES_PATH}`,
+      logID: this.logID,
+      url,
+      publicKeyPem: key.publicKeyPem,
+      origin,
+      apiVersion: 1,
+      keyName: this.keyName,
+      vkey: vkey(key.noteKey.publicKey, this.keyName),
+      tilesUrl: `${url}${TILES_PATH}`,
     };
   }
 
@@ -120,7 +126,8 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     await this.catchUp(this.options.db);
     // alias the text cast: ORDER BY an output column named like the table's would sort text ("9" > "10")
     const { rows } = await this.options.db.query<{ size: string; root_hash: string; note: string }>(
-      'SELECT tree_size::text AS size, root_hash, note FROM log_checkpoints ORDER BY log_checkpoints.tree_size DESC LIMIT 1');
+      'SELECT tree_size::text AS size, root_hash, note FROM log_checkpoints ORDER BY log_checkpoints.tree_size DESC LIMIT 1',
+    );
     const r = rows[0];
     if (!r) return { treeSize: 0, rootHash: this.tree.root(0).toString('hex'), note: '' };
     return { treeSize: Number(r.size), rootHash: r.root_hash, note: r.note };
@@ -129,13 +136,18 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   /** Entry by uuid (hex leaf hash) or index, with a proof against the latest checkpoint. */
   async entry(by: { uuid: string } | { logIndex: number }): Promise<LogEntry | undefined> {
     const cp = await this.checkpoint();
-    const [sql, param] = 'uuid' in by
-      ? ['leaf_hash = $1', by.uuid]
-      : ['idx = $1', by.logIndex];
-    const { rows } = await this.options.db.query<LeafRow>(`SELECT idx::text, body, integrated_time::text, set_signature FROM log_leaves WHERE ${sql}`, [param]);
+    const [sql, param] = 'uuid' in by ? ['leaf_hash = $1', by.uuid] : ['idx = $1', by.logIndex];
+    const { rows } = await this.options.db.query<LeafRow>(
+      `SELECT idx::text, body, integrated_time::text, set_signature FROM log_leaves WHERE ${sql}`,
+      [param],
+    );
     const r = rows[0];
     if (!r || Number(r.idx) >= cp.treeSize) return undefined;
-    return this.toEntry({ index: Number(r.idx), body: Buffer.from(r.body, 'utf8'), integratedTime: Number(r.integrated_time), set: r.set_signature }, cp.treeSize, cp.note);
+    return this.toEntry(
+      { index: Number(r.idx), body: Buffer.from(r.body, 'utf8'), integratedTime: Number(r.integrated_time), set: r.set_signature },
+      cp.treeSize,
+      cp.note,
+    );
   }
 
   /** RFC 6962 consistency proof between two committed tree sizes. */
@@ -144,7 +156,10 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     if (!(firstSize >= 1 && firstSize <= lastSize && lastSize <= treeSize)) {
       throw new NotaryError('validation_failed', `need 1 <= firstSize <= lastSize <= ${treeSize}`, { field: 'firstSize' });
     }
-    return { rootHash: this.tree.root(lastSize).toString('hex'), hashes: this.tree.consistencyProof(firstSize, lastSize).map((h) => h.toString('hex')) };
+    return {
+      rootHash: this.tree.root(lastSize).toString('hex'),
+      hashes: this.tree.consistencyProof(firstSize, lastSize).map((h) => h.toString('hex')),
+    };
   }
 
   get size(): number {
@@ -160,7 +175,9 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   /** The logged bodies (leaf data) of entries [from, from + count), in order; undefined if one is missing. */
   async leafData(from: number, count: number): Promise<Buffer[] | undefined> {
     const { rows } = await this.options.db.query<{ body: string }>(
-      'SELECT body FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, from + count]);
+      'SELECT body FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx',
+      [from, from + count],
+    );
     return rows.length === count ? rows.map((r) => Buffer.from(r.body, 'utf8')) : undefined;
   }
 
@@ -196,17 +213,29 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   /** Integrates into the caller's transaction, under the cross-replica advisory lock. */
   private async appendWithin(tx: SqlQueryable, requests: AnchorRequest[]): Promise<LogEntry[]> {
     await this.catchUp(tx, true);
-    const { integrated, treeSize, note } = await integrateBatch(tx, this.tree, this.leaves(requests), this.integratedTime(), this.signers());
+    const { integrated, treeSize, note } = await integrateBatch(
+      tx,
+      this.tree,
+      this.leaves(requests),
+      this.integratedTime(),
+      this.signers(),
+    );
     return integrated.map((leaf) => this.toEntry(leaf, treeSize, note));
   }
 
   private async planAppend(tx: SqlQueryable | undefined, requests: AnchorRequest[]): Promise<Planned<LogEntry>> {
     this.writable();
     if (!this.exclusive) {
-      if (!tx) throw new Error('a shared log plans inside the caller\'s transaction');
+      if (!tx) throw new Error("a shared log plans inside the caller's transaction");
       await this.catchUp(tx, true);
     }
-    const { integrated, treeSize, note, statements } = planIntegration(this.tree, this.leaves(requests), new Map(), this.integratedTime(), this.signers());
+    const { integrated, treeSize, note, statements } = planIntegration(
+      this.tree,
+      this.leaves(requests),
+      new Map(),
+      this.integratedTime(),
+      this.signers(),
+    );
     return { results: integrated.map((leaf) => this.toEntry(leaf, treeSize, note)), statements };
   }
 
@@ -224,17 +253,25 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   private signers(): Signers {
     const { key, origin } = this.options;
     return {
-      set: (index, body, time) => signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey),
+      set: (index, body, time) =>
+        signSET({ body: body.toString('base64'), integratedTime: time, logID: this.logID, logIndex: index }, key.privateKey),
       // ECDSA for Rekor v1 clients and Sigstore verifiers, Ed25519 for witnesses (c2sp.org/tlog-witness)
-      checkpoint: (size, root) => signCheckpoint({ origin, size, rootHash: root, otherContent: [] },
-        { name: this.keyName, privateKey: key.privateKey }, { name: this.keyName, privateKey: key.noteKey.privateKey }),
+      checkpoint: (size, root) =>
+        signCheckpoint(
+          { origin, size, rootHash: root, otherContent: [] },
+          { name: this.keyName, privateKey: key.privateKey },
+          { name: this.keyName, privateKey: key.noteKey.privateKey },
+        ),
     };
   }
 
   /** Appends to the cached tree every leaf committed beyond it (by this or another replica). */
   private async catchUp(db: SqlQueryable, locked = false): Promise<void> {
     if (locked) await db.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-    const { rows } = await db.query<{ i: string; leaf_hash: string }>('SELECT idx::text AS i, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx', [this.tree.size]);
+    const { rows } = await db.query<{ i: string; leaf_hash: string }>(
+      'SELECT idx::text AS i, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx',
+      [this.tree.size],
+    );
     // an integration may have extended the tree while this query ran: append only what is still missing
     for (const r of rows) if (Number(r.i) === this.tree.size) this.tree.append(Buffer.from(r.leaf_hash, 'hex'));
   }

@@ -28,14 +28,24 @@ export interface Integration {
  * anchoring must not log twice), append the new ones, and store one signed checkpoint.
  */
 export async function integrateBatch(
-  tx: SqlQueryable, tree: MerkleTree, leaves: { body: Buffer; hash: Buffer }[], integratedTime: number, sign: Signers,
+  tx: SqlQueryable,
+  tree: MerkleTree,
+  leaves: { body: Buffer; hash: Buffer }[],
+  integratedTime: number,
+  sign: Signers,
 ): Promise<Integration> {
   const { rows } = await tx.query<{ leaf_hash: string; idx: string; integrated_time: string; set_signature: string }>(
     'SELECT leaf_hash, idx::text, integrated_time::text, set_signature FROM log_leaves WHERE leaf_hash = ANY($1::text[])',
-    [leaves.map((l) => l.hash.toString('hex'))]);
+    [leaves.map((l) => l.hash.toString('hex'))],
+  );
   const known = new Map<string, Integrated>();
   for (const r of rows) {
-    known.set(r.leaf_hash, { index: Number(r.idx), body: Buffer.alloc(0), integratedTime: Number(r.integrated_time), set: r.set_signature });
+    known.set(r.leaf_hash, {
+      index: Number(r.idx),
+      body: Buffer.alloc(0),
+      integratedTime: Number(r.integrated_time),
+      set: r.set_signature,
+    });
   }
   const integration = planIntegration(tree, leaves, known, integratedTime, sign);
   await runAll(tx, integration.statements);
@@ -47,7 +57,11 @@ export async function integrateBatch(
  * from the tree: the caller commits the statements, or rebuilds the tree if it cannot.
  */
 export function planIntegration(
-  tree: MerkleTree, leaves: { body: Buffer; hash: Buffer }[], known: Map<string, Integrated>, integratedTime: number, sign: Signers,
+  tree: MerkleTree,
+  leaves: { body: Buffer; hash: Buffer }[],
+  known: Map<string, Integrated>,
+  integratedTime: number,
+  sign: Signers,
 ): Integration {
   const fresh: (Integrated & { hash: Buffer })[] = [];
   const integrated = leaves.map(({ body, hash }) => {
@@ -63,12 +77,18 @@ export function planIntegration(
   const treeSize = tree.size;
   const root = tree.root(treeSize);
   const note = sign.checkpoint(treeSize, root);
-  const statements: Statement[] = fresh.length === 0 ? [] : [{
-    text: `INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature) VALUES ${valuesList(fresh.length, ['::bigint', '', '', '::bigint', ''])}`,
-    params: fresh.flatMap((l) => [l.index, l.hash.toString('hex'), l.body.toString('utf8'), l.integratedTime, l.set]),
-  }, {
-    text: 'INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)',
-    params: [treeSize, root.toString('hex'), note],
-  }];
+  const statements: Statement[] =
+    fresh.length === 0
+      ? []
+      : [
+          {
+            text: `INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature) VALUES ${valuesList(fresh.length, ['::bigint', '', '', '::bigint', ''])}`,
+            params: fresh.flatMap((l) => [l.index, l.hash.toString('hex'), l.body.toString('utf8'), l.integratedTime, l.set]),
+          },
+          {
+            text: 'INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)',
+            params: [treeSize, root.toString('hex'), note],
+          },
+        ];
   return { integrated, treeSize, note, statements };
 }

@@ -26,7 +26,9 @@ export async function loadOrCreateLogKey(db: SqlClient, kek: Buffer): Promise<Lo
     const ed25519 = await loadOrCreate(tx, kek, ED25519_ROW, generateEd25519Key);
     const publicKey = createPublicKey(ecdsa);
     return {
-      privateKey: ecdsa, publicKey, publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      privateKey: ecdsa,
+      publicKey,
+      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
       noteKey: { privateKey: ed25519, publicKey: createPublicKey(ed25519) },
     };
   });
@@ -44,6 +46,10 @@ async function loadOrCreate(tx: SqlQueryable, kek: Buffer, id: number, generate:
   const privateKey = generate();
   const publicKeyPem = createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
   const sealed = seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), aad);
-  await tx.query('INSERT INTO log_keys (id, public_key_pem, sealed_private) VALUES ($1, $2, $3::jsonb)', [id, publicKeyPem, JSON.stringify(sealed)]);
+  await tx.query('INSERT INTO log_keys (id, public_key_pem, sealed_private) VALUES ($1, $2, $3::jsonb)', [
+    id,
+    publicKeyPem,
+    JSON.stringify(sealed),
+  ]);
   return privateKey;
 }

@@ -40,10 +40,11 @@ export interface MonitorRun {
 
 export async function monitorLog(o: MonitorOptions): Promise<MonitorRun> {
   const get = getter(o);
-  const head = await get('/api/v1/log') as { treeSize?: unknown; rootHash?: unknown; signedTreeHead?: unknown };
-  const cp = checked(() => verifyCheckpoint(String(head.signedTreeHead), o.logKey, o.origin), 'the log\'s checkpoint');
+  const head = (await get('/api/v1/log')) as { treeSize?: unknown; rootHash?: unknown; signedTreeHead?: unknown };
+  const cp = checked(() => verifyCheckpoint(String(head.signedTreeHead), o.logKey, o.origin), "the log's checkpoint");
   const root = cp.rootHash.toString('hex');
-  if (cp.size !== head.treeSize || root !== head.rootHash) throw new LogMonitorError('the log reports a size or root its signed checkpoint does not say');
+  if (cp.size !== head.treeSize || root !== head.rootHash)
+    throw new LogMonitorError('the log reports a size or root its signed checkpoint does not say');
   const from = o.previous?.size ?? 0;
   const proofs = new ConsistencyCache(get);
   if (o.previous) {
@@ -54,11 +55,16 @@ export async function monitorLog(o: MonitorOptions): Promise<MonitorRun> {
     const entry = await fetchEntry(get, index);
     const checks = verifyLogEntry(entry, o.logKey);
     if (!entryIsValid(checks)) throw new LogMonitorError(`entry ${index}: ${describeFailures(checks)}`);
-    if (entry.logIndex !== index || entry.inclusionProof.logIndex !== index) throw new LogMonitorError(`entry ${index} says it is at index ${entry.logIndex}`);
+    if (entry.logIndex !== index || entry.inclusionProof.logIndex !== index)
+      throw new LogMonitorError(`entry ${index} says it is at index ${entry.logIndex}`);
     // its proof leads to a root the log signed (checked above): that root must extend the verified one
     await proofs.check(cp.size, root, entry.inclusionProof.treeSize, entry.inclusionProof.rootHash.toLowerCase(), `entry ${index}'s proof`);
   });
-  return { state: { size: cp.size, root_hash: root, checkpoint: String(head.signedTreeHead), verified_at: new Date().toISOString() }, entries: cp.size - from, from };
+  return {
+    state: { size: cp.size, root_hash: root, checkpoint: String(head.signedTreeHead), verified_at: new Date().toISOString() },
+    entries: cp.size - from,
+    from,
+  };
 }
 
 /** Consistency between two (size, root) pairs, each pair of sizes fetched once. */
@@ -81,16 +87,18 @@ class ConsistencyCache {
       return;
     }
     if (m === 0) return;
-    const proof = await this.get(`/api/v1/log/proof?firstSize=${m}&lastSize=${n}`) as { hashes?: unknown };
+    const proof = (await this.get(`/api/v1/log/proof?firstSize=${m}&lastSize=${n}`)) as { hashes?: unknown };
     const hashes = Array.isArray(proof.hashes) ? proof.hashes.map((h) => Buffer.from(String(h), 'hex')) : [];
     if (!verifyConsistency(m, n, hashes, Buffer.from(rootM, 'hex'), Buffer.from(rootN, 'hex'))) {
-      throw new LogMonitorError(`${what}: the tree of size ${n} does not extend the one of size ${m} (consistency proof fails): the log was rewritten`);
+      throw new LogMonitorError(
+        `${what}: the tree of size ${n} does not extend the one of size ${m} (consistency proof fails): the log was rewritten`,
+      );
     }
   }
 }
 
 async function fetchEntry(get: (path: string) => Promise<unknown>, index: number): Promise<LogEntry> {
-  const body = await get(`/api/v1/log/entries?logIndex=${index}`) as Record<string, unknown>;
+  const body = (await get(`/api/v1/log/entries?logIndex=${index}`)) as Record<string, unknown>;
   const [uuid, value] = Object.entries(body)[0] ?? [];
   if (uuid === undefined) throw new LogMonitorError(`entry ${index}: empty answer`);
   return checked(() => toLogEntry(uuid, value), `entry ${index}`);
@@ -101,7 +109,8 @@ function getter(o: MonitorOptions) {
   const base = o.url.replace(/\/+$/, '');
   return async (path: string): Promise<unknown> => {
     const res = await f(`${base}${path}`, { signal: AbortSignal.timeout(o.timeoutMs ?? 10_000), headers: { accept: 'application/json' } });
-    if (res.status === 404 && path.startsWith('/api/v1/log/entries')) throw new LogMonitorError(`${path}: not found: an entry the checkpoint counts is missing`);
+    if (res.status === 404 && path.startsWith('/api/v1/log/entries'))
+      throw new LogMonitorError(`${path}: not found: an entry the checkpoint counts is missing`);
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
     return res.json();
   };
@@ -117,6 +126,8 @@ function checked<T>(fn: () => T, what: string): T {
 
 async function forEachLimited(from: number, to: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = from;
-  const worker = async () => { while (next < to) await fn(next++); };
+  const worker = async () => {
+    while (next < to) await fn(next++);
+  };
   await Promise.all(Array.from({ length: Math.min(limit, Math.max(0, to - from)) }, worker));
 }

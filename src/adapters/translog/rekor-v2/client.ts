@@ -23,7 +23,10 @@ export interface TleJson {
 export type CreateResult = { created: true; tle: TleJson } | { created: false; logIndex: number };
 
 export class RekorV2Client {
-  constructor(private readonly write: HttpClient, private readonly read: HttpClient) {}
+  constructor(
+    private readonly write: HttpClient,
+    private readonly read: HttpClient,
+  ) {}
 
   async createEntry(req: AnchorRequest): Promise<CreateResult> {
     try {
@@ -42,7 +45,7 @@ export class RekorV2Client {
 
   async checkpoint(): Promise<string> {
     const res = await this.read.request('GET', '/checkpoint', undefined, 'text/plain');
-    if (typeof res.body !== 'string') throw new Error('the log\'s checkpoint is not text');
+    if (typeof res.body !== 'string') throw new Error("the log's checkpoint is not text");
     return res.body;
   }
 

@@ -9,7 +9,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { NotaryError } from '../../../core/errors.js';
 import { decodeEntryBundle, inclusionProofFromTiles, TILE_WIDTH, tileWidth } from '../../../core/merkle/index.js';
-import { describeFailures, entryIsValid, noteKey, verifyCheckpoint, verifyLogEntry, vkey, type NoteKey } from '../../../core/transparency/index.js';
+import {
+  describeFailures,
+  entryIsValid,
+  noteKey,
+  verifyCheckpoint,
+  verifyLogEntry,
+  vkey,
+  type NoteKey,
+} from '../../../core/transparency/index.js';
 import type { AnchorRequest, LogEntry, LogInfo, TransparencyLog } from '../../../ports/transparency-log.js';
 import { guard } from '../../http/guard.js';
 import { HttpClient } from '../../http/http-client.js';
@@ -46,7 +54,9 @@ export class RekorV2Log implements TransparencyLog {
       this.key = createPublicKey(options.publicKeyPem);
       this.noteKey = noteKey(this.key, options.origin);
     } catch (err) {
-      throw new NotaryError('internal', `the Rekor v2 public key is not an Ed25519 or ECDSA PEM public key: ${(err as Error).message}`, { cause: err });
+      throw new NotaryError('internal', `the Rekor v2 public key is not an Ed25519 or ECDSA PEM public key: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -61,7 +71,13 @@ export class RekorV2Log implements TransparencyLog {
   async info(): Promise<LogInfo> {
     const { url, origin, publicKeyPem, tilesUrl } = this.options;
     return {
-      logID: this.noteKey.id.toString('hex'), url, publicKeyPem, origin, apiVersion: 2, keyName: origin, tilesUrl,
+      logID: this.noteKey.id.toString('hex'),
+      url,
+      publicKeyPem,
+      origin,
+      apiVersion: 2,
+      keyName: origin,
+      tilesUrl,
       ...(this.noteKey.algorithm === 'ed25519' && { vkey: vkey(this.key, origin) }),
     };
   }
@@ -76,13 +92,29 @@ export class RekorV2Log implements TransparencyLog {
   private async readBack(index: number): Promise<LogEntry> {
     const note = await guard('read the Rekor v2 checkpoint', () => this.client.checkpoint());
     const cp = parse(() => verifyCheckpoint(note, this.key, this.options.origin, this.options.origin), 'checkpoint');
-    if (index >= cp.size) throw new NotaryError('unavailable', `Rekor v2 holds the entry at ${index} but its checkpoint (size ${cp.size}) does not cover it yet`);
+    if (index >= cp.size)
+      throw new NotaryError(
+        'unavailable',
+        `Rekor v2 holds the entry at ${index} but its checkpoint (size ${cp.size}) does not cover it yet`,
+      );
     const bundleIndex = Math.floor(index / TILE_WIDTH);
-    const bundle = await guard('read a Rekor v2 entry bundle', () => this.client.entryBundle(bundleIndex, tileWidth(0, bundleIndex, cp.size)));
+    const bundle = await guard('read a Rekor v2 entry bundle', () =>
+      this.client.entryBundle(bundleIndex, tileWidth(0, bundleIndex, cp.size)),
+    );
     const body = parse(() => decodeEntryBundle(bundle)[index % TILE_WIDTH], 'entry bundle');
     if (!body) throw new NotaryError('internal', `Rekor v2 entry bundle ${bundleIndex} has no entry ${index}`);
-    const hashes = await guard('read Rekor v2 tiles', () => inclusionProofFromTiles(index, cp.size, (l, n, w) => this.client.tile(l, n, w)));
-    return parse(() => fromParts(index, this.noteKey.id.toString('hex'), body, hashes.map((h) => h.toString('hex')), note));
+    const hashes = await guard('read Rekor v2 tiles', () =>
+      inclusionProofFromTiles(index, cp.size, (l, n, w) => this.client.tile(l, n, w)),
+    );
+    return parse(() =>
+      fromParts(
+        index,
+        this.noteKey.id.toString('hex'),
+        body,
+        hashes.map((h) => h.toString('hex')),
+        note,
+      ),
+    );
   }
 }
 

@@ -18,15 +18,29 @@ export function tleToLogEntry(tle: TleJson): LogEntry {
     throw new Error(`entry is ${String(tle?.kindVersion?.kind)} ${String(tle?.kindVersion?.version)}, not hashedrekord 0.0.2`);
   }
   const p = tle.inclusionProof;
-  if (!p || typeof p.checkpoint?.envelope !== 'string' || !Array.isArray(p.hashes)) throw new Error('entry has no inclusion proof with a checkpoint');
+  if (!p || typeof p.checkpoint?.envelope !== 'string' || !Array.isArray(p.hashes))
+    throw new Error('entry has no inclusion proof with a checkpoint');
   const logIndex = Number(tle.logIndex);
   if (!/^\d+$/.test(String(tle.logIndex)) || !Number.isSafeInteger(logIndex)) throw new Error('entry logIndex is not an int64');
-  return fromParts(logIndex, b64hex(tle.logId?.keyId, 'logId.keyId'), Buffer.from(String(tle.canonicalizedBody ?? ''), 'base64'),
-    p.hashes.map((h, i) => b64hex(h, `inclusionProof.hashes[${i}]`)), p.checkpoint.envelope, Number(p.logIndex));
+  return fromParts(
+    logIndex,
+    b64hex(tle.logId?.keyId, 'logId.keyId'),
+    Buffer.from(String(tle.canonicalizedBody ?? ''), 'base64'),
+    p.hashes.map((h, i) => b64hex(h, `inclusionProof.hashes[${i}]`)),
+    p.checkpoint.envelope,
+    Number(p.logIndex),
+  );
 }
 
 /** An entry from its parts (an answer's, or read back from tiles). */
-export function fromParts(logIndex: number, logIdHex: string, body: Buffer, hashesHex: string[], checkpoint: string, proofIndex = logIndex): LogEntry {
+export function fromParts(
+  logIndex: number,
+  logIdHex: string,
+  body: Buffer,
+  hashesHex: string[],
+  checkpoint: string,
+  proofIndex = logIndex,
+): LogEntry {
   if (body.length === 0) throw new Error('entry has no canonicalizedBody');
   const cp = parseCheckpoint(parseSignedNote(checkpoint).body);
   return {

@@ -66,7 +66,14 @@ export class RekorLog implements TransparencyLog {
     } catch (err) {
       throw new NotaryError('internal', `Rekor signed tree head failed verification: ${(err as Error).message}`, { cause: err });
     }
-    return { logID: key.logID, url: this.options.url, publicKeyPem: key.pem, origin: checkpoint.origin, apiVersion: 1, keyName: checkpoint.key.name };
+    return {
+      logID: key.logID,
+      url: this.options.url,
+      publicKeyPem: key.pem,
+      origin: checkpoint.origin,
+      apiVersion: 1,
+      keyName: checkpoint.key.name,
+    };
   }
 
   async ping(): Promise<void> {

@@ -20,7 +20,9 @@ export function toLogEntry(uuid: string, rekorJson: unknown): LogEntry {
       logIndex: int(p.logIndex, 'inclusionProof.logIndex'),
       rootHash: str(p.rootHash, 'inclusionProof.rootHash'),
       treeSize: int(p.treeSize, 'inclusionProof.treeSize'),
-      hashes: Array.isArray(p.hashes) ? p.hashes.map((h: unknown, i: number) => str(h, `inclusionProof.hashes[${i}]`)) : fail('inclusionProof.hashes'),
+      hashes: Array.isArray(p.hashes)
+        ? p.hashes.map((h: unknown, i: number) => str(h, `inclusionProof.hashes[${i}]`))
+        : fail('inclusionProof.hashes'),
       checkpoint: str(p.checkpoint, 'inclusionProof.checkpoint'),
     },
     signedEntryTimestamp: set,

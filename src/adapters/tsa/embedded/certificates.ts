@@ -6,9 +6,24 @@
 import { createHash, createPublicKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
-  AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, AuthorityKeyIdentifier, BasicConstraints, Certificate, ExtendedKeyUsage,
-  Extension, Extensions, KeyIdentifier, KeyUsage, KeyUsageFlags, Name, RelativeDistinguishedName, SubjectKeyIdentifier,
-  SubjectPublicKeyInfo, TBSCertificate, Validity,
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  RelativeDistinguishedName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
 } from '@peculiar/asn1-x509';
 import { der, OID } from '../../../core/timestamp/asn1.js';
 
@@ -40,12 +55,17 @@ export function makeCertificate(req: CertificateRequest): X509Certificate {
     extensions: new Extensions(extensions(req.kind, ski, issuerCert ? issuerKeyIdentifier(issuerCert) : ski)),
   });
   const signature = sign('sha256', der(tbs), req.signingKey);
-  const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }), signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer });
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 }),
+    signatureValue: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer,
+  });
   return new X509Certificate(der(cert));
 }
 
 function extensions(kind: CertificateRequest['kind'], ski: Buffer, aki: Buffer): Extension[] {
-  const ext = (extnID: string, critical: boolean, value: object) => new Extension({ extnID, critical, extnValue: new OctetString(der(value)) });
+  const ext = (extnID: string, critical: boolean, value: object) =>
+    new Extension({ extnID, critical, extnValue: new OctetString(der(value)) });
   const common = [
     ext('2.5.29.14', false, new SubjectKeyIdentifier(ski)),
     ext('2.5.29.35', false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(aki) })),
@@ -65,7 +85,8 @@ function extensions(kind: CertificateRequest['kind'], ski: Buffer, aki: Buffer):
 }
 
 function name(organization: string, commonName: string): Name {
-  const rdn = (type: string, value: string) => new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
+  const rdn = (type: string, value: string) =>
+    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
   return new Name([rdn('2.5.4.10', organization), rdn('2.5.4.3', commonName)]);
 }
 

@@ -69,7 +69,10 @@ export class EmbeddedTsa implements TimestampAuthority {
         url: EMBEDDED_TSA_URL,
         certChainPem: [k.certificate.toString(), root.certificate.toString()],
         // in use from its creation until its successor's, plus the time other replicas take to notice
-        validFor: { start: k.certificate.validFromDate.toISOString(), ...(next && { end: new Date(next.createdAt.getTime() + ROTATION_OVERLAP_MS).toISOString() }) },
+        validFor: {
+          start: k.certificate.validFromDate.toISOString(),
+          ...(next && { end: new Date(next.createdAt.getTime() + ROTATION_OVERLAP_MS).toISOString() }),
+        },
       };
     });
   }
@@ -92,7 +95,9 @@ export class EmbeddedTsa implements TimestampAuthority {
   private refresh(): Promise<void> {
     this.refreshing ??= loadTsaKeys(this.options.db, this.options.kek, this.policy)
       .then((keys) => this.loaded(keys))
-      .finally(() => { this.refreshing = undefined; });
+      .finally(() => {
+        this.refreshing = undefined;
+      });
     return this.refreshing;
   }
 }

@@ -13,7 +13,17 @@ import { Attribute, IssuerAndSerialNumber, SignerIdentifier, SigningTime } from 
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { Accuracy, PKIStatus, PKIStatusInfo } from '@peculiar/asn1-tsp';
 import { AlgorithmIdentifier, Certificate, GeneralName, GeneralNames } from '@peculiar/asn1-x509';
-import { BigIntegerValue, der, EssCertIdV2, GeneralizedTimeValue, integerDer, IssuerSerial, OID, oidDer, SigningCertificateV2 } from '../../../core/timestamp/asn1.js';
+import {
+  BigIntegerValue,
+  der,
+  EssCertIdV2,
+  GeneralizedTimeValue,
+  integerDer,
+  IssuerSerial,
+  OID,
+  oidDer,
+  SigningCertificateV2,
+} from '../../../core/timestamp/asn1.js';
 import { explicit, implicit, sequence, setOf } from '../../../core/timestamp/der-glue.js';
 
 export interface TsaSigningKey {
@@ -47,7 +57,12 @@ const V1 = integerDer(1);
 const V3 = integerDer(3); // SignedData whose eContentType is not id-data (RFC 5652 §5.1)
 const GRANTED = der(new PKIStatusInfo({ status: PKIStatus.granted }));
 const ACCURACY_1S = der(new Accuracy({ seconds: 1 }));
-const OIDS = { tstInfo: oidDer(OID.tstInfo), signedData: oidDer(OID.signedData), signingTime: oidDer(OID.signingTime), messageDigest: oidDer(OID.messageDigest) };
+const OIDS = {
+  tstInfo: oidDer(OID.tstInfo),
+  signedData: oidDer(OID.signedData),
+  signingTime: oidDer(OID.signingTime),
+  messageDigest: oidDer(OID.messageDigest),
+};
 
 export function issueTimestampResponse(key: TsaSigningKey, query: TimestampQuery, now: Date): Buffer {
   const t = template(key);
@@ -88,7 +103,10 @@ function template(key: TsaSigningKey): Template {
   const { issuer, serialNumber } = cert.tbsCertificate;
   const ess = Object.assign(new EssCertIdV2(), {
     certHash: new OctetString(createHash('sha256').update(key.certificate.raw).digest()),
-    issuerSerial: Object.assign(new IssuerSerial(), { issuer: new GeneralNames([new GeneralName({ directoryName: issuer })]), serialNumber }),
+    issuerSerial: Object.assign(new IssuerSerial(), {
+      issuer: new GeneralNames([new GeneralName({ directoryName: issuer })]),
+      serialNumber,
+    }),
   });
   t = {
     key: key.privateKey,
@@ -97,7 +115,12 @@ function template(key: TsaSigningKey): Template {
     certificates: implicit(0, setOf(key.certificate.raw)),
     constantAttributes: [
       der(new Attribute({ attrType: OID.contentType, attrValues: [arrayBuffer(oidDer(OID.tstInfo))] })),
-      der(new Attribute({ attrType: OID.signingCertificateV2, attrValues: [arrayBuffer(der(Object.assign(new SigningCertificateV2(), { certs: [ess] })))] })),
+      der(
+        new Attribute({
+          attrType: OID.signingCertificateV2,
+          attrValues: [arrayBuffer(der(Object.assign(new SigningCertificateV2(), { certs: [ess] })))],
+        }),
+      ),
     ],
     sha256: der(new AlgorithmIdentifier({ algorithm: OID.sha256 })),
     ecdsaWithSha256: der(new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 })),

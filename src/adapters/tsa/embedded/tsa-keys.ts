@@ -70,12 +70,20 @@ export function currentTsaKey(keys: TsaKey[]): TsaKey {
 }
 
 async function readKeys(tx: SqlQueryable, kek: Buffer): Promise<TsaKey[]> {
-  const { rows } = await tx.query<{ id: number; role: 'root' | 'tsa'; issuer_id: number | null; certificate_pem: string; sealed_private: unknown; created_at: unknown }>(
-    'SELECT id, role, issuer_id, certificate_pem, sealed_private, created_at FROM tsa_keys ORDER BY id');
+  const { rows } = await tx.query<{
+    id: number;
+    role: 'root' | 'tsa';
+    issuer_id: number | null;
+    certificate_pem: string;
+    sealed_private: unknown;
+    created_at: unknown;
+  }>('SELECT id, role, issuer_id, certificate_pem, sealed_private, created_at FROM tsa_keys ORDER BY id');
   return rows.map((r) => {
     const sealed = (typeof r.sealed_private === 'string' ? JSON.parse(r.sealed_private) : r.sealed_private) as Sealed;
     return {
-      id: Number(r.id), role: r.role, issuerId: r.issuer_id === null ? null : Number(r.issuer_id),
+      id: Number(r.id),
+      role: r.role,
+      issuerId: r.issuer_id === null ? null : Number(r.issuer_id),
       certificate: new X509Certificate(r.certificate_pem),
       privateKey: createPrivateKey({ key: unseal(kek, sealed, aad(Number(r.id))), format: 'der', type: 'pkcs8' }),
       createdAt: new Date(String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at)),
@@ -84,7 +92,10 @@ async function readKeys(tx: SqlQueryable, kek: Buffer): Promise<TsaKey[]> {
 }
 
 async function insertKey(
-  tx: SqlQueryable, kek: Buffer, keys: TsaKey[], o: { role: 'root' | 'tsa'; now: Date; years: number; name: string; issuer?: TsaKey },
+  tx: SqlQueryable,
+  kek: Buffer,
+  keys: TsaKey[],
+  o: { role: 'root' | 'tsa'; now: Date; years: number; name: string; issuer?: TsaKey },
 ): Promise<TsaKey> {
   const id = (keys.at(-1)?.id ?? 0) + 1;
   const { privateKey, publicKey } = generateP256KeyPair();
@@ -100,8 +111,10 @@ async function insertKey(
     kind: o.role,
   });
   const sealed = seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), aad(id));
-  await tx.query('INSERT INTO tsa_keys (id, role, issuer_id, certificate_pem, sealed_private, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
-    [id, o.role, o.issuer?.id ?? null, certificate.toString(), JSON.stringify(sealed), o.now.toISOString()]);
+  await tx.query(
+    'INSERT INTO tsa_keys (id, role, issuer_id, certificate_pem, sealed_private, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
+    [id, o.role, o.issuer?.id ?? null, certificate.toString(), JSON.stringify(sealed), o.now.toISOString()],
+  );
   const key: TsaKey = { id, role: o.role, issuerId: o.issuer?.id ?? null, certificate, privateKey, createdAt: o.now };
   keys.push(key);
   return key;

@@ -6,7 +6,13 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { NotaryError } from '../../../core/errors.js';
-import { certificatesFromPem, timestampRequest, TimestampError, verifyTimestamp, type TrustedTimestampAuthority } from '../../../core/timestamp/index.js';
+import {
+  certificatesFromPem,
+  timestampRequest,
+  TimestampError,
+  verifyTimestamp,
+  type TrustedTimestampAuthority,
+} from '../../../core/timestamp/index.js';
 import type { SignedTimestamp, TimestampAuthority, TimestampAuthorityInfo } from '../../../ports/timestamp-authority.js';
 import { guard } from '../../http/guard.js';
 import { HttpClient } from '../../http/http-client.js';
@@ -30,20 +36,33 @@ export class HttpTsa implements TimestampAuthority {
 
   constructor(private readonly options: HttpTsaOptions) {
     const { url, timeoutMs, retries, retryBaseDelayMs } = options;
-    this.http = new HttpClient({ baseUrl: url, timeoutMs: timeoutMs ?? 5_000, retries: retries ?? 1, retryBaseDelayMs, fetch: options.fetch });
+    this.http = new HttpClient({
+      baseUrl: url,
+      timeoutMs: timeoutMs ?? 5_000,
+      retries: retries ?? 1,
+      retryBaseDelayMs,
+      fetch: options.fetch,
+    });
     if (options.certChainPem) this.chain = Promise.resolve(toAuthority(options.url, options.certChainPem));
   }
 
   async timestamp(signature: Buffer): Promise<SignedTimestamp> {
     const authority = await this.authority();
     const request = timestampRequest(signature);
-    const res = await guard('reach the TSA', () => this.http.send('POST', '', { bytes: request.der, contentType: 'application/timestamp-query' }, 'application/timestamp-reply'));
-    if (!Buffer.isBuffer(res.body)) throw new NotaryError('internal', `the TSA answered ${res.headers.get('content-type') ?? 'no content type'}, not application/timestamp-reply`);
+    const res = await guard('reach the TSA', () =>
+      this.http.send('POST', '', { bytes: request.der, contentType: 'application/timestamp-query' }, 'application/timestamp-reply'),
+    );
+    if (!Buffer.isBuffer(res.body))
+      throw new NotaryError(
+        'internal',
+        `the TSA answered ${res.headers.get('content-type') ?? 'no content type'}, not application/timestamp-reply`,
+      );
     try {
       const verified = verifyTimestamp(res.body, signature, [authority], { nonce: request.nonce, requireCertificate: true });
       return { response: res.body, genTime: verified.genTime.toISOString(), tsaUrl: this.options.url };
     } catch (err) {
-      if (err instanceof TimestampError) throw new NotaryError('internal', `the TSA's answer failed verification (${err.code}): ${err.message}`, { cause: err });
+      if (err instanceof TimestampError)
+        throw new NotaryError('internal', `the TSA's answer failed verification (${err.code}): ${err.message}`, { cause: err });
       throw err;
     }
   }
@@ -56,9 +75,14 @@ export class HttpTsa implements TimestampAuthority {
   async close(): Promise<void> {}
 
   private authority(): Promise<TrustedTimestampAuthority> {
-    this.chain ??= guard('fetch the TSA certificate chain', () => this.http.request('GET', '/certchain', undefined, 'application/pem-certificate-chain')).then((res) => {
+    this.chain ??= guard('fetch the TSA certificate chain', () =>
+      this.http.request('GET', '/certchain', undefined, 'application/pem-certificate-chain'),
+    ).then((res) => {
       const a = toAuthority(this.options.url, String(res.body));
-      this.options.logger?.info({ url: this.options.url, tsa: a.chain[0]!.subject.replace(/\n/g, ', '), fingerprint256: a.chain[0]!.fingerprint256 }, 'TSA certificate chain fetched (not pinned)');
+      this.options.logger?.info(
+        { url: this.options.url, tsa: a.chain[0]!.subject.replace(/\n/g, ', '), fingerprint256: a.chain[0]!.fingerprint256 },
+        'TSA certificate chain fetched (not pinned)',
+      );
       return a;
     });
     this.chain.catch(() => (this.chain = undefined)); // a failed fetch is tried again next time

@@ -16,7 +16,18 @@ export interface AccessHookOptions {
 }
 
 /** Response fields worth keeping in the audit trail; anything else (receipts, keys) stays out. */
-const CAPTURED = ['workflow_id', 'status', 'evidence_package_hash', 'batch_id', 'version', 'key_id', 'id', 'name', 'roles', 'decision'] as const;
+const CAPTURED = [
+  'workflow_id',
+  'status',
+  'evidence_package_hash',
+  'batch_id',
+  'version',
+  'key_id',
+  'id',
+  'name',
+  'roles',
+  'decision',
+] as const;
 
 /**
  * Authentication and authorization for every route, in onRequest: before the body is read, so an
@@ -33,7 +44,10 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (routeRule(method, route.url) === undefined) {
-        app.log.warn({ route: `${method} ${route.url}` }, 'route missing from the permission table (src/api/rest/auth/route-permissions.ts): denied when auth is on');
+        app.log.warn(
+          { route: `${method} ${route.url}` },
+          'route missing from the permission table (src/api/rest/auth/route-permissions.ts): denied when auth is on',
+        );
       }
     }
   });
@@ -87,11 +101,16 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
       await authFailures.recordFailure(request.ip, 'rest', err.reason ?? 'unknown');
     } else {
       audit.record({
-        event: 'auth.denied', outcome: 'denied', principal: principal?.id ?? null,
+        event: 'auth.denied',
+        outcome: 'denied',
+        principal: principal?.id ?? null,
         details: { ...requestDetails(request), status, reason: err.reason ?? null, permission: err.permission ?? null },
       });
     }
-    request.log.info({ reason: err.reason, permission: err.permission, principal: principal?.id }, status === 401 ? 'authentication failed' : 'permission denied');
+    request.log.info(
+      { reason: err.reason, permission: err.permission, principal: principal?.id },
+      status === 401 ? 'authentication failed' : 'permission denied',
+    );
     if (status === 401) {
       // RFC 6750: tell a client with a bad token why, without echoing it
       reply.header('www-authenticate', err.reason && err.reason !== 'missing' ? 'Bearer error="invalid_token"' : 'Bearer');
@@ -104,7 +123,10 @@ function requestDetails(request: FastifyRequest): Record<string, unknown> {
   const params = request.params as Record<string, unknown> | undefined;
   const query = request.query as Record<string, unknown> | undefined;
   return {
-    method: request.method, route: request.routeOptions.url ?? null, request_id: String(request.id), ip: request.ip,
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    request_id: String(request.id),
+    ip: request.ip,
     ...(params && Object.keys(params).length ? { params } : {}),
     ...(query && Object.keys(query).length ? { query } : {}),
   };

@@ -30,6 +30,7 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     keyGenerator: (request) => (request.principal ? `p:${request.principal.id}` : `ip:${clientKey(request.ip)}`),
     allowList: (request) => UNLIMITED.has(request.routeOptions.url ?? ''),
     // thrown into the error handler: problem+json 429; the plugin has already set Retry-After
-    errorResponseBuilder: (_request, ctx) => new NotaryError('rate_limited', `rate limit of ${ctx.max} requests exceeded; retry in ${ctx.after}`),
+    errorResponseBuilder: (_request, ctx) =>
+      new NotaryError('rate_limited', `rate limit of ${ctx.max} requests exceeded; retry in ${ctx.after}`),
   });
 }

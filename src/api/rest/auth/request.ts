@@ -31,5 +31,6 @@ export function credentialsOf(request: FastifyRequest): Credentials {
 
 /** Route-level belt and braces for admin routes: refuses when the auth hook did not put a permitted principal on the request. */
 export const requirePermission = (permission: Permission) => async (request: FastifyRequest, reply: FastifyReply) => {
-  if (!request.principal || !can(request.principal, permission)) return sendProblem(reply, request, 403, 'forbidden', `needs the permission ${permission}`);
+  if (!request.principal || !can(request.principal, permission))
+    return sendProblem(reply, request, 403, 'forbidden', `needs the permission ${permission}`);
 };

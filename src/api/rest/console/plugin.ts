@@ -19,9 +19,18 @@ export const DEFAULT_CONSOLE_DIR = join(import.meta.dirname, '..', '..', '..', '
  * content, no form posts, and Trusted Types so no string can become script through the DOM.
  */
 export const CONSOLE_CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "connect-src 'self'", "manifest-src 'self'",
-  "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'", "object-src 'none'",
-  "require-trusted-types-for 'script'", "trusted-types 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
 ].join('; ');
 
 export interface ConsoleOptions {
@@ -42,12 +51,20 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     if (!existsSync(join(dir, 'index.html'))) {
       // e.g. installed with --omit=dev before a build: say what is missing instead of a bare 404
       scope.get(`${CONSOLE_PREFIX}/*`, hide, async (request, reply) =>
-        sendProblem(reply, request, 503, 'unavailable', 'the console is not built here: run `npm run build`'));
+        sendProblem(reply, request, 503, 'unavailable', 'the console is not built here: run `npm run build`'),
+      );
       return;
     }
     await scope.register(fastifyStatic, {
-      root: dir, prefix: `${CONSOLE_PREFIX}/`, wildcard: true, index: 'index.html', schemaHide: true, decorateReply: false,
-      dotfiles: 'deny', cacheControl: false, lastModified: false,
+      root: dir,
+      prefix: `${CONSOLE_PREFIX}/`,
+      wildcard: true,
+      index: 'index.html',
+      schemaHide: true,
+      decorateReply: false,
+      dotfiles: 'deny',
+      cacheControl: false,
+      lastModified: false,
       setHeaders: (reply, path) => {
         // file names under assets/ carry a content hash; the page itself must be fetched afresh
         reply.header('cache-control', path.startsWith(join(dir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');

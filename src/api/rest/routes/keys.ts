@@ -11,16 +11,22 @@ import { presentKey } from './system.js';
  * guard refuses again should the auth hook ever be missing.
  */
 export function keyRoutes(app: FastifyInstance, notary: Notary): void {
-  app.post('/api/v1/keys/rotate', {
-    preHandler: requirePermission('keys.rotate'),
-    schema: {
-      tags: ['Administration'], operationId: 'rotateSigningKey', summary: 'New signing-key version',
-      description: 'New signatures use the new version; earlier versions stay in the trust root so old receipts verify. Admin only.',
-      response: { 200: json('SigningKey', 'The new key version', EXAMPLES.signingKey), ...errorResponses(503) },
+  app.post(
+    '/api/v1/keys/rotate',
+    {
+      preHandler: requirePermission('keys.rotate'),
+      schema: {
+        tags: ['Administration'],
+        operationId: 'rotateSigningKey',
+        summary: 'New signing-key version',
+        description: 'New signatures use the new version; earlier versions stay in the trust root so old receipts verify. Admin only.',
+        response: { 200: json('SigningKey', 'The new key version', EXAMPLES.signingKey), ...errorResponses(503) },
+      },
     },
-  }, async (request) => {
-    const k = await notary.rotateKey();
-    request.log.info({ key_id: k.keyId, version: k.version }, 'signing key rotated');
-    return presentKey(k);
-  });
+    async (request) => {
+      const k = await notary.rotateKey();
+      request.log.info({ key_id: k.keyId, version: k.version }, 'signing key rotated');
+      return presentKey(k);
+    },
+  );
 }

@@ -6,8 +6,15 @@ import { bundleTlogEntrySchema, sigstoreBundleSchema } from './bundle.js';
 import { approvalAttestationSchema, approvalDecisionSchema, inclusionProofSchema, receiptSchema } from './receipt.js';
 import { healthSchema, logSchemas, readySchema, signingKeySchema, timestampAuthoritySchema, trustRootSchema } from './system.js';
 import {
-  approvalStatusSchema, batchItemSchema, batchResponseSchema, batchSummarySchema, itemErrorSchema, signResponseSchema,
-  workflowListSchema, workflowStatusSchema, workflowSummarySchema,
+  approvalStatusSchema,
+  batchItemSchema,
+  batchResponseSchema,
+  batchSummarySchema,
+  itemErrorSchema,
+  signResponseSchema,
+  workflowListSchema,
+  workflowStatusSchema,
+  workflowSummarySchema,
 } from './workflow.js';
 
 export { errorResponses, authErrorResponses } from './problem.js';
@@ -17,11 +24,33 @@ export { evidencePackageMember } from './evidence.js';
 /** Every named schema of the REST API: added once to fastify, referenced as `Name#`, listed in the OpenAPI components. */
 export function sharedSchemas(limits: InputLimits): Schema[] {
   return [
-    problemSchema, inclusionProofSchema, bundleTlogEntrySchema, sigstoreBundleSchema, approvalDecisionSchema, approvalAttestationSchema, receiptSchema,
-    ...evidenceSchemas(limits), storedEvidenceSchema, evidenceListSchema, validationResultSchema, validateResponseSchema,
-    approvalStatusSchema, itemErrorSchema, batchItemSchema, batchSummarySchema, batchResponseSchema,
-    workflowStatusSchema, workflowSummarySchema, workflowListSchema, signResponseSchema,
-    signingKeySchema, timestampAuthoritySchema, trustRootSchema, healthSchema, readySchema, ...logSchemas,
+    problemSchema,
+    inclusionProofSchema,
+    bundleTlogEntrySchema,
+    sigstoreBundleSchema,
+    approvalDecisionSchema,
+    approvalAttestationSchema,
+    receiptSchema,
+    ...evidenceSchemas(limits),
+    storedEvidenceSchema,
+    evidenceListSchema,
+    validationResultSchema,
+    validateResponseSchema,
+    approvalStatusSchema,
+    itemErrorSchema,
+    batchItemSchema,
+    batchSummarySchema,
+    batchResponseSchema,
+    workflowStatusSchema,
+    workflowSummarySchema,
+    workflowListSchema,
+    signResponseSchema,
+    signingKeySchema,
+    timestampAuthoritySchema,
+    trustRootSchema,
+    healthSchema,
+    readySchema,
+    ...logSchemas,
   ];
 }
 

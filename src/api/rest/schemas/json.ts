@@ -42,5 +42,6 @@ export const CHECKED_BY_CORE = 'x-checked-by-core';
 
 /** A 2xx response whose JSON body is the named schema, with an example for the document. */
 export const jsonResponse = (id: string, description: string, example: unknown): Schema => ({
-  description, content: { 'application/json': { schema: ref(id), example } },
+  description,
+  content: { 'application/json': { schema: ref(id), example } },
 });

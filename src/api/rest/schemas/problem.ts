@@ -3,29 +3,49 @@ import { closed, int, str } from './json.js';
 /** RFC 9457 problem details plus AFDP's ErrorResponse members (status, message, details, request_id). */
 export const problemSchema = {
   $id: 'Problem',
-  description: 'An error: RFC 9457 problem details with AFDP\'s ErrorResponse members (`status`, `message`, `details`, `request_id`).',
-  ...closed({
-    type: str({ format: 'uri', description: 'https://afdp.dev/problems/{code}' }),
-    title: str({ description: 'the HTTP status text' }),
-    status: int({ description: 'the HTTP status code (AFDP: status)' }),
-    detail: str({ description: 'what went wrong; for 5xx other than 503 only a pointer to the request id' }),
-    code: str({
-      description: 'stable error code',
-      examples: ['invalid_request', 'validation_failed', 'payload_too_large', 'unsupported_media_type', 'not_found', 'gone', 'conflict', 'idempotency_mismatch',
-        'workflow_closed', 'unauthenticated', 'forbidden', 'rate_limited', 'unavailable', 'deadline_exceeded', 'internal'],
-    }),
-    field: str({ description: 'the offending field, for input errors (e.g. evidence_package.artifacts[0].hash_sha256)' }),
-    instance: str({ description: 'the request path' }),
-    request_id: str({ description: 'also in the x-request-id header (AFDP: request_id)' }),
-    message: str({ description: 'AFDP\'s name for detail: the same text' }),
-    details: closed({ code: str(), field: str() }, ['field'], { description: 'AFDP\'s details: the code and, for input errors, the field' }),
-  }, ['field']),
+  description: "An error: RFC 9457 problem details with AFDP's ErrorResponse members (`status`, `message`, `details`, `request_id`).",
+  ...closed(
+    {
+      type: str({ format: 'uri', description: 'https://afdp.dev/problems/{code}' }),
+      title: str({ description: 'the HTTP status text' }),
+      status: int({ description: 'the HTTP status code (AFDP: status)' }),
+      detail: str({ description: 'what went wrong; for 5xx other than 503 only a pointer to the request id' }),
+      code: str({
+        description: 'stable error code',
+        examples: [
+          'invalid_request',
+          'validation_failed',
+          'payload_too_large',
+          'unsupported_media_type',
+          'not_found',
+          'gone',
+          'conflict',
+          'idempotency_mismatch',
+          'workflow_closed',
+          'unauthenticated',
+          'forbidden',
+          'rate_limited',
+          'unavailable',
+          'deadline_exceeded',
+          'internal',
+        ],
+      }),
+      field: str({ description: 'the offending field, for input errors (e.g. evidence_package.artifacts[0].hash_sha256)' }),
+      instance: str({ description: 'the request path' }),
+      request_id: str({ description: 'also in the x-request-id header (AFDP: request_id)' }),
+      message: str({ description: "AFDP's name for detail: the same text" }),
+      details: closed({ code: str(), field: str() }, ['field'], {
+        description: "AFDP's details: the code and, for input errors, the field",
+      }),
+    },
+    ['field'],
+  ),
 };
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Malformed request: not JSON, or a parameter or body member of the wrong shape',
   401: 'No valid credentials (authentication is on): JWT bearer token, API key or client certificate',
-  403: 'Authenticated, but the route needs a permission the caller\'s roles do not grant',
+  403: "Authenticated, but the route needs a permission the caller's roles do not grant",
   404: 'No such resource',
   410: 'The evidence body was purged by retention; its signature, log entry and receipt remain verifiable',
   409: 'Conflict: the same Idempotency-Key is still in flight, or the workflow no longer takes this step',
