@@ -8,6 +8,11 @@ import { startVaultServer, type VaultServer } from '../support/vault-server.js';
 import { decide, requestApproval, signBatch } from '../support/workflow-http.js';
 
 /** Workflows are rows: stopping the service between any two steps loses nothing. */
+// How long a restarted service may take to finish what the stopped one left: a hang guard, under the
+// 60 s signing lease so that a lease left held by the stopped process (a resume that only happens
+// once the lease runs out) still fails. 10 s failed once in CI at load 16 on two cores.
+const RESUME_WITHIN_MS = 30_000;
+
 describe.each(backends)('workflows across restarts (%s)', (backend) => {
   let vault: VaultServer;
   let env: Record<string, string>;
@@ -61,7 +66,9 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
 
     const second = await restart();
     await expect
-      .poll(async () => (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json().status, { timeout: 10_000 })
+      .poll(async () => (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/status`)).json().status, {
+        timeout: RESUME_WITHIN_MS,
+      })
       .toBe('completed');
     const receipt = (await second.rest.inject(`/api/v1/workflows/${body.workflow_id}/receipt`)).json();
     expect(receipt.approvals).toHaveLength(1);
@@ -81,7 +88,7 @@ describe.each(backends)('workflows across restarts (%s)', (backend) => {
 
     const second = await restart();
     const url = `/api/v1/workflows/${started.body.batch_workflow_id}/status`;
-    await expect.poll(async () => (await second.rest.inject(url)).json().status, { timeout: 10_000 }).toBe('completed');
+    await expect.poll(async () => (await second.rest.inject(url)).json().status, { timeout: RESUME_WITHIN_MS }).toBe('completed');
     const { batch } = (await second.rest.inject(url)).json();
     expect(batch).toMatchObject({ succeeded: 3, failed: 1, pending: 0 });
     for (const [i, pkg] of packages.entries())
