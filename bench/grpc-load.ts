@@ -57,7 +57,7 @@ export async function grpcUnaryLoad(
   packages: EvidencePackage[],
   inFlight: number,
   seconds: number,
-  opts: { channels?: number; warmupSeconds?: number } = {},
+  opts: { channels?: number; warmupSeconds?: number; window?: { start(): void; stop(): void } } = {},
 ): Promise<GrpcLoadResult> {
   const clients = Array.from({ length: opts.channels ?? 1 }, () =>
     connectNotary(address, undefined, { 'grpc.use_local_subchannel_pool': 1 }),
@@ -84,8 +84,10 @@ export async function grpcUnaryLoad(
     return { latencies, errors };
   };
   await run((opts.warmupSeconds ?? 2) * 1000);
+  opts.window?.start();
   const started = performance.now();
   const { latencies, errors } = await run(seconds * 1000);
+  opts.window?.stop();
   clients.forEach((c) => c.close());
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }

@@ -6,6 +6,7 @@
  * measurement with that many notarizations already stored and compares the levels.
  *   npm run bench -- [--duration 20] [--connections 64] [--runs 3] [--soak 600] [--database-url URL] [--stored-rows N,M]
  *                    [--service-log-level info]
+ * --service-cpu-prof DIR runs the service with `node --cpu-prof` writing its profiles to DIR.
  * --service-log-level runs the service at that LOG_LEVEL (default warn: no request lines) with its
  * stdout going to a file, as a log collector would read it, to measure what logging costs.
  */
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.js';
 import { grpcStreamLoad, grpcUnaryLoad, type GrpcLoadResult, type StreamLoadResult } from './grpc-load.js';
+import { CpuWindow } from './process-cpu.js';
 import { restLoad, type LoadResult } from './rest-load.js';
 import { prefill } from './prefill.js';
 import { serverMemory, startServer } from './server.js';
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     'skip-grpc': { type: 'boolean', default: false },
     'stored-rows': { type: 'string' },
     'service-log-level': { type: 'string' },
+    'service-cpu-prof': { type: 'string' },
   },
 });
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
@@ -92,23 +95,34 @@ async function main() {
   console.log(`wrote ${file}`);
 }
 
+type CpuPerOp = ReturnType<CpuWindow['perOp']>;
 type Level = Awaited<ReturnType<typeof measureLevel>> & { storedRows: number };
 const withoutLevel = ({ storedRows, ...rest }: Level) => ({ stored_rows: storedRows, ...rest });
 
 /** `runs` fresh services, each starting with `storedRows` notarizations stored. */
 async function measureLevel(env: Record<string, string>, storedRows: number, runs: number, seconds: number, connections: number) {
-  const rest: LoadResult[] = [];
-  const grpc: GrpcLoadResult[] = [];
-  const stream: StreamLoadResult[] = [];
+  const rest: (LoadResult & CpuPerOp)[] = [];
+  const grpc: (GrpcLoadResult & CpuPerOp)[] = [];
+  const stream: (StreamLoadResult & CpuPerOp)[] = [];
   let soak: unknown;
   for (let i = 0; i < runs; i++) {
     const prepare = storedRows > 0 ? (target: { dataDir: string } | { databaseUrl: string }) => prefill(target, storedRows) : undefined;
-    const server = await startServer(env, prepare);
+    const nodeArgs = args['service-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['service-cpu-prof']] : [];
+    const server = await startServer(env, prepare, nodeArgs);
+    // CPU is read around each load window: the service process and its database, per notarization
+    const cpu = new CpuWindow(server.pid, Boolean(env.DATABASE_URL));
     try {
-      rest.push(await restLoad(server.url, packages, connections, seconds));
+      cpu.start();
+      const r = await restLoad(server.url, packages, connections, seconds);
+      cpu.stop();
+      rest.push({ ...r, ...cpu.perOp(r.total) });
       if (!args['skip-grpc']) {
-        grpc.push(await grpcUnaryLoad(`127.0.0.1:${server.grpcPort}`, packages, connections, seconds));
-        stream.push(await grpcStreamLoad(`127.0.0.1:${server.grpcPort}`, packages, seconds));
+        const g = await grpcUnaryLoad(`127.0.0.1:${server.grpcPort}`, packages, connections, seconds, { window: cpu });
+        grpc.push({ ...g, ...cpu.perOp(g.total) });
+        cpu.start();
+        const st = await grpcStreamLoad(`127.0.0.1:${server.grpcPort}`, packages, seconds);
+        cpu.stop();
+        stream.push({ ...st, ...cpu.perOp(st.total) });
       }
       if (args.soak && i === 0) soak = await soakRun(server.url, Number(args.soak), connections);
     } finally {
@@ -130,18 +144,38 @@ function printLevel(m: Level, connections: number, seconds: number, runs: number
     `\n${named ? `${m.storedRows} rows stored before each run: ` : ''}notarizations/s (REST, ${connections} conns, ${seconds}s, median of ${runs}): ${med.requestsPerSec}`,
   );
   const table: Record<string, object> = {
-    REST: { 'per s': med.requestsPerSec, 'p50 ms': med.p50, 'p95 ms': med.p95, 'p99 ms': med.p99, errors: med.errors + med.non2xx },
+    REST: {
+      'per s': med.requestsPerSec,
+      'p50 ms': med.p50,
+      'p95 ms': med.p95,
+      'p99 ms': med.p99,
+      errors: med.errors + med.non2xx,
+      ...cpuColumns(med),
+    },
   };
   if (typeof m.grpc !== 'string') {
     const [g, st] = [m.grpc.unary.median, m.grpc.stream.median];
-    table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors };
-    table['gRPC stream (items)'] = { 'per s': st.itemsPerSec, 'p50 ms': st.p50, 'p95 ms': st.p95, 'p99 ms': st.p99, errors: st.errors };
+    table['gRPC unary'] = { 'per s': g.callsPerSec, 'p50 ms': g.p50, 'p95 ms': g.p95, 'p99 ms': g.p99, errors: g.errors, ...cpuColumns(g) };
+    table['gRPC stream (items)'] = {
+      'per s': st.itemsPerSec,
+      'p50 ms': st.p50,
+      'p95 ms': st.p95,
+      'p99 ms': st.p99,
+      errors: st.errors,
+      ...cpuColumns(st),
+    };
   }
   console.table(table);
   console.log(
-    `in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s; REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`,
+    `in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s (${Math.round(1e6 / ceiling)} µs/op); REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`,
   );
 }
+
+const cpuColumns = (c: CpuPerOp) => ({
+  'service CPU µs/op': c.serviceCpuUs,
+  'DB CPU µs/op': c.dbCpuUs,
+  'machine busy %': c.machineBusyPct,
+});
 
 /** Field-by-field median of several runs. */
 function medianOf<T extends object>(rs: T[]): T {

@@ -17,6 +17,7 @@ const ROOT = join(import.meta.dirname, '..');
 export async function startServer(
   env: Record<string, string> = {},
   prepare?: (target: { dataDir: string } | { databaseUrl: string }) => Promise<void>,
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-'));
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -28,7 +29,7 @@ export async function startServer(
     env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL)
       ? openSync(join(dataDir, 'service.log'), 'a')
       : undefined;
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
     env: {
       ...process.env,
       NOTARY_DATA_DIR: dataDir,

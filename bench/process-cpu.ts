@@ -1,0 +1,119 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Clock ticks per second of /proc's utime/stime: USER_HZ, 100 on every Linux ABI Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** utime + stime, ticks: every thread of the process, live or exited */
+  own: number;
+  /** cutime + cstime, ticks: children it has reaped (PostgreSQL's autovacuum and parallel workers come and go) */
+  reaped: number;
+}
+
+function readStat(pid: string): ProcStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm is in parentheses and may itself hold spaces or ')': the fields after it start at the last ')'
+    const close = text.lastIndexOf(')');
+    const f = text.slice(close + 2).split(' ');
+    // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17
+    return {
+      pid: Number(pid),
+      ppid: Number(f[1]),
+      comm: text.slice(text.indexOf('(') + 1, close),
+      own: Number(f[11]) + Number(f[12]),
+      reaped: Number(f[13]) + Number(f[14]),
+    };
+  } catch {
+    return undefined; // exited between readdir and read
+  }
+}
+
+function allProcesses(): ProcStat[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(readStat)
+    .filter((s): s is ProcStat => s !== undefined);
+}
+
+function descendants(root: number, all: ProcStat[]): ProcStat[] {
+  const found: ProcStat[] = [];
+  let parents = new Set([root]);
+  while (parents.size > 0) {
+    const next = all.filter((p) => parents.has(p.ppid));
+    found.push(...next);
+    parents = new Set(next.map((p) => p.pid));
+  }
+  return found;
+}
+
+/** Busy and total ticks of the whole machine (first line of /proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const n = fields.map(Number);
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0); // user..steal; guest time is already in user
+  const idle = n[3]! + n[4]!; // idle + iowait
+  return { busy: total - idle, total };
+}
+
+interface Sample {
+  service: number;
+  database: number;
+  machine: { busy: number; total: number };
+}
+
+/**
+ * CPU spent by the service process and by its database over a load window, read from /proc.
+ * The database is the embedded cluster (the postmaster the service spawned and the postmaster's
+ * children); with an external server (`externalDatabase`), every `postgres` process on this
+ * machine, which counts whatever else that server does in the window too.
+ */
+export class CpuWindow {
+  private before?: Sample;
+  private after?: Sample;
+
+  constructor(
+    private readonly servicePid: number,
+    private readonly externalDatabase = false,
+  ) {}
+
+  start(): void {
+    this.before = this.sample();
+  }
+
+  stop(): void {
+    this.after = this.sample();
+  }
+
+  /** µs of CPU per operation for the service and the database, and how busy the machine was (%). */
+  perOp(operations: number): { serviceCpuUs: number; dbCpuUs: number; machineBusyPct: number } {
+    const [b, a] = [this.before, this.after];
+    if (!b || !a) throw new Error('CpuWindow: start() and stop() around the load');
+    const us = (ticks: number) => (ticks * 1e6) / TICKS_PER_SECOND;
+    const per = (ticks: number) => (operations > 0 ? Math.round(us(ticks) / operations) : NaN);
+    const machineTotal = a.machine.total - b.machine.total;
+    return {
+      serviceCpuUs: per(a.service - b.service),
+      dbCpuUs: per(a.database - b.database),
+      machineBusyPct: machineTotal > 0 ? Math.round(((a.machine.busy - b.machine.busy) / machineTotal) * 100) : NaN,
+    };
+  }
+
+  private sample(): Sample {
+    const all = allProcesses();
+    const service = all.find((p) => p.pid === this.servicePid);
+    if (!service) throw new Error(`service process ${this.servicePid} is gone`);
+    const db = this.externalDatabase
+      ? all.filter((p) => p.comm === 'postgres' || p.comm === 'postmaster')
+      : descendants(this.servicePid, all);
+    return {
+      // the service's own threads (libuv pool, GC helpers) only: its child is the database
+      service: service.own,
+      database: db.reduce((sum, p) => sum + p.own + p.reaped, 0),
+      machine: machineTicks(),
+    };
+  }
+}
