@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { AuthMode } from '../../../core/auth/index.js';
 import type { ApiKeys } from '../../../ports/api-keys.js';
@@ -10,6 +9,7 @@ import { registerAccessHooks } from './access-hooks.js';
 import { apiKeyRoutes } from './api-key-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { registerSecureHeaders } from './secure-headers.js';
 import { whoamiRoute } from './whoami-route.js';
 
 export { requirePermission } from './request.js';
@@ -32,11 +32,7 @@ export interface RestSecurityOptions {
  * is declared (the rate limiter attaches itself to routes as they are added).
  */
 export async function registerSecurity(app: FastifyInstance, options: RestSecurityOptions): Promise<void> {
-  await app.register(helmet, {
-    // a JSON API serves no documents: nothing may be loaded, framed or sniffed
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  registerSecureHeaders(app);
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.corsOrigins,

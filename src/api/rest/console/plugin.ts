@@ -41,7 +41,7 @@ export interface ConsoleOptions {
 export async function registerConsole(app: FastifyInstance, options: ConsoleOptions = {}): Promise<void> {
   const dir = options.dir ?? DEFAULT_CONSOLE_DIR;
   await app.register(async (scope) => {
-    // replaces the API's `default-src 'none'` (auth/index.ts) for these pages only
+    // replaces the API's `default-src 'none'` (auth/secure-headers.ts) for these pages only
     scope.addHook('onSend', async (_request, reply) => {
       reply.header('content-security-policy', CONSOLE_CSP);
       reply.header('referrer-policy', 'no-referrer');
