@@ -102,6 +102,12 @@ export class CpuWindow {
     };
   }
 
+  /** ms of CPU per second of the window, for the service and the database: what they spend with no load. */
+  perSecond(seconds: number): { serviceIdleMsPerS: number; dbIdleMsPerS: number } {
+    const { serviceCpuUs, dbCpuUs } = this.perOp(seconds * 1000);
+    return { serviceIdleMsPerS: serviceCpuUs, dbIdleMsPerS: dbCpuUs };
+  }
+
   private sample(): Sample {
     const all = allProcesses();
     const service = all.find((p) => p.pid === this.servicePid);

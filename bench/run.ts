@@ -96,12 +96,13 @@ async function main() {
 }
 
 type CpuPerOp = ReturnType<CpuWindow['perOp']>;
+const IDLE_SECONDS = 2;
 type Level = Awaited<ReturnType<typeof measureLevel>> & { storedRows: number };
 const withoutLevel = ({ storedRows, ...rest }: Level) => ({ stored_rows: storedRows, ...rest });
 
 /** `runs` fresh services, each starting with `storedRows` notarizations stored. */
 async function measureLevel(env: Record<string, string>, storedRows: number, runs: number, seconds: number, connections: number) {
-  const rest: (LoadResult & CpuPerOp)[] = [];
+  const rest: (LoadResult & CpuPerOp & ReturnType<CpuWindow['perSecond']>)[] = [];
   const grpc: (GrpcLoadResult & CpuPerOp)[] = [];
   const stream: (StreamLoadResult & CpuPerOp)[] = [];
   let soak: unknown;
@@ -112,10 +113,15 @@ async function measureLevel(env: Record<string, string>, storedRows: number, run
     // CPU is read around each load window: the service process and its database, per notarization
     const cpu = new CpuWindow(server.pid, Boolean(env.DATABASE_URL));
     try {
+      // first what both spend at rest (timers, background work), which every per-op figure includes
+      cpu.start();
+      await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+      cpu.stop();
+      const idle = cpu.perSecond(IDLE_SECONDS);
       cpu.start();
       const r = await restLoad(server.url, packages, connections, seconds);
       cpu.stop();
-      rest.push({ ...r, ...cpu.perOp(r.total) });
+      rest.push({ ...r, ...cpu.perOp(r.total), ...idle });
       if (!args['skip-grpc']) {
         const g = await grpcUnaryLoad(`127.0.0.1:${server.grpcPort}`, packages, connections, seconds, { window: cpu });
         grpc.push({ ...g, ...cpu.perOp(g.total) });
@@ -166,6 +172,7 @@ function printLevel(m: Level, connections: number, seconds: number, runs: number
     };
   }
   console.table(table);
+  console.log(`at rest before the load: service ${med.serviceIdleMsPerS} ms CPU/s, database ${med.dbIdleMsPerS} ms CPU/s`);
   console.log(
     `in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s (${Math.round(1e6 / ceiling)} µs/op); REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`,
   );
