@@ -5,14 +5,19 @@ import { defineConfig } from 'vitest/config';
  * Process-level fault tests: each runs the service as its own process under load and then breaks
  * something (SIGKILL, the database's sessions or server, a full tmpfs, the syslog collector), or
  * packs and installs the package, and asserts counts that need the machine's attention. They run
- * after the rest, two at a time, instead of beside four other files.
+ * after the rest, two at a time (NOTARY_FAULT_WORKERS overrides), instead of beside four other files.
+ * Long ones are split by case (database-faults-*, backup-restore-*) so the two workers share them:
+ * the group lasts as long as its slowest file, or half the files' sum, whichever is more.
  */
 const FAULTS = [
   'test/e2e/process-poison.test.ts',
-  'test/e2e/database-faults.test.ts',
+  'test/e2e/database-faults-sigkill.test.ts',
+  'test/e2e/database-faults-terminate.test.ts',
+  'test/e2e/database-faults-stop.test.ts',
   'test/e2e/disk-full.test.ts',
   'test/e2e/siem-syslog.test.ts',
   'test/e2e/backup-restore.test.ts',
+  'test/e2e/backup-restore-external.test.ts',
   'test/e2e/process-shutdown.test.ts',
   'test/e2e/cli-sign.test.ts',
   'test/e2e/npm-start.test.ts',
@@ -23,6 +28,7 @@ const FAULTS = [
  * computing: more files at once than cores keeps both cores busy. NOTARY_TEST_WORKERS overrides.
  */
 const workers = Number(process.env.NOTARY_TEST_WORKERS) || Math.max(2, Math.min(4, availableParallelism() * 2));
+const faultWorkers = Number(process.env.NOTARY_FAULT_WORKERS) || 2;
 
 export default defineConfig({
   test: {
@@ -40,7 +46,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'faults', include: FAULTS, maxWorkers: 2, sequence: { groupOrder: 1 } },
+        test: { name: 'faults', include: FAULTS, maxWorkers: faultWorkers, sequence: { groupOrder: 1 } },
       },
     ],
   },

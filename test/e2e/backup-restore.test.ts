@@ -4,7 +4,6 @@
  * is consistent with the backed-up checkpoint, and new notarizations continue the log. Damaged
  * backups and non-empty targets are refused. The CLI runs as its own process, as an operator runs it.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 import { verifyReceiptOffline } from '../../src/cli/verify.js';
 import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
-import { freshPostgresDatabase, seededDataDir, skipBackend, tempDir } from '../support/databases.js';
+import { seededDataDir, tempDir } from '../support/databases.js';
 import { uniquePackage } from '../support/records.js';
 import {
+  cliProcess as cli,
   expectAllStoredAndValid,
   startLoad,
   startService,
@@ -23,23 +23,6 @@ import {
   type ServiceProcess,
 } from '../support/service-process.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
-
-const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
-const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
-
-/** `afdp-notary …` as its own process */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -171,39 +154,4 @@ describe('afdp-notary backup / restore on the embedded default', () => {
     expect(result.code, result.out).toBe(0);
     expect(result.out).toContain('restored log matches the backed-up checkpoint');
   }, 120_000);
-});
-
-describe('afdp-notary backup / restore with an external PostgreSQL (DATABASE_URL)', () => {
-  it.skipIf(skipBackend('postgres'))(
-    'restores into an empty database; a service on it validates every earlier receipt',
-    async () => {
-      const [sourceUrl, targetUrl] = [await freshPostgresDatabase(), await freshPostgresDatabase()];
-      const keys = tempDir();
-      const env = { DATABASE_URL: sourceUrl, NOTARY_DATA_DIR: keys, LOG_LEVEL: 'warn', NOTARY_REQUEST_LOG_LEVEL: 'silent' };
-      const first = await startService(env);
-      let second: ServiceProcess | undefined;
-      try {
-        await waitReady(first);
-        const load = startLoad(() => first.url, 2, 'external');
-        await load.acknowledgedMore(10).finally(() => load.stop());
-        const out = join(tempDir(), 'external-backup');
-        const made = await cli(['backup', '--out', out, '--url', first.url], env);
-        expect(made.code, made.out).toBe(0);
-        expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ database: 'external', signer: 'local' });
-        await first.stop();
-        const keysRestored = tempDir();
-        // the source database has tables: refused
-        expect((await cli(['restore', out, '--data-dir', tempDir(), '--database-url', sourceUrl])).code).toBe(2);
-        const restoredRun = await cli(['restore', out, '--data-dir', keysRestored, '--database-url', targetUrl]);
-        expect(restoredRun.code, restoredRun.out).toBe(0);
-        second = await startService({ ...env, DATABASE_URL: targetUrl, NOTARY_DATA_DIR: keysRestored });
-        await waitReady(second);
-        expect(await expectAllStoredAndValid(second.url, load.acknowledged)).toEqual([]);
-      } finally {
-        await first.stop();
-        await second?.stop();
-      }
-    },
-    240_000,
-  );
 });

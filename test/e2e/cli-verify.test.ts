@@ -1,9 +1,15 @@
-/** `afdp-notary verify` as a user runs it: a separate process, files on disk, no network. */
+/**
+ * `afdp-notary verify` and `trust-root` as a user runs them: files on disk, no network. Each exit
+ * status (0 verified, 1 a check failed, 2 usage or input error) and each command is seen from a real
+ * process (`cli`); the many variants of the same command run in this process (`here`, the bin's own
+ * `run` and output lines), which spares some 25 Node starts.
+ */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { cliInProcess as here } from '../support/cli.js';
 import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { fixtures, uniquePackage } from '../support/records.js';
@@ -72,7 +78,7 @@ describe('afdp-notary verify', () => {
     expect(out.at(-1)).toBe('receipt verified offline');
     expect(stdout).toContain(`✓ evidence hash: ${signed.receipt.evidence_package_hash}`);
 
-    const bare = await cli(
+    const bare = await here(
       'verify',
       '--evidence',
       file('req.json', { evidence_package: pkg }),
@@ -122,7 +128,7 @@ describe('afdp-notary verify', () => {
       ],
     ];
     for (const [name, change, line] of cases) {
-      const { code, stdout } = await cli(
+      const { code, stdout } = await here(
         'verify',
         '--evidence',
         e,
@@ -140,14 +146,14 @@ describe('afdp-notary verify', () => {
     const other = await startTestApp();
     const wrong = file('t-other.json', (await other.rest.inject('/api/v1/trust-root')).json());
     await other.close();
-    const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', wrong);
+    const { code, stdout } = await here('verify', '--evidence', e, '--receipt', r, '--trust-root', wrong);
     expect(code).toBe(1);
     for (const check of ['signature', 'SET', 'checkpoint', 'RFC 3161 timestamp']) expect(stdout).toMatch(new RegExp(`^✗ ${check}: `, 'm'));
   });
 
   it('accepts an older receipt without a bundle, and fails a receipt still pending anchoring', async () => {
     const { bundle: _, ...old } = signed.receipt;
-    const legacy = await cli('verify', '--evidence', e, '--receipt', file('r-old.json', old), '--trust-root', t);
+    const legacy = await here('verify', '--evidence', e, '--receipt', file('r-old.json', old), '--trust-root', t);
     expect(legacy.code).toBe(0);
     expect(legacy.stdout).toMatch(/^- bundle: absent/m);
 
@@ -163,7 +169,7 @@ describe('afdp-notary verify', () => {
       signed_entry_timestamp: null,
       rekor_entry_body: null,
     };
-    const p = await cli('verify', '--evidence', e, '--receipt', file('r-pending.json', pending), '--trust-root', t);
+    const p = await here('verify', '--evidence', e, '--receipt', file('r-pending.json', pending), '--trust-root', t);
     expect(p.code).toBe(1);
     expect(p.stdout).toMatch(/^✓ signature: /m);
     expect(p.stdout).toMatch(/^✗ transparency log: not anchored yet \(anchoring: pending\); fetch the receipt again once anchored/m);
@@ -178,19 +184,19 @@ describe('afdp-notary verify', () => {
       created_at: new Date(createdAt).toISOString(),
     });
     const later = file('t-rotated-later.json', { ...trust, signing_keys: [...trust.signing_keys, successor(at + 3_600_000)] });
-    const ok = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', later);
+    const ok = await here('verify', '--evidence', e, '--receipt', r, '--trust-root', later);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^✓ key validity: key version \d+ \(rotated /m);
     // a successor created an hour before the signature was timestamped: the old key signed after its rotation
     const earlier = file('t-rotated-earlier.json', { ...trust, signing_keys: [...trust.signing_keys, successor(at - 3_600_000)] });
-    const bad = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', earlier);
+    const bad = await here('verify', '--evidence', e, '--receipt', r, '--trust-root', earlier);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^✗ key validity: RFC 3161 timestamp .* is after key version \d+ was rotated/m);
   });
 
   it("needs the trust root's timestamp authorities to accept the timestamp", async () => {
     const { timestamp_authorities: _, ...withoutTsa } = JSON.parse(readFileSync(t, 'utf8'));
-    const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', r, '--trust-root', file('t-no-tsa.json', withoutTsa));
+    const { code, stdout } = await here('verify', '--evidence', e, '--receipt', r, '--trust-root', file('t-no-tsa.json', withoutTsa));
     expect(code).toBe(1);
     expect(stdout).toMatch(/^✗ RFC 3161 timestamp: signer: no trusted timestamp authority/m);
   });
@@ -207,14 +213,14 @@ describe('afdp-notary verify', () => {
     expect(root.timestampAuthorities[0].certChain.certificates).toHaveLength(2);
     const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
     expect(Object.keys(keys)).toContain(signed.receipt.bundle.verificationMaterial.publicKey.hint);
-    expect((await cli('trust-root', '--trust-root', t)).stdout).toBe(`${JSON.stringify(JSON.parse(readFileSync(t, 'utf8')), null, 2)}\n`);
+    expect((await here('trust-root', '--trust-root', t)).stdout).toBe(`${JSON.stringify(JSON.parse(readFileSync(t, 'utf8')), null, 2)}\n`);
     for (const args of [
       ['trust-root'],
       ['trust-root', '--trust-root', t, '--url', 'http://x'],
       ['trust-root', '--trust-root', t, '--keys-out', keysFile],
       ['trust-root', '--trust-root', r],
     ]) {
-      expect((await cli(...args)).code, args.join(' ')).toBe(2);
+      expect((await here(...args)).code, args.join(' ')).toBe(2);
     }
   });
 
@@ -222,6 +228,10 @@ describe('afdp-notary verify', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: afdp-notary verify --evidence');
+    const usage = await cli('verify', '--evidence', e); // exit 2 from a real process once; the variants below in-process
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^afdp-notary: /);
+    expect(usage.stdout).toBe('');
     const cases: string[][] = [
       [],
       ['verify', '--evidence', e],
@@ -232,13 +242,13 @@ describe('afdp-notary verify', () => {
       ['verify', '--evidence', e, '--receipt', r, '--trust-root', r],
     ];
     for (const args of cases) {
-      const res = await cli(...args);
+      const res = await here(...args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr, args.join(' ')).toMatch(/^afdp-notary: /);
       expect(res.stdout).toBe('');
     }
     writeFileSync(join(dir, 'not-json.json'), '{');
-    expect((await cli('verify', '--evidence', join(dir, 'not-json.json'), '--receipt', r, '--trust-root', t)).stderr).toMatch(
+    expect((await here('verify', '--evidence', join(dir, 'not-json.json'), '--receipt', r, '--trust-root', t)).stderr).toMatch(
       /is not JSON/,
     );
   });
@@ -270,14 +280,14 @@ describe('afdp-notary verify, Rekor v2 receipts', () => {
     }
     const e = file('e.json', pkg);
     const t = file('t.json', trust);
-    const { code, stdout } = await cli('verify', '--evidence', e, '--receipt', file('r.json', signed), '--trust-root', t);
+    const { code, stdout } = await here('verify', '--evidence', e, '--receipt', file('r.json', signed), '--trust-root', t);
     expect(code, stdout).toBe(0);
     expect(stdout).toMatch(/^✓ log entry body: /m);
     expect(stdout).not.toMatch(/SET/);
     expect(stdout).toMatch(/^✓ checkpoint: checkpoint signed by the log: rekor-v2\.loopback @ \d+/m);
     expect(stdout).toMatch(/^✓ key validity: .* was valid at RFC 3161 timestamp /m);
     const { rfc3161_timestamp: _, ...untimed } = signed.receipt;
-    const bad = await cli('verify', '--evidence', e, '--receipt', file('r-untimed.json', { ...untimed, bundle: null }), '--trust-root', t);
+    const bad = await here('verify', '--evidence', e, '--receipt', file('r-untimed.json', { ...untimed, bundle: null }), '--trust-root', t);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^✗ RFC 3161 timestamp: a Rekor v2 entry carries no time/m);
   }, 120_000);

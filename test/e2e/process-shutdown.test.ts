@@ -74,7 +74,7 @@ describe('the service process', () => {
     expect(proc.output()).toContain('stopped');
   }, 60_000);
 
-  // SIGKILL under load, on the embedded server and on an external one: test/e2e/database-faults.test.ts
+  // SIGKILL under load, on the embedded server and on an external one: test/e2e/database-faults-sigkill.test.ts
 
   it('serves gRPC next to REST with authentication, metrics and the same core', async () => {
     const [port, grpcPort] = [await freePort(), await freePort()];

@@ -16,3 +16,16 @@ export async function runCli(env: Record<string, string>, argv: string[]): Promi
       else process.env[k] = v;
   }
 }
+
+/**
+ * `afdp-notary …` in this process, with the bin's own io (one line each to stdout or stderr): for the
+ * many variants of a command whose exit status a test has already seen from a real process, which
+ * costs a Node start and a TypeScript load each (~1–2 s on the 2-core machine).
+ */
+export async function cliInProcess(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+  return { code, stdout: text(out), stderr: text(err) };
+}

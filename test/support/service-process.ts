@@ -5,6 +5,7 @@ import { uniquePackage } from './records.js';
 
 const MAIN = join(import.meta.dirname, '../../src/main.ts');
 const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
 
 export interface ServiceProcess {
   url: string;
@@ -43,6 +44,20 @@ export async function startService(env: Record<string, string>): Promise<Service
       return exited;
     },
   };
+}
+
+/** `afdp-notary …` from the sources as its own process, as an operator runs it: exit code and output. */
+export function cliProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
 }
 
 /** Waits for /ready 200; fails early if the process exits. */
@@ -131,19 +146,23 @@ export function startLoad(url: () => string, clients = 16, label = 'load'): Load
   };
 }
 
-/** Every acknowledged receipt is stored, anchored and valid (validate endpoint) on the service at `url`. */
+/**
+ * Every acknowledged receipt is stored, anchored and valid (validate endpoint) on the service at `url`.
+ * Eight checks at a time: a fault test acknowledges several hundred notarizations, and checking them
+ * one after another took longer than the fault itself (each check is independent and read-only).
+ */
 export async function expectAllStoredAndValid(url: string, acknowledged: Acknowledged[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const { evidence_package, receipt } of acknowledged) {
+  const check = async ({ evidence_package, receipt }: Acknowledged): Promise<void> => {
     const res = await fetch(`${url}/api/v1/workflows/${receipt.workflow_id}/receipt`);
     if (res.status !== 200) {
       problems.push(`${receipt.workflow_id}: GET receipt ${res.status}`);
-      continue;
+      return;
     }
     const stored = (await res.json()) as Acknowledged['receipt'] & { anchoring: string };
     if (stored.signature_b64 !== receipt.signature_b64 || stored.log_index !== receipt.log_index || stored.anchoring !== 'anchored') {
       problems.push(`${receipt.workflow_id}: stored receipt differs`);
-      continue;
+      return;
     }
     const v = await fetch(`${url}/api/v1/evidence/validate`, {
       method: 'POST',
@@ -152,7 +171,12 @@ export async function expectAllStoredAndValid(url: string, acknowledged: Acknowl
     });
     const verdict = (await v.json()) as { is_valid: boolean; validation_error?: string };
     if (!verdict.is_valid) problems.push(`${receipt.workflow_id}: not valid: ${verdict.validation_error}`);
-  }
+  };
+  let next = 0;
+  const checker = async (): Promise<void> => {
+    while (next < acknowledged.length) await check(acknowledged[next++]!);
+  };
+  await Promise.all(Array.from({ length: 8 }, checker));
   return problems;
 }
 
