@@ -1,54 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { descendantsIn, processTable } from '../test/support/processes.js';
 
 /** Clock ticks per second of /proc's utime/stime: USER_HZ, 100 on every Linux ABI Node runs on. */
 const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  comm: string;
-  /** utime + stime, ticks: every thread of the process, live or exited */
-  own: number;
-  /** cutime + cstime, ticks: children it has reaped (PostgreSQL's autovacuum and parallel workers come and go) */
-  reaped: number;
-}
-
-function readStat(pid: string): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm is in parentheses and may itself hold spaces or ')': the fields after it start at the last ')'
-    const close = text.lastIndexOf(')');
-    const f = text.slice(close + 2).split(' ');
-    // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17
-    return {
-      pid: Number(pid),
-      ppid: Number(f[1]),
-      comm: text.slice(text.indexOf('(') + 1, close),
-      own: Number(f[11]) + Number(f[12]),
-      reaped: Number(f[13]) + Number(f[14]),
-    };
-  } catch {
-    return undefined; // exited between readdir and read
-  }
-}
-
-function allProcesses(): ProcStat[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(readStat)
-    .filter((s): s is ProcStat => s !== undefined);
-}
-
-function descendants(root: number, all: ProcStat[]): ProcStat[] {
-  const found: ProcStat[] = [];
-  let parents = new Set([root]);
-  while (parents.size > 0) {
-    const next = all.filter((p) => parents.has(p.ppid));
-    found.push(...next);
-    parents = new Set(next.map((p) => p.pid));
-  }
-  return found;
-}
 
 /** Busy and total ticks of the whole machine (first line of /proc/stat). */
 function machineTicks(): { busy: number; total: number } {
@@ -109,16 +63,17 @@ export class CpuWindow {
   }
 
   private sample(): Sample {
-    const all = allProcesses();
+    const all = processTable();
     const service = all.find((p) => p.pid === this.servicePid);
     if (!service) throw new Error(`service process ${this.servicePid} is gone`);
     const db = this.externalDatabase
       ? all.filter((p) => p.comm === 'postgres' || p.comm === 'postmaster')
-      : descendants(this.servicePid, all);
+      : descendantsIn(this.servicePid, all);
     return {
       // the service's own threads (libuv pool, GC helpers) only: its child is the database
-      service: service.own,
-      database: db.reduce((sum, p) => sum + p.own + p.reaped, 0),
+      service: service.cpuTicks,
+      // cutime + cstime: PostgreSQL's autovacuum and parallel workers come and go between samples
+      database: db.reduce((sum, p) => sum + p.cpuTicks + p.reapedTicks, 0),
       machine: machineTicks(),
     };
   }

@@ -2,22 +2,67 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
-interface ProcStat {
+/** One /proc/<pid>/stat, the fields the tests and the bench read. */
+export interface ProcStat {
   pid: number;
   ppid: number;
+  /** field 3: R, S, D, Z … */
+  state: string;
+  comm: string;
+  /** start time in clock ticks since boot: tells a reused pid from the original */
   start: string;
+  /** utime + stime, clock ticks: every thread of the process, live or exited */
+  cpuTicks: number;
+  /** cutime + cstime, clock ticks: children it has reaped */
+  reapedTicks: number;
 }
 
-/** pid, parent pid and start time (clock ticks since boot: tells a reused pid from the original). */
-function stat(pid: number): ProcStat | undefined {
+/** /proc/<pid>/stat parsed; undefined once the process is gone. */
+export function readProcStat(pid: number): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name (field 2) may hold spaces and parentheses: fields after the last ')'
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? undefined : { pid, ppid: Number(fields[1]), start: fields[19]! };
+    // the command name (field 2) may hold spaces and parentheses: the fields after it start at the last ')'
+    const close = text.lastIndexOf(')');
+    const f = text.slice(close + 2).split(' ');
+    // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17, starttime field 22
+    return {
+      pid,
+      ppid: Number(f[1]),
+      state: f[0]!,
+      comm: text.slice(text.indexOf('(') + 1, close),
+      start: f[19]!,
+      cpuTicks: Number(f[11]) + Number(f[12]),
+      reapedTicks: Number(f[13]) + Number(f[14]),
+    };
   } catch {
-    return undefined;
+    return undefined; // exited between readdir and read
   }
+}
+
+/** Every process /proc lists, as far as it could be read. */
+export function processTable(): ProcStat[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProcStat(Number(d)))
+    .filter((s): s is ProcStat => s !== undefined);
+}
+
+/** The descendants of `root` (children, grandchildren …) in `table`. */
+export function descendantsIn<T extends { pid: number; ppid: number }>(root: number, table: T[]): T[] {
+  const found: T[] = [];
+  let parents = new Set([root]);
+  while (parents.size > 0) {
+    const next = table.filter((p) => parents.has(p.ppid));
+    found.push(...next);
+    parents = new Set(next.map((p) => p.pid));
+  }
+  return found;
+}
+
+/** A live process: zombies count as gone. */
+function stat(pid: number): ProcStat | undefined {
+  const s = readProcStat(pid);
+  return s?.state === 'Z' ? undefined : s;
 }
 
 export interface ProcessRef {
@@ -35,19 +80,8 @@ export function processRef(pid: number): ProcessRef | undefined {
 
 /** Every live descendant of `pid` (children, grandchildren …). */
 export function descendants(pid: number): ProcessRef[] {
-  const all = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((d) => stat(Number(d)))
-    .filter((s): s is ProcStat => s !== undefined);
-  const found: ProcessRef[] = [];
-  const visit = (parent: number) => {
-    for (const child of all.filter((s) => s.ppid === parent)) {
-      found.push({ pid: child.pid, ppid: child.ppid, start: child.start, command: commandLine(child.pid) });
-      visit(child.pid);
-    }
-  };
-  visit(pid);
-  return found;
+  const live = processTable().filter((s) => s.state !== 'Z');
+  return descendantsIn(pid, live).map((s) => ({ pid: s.pid, ppid: s.ppid, start: s.start, command: commandLine(s.pid) }));
 }
 
 function commandLine(pid: number): string {
