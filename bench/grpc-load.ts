@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { connectNotary, startGrpcServer, toProtoPackage, type EvidencePackageMsg, type NotaryGrpcClient } from '../src/api/grpc/index.js';
 import type { EvidencePackage } from '../src/core/evidence.js';
-import { percentile } from './rest-load.js';
+import { latencyQuantiles } from './rest-load.js';
 
 export interface GrpcLoadResult {
   callsPerSec: number;
@@ -40,12 +40,9 @@ function payloads(packages: EvidencePackage[]) {
 }
 
 const summarize = (latencies: number[], errors: number, seconds: number): GrpcLoadResult => {
-  latencies.sort((a, b) => a - b);
   return {
     callsPerSec: Math.round(latencies.length / seconds),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
+    ...latencyQuantiles(latencies),
     errors,
     total: latencies.length,
   };
@@ -116,12 +113,9 @@ export async function grpcStreamLoad(
   await Promise.all(Array.from({ length: opts.streams ?? 1 }, () => oneStream(client, next, seconds * 1000, latencies, () => errors++)));
   const elapsed = (performance.now() - started) / 1000;
   client.close();
-  latencies.sort((a, b) => a - b);
   return {
     itemsPerSec: Math.round(latencies.length / elapsed),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
+    ...latencyQuantiles(latencies),
     errors,
     total: latencies.length,
   };

@@ -50,16 +50,19 @@ export async function restLoad(
     });
   });
   const ok = result['2xx'];
-  latencies.sort((a, b) => a - b);
   return {
     requestsPerSec: Math.round(ok / seconds),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
+    ...latencyQuantiles(latencies),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     total: ok,
   };
+}
+
+/** p50, p95 and p99 of the latencies (ms, one decimal); sorts them in place. */
+export function latencyQuantiles(latencies: number[]): { p50: number; p95: number; p99: number } {
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) };
 }
 
 export const percentile = (sorted: number[], q: number): number =>
