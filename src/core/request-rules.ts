@@ -1,8 +1,10 @@
+import ipaddr from 'ipaddr.js';
 import { NotaryError } from './errors.js';
 
 /**
- * Rules every door applies to the request around the evidence (REST headers and query, gRPC fields),
- * so both doors accept and refuse exactly the same values. The evidence itself: limits.ts.
+ * Rules every door applies to the request around the evidence (REST headers and query, gRPC fields,
+ * the caller's address), so both doors accept, refuse and limit exactly the same values. The
+ * evidence itself: limits.ts.
  */
 
 /** An Idempotency-Key (REST header, gRPC idempotency_key): 1-255 printable ASCII characters. */
@@ -34,4 +36,18 @@ export function checkCanonicalSize(bytes: number, maxBodyBytes: number, path: st
   if (bytes > maxBodyBytes) {
     throw new NotaryError('payload_too_large', `${path}: canonical form is ${bytes} bytes, at most ${maxBodyBytes}`, { field: path });
   }
+}
+
+/**
+ * The key a client address is limited under: an IPv4 address as it is (an IPv4-mapped IPv6 one
+ * too), an IPv6 address by its /64, the smallest network one subscriber usually holds (otherwise a
+ * caller with a /64 would have 2^64 fresh budgets).
+ */
+export function clientKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(':')}::/64`;
 }

@@ -1,4 +1,4 @@
-import { clientKey } from '../../core/client-key.js';
+import { clientKey } from '../../core/request-rules.js';
 import type { AuthFailureGuard } from '../../ports/request-limits.js';
 import type { WindowCounter } from './window-counter.js';
 

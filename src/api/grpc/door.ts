@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { TlsConfig } from '../../config.js';
 import { AuthError } from '../../core/auth/errors.js';
 import type { AuthMode } from '../../core/auth/index.js';
-import { clientKey } from '../../core/client-key.js';
+import { clientKey } from '../../core/request-rules.js';
 import { NotaryError } from '../../core/errors.js';
 import type { Notary } from '../../core/notary.js';
 import type { WorkflowService } from '../../core/workflows/service.js';

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { clientKey } from '../../../core/client-key.js';
+import { clientKey } from '../../../core/request-rules.js';
 import { NotaryError } from '../../../core/errors.js';
 
 export interface RateLimitOptions {
