@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
-import { prepareEvidence } from '../src/core/prepare.js';
+import { prepareEvidence } from '../src/core/validate-evidence.js';
 import { generateP256KeyPair } from '../src/core/keys.js';
 
 /**

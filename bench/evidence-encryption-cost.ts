@@ -14,7 +14,7 @@ import { LocalEvidenceCipher } from '../src/adapters/signer/local/evidence-ciphe
 import { migrate } from '../src/adapters/store/migrate.js';
 import { notarizationStatements, withBody } from '../src/adapters/store/writes.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
-import { prepareEvidence } from '../src/core/prepare.js';
+import { prepareEvidence } from '../src/core/validate-evidence.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { fixtures, record, uniquePackage } from '../test/support/records.js';
 

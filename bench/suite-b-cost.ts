@@ -8,7 +8,7 @@ import { sign, verify } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { generateEcKeyPair } from '../src/core/keys.js';
 import { DEFAULT_LIMITS } from '../src/core/limits.js';
-import { prepareEvidence } from '../src/core/prepare.js';
+import { prepareEvidence } from '../src/core/validate-evidence.js';
 import { digestFor, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../src/core/signing-algorithm.js';
 import { fixture } from '../test/support/records.js';
 

@@ -18,7 +18,7 @@ import { signBytes } from './signing.js';
 import { NotaryError } from './errors.js';
 import type { CanonicalEvidence } from './evidence.js';
 import type { InputLimits } from './limits.js';
-import { prepareEvidence, type PrepareOptions } from './prepare.js';
+import { prepareEvidence, type PrepareOptions } from './validate-evidence.js';
 import type { Receipt } from './receipt.js';
 import { toReceipt } from './receipts.js';
 import { Timestamping } from './timestamping.js';

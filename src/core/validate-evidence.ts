@@ -1,7 +1,9 @@
-import type { EvidencePackage } from './evidence.js';
+import { canonicalBytes, sha256 } from './canonical.js';
+import type { CanonicalEvidence, EvidencePackage } from './evidence.js';
 import { NotaryError, invalid, printable } from './errors.js';
 import { checkJsonTree, checkStorable } from './integrity.js';
 import type { InputLimits } from './limits.js';
+import { checkCanonicalSize } from './request-rules.js';
 
 /** The package's rules, exported so the REST door's OpenAPI schema states exactly these. */
 export const HASH_RE = /^[0-9a-f]{64}$/;
@@ -94,3 +96,18 @@ function noteUnknown(obj: Obj, allowed: ReadonlySet<string>, path: string, warni
 
 const tooLong = (path: string, limits: InputLimits) =>
   new NotaryError('payload_too_large', `${path}: strings are limited to ${limits.maxStringLength} characters`, { field: path });
+
+export interface PrepareOptions {
+  /** bound the canonical bytes (payload_too_large past it): for doors that cannot bound the package by its body */
+  maxCanonicalBytes?: number;
+}
+
+/** Validate once, canonicalize once, hash once: the canonical bytes are the costliest step. */
+export function prepareEvidence(raw: unknown, limits: InputLimits, path?: string, options: PrepareOptions = {}): CanonicalEvidence {
+  const warnings: string[] = [];
+  const pkg = validateEvidencePackage(raw, limits, path, warnings);
+  const canonical = canonicalBytes(pkg);
+  if (options.maxCanonicalBytes !== undefined) checkCanonicalSize(canonical.length, options.maxCanonicalBytes, path ?? 'evidence_package');
+  const digest = sha256(canonical);
+  return { pkg, canonical, digest, hashHex: digest.toString('hex'), warnings };
+}

@@ -13,7 +13,7 @@ import { PgEventLedger, resolvePulsarConfig, startPulsarConsumer, type PulsarCon
 import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { connectNotary, rfc3339ToTimestamp, toProtoPackage, type NotaryGrpcClient } from '../../src/api/grpc/index.js';
 import { openGrpcDoor, type ListeningDoor } from '../support/grpc-app.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import { afdpText, asEvidencePackage, integrationTestBodies, sampleEvidenceFiles } from '../support/afdp.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -6,7 +6,7 @@ import { modelDeploymentEvent } from '../../examples/publish-event.js';
 import { resolvePulsarConfig, startPulsarConsumer, type EventLedger } from '../../src/adapters/events/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import type { Notary, NotarizeResult } from '../../src/core/notary.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import type { Receipt } from '../../src/core/receipt.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 

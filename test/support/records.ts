@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import type { EvidencePackage } from '../../src/core/evidence.js';
 import type { NotarizationRecord } from '../../src/ports/evidence-store.js';
 

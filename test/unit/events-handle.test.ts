@@ -14,7 +14,7 @@ import { NotaryError } from '../../src/core/errors.js';
 import type { CanonicalEvidence } from '../../src/core/evidence.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import type { Notary, NotarizeOptions, NotarizeResult } from '../../src/core/notary.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import type { Receipt } from '../../src/core/receipt.js';
 import type { ApprovalInput, WorkflowView } from '../../src/core/workflows/index.js';
 import { approvalRequest } from '../../src/core/workflows/inputs.js';

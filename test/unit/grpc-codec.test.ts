@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import { toRawPackage } from '../../src/api/grpc/evidence.js';
 import { fromReceiptMsg, toReceiptMsg } from '../../src/api/grpc/present.js';
 import {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalBytes, sha256Hex } from '../../src/core/canonical.js';
 import { isNotaryError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
-import { validateEvidencePackage } from '../../src/core/validate-evidence.js';
+import { prepareEvidence, validateEvidencePackage } from '../../src/core/validate-evidence.js';
 import { fixture, fixtures } from '../support/records.js';
 
 const codeOf = (fn: () => unknown) => {

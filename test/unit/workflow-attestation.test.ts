@@ -2,7 +2,7 @@ import { sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signBody, verifyBody } from '../../src/adapters/webhooks/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { prepareEvidence } from '../../src/core/prepare.js';
+import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import { attestationPayload, checkApprovalAttestation, toNotification, type ApprovalDecision } from '../../src/core/workflows/index.js';
 import { fixture } from '../support/records.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
