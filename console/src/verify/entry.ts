@@ -6,7 +6,8 @@
  * pinned log key.
  */
 import { setPayloadBytes } from '../../../src/core/transparency/set.js';
-import { checkBody, checkInclusion, isV2, type EntryCheck } from '../../../src/core/transparency/verify-entry.js';
+import { isV2 } from '../../../src/core/transparency/hashedrekord.js';
+import { checkBody, checkInclusion, type EntryCheck } from '../../../src/core/transparency/verify-entry.js';
 import type { AnchorRequest, LogEntry } from '../../../src/ports/transparency-log.js';
 import { verifyCheckpointNote } from './note.js';
 import type { TrustedLog } from './trust-root.js';

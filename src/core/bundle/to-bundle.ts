@@ -2,7 +2,7 @@
 import type { SignedDigest } from '../../ports/evidence-store.js';
 import type { LogEntry } from '../../ports/transparency-log.js';
 import { specOfHash } from '../signing-algorithm.js';
-import { isV2 } from '../transparency/verify-entry.js';
+import { isV2 } from '../transparency/hashedrekord.js';
 import { BUNDLE_V03_MEDIA_TYPE, type BundleTlogEntry, type SigstoreBundle } from './types.js';
 
 export interface BundleInput {

@@ -60,3 +60,12 @@ export function parseHashedRekordBody(b64: string): ParsedHashedRekord {
     publicKeyPem: Buffer.from(sig.publicKey.content, 'base64').toString('utf8'),
   };
 }
+
+/** Whether the entry's body is a Rekor v2 hashedrekord 0.0.2 (which then has no SET to check). */
+export function isV2(entry: { body: string }): boolean {
+  try {
+    return parseHashedRekordBody(entry.body).apiVersion === '0.0.2';
+  } catch {
+    return false;
+  }
+}

@@ -15,12 +15,13 @@ export { noteKey, signNoteBody, vkey, type NoteKey } from './note-key.js';
 export {
   hashedRekordBody,
   hashedRekordEntry,
+  isV2,
   parseHashedRekordBody,
   type HashedRekordFields,
   type ParsedHashedRekord,
 } from './hashedrekord.js';
 export { logIdFromPublicKey, spkiDer } from './log-id.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
-export { describeFailures, entryIsValid, isV2, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
+export { describeFailures, entryIsValid, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
 export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2 } from './hashedrekord-v2.js';
 export { verifyEcdsaDigest, verifyP256Digest } from './ecdsa-digest.js';

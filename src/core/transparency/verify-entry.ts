@@ -8,7 +8,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
 import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { verifyCheckpoint } from './checkpoint.js';
-import { parseHashedRekordBody } from './hashedrekord.js';
+import { isV2, parseHashedRekordBody } from './hashedrekord.js';
 import { logIdFromPublicKey } from './log-id.js';
 import { verifySET } from './set.js';
 
@@ -38,15 +38,6 @@ export function verifyLogEntry(
     run('inclusion', () => checkInclusion(entry, v2)),
     run('checkpoint', () => checkCheckpoint(entry, logPublicKey, v2, options.keyName)),
   ];
-}
-
-/** Whether the entry's body is a Rekor v2 hashedrekord 0.0.2 (which then has no SET to check). */
-export function isV2(entry: Pick<LogEntry, 'body'>): boolean {
-  try {
-    return parseHashedRekordBody(entry.body).apiVersion === '0.0.2';
-  } catch {
-    return false;
-  }
 }
 
 export function entryIsValid(checks: readonly EntryCheck[]): boolean {
