@@ -4,8 +4,7 @@
  * type: Rekor v2, witnesses); see note-key.ts.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { spkiDer } from './log-id.js';
-import { noteKey, signNoteBody, type NoteKey } from './note-key.js';
+import { noteKey, signNoteBody, spkiDer, type NoteKey } from './note-key.js';
 
 export interface Checkpoint {
   origin: string;

@@ -11,7 +11,7 @@ export {
   type SignedNote,
   type VerifiedCheckpoint,
 } from './checkpoint.js';
-export { noteKey, signNoteBody, vkey, type NoteKey } from './note-key.js';
+export { logIdFromPublicKey, noteKey, signNoteBody, spkiDer, vkey, type NoteKey } from './note-key.js';
 export {
   hashedRekordBody,
   hashedRekordEntry,
@@ -20,7 +20,6 @@ export {
   type HashedRekordFields,
   type ParsedHashedRekord,
 } from './hashedrekord.js';
-export { logIdFromPublicKey, spkiDer } from './log-id.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
 export { describeFailures, entryIsValid, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
 export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2 } from './hashedrekord-v2.js';

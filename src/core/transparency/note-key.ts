@@ -4,9 +4,20 @@
  * first 4 bytes repeat and what Rekor v2 publishes as the log ID:
  *   Ed25519: SHA-256(name || 0x0A || 0x01 || 32-byte public key)
  *   ECDSA:   SHA-256(SubjectPublicKeyInfo DER)   (Rekor's convention; no name, no type byte)
+ * The ECDSA form is also Rekor's log ID (logIdFromPublicKey).
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { spkiDer } from './log-id.js';
+
+/** SPKI (PKIX) DER of a key's public half; private keys are reduced to their public key first. */
+export function spkiDer(key: KeyObject): Buffer {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return pub.export({ type: 'spki', format: 'der' });
+}
+
+/** Rekor's log ID: lowercase hex SHA-256 of the log key's SPKI DER. */
+export function logIdFromPublicKey(key: KeyObject): string {
+  return createHash('sha256').update(spkiDer(key)).digest('hex');
+}
 
 export interface NoteKey {
   name: string;

@@ -9,7 +9,7 @@ import type { AnchorRequest, LogEntry } from '../../ports/transparency-log.js';
 import { leafHash, verifyInclusion } from '../merkle/index.js';
 import { verifyCheckpoint } from './checkpoint.js';
 import { isV2, parseHashedRekordBody } from './hashedrekord.js';
-import { logIdFromPublicKey } from './log-id.js';
+import { logIdFromPublicKey } from './note-key.js';
 import { verifySET } from './set.js';
 
 export interface EntryCheck {
