@@ -3,7 +3,7 @@ import { OctetString } from '@peculiar/asn1-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BigIntegerValue, der, GeneralizedTimeValue } from '../../src/core/timestamp/asn1.js';
-import { generalizedTime, minimalPositiveInteger, octetString, time } from '../../src/core/timestamp/der-values.js';
+import { generalizedTime, minimalPositiveInteger, octetString, time } from '../../src/core/timestamp/der.js';
 
 const ab = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 /** whole seconds from year 1 to 9999 (GeneralizedTime's four digits), boundary years included */

@@ -1,10 +1,39 @@
 /**
- * The few DER values a timestamp token encodes per token, written directly: @peculiar/asn1-schema
- * builds and walks an asn1js object tree for each (~a quarter of the embedded TSA's CPU per
- * notarization). Each yields the bytes the library yields for the same value; a unit test holds
- * them to it over random inputs and the UTCTime / GeneralizedTime boundary years.
+ * The DER a timestamp token is written with, per token. @peculiar/asn1-schema's serializer
+ * re-encodes every nested object on each call (~5 ms for one token) and builds an asn1js tree for
+ * each value (~a quarter of the embedded TSA's CPU per notarization), too slow for a token per
+ * notarization. So the embedded TSA encodes the constant fields with the library once per key, the
+ * few per-token values (octet strings, serial, times) directly below — each yields the bytes the
+ * library yields for the same value; a unit test holds them to it over random inputs and the
+ * UTCTime / GeneralizedTime boundary years — and wraps them here in SEQUENCE / SET / context tags.
  */
-import { tlv } from './der-glue.js';
+
+function header(tag: number, length: number): Buffer {
+  if (length < 0x80) return Buffer.from([tag, length]);
+  const len: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) len.unshift(n & 0xff);
+  return Buffer.from([tag, 0x80 | len.length, ...len]);
+}
+
+export function tlv(tag: number, ...elements: Buffer[]): Buffer {
+  const content = Buffer.concat(elements);
+  return Buffer.concat([header(tag, content.length), content]);
+}
+
+export const sequence = (...elements: Buffer[]): Buffer => tlv(0x30, ...elements);
+
+/** SET OF in DER order: members sorted by their encodings (X.690 §11.6). */
+export const setOf = (...elements: Buffer[]): Buffer => tlv(0x31, ...[...elements].sort(Buffer.compare));
+
+/** [n] EXPLICIT around one element. */
+export const explicit = (n: number, element: Buffer): Buffer => tlv(0xa0 | n, element);
+
+/** [n] IMPLICIT on a constructed element: same content, context tag instead of the universal one. */
+export function implicit(n: number, element: Buffer): Buffer {
+  const retagged = Buffer.from(element);
+  retagged[0] = 0xa0 | n;
+  return retagged;
+}
 
 /** OCTET STRING */
 export const octetString = (content: Buffer): Buffer => tlv(0x04, content);
