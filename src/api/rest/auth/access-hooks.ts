@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
 import type { AuditLog } from '../../../ports/audit.js';
-import type { CredentialCheck } from '../../../ports/authenticator.js';
+import type { CredentialCheck, Credentials } from '../../../ports/authenticator.js';
 import type { AuthFailureGuard } from '../../../ports/request-limits.js';
-import { decideAccess, isAuthError, type AuthError, type AuthMode, type Principal } from '../../../core/auth/index.js';
+import { decideAccess, hasCertificate, isAuthError, type AuthError, type AuthMode, type Principal } from '../../../core/auth/index.js';
 import { sendProblem } from '../problem.js';
 import { accessRule, routeRule } from './route-permissions.js';
-import { credentialsOf } from './request.js';
 
 export interface AccessHookOptions {
   mode: AuthMode;
@@ -117,6 +117,18 @@ export function registerAccessHooks(app: FastifyInstance, options: AccessHookOpt
     }
     return sendProblem(reply, request, status, err.code, err.message);
   }
+}
+
+/** Credentials from headers and, over TLS, the verified client certificate. */
+export function credentialsOf(request: FastifyRequest): Credentials {
+  const h = request.headers;
+  const socket = request.raw.socket as Partial<TLSSocket> | undefined;
+  const cert = socket?.encrypted && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  return {
+    authorization: h.authorization,
+    apiKey: typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined,
+    peerCertificate: cert && hasCertificate(cert) ? { subject: cert.subject, authorized: socket!.authorized === true } : undefined,
+  };
 }
 
 function requestDetails(request: FastifyRequest): Record<string, unknown> {

@@ -1,7 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TLSSocket } from 'node:tls';
-import { can, hasCertificate, type Permission, type Principal } from '../../../core/auth/index.js';
-import type { Credentials } from '../../../ports/authenticator.js';
+import { can, type Permission, type Principal } from '../../../core/auth/index.js';
 import { sendProblem } from '../problem.js';
 import type { RouteRule } from './route-permissions.js';
 
@@ -15,18 +13,6 @@ declare module 'fastify' {
     /** the route's audit row was committed with what it records (a notarization): no second row */
     audited?: boolean;
   }
-}
-
-/** Credentials from headers and, over TLS, the verified client certificate. */
-export function credentialsOf(request: FastifyRequest): Credentials {
-  const h = request.headers;
-  const socket = request.raw.socket as Partial<TLSSocket> | undefined;
-  const cert = socket?.encrypted && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
-  return {
-    authorization: h.authorization,
-    apiKey: typeof h['x-api-key'] === 'string' ? h['x-api-key'] : undefined,
-    peerCertificate: cert && hasCertificate(cert) ? { subject: cert.subject, authorized: socket!.authorized === true } : undefined,
-  };
 }
 
 /** Route-level belt and braces for admin routes: refuses when the auth hook did not put a permitted principal on the request. */
