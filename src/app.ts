@@ -138,6 +138,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       requestLogLevel: config.requestLogLevel,
       http: config.http,
       trustProxy: config.trustProxy,
+      tracing: config.tracing.endpoint !== undefined,
       plugins: [
         async (app) => {
           await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false });

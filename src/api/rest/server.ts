@@ -46,6 +46,12 @@ export interface RestServerOptions {
   trustProxy?: boolean | string[];
   /** the built audit console served at /console; default dist/console */
   consoleDir?: string;
+  /**
+   * false: no OTLP endpoint, so no tracer provider or propagator is registered and a request's span
+   * and traceparent would always be nothing: the tracing hooks are left out at start instead of
+   * running per request. Default true.
+   */
+  tracing?: boolean;
 }
 
 export async function buildRestServer(options: RestServerOptions): Promise<FastifyInstance> {
@@ -90,7 +96,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     if (draining) reply.header('connection', 'close');
   });
   registerErrorHandling(app, http.maxDrainBytes);
-  registerTracing(app);
+  if (options.tracing !== false) registerTracing(app);
   const version = options.version ?? packageVersion();
   // before any route: @fastify/swagger collects routes as they are added
   await registerOpenApi(app, { version, limits: options.notary.limits });
