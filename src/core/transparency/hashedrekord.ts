@@ -1,10 +1,31 @@
-/** Rekor hashedrekord entry bodies: build the canonical 0.0.1 body, and read a 0.0.1 or 0.0.2 one back. */
+/**
+ * Rekor hashedrekord entry bodies: what an entry of either version (0.0.1, 0.0.2) says and the
+ * digest rule both share, the canonical 0.0.1 body, and reading a 0.0.1 or 0.0.2 one back (0.0.2
+ * bodies are built in hashedrekord-v2.ts).
+ */
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { specOfHash } from '../signing-algorithm.js';
-import { checkedDigest, type HashedRekordFields } from './hashedrekord-fields.js';
-import { HASHEDREKORD_V2, parseHashedRekordV2Spec } from './hashedrekord-v2.js';
+import { specOfBundleHash, specOfHash, type HashName } from '../signing-algorithm.js';
 
-export { checkedDigest, type HashedRekordFields } from './hashedrekord-fields.js';
+export const HASHEDREKORD_V2 = '0.0.2';
+
+export interface HashedRekordFields {
+  digestHex: string;
+  /** absent: sha256 (a P-256 key); sha384 for a P-384 key */
+  hashAlgorithm?: HashName;
+  signature: Buffer; // DER
+  publicKeyPem: string; // PEM public key or certificate, as submitted
+}
+
+/** The digest's hash, checked against its length: 64 lowercase hex for sha256, 96 for sha384. */
+export function checkedDigest(f: Pick<HashedRekordFields, 'digestHex' | 'hashAlgorithm'>): HashName {
+  const hash = f.hashAlgorithm ?? 'sha256';
+  const spec = specOfHash(hash);
+  if (!spec || !new RegExp(`^[0-9a-f]{${spec.digestBytes * 2}}$`).test(f.digestHex)) {
+    throw new Error(`digestHex must be ${(spec?.digestBytes ?? 32) * 2} lowercase hex characters of ${hash}`);
+  }
+  return hash;
+}
 
 /** The proposed entry Rekor accepts at POST /api/v1/log/entries and stores (canonicalized) as the body. */
 export function hashedRekordEntry(f: HashedRekordFields): object {
@@ -68,4 +89,33 @@ export function isV2(entry: { body: string }): boolean {
   } catch {
     return false;
   }
+}
+
+/** The spec of a parsed 0.0.2 body; throws Error naming the first wrong field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untrusted JSON, every field type-checked before use
+function parseHashedRekordV2Spec(spec: any): HashedRekordFields {
+  const v = spec?.hashedRekordV002;
+  const algo = typeof v?.data?.algorithm === 'string' ? specOfBundleHash(v.data.algorithm) : undefined;
+  if (!algo || typeof v.data.digest !== 'string') throw new Error('body data is not a SHA2_256 or SHA2_384 digest');
+  const digest = Buffer.from(v.data.digest, 'base64');
+  if (digest.length !== algo.digestBytes) throw new Error(`body digest is not ${algo.digestBytes} bytes`);
+  const sig = v.signature;
+  if (typeof sig?.content !== 'string') throw new Error('body has no signature content');
+  const verifier = sig.verifier;
+  let publicKeyPem: string;
+  if (typeof verifier?.publicKey?.rawBytes === 'string') {
+    publicKeyPem = createPublicKey({ key: Buffer.from(verifier.publicKey.rawBytes, 'base64'), format: 'der', type: 'spki' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+  } else if (typeof verifier?.x509Certificate?.rawBytes === 'string') {
+    publicKeyPem = new X509Certificate(Buffer.from(verifier.x509Certificate.rawBytes, 'base64')).toString();
+  } else {
+    throw new Error('body verifier has neither a public key nor a certificate');
+  }
+  return {
+    digestHex: digest.toString('hex'),
+    ...(algo.hash !== 'sha256' && { hashAlgorithm: algo.hash }),
+    signature: Buffer.from(sig.content, 'base64'),
+    publicKeyPem,
+  };
 }

@@ -15,6 +15,7 @@ export { logIdFromPublicKey, noteKey, signNoteBody, spkiDer, vkey, type NoteKey 
 export {
   hashedRekordBody,
   hashedRekordEntry,
+  HASHEDREKORD_V2,
   isV2,
   parseHashedRekordBody,
   type HashedRekordFields,
@@ -22,5 +23,5 @@ export {
 } from './hashedrekord.js';
 export { setPayloadBytes, signSET, verifySET, type SetPayload } from './set.js';
 export { describeFailures, entryIsValid, verifyLogEntry, type EntryCheck, type EntryVerifyOptions } from './verify-entry.js';
-export { hashedRekordV2Body, hashedRekordV2Request, HASHEDREKORD_V2 } from './hashedrekord-v2.js';
+export { hashedRekordV2Body, hashedRekordV2Request } from './hashedrekord-v2.js';
 export { verifyEcdsaDigest, verifyP256Digest } from './ecdsa-digest.js';
