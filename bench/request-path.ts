@@ -93,9 +93,10 @@ export async function measureRequestPath(options: { root?: string; warmup?: numb
 
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'notary-request-path-'));
   const config = loadConfig({ NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: '0', NOTARY_GRPC_PORT: '0' });
-  // lines are formatted and written as in production, to a sink that drops them
+  // lines are formatted and written as in production (the logger main.ts makes), to a sink that drops them
   const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
-  const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact));
+  const tracing = config.tracing.endpoint !== undefined;
+  const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact, tracing));
   const session = new Session();
   try {
     await app.rest.listen({ host: '127.0.0.1', port: 0 });

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat), config.logRedact);
+  const tracing = config.tracing.endpoint !== undefined;
+  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat), config.logRedact, tracing);
   logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
   const progress = startupProgress(logger, config);
   const app = await buildApp(config, logger, progress.step);

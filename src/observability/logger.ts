@@ -73,16 +73,24 @@ function prettyStream(destination?: pino.DestinationStream) {
 /**
  * The service logger. Credentials and evidence fields are censored wherever they are nested
  * (`extraRedact`: NOTARY_LOG_REDACT), and errors are logged without the input they may quote
- * (src/observability/log-safety.ts).
+ * (src/observability/log-safety.ts). `tracing` false (no OTLP endpoint: no span is ever active)
+ * leaves out the per-line trace-id lookup, which could only ever add nothing.
  */
 export function createLogger(
   level: string,
   destination?: pino.DestinationStream,
   format: LogFormat = 'json',
   extraRedact: readonly string[] = [],
+  tracing = true,
 ): Logger {
   const paths = [...new Set([...REDACT_PATHS, ...EVIDENCE_REDACT_PATHS, ...extraRedact])];
   const serializers = { err: safeError, error: safeError, cause: safeError };
-  const options = { level, redact: { paths, censor: '[redacted]' }, serializers, base: { service: 'afdp-notary' }, mixin: traceIds };
+  const options = {
+    level,
+    redact: { paths, censor: '[redacted]' },
+    serializers,
+    base: { service: 'afdp-notary' },
+    ...(tracing && { mixin: traceIds }),
+  };
   return pino(options, format === 'pretty' ? prettyStream(destination) : destination);
 }

@@ -12,7 +12,7 @@ import type { RequestPath } from '../../bench/request-path.js';
  * defaults), run as its own process so nothing of vitest's is counted. 61 files on main before the
  * folds of this change, 57 before the #19 work; a new layer on the path must lower it elsewhere.
  */
-const MAX_FILES = 53;
+const MAX_FILES = 52;
 
 const ROOT = join(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
