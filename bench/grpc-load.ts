@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
-import { connectNotary, startGrpcServer, toProtoPackage, type EvidencePackageMsg, type NotaryGrpcClient } from '../src/api/grpc/index.js';
+import { connectNotary, toProtoPackage, type EvidencePackageMsg, type NotaryGrpcClient } from '../src/api/grpc/index.js';
 import type { EvidencePackage } from '../src/core/evidence.js';
 import { latencyQuantiles } from './rest-load.js';
 
@@ -143,21 +143,18 @@ async function oneStream(client: NotaryGrpcClient, next: () => EvidencePackageMs
   await done;
 }
 
-/** `--serve`: the real app on embedded defaults, gRPC only; prints `READY <port>` when listening. */
+/**
+ * `--serve`: the real app on embedded defaults, gRPC only, through the production door (`app.grpc`:
+ * its access rules, audit events, limits and options); prints `READY <port>` when listening.
+ */
 async function serve(port: number, dataDir: string) {
-  const config = loadConfig({ NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: '0', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: '0', NOTARY_GRPC_PORT: String(port), LOG_LEVEL: 'warn' });
   const logger = createLogger(config.logLevel);
   const app = await buildApp(config, logger);
-  const grpc = await startGrpcServer({ notary: app.notary, logger, port, host: '127.0.0.1' });
-  process.stdout.write(`READY ${grpc.port}\n`);
-  process.once(
-    'SIGTERM',
-    () =>
-      void grpc
-        .close(2000)
-        .then(() => app.close())
-        .then(() => process.exit(0)),
-  );
+  const grpcPort = await app.grpc.listen({ host: '127.0.0.1', port: config.grpcPort });
+  process.stdout.write(`READY ${grpcPort}\n`);
+  // app.close() closes the gRPC door first, letting streams drain while the core still runs
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }
 
 async function spawnServer(): Promise<{ address: string; stop(): Promise<void> }> {

@@ -14,7 +14,7 @@ import { CommitUnits } from './adapters/db/commit-units.js';
 import type { Config } from './config.js';
 import { Notary } from './core/notary.js';
 import type { KeySigner } from './ports/key-signer.js';
-import { Anchorer } from './workers/anchorer.js';
+import { anchorerLoop } from './workers/anchorer.js';
 import { buildEvidenceCipher } from './wiring/evidence-cipher.js';
 import { PgEventLedger, startPulsarConsumer } from './adapters/events/index.js';
 import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
@@ -48,7 +48,7 @@ export interface App {
   signer: KeySigner;
   /** the transparency log signatures, audit heads and chain starts are anchored in */
   log: TransparencyLog;
-  anchorer: Anchorer;
+  anchorer: Periodic<number>;
   workflows: WorkflowService;
   workflowRunner: WorkflowRunner;
   metrics: NotaryMetrics;
@@ -119,7 +119,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       clock: { now: () => new Date() },
       ids: { next: randomUUID },
     });
-    const anchorer = new Anchorer(notary, config.anchorRetryMs, logger, async () => {
+    const anchorer = anchorerLoop(notary, config.anchorRetryMs, logger, async () => {
       const backlog = await store.anchorBacklog();
       metrics.anchorQueueDepth.set(backlog.count);
       metrics.anchorOldestPendingSeconds.set(backlog.oldestSeconds);

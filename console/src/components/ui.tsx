@@ -53,4 +53,12 @@ export const when = (iso: string | null | undefined): string => (iso ? new Date(
 /** `<input type="datetime-local">` value (local time) as ISO 8601, or undefined when empty. */
 export const isoFromLocal = (v: string): string | undefined => (v ? new Date(v).toISOString() : undefined);
 
+/** A form's submit handler: no page load, the async action runs (it reports its own errors). */
+export const submitting =
+  (action: () => Promise<void>) =>
+  (e: Event): void => {
+    e.preventDefault();
+    void action();
+  };
+
 export const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

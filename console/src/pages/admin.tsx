@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client.js';
 import { useKeyset } from '../components/keyset.js';
 import type { Caller } from '../components/session-panel.js';
-import { Field, isoFromLocal, message, Notice, Pager, when } from '../components/ui.js';
+import { Field, isoFromLocal, message, Notice, Pager, submitting, when } from '../components/ui.js';
 
 const ROLES = ['ai_engineer', 'security_analyst', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -62,14 +62,7 @@ function ApiKeys() {
   return (
     <section class="card" aria-labelledby="keys-title">
       <h3 id="keys-title">API keys</h3>
-      <form
-        class="filters"
-        aria-label="New API key"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create();
-        }}
-      >
+      <form class="filters" aria-label="New API key" onSubmit={submitting(create)}>
         <Field label="Name">
           {(id) => <input id={id} value={name} maxLength={200} required onInput={(e) => setName(e.currentTarget.value)} />}
         </Field>
@@ -227,14 +220,7 @@ function AuditTrail() {
   return (
     <section class="card" aria-labelledby="audit-title">
       <h3 id="audit-title">Audit trail</h3>
-      <form
-        class="filters"
-        aria-label="Audit filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search();
-        }}
-      >
+      <form class="filters" aria-label="Audit filters" onSubmit={submitting(search)}>
         <Field label="Event">{(id) => <input id={id} value={f.event} onInput={set('event')} placeholder="evidence.created" />}</Field>
         <Field label="Principal">{(id) => <input id={id} value={f.principal} onInput={set('principal')} />}</Field>
         <Field label="Outcome">

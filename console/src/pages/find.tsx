@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from '../api/client.js';
 import { useKeyset } from '../components/keyset.js';
-import { Field, isoFromLocal, Json, Notice, Pager, shortHash, when } from '../components/ui.js';
+import { Field, isoFromLocal, Json, Notice, Pager, shortHash, submitting, when } from '../components/ui.js';
 import { href } from '../router.js';
 
 type Evidence = Schemas['StoredEvidence'];
@@ -48,14 +48,7 @@ function EvidenceSearch() {
     });
   return (
     <>
-      <form
-        class="filters"
-        aria-label="Evidence filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search();
-        }}
-      >
+      <form class="filters" aria-label="Evidence filters" onSubmit={submitting(search)}>
         <Field label="Artifact hash (SHA-256 hex)">
           {(id) => <input id={id} value={f.artifact} onInput={set('artifact')} pattern="[0-9a-fA-F]{64}" spellcheck={false} />}
         </Field>
@@ -147,14 +140,7 @@ function WorkflowSearch() {
     });
   return (
     <>
-      <form
-        class="filters"
-        aria-label="Workflow filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search();
-        }}
-      >
+      <form class="filters" aria-label="Workflow filters" onSubmit={submitting(search)}>
         <Field label="Status">
           {(id) => (
             <select id={id} value={f.status} onChange={(e) => setF({ ...f, status: e.currentTarget.value })}>

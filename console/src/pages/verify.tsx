@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { readEvidence, readReceipt } from '../../../src/cli/documents.js';
 import { api, ok } from '../api/client.js';
 import { TrustPanel } from '../components/trust-panel.js';
-import { Field, message, Notice } from '../components/ui.js';
+import { Field, message, Notice, submitting } from '../components/ui.js';
 import { NOT_CHECKED_IN_BROWSER, verifyReceipt, type Verification } from '../verify/receipt.js';
 import type { PinnedRecord, TrustRoot } from '../verify/trust-root.js';
 
@@ -63,14 +63,7 @@ export function VerifyPage(props: { params: URLSearchParams; trust?: TrustRoot; 
         inclusion proof with the service's own Merkle code compiled for the browser: against the pinned trust root only.
       </p>
       <TrustPanel trust={trust} pinned={props.pinned} onPinned={props.onPinned} />
-      <form
-        class="card"
-        aria-label="Package and receipt"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run();
-        }}
-      >
+      <form class="card" aria-label="Package and receipt" onSubmit={submitting(run)}>
         <div class="two">
           <TextOrFile label="Evidence package (JSON)" value={pkg} onChange={setPkg} />
           <TextOrFile label="Receipt (JSON: a receipt or a sign response)" value={receipt} onChange={setReceipt} />

@@ -5,9 +5,16 @@
  * genesis; a writer who cuts rows off the start cannot produce one (migration 012).
  */
 import canonicalize from 'canonicalize';
-import type { LogEntry } from '../../ports/transparency-log.js';
 import type { SqlQueryable } from '../db/sql-client.js';
-import { signatureForgery, type AnchorTrust, type SignedStatement } from './head-anchors.js';
+import {
+  SIGNED_STATEMENT_COLUMNS,
+  signatureForgery,
+  signedStatementOf,
+  signedStatementParams,
+  type AnchorTrust,
+  type SignedStatement,
+  type SignedStatementRow,
+} from './head-anchors.js';
 
 export const AUDIT_CHAIN_START_TYPE = 'afdp-notary/audit-chain-start/v1';
 
@@ -46,38 +53,23 @@ export function chainStartStatement(f: ChainStartFacts): string {
 
 export async function insertChainStart(tx: SqlQueryable, facts: ChainStartFacts, signed: SignedStatement): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, statement, signature, key_id, key_version, log_url, entry)
+    `INSERT INTO audit_chain_starts (first_seq, prev_hash, purged_rows, purged_through, ${SIGNED_STATEMENT_COLUMNS})
      VALUES ($1::bigint, $2, $3::bigint, $4::timestamptz, $5, $6, $7, $8, $9, $10)`,
-    [
-      facts.firstSeq,
-      facts.prevHash,
-      facts.firstSeq - 1,
-      facts.purgedThrough,
-      signed.statement,
-      signed.signature,
-      signed.keyId,
-      signed.keyVersion,
-      signed.logUrl,
-      JSON.stringify(signed.entry),
-    ],
+    [facts.firstSeq, facts.prevHash, facts.firstSeq - 1, facts.purgedThrough, ...signedStatementParams(signed)],
   );
 }
 
 export async function readChainStarts(db: SqlQueryable): Promise<ChainStart[]> {
-  const { rows } = await db.query<{
-    first_seq: string;
-    prev_hash: string;
-    purged_rows: string;
-    purged_through: Date | string;
-    statement: string;
-    signature: string;
-    key_id: string;
-    key_version: number;
-    log_url: string;
-    entry: string;
-    created_at: Date | string;
-  }>(
-    `SELECT first_seq::text, prev_hash, purged_rows::text, purged_through, statement, signature, key_id, key_version, log_url, entry, created_at
+  const { rows } = await db.query<
+    SignedStatementRow & {
+      first_seq: string;
+      prev_hash: string;
+      purged_rows: string;
+      purged_through: Date | string;
+      created_at: Date | string;
+    }
+  >(
+    `SELECT first_seq::text, prev_hash, purged_rows::text, purged_through, ${SIGNED_STATEMENT_COLUMNS}, created_at
        FROM audit_chain_starts ORDER BY audit_chain_starts.first_seq`,
   );
   return rows.map((r) => ({
@@ -85,12 +77,7 @@ export async function readChainStarts(db: SqlQueryable): Promise<ChainStart[]> {
     prevHash: r.prev_hash,
     purgedRows: Number(r.purged_rows),
     purgedThrough: new Date(r.purged_through).toISOString(),
-    statement: r.statement,
-    signature: r.signature,
-    keyId: r.key_id,
-    keyVersion: Number(r.key_version),
-    logUrl: r.log_url,
-    entry: JSON.parse(r.entry) as LogEntry,
+    ...signedStatementOf(r),
     createdAt: new Date(r.created_at).toISOString(),
   }));
 }

@@ -26,6 +26,34 @@ export interface SignedStatement {
   entry: LogEntry;
 }
 
+/** The columns audit_anchors and audit_chain_starts share for a signed statement, in this order. */
+export const SIGNED_STATEMENT_COLUMNS = 'statement, signature, key_id, key_version, log_url, entry';
+
+export interface SignedStatementRow {
+  statement: string;
+  signature: string;
+  key_id: string;
+  key_version: number;
+  log_url: string;
+  entry: string;
+}
+
+/** Query parameters for SIGNED_STATEMENT_COLUMNS. */
+export function signedStatementParams(s: SignedStatement): unknown[] {
+  return [s.statement, s.signature, s.keyId, s.keyVersion, s.logUrl, JSON.stringify(s.entry)];
+}
+
+export function signedStatementOf(r: SignedStatementRow): SignedStatement {
+  return {
+    statement: r.statement,
+    signature: r.signature,
+    keyId: r.key_id,
+    keyVersion: Number(r.key_version),
+    logUrl: r.log_url,
+    entry: JSON.parse(r.entry) as LogEntry,
+  };
+}
+
 export interface AuditAnchor extends SignedStatement {
   seq: number;
   headHash: string;
@@ -67,49 +95,22 @@ export async function anchorAuditHead(
   const statement = headStatement(head.seq, head.hash, now.toISOString());
   const anchor: AuditAnchor = { seq: head.seq, headHash: head.hash, ...(await signAndLog(signer, log, statement)) };
   await db.query(
-    `INSERT INTO audit_anchors (seq, head_hash, statement, signature, key_id, key_version, log_url, entry)
+    `INSERT INTO audit_anchors (seq, head_hash, ${SIGNED_STATEMENT_COLUMNS})
      VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (seq) DO NOTHING`,
-    [
-      anchor.seq,
-      anchor.headHash,
-      anchor.statement,
-      anchor.signature,
-      anchor.keyId,
-      anchor.keyVersion,
-      anchor.logUrl,
-      JSON.stringify(anchor.entry),
-    ],
+    [anchor.seq, anchor.headHash, ...signedStatementParams(anchor)],
   );
   return anchor;
 }
 
 /** Every anchor, in seq order; with `seq`, only that one. */
 export async function readAnchors(db: SqlQueryable, seq?: number): Promise<AuditAnchor[]> {
-  const { rows } = await db.query<{
-    seq: string;
-    head_hash: string;
-    statement: string;
-    signature: string;
-    key_id: string;
-    key_version: number;
-    log_url: string;
-    entry: string;
-  }>(
+  const { rows } = await db.query<SignedStatementRow & { seq: string; head_hash: string }>(
     // ORDER BY the table's column: the output column seq is text ("10" sorts before "5")
-    `SELECT seq::text, head_hash, statement, signature, key_id, key_version, log_url, entry FROM audit_anchors
+    `SELECT seq::text, head_hash, ${SIGNED_STATEMENT_COLUMNS} FROM audit_anchors
       ${seq === undefined ? '' : 'WHERE seq = $1::bigint'} ORDER BY audit_anchors.seq`,
     seq === undefined ? [] : [seq],
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    headHash: r.head_hash,
-    statement: r.statement,
-    signature: r.signature,
-    keyId: r.key_id,
-    keyVersion: Number(r.key_version),
-    logUrl: r.log_url,
-    entry: JSON.parse(r.entry) as LogEntry,
-  }));
+  return rows.map((r) => ({ seq: Number(r.seq), headHash: r.head_hash, ...signedStatementOf(r) }));
 }
 
 /** The keys an anchor is checked with: the notary's signing keys by version and the log's key. */
