@@ -24,6 +24,13 @@ const FAULTS = [
 ];
 
 /**
+ * Unit tests hold no server, write no process.env and register no global provider: they share
+ * their workers' module graph (isolate: false) instead of each importing src/ and its libraries
+ * afresh in a new process, which costs more CPU than most of them spend testing.
+ */
+const UNIT = ['test/unit/**/*.test.ts'];
+
+/**
  * Most files spend their time waiting (a server starting, a process answering, a timer), not
  * computing: more files at once than cores keeps both cores busy. NOTARY_TEST_WORKERS overrides.
  */
@@ -42,11 +49,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: FAULTS, maxWorkers: workers, sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: UNIT, isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: 'faults', include: FAULTS, maxWorkers: faultWorkers, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...UNIT, ...FAULTS],
+          maxWorkers: workers,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'faults', include: FAULTS, maxWorkers: faultWorkers, sequence: { groupOrder: 2 } },
       },
     ],
   },

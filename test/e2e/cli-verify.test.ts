@@ -14,12 +14,13 @@ import { tempDir } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 import { startRekorV2Server } from '../support/rekor-v2-server.js';
+import { CLI_JS } from '../support/service-process.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/afdp-notary.ts', ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI_JS, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code ?? 99) : 0, stdout, stderr });
     });
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { expectCleanFailures, until } from '../support/database-faults.js';
 import { tempDir } from '../support/databases.js';
 import { embeddedQuery } from '../support/embedded-server.js';
-import { expectAllStoredAndValid, startLoad, startService, waitReady } from '../support/service-process.js';
+import { AUDIT_VERIFY_JS, expectAllStoredAndValid, startLoad, startService, waitReady } from '../support/service-process.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -81,7 +81,7 @@ describe.skipIf(!isRoot)('the embedded default on a full disk (small tmpfs)', ()
           "SELECT c.relname, v.* FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, verify_heapam(c.oid) v WHERE n.nspname = 'public' AND c.relkind = 'r'",
         );
         expect(heap).toEqual([]);
-        const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts', '--json'], {
+        const { stdout } = await promisify(execFile)(process.execPath, [AUDIT_VERIFY_JS, '--json'], {
           cwd: join(import.meta.dirname, '../..'),
           env: { ...process.env, NOTARY_DATA_DIR: dataDir },
         });

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPkcs11Signer, Pkcs11StartError } from '../../src/adapters/signer/pkcs11/index.js';
 import { loadConfig } from '../../src/config.js';
-import { startService } from '../support/service-process.js';
+import { CLI_JS, startService } from '../support/service-process.js';
 import { run } from '../../src/cli/run.js';
 import { readTrustRoot } from '../../src/cli/inputs.js';
 import { toSigstoreTrustMaterial } from '../../src/core/bundle/trusted-root.js';
@@ -26,12 +26,9 @@ import { sign } from '../support/http.js';
 import { uniquePackage } from '../support/records.js';
 import { freshToken, HSM_TESTS_NOTE, SKIP_HSM_TESTS, SOFTHSM_MODULE, type SoftToken } from '../support/softhsm.js';
 
-const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
-const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
-
 /** `afdp-notary hsm …` as its own process, as an operator runs it beside the service. */
 async function hsmCli(token: SoftToken, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, CLI, 'hsm', ...args], {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI_JS, 'hsm', ...args], {
     env: { ...process.env, ...token.env, SOFTHSM2_CONF: token.conf },
   });
   return stdout;

@@ -1,15 +1,12 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededDataDir } from '../support/databases.js';
 import { freePort } from '../support/postgres-server.js';
 import { uniquePackage } from '../support/records.js';
-
-const MAIN = join(import.meta.dirname, '../../src/main.ts');
-const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
+import { MAIN_JS } from '../support/service-process.js';
 
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+  const child = spawn(process.execPath, [MAIN_JS], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

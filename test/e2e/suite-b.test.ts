@@ -22,6 +22,7 @@ import { sign } from '../support/http.js';
 import { fixtures, uniquePackage } from '../support/records.js';
 import { startRekorServer, type RekorServer } from '../support/rekor-server.js';
 import { startRekorV2Server, type RekorV2Server } from '../support/rekor-v2-server.js';
+import { CLI_JS } from '../support/service-process.js';
 import { exportedTrust, sigstoreVerdict, verifierFor } from '../support/sigstore-verifier.js';
 import { vaultEnv } from '../support/vault-fixture.js';
 import { startVaultServer, type VaultServer } from '../support/vault-server.js';
@@ -48,7 +49,7 @@ function cliVerify(pkg: unknown, receipt: unknown, trust: unknown): Promise<{ co
   };
   const args = ['verify', '--evidence', file('e.json', pkg), '--receipt', file('r.json', receipt), '--trust-root', file('t.json', trust)];
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/afdp-notary.ts', ...args], { cwd: ROOT }, (err, stdout) =>
+    execFile(process.execPath, [CLI_JS, ...args], { cwd: ROOT }, (err, stdout) =>
       resolve({ code: err ? Number(err.code ?? 99) : 0, stdout }),
     );
   });

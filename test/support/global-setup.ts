@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function startRunServers(): Promise<RunServers> {
+  // Service and CLI processes run the compiled dist/ (test/support/service-process.ts), as `npm start`
+  // and the installed bin do: rebuilt here, once, when a source is newer than the build (npm ci built it).
+  execFileSync(process.execPath, [join(import.meta.dirname, '../../scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
   // Every temporary folder of the run (data folders, certificates, service processes' files) lives
   // under one root removed at the end: a run leaves hundreds of megabytes of clusters otherwise.
   // The workers and the processes they start inherit TMPDIR.

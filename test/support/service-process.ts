@@ -3,9 +3,14 @@ import { join } from 'node:path';
 import { freePort } from './postgres-server.js';
 import { uniquePackage } from './records.js';
 
-const MAIN = join(import.meta.dirname, '../../src/main.ts');
-const TSX = join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs');
-const CLI = join(import.meta.dirname, '../../src/cli/afdp-notary.ts');
+/**
+ * The service and the CLI as `npm start` and the installed bin run them: the compiled dist/, which
+ * global-setup rebuilds when a source is newer than its build. A Node start through tsx costs about
+ * a CPU second more (its loader and the transform of every source file), and these tests start dozens.
+ */
+export const MAIN_JS = join(import.meta.dirname, '../../dist/main.js');
+export const CLI_JS = join(import.meta.dirname, '../../dist/cli/afdp-notary.js');
+export const AUDIT_VERIFY_JS = join(import.meta.dirname, '../../dist/cli/audit-verify.js');
 
 export interface ServiceProcess {
   url: string;
@@ -19,10 +24,10 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** `node src/main.ts` as its own process on free ports, like `npm start`. */
+/** `node dist/main.js` as its own process on free ports, like `npm start`. */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+  const child = spawn(process.execPath, [MAIN_JS], {
     env: { ...process.env, LOG_LEVEL: 'info', NOTARY_HTTP_PORT: String(port), NOTARY_GRPC_PORT: String(grpcPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,10 +51,10 @@ export async function startService(env: Record<string, string>): Promise<Service
   };
 }
 
-/** `afdp-notary …` from the sources as its own process, as an operator runs it: exit code and output. */
+/** `afdp-notary …` as its own process, as an operator runs it: exit code and output. */
 export function cliProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    const child = spawn(process.execPath, [CLI_JS, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
