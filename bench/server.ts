@@ -8,6 +8,8 @@ export interface BenchServer {
   url: string;
   grpcPort: number;
   pid: number;
+  /** NOTARY_DATA_DIR (removed by stop) */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startServer(
     url,
     grpcPort,
     pid: child.pid!,
+    dataDir,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
