@@ -80,6 +80,16 @@ export default tseslint.config(
             { target: './src/api', from: './src/adapters', message: 'a door talks to adapters through ports (wired in src/app.ts)' },
             { target: './src/adapters', from: './src/api', message: 'adapters never import a door' },
             {
+              target: './src/adapters/store',
+              from: './src/adapters/translog',
+              message: 'the store and the log meet only in the commit unit the core opens (adapters/db), never by import',
+            },
+            {
+              target: './src/adapters/translog',
+              from: './src/adapters/store',
+              message: 'the store and the log meet only in the commit unit the core opens (adapters/db), never by import',
+            },
+            {
               target: ['./src/config.ts', './src/config'],
               from: ['./src/adapters', './src/api'],
               message: 'config owns its types: adapters and doors import them from src/config/, never the reverse',
