@@ -16,13 +16,15 @@
  * instead of a new temp folder; it is left in place.
  */
 import { Session } from 'node:inspector/promises';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tracingOn } from '../src/observability/tracing.js';
+import { uniquePackage } from '../test/support/records.js';
 
 export interface RequestPath {
   root: string;
@@ -74,13 +76,6 @@ function byFolder(files: string[]): Record<string, string[]> {
   return Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function evidencePackage(seq: number): Record<string, unknown> {
-  const dir = join(ROOT, '../shared/fixtures/evidence');
-  const name = readdirSync(dir).filter((f) => f.endsWith('.json'))[0]!;
-  const pkg = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
-  return { ...pkg, metadata: { ...(pkg.metadata as object), request_path_seq: seq } };
-}
-
 export async function measureRequestPath(options: { root?: string; warmup?: number; dataDir?: string } = {}): Promise<RequestPath> {
   const root = options.root ?? ROOT;
   const src = join(root, 'src');
@@ -95,8 +90,7 @@ export async function measureRequestPath(options: { root?: string; warmup?: numb
   const config = loadConfig({ NOTARY_DATA_DIR: dataDir, NOTARY_HTTP_PORT: '0', NOTARY_GRPC_PORT: '0' });
   // lines are formatted and written as in production (the logger main.ts makes), to a sink that drops them
   const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
-  const tracing = config.tracing.endpoint !== undefined;
-  const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact, tracing));
+  const app = await buildApp(config, createLogger(config.logLevel, sink, 'json', config.logRedact, tracingOn(config.tracing)));
   const session = new Session();
   try {
     await app.rest.listen({ host: '127.0.0.1', port: 0 });
@@ -106,7 +100,7 @@ export async function measureRequestPath(options: { root?: string; warmup?: numb
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ evidence_package: evidencePackage(seq++) }),
+        body: JSON.stringify({ evidence_package: uniquePackage(`request-path-${seq++}`) }),
       });
       await res.arrayBuffer();
       return res.status;

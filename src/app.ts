@@ -21,7 +21,7 @@ import { httpMetricsPlugin } from './observability/http-metrics-plugin.js';
 import { instrumentLog, instrumentSigner, instrumentStore, instrumentTimestamper } from './observability/instrument.js';
 import { createMetrics, type NotaryMetrics } from './observability/metrics.js';
 import { buildMetricsServer } from './observability/metrics-server.js';
-import { startTracing } from './observability/tracing.js';
+import { startTracing, tracingOn } from './observability/tracing.js';
 import type { WorkflowService } from './core/workflows/index.js';
 import type { WorkflowRunner } from './workers/workflow-runner.js';
 import { buildWorkflows } from './wiring/workflows.js';
@@ -138,7 +138,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       requestLogLevel: config.requestLogLevel,
       http: config.http,
       trustProxy: config.trustProxy,
-      tracing: config.tracing.endpoint !== undefined,
+      tracing: tracingOn(config.tracing),
       plugins: [
         async (app) => {
           await app.register(httpMetricsPlugin, { metrics, path: config.metricsPort === undefined ? '/metrics' : false });

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger, resolveLogFormat } from './observability/logger.js';
+import { tracingOn } from './observability/tracing.js';
 import { readyReport, startupProgress } from './wiring/startup-report.js';
 
 async function main(): Promise<void> {
@@ -14,8 +15,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const tracing = config.tracing.endpoint !== undefined;
-  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat), config.logRedact, tracing);
+  const logger = createLogger(config.logLevel, undefined, resolveLogFormat(config.logFormat), config.logRedact, tracingOn(config.tracing));
   logger.info({ config: describeConfig(config), node: process.version }, `starting AFDP notary on Node ${process.version}`);
   const progress = startupProgress(logger, config);
   const app = await buildApp(config, logger, progress.step);

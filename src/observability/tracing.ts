@@ -15,9 +15,15 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/**
+ * Whether spans are made at all: only with an OTLP endpoint. Without one no provider or propagator
+ * is registered, so per-request tracing work (REST hooks, the logger's trace-id lookup) is left out.
+ */
+export const tracingOn = (options: Pick<TracingOptions, 'endpoint'>): boolean => Boolean(options.endpoint);
+
 /** OpenTelemetry tracing, off unless an OTLP endpoint is configured. */
 export function startTracing(options: TracingOptions): Tracing {
-  if (!options.endpoint) return { tracer: noopTracer, shutdown: async () => {} };
+  if (!tracingOn(options)) return { tracer: noopTracer, shutdown: async () => {} };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))],
