@@ -2,8 +2,10 @@
  * `afdp-notary sign` as a pipeline step runs it, against a service process with authentication
  * required: from a checkout after `npm ci` (the bin in node_modules/.bin, `npx --no-install
  * afdp-notary`) and from an installed package (`npm pack`, the tarball installed globally into a
- * temporary prefix from the npm cache alone: `--offline`, which the tarball's npm-shrinkwrap.json
- * allows; the typed client travels as a bundled dependency). Each exit status (0 signed, 1 refused,
+ * temporary prefix, npm cache first: `--prefer-offline`, with the versions the tarball's
+ * npm-shrinkwrap.json pins — a fresh machine's cache holds the tarballs `npm ci` fetched but not
+ * every package's metadata, which npm asks for since the lock's entries carry no `resolved`; the
+ * typed client travels as a bundled dependency). Each exit status (0 signed, 1 refused,
  * 2 usage or unreachable) is seen from a real process once; the many option variants run the same
  * command in-process.
  */
@@ -79,7 +81,7 @@ beforeAll(async () => {
       packDir,
       readdirSync(packDir).find((f) => f.endsWith('.tgz'))!,
     );
-    return spawnRun('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tgz]);
+    return spawnRun('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tgz]);
   })();
   service = await startService({
     NOTARY_DATA_DIR: seededDataDir(),
@@ -196,7 +198,7 @@ describe('afdp-notary sign options', () => {
 });
 
 describe('afdp-notary from a packed tarball installed globally', () => {
-  it('installs offline from the npm cache, with the typed client bundled and no checkout involved', async () => {
+  it('installs from the tarball (npm cache first), with the typed client bundled and no checkout involved', async () => {
     const install = await installed;
     expect(install.code, install.stderr).toBe(0);
     const pkgDir = join(prefix, 'lib/node_modules/afdp-notary');
