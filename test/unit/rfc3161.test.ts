@@ -58,6 +58,18 @@ describe('tokens made by openssl ts, verified by us', () => {
     expect(v.signer.subject).toContain('loopback-tsa');
   });
 
+  it('asks with a nonce strict DER parsers accept: a positive, minimal 16-byte INTEGER (2,000 requests)', () => {
+    // a first byte of 0x00 is a padding byte DER forbids: openssl ts answered such a request with a
+    // rejection (status), 1 request in 256, and so would a TSA parsing with Go's encoding/asn1
+    for (let i = 0; i < 2000; i++) {
+      const req = timestampRequest(signature);
+      const bytes = req.nonce.toString(16).padStart(32, '0');
+      expect(bytes.slice(0, 2), `nonce ${bytes}`).not.toBe('00');
+      expect(req.nonce < 1n << 127n).toBe(true);
+      expect(req.der.toString('hex')).toContain(`0210${bytes}`);
+    }
+  });
+
   it('refuses another nonce, another signature, an untrusted TSA, a period it is not trusted for', () => {
     const req = timestampRequest(signature);
     const token = reply(req.der);

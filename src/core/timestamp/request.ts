@@ -12,7 +12,11 @@ export interface TimestampRequest {
 
 export function timestampRequest(signature: Uint8Array): TimestampRequest {
   const nonce = randomBytes(16);
-  nonce[0]! &= 0x7f; // a positive INTEGER
+  // a positive INTEGER in minimal DER: a first byte of 0x00 before one below 0x80 is a padding byte
+  // strict DER parsers refuse (openssl ts rejected 1 request in 256; Go's encoding/asn1, which
+  // Sigstore's timestamp-authority parses with, refuses such an INTEGER); 0x01–0x7f keeps it
+  // positive, minimal, and 16 bytes long
+  nonce[0] = nonce[0]! & 0x7f || 1;
   return {
     der: der(
       new TimeStampReq({
