@@ -5,7 +5,7 @@
  * checkpoint each), rows per table, entries per index (rows, the partial predicate's rows, or GIN
  * keys), heap/TOAST/index bytes, WAL bytes, records and full-page images (pg_current_wal_lsn,
  * pg_stat_wal), WAL fsyncs (pg_stat_io), and the database's CPU. `--explain` then loads
- * auto_explain into the service's sessions and prints one batch's plan (ANALYZE, BUFFERS, WAL).
+ * auto_explain into the service's sessions and prints one batch's plan (ANALYZE, BUFFERS, WAL, triggers).
  *   npx tsx bench/db-breakdown.ts [--duration 10] [--connections 64] [--explain]
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -180,6 +180,7 @@ async function explainOneBatch(c: pg.Client, server: { url: string; dataDir: str
     'auto_explain.log_buffers': 'on',
     'auto_explain.log_wal': 'on',
     'auto_explain.log_timing': 'on',
+    'auto_explain.log_triggers': 'on', // foreign-key checks run as per-row triggers: their time and calls
   }))
     await c.query(`ALTER SYSTEM SET ${k} = '${v}'`);
   await c.query('SELECT pg_reload_conf()');
