@@ -112,7 +112,7 @@ describe.each(backends)('large values in their rows on %s', (backend) => {
     const outOfLine = await toastPages(db);
     expect(outOfLine.evidence).toBeGreaterThan(0);
     expect(outOfLine.anchors).toBeGreaterThan(0);
-    expect(await migrate(db, MIGRATIONS)).toEqual(['016_inline_bodies.sql']);
+    expect(await migrate(db, MIGRATIONS)).toContain('016_inline_bodies.sql');
     await expectReadsBack(store, before);
     const after = await notarizeAndAnchor(store, `after-016-${hex(8)}`, 3);
     expect(await toastPages(db)).toEqual(outOfLine);
