@@ -17,7 +17,7 @@ import type { StoredEvidence } from '../../src/core/workflow.js';
 import type { SealedBody } from '../../src/ports/evidence-cipher.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
-import { openMigrated, tempDir } from '../support/databases.js';
+import { backends, openMigrated, skipBackend, tempDir, type Backend } from '../support/databases.js';
 import { sign } from '../support/http.js';
 import { record, uniquePackage } from '../support/records.js';
 
@@ -33,8 +33,8 @@ const errorCode = (fn: () => Promise<unknown>) =>
     (err: { code?: string }) => err.code,
   );
 
-async function storeWithKeyring() {
-  const db: SqlClient = await openMigrated();
+async function storeWithKeyring(backend: Backend = 'embedded') {
+  const db: SqlClient = await openMigrated(backend);
   closers.push(() => db.close());
   const keyDir = tempDir();
   const cipher = new LocalEvidenceCipher({ dir: keyDir });
@@ -146,6 +146,49 @@ describe('retiring old evidence KEK versions', () => {
       old.evidence.canonical.toString(),
     );
   });
+});
+
+describe.each(backends)('the retired-version check in a batch on %s', (backend) => {
+  it.skipIf(skipBackend(backend))(
+    'a batch holding one body sealed with a retired version stores the others and refuses that one; a re-wrap to it is refused',
+    async () => {
+      const { db, keyDir, cipher, audit, sealedOf } = await storeWithKeyring(backend);
+      const stale = record(uniquePackage('retired-in-batch'));
+      const staleSeal = await cipher.seal(stale.evidence.hashHex, stale.evidence.canonical); // sealed, then queued while v1 is retired
+      expect(staleSeal.kekVersion).toBe(1);
+      expect(await cipher.rotate()).toBe(2);
+      expect((await retireOldKeks(db, audit, keyDir)).retired).toEqual([1]);
+      // the batch's cipher seals with v2, except the stale body, whose seal was made before
+      const routed = new Proxy(cipher, {
+        get: (target, prop) =>
+          prop === 'seal'
+            ? (hash: string, plain: Buffer) => (hash === stale.evidence.hashHex ? Promise.resolve(staleSeal) : target.seal(hash, plain))
+            : Reflect.get(target, prop),
+      });
+      const store = new PgEvidenceStore(db, { anchorGraceSeconds: 0, cipher: routed, audit });
+      const fresh = Array.from({ length: 8 }, (_, i) => record(uniquePackage(`live-in-batch-${i}`)));
+      // submitted together: one group-commit batch, split by the committer when the database refuses it
+      const outcomes = await Promise.allSettled([...fresh, stale].map((r) => store.save(r)));
+      expect(outcomes.slice(0, -1).every((o) => o.status === 'fulfilled')).toBe(true);
+      expect(outcomes.at(-1)).toMatchObject({ status: 'rejected' });
+      const { rows } = await db.query<{ hash: string; v: number }>('SELECT hash, body_kek_version AS v FROM evidence');
+      expect(rows.map((r) => r.hash).sort()).toEqual(fresh.map((r) => r.evidence.hashHex).sort());
+      expect(new Set(rows.map((r) => r.v))).toEqual(new Set([2]));
+      // a re-wrap (UPDATE of the wrapping) to the retired version: still refused row by row
+      expect((await sealedOf(fresh[0]!.evidence.hashHex)).kekVersion).toBe(2);
+      const rewrapped = await db
+        .query('UPDATE evidence SET body_kek_version = $2, body_wrapped_key = $3 WHERE hash = $1', [
+          fresh[0]!.evidence.hashHex,
+          staleSeal.kekVersion,
+          staleSeal.wrappedKey, // v1's wrapping of another row's data key: the KEK check refuses it before anything else would
+        ])
+        .then(
+          () => 'updated',
+          (err: { code?: string }) => err.code,
+        );
+      expect(rewrapped).toBe('23514');
+    },
+  );
 });
 
 describe('afdp-notary rewrap --rotate --retire-old on the embedded default', () => {
