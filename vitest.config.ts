@@ -40,6 +40,7 @@ const faultWorkers = Number(process.env.NOTARY_FAULT_WORKERS) || 2;
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/file-tmpdir.ts'],
     // hang guards, not speed limits: with four files at once on two shared cores a test that starts
     // several processes (cli-verify starts nine CLIs in one test) can pass 30 s without being stuck
     testTimeout: 120_000,
