@@ -33,6 +33,10 @@ const UNIT = ['test/unit/**/*.test.ts'];
 /**
  * Most files spend their time waiting (a server starting, a process answering, a timer), not
  * computing: more files at once than cores keeps both cores busy. NOTARY_TEST_WORKERS overrides.
+ * These files too share their worker's module graph (isolate: false): each imported src/ and its
+ * libraries afresh (167 s of import in the group, 508 s of CPU; shared: 49 s and 433 s). What a file
+ * changes in the process it puts back when it ends: process.env (saved and restored), TMPDIR
+ * (file-tmpdir.ts), OpenTelemetry's globals (an app's close unregisters its provider).
  */
 const workers = Number(process.env.NOTARY_TEST_WORKERS) || Math.max(2, Math.min(4, availableParallelism() * 2));
 const faultWorkers = Number(process.env.NOTARY_FAULT_WORKERS) || 2;
@@ -40,6 +44,7 @@ const faultWorkers = Number(process.env.NOTARY_FAULT_WORKERS) || 2;
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/file-tmpdir.ts'],
     // hang guards, not speed limits: with four files at once on two shared cores a test that starts
     // several processes (cli-verify starts nine CLIs in one test) can pass 30 s without being stuck
     testTimeout: 120_000,
@@ -58,6 +63,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...FAULTS],
           maxWorkers: workers,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },

@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -30,7 +30,17 @@ export function startTracing(options: TracingOptions): Tracing {
   });
   // registers the AsyncLocalStorage context manager and the W3C trace-context propagator
   provider.register();
-  return { tracer: otelTracer(), shutdown: () => provider.shutdown() };
+  return {
+    tracer: otelTracer(),
+    // the globals go with the provider: a later one in this process (an app started again in the same
+    // process) registers afresh, where the API would refuse it as a duplicate and keep the stopped one
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
 }
 
 function otelTracer(): Tracer {

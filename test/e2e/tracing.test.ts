@@ -17,19 +17,7 @@ describe('OpenTelemetry tracing over OTLP/HTTP', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(String(res.headers.traceparent)).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    await app.close(); // flushes the batch span processor
-    await collector.close();
-
-    const inTrace = collector.spans.filter((s) => s.traceId === traceId);
-    const server = inTrace.find((s) => s.name === 'POST /api/v1/evidence/sign');
-    expect(server?.parentSpanId).toBe(callerSpan);
-    expect(server?.service).toBe('notary-under-test');
-    expect(server?.attributes['http.response.status_code']).toBe(200);
-    const children = inTrace.filter((s) => s.parentSpanId === server?.spanId).map((s) => s.name);
-    // the embedded log shares the database: the anchor commits with the store, and is still traced as its own step
-    expect(children).toEqual(expect.arrayContaining(['notary.canonicalize', 'notary.sign', 'notary.store', 'notary.anchor']));
-
-    // log lines written inside a span carry its ids (pino mixin)
+    // log lines written inside a span carry its ids (pino mixin), while the app's provider is registered
     const { Writable } = await import('node:stream');
     const { trace } = await import('@opentelemetry/api');
     const { createLogger } = await import('../../src/observability/logger.js');
@@ -49,5 +37,36 @@ describe('OpenTelemetry tracing over OTLP/HTTP', () => {
       return span.spanContext();
     });
     expect(JSON.parse(lines[0]!)).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+
+    await app.close(); // flushes the batch span processor, and unregisters the provider
+    await collector.close();
+
+    const inTrace = collector.spans.filter((s) => s.traceId === traceId);
+    const server = inTrace.find((s) => s.name === 'POST /api/v1/evidence/sign');
+    expect(server?.parentSpanId).toBe(callerSpan);
+    expect(server?.service).toBe('notary-under-test');
+    expect(server?.attributes['http.response.status_code']).toBe(200);
+    const children = inTrace.filter((s) => s.parentSpanId === server?.spanId).map((s) => s.name);
+    // the embedded log shares the database: the anchor commits with the store, and is still traced as its own step
+    expect(children).toEqual(expect.arrayContaining(['notary.canonicalize', 'notary.sign', 'notary.store', 'notary.anchor']));
+  });
+});
+
+describe('tracing across app restarts in one process', () => {
+  it('a second app after the first closed exports its own spans (the first unregistered its provider)', async () => {
+    for (const name of ['first', 'second']) {
+      const collector = await startOtlpReceiver();
+      const app = await startTestApp({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: `notary-${name}` });
+      const res = await app.rest.inject({
+        method: 'POST',
+        url: '/api/v1/evidence/sign',
+        payload: { evidence_package: uniquePackage(name) },
+      });
+      expect(res.statusCode).toBe(200);
+      await app.close();
+      await collector.close();
+      const server = collector.spans.find((s) => s.name === 'POST /api/v1/evidence/sign');
+      expect(server?.service, name).toBe(`notary-${name}`);
+    }
   });
 });

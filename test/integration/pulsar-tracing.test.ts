@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import pino from 'pino';
@@ -10,11 +11,17 @@ import { prepareEvidence } from '../../src/core/validate-evidence.js';
 import type { Receipt } from '../../src/core/receipt.js';
 import { FakePulsarBroker } from '../support/fake-pulsar.js';
 
-// this file's worker only: a provider that keeps spans in memory, with the W3C propagator
+// this file only: a provider that keeps spans in memory, with the W3C propagator; the worker runs
+// other files after this one (isolate: false), so the globals go with it
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 provider.register();
-afterAll(() => provider.shutdown());
+afterAll(async () => {
+  await provider.shutdown();
+  trace.disable();
+  propagation.disable();
+  context.disable();
+});
 
 describe('Pulsar consumer tracing', () => {
   it("continues the producer's traceparent and passes the trace on in what it publishes", async () => {

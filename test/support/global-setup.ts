@@ -16,11 +16,13 @@ declare module 'vitest' {
     embeddedUrl: string;
     /** a data folder whose pg/ holds a created, migrated, stopped embedded cluster (see seededDataDir) */
     embeddedTemplate: string;
+    /** the run's temporary root; each file gets a folder in it (file-tmpdir.ts) */
+    testRoot: string;
   }
 }
 
 interface RunServers {
-  provided: { embeddedUrl: string; postgresUrl: string; embeddedTemplate: string };
+  provided: { embeddedUrl: string; postgresUrl: string; embeddedTemplate: string; testRoot: string };
   users: number;
   stop(): Promise<void>;
 }
@@ -67,7 +69,12 @@ async function startRunServers(): Promise<RunServers> {
   const url = new URL(`postgresql://${c.user}:${c.password}@localhost:${c.port}/postgres`);
   url.searchParams.set('host', String(c.host));
   return {
-    provided: { embeddedUrl: url.toString(), postgresUrl: process.env.TEST_DATABASE_URL ?? external!.url, embeddedTemplate: template },
+    provided: {
+      embeddedUrl: url.toString(),
+      postgresUrl: process.env.TEST_DATABASE_URL ?? external!.url,
+      embeddedTemplate: template,
+      testRoot: root,
+    },
     users: 0,
     stop: async () => {
       external?.stop();
