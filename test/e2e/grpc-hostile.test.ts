@@ -86,6 +86,12 @@ describe('gRPC hostile input', () => {
     ],
     ['CESU-8 in a Struct string', structEntry(str('note'), stringValue(Buffer.from([0xed, 0xa0, 0x80]))), 'evidence_package.metadata.note'],
     [
+      // the path counts the list's elements: the second one, not the first, is named
+      'invalid UTF-8 in the second element of a Struct list',
+      structEntry(str('list'), field(6, Buffer.concat([field(1, stringValue(str('ok'))), field(1, stringValue(Buffer.from([0xff])))]))),
+      'evidence_package.metadata.list[1]',
+    ],
+    [
       'an overlong encoding in a Struct key',
       structEntry(Buffer.from([0xc0, 0xaf]), stringValue(str('x'))),
       'evidence_package.metadata.<key>',

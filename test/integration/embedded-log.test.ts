@@ -5,7 +5,7 @@ import { migrate } from '../../src/adapters/store/migrate.js';
 import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
-import { entryIsValid, verifyCheckpoint, verifyLogEntry } from '../../src/core/transparency/index.js';
+import { entryIsValid, verifyCheckpoint, verifyLogEntry, vkey } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
 import { backends, freshPostgresDatabase, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
@@ -45,6 +45,27 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
     const checkpoints = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM log_checkpoints');
     expect(checkpoints.rows[0]!.n).toBeLessThan(20); // one checkpoint per batch, not per entry
   });
+
+  it.skipIf(skipBackend(backend))(
+    'describes itself the same on every call (built once), and no caller can change another’s answer',
+    async () => {
+      const { noteKey, publicKeyPem } = await loadOrCreateLogKey(db, KEK);
+      const first = await log.info();
+      expect(first).toEqual({
+        logID: log.logID,
+        url: 'http://127.0.0.1',
+        publicKeyPem,
+        origin: 'notary.test/log',
+        apiVersion: 1,
+        keyName: 'notary.test/log',
+        vkey: vkey(noteKey.publicKey, 'notary.test/log'),
+        tilesUrl: first.tilesUrl,
+      });
+      expect(first.tilesUrl).toMatch(/^http:\/\/127\.0\.0\.1\//);
+      first.url = 'changed by a caller';
+      expect(await log.info()).toEqual({ ...first, url: 'http://127.0.0.1' });
+    },
+  );
 
   it.skipIf(skipBackend(backend))('reports the largest checkpoint as latest across a digit boundary (9 → 10)', async () => {
     const fresh = await openMigrated(backend);

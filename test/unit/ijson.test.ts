@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isNotaryError } from '../../src/core/errors.js';
-import { jsonPointer, parseIJson } from '../../src/core/ijson.js';
+import { jsonPointer, parseIJson, parseStrict } from '../../src/core/ijson.js';
 import { iJsonFault } from '../support/ijson-oracle.js';
 
 const parse = (text: string | Buffer, maxDepth = 64) =>
@@ -108,5 +108,37 @@ describe('parseIJson', () => {
 
   it('writes RFC 6901 pointers', () => {
     expect(jsonPointer(['a/b', 'c~d', 0])).toBe('/a~1b/c~0d/0');
+  });
+});
+
+describe('parseIJson’s fast path (JSON.parse and a walk)', () => {
+  // texts near every fault the strict parser judges: duplicates (also behind escaped quotes and
+  // colons inside strings), __proto__, lone surrogates, unsafe and non-finite numbers, depth
+  const name = fc.constantFrom('a', 'b', '__proto__', 'x:y', 'q\\"', '\\ud800', '\\u0061', '\\\\');
+  const scalar = fc.oneof(
+    fc.constantFrom('1', '-0', '9007199254740991', '9007199254740992', '-9007199254740993', '1e400', '1.5e300', 'true', 'null'),
+    fc.constantFrom('"s"', '"\\ud83d\\ude00"', '"\\udc00"', '"a\\"b:c"', '"\\\\"', '":"'),
+  );
+  const text = fc.letrec<{ v: string; arr: string; obj: string }>((tie) => ({
+    v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('arr'), tie('obj')),
+    arr: fc.array(tie('v'), { maxLength: 4 }).map((xs) => `[${xs.join(',')}]`),
+    obj: fc.array(fc.tuple(name, tie('v')), { maxLength: 4 }).map((ms) => `{${ms.map(([k, v]) => `"${k}" : ${v}`).join(',')}}`),
+  })).v;
+  const outcome = (f: () => unknown) => {
+    try {
+      return { value: f() };
+    } catch (err) {
+      return { code: (err as { code?: string }).code, message: (err as Error).message };
+    }
+  };
+
+  it('reads and refuses exactly as the strict parser alone, with and without deferred value faults', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 6 }), fc.boolean(), (t, maxDepth, deferValueFaults) => {
+        const options = { maxDepth, deferValueFaults };
+        expect(outcome(() => parseIJson(Buffer.from(t), options))).toEqual(outcome(() => parseStrict(t, options)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,6 +1,9 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import Fastify from 'fastify';
+import helmet from 'helmet';
 import { describe, expect, it } from 'vitest';
-import { registerSecureHeaders } from '../../src/api/rest/auth/secure-headers.js';
+import { recordSecureHeaders, registerSecureHeaders, SECURE_HEADERS } from '../../src/api/rest/auth/secure-headers.js';
 
 /** What @fastify/helmet 13 sent with the same options before the middleware was built once: name, value and order. */
 const EXPECTED: [string, string][] = [
@@ -39,5 +42,23 @@ describe('secure headers', () => {
       }
     }
     await app.close();
+  });
+
+  it('replays on a response exactly what running helmet with the same options does to one (recorded once at start)', () => {
+    const fresh = () => {
+      const res = new ServerResponse(new IncomingMessage(new Socket()));
+      res.setHeader('X-Powered-By', 'something'); // helmet removes it: the replay must too
+      return res;
+    };
+    const byHelmet = fresh();
+    helmet(SECURE_HEADERS)(byHelmet.req, byHelmet, () => {});
+    const replayed = fresh();
+    for (const op of recordSecureHeaders()) {
+      if (op.length === 2) replayed.setHeader(op[0], op[1]);
+      else replayed.removeHeader(op[0]);
+    }
+    expect(replayed.getHeaderNames()).toEqual(byHelmet.getHeaderNames());
+    expect(replayed.getHeaders()).toEqual(byHelmet.getHeaders());
+    expect(replayed.hasHeader('x-powered-by')).toBe(false);
   });
 });

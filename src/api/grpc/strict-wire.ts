@@ -88,8 +88,9 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
       field: path || undefined,
     });
   }
-  const counts = new Map<number, number>();
-  const keys = new Map<number, Set<string>>();
+  // made on first use: most messages (every Struct Value) have neither repeated nor map fields
+  let counts: Map<number, number> | undefined;
+  let keys: Map<number, Set<string>> | undefined;
   while (r.pos < end) {
     const tag = r.uint32();
     const wireType = tag & 7;
@@ -98,8 +99,12 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
       r.skipType(wireType, depth);
       continue;
     }
-    const index = counts.get(field.id) ?? 0;
-    counts.set(field.id, index + 1);
+    let index = 0; // a path names the position of a repeated field's element only
+    if (field.repeated) {
+      counts ??= new Map();
+      index = counts.get(field.id) ?? 0;
+      counts.set(field.id, index + 1);
+    }
     const name = childPath(type, field, path, index);
     const length = r.uint32();
     const stop = r.pos + length;
@@ -107,6 +112,7 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
     if (field.map) {
       // protobuf lets the last of two equal map keys win; like a duplicate JSON name, that is refused
       const key = walkMapEntry(r, stop, field, path, name, depth);
+      keys ??= new Map();
       const seen = keys.get(field.id) ?? new Set<string>();
       keys.set(field.id, seen);
       if (key !== undefined && seen.has(key)) {
@@ -122,13 +128,26 @@ function walk(r: ProtoReader, end: number, type: ProtoType, path: string, depth:
 
 /** Paths as REST names them: evidence_package.metadata.a[0].b, not …fields.a.list_value.values… */
 function childPath(type: ProtoType, field: protobuf.Field, path: string, index: number): string {
-  if (type.fullName === VALUE) return path;
-  if (type.fullName === LIST) return `${path}[${index}]`;
+  const typeName = fullName(type);
+  if (typeName === VALUE) return path;
+  if (typeName === LIST) return `${path}[${index}]`;
   const name = path ? `${path}.${field.name}` : field.name;
   return field.repeated ? `${name}[${index}]` : name;
 }
 
-const isStruct = (type: protobuf.NamespaceBase | null) => type instanceof Type && type.fullName === STRUCT;
+const isStruct = (type: protobuf.NamespaceBase | null) => type instanceof Type && fullName(type) === STRUCT;
+
+/**
+ * protobufjs's `fullName` is a getter that walks the parents and joins their names on every read;
+ * read for every field and map entry of a request it was ~5 % of the service's samples under gRPC
+ * load. A type's name never changes once its root is resolved, so it is read once per type.
+ */
+const fullNames = new WeakMap<ProtoType, string>();
+function fullName(type: ProtoType): string {
+  let name = fullNames.get(type);
+  if (name === undefined) fullNames.set(type, (name = type.fullName));
+  return name;
+}
 
 /** One map entry; returns its key (string keys only). */
 function walkMapEntry(
@@ -147,7 +166,7 @@ function walkMapEntry(
     if (tag >>> 3 === 1 && wireType === 2 && field instanceof protobuf.MapField && field.keyType === 'string') {
       const length = r.uint32();
       checkUtf8(r, r.pos + length, isStruct(field.parent) ? `${parent}.<key>` : `${name}.<key>`);
-      key = Buffer.from(r.buf.subarray(r.pos, r.pos + length)).toString('utf8');
+      key = Buffer.from(r.buf.buffer, r.buf.byteOffset + r.pos, length).toString('utf8'); // a view, not a copy
       r.pos += length;
     } else if (tag >>> 3 === 2 && wireType === 2 && field.resolvedType instanceof Type) {
       const length = r.uint32();

@@ -95,9 +95,15 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     });
   }
 
+  /**
+   * Built once: every field follows from the options, and the core asks for it on every notarization
+   * (the receipt's log URL), where exporting the note key twice for the vkey showed in the profile.
+   */
+  private infoOnce?: LogInfo;
+
   async info(): Promise<LogInfo> {
     const { url, key, origin } = this.options;
-    return {
+    this.infoOnce ??= {
       logID: this.logID,
       url,
       publicKeyPem: key.publicKeyPem,
@@ -107,6 +113,7 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
       vkey: vkey(key.noteKey.publicKey, this.keyName),
       tilesUrl: `${url}${TILES_PATH}`,
     };
+    return { ...this.infoOnce }; // a copy: a caller that changes its answer changes no one else's
   }
 
   /** the name on checkpoint signature lines: the origin, made a valid key name */
