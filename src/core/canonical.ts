@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import canonicalizeJson from 'canonicalize';
 import { NotaryError } from './errors.js';
 
 /** RFC 8785 (JCS) canonical UTF-8 bytes of a JSON value. */
 export function canonicalBytes(value: unknown): Buffer {
   let text: string | undefined;
   try {
-    text = canonicalJson(value);
+    text = canonicalizeJson(value);
   } catch (err) {
     // validation refuses what RFC 8785 cannot encode (lone surrogates, non-finite numbers) before
     // this point; should anything slip through, it is the input's fault, never a retryable failure

@@ -5,7 +5,7 @@
  * read back by hashedrekord.ts, with 0.0.1 ones.
  */
 import { createPublicKey } from 'node:crypto';
-import { canonicalJson as canonicalize } from '../canonical-json.js';
+import canonicalize from 'canonicalize';
 import { algorithmOfKey, SIGNING_ALGORITHMS } from '../signing-algorithm.js';
 import { checkedDigest, HASHEDREKORD_V2, type HashedRekordFields } from './hashedrekord.js';
 

@@ -4,7 +4,7 @@
  * bodies are built in hashedrekord-v2.ts).
  */
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import { canonicalJson as canonicalize } from '../canonical-json.js';
+import canonicalize from 'canonicalize';
 import { specOfBundleHash, specOfHash, type HashName } from '../signing-algorithm.js';
 
 export const HASHEDREKORD_V2 = '0.0.2';

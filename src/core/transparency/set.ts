@@ -4,7 +4,7 @@
  * logIndex is the global index, not the shard-local one in the inclusion proof.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson as canonicalize } from '../canonical-json.js';
+import canonicalize from 'canonicalize';
 
 export interface SetPayload {
   body: string; // base64 canonical entry body
