@@ -22,6 +22,7 @@ import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
 import { RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
+import { buildRouteSerializer } from './serializers.js';
 import { buildRouteValidator } from './validators.js';
 
 export interface RestServerOptions {
@@ -76,7 +77,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     // bodies are never rewritten (no coercion, no defaults); evidence packages are checked by the core (validators.ts)
-    schemaController: { compilersFactory: { buildValidator: buildRouteValidator() } },
+    schemaController: { compilersFactory: { buildValidator: buildRouteValidator(), buildSerializer: buildRouteSerializer() } },
     return503OnClosing: true,
     trustProxy: options.trustProxy ?? false,
   });
