@@ -1,9 +1,10 @@
 import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_CASTS, BODY_COLUMNS, bodyValues, type BodyValues } from './evidence-body.js';
+import { BODY_COLUMNS, BODY_TYPES, bodyValues, type BodyValues } from './evidence-body.js';
 import { valuesList } from '../db/group-commit.js';
 import { runAll } from '../db/statements.js';
+import { unnestInsert } from '../db/unnest.js';
 import { type SqlQueryable, type Statement } from '../db/sql-client.js';
 
 export interface AnchorWrite {
@@ -24,11 +25,10 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   return [
-    {
-      text: `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
-     VALUES ${valuesList(evidence.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
-     ON CONFLICT (hash) DO NOTHING`,
-      params: evidence.flatMap(({ evidence: e, workflow: w, body }) => [
+    unnestInsert(
+      `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)`,
+      ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'text'],
+      evidence.map(({ evidence: e, workflow: w, body }) => [
         e.hashHex,
         ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]),
         e.pkg.event_type,
@@ -39,7 +39,8 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
         w.created_at,
         w.submitted_by ?? null,
       ]),
-    },
+      'ON CONFLICT (hash) DO NOTHING',
+    ),
     {
       text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
      VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
