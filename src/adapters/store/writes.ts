@@ -115,11 +115,10 @@ export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Pro
 /** One anchor row per workflow: a batch may hold the same workflow twice (a retry that raced). */
 export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
   const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
-  return {
-    text: `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
-     VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
-     ON CONFLICT (workflow_id) DO NOTHING`,
-    params: unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
+  return unnestInsert(
+    'INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)',
+    ['uuid', 'text', 'text', 'bigint', 'text', 'bigint', 'text'],
+    unique.map(({ workflowId, anchor: { entry, logUrl } }) => [
       workflowId,
       logUrl,
       entry.logID,
@@ -128,5 +127,6 @@ export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
       entry.integratedTime ?? 0,
       JSON.stringify(entry), // Rekor v2: no integrated time
     ]),
-  };
+    'ON CONFLICT (workflow_id) DO NOTHING',
+  );
 }
