@@ -2,7 +2,6 @@ import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../po
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_COLUMNS, BODY_TYPES, bodyValues, type BodyValues } from './evidence-body.js';
-import { valuesList } from '../db/group-commit.js';
 import { runAll } from '../db/statements.js';
 import { unnestInsert } from '../db/unnest.js';
 import { type SqlQueryable, type Statement } from '../db/sql-client.js';
@@ -41,10 +40,10 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
       ]),
       'ON CONFLICT (hash) DO NOTHING',
     ),
-    {
-      text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
-      params: batch.flatMap(({ workflow: w }) => [
+    unnestInsert(
+      'INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)',
+      ['uuid', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text'],
+      batch.map(({ workflow: w }) => [
         w.id,
         w.type,
         w.status,
@@ -55,7 +54,7 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
         w.error_message,
         w.submitted_by ?? null,
       ]),
-    },
+    ),
     signatureRowsStatement(
       batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })),
       anchored,
@@ -66,10 +65,10 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
 
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
 export function signatureRowsStatement(rows: { workflowId: string; signature: StoredSignature }[], anchored: boolean): Statement {
-  return {
-    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean', '', ''])}`,
-    params: rows.flatMap(({ workflowId, signature: s }) => [
+  return unnestInsert(
+    'INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)',
+    ['uuid', 'text', 'int', 'text', 'text', 'timestamptz', 'boolean', 'boolean', 'text', 'text'],
+    rows.map(({ workflowId, signature: s }) => [
       workflowId,
       s.keyId,
       s.keyVersion,
@@ -81,7 +80,7 @@ export function signatureRowsStatement(rows: { workflowId: string; signature: St
       s.signedDigest?.hash ?? null,
       s.signedDigest?.hex ?? null,
     ]),
-  };
+  );
 }
 
 /** The timestamps that came with their signatures (none when timestamps are off or pending). */
@@ -94,11 +93,12 @@ export function timestampRowsStatements(rows: { workflowId: string; signature: S
 
 /** A timestamp is written once: a second one for the same signature (a retry that raced) is ignored. */
 export function timestampRowsStatement(rows: { workflowId: string; timestamp: SignedTimestamp }[]): Statement {
-  return {
-    text: `INSERT INTO signature_timestamps (workflow_id, tsa_url, gen_time, response)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::timestamptz', ''])} ON CONFLICT (workflow_id) DO NOTHING`,
-    params: rows.flatMap(({ workflowId, timestamp: t }) => [workflowId, t.tsaUrl, t.genTime, t.response.toString('base64')]),
-  };
+  return unnestInsert(
+    'INSERT INTO signature_timestamps (workflow_id, tsa_url, gen_time, response)',
+    ['uuid', 'text', 'timestamptz', 'text'],
+    rows.map(({ workflowId, timestamp: t }) => [workflowId, t.tsaUrl, t.genTime, t.response.toString('base64')]),
+    'ON CONFLICT (workflow_id) DO NOTHING',
+  );
 }
 
 export const insertNotarizations = (tx: SqlQueryable, batch: BodiedNotarization[], anchored = false): Promise<void> =>
