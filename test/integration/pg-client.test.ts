@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import { isUnavailable } from '../../src/adapters/db/unavailable.js';
+import { unnestInsert } from '../../src/adapters/db/unnest.js';
 import { backends, freshEmbeddedDatabase, freshPostgresDatabase, skipBackend } from '../support/databases.js';
 
 /** A second session that kills the notary's sessions, as an operator or a failover would. */
@@ -63,6 +64,27 @@ describe.each(backends)('the pg client when sessions are terminated (%s)', (back
       await db.exec('SET default_transaction_read_only = on');
       const readOnly = await db.transaction((t) => t.query('CREATE TABLE x (n int)')).catch((e: unknown) => e);
       expect(readOnly).toMatchObject({ code: 'unavailable' }); // 25006: read-only after a failover
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.skipIf(skipBackend(backend))("a batch's statement is prepared once per session and serves every batch size", async () => {
+    const db = connectPostgres(await fresh(), 1); // one session: the check below sees what the batches prepared
+    try {
+      await db.exec('CREATE TABLE t (n int, s text)');
+      const insert = (rows: number) =>
+        unnestInsert(
+          'INSERT INTO t (n, s)',
+          ['int', 'text'],
+          Array.from({ length: rows }, (_, i) => [i, `r${i}`]),
+        );
+      for (const rows of [1, 30, 7]) await db.batch([insert(rows)]);
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [
+        insert(1).text,
+      ]);
+      expect(rows[0]!.n).toBe(1);
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(38);
     } finally {
       await db.close();
     }

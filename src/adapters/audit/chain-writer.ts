@@ -1,4 +1,4 @@
-import { valuesList } from '../db/group-commit.js';
+import { unnestInsert } from '../db/unnest.js';
 import type { SqlClient, SqlQueryable, Statement } from '../db/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS } from './rows.js';
@@ -20,10 +20,12 @@ export async function readAuditHead(db: SqlQueryable): Promise<Head | undefined>
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
 }
 
-const insertStatement = (records: AuditRecord[]): Statement => ({
-  text: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${valuesList(records.length, ['::bigint', '::timestamptz', '', '', '', '', '', ''])}`,
-  params: records.flatMap((r) => [r.seq, r.at, r.event, r.outcome, r.principal, r.details, r.prev_hash, r.hash]),
-});
+const insertStatement = (records: AuditRecord[]): Statement =>
+  unnestInsert(
+    `INSERT INTO audit_log (${AUDIT_COLUMNS})`,
+    ['bigint', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'text'],
+    records.map((r) => [r.seq, r.at, r.event, r.outcome, r.principal, r.details, r.prev_hash, r.hash]),
+  );
 
 /**
  * The one writer of the hash chain in this process. Whoever appends (the audit log's own group

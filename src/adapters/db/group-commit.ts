@@ -60,11 +60,3 @@ export class GroupCommitter<T, R = void> {
     }
   }
 }
-
-/** `($1,$2,$3),($4,$5,$6)…` for a multi-row VALUES list, with optional per-column casts. */
-export function valuesList(rows: number, casts: string[]): string {
-  const out: string[] = [];
-  let n = 1;
-  for (let r = 0; r < rows; r++) out.push(`(${casts.map((c) => `$${n++}${c}`).join(',')})`);
-  return out.join(',');
-}

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { SqlClient, SqlQueryable } from './sql-client.js';
+import type { SqlClient, SqlQueryable, Statement } from './sql-client.js';
 import { runAll } from './statements.js';
 import { asUnavailable, isUnavailable } from './unavailable.js';
 
@@ -73,7 +74,7 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
     // one statement is its own transaction: one round trip instead of BEGIN, statement, COMMIT
     batch: (statements) =>
       statements.length === 1
-        ? pool.query(statements[0]!.text, statements[0]!.params as unknown[]).then(
+        ? pool.query(prepared(statements[0]!)).then(
             () => undefined,
             (err: unknown) => {
               throw asUnavailable(err);
@@ -85,3 +86,13 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
 }
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
+/**
+ * A batch's statement as a named prepared statement: its callers (the group commits) build one text
+ * per shape of batch whatever its size (`unnestInsert`), so each session parses and plans a text
+ * once instead of once per batch. The name is the text's digest: the same text, the same name.
+ */
+function prepared(s: Statement): pg.QueryConfig {
+  const name = createHash('sha256').update(s.text).digest('base64url').slice(0, 22);
+  return { name, text: s.text, values: s.params as unknown[] };
+}

@@ -14,7 +14,10 @@ export interface SqlClient extends SqlQueryable {
   readonly kind: 'postgres' | 'embedded';
   exec(script: string): Promise<void>;
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** Writes `statements` in order in one transaction (one statement: one round trip). */
+  /**
+   * Writes `statements` in order in one transaction. One statement: one round trip, prepared once per
+   * session (named by its text), so its texts must come from a small set, as `unnestInsert` makes them.
+   */
   batch(statements: Statement[]): Promise<void>;
   close(): Promise<void>;
 }

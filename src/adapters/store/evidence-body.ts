@@ -5,7 +5,8 @@ import { sha256 } from '../../core/canonical.js';
 
 /** The body columns of an evidence row, in the order `bodyValues` gives them. */
 export const BODY_COLUMNS = 'canonical, body_kek, body_kek_version, body_wrapped_key, body';
-export const BODY_CASTS = ['', '', '::int', '', ''];
+/** The body columns' types, for `unnestInsert`. */
+export const BODY_TYPES = ['text', 'text', 'int', 'text', 'text'];
 
 export interface BodyRow {
   hash: string;

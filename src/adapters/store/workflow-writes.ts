@@ -4,8 +4,8 @@ import { toNotification } from '../../core/workflows/notifications.js';
 import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_CASTS, BODY_COLUMNS, bodyValues } from './evidence-body.js';
-import { valuesList } from '../db/group-commit.js';
+import { BODY_COLUMNS, BODY_TYPES, bodyValues } from './evidence-body.js';
+import { unnestInsert } from '../db/unnest.js';
 import { runAll } from '../db/statements.js';
 import type { SqlQueryable } from '../db/sql-client.js';
 import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
@@ -22,11 +22,10 @@ export async function insertEvidence(
   const unique = [...new Map(evidence.map((e) => [e.hashHex, e])).values()];
   if (unique.length === 0) return;
   const bodies = await Promise.all(unique.map((e) => bodyValues(cipher, e)));
-  await tx.query(
-    `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)
-     VALUES ${valuesList(unique.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz'])}
-     ON CONFLICT (hash) DO NOTHING`,
-    unique.flatMap((e, i) => [
+  const { text, params } = unnestInsert(
+    `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)`,
+    ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz'],
+    unique.map((e, i) => [
       e.hashHex,
       ...bodies[i]!,
       e.pkg.event_type,
@@ -36,7 +35,9 @@ export async function insertEvidence(
       e.pkg.timestamp_utc,
       createdAt,
     ]),
+    'ON CONFLICT (hash) DO NOTHING',
   );
+  await tx.query(text, params);
 }
 
 export async function insertWorkflow(tx: SqlQueryable, w: Workflow): Promise<void> {
@@ -145,10 +146,13 @@ async function enqueue(
 ): Promise<void> {
   if (urls.length === 0) return;
   const body = JSON.stringify(toNotification(w, effect));
-  await tx.query(
-    `INSERT INTO webhook_outbox (workflow_id, event, url, body, next_attempt_at) VALUES ${valuesList(urls.length, ['::uuid', '', '', '', '::timestamptz'])}`,
-    urls.flatMap((url) => [w.id, effect.event, url, body, at]),
+  // the ids (bigserial) follow the order of the URLs: unnest yields its rows in array order
+  const { text, params } = unnestInsert(
+    'INSERT INTO webhook_outbox (workflow_id, event, url, body, next_attempt_at)',
+    ['uuid', 'text', 'text', 'text', 'timestamptz'],
+    urls.map((url) => [w.id, effect.event, url, body, at]),
   );
+  await tx.query(text, params);
 }
 
 /** The workflow as a transition leaves it: the same object when nothing happened (a no-op retry). */

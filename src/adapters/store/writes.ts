@@ -1,9 +1,9 @@
 import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_CASTS, BODY_COLUMNS, bodyValues, type BodyValues } from './evidence-body.js';
-import { valuesList } from '../db/group-commit.js';
+import { BODY_COLUMNS, BODY_TYPES, bodyValues, type BodyValues } from './evidence-body.js';
 import { runAll } from '../db/statements.js';
+import { unnestInsert } from '../db/unnest.js';
 import { type SqlQueryable, type Statement } from '../db/sql-client.js';
 
 export interface AnchorWrite {
@@ -24,11 +24,10 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   return [
-    {
-      text: `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)
-     VALUES ${valuesList(evidence.length, ['', ...BODY_CASTS, '', '', '', '::text[]', '::timestamptz', '::timestamptz', ''])}
-     ON CONFLICT (hash) DO NOTHING`,
-      params: evidence.flatMap(({ evidence: e, workflow: w, body }) => [
+    unnestInsert(
+      `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)`,
+      ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'text'],
+      evidence.map(({ evidence: e, workflow: w, body }) => [
         e.hashHex,
         ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]),
         e.pkg.event_type,
@@ -39,11 +38,12 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
         w.created_at,
         w.submitted_by ?? null,
       ]),
-    },
-    {
-      text: `INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)
-     VALUES ${valuesList(batch.length, ['::uuid', '', '', '', '::timestamptz', '::timestamptz', '::timestamptz', '', ''])}`,
-      params: batch.flatMap(({ workflow: w }) => [
+      'ON CONFLICT (hash) DO NOTHING',
+    ),
+    unnestInsert(
+      'INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)',
+      ['uuid', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text', 'text'],
+      batch.map(({ workflow: w }) => [
         w.id,
         w.type,
         w.status,
@@ -54,7 +54,7 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
         w.error_message,
         w.submitted_by ?? null,
       ]),
-    },
+    ),
     signatureRowsStatement(
       batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature })),
       anchored,
@@ -65,10 +65,10 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
 
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
 export function signatureRowsStatement(rows: { workflowId: string; signature: StoredSignature }[], anchored: boolean): Statement {
-  return {
-    text: `INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::int', '', '', '::timestamptz', '::boolean', '::boolean', '', ''])}`,
-    params: rows.flatMap(({ workflowId, signature: s }) => [
+  return unnestInsert(
+    'INSERT INTO signatures (workflow_id, key_id, key_version, signature, public_key_pem, signed_at, anchored, timestamp_pending, digest_algorithm, digest_hex)',
+    ['uuid', 'text', 'int', 'text', 'text', 'timestamptz', 'boolean', 'boolean', 'text', 'text'],
+    rows.map(({ workflowId, signature: s }) => [
       workflowId,
       s.keyId,
       s.keyVersion,
@@ -80,7 +80,7 @@ export function signatureRowsStatement(rows: { workflowId: string; signature: St
       s.signedDigest?.hash ?? null,
       s.signedDigest?.hex ?? null,
     ]),
-  };
+  );
 }
 
 /** The timestamps that came with their signatures (none when timestamps are off or pending). */
@@ -93,11 +93,12 @@ export function timestampRowsStatements(rows: { workflowId: string; signature: S
 
 /** A timestamp is written once: a second one for the same signature (a retry that raced) is ignored. */
 export function timestampRowsStatement(rows: { workflowId: string; timestamp: SignedTimestamp }[]): Statement {
-  return {
-    text: `INSERT INTO signature_timestamps (workflow_id, tsa_url, gen_time, response)
-     VALUES ${valuesList(rows.length, ['::uuid', '', '::timestamptz', ''])} ON CONFLICT (workflow_id) DO NOTHING`,
-    params: rows.flatMap(({ workflowId, timestamp: t }) => [workflowId, t.tsaUrl, t.genTime, t.response.toString('base64')]),
-  };
+  return unnestInsert(
+    'INSERT INTO signature_timestamps (workflow_id, tsa_url, gen_time, response)',
+    ['uuid', 'text', 'timestamptz', 'text'],
+    rows.map(({ workflowId, timestamp: t }) => [workflowId, t.tsaUrl, t.genTime, t.response.toString('base64')]),
+    'ON CONFLICT (workflow_id) DO NOTHING',
+  );
 }
 
 export const insertNotarizations = (tx: SqlQueryable, batch: BodiedNotarization[], anchored = false): Promise<void> =>
@@ -114,11 +115,10 @@ export async function insertAnchors(tx: SqlQueryable, batch: AnchorWrite[]): Pro
 /** One anchor row per workflow: a batch may hold the same workflow twice (a retry that raced). */
 export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
   const unique = [...new Map(batch.map((a) => [a.workflowId, a])).values()];
-  return {
-    text: `INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)
-     VALUES ${valuesList(unique.length, ['::uuid', '', '', '::bigint', '', '::bigint', ''])}
-     ON CONFLICT (workflow_id) DO NOTHING`,
-    params: unique.flatMap(({ workflowId, anchor: { entry, logUrl } }) => [
+  return unnestInsert(
+    'INSERT INTO anchors (workflow_id, log_url, log_id, log_index, entry_uuid, integrated_time, entry)',
+    ['uuid', 'text', 'text', 'bigint', 'text', 'bigint', 'text'],
+    unique.map(({ workflowId, anchor: { entry, logUrl } }) => [
       workflowId,
       logUrl,
       entry.logID,
@@ -127,5 +127,6 @@ export function anchorRowsStatement(batch: AnchorWrite[]): Statement {
       entry.integratedTime ?? 0,
       JSON.stringify(entry), // Rekor v2: no integrated time
     ]),
-  };
+    'ON CONFLICT (workflow_id) DO NOTHING',
+  );
 }

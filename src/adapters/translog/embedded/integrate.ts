@@ -1,5 +1,5 @@
 import type { MerkleTree } from '../../../core/merkle/index.js';
-import { valuesList } from '../../db/group-commit.js';
+import { unnestInsert } from '../../db/unnest.js';
 import { runAll } from '../../db/statements.js';
 import { type SqlQueryable, type Statement } from '../../db/sql-client.js';
 
@@ -81,10 +81,11 @@ export function planIntegration(
     fresh.length === 0
       ? []
       : [
-          {
-            text: `INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature) VALUES ${valuesList(fresh.length, ['::bigint', '', '', '::bigint', ''])}`,
-            params: fresh.flatMap((l) => [l.index, l.hash.toString('hex'), l.body.toString('utf8'), l.integratedTime, l.set]),
-          },
+          unnestInsert(
+            'INSERT INTO log_leaves (idx, leaf_hash, body, integrated_time, set_signature)',
+            ['bigint', 'text', 'text', 'bigint', 'text'],
+            fresh.map((l) => [l.index, l.hash.toString('hex'), l.body.toString('utf8'), l.integratedTime, l.set]),
+          ),
           {
             text: 'INSERT INTO log_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)',
             params: [treeSize, root.toString('hex'), note],
