@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { connectPostgres } from '../../src/adapters/db/pg-client.js';
 import { isUnavailable } from '../../src/adapters/db/unavailable.js';
-import { unnestInsert } from '../../src/adapters/db/unnest.js';
+import { unnestInsert } from '../../src/adapters/db/statements.js';
 import { backends, freshEmbeddedDatabase, freshPostgresDatabase, skipBackend } from '../support/databases.js';
 
 /** A second session that kills the notary's sessions, as an operator or a failover would. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../src/adapters/db/sql-client.js';
-import { unnestInsert } from '../../src/adapters/db/unnest.js';
+import { unnestInsert } from '../../src/adapters/db/statements.js';
 import { backends, openBackend, skipBackend } from '../support/databases.js';
 
 const TYPES = ['bigint', 'text', 'int', 'text[]', 'timestamptz', 'boolean'];

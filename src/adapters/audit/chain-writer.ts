@@ -1,4 +1,4 @@
-import { unnestInsert } from '../db/unnest.js';
+import { unnestInsert } from '../db/statements.js';
 import type { SqlClient, SqlQueryable, Statement } from '../db/sql-client.js';
 import { chainEvents, type AuditEvent, type AuditRecord } from './chain.js';
 import { AUDIT_COLUMNS } from './rows.js';

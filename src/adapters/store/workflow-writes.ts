@@ -5,8 +5,7 @@ import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_COLUMNS, BODY_TYPES, bodyValues } from './evidence-body.js';
-import { unnestInsert } from '../db/unnest.js';
-import { runAll } from '../db/statements.js';
+import { runAll, unnestInsert } from '../db/statements.js';
 import type { SqlQueryable } from '../db/sql-client.js';
 import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
 

@@ -2,8 +2,7 @@ import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../po
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
 import { BODY_COLUMNS, BODY_TYPES, bodyValues, type BodyValues } from './evidence-body.js';
-import { runAll } from '../db/statements.js';
-import { unnestInsert } from '../db/unnest.js';
+import { runAll, unnestInsert } from '../db/statements.js';
 import { type SqlQueryable, type Statement } from '../db/sql-client.js';
 
 export interface AnchorWrite {

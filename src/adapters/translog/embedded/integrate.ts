@@ -1,6 +1,5 @@
 import type { MerkleTree } from '../../../core/merkle/index.js';
-import { unnestInsert } from '../../db/unnest.js';
-import { runAll } from '../../db/statements.js';
+import { runAll, unnestInsert } from '../../db/statements.js';
 import { type SqlQueryable, type Statement } from '../../db/sql-client.js';
 
 export interface Integrated {
