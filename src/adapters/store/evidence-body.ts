@@ -21,9 +21,12 @@ export interface BodyRow {
 /** The body column values, in BODY_COLUMNS order: sealed before the write (a remote KEK is never asked inside a transaction). */
 export type BodyValues = unknown[];
 
+/** The body stored in clear, as before issue 22. */
+export const clearBody = (e: CanonicalEvidence): BodyValues => [e.canonical.toString('utf8'), null, null, null, null];
+
 /** Sealed under a data key when a cipher is set (the service always sets one); else clear, as before issue 22. */
 export async function bodyValues(cipher: EvidenceCipher | undefined, e: CanonicalEvidence): Promise<BodyValues> {
-  if (!cipher) return [e.canonical.toString('utf8'), null, null, null, null];
+  if (!cipher) return clearBody(e);
   const s = await cipher.seal(e.hashHex, e.canonical);
   return [null, s.kekId, s.kekVersion, s.wrappedKey, s.body];
 }

@@ -4,10 +4,10 @@ import { toNotification } from '../../core/workflows/notifications.js';
 import type { Effect } from '../../core/workflows/types.js';
 import type { StoredSignature } from '../../ports/evidence-store.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_COLUMNS, BODY_TYPES, bodyValues } from './evidence-body.js';
+import { bodyValues } from './evidence-body.js';
 import { runAll, unnestInsert } from '../db/statements.js';
 import type { SqlQueryable } from '../db/sql-client.js';
-import { signatureRowsStatement, timestampRowsStatements } from './writes.js';
+import { evidenceRowsStatement, signatureRowsStatement, timestampRowsStatements } from './writes.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -21,21 +21,7 @@ export async function insertEvidence(
   const unique = [...new Map(evidence.map((e) => [e.hashHex, e])).values()];
   if (unique.length === 0) return;
   const bodies = await Promise.all(unique.map((e) => bodyValues(cipher, e)));
-  const { text, params } = unnestInsert(
-    `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at)`,
-    ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz'],
-    unique.map((e, i) => [
-      e.hashHex,
-      ...bodies[i]!,
-      e.pkg.event_type,
-      e.pkg.actor.id,
-      e.pkg.actor.actor_type,
-      e.pkg.artifacts.map((a) => a.hash_sha256),
-      e.pkg.timestamp_utc,
-      createdAt,
-    ]),
-    'ON CONFLICT (hash) DO NOTHING',
-  );
+  const { text, params } = evidenceRowsStatement(unique.map((e, i) => ({ evidence: e, body: bodies[i]!, createdAt, submittedBy: null })));
   await tx.query(text, params);
 }
 

@@ -1,7 +1,8 @@
 import type { NotarizationRecord, StoredAnchor, StoredSignature } from '../../ports/evidence-store.js';
 import type { SignedTimestamp } from '../../ports/timestamp-authority.js';
 import type { EvidenceCipher } from '../../ports/evidence-cipher.js';
-import { BODY_COLUMNS, BODY_TYPES, bodyValues, type BodyValues } from './evidence-body.js';
+import type { CanonicalEvidence } from '../../core/evidence.js';
+import { BODY_COLUMNS, BODY_TYPES, bodyValues, clearBody, type BodyValues } from './evidence-body.js';
 import { runAll, unnestInsert } from '../db/statements.js';
 import { type SqlQueryable, type Statement } from '../db/sql-client.js';
 
@@ -23,21 +24,13 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
   // The same package may be notarized twice in one batch: evidence rows are unique by hash.
   const evidence = [...new Map(batch.map((r) => [r.evidence.hashHex, r])).values()];
   return [
-    unnestInsert(
-      `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)`,
-      ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'text'],
-      evidence.map(({ evidence: e, workflow: w, body }) => [
-        e.hashHex,
-        ...(body ?? [e.canonical.toString('utf8'), null, null, null, null]),
-        e.pkg.event_type,
-        e.pkg.actor.id,
-        e.pkg.actor.actor_type,
-        e.pkg.artifacts.map((a) => a.hash_sha256),
-        e.pkg.timestamp_utc,
-        w.created_at,
-        w.submitted_by ?? null,
-      ]),
-      'ON CONFLICT (hash) DO NOTHING',
+    evidenceRowsStatement(
+      evidence.map(({ evidence: e, workflow: w, body }) => ({
+        evidence: e,
+        body: body ?? clearBody(e),
+        createdAt: w.created_at,
+        submittedBy: w.submitted_by ?? null,
+      })),
     ),
     unnestInsert(
       'INSERT INTO workflows (id, type, status, evidence_hash, created_at, updated_at, completed_at, error_message, submitted_by)',
@@ -60,6 +53,33 @@ export function notarizationStatements(batch: BodiedNotarization[], anchored = f
     ),
     ...timestampRowsStatements(batch.map((r) => ({ workflowId: r.workflow.id, signature: r.signature }))),
   ];
+}
+
+export interface EvidenceRow {
+  evidence: CanonicalEvidence;
+  body: BodyValues;
+  createdAt: string;
+  submittedBy: string | null;
+}
+
+/** Evidence rows, each hash once (callers drop repeats); a package stored before is left as it was. */
+export function evidenceRowsStatement(rows: EvidenceRow[]): Statement {
+  return unnestInsert(
+    `INSERT INTO evidence (hash, ${BODY_COLUMNS}, event_type, actor_id, actor_type, artifact_hashes, timestamp_utc, created_at, submitted_by)`,
+    ['text', ...BODY_TYPES, 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'text'],
+    rows.map(({ evidence: e, body, createdAt, submittedBy }) => [
+      e.hashHex,
+      ...body,
+      e.pkg.event_type,
+      e.pkg.actor.id,
+      e.pkg.actor.actor_type,
+      e.pkg.artifacts.map((a) => a.hash_sha256),
+      e.pkg.timestamp_utc,
+      createdAt,
+      submittedBy,
+    ]),
+    'ON CONFLICT (hash) DO NOTHING',
+  );
 }
 
 /** Signature rows; `timestamp_pending` marks those whose timestamp is still to be fetched. */
