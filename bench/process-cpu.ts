@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { descendantsIn, processTable } from '../test/support/processes.js';
 
 /** Clock ticks per second of /proc's utime/stime: USER_HZ, 100 on every Linux ABI Node runs on. */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** Busy and total ticks of the whole machine (first line of /proc/stat). */
 function machineTicks(): { busy: number; total: number } {

@@ -7,6 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readProcStat } from '../test/support/processes.js';
+import { TICKS_PER_SECOND } from './process-cpu.js';
 import { restLoad } from './rest-load.js';
 import { startServer } from './server.js';
 
@@ -17,8 +19,6 @@ const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
 const packages = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Record<string, unknown>);
-const TICKS_PER_SECOND = 100;
-
 interface ThreadTicks {
   name: string;
   user: number;
@@ -29,14 +29,8 @@ interface ThreadTicks {
 function threads(pid: number): Map<number, ThreadTicks> {
   const out = new Map<number, ThreadTicks>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), { name: Number(tid) === pid ? 'main' : name, user: Number(fields[11]), system: Number(fields[12]) });
-    } catch {
-      // the thread ended between the listing and the read
-    }
+    const t = readProcStat(Number(tid), `/proc/${pid}/task/${tid}/stat`); // undefined: the thread ended meanwhile
+    if (t) out.set(t.pid, { name: t.pid === pid ? 'main' : t.comm, user: t.userTicks, system: t.systemTicks });
   }
   return out;
 }

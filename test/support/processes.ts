@@ -13,14 +13,20 @@ export interface ProcStat {
   start: string;
   /** utime + stime, clock ticks: every thread of the process, live or exited */
   cpuTicks: number;
+  /** utime and stime apart, clock ticks */
+  userTicks: number;
+  systemTicks: number;
   /** cutime + cstime, clock ticks: children it has reaped */
   reapedTicks: number;
 }
 
-/** /proc/<pid>/stat parsed; undefined once the process is gone. */
-export function readProcStat(pid: number): ProcStat | undefined {
+/**
+ * /proc/<pid>/stat parsed; undefined once the process is gone. `file` reads another file of the
+ * same format instead: one thread's, /proc/<pid>/task/<tid>/stat (its pid is then the thread id).
+ */
+export function readProcStat(pid: number, file = `/proc/${pid}/stat`): ProcStat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(file, 'utf8');
     // the command name (field 2) may hold spaces and parentheses: the fields after it start at the last ')'
     const close = text.lastIndexOf(')');
     const f = text.slice(close + 2).split(' ');
@@ -32,6 +38,8 @@ export function readProcStat(pid: number): ProcStat | undefined {
       comm: text.slice(text.indexOf('(') + 1, close),
       start: f[19]!,
       cpuTicks: Number(f[11]) + Number(f[12]),
+      userTicks: Number(f[11]),
+      systemTicks: Number(f[12]),
       reapedTicks: Number(f[13]) + Number(f[14]),
     };
   } catch {
