@@ -148,6 +148,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
     closers.unshift(
       () => rest.close(),
       async () => anchorer.stop(),
+      () => notary.settled(), // the doors are closed: what they started finishes before the store closes
     );
     const grpc = buildGrpcServer({
       ...grpcDoorOptions({

@@ -109,7 +109,29 @@ export class Notary {
     return this.notarizePrepared(this.prepare(raw), options);
   }
 
-  async notarizePrepared(evidence: CanonicalEvidence, options: NotarizeOptions = {}): Promise<NotarizeResult> {
+  notarizePrepared(evidence: CanonicalEvidence, options: NotarizeOptions = {}): Promise<NotarizeResult> {
+    return this.tracked(this.notarizeNow(evidence, options));
+  }
+
+  /**
+   * Resolves once every notarization begun so far has finished, whatever its outcome. A shutdown
+   * waits here after the doors close and before the store does: a caller that hung up leaves its
+   * request running, and the doors' own drains no longer see it.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const done = () => void this.inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private async notarizeNow(evidence: CanonicalEvidence, options: NotarizeOptions): Promise<NotarizeResult> {
     const { store, ids } = this.deps;
     const workflowId = ids.next();
     const key = options.idempotencyKey;
