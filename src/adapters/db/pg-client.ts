@@ -31,6 +31,12 @@ export function connectPostgres(target: string | pg.PoolConfig, options: number 
     application_name: o.applicationName ?? 'afdp-notary',
   });
   pool.on('error', () => undefined); // an idle client dropping: the pool discards it, the next query reports the outage
+  // No client is ever without a listener: the pool drops its idle one as it hands a client out, and a
+  // transaction adds its own only once pool.connect()'s promise resolved. A session killed in the
+  // same read as the reply that freed it has its FATAL emitted in that gap, which with no listener
+  // is an uncaught exception that ends the process. It can be ignored here: the client is no longer
+  // queryable, so its next query fails as unavailable and its release discards it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   async function transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const client = await pool.connect().catch((err: unknown) => {
