@@ -2,7 +2,7 @@
 // SIGKILL of the service, on each backend.
 import { describe, expect, it } from 'vitest';
 import { alive } from '../../src/adapters/db/embedded/cluster-processes.js';
-import { sqlOn } from '../support/database-faults.js';
+import { expectCleanStop, sqlOn } from '../support/database-faults.js';
 import { backendEnv, backends, seededDataDir, skipBackend } from '../support/databases.js';
 import { embeddedPostmaster, embeddedQuery } from '../support/embedded-server.js';
 import { expectAllStoredAndValid, missingAuditRows, startLoad, startService, waitReady } from '../support/service-process.js';
@@ -45,7 +45,7 @@ describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
         // issue #16: the audit row commits with the notarization, so none is lost to the kill
         expect(await missingAuditRows(sqlOn(backend, { dataDir, url: env.DATABASE_URL }), load.acknowledged)).toEqual([]);
       } finally {
-        expect(await second.stop()).toBe(0);
+        await expectCleanStop(second);
       }
     },
     180_000,

@@ -1,7 +1,7 @@
 // Database faults under 16-way load, the service as its own process (see test/support/database-faults.ts):
 // the database server stopped under the service (external and embedded), and a second service on a data folder in use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanFailures, readyStatus, sqlOn, until } from '../support/database-faults.js';
+import { expectCleanFailures, expectCleanStop, readyStatus, sqlOn, until } from '../support/database-faults.js';
 import { seededDataDir, tempDir } from '../support/databases.js';
 import { embeddedPgCtl, embeddedPostmaster } from '../support/embedded-server.js';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.js';
@@ -40,7 +40,7 @@ describe('the external PostgreSQL stopped (pg_ctl stop -m fast) and started unde
       expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
       expect(await missingAuditRows(sqlOn('postgres', { dataDir: '', url }), load.acknowledged)).toEqual([]);
     } finally {
-      expect(await service.stop()).toBe(0);
+      await expectCleanStop(service);
     }
   }, 180_000);
 });
@@ -64,7 +64,7 @@ describe('the embedded server', () => {
       expect(await expectAllStoredAndValid(service.url, load.acknowledged)).toEqual([]);
       expect(await missingAuditRows(sqlOn('embedded', { dataDir }), load.acknowledged)).toEqual([]);
     } finally {
-      expect(await service.stop()).toBe(0);
+      await expectCleanStop(service);
     }
     expect(embeddedPostmaster(dataDir)).toBeUndefined(); // stopped with the service
   }, 180_000);
@@ -81,7 +81,7 @@ describe('the embedded server', () => {
       );
       expect(await readyStatus(first)).toBe(200); // the running one never noticed
     } finally {
-      expect(await first.stop()).toBe(0);
+      await expectCleanStop(first);
     }
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // Database faults under 16-way load, the service as its own process (see test/support/database-faults.ts):
 // every session of the service terminated by the database, on each backend.
 import { describe, expect, it } from 'vitest';
-import { expectCleanFailures, readyStatus, sqlOn, terminateService } from '../support/database-faults.js';
+import { expectCleanFailures, expectCleanStop, readyStatus, sqlOn, terminateService } from '../support/database-faults.js';
 import { backendEnv, backends, seededDataDir, skipBackend } from '../support/databases.js';
 import { expectAllStoredAndValid, missingAuditRows, startLoad, startService, waitReady } from '../support/service-process.js';
 
@@ -26,7 +26,7 @@ describe.each(backends)('database faults under 16-way load (%s)', (backend) => {
         expect(await missingAuditRows(sqlOn(backend, { dataDir, url: env.DATABASE_URL }), load.acknowledged)).toEqual([]);
         expect(await readyStatus(service)).toBe(200);
       } finally {
-        expect(await service.stop()).toBe(0);
+        await expectCleanStop(service);
       }
     },
     180_000,

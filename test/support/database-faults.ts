@@ -16,6 +16,16 @@ export function expectCleanFailures(load: Load): void {
   expect(unclean).toEqual([]);
 }
 
+/**
+ * SIGTERM, and the exit code must be 0. Soft, for the `finally` it is called from: a failure of the
+ * test's body stays the one reported (a hard expect there replaced it with "expected 1 to be 0"),
+ * and the service's last output says why it did not exit 0 (a crash, the grace period).
+ */
+export async function expectCleanStop(service: ServiceProcess): Promise<void> {
+  const code = await service.stop();
+  expect.soft(code, `the service exited ${code}; its last output:\n${service.output().slice(-4000)}`).toBe(0);
+}
+
 export async function readyStatus(s: ServiceProcess): Promise<number> {
   return fetch(`${s.url}/ready`).then(
     (r) => r.status,
