@@ -116,13 +116,17 @@ export class Notary {
   /**
    * Resolves once every notarization begun so far has finished, whatever its outcome. A shutdown
    * waits here after the doors close and before the store does: a caller that hung up leaves its
-   * request running, and the doors' own drains no longer see it.
+   * request running, and the doors' own drains no longer see it. From here on no notarization waits
+   * for something that may outlast the grace period: ?wait=anchored answers with what it has (the
+   * anchorer of the next start anchors it) and a duplicate under an Idempotency-Key is told to retry.
    */
   async settled(): Promise<void> {
+    this.closing = true;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private readonly inFlight = new Set<Promise<unknown>>();
+  private closing = false;
 
   private tracked<T>(work: Promise<T>): Promise<T> {
     this.inFlight.add(work);
@@ -195,7 +199,7 @@ export class Notary {
     // ?wait=anchored: retry with backoff within the caller's bound; the anchorer takes over after
     for (
       let delay = 50, deadline = Date.now() + waitAnchoredMs;
-      !anchor && Date.now() + delay < deadline;
+      !anchor && !this.closing && Date.now() + delay < deadline;
       delay = Math.min(delay * 2, 1000)
     ) {
       await new Promise((r) => setTimeout(r, delay));
@@ -292,6 +296,7 @@ export class Notary {
     for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
       const record = await this.deps.store.getReceiptRecord(workflowId);
       if (record) return { workflow: record.workflow, receipt: toReceipt(record) };
+      if (this.closing) throw new NotaryError('unavailable', 'the notary is shutting down; retry this request');
       if (Date.now() > deadline) {
         throw new NotaryError('conflict', 'a request with this Idempotency-Key is still in progress; retry later');
       }

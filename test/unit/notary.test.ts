@@ -218,6 +218,53 @@ describe('Notary when a dependency fails', () => {
   });
 });
 
+describe('Notary.settled (shutdown)', () => {
+  const within = <T>(ms: number, promise: Promise<T>) =>
+    Promise.race([promise, new Promise<'still waiting'>((r) => setTimeout(r, ms, 'still waiting'))]);
+
+  it('waits for every notarization begun, whatever its outcome', async () => {
+    const { notary, signer } = setup();
+    let release!: () => void;
+    signer.hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const running = notary.notarize(uniquePackage('settle'));
+    const settled = notary.settled();
+    expect(await within(50, settled)).toBe('still waiting');
+    release();
+    await settled;
+    expect((await running).receipt.anchoring).toBe('anchored');
+  });
+
+  it('?wait=anchored with the log down: answers pending at once instead of waiting out its bound', async () => {
+    const { notary, log, store } = setup();
+    log.failure = outage('log');
+    const waiting = notary.notarize(uniquePackage('wait-at-close'), { waitAnchoredMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 100)); // stored, now retrying the anchor
+    expect(await within(2_000, notary.settled())).toBeUndefined();
+    const { receipt } = await waiting;
+    expect(receipt.anchoring).toBe('pending'); // durable: the anchorer of the next start anchors it
+    expect(store.kept.has(receipt.workflow_id)).toBe(true);
+  });
+
+  it('a duplicate under an Idempotency-Key stops waiting for its first request once shutdown begins: unavailable (retry)', async () => {
+    const { notary, signer } = setup({ idempotencyWaitMs: 30_000 });
+    let release!: () => void;
+    signer.hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const pkg = uniquePackage('dup-at-close');
+    const first = notary.notarize(pkg, { idempotencyKey: 'k-1' });
+    const duplicate = codeOf(notary.notarize(pkg, { idempotencyKey: 'k-1' }));
+    await new Promise((r) => setTimeout(r, 20)); // polling for the first's receipt
+    const settled = notary.settled();
+    expect(await within(2_000, duplicate)).toBe('unavailable');
+    release();
+    await settled;
+    expect((await first).replayed).toBe(false);
+  });
+});
+
 describe('Notary.validate', () => {
   it('accepts its own receipt offline and refuses it for a changed package or a forged signature', async () => {
     const { notary } = setup();
