@@ -36,6 +36,15 @@ function setup(over: Partial<NotaryDeps> = {}) {
   return { notary, signer, log, store };
 }
 
+/** Signing waits until the returned function is called: a request kept in flight. */
+function holdSigning(signer: MemorySigner): () => void {
+  let release!: () => void;
+  signer.hold = new Promise<void>((r) => {
+    release = r;
+  });
+  return release;
+}
+
 const sha = (hash: string, bytes: Uint8Array | string) => createHash(hash).update(bytes).digest('hex');
 const canonicalBytes = (pkg: unknown) => Buffer.from(canonicalize(pkg)!);
 const publicKeyOf = (receipt: Receipt) => Buffer.from(receipt.public_key_b64, 'base64').toString();
@@ -144,10 +153,7 @@ describe('Notary idempotency', () => {
 
   it('answers conflict to a duplicate while the first request is still signing, then replays its result', async () => {
     const { notary, signer } = setup({ idempotencyWaitMs: 30 });
-    let release!: () => void;
-    signer.hold = new Promise<void>((r) => {
-      release = r;
-    });
+    const release = holdSigning(signer);
     const pkg = uniquePackage('in-flight');
     const first = notary.notarize(pkg, { idempotencyKey: 'k-1' });
     expect(await codeOf(notary.notarize(pkg, { idempotencyKey: 'k-1' }))).toBe('conflict');
@@ -224,10 +230,7 @@ describe('Notary.settled (shutdown)', () => {
 
   it('waits for every notarization begun, whatever its outcome', async () => {
     const { notary, signer } = setup();
-    let release!: () => void;
-    signer.hold = new Promise<void>((r) => {
-      release = r;
-    });
+    const release = holdSigning(signer);
     const running = notary.notarize(uniquePackage('settle'));
     const settled = notary.settled();
     expect(await within(50, settled)).toBe('still waiting');
@@ -249,10 +252,7 @@ describe('Notary.settled (shutdown)', () => {
 
   it('a duplicate under an Idempotency-Key stops waiting for its first request once shutdown begins: unavailable (retry)', async () => {
     const { notary, signer } = setup({ idempotencyWaitMs: 30_000 });
-    let release!: () => void;
-    signer.hold = new Promise<void>((r) => {
-      release = r;
-    });
+    const release = holdSigning(signer);
     const pkg = uniquePackage('dup-at-close');
     const first = notary.notarize(pkg, { idempotencyKey: 'k-1' });
     const duplicate = codeOf(notary.notarize(pkg, { idempotencyKey: 'k-1' }));
