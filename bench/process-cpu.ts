@@ -20,19 +20,27 @@ interface Sample {
 }
 
 /**
- * CPU spent by the service process and by its database over a load window, read from /proc.
- * The database is the embedded cluster (the postmaster the service spawned and the postmaster's
- * children); with an external server (`externalDatabase`), every `postgres` process on this
- * machine, which counts whatever else that server does in the window too.
+ * Where the database's processes are: 'embedded', the services' descendants (the postmaster each
+ * spawned and its children); an external server's postmaster on this machine (it and its children,
+ * which counts whatever else that server does in the window too); or 'elsewhere' (not measured).
+ */
+export type DatabaseProcesses = 'embedded' | { postmasterPid: number } | 'elsewhere';
+
+/**
+ * CPU spent by the service process (or the replicas' processes, summed) and by its database over
+ * a load window, read from /proc.
  */
 export class CpuWindow {
   private before?: Sample;
   private after?: Sample;
+  private readonly servicePids: readonly number[];
 
   constructor(
-    private readonly servicePid: number,
-    private readonly externalDatabase = false,
-  ) {}
+    servicePids: number | readonly number[],
+    private readonly database: DatabaseProcesses = 'embedded',
+  ) {
+    this.servicePids = [servicePids].flat();
+  }
 
   start(): void {
     this.before = this.sample();
@@ -51,7 +59,7 @@ export class CpuWindow {
     const machineTotal = a.machine.total - b.machine.total;
     return {
       serviceCpuUs: per(a.service - b.service),
-      dbCpuUs: per(a.database - b.database),
+      dbCpuUs: this.database === 'elsewhere' ? NaN : per(a.database - b.database),
       machineBusyPct: machineTotal > 0 ? Math.round(((a.machine.busy - b.machine.busy) / machineTotal) * 100) : NaN,
     };
   }
@@ -64,14 +72,21 @@ export class CpuWindow {
 
   private sample(): Sample {
     const all = processTable();
-    const service = all.find((p) => p.pid === this.servicePid);
-    if (!service) throw new Error(`service process ${this.servicePid} is gone`);
-    const db = this.externalDatabase
-      ? all.filter((p) => p.comm === 'postgres' || p.comm === 'postmaster')
-      : descendantsIn(this.servicePid, all);
+    const services = this.servicePids.map((pid) => {
+      const service = all.find((p) => p.pid === pid);
+      if (!service) throw new Error(`service process ${pid} is gone`);
+      return service;
+    });
+    const where = this.database;
+    const db =
+      where === 'embedded'
+        ? this.servicePids.flatMap((pid) => descendantsIn(pid, all))
+        : where === 'elsewhere'
+          ? []
+          : [...all.filter((p) => p.pid === where.postmasterPid), ...descendantsIn(where.postmasterPid, all)];
     return {
-      // the service's own threads (libuv pool, GC helpers) only: its child is the database
-      service: service.cpuTicks,
+      // the services' own threads (libuv pool, GC helpers) only: their child is the database
+      service: services.reduce((sum, p) => sum + p.cpuTicks, 0),
       // cutime + cstime: PostgreSQL's autovacuum and parallel workers come and go between samples
       database: db.reduce((sum, p) => sum + p.cpuTicks + p.reapedTicks, 0),
       machine: machineTicks(),

@@ -13,19 +13,22 @@ export interface LoadResult {
 /**
  * Drives POST /api/v1/evidence/sign with the fixtures as bodies, each made unique by a sequence
  * number in metadata, so every request is a new notarization (no dedupe shortcut in the store).
+ * Several URLs (replicas): autocannon gives connection i to url i mod n.
  */
 export async function restLoad(
-  url: string,
+  url: string | string[],
   packages: Record<string, unknown>[],
   connections: number,
   seconds: number,
 ): Promise<LoadResult> {
   let seq = 0;
+  const targets = [url].flat().map((u) => `${u}/api/v1/evidence/sign`);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${url}/api/v1/evidence/sign`,
+        // autocannon takes several URLs (its README: `url`), its types only one
+        url: (targets.length === 1 ? targets[0]! : targets) as unknown as string,
         connections,
         duration: seconds,
         requests: [

@@ -9,6 +9,9 @@
  * --service-cpu-prof DIR runs the service with `node --cpu-prof` writing its profiles to DIR.
  * --service-log-level runs the service at that LOG_LEVEL (default warn: no request lines) with its
  * stdout going to a file, as a log collector would read it, to measure what logging costs.
+ * --replicas N (with --database-url and --skip-grpc) starts N service processes on one database and
+ * spreads the REST connections over them; CPU per notarization is summed over the N processes.
+ * Every figure is printed next to issue #20's target (bench/targets.ts) and whether it is met.
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -16,10 +19,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.js';
 import { grpcStreamLoad, grpcUnaryLoad, type GrpcLoadResult, type StreamLoadResult } from './grpc-load.js';
-import { CpuWindow } from './process-cpu.js';
+import { CpuWindow, type DatabaseProcesses } from './process-cpu.js';
+import { localPostmasterPid } from './postmaster.js';
+import { sampleLock, type LockShare } from './lock-sampler.js';
 import { restLoad, type LoadResult } from './rest-load.js';
 import { prefill } from './prefill.js';
-import { serverMemory, startServer } from './server.js';
+import { serverMemory, startReplicas } from './server.js';
+import { grpcChecks, levelChecks, restChecks, soakCheck, targetRows, type TargetCheck } from './targets.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,8 +38,13 @@ const { values: args } = parseArgs({
     'stored-rows': { type: 'string' },
     'service-log-level': { type: 'string' },
     'service-cpu-prof': { type: 'string' },
+    replicas: { type: 'string', default: '1' },
   },
 });
+const replicas = Number(args.replicas);
+// the gRPC load and the soak's memory reading each address one process
+if (replicas > 1 && (!args['database-url'] || !args['skip-grpc'] || args.soak))
+  throw new Error('--replicas N > 1 needs --database-url and --skip-grpc, and takes no --soak');
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
 const packages = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json'))
@@ -47,9 +58,11 @@ async function main() {
   const env: Record<string, string> = args['database-url'] ? { DATABASE_URL: args['database-url'] } : {};
   if (args['service-log-level']) env.LOG_LEVEL = args['service-log-level'];
   const ceiling = measureCeiling(packages.map((p) => JSON.stringify({ evidence_package: p })));
+  const database = await databaseProcesses(args['database-url']);
   const levels = args['stored-rows']?.split(',').map(Number) ?? [0];
   const measured = [];
-  for (const storedRows of levels) measured.push({ storedRows, ...(await measureLevel(env, storedRows, runs, seconds, connections)) });
+  for (const storedRows of levels)
+    measured.push({ storedRows, ...(await measureLevel(env, database, storedRows, runs, seconds, connections)) });
   const summary = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -61,9 +74,12 @@ async function main() {
       signer: 'local keyring',
       log: 'embedded',
       service_log_level: env.LOG_LEVEL ?? 'warn',
+      replicas,
     },
     ceiling_per_core_ops: ceiling.opsPerSec,
     ...withoutLevel(measured[0]!),
+    rest_per_replica_per_s: Math.round(measured[0]!.rest.median.requestsPerSec / replicas),
+    targets: targetsOf(measured, connections),
     levels:
       measured.length > 1
         ? measured.map((m) => ({
@@ -75,6 +91,7 @@ async function main() {
   };
   for (const m of measured) printLevel(m, connections, seconds, runs, ceiling.opsPerSec, measured.length > 1);
   if (measured.length > 1) {
+    console.table(targetRows(levelChecks(measured.map(restLevel))));
     const base = measured[0]!.rest.median.requestsPerSec;
     console.table(
       Object.fromEntries(
@@ -95,33 +112,58 @@ async function main() {
   console.log(`wrote ${file}`);
 }
 
+/** The external server's processes when it runs here (not other clusters on the machine), else the embedded one's. */
+async function databaseProcesses(url: string | undefined): Promise<DatabaseProcesses> {
+  if (!url) return 'embedded';
+  const postmasterPid = await localPostmasterPid(url);
+  return postmasterPid === undefined ? 'elsewhere' : { postmasterPid };
+}
+
 type CpuPerOp = ReturnType<CpuWindow['perOp']>;
 const IDLE_SECONDS = 2;
 type Level = Awaited<ReturnType<typeof measureLevel>> & { storedRows: number };
 const withoutLevel = ({ storedRows, ...rest }: Level) => ({ stored_rows: storedRows, ...rest });
 
 /** `runs` fresh services, each starting with `storedRows` notarizations stored. */
-async function measureLevel(env: Record<string, string>, storedRows: number, runs: number, seconds: number, connections: number) {
-  const rest: (LoadResult & CpuPerOp & ReturnType<CpuWindow['perSecond']>)[] = [];
+async function measureLevel(
+  env: Record<string, string>,
+  database: DatabaseProcesses,
+  storedRows: number,
+  runs: number,
+  seconds: number,
+  connections: number,
+) {
+  const rest: (LoadResult & CpuPerOp & ReturnType<CpuWindow['perSecond']> & Partial<LockShare>)[] = [];
   const grpc: (GrpcLoadResult & CpuPerOp)[] = [];
   const stream: (StreamLoadResult & CpuPerOp)[] = [];
-  let soak: unknown;
+  let soak: Awaited<ReturnType<typeof soakRun>> | undefined;
   for (let i = 0; i < runs; i++) {
     const prepare = storedRows > 0 ? (target: { dataDir: string } | { databaseUrl: string }) => prefill(target, storedRows) : undefined;
     const nodeArgs = args['service-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['service-cpu-prof']] : [];
-    const server = await startServer(env, prepare, nodeArgs);
-    // CPU is read around each load window: the service process and its database, per notarization
-    const cpu = new CpuWindow(server.pid, Boolean(env.DATABASE_URL));
+    const started = await startReplicas(replicas, env, prepare, nodeArgs);
+    const server = started.replicas[0]!;
+    // CPU is read around each load window: the service processes and their database, per notarization
+    const cpu = new CpuWindow(
+      started.replicas.map((r) => r.pid),
+      database,
+    );
     try {
       // first what both spend at rest (timers, background work), which every per-op figure includes
       cpu.start();
       await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
       cpu.stop();
       const idle = cpu.perSecond(IDLE_SECONDS);
+      // on a shared database, how much of the load's time a batch holds the replicas' lock
+      const lock = started.databaseUrl ? await sampleLock(started.databaseUrl) : undefined;
       cpu.start();
-      const r = await restLoad(server.url, packages, connections, seconds);
+      const r = await restLoad(
+        started.replicas.map((s) => s.url),
+        packages,
+        connections,
+        seconds,
+      );
       cpu.stop();
-      rest.push({ ...r, ...cpu.perOp(r.total), ...idle });
+      rest.push({ ...r, ...cpu.perOp(r.total), ...idle, ...(await lock?.stop()) });
       if (!args['skip-grpc']) {
         const g = await grpcUnaryLoad(`127.0.0.1:${server.grpcPort}`, packages, connections, seconds, { window: cpu });
         grpc.push({ ...g, ...cpu.perOp(g.total) });
@@ -132,7 +174,7 @@ async function measureLevel(env: Record<string, string>, storedRows: number, run
       }
       if (args.soak && i === 0) soak = await soakRun(server.url, Number(args.soak), connections);
     } finally {
-      await server.stop();
+      await started.stop();
     }
   }
   return {
@@ -172,11 +214,36 @@ function printLevel(m: Level, connections: number, seconds: number, runs: number
     };
   }
   console.table(table);
+  if (replicas > 1)
+    console.log(
+      `${replicas} replicas on one database: ${med.requestsPerSec}/s in all, ${Math.round(med.requestsPerSec / replicas)}/s per replica; CPU µs/op summed over their processes`,
+    );
+  if (med.lockHeldPct !== undefined)
+    console.log(
+      `the log's advisory lock (taken by every batch): held ${med.lockHeldPct} % of the load's time, ${med.lockWaiters} waiting on average`,
+    );
+  console.log(`issue #20's targets${named ? ` (${m.storedRows} stored)` : ''}:`);
+  console.table(targetRows(levelTargets(m, connections)));
   console.log(`at rest before the load: service ${med.serviceIdleMsPerS} ms CPU/s, database ${med.dbIdleMsPerS} ms CPU/s`);
   console.log(
     `in-process ceiling (parse+validate+JCS+sha256+sign, 1 core): ${ceiling}/s (${Math.round(1e6 / ceiling)} µs/op); REST/ceiling = ${(med.requestsPerSec / ceiling).toFixed(2)}`,
   );
 }
+
+const restLevel = (m: Level) => ({ storedRows: m.storedRows, requestsPerSec: m.rest.median.requestsPerSec });
+
+/** One level's figures against the targets: REST, and gRPC and the soak where they were measured. */
+const levelTargets = (m: Level, connections: number): TargetCheck[] => [
+  ...restChecks(m.rest.median, connections),
+  ...(typeof m.grpc === 'string' ? [] : grpcChecks(m.grpc.unary.median, m.grpc.stream.median)),
+  ...(m.soak ? [soakCheck(m.soak.heapGrowthMiB)] : []),
+];
+
+/** The JSON's targets: the first level's figures and the levels' spread. */
+const targetsOf = (measured: Level[], connections: number): TargetCheck[] => [
+  ...levelTargets(measured[0]!, connections),
+  ...levelChecks(measured.map(restLevel)),
+];
 
 const cpuColumns = (c: CpuPerOp) => ({
   'service CPU µs/op': c.serviceCpuUs,
