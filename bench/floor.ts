@@ -15,7 +15,8 @@
  *    evidence signature, the SET, the embedded TSA's token, sealing the body, the audit row's
  *    hash, Merkle append + inclusion proof in a tree of --tree-size leaves, the checkpoint (one per
  *    group-commit batch: shared by --batch notarizations), the receipt and bundle, and fastify's
- *    serializer for the sign response. Their sum is the in-process floor.
+ *    serializer for the sign response. Their sum is the in-process floor. Then bench/ceiling.ts's
+ *    ceiling, by wall time and by CPU: how this run's machine compares with a quiet one's.
  *
  * Prints the tables and the budget: HTTP floor (server + load generator) + mandated work + the
  * database's µs per notarization (the service's in step 1; with --service-seconds 0, the newest
@@ -51,6 +52,7 @@ import { signBytes } from '../src/core/signing.js';
 import { hashedRekordBody, logIdFromPublicKey, signCheckpoint, signSET } from '../src/core/transparency/index.js';
 import { validateEvidencePackage } from '../src/core/validate-evidence.js';
 import type { LogEntry } from '../src/ports/transparency-log.js';
+import { measureCeiling } from './ceiling.js';
 import { CpuWindow } from './process-cpu.js';
 import { restLoad, type LoadResult } from './rest-load.js';
 import { startServer } from './server.js';
@@ -350,6 +352,21 @@ async function mandatedWork(packages: Record<string, unknown>[], rounds: number,
 }
 
 /**
+ * `npm run bench`'s in-process ceiling, by wall time (what its table prints) and by CPU: the
+ * yardstick that tells this run's machine from a quiet one's (README: 6.6k–8.9k/s at load ~1).
+ */
+function ceilingCpu(packages: Record<string, unknown>[]): { opsPerSec: number; cpuUs: number } {
+  const started = process.cpuUsage();
+  const seconds = 3;
+  const { opsPerSec } = measureCeiling(
+    packages.map((p) => JSON.stringify({ evidence_package: p })),
+    seconds,
+  );
+  const used = process.cpuUsage(started);
+  return { opsPerSec, cpuUs: Math.round((used.user + used.system) / (opsPerSec * seconds)) };
+}
+
+/**
  * The database's CPU per notarization: measured on the service in this run, else taken from the
  * newest `npm run bench` result in bench/results.
  */
@@ -378,6 +395,7 @@ async function main() {
   const service = await realService(packages, connections, serviceSeconds);
   const http = await bareHttp(service.response, packages, connections, seconds);
   const work = await mandatedWork(packages, rounds, iterations, treeSize, batch);
+  const ceiling = ceilingCpu(packages);
   const db = databaseUs(service.load?.dbCpuUs);
   const result = summarize({ http, work, db, service: service.load });
   const summary = {
@@ -385,6 +403,7 @@ async function main() {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavg1: [loadBefore, loadavg()[0]!] },
     settings: { seconds, connections, serviceSeconds, rounds, iterations, treeSize, batch },
     response_bytes: Buffer.byteLength(service.response),
+    ceiling,
     ...result,
   };
   print(summary);
@@ -440,7 +459,13 @@ function summarize(m: {
   };
 }
 
-function print(r: ReturnType<typeof summarize> & { machine: { loadavg1: number[] }; settings: { connections: number; seconds: number } }) {
+function print(
+  r: ReturnType<typeof summarize> & {
+    machine: { loadavg1: number[] };
+    settings: { connections: number; seconds: number };
+    ceiling: { opsPerSec: number; cpuUs: number };
+  },
+) {
   const loadRow = (x: ReturnType<typeof loadFigures>) => ({
     'per s': x.requestsPerSec,
     'p99 ms': x.p99,
@@ -450,6 +475,9 @@ function print(r: ReturnType<typeof summarize> & { machine: { loadavg1: number[]
     'load generator µs/op': x.loadgenCpuUs,
     'machine busy %': x.machineBusyPct,
   });
+  console.log(
+    `in-process ceiling (parse+validate+JCS+sha256+sign, as npm run bench): ${r.ceiling.opsPerSec}/s, ${r.ceiling.cpuUs} µs of CPU per op`,
+  );
   const load = r.machine.loadavg1.map((l) => l.toFixed(1)).join(' → ');
   console.log(`REST, ${r.settings.connections} connections, ${r.settings.seconds} s (load average ${load}):`);
   console.table({ 'bare fastify (HTTP floor)': loadRow(r.http_floor), ...(r.service && { 'the service': loadRow(r.service) }) });
