@@ -8,39 +8,18 @@
 import { createHash, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { makeCertificate } from '../src/adapters/tsa/embedded/certificates.js';
 import { issueTimestampResponse } from '../src/adapters/tsa/embedded/issue.js';
 import { generateP256KeyPair } from '../src/core/keys.js';
 import { timestampRequest, verifyTimestamp } from '../src/core/timestamp/index.js';
+import { benchTsaKey } from './tsa-key.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, iterations: { type: 'string', default: '500' } } });
 const runs = Number(args.runs),
   iterations = Number(args.iterations);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const root = generateP256KeyPair(),
-  tsa = generateP256KeyPair();
 const now = new Date();
-const rootCert = makeCertificate({
-  commonName: 'bench TSA root',
-  organization: 'AFDP Notary',
-  publicKey: root.publicKey,
-  signingKey: root.privateKey,
-  notBefore: now,
-  notAfter: new Date(now.getTime() + 1e11),
-  kind: 'root',
-});
-const tsaCert = makeCertificate({
-  commonName: 'bench TSA',
-  organization: 'AFDP Notary',
-  publicKey: tsa.publicKey,
-  signingKey: root.privateKey,
-  issuer: rootCert,
-  notBefore: now,
-  notAfter: new Date(now.getTime() + 1e11),
-  kind: 'tsa',
-});
-const key = { privateKey: tsa.privateKey, certificate: tsaCert, policy: '1.3.6.1.4.1.32473.3161.1' };
+const { key, rootCert, tsaCert } = benchTsaKey(now);
 const signature = sign('sha256', Buffer.from('evidence'), generateP256KeyPair().privateKey);
 const embedded = issueTimestampResponse(key, { sha256: createHash('sha256').update(signature).digest(), certReq: true }, now);
 const embeddedAuthority = [{ name: 'embedded', chain: [tsaCert, rootCert], validFor: { start: new Date(0) } }];
