@@ -107,7 +107,7 @@ async function measureLevel(env: Record<string, string>, storedRows: number, run
   const stream: (StreamLoadResult & CpuPerOp)[] = [];
   let soak: unknown;
   for (let i = 0; i < runs; i++) {
-    const prepare = storedRows > 0 ? (target: { dataDir: string } | { databaseUrl: string }) => prefill(target, storedRows) : undefined;
+    const prepare = storedRows > 0 ? (serviceEnv: Record<string, string>) => prefill(serviceEnv, storedRows) : undefined;
     const nodeArgs = args['service-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['service-cpu-prof']] : [];
     const server = await startServer(env, prepare, nodeArgs);
     // CPU is read around each load window: the service process and its database, per notarization

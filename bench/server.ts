@@ -15,32 +15,37 @@ export interface BenchServer {
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Starts the built service (dist/main.js) as its own process on fresh embedded defaults, after `prepare` has filled its database. */
+/**
+ * Starts the built service (dist/main.js) as its own process on fresh embedded defaults, after
+ * `prepare` has filled its database (given the service's environment, so it finds the same data
+ * folder, database and keys).
+ */
 export async function startServer(
   env: Record<string, string> = {},
-  prepare?: (target: { dataDir: string } | { databaseUrl: string }) => Promise<void>,
+  prepare?: (serviceEnv: Record<string, string>) => Promise<void>,
   nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-'));
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   // a new database per run, so every run starts from zero rows (or what `prepare` stores)
   if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
-  await prepare?.(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
+  const serviceEnv: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NOTARY_DATA_DIR: dataDir,
+    NOTARY_HTTP_PORT: String(httpPort),
+    NOTARY_GRPC_PORT: String(grpcPort),
+    LOG_LEVEL: 'warn',
+    NOTARY_LOG_FORMAT: 'json',
+    ...env,
+  };
+  await prepare?.(serviceEnv);
   // below warn the service logs a line per request: those go to a file, as to a log collector
   const logFile =
     env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL)
       ? openSync(join(dataDir, 'service.log'), 'a')
       : undefined;
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
-    env: {
-      ...process.env,
-      NOTARY_DATA_DIR: dataDir,
-      NOTARY_HTTP_PORT: String(httpPort),
-      NOTARY_GRPC_PORT: String(grpcPort),
-      LOG_LEVEL: 'warn',
-      NOTARY_LOG_FORMAT: 'json',
-      ...env,
-    },
+    env: serviceEnv,
     stdio: ['ignore', logFile ?? 'inherit', 'inherit'],
   });
   if (logFile !== undefined) closeSync(logFile);
