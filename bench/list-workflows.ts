@@ -34,7 +34,7 @@ for (const rows of values.rows.split(',').map(Number)) {
   const dataDir = mkdtempSync(join(tmpdir(), 'notary-bench-list-'));
   chmodSync(dataDir, 0o711);
   const t0 = performance.now();
-  await prefill({ dataDir }, rows);
+  await prefill({ NOTARY_DATA_DIR: dataDir }, rows);
   const filled = (performance.now() - t0) / 1000;
   const { db, close } = await benchDatabase(undefined, dataDir);
   try {

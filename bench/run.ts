@@ -138,7 +138,7 @@ async function measureLevel(
   const stream: (StreamLoadResult & CpuPerOp)[] = [];
   let soak: Awaited<ReturnType<typeof soakRun>> | undefined;
   for (let i = 0; i < runs; i++) {
-    const prepare = storedRows > 0 ? (target: { dataDir: string } | { databaseUrl: string }) => prefill(target, storedRows) : undefined;
+    const prepare = storedRows > 0 ? (serviceEnv: Record<string, string>) => prefill(serviceEnv, storedRows) : undefined;
     const nodeArgs = args['service-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['service-cpu-prof']] : [];
     const started = await startReplicas(replicas, env, prepare, nodeArgs);
     const server = started.replicas[0]!;

@@ -27,7 +27,8 @@ export interface BenchReplicas {
   stop(): Promise<void>;
 }
 
-type Prepare = (target: { dataDir: string } | { databaseUrl: string }) => Promise<void>;
+/** Fills the database before the service starts; given the service's environment, so it finds the same data folder, database and keys. */
+type Prepare = (serviceEnv: Record<string, string>) => Promise<void>;
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -54,7 +55,7 @@ export async function startReplicas(
   // a new database per run, so every run starts from zero rows (or what `prepare` stores)
   if (env.DATABASE_URL) env = { ...env, DATABASE_URL: await createDatabase(env.DATABASE_URL, `bench_${Date.now()}_${process.pid}`) };
   if (count > 1) env = { NOTARY_KEYRING_PASSPHRASE: randomBytes(16).toString('hex'), ...env };
-  await prepare?.(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
+  await prepare?.(serviceEnv(env, dataDir));
   const children: ChildProcess[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
@@ -71,6 +72,15 @@ export async function startReplicas(
   }
 }
 
+/** What every replica runs with, but its ports. */
+const serviceEnv = (env: Record<string, string>, dataDir: string): Record<string, string> => ({
+  ...(process.env as Record<string, string>),
+  NOTARY_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  NOTARY_LOG_FORMAT: 'json',
+  ...env,
+});
+
 async function startProcess(
   env: Record<string, string>,
   dataDir: string,
@@ -83,15 +93,7 @@ async function startProcess(
   const logFile =
     env.LOG_LEVEL && !['warn', 'error', 'fatal', 'silent'].includes(env.LOG_LEVEL) ? openSync(join(dataDir, logName), 'a') : undefined;
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
-    env: {
-      ...process.env,
-      NOTARY_DATA_DIR: dataDir,
-      NOTARY_HTTP_PORT: String(httpPort),
-      NOTARY_GRPC_PORT: String(grpcPort),
-      LOG_LEVEL: 'warn',
-      NOTARY_LOG_FORMAT: 'json',
-      ...env,
-    },
+    env: { ...serviceEnv(env, dataDir), NOTARY_HTTP_PORT: String(httpPort), NOTARY_GRPC_PORT: String(grpcPort), ...env },
     stdio: ['ignore', logFile ?? 'inherit', 'inherit'],
   });
   children.push(child);

@@ -53,7 +53,7 @@ async function openEmbeddedLog(config: Config, db: SqlClient, kek: Buffer): Prom
  * Replicas sharing a database must derive the same key-encryption key: from the passphrase with a
  * fixed salt, or (single instance) from the keyring's key file.
  */
-function keyEncryptionKey(config: Config): Buffer {
+export function keyEncryptionKey(config: Pick<Config, 'dataDir' | 'keyringPassphrase'>): Buffer {
   mkdirSync(join(config.dataDir, 'keyring'), { recursive: true, mode: 0o700 });
   return config.keyringPassphrase
     ? scryptSync(config.keyringPassphrase, 'afdp-notary/log-key/v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 })

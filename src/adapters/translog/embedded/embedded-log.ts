@@ -116,9 +116,8 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     return { ...this.infoOnce }; // a copy: a caller that changes its answer changes no one else's
   }
 
-  /** the name on checkpoint signature lines: the origin, made a valid key name */
   get keyName(): string {
-    return this.options.origin.replace(/\s|\+/g, '_');
+    return checkpointKeyName(this.options.origin);
   }
 
   async ping(): Promise<void> {
@@ -302,6 +301,9 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     };
   }
 }
+
+/** the name on checkpoint signature lines: the origin, made a valid key name */
+export const checkpointKeyName = (origin: string): string => origin.replace(/\s|\+/g, '_');
 
 interface LeafRow {
   idx: string;

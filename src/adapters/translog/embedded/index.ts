@@ -1,2 +1,2 @@
-export { EmbeddedLog, type EmbeddedLogOptions } from './embedded-log.js';
+export { checkpointKeyName, EmbeddedLog, type EmbeddedLogOptions } from './embedded-log.js';
 export { loadOrCreateLogKey, type LogKey } from './log-key.js';
