@@ -7,7 +7,15 @@ import type { SqlClient } from '../../src/adapters/db/sql-client.js';
 import { verifyConsistency } from '../../src/core/merkle/index.js';
 import { entryIsValid, verifyCheckpoint, verifyLogEntry, vkey } from '../../src/core/transparency/index.js';
 import type { AnchorRequest } from '../../src/ports/transparency-log.js';
-import { backends, freshPostgresDatabase, MIGRATIONS, openMigrated, skipBackend } from '../support/databases.js';
+import {
+  backends,
+  embeddedUrl,
+  freshEmbeddedDatabase,
+  freshPostgresDatabase,
+  MIGRATIONS,
+  openMigrated,
+  skipBackend,
+} from '../support/databases.js';
 import { generateP256KeyPair } from '../../src/core/keys.js';
 import { colocatedStore } from '../support/colocated.js';
 import { NotaryError } from '../../src/core/errors.js';
@@ -187,5 +195,36 @@ describe.each([
     expect(await store.getWorkflow(orphan.workflow.id)).toBeUndefined();
     expect((await saveAnchored(signed('atomic-after'))).entry.logIndex).toBe(sizeBefore + 1);
     await db.close();
+  });
+});
+
+describe('exclusive embedded log when the database goes away mid-batch', () => {
+  it('numbers the first batch after the outage after the committed leaves, though its rebuild failed', async () => {
+    const { record, uniquePackage } = await import('../support/records.js');
+    const url = await freshEmbeddedDatabase();
+    const name = new URL(url).pathname.slice(1);
+    const admin = connectPostgres(embeddedUrl());
+    const db = connectPostgres(url, { kind: 'embedded' });
+    try {
+      await migrate(db, MIGRATIONS);
+      const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, KEK), origin: 'o', url: 'http://log', exclusive: true });
+      const { saveAnchored } = colocatedStore(db, log);
+      const signed = (n: string) => record(uniquePackage(n));
+      for (let i = 0; i < 3; i++) await saveAnchored(signed(`before-${i}`));
+
+      // the database refuses every session: the batch fails, and so does the rebuild of the cached tree
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      await expect(saveAnchored(signed('during'))).rejects.toMatchObject({ code: 'unavailable' });
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
+
+      // back: the next notarization lands at index 3 (not 0 again, which the leaves' key refuses)
+      const after = await saveAnchored(signed('after'));
+      expect(after.entry.logIndex).toBe(3);
+      expect(entryIsValid(verifyLogEntry(after.entry, (await loadOrCreateLogKey(db, KEK)).publicKey))).toBe(true);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await Promise.all([db.close(), admin.close()]);
+    }
   });
 });

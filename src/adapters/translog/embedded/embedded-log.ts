@@ -38,6 +38,8 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
   readonly logID: string;
   readonly url: string;
   private tree = new MerkleTree();
+  /** the cached tree was reset and could not be rebuilt: committed leaves are missing from it */
+  private behind = false;
   private readonly appends: GroupCommitter<AnchorRequest, LogEntry>;
   /** serializes integrations in this process: the cached tree is extended before commit */
   private lock: Promise<unknown> = Promise.resolve();
@@ -202,9 +204,15 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
       try {
         return await work();
       } catch (err) {
-        // the cached tree may hold leaves the rollback undid: rebuild it from what was committed
+        // the cached tree may hold leaves the rollback undid: rebuild it from what was committed. If
+        // the database is unreachable for that too, the next plan catches up first: an exclusive log
+        // plans without reading, and would number its leaves from 0 again (and every batch fail on
+        // the leaves' key until one rebuild succeeded)
         this.tree = new MerkleTree();
-        await this.catchUp(this.options.db).catch(() => undefined);
+        this.behind = await this.catchUp(this.options.db).then(
+          () => false,
+          () => true,
+        );
         throw err;
       }
     });
@@ -234,6 +242,9 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     if (!this.exclusive) {
       if (!tx) throw new Error("a shared log plans inside the caller's transaction");
       await this.catchUp(tx, true);
+    } else if (this.behind) {
+      await this.catchUp(tx ?? this.options.db);
+      this.behind = false;
     }
     const { integrated, treeSize, note, statements } = planIntegration(
       this.tree,
