@@ -285,7 +285,7 @@ function evidenceByHash(hash: string): Promise<{ workflow_ids: string[] }> {
   );
 }
 
-/** A TCP proxy to the service that cuts the first connection as the answer starts to come back. */
+/** A TCP proxy to the service that cuts the first connection whose answer is a success, as that answer starts to come back. */
 async function dropFirstAnswer(port: number): Promise<{ url: string; dropped: () => number; close: () => void }> {
   let dropped = 0;
   const sockets = new Set<Socket>();
@@ -297,8 +297,10 @@ async function dropFirstAnswer(port: number): Promise<{ url: string; dropped: ()
       s.on('close', () => sockets.delete(s));
     }
     client.pipe(upstream);
-    upstream.on('data', (chunk) => {
-      if (dropped === 0) {
+    upstream.on('data', (chunk: Buffer) => {
+      // the first SUCCESS is lost: a 429 before it (the file's rate-limit budget, spent faster on a
+      // loaded machine) is delivered, or its retry would sign afresh and nothing would be replayed
+      if (dropped === 0 && chunk.toString('latin1', 0, 10) === 'HTTP/1.1 2') {
         dropped++;
         client.destroy();
         upstream.destroy();
