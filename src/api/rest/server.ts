@@ -21,7 +21,7 @@ import { systemRoutes } from './routes/system.js';
 import { transparencyLogRoutes } from './routes/transparency-log.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerTracing } from './tracing-hooks.js';
-import { RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
+import { lazyRequestLogger, RequestLogController, type RequestLogLevel } from '../../observability/request-log.js';
 import { buildRouteSerializer } from './serializers.js';
 import { buildRouteValidator } from './validators.js';
 
@@ -71,6 +71,7 @@ export async function buildRestServer(options: RestServerOptions): Promise<Fasti
     bodyLimit: options.notary.limits.maxBodyBytes,
     // one line per request: method, route, status, duration, request_id, principal
     logController: new RequestLogController(options.requestLogLevel ?? 'info', options.logger),
+    childLoggerFactory: lazyRequestLogger,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
