@@ -28,7 +28,7 @@ describe('cpu-profile-top phases (inclusive time)', () => {
   it('charges each sample to the phase of the frame nearest its leaf, reading dist/*.js as src/*.ts', () => {
     const times = Object.fromEntries(phaseTimes(profile, DEFAULT_PHASES));
     expect(times).toEqual({
-      'rest: metrics': 3000, // prom-client under our hook counts for the hook
+      'metrics (hooks and port decorators)': 3000, // prom-client under our hook counts for the hook
       'Notary pipeline (core)': 3000, // crypto under the core counts for the core
       fastify: 1000,
       GC: 1000,
