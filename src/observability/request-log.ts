@@ -10,8 +10,8 @@
  * redaction. Skipped entirely when the level is off; a route's `logLevel` (e.g. /metrics at warn)
  * silences its lines.
  */
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
 import '../api/rest/auth/request.js';
 
 export type RequestLogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -99,6 +99,48 @@ export function grpcRequestLog(
     };
     out[level](line, REQUEST_MESSAGE);
   };
+}
+
+const LOG_METHODS = new Set<string | symbol>(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const noop = () => undefined;
+
+/**
+ * fastify's `childLoggerFactory`: each request's child logger is made when the request first logs,
+ * not for every request. fastify hands pino options (`{}` at least), which sends pino down its slow
+ * child path, and the bindings then go through the service logger's redaction stringifier: ~13 % of
+ * a notarization's fastify time in a profile (see README Performance), while at the usual levels most
+ * requests log nothing. Until then the stand-in answers `level` and `isLevelEnabled` from the parent,
+ * as the child would (a child without a level of its own follows its parent's), and a call at a
+ * disabled level is the no-op pino's would be. A call at an enabled level, or any other use, makes
+ * the real child, made as fastify would have made it. A route's own `logLevel` gets it at once.
+ */
+export function lazyRequestLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  if (options.level !== undefined) return logger.child(bindings, options);
+  const parent = logger as unknown as Logger;
+  let child: FastifyBaseLogger | undefined;
+  const real = () => (child ??= logger.child(bindings, options));
+  const call = (method: string, args: unknown[]) => {
+    const target = real() as unknown as Record<string, (...a: unknown[]) => void>;
+    target[method]!.apply(target, args);
+  };
+  const isLevelEnabled = (level: string) => parent.isLevelEnabled(level);
+  return new Proxy(logger, {
+    get(_target, prop) {
+      if (child === undefined) {
+        if (prop === 'level') return parent.level;
+        if (prop === 'isLevelEnabled') return isLevelEnabled;
+        // fastify checks these are functions on every request: only a call makes the child
+        if (LOG_METHODS.has(prop)) return parent.isLevelEnabled(prop as string) ? (...args: unknown[]) => call(prop as string, args) : noop;
+        if (prop === 'child') return (b: Bindings, o?: ChildLoggerOptions) => real().child(b, o);
+      }
+      const target = real();
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set(_target, prop, value) {
+      return Reflect.set(real(), prop, value);
+    },
+  });
 }
 
 /** A child that skips redaction: only for lines built from the fields above, none of them a credential. */

@@ -90,6 +90,13 @@ describe.each(backends)('EmbeddedLog on %s', (backend) => {
     expect(a.logIndex).toBe(b.logIndex);
     const again = await log.append(r);
     expect(again.uuid).toBe(a.uuid);
+    // the UUID is the RFC 6962 leaf hash of the logged body, for a new leaf and a known one alike
+    const leafHashOf = (body: string) =>
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(Buffer.from(body, 'base64'))
+        .digest('hex');
+    expect([a.uuid, again.uuid]).toEqual([leafHashOf(a.body), leafHashOf(again.body)]);
     expect(await log.entry({ uuid: a.uuid })).toMatchObject({ logIndex: a.logIndex, body: a.body });
   });
 

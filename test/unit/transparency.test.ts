@@ -2,12 +2,13 @@
 import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MerkleTree, leafHash } from '../../src/core/merkle/index.js';
-import { generateP256KeyPair } from '../../src/core/keys.js';
+import { generateEd25519Key, generateP256KeyPair } from '../../src/core/keys.js';
 import {
   formatCheckpoint,
   hashedRekordBody,
   keyHint,
   logIdFromPublicKey,
+  noteKey,
   parseHashedRekordBody,
   parseSignedNote,
   signCheckpoint,
@@ -44,6 +45,23 @@ describe('checkpoints', () => {
     expect(() => verifyCheckpoint(note.replace('\n7\n', '\n8\n'), publicKey)).toThrow(/does not verify/);
     expect(() => verifyCheckpoint('no signatures', publicKey)).toThrow(/malformed/);
     expect(() => verifyCheckpoint(note.replace('\u2014', '-'), publicKey)).toThrow(/malformed signature line/);
+  });
+
+  it('labels each signature with the hint of its own key and name, however often a key signs', () => {
+    // an Ed25519 key ID hashes the name too: the same key under two names gives two hints
+    const ed = generateEd25519Key();
+    const hints = ['log.a', 'log.b', 'log.a'].map(
+      (name) => parseSignedNote(signCheckpoint(cp, { name, privateKey: ed })).signatures[0].keyHint,
+    );
+    expect(hints.map((h) => h.toString('hex'))).toEqual(
+      ['log.a', 'log.b', 'log.a'].map((name) => noteKey(ed, name).id.subarray(0, 4).toString('hex')),
+    );
+    expect(hints[0].equals(hints[1])).toBe(false);
+    const both = parseSignedNote(signCheckpoint(cp, { name: 'log.a', privateKey: ed }, { name: 'log.a', privateKey }));
+    expect(both.signatures.map((s) => s.keyHint.toString('hex'))).toEqual([
+      noteKey(ed, 'log.a').id.subarray(0, 4).toString('hex'),
+      keyHint(publicKey).toString('hex'),
+    ]);
   });
 });
 

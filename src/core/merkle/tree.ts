@@ -32,6 +32,14 @@ class HashLevel {
 
 export class MerkleTree {
   private readonly levels: HashLevel[] = [new HashLevel()];
+  /**
+   * MTH of the ragged subtrees (a length that is no power of two) that end at `raggedEnd`, by start.
+   * A root or proof at size n hashes only ragged subtrees ending at n (its right edge), and the
+   * embedded log asks for a root and a proof per entry of a commit batch at one size, which re-hashed
+   * that edge for each entry. A subtree's hash never changes once its leaves exist.
+   */
+  private readonly ragged = new Map<number, Buffer>();
+  private raggedEnd = -1;
 
   constructor(leafHashes: Buffer[] = []) {
     for (const h of leafHashes) this.append(h);
@@ -127,8 +135,17 @@ export class MerkleTree {
   /** MTH of leaves [start, start+len); start is always aligned to the largest power of two ≤ len. */
   private subtree(start: number, len: number): Buffer {
     if (isPowerOfTwo(len)) return this.cell(start, len);
-    const k = splitPoint(len);
-    return nodeHash(this.cell(start, k), this.subtree(start + k, len - k));
+    if (start + len !== this.raggedEnd) {
+      this.ragged.clear();
+      this.raggedEnd = start + len;
+    }
+    let hash = this.ragged.get(start);
+    if (!hash) {
+      const k = splitPoint(len);
+      hash = nodeHash(this.cell(start, k), this.subtree(start + k, len - k));
+      this.ragged.set(start, hash);
+    }
+    return hash;
   }
 
   private cell(start: number, len: number): Buffer {

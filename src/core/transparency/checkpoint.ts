@@ -47,13 +47,28 @@ export interface NoteSigner {
   privateKey: KeyObject;
 }
 
+/**
+ * The 4-byte key hint of each (key, name) a checkpoint was signed with: a log signs a checkpoint per
+ * commit batch with the same keys, and deriving the hint (public key, SPKI or JWK export, SHA-256)
+ * cost more than the Ed25519 signature it labels.
+ */
+const hints = new WeakMap<KeyObject, Map<string, Buffer>>();
+
+function noteKeyHint(privateKey: KeyObject, name: string): Buffer {
+  const byName = hints.get(privateKey) ?? new Map<string, Buffer>();
+  if (!hints.has(privateKey)) hints.set(privateKey, byName);
+  let hint = byName.get(name);
+  if (!hint) byName.set(name, (hint = noteKey(privateKey, name).id.subarray(0, 4)));
+  return hint;
+}
+
 /** Formats a checkpoint and signs it with each signer, one signature line each. */
 export function signCheckpoint(c: Checkpoint, ...signers: NoteSigner[]): string {
   const body = formatCheckpoint(c);
   const lines = signers.map(({ name, privateKey }) => {
     if (!name || /\s|\+/.test(name)) throw new Error('signature name must be non-empty, without spaces or "+"');
     const sig = signNoteBody(Buffer.from(body, 'utf8'), privateKey);
-    return `${EM_DASH} ${name} ${Buffer.concat([noteKey(privateKey, name).id.subarray(0, 4), sig]).toString('base64')}\n`;
+    return `${EM_DASH} ${name} ${Buffer.concat([noteKeyHint(privateKey, name), sig]).toString('base64')}\n`;
   });
   return `${body}\n${lines.join('')}`;
 }

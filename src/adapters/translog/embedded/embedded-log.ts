@@ -151,11 +151,10 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     );
     const r = rows[0];
     if (!r || Number(r.idx) >= cp.treeSize) return undefined;
-    return this.toEntry(
-      { index: Number(r.idx), body: Buffer.from(r.body, 'utf8'), integratedTime: Number(r.integrated_time), set: r.set_signature },
-      cp.treeSize,
-      cp.note,
-    );
+    const body = Buffer.from(r.body, 'utf8');
+    // the UUID is the hash of the body as stored, as when it was logged
+    const leaf = { index: Number(r.idx), body, hash: leafHash(body), integratedTime: Number(r.integrated_time), set: r.set_signature };
+    return this.toEntry(leaf, cp.treeSize, cp.note);
   }
 
   /** RFC 6962 consistency proof between two committed tree sizes. */
@@ -293,7 +292,7 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
     for (const r of rows) if (Number(r.i) === this.tree.size) this.tree.append(Buffer.from(r.leaf_hash, 'hex'));
   }
 
-  private toEntry(leaf: Integrated, treeSize: number, checkpoint: string): LogEntry {
+  private toEntry(leaf: Integrated & { hash: Buffer }, treeSize: number, checkpoint: string): LogEntry {
     const inclusionProof: InclusionProof = {
       logIndex: leaf.index,
       rootHash: this.tree.root(treeSize).toString('hex'),
@@ -302,7 +301,7 @@ export class EmbeddedLog implements TransparencyLog, LogReads, BatchWriter<Ancho
       checkpoint,
     };
     return {
-      uuid: leafHash(leaf.body).toString('hex'),
+      uuid: leaf.hash.toString('hex'), // the leaf hash leaves() computed for the tree
       logIndex: leaf.index,
       integratedTime: leaf.integratedTime,
       logID: this.logID,

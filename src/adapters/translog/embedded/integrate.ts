@@ -15,7 +15,8 @@ export interface Signers {
 }
 
 export interface Integration {
-  integrated: Integrated[];
+  /** each leaf with its leaf hash (the entry's UUID), in the order given */
+  integrated: (Integrated & { hash: Buffer })[];
   treeSize: number;
   note: string;
   /** the new leaves and checkpoint, to be committed by the caller */
@@ -66,7 +67,7 @@ export function planIntegration(
   const integrated = leaves.map(({ body, hash }) => {
     const hex = hash.toString('hex');
     const seen = known.get(hex);
-    if (seen) return { ...seen, body };
+    if (seen) return { ...seen, body, hash };
     const index = tree.append(hash);
     const leaf = { index, body, integratedTime, set: sign.set(index, body, integratedTime), hash };
     known.set(hex, leaf);
