@@ -6,13 +6,16 @@
  * keys), heap/TOAST/index bytes, WAL bytes, records and full-page images (pg_current_wal_lsn,
  * pg_stat_wal), WAL fsyncs (pg_stat_io), and the database's CPU. `--explain` then loads
  * auto_explain into the service's sessions and prints one batch's plan (ANALYZE, BUFFERS, WAL, triggers).
- *   npx tsx bench/db-breakdown.ts [--duration 10] [--connections 64] [--explain]
+ * `--stored-rows N` fills the database with N notarizations first (bench/prefill.ts), to see what a
+ * large database changes per notarization.
+ *   npx tsx bench/db-breakdown.ts [--duration 10] [--connections 64] [--explain] [--stored-rows N]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { layout, readPassword, DATABASE, PORT, SUPERUSER } from '../src/adapters/db/embedded/index.js';
+import { prefill } from './prefill.js';
 import { CpuWindow } from './process-cpu.js';
 import { restLoad } from './rest-load.js';
 import { startServer } from './server.js';
@@ -22,6 +25,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     explain: { type: 'boolean', default: false },
+    'stored-rows': { type: 'string', default: '0' },
   },
 });
 const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
@@ -50,7 +54,8 @@ async function snapshot(c: pg.Client): Promise<Snapshot> {
 
 async function main() {
   const seconds = Number(args.duration);
-  const server = await startServer();
+  const storedRows = Number(args['stored-rows']);
+  const server = await startServer({}, storedRows > 0 ? (env) => prefill(env, storedRows) : undefined);
   const l = layout(join(server.dataDir, 'pg'));
   const c = new pg.Client({ host: l.socketDir, port: PORT, user: SUPERUSER, password: readPassword(l), database: DATABASE });
   await c.connect();
