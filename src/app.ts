@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './adapters/store/store-calls.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -117,7 +117,7 @@ export async function buildApp(config: Config, logger: Logger, progress: (step: 
       limits: config.limits,
       tracer: tracing.tracer,
       clock: { now: () => new Date() },
-      ids: { next: randomUUID },
+      ids: { next: () => timeOrderedId() },
     });
     const anchorer = anchorerLoop(notary, config.anchorRetryMs, logger, async () => {
       const backlog = await store.anchorBacklog();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../adapters/store/store-calls.js';
 import type { Logger } from 'pino';
 import { PgWorkflowStore } from '../adapters/store/pg-workflow-store.js';
 import type { SqlClient } from '../adapters/db/sql-client.js';
@@ -31,7 +31,7 @@ export function buildWorkflows(
     store,
     logger,
     clock: { now: () => new Date() },
-    ids: { next: randomUUID },
+    ids: { next: () => timeOrderedId() },
     limits: { maxBatchSize: w.maxBatchSize, defaultExpiresSeconds: w.defaultExpiresSeconds },
     webhooksEnabled: w.webhookSecret !== undefined,
     webhookPolicy: config.webhookPolicy,
