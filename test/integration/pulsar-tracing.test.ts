@@ -15,6 +15,11 @@ import { FakePulsarBroker } from '../support/fake-pulsar.js';
 // other files after this one (isolate: false), so the globals go with it
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+// as an app closed earlier in this process leaves them (its close disables the globals): the consumer
+// module was imported before, and must still trace under the provider registered after
+trace.disable();
+propagation.disable();
+context.disable();
 provider.register();
 afterAll(async () => {
   await provider.shutdown();

@@ -1,8 +1,11 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { PulsarMessage } from './types.js';
 
-// A proxy: spans are recorded only once a tracer provider is registered (OTLP configured).
-const tracer = trace.getTracer('afdp-notary-pulsar');
+// Taken per message, not at import: an app's close disables the OpenTelemetry globals (so a later app
+// in the process can register its provider), which replaces the global proxy provider, and a tracer
+// taken before that stays bound to the old proxy and records nothing ever after. Spans are recorded
+// only while a provider is registered (OTLP configured).
+const tracer = () => trace.getTracer('afdp-notary-pulsar');
 
 /**
  * Runs the handling of one message in a CONSUMER span that continues the producer's W3C trace
@@ -19,7 +22,7 @@ export function inMessageSpan(message: PulsarMessage, topic: string, work: () =>
     'messaging.message.id': message.getMessageId().toString(),
     'afdp.event_id': properties.event_id ?? '',
   };
-  return tracer.startActiveSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+  return tracer().startActiveSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
     try {
       const outcome = await work();
       span.setAttribute('afdp.outcome', outcome);
