@@ -14,6 +14,7 @@ import { anchorRowsStatement, insertNotarizations, notarizationStatements } from
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,7 +29,6 @@ const server = args['database-url'];
 const { db, close: closeDb } = await benchDatabase(server ? await createDatabase(server, `anchorcost_${Date.now()}`) : undefined);
 await migrate(db, join(import.meta.dirname, '../migrations'));
 const log = await EmbeddedLog.open({ db, key: await loadOrCreateLogKey(db, randomBytes(32)), origin: 'bench/log', url: 'http://bench' });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 let n = 0;
 const batch = () => Array.from({ length: size }, () => record(uniquePackage(`anchor-cost-${n++}`)));
 

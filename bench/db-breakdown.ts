@@ -19,6 +19,7 @@ import { prefill } from './prefill.js';
 import { CpuWindow } from './process-cpu.js';
 import { restLoad } from './rest-load.js';
 import { startServer } from './server.js';
+import { evidencePackages } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,10 +29,7 @@ const { values: args } = parseArgs({
     'stored-rows': { type: 'string', default: '0' },
   },
 });
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
-const packages = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Record<string, unknown>);
+const packages = evidencePackages();
 
 interface Snapshot {
   lsn: string;

@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { prepareEvidence } from '../src/core/validate-evidence.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { fixtures, record, uniquePackage } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,7 +30,6 @@ const { values: args } = parseArgs({
 const rounds = Number(args.rounds),
   batches = Number(args.batches),
   size = Number(args['batch-size']);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const cipher = new LocalEvidenceCipher({ dir: mkdtempSync(join(tmpdir(), 'enc-bench-')) });
 
 console.log('seal / open per package (median of 5 runs of', rounds, 'each):');

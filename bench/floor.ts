@@ -57,6 +57,7 @@ import { CpuWindow } from './process-cpu.js';
 import { restLoad, type LoadResult } from './rest-load.js';
 import { startServer } from './server.js';
 import { benchTsaKey } from './tsa-key.js';
+import { median, evidencePackages } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,7 +74,6 @@ const { values: args } = parseArgs({
 
 const BUDGET_US = 400;
 const TARGET_PER_S = 5000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const SIGN_PATH = '/api/v1/evidence/sign';
 
 /** The bare server: fastify's defaults, the service's body limit, a handler that parses and answers fixed text. */
@@ -85,12 +85,6 @@ async function serve(replyFile: string): Promise<void> {
   const address = app.server.address();
   process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
 }
-
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
-const loadPackages = () =>
-  readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Record<string, unknown>);
 
 type CpuPerOp = ReturnType<CpuWindow['perOp']>;
 
@@ -390,7 +384,7 @@ async function main() {
     iterations = Number(args.iterations),
     treeSize = Number(args['tree-size']),
     batch = Number(args.batch);
-  const packages = loadPackages();
+  const packages = evidencePackages();
   const loadBefore = loadavg()[0]!;
   const service = await realService(packages, connections, serviceSeconds);
   const http = await bareHttp(service.response, packages, connections, seconds);

@@ -19,6 +19,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { connectNotary, toProtoPackage, type EvidencePackageMsg, type NotaryGrpcClient } from '../src/api/grpc/index.js';
 import type { EvidencePackage } from '../src/core/evidence.js';
 import { latencyQuantiles } from './rest-load.js';
+import { median } from './stats.js';
 
 export interface GrpcLoadResult {
   callsPerSec: number;
@@ -179,8 +180,6 @@ async function spawnServer(): Promise<{ address: string; stop(): Promise<void> }
     },
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const { values: a } = parseArgs({

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { cpuPerCall, median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '7' } },
@@ -36,20 +37,15 @@ function withHooks(style: 'async' | 'callback'): FastifyInstance {
 async function cpuPerRequest(style: 'async' | 'callback'): Promise<number> {
   const app = withHooks(style);
   await app.ready();
-  const call = () => app.inject({ method: 'POST', url: '/sign', payload: { evidence_package: { n: 1 } } });
-  for (let i = 0; i < 2000; i++) await call(); // warm-up
-  const before = process.cpuUsage();
-  for (let i = 0; i < requests; i++) await call();
-  const used = process.cpuUsage(before);
+  const us = await cpuPerCall(() => app.inject({ method: 'POST', url: '/sign', payload: { evidence_package: { n: 1 } } }), requests);
   await app.close();
-  return (used.user + used.system) / requests;
+  return us;
 }
 
 const results: Record<'async' | 'callback', number[]> = { async: [], callback: [] };
 for (let round = 0; round < Number(args.rounds); round++) {
   for (const style of ['async', 'callback'] as const) results[style].push(await cpuPerRequest(style));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.table(
   Object.fromEntries(
     (['async', 'callback'] as const).map((s) => [

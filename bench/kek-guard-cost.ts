@@ -14,6 +14,7 @@ import { migrate } from '../src/adapters/store/migrate.js';
 import { notarizationStatements, withBody } from '../src/adapters/store/writes.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,7 +25,6 @@ const { values: args } = parseArgs({
 });
 const batches = Number(args.batches),
   size = Number(args['batch-size']);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const cipher = new LocalEvidenceCipher({ dir: mkdtempSync(join(tmpdir(), 'kek-guard-bench-')) });
 const server = args['database-url'];
 const { db, close } = await benchDatabase(server ? await createDatabase(server, `kekguard_${Date.now()}`) : undefined);

@@ -13,11 +13,10 @@ import { PgEvidenceStore } from '../src/adapters/store/pg-evidence-store.js';
 import type { WorkflowQuery } from '../src/ports/evidence-store.js';
 import { benchDatabase } from './bench-db.js';
 import { prefill } from './prefill.js';
+import { median } from './stats.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000,1000000' }, runs: { type: 'string', default: '21' } } });
 const runs = Number(values.runs);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   await fn(); // warm the plan and the cache

@@ -7,11 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { MerkleTree, leafHash, verifyInclusion } from '../src/core/merkle/index.js';
+import { median } from './stats.js';
 
 const { values } = parseArgs({ options: { leaves: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
 const leaves = Number(values.leaves);
 const runs = Number(values.runs);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const append: number[] = [];
 const proofs: number[] = [];
 const batches: number[] = [];

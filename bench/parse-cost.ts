@@ -8,13 +8,13 @@ import { parseArgs } from 'node:util';
 import { parseIJson } from '../src/core/ijson.js';
 import { DEFAULT_LIMITS, parseDepth } from '../src/core/limits.js';
 import { fixtures } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, iterations: { type: 'string', default: '20000' } },
 });
 const runs = Number(args.runs),
   iterations = Number(args.iterations);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const maxDepth = parseDepth(DEFAULT_LIMITS);
 
 function perParse(fn: () => unknown): number {

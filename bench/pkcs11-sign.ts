@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createPkcs11Signer } from '../src/adapters/signer/pkcs11/index.js';
 import { LocalKeyringSigner } from '../src/adapters/signer/local/index.js';
 import type { KeySigner } from '../src/ports/key-signer.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,7 +25,6 @@ const { values: args } = parseArgs({
   },
 });
 const MODULE = process.env.SOFTHSM2_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const canonical = randomBytes(2048);
 const request = { canonical, digest: createHash('sha256').update(canonical).digest(), algorithm: 'ecdsa-p256' as const };
 

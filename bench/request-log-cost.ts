@@ -15,6 +15,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { createLogger } from '../src/observability/logger.js';
 import { lazyRequestLogger, RequestLogController, type RequestLogLevel } from '../src/observability/request-log.js';
+import { cpuPerCall, median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } },
@@ -33,14 +34,13 @@ async function cpuPerRequest(level: RequestLogLevel, lazy = false): Promise<numb
   });
   app.post('/api/v1/evidence/sign', async (_request, reply) => reply.code(201).send({ ok: true }));
   await app.ready();
-  const call = () => app.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: { n: 1 } } });
-  for (let i = 0; i < 2000; i++) await call(); // warm-up
-  const before = process.cpuUsage();
-  for (let i = 0; i < requests; i++) await call();
-  const used = process.cpuUsage(before);
+  const us = await cpuPerCall(
+    () => app.inject({ method: 'POST', url: '/api/v1/evidence/sign', payload: { evidence_package: { n: 1 } } }),
+    requests,
+  );
   await app.close();
   destination.flushSync();
-  return (used.user + used.system) / requests;
+  return us;
 }
 
 const results: Record<'info' | 'silent' | 'lazy', number[]> = { info: [], silent: [], lazy: [] };
@@ -49,7 +49,6 @@ for (let round = 0; round < Number(args.rounds); round++) {
   results.lazy.push(await cpuPerRequest('info', true));
 }
 rmSync(dir, { recursive: true, force: true });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const [on, off, lazy] = [median(results.info), median(results.silent), median(results.lazy)];
 console.table({
   'request log off (silent)': { 'CPU µs/request (median)': off.toFixed(2), runs: results.silent.map((x) => x.toFixed(1)).join(' ') },

@@ -14,7 +14,7 @@
  * Every figure is printed next to issue #20's target (bench/targets.ts) and whether it is met.
  */
 import { cpus } from 'node:os';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.js';
@@ -26,6 +26,8 @@ import { restLoad, type LoadResult } from './rest-load.js';
 import { prefill } from './prefill.js';
 import { serverMemory, startReplicas } from './server.js';
 import { grpcChecks, levelChecks, restChecks, soakCheck, targetRows, type TargetCheck } from './targets.js';
+import { median, evidencePackages } from './stats.js';
+import type { EvidencePackage } from '../src/core/evidence.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,11 +47,7 @@ const replicas = Number(args.replicas);
 // the gRPC load and the soak's memory reading each address one process
 if (replicas > 1 && (!args['database-url'] || !args['skip-grpc'] || args.soak))
   throw new Error('--replicas N > 1 needs --database-url and --skip-grpc, and takes no --soak');
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
-const packages = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const packages = evidencePackages<EvidencePackage & Record<string, unknown>>();
 
 async function main() {
   const seconds = Number(args.duration),

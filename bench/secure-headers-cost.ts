@@ -9,6 +9,7 @@ import { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import helmet from 'helmet';
 import { recordSecureHeaders, SECURE_HEADERS } from '../src/api/rest/auth/secure-headers.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '7' }, iterations: { type: 'string', default: '20000' } },
@@ -25,7 +26,6 @@ const contenders = {
     }
   },
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const times: Record<string, number[]> = { helmet: [], replay: [] };
 const n = Number(args.iterations);
 for (let round = 0; round < Number(args.rounds); round++) {

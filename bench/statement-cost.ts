@@ -14,6 +14,7 @@ import { anchorRowsStatement, notarizationStatements } from '../src/adapters/sto
 import { EmbeddedLog, loadOrCreateLogKey } from '../src/adapters/translog/embedded/index.js';
 import { createDatabase } from '../test/support/postgres-server.js';
 import { record, uniquePackage } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +61,6 @@ for (let b = 0; b < batches; b++) {
   });
 }
 await closeDb();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const warm = Math.min(10, batches >> 2); // the first batches pay for caches and plans
 console.log(`${server ? 'postgres' : 'embedded PostgreSQL'}, ${size} per batch, median of ${batches - warm}:`);
 let total = 0;

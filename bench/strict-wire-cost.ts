@@ -10,6 +10,7 @@ import { notaryServiceDefinition } from '../src/api/grpc/proto.js';
 import { strictServiceDefinition } from '../src/api/grpc/strict-wire.js';
 import type { EvidencePackage } from '../src/core/evidence.js';
 import { fixtures } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '7' }, iterations: { type: 'string', default: '5000' } },
@@ -17,7 +18,6 @@ const { values: args } = parseArgs({
 const plain = notaryServiceDefinition().SignEvidence!;
 const strict = strictServiceDefinition(notaryServiceDefinition()).SignEvidence!;
 const requests = Object.values(fixtures()).map((p) => plain.requestSerialize({ evidence_package: toProtoPackage(p as EvidencePackage) }));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const times: Record<string, number[]> = { decode: [], 'check + decode': [] };
 const n = Number(args.iterations);
 for (let round = 0; round < Number(args.rounds); round++) {

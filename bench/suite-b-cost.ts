@@ -11,10 +11,10 @@ import { DEFAULT_LIMITS } from '../src/core/limits.js';
 import { prepareEvidence } from '../src/core/validate-evidence.js';
 import { digestFor, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../src/core/signing-algorithm.js';
 import { fixture } from '../test/support/records.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '3000' } } });
 const rounds = Number(args.rounds);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const e = prepareEvidence(fixture(), DEFAULT_LIMITS);
 console.log(`ECDSA per signature, ${e.canonical.length} B package, median of 5 runs of ${rounds}:`);
 for (const algorithm of ['ecdsa-p256', 'ecdsa-p384'] as SigningAlgorithm[]) {

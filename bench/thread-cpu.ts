@@ -4,21 +4,18 @@
  * in `npm run bench` is made of. Threads are grouped by name (comm).
  *   npx tsx bench/thread-cpu.ts [--duration 10] [--connections 64]
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readProcStat } from '../test/support/processes.js';
 import { TICKS_PER_SECOND } from './process-cpu.js';
 import { restLoad } from './rest-load.js';
 import { startServer } from './server.js';
+import { evidencePackages } from './stats.js';
 
 const { values: args } = parseArgs({
   options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' } },
 });
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/evidence');
-const packages = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Record<string, unknown>);
+const packages = evidencePackages();
 interface ThreadTicks {
   name: string;
   user: number;

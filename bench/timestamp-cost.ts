@@ -12,11 +12,11 @@ import { issueTimestampResponse } from '../src/adapters/tsa/embedded/issue.js';
 import { generateP256KeyPair } from '../src/core/keys.js';
 import { timestampRequest, verifyTimestamp } from '../src/core/timestamp/index.js';
 import { benchTsaKey } from './tsa-key.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, iterations: { type: 'string', default: '500' } } });
 const runs = Number(args.runs),
   iterations = Number(args.iterations);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const now = new Date();
 const { key, rootCert, tsaCert } = benchTsaKey(now);

@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createVaultEvidenceCipher, DEFAULT_DATA_KEY_POLICY } from '../src/adapters/signer/vault/index.js';
 import { startVaultServer } from '../test/support/vault-server.js';
+import { median } from './stats.js';
 
 const { values: args } = parseArgs({ options: { bodies: { type: 'string', default: '2000' }, runs: { type: 'string', default: '3' } } });
 const bodies = Number(args.bodies),
   runs = Number(args.runs);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const vault = await startVaultServer();
 const plain = randomBytes(2048);
 const cipherWith = (windowUses: number) =>
