@@ -1,4 +1,3 @@
-import { timeOrderedId } from './adapters/store/store-calls.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +8,7 @@ import { LocalKeyringSigner } from './adapters/signer/local/index.js';
 import { createVaultSigner } from './adapters/signer/vault/index.js';
 import { createPkcs11Signer } from './adapters/signer/pkcs11/index.js';
 import { PgEvidenceStore } from './adapters/store/pg-evidence-store.js';
+import { timeOrderedId } from './adapters/store/store-calls.js';
 import { openDatabase } from './adapters/db/open-database.js';
 import { CommitUnits } from './adapters/db/commit-units.js';
 import type { Config } from './config.js';

@@ -55,8 +55,8 @@ export interface NoteSigner {
 const hints = new WeakMap<KeyObject, Map<string, Buffer>>();
 
 function noteKeyHint(privateKey: KeyObject, name: string): Buffer {
-  const byName = hints.get(privateKey) ?? new Map<string, Buffer>();
-  if (!hints.has(privateKey)) hints.set(privateKey, byName);
+  let byName = hints.get(privateKey);
+  if (!byName) hints.set(privateKey, (byName = new Map()));
   let hint = byName.get(name);
   if (!hint) byName.set(name, (hint = noteKey(privateKey, name).id.subarray(0, 4)));
   return hint;
