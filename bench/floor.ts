@@ -58,6 +58,7 @@ import { restLoad, type LoadResult } from './rest-load.js';
 import { startServer } from './server.js';
 import { benchTsaKey } from './tsa-key.js';
 import { median, evidencePackages } from './stats.js';
+import { TARGETS } from './targets.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,8 +73,10 @@ const { values: args } = parseArgs({
   },
 });
 
-const BUDGET_US = 400;
-const TARGET_PER_S = 5000;
+const TARGET_PER_S = TARGETS.restPerSec;
+/** the machine issue #20 sets its targets for: these two cores carry the service, its database and the load */
+const ISSUE_CORES = 2;
+const BUDGET_US = Math.round((ISSUE_CORES * 1e6) / TARGET_PER_S);
 const SIGN_PATH = '/api/v1/evidence/sign';
 
 /** The bare server: fastify's defaults, the service's body limit, a handler that parses and answers fixed text. */
@@ -448,7 +451,7 @@ function summarize(m: {
       db_source: m.db.source,
       floor_us: floorUs,
       left_us: BUDGET_US - floorUs,
-      max_per_s_on_2_cores: Math.round((2 * 1e6) / floorUs),
+      max_per_s_on_2_cores: Math.round((ISSUE_CORES * 1e6) / floorUs),
     },
   };
 }
@@ -483,8 +486,8 @@ function print(
       `− JSON.parse counted twice ${b.json_parse_in_both_us} + database ${b.db_us} (${b.db_source}) = ${b.floor_us} µs per notarization`,
   );
   console.log(
-    `budget for ${TARGET_PER_S}/s on 2 cores: ${BUDGET_US} µs (${b.left_us >= 0 ? `${b.left_us} µs left` : `${-b.left_us} µs over`}); ` +
-      `at this floor 2 fully busy cores give at most ${b.max_per_s_on_2_cores}/s`,
+    `budget for ${TARGET_PER_S}/s on ${ISSUE_CORES} cores: ${BUDGET_US} µs (${b.left_us >= 0 ? `${b.left_us} µs left` : `${-b.left_us} µs over`}); ` +
+      `at this floor ${ISSUE_CORES} fully busy cores give at most ${b.max_per_s_on_2_cores}/s`,
   );
 }
 
